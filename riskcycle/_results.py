@@ -57,7 +57,7 @@ def _fmt_cell(value: Any, digits: int) -> str:
 
 def _formatted(df: pd.DataFrame, digits: int) -> pd.DataFrame:
     out = df.copy()
-    out.index = [_fmt_cell(v, digits) for v in out.index]
+    out.index = pd.Index([_fmt_cell(v, digits) for v in out.index], name=df.index.name)
     for c in out.columns:
         out[c] = [_fmt_cell(v, digits) for v in out[c]]
     return out.astype(str)

@@ -31,7 +31,7 @@ def horizon_end_positions(
     complete : ndarray of bool
         Whether the data extend to ``date[start] + horizon_days``.
     """
-    t = follower_index.asi8
+    t = pd.DatetimeIndex(follower_index).as_unit("ns").asi8
     start = np.asarray(start_positions, dtype=np.int64)
     target = t[start] + np.int64(horizon_days) * _DAY_NS
     end = np.searchsorted(t, target, side="right") - 1

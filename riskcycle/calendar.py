@@ -221,7 +221,7 @@ def _dates_of(obj: Any, name: str) -> pd.DatetimeIndex:
         raise ValueError(f"`{name}` contains NaT.")
     if idx.tz is not None:
         idx = idx.tz_convert("UTC").tz_localize(None)
-    return idx
+    return idx.as_unit("ns")
 
 
 def map_to_follower(
@@ -326,18 +326,18 @@ def map_to_follower(
     valid = status == "ok"
     position = np.where(valid, pos, -1).astype(np.int64)
     safe = np.clip(pos, 0, n - 1)
+    nat = pd.NaT
     out = pd.DataFrame(
         {
             "information_time": info,
             "available_time": avail,
-            "follower_date": pd.DatetimeIndex(np.where(valid, fol_idx[safe].asi8, np.datetime64("NaT", "ns").astype(np.int64))),
-            "follower_close_time": pd.DatetimeIndex(np.where(valid, close[safe].asi8, np.datetime64("NaT", "ns").astype(np.int64))).tz_localize("UTC"),
+            "follower_date": fol_idx[safe].where(valid, nat),
+            "follower_close_time": close[safe].where(valid, nat),
             "position": position,
             "status": status.astype(str),
         },
         index=pd.DatetimeIndex(lead_idx, name="leader_date"),
     )
-    out["follower_date"] = pd.to_datetime(out["follower_date"])
     return out
 
 

@@ -1,0 +1,178 @@
+"""The ``riskcycle`` command line.
+
+Subcommands reproduce the library's main analyses on bundled data or CSV files.
+Errors in the input exit with status 2 and a one-line message; ``--debug``
+shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["main"]
+
+
+class _Progress:
+    """Progress lines on stderr (silenced by --quiet)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.t0 = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        if not self.quiet:
+            print(f"[{time.perf_counter() - self.t0:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def _load_series(spec: str, clock: str | None, role: str):
+    """A bundled name or a CSV path."""
+    from . import datasets
+
+    names = set(datasets.available().index)
+    if spec in names:
+        return datasets.load(spec)
+    path = Path(spec)
+    if path.suffix.lower() in (".csv", ".gz") or path.exists():
+        if clock is None:
+            raise ValueError(
+                f"--{role}-clock is required for the CSV {spec!r} (us_equity_close or utc_midnight)."
+            )
+        return datasets.read_prices(path, clock=clock, name=path.stem, nan_policy="omit")
+    raise ValueError(f"--{role} must be a bundled series {sorted(names)} or a CSV path; got {spec!r}.")
+
+
+def _horizons(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(v) for v in text.split(",") if v.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"horizons must be comma-separated integers; got {text!r}") from exc
+    if not values or min(values) <= 0:
+        raise argparse.ArgumentTypeError(f"horizons must be positive integers; got {text!r}")
+    return values
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--quiet", action="store_true", help="no progress messages on stderr")
+    p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+
+
+def _pair(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--leader", default="rut", help="bundled name or CSV path (default: rut)")
+    p.add_argument("--follower", default="btc_long", help="bundled name or CSV path (default: btc_long)")
+    p.add_argument("--leader-clock", default=None, help="clock of a CSV leader (us_equity_close, utc_midnight)")
+    p.add_argument("--follower-clock", default=None, help="clock of a CSV follower")
+    p.add_argument("--min-gap", type=int, default=250, help="sessions without a new high before a breakout (default 250)")
+    p.add_argument("--margin", type=float, default=0.0, help="required excess over the record, fraction (default 0)")
+    p.add_argument("--use-high", action="store_true", help="intraday variant: use daily highs")
+    p.add_argument("--horizons", type=_horizons, default=(30, 90, 180, 365),
+                   help="comma-separated horizons in calendar days (default 30,90,180,365)")
+    p.add_argument("--as-of", default=None, help="truncate all data at this date (as-of analysis)")
+
+
+def _events(args: argparse.Namespace, progress: _Progress) -> int:
+    import pandas as pd
+
+    import riskcycle
+
+    leader = _load_series(args.leader, args.leader_clock, "leader")
+    follower = _load_series(args.follower, args.follower_clock, "follower")
+    if args.as_of:
+        leader, follower = leader.loc[: args.as_of], follower.loc[: args.as_of]
+    progress(f"detecting breakouts in {leader.attrs.get('name')}")
+    ev = riskcycle.breakouts(leader, min_gap=args.min_gap, margin=args.margin, use_high=args.use_high)
+    print(ev.summary())
+    progress("event study of the follower")
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        import warnings
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            res = riskcycle.event_study(follower, ev, horizons=args.horizons)
+        table = res.to_frame().pivot(index="event_date", columns="horizon", values="return")
+        print()
+        print(f"{follower.attrs.get('name')} simple return after each event (horizon in days):")
+        print((1 + table).round(3).rename(columns=lambda h: f"x{h}d").to_string())
+        for w in caught:
+            print(f"note: {w.message}", file=sys.stderr)
+    return 0
+
+
+def _data(args: argparse.Namespace, progress: _Progress) -> int:
+    import pandas as pd
+
+    from . import datasets
+
+    if args.action == "list":
+        reg = datasets.available()
+        cols = ["description", "clock", "first_date", "last_date", "rows"]
+        with pd.option_context("display.width", 200, "display.max_colwidth", 70):
+            print(reg[cols].to_string())
+    elif args.action == "describe":
+        if args.name is None:
+            print(datasets.provenance())
+        else:
+            info = datasets.available().loc[datasets._check_name(args.name)]
+            for key, value in info.items():
+                print(f"{key:>16}: {value}")
+    elif args.action == "fetch":
+        if not args.name or not args.clock or not args.out:
+            raise ValueError("data fetch needs SYMBOL, --clock and --out.")
+        progress(f"downloading {args.name}")
+        frame = datasets.fetch(args.name, clock=args.clock, start=args.start, end=args.end,
+                               cache=args.out, refresh=True)
+        print(f"wrote {len(frame)} rows to {args.out}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    from ._version import __version__
+
+    p = argparse.ArgumentParser(
+        prog="riskcycle",
+        description="Statistical backtesting of cross-asset cycle signals "
+        "(default setting: Russell 2000 breakouts -> Bitcoin).",
+    )
+    p.add_argument("--version", action="version", version=f"riskcycle {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    pe = sub.add_parser("events", help="breakout events and the follower's return after each")
+    _pair(pe)
+    _common(pe)
+    pe.set_defaults(func=_events)
+    pd_ = sub.add_parser("data", help="list, describe or fetch data")
+    pd_.add_argument("action", choices=["list", "describe", "fetch"])
+    pd_.add_argument("name", nargs="?", default=None, help="bundled name (describe) or symbol (fetch)")
+    pd_.add_argument("--clock", default=None, help="fetch: us_equity_close or utc_midnight")
+    pd_.add_argument("--start", default=None)
+    pd_.add_argument("--end", default=None)
+    pd_.add_argument("--out", default=None, help="fetch: CSV file to write")
+    _common(pd_)
+    pd_.set_defaults(func=_data)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``riskcycle`` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    progress = _Progress(getattr(args, "quiet", False))
+    func: Callable[[argparse.Namespace, _Progress], int] = args.func
+    try:
+        return func(args, progress)
+    except (ValueError, TypeError, KeyError, OSError) as exc:
+        if getattr(args, "debug", False):
+            raise
+        print(f"riskcycle: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _entry() -> Any:  # pragma: no cover
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Packaging contract: light import, public names, metadata."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import riskcycle
+
+
+def test_import_does_not_load_heavy_dependencies():
+    code = (
+        "import sys, riskcycle; "
+        "heavy = [m for m in ('vectorbt', 'matplotlib', 'numba', 'arch', 'statsmodels') "
+        "if m in sys.modules]; print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_public_names_resolve():
+    import importlib
+
+    for name, module in riskcycle._LAZY.items():
+        mod = importlib.util.find_spec(module)
+        if mod is None:  # a stage not yet merged would fail here
+            raise AssertionError(f"{name}: module {module} missing")
+    assert riskcycle.__version__
+    assert "breakouts" in dir(riskcycle)
+
+
+def test_typed_marker_and_data_are_packaged():
+    from importlib import resources
+
+    root = resources.files("riskcycle")
+    assert root.joinpath("py.typed").is_file()
+    assert root.joinpath("datasets", "PROVENANCE.md").is_file()
