@@ -7,6 +7,7 @@ argument, never from a default.
 
 from __future__ import annotations
 
+import datetime as _dt
 import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -73,10 +74,10 @@ def check_breaks(
     A break date is the first date of the new regime: the return dated on the break
     (ending at that day's close) belongs to the regime after it.
     """
-    if isinstance(breaks, str | pd.Timestamp | np.datetime64) or hasattr(breaks, "year"):
-        breaks = [breaks]
     if isinstance(breaks, pd.Index | np.ndarray | pd.Series):
         breaks = list(breaks)
+    elif isinstance(breaks, str | pd.Timestamp | np.datetime64 | _dt.date):
+        breaks = [breaks]
     if not isinstance(breaks, Sequence):
         raise TypeError(
             f"`{name}` must be a date or a sequence of dates; got {type(breaks).__name__}."
