@@ -340,8 +340,10 @@ def event_study(
     ...     warnings.simplefilter("ignore", riskcycle.RiskcycleWarning)
     ...     res = riskcycle.event_study(btc, ev, horizons=(365,))
     >>> df = res.to_frame()
-    >>> (1 + df.set_index("event_date")["return_to_date"]).round(2).tolist()
-    [2.26, 81.18, 9.41, 3.87, 0.67]
+    >>> (1 + df["return_to_date"]).round(2).tolist()  # growth of 1 after one year
+    [2.68, 59.11, 9.41, 3.95, 0.67]
+    >>> df["complete"].tolist()  # 2025-09-18 + 365 days is after the data's end
+    [True, True, True, True, False]
     """
     (frame, fclock, dates, lclock, horizons, model, bench, bclock, est_window, gap, min_obs,
      return_type, path_window, delay, alternative, confidence_level) = _event_study_iv(
