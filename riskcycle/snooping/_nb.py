@@ -2,9 +2,9 @@
 
 Kernels receive pre-drawn random numbers (block starts and lengths drawn with
 numpy from the caller's generator) and never draw their own, so the compiled
-and the plain-numpy paths (:mod:`riskcycle.snooping._resample`) give the same
-numbers for the same ``rng``. This module imports numba: import it lazily,
-inside the function that needs it.
+and the plain-numpy paths of :mod:`riskcycle.snooping._resample` give the same
+numbers for the same ``rng``. This module imports numba (about 0.5 s): import it
+lazily, inside the function that needs it.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-__all__ = ["block_sums"]
+__all__ = ["block_sums", "stationary_variance"]
 
-#: columns processed together; a tile of the prefix-sum array
-#: ((n_obs + 1) x _TILE doubles, 8 MB at n_obs = 4,000) stays in the L2/L3 cache
-_TILE = 32
+#: columns processed together: one task handles one tile of columns of one resample
+_TILE = 256
 
 
 @nb.njit(cache=True, nogil=True, parallel=True, boundscheck=False)
@@ -25,7 +24,6 @@ def _block_sums(prefix, starts, lengths, offsets, out):  # pragma: no cover - co
     k = prefix.shape[1]
     n_rep = offsets.shape[0] - 1
     n_tiles = (k + _TILE - 1) // _TILE
-    # one task per (tile, replicate): each writes its own slice of ``out``
     for task in nb.prange(n_tiles * n_rep):
         tile = task // n_rep
         b = task - tile * n_rep
@@ -50,7 +48,7 @@ def _block_sums(prefix, starts, lengths, offsets, out):  # pragma: no cover - co
 def block_sums(
     prefix: np.ndarray, starts: np.ndarray, lengths: np.ndarray, offsets: np.ndarray
 ) -> np.ndarray:
-    """Sum of each resample, for every column, from the blocks that make it up.
+    """Sum of every column over each resample, from the blocks that make it up.
 
     Parameters
     ----------
@@ -59,14 +57,69 @@ def block_sums(
     starts, lengths : ndarray of int64
         The blocks of all resamples one after another: block ``m`` covers the
         circular positions ``starts[m], ..., starts[m] + lengths[m] - 1`` (mod n_obs),
-        ``1 <= lengths[m] <= n_obs``.
+        with ``0 <= starts[m] < n_obs`` and ``1 <= lengths[m] <= n_obs``.
     offsets : ndarray of int64, shape (n_resamples + 1,)
         Resample ``b`` is made of the blocks ``offsets[b]:offsets[b + 1]``.
 
     Returns
     -------
     ndarray, shape (n_resamples, k)
-        ``out[b, j]`` is the sum of column ``j`` over the observations of resample ``b``.
+        ``out[b, j]``: sum of column ``j`` over the observations of resample ``b``.
+        Cost O(n_blocks * k), independent of the block lengths.
     """
     out = np.empty((offsets.shape[0] - 1, prefix.shape[1]), dtype=np.float64)
     return _block_sums(prefix, starts, lengths, offsets, out)
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def _stationary_variance(x, a, out):  # pragma: no cover - compiled
+    n, k = x.shape
+    h = np.zeros(k)  # H_t = sum_{j=1}^{n-1} a^j x_{(t+j) mod n}
+    g = np.zeros(k)  # K_t = sum_{j=1}^{n-1} j a^j x_{(t+j) mod n}
+    # start at t = n - 1: x_{(n-1+j) mod n} = x_{j-1}
+    w = 1.0
+    for j in range(1, n):
+        w *= a
+        if w == 0.0:
+            break
+        for c in range(k):
+            h[c] += w * x[j - 1, c]
+            g[c] += j * w * x[j - 1, c]
+    an = a**n
+    for c in range(k):
+        out[c] = x[n - 1, c] * x[n - 1, c] + 2.0 * x[n - 1, c] * (h[c] - g[c] / n)
+    # backward recursion around the circle
+    for t in range(n - 2, -1, -1):
+        for c in range(k):
+            xn = x[t + 1, c]
+            xt = x[t, c]
+            g[c] = a * (g[c] + h[c] + xn) - n * an * xt
+            h[c] = a * (h[c] + xn) - an * xt
+            out[c] += xt * xt + 2.0 * xt * (h[c] - g[c] / n)
+    for c in range(k):
+        out[c] /= n
+    return out
+
+
+def stationary_variance(x: np.ndarray, block_size: float) -> np.ndarray:
+    r"""Long-run variance of each column with the stationary-bootstrap kernel, in O(n k).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n, k), C-contiguous float64
+        Demeaned data.
+    block_size : float
+        Mean block length :math:`1/p` of the stationary bootstrap.
+
+    Returns
+    -------
+    ndarray, shape (k,)
+        :math:`\hat\gamma_0 + 2\sum_{i=1}^{n-1}\kappa_i\hat\gamma_i` with
+        :math:`\kappa_i = (1-i/n)(1-p)^i + (i/n)(1-p)^{n-i}` (Politis & Romano 1994;
+        the estimator arch uses), evaluated through the equivalent circular form
+        :math:`\tilde\gamma_0 + 2\sum_j (1-j/n)(1-p)^j\tilde\gamma_j` with circular
+        autocovariances :math:`\tilde\gamma_j`, whose exponential weights follow a
+        backward recursion.
+    """
+    out = np.empty(x.shape[1], dtype=np.float64)
+    return _stationary_variance(x, 1.0 - 1.0 / block_size, out)

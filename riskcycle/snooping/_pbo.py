@@ -1,0 +1,336 @@
+"""Probability of backtest overfitting by combinatorially symmetric cross-validation."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from .._results import ResultMixin, Summary, package_versions
+from .._validation import check_int
+from ..exceptions import DegenerateDataWarning
+from ._input import as_matrix
+
+__all__ = ["PBOResult", "pbo"]
+
+_METRICS = ("sharpe", "mean")
+_CHUNK = 1 << 21  # elements of the (combinations x strategies) temporaries per chunk
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PBOResult(ResultMixin):
+    """Probability of backtest overfitting (CSCV) and its diagnostics.
+
+    Attributes
+    ----------
+    pbo : float
+        Share of the combinations whose in-sample best strategy ranks in the bottom
+        half out of sample (logit :math:`\\lambda \\le 0`).
+    logits : ndarray, shape (n_combinations,)
+        :math:`\\lambda_c = \\log(\\bar\\omega_c/(1-\\bar\\omega_c))`, with
+        :math:`\\bar\\omega_c` the relative out-of-sample rank of the in-sample best.
+    relative_ranks : ndarray
+        :math:`\\bar\\omega_c = r_c/(N+1)`, rank 1 = worst out of sample.
+    selected : ndarray of int
+        Column position of the in-sample best strategy, per combination.
+    is_performance, oos_performance : ndarray
+        The metric of the selected strategy in and out of sample, per combination.
+    combinations : ndarray of int, shape (n_combinations, n_partitions // 2)
+        The partitions forming the in-sample half of each combination.
+    degradation_slope, degradation_intercept, degradation_r2 : float
+        Least-squares line of ``oos_performance`` on ``is_performance``: a slope
+        below 0 (or far below 1) means that in-sample excellence does not carry over.
+    probability_of_loss : float
+        Share of combinations whose selected strategy has a negative metric out of
+        sample.
+    metric : str
+        ``"sharpe"``, ``"mean"`` or the callable's name.
+    n_partitions, n_combinations, n_obs, n_strategies : int
+    strategies : list
+        Column labels.
+    versions : dict
+    """
+
+    pbo: float
+    logits: np.ndarray = field(repr=False)
+    relative_ranks: np.ndarray = field(repr=False)
+    selected: np.ndarray = field(repr=False)
+    is_performance: np.ndarray = field(repr=False)
+    oos_performance: np.ndarray = field(repr=False)
+    combinations: np.ndarray = field(repr=False)
+    degradation_slope: float
+    degradation_intercept: float
+    degradation_r2: float
+    probability_of_loss: float
+    metric: str
+    n_partitions: int
+    n_combinations: int
+    n_obs: int
+    n_strategies: int
+    strategies: list = field(repr=False)
+    versions: dict = field(default_factory=package_versions, repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per combination: ``combination`` (in-sample partitions, e.g. "0-3-5-6"),
+        ``selected`` (label), ``is_performance``, ``oos_performance``,
+        ``relative_rank``, ``logit`` (never rounded)."""
+        return pd.DataFrame({
+            "combination": ["-".join(map(str, c)) for c in self.combinations],
+            "selected": [self.strategies[j] for j in self.selected],
+            "is_performance": self.is_performance,
+            "oos_performance": self.oos_performance,
+            "relative_rank": self.relative_ranks,
+            "logit": self.logits,
+        })
+
+    def __repr__(self) -> str:
+        return (f"PBOResult(pbo={self.pbo:.4g}, degradation_slope={self.degradation_slope:.4g}, "
+                f"probability_of_loss={self.probability_of_loss:.4g}, metric={self.metric!r}, "
+                f"n_partitions={self.n_partitions}, n_strategies={self.n_strategies})")
+
+    def _summary(self) -> Summary:
+        table = pd.DataFrame(
+            {"value": [self.pbo, self.probability_of_loss, self.degradation_slope,
+                       self.degradation_intercept, self.degradation_r2,
+                       float(np.median(self.logits))]},
+            index=pd.Index(["pbo", "probability_of_loss", "degradation_slope",
+                            "degradation_intercept", "degradation_r2", "median_logit"],
+                           name="statistic"))
+        counts = pd.Series([self.strategies[j] for j in self.selected]).value_counts().head(10)
+        chosen = pd.DataFrame({"times_selected": counts.to_numpy()},
+                              index=pd.Index(counts.index, name="strategy"))
+        notes = (f"CSCV with {self.n_partitions} partitions of {self.n_obs} observations: "
+                 f"{self.n_combinations} train/test splits; metric {self.metric!r}; "
+                 f"{self.n_strategies} strategies.",
+                 "PBO near 0: the in-sample winner also does well out of sample; near 0.5 or "
+                 "above: selection by backtest is no better than chance.")
+        return Summary(title="Probability of backtest overfitting",
+                       tables=(("", table), ("Most often selected in sample", chosen)),
+                       notes=notes)
+
+    def plot(self, ax: Any = None) -> Any:
+        """Histogram of the logits and the degradation scatter, side by side.
+
+        ``ax``: a pair of matplotlib Axes, or None for a new figure. Returns the pair.
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(1, 2, figsize=(11, 4))
+        a0, a1 = ax
+        a0.hist(self.logits, bins="auto", color="0.6", density=True)
+        a0.axvline(0.0, color="C3", lw=1.5)
+        a0.set_xlabel("logit of the out-of-sample relative rank")
+        a0.set_ylabel("density")
+        a0.set_title(f"PBO = {self.pbo:.3f}", fontsize=10)
+        a1.scatter(self.is_performance, self.oos_performance, s=6, alpha=0.4, color="C0")
+        if np.isfinite(self.degradation_slope):
+            xs = np.linspace(np.min(self.is_performance), np.max(self.is_performance), 2)
+            a1.plot(xs, self.degradation_intercept + self.degradation_slope * xs, color="C3",
+                    label=f"slope {self.degradation_slope:.3g}, R² {self.degradation_r2:.2f}")
+            a1.legend(fontsize=8)
+        a1.axhline(0.0, color="0.3", lw=0.8)
+        a1.set_xlabel(f"in-sample {self.metric}")
+        a1.set_ylabel(f"out-of-sample {self.metric}")
+        a1.set_title(f"Performance degradation; P(loss) = {self.probability_of_loss:.3f}",
+                     fontsize=10)
+        return ax
+
+
+def _pbo_iv(returns, n_partitions, metric):
+    if not (callable(metric) or isinstance(metric, str)):
+        raise TypeError(f"`metric` must be one of {list(_METRICS)} or a callable; "
+                        f"got {type(metric).__name__}.")
+    if isinstance(metric, str) and metric not in _METRICS:
+        raise ValueError(f"`metric` must be one of {list(_METRICS)} or a callable; "
+                         f"got {metric!r}.")
+    n_partitions = check_int(n_partitions, "n_partitions", minimum=2,
+                             what="an even integer number of partitions")
+    if n_partitions % 2:
+        raise ValueError(f"`n_partitions` must be an even integer number of partitions; "
+                         f"got {n_partitions}.")
+    x, names, _ = as_matrix(returns, "returns", min_cols=2)
+    per_part = 2 if metric == "sharpe" else 1
+    if x.shape[0] < per_part * n_partitions:
+        raise ValueError(f"`returns` must have at least {per_part * n_partitions} observations "
+                         f"for {n_partitions} partitions; got {x.shape[0]}.")
+    return x, names, n_partitions, metric
+
+
+def _ranks(oos: np.ndarray, sel: np.ndarray) -> np.ndarray:
+    """Average rank (1 = worst) of the selected column within each row."""
+    own = oos[np.arange(oos.shape[0]), sel][:, None]
+    less = (oos < own).sum(axis=1)
+    ties = (oos == own).sum(axis=1)
+    return less + (ties + 1) / 2.0
+
+
+def pbo(returns: Any, *, n_partitions: int = 16,
+        metric: str | Callable[[np.ndarray], np.ndarray] = "sharpe") -> PBOResult:
+    r"""Probability of backtest overfitting by combinatorially symmetric cross-validation.
+
+    If the best of ``N`` backtested strategies were chosen on one half of the data,
+    how often would it rank in the bottom half on the other?
+
+    Parameters
+    ----------
+    returns : array_like or pandas.DataFrame, shape (T, N)
+        Per-period returns of the ``N`` strategies (columns) tried, at least 2.
+    n_partitions : int, default 16
+        :math:`S`, an even number of contiguous partitions of the rows. There are
+        :math:`\binom{S}{S/2}` combinations (12,870 for 16).
+    metric : {"sharpe", "mean"} or callable, default "sharpe"
+        Performance of each strategy on a set of rows: the per-period Sharpe ratio
+        (mean over standard deviation, ``ddof=1``), the mean return, or a function
+        mapping an ``(n, N)`` array of returns to ``N`` values (higher is better),
+        called twice per combination.
+
+    Returns
+    -------
+    PBOResult
+        ``pbo``, ``logits``, the degradation regression and ``probability_of_loss``,
+        with :meth:`~PBOResult.plot` for the logit histogram and degradation scatter.
+
+    Raises
+    ------
+    TypeError
+        Non-numeric returns, ``metric`` of the wrong type.
+    ValueError
+        Odd or too many partitions for the rows, fewer than 2 strategies, NaN.
+
+    Warns
+    -----
+    DegenerateDataWarning
+        A strategy's metric is undefined on a half (constant returns): it ranks last.
+
+    See Also
+    --------
+    deflated_sharpe_ratio, spa_test
+
+    Notes
+    -----
+    The rows are split into ``S`` contiguous partitions (sizes differ by at most
+    one row when ``S`` does not divide ``T``). For each of the
+    :math:`\binom{S}{S/2}` ways to choose ``S/2`` partitions as the in-sample set
+    (the rest, in time order, is out of sample), the strategy with the best
+    in-sample metric is selected, its out-of-sample rank :math:`r_c` among the
+    ``N`` (1 = worst; ties share the average rank) gives
+    :math:`\bar\omega_c = r_c/(N+1)` and :math:`\lambda_c = \log(\bar\omega_c /
+    (1-\bar\omega_c))`. The PBO is the share of :math:`\lambda_c \le 0` [1]_. With
+    an odd ``N`` the median rank gives :math:`\lambda = 0`, counted as overfit. For
+    the built-in metrics the per-partition sums are computed once and combined by
+    matrix products, so the 12,870 splits of ``S = 16`` cost little.
+
+    Validated on a hand-computed example (S = 4, three strategies), on pure-noise
+    strategies (PBO near 0.5) and with one strategy that has a real edge (PBO 0).
+
+    References
+    ----------
+    .. [1] Bailey, D. H., Borwein, J. M., López de Prado, M., & Zhu, Q. J. (2017). The
+       probability of backtest overfitting. *Journal of Computational Finance*, 20(4),
+       39-69. doi:10.21314/JCF.2016.322
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from riskcycle.snooping import pbo
+    >>> rng = np.random.default_rng(0)
+    >>> noise = rng.normal(0, 0.01, size=(1000, 20))      # 20 strategies, no skill
+    >>> res = pbo(noise, n_partitions=8)
+    >>> res.n_combinations
+    70
+    """
+    x, names, n_partitions, metric = _pbo_iv(returns, n_partitions, metric)
+    n_obs, n_strat = x.shape
+    parts = np.array_split(np.arange(n_obs), n_partitions)
+    combos = np.array(list(itertools.combinations(range(n_partitions), n_partitions // 2)),
+                      dtype=np.int64)
+    n_comb = combos.shape[0]
+    is_perf = np.empty(n_comb)
+    oos_perf = np.empty(n_comb)
+    selected = np.empty(n_comb, dtype=np.int64)
+    ranks = np.empty(n_comb)
+    degenerate = False
+
+    def pick(is_m, oos_m, rows):
+        nonlocal degenerate
+        bad_is, bad_oos = ~np.isfinite(is_m), ~np.isfinite(oos_m)
+        if bad_is.any() or bad_oos.any():
+            degenerate = True
+            is_m = np.where(bad_is, -np.inf, is_m)
+            oos_m = np.where(bad_oos, -np.inf, oos_m)
+        sel = np.argmax(is_m, axis=1)
+        r = np.arange(is_m.shape[0])
+        selected[rows] = sel
+        is_perf[rows] = is_m[r, sel]
+        oos_perf[rows] = oos_m[r, sel]
+        ranks[rows] = _ranks(oos_m, sel)
+
+    if callable(metric):
+        metric_name = getattr(metric, "__name__", "custom")
+        for c in range(n_comb):
+            inside = np.zeros(n_partitions, dtype=bool)
+            inside[combos[c]] = True
+            rows_is = np.concatenate([parts[i] for i in range(n_partitions) if inside[i]])
+            rows_oos = np.concatenate([parts[i] for i in range(n_partitions) if not inside[i]])
+            vals = [np.asarray(metric(x[r]), dtype=np.float64).reshape(-1)
+                    for r in (rows_is, rows_oos)]
+            if any(v.shape[0] != n_strat for v in vals):
+                raise ValueError(f"`metric` must return one value per strategy ({n_strat}); "
+                                 f"got {vals[0].shape[0]}.")
+            pick(vals[0][None, :], vals[1][None, :], slice(c, c + 1))
+    else:
+        metric_name = metric
+        shift = x.mean(axis=0)  # centre for accurate sums of squares
+        xc = x - shift
+        counts = np.array([len(p) for p in parts], dtype=np.float64)
+        sums = np.stack([xc[p].sum(axis=0) for p in parts])
+        squares = np.stack([(xc[p] ** 2).sum(axis=0) for p in parts])
+        member = np.zeros((n_comb, n_partitions))
+        member[np.repeat(np.arange(n_comb), combos.shape[1]), combos.ravel()] = 1.0
+        step = max(1, _CHUNK // n_strat)
+
+        def evaluate(w):
+            n = (w @ counts)[:, None]
+            s = w @ sums
+            mean = s / n
+            if metric == "mean":
+                return mean + shift
+            var = np.maximum((w @ squares) - s * mean, 0.0) / (n - 1.0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(var > 0, (mean + shift) / np.sqrt(var), np.nan)
+
+        for lo in range(0, n_comb, step):
+            w = member[lo:lo + step]
+            pick(evaluate(w), evaluate(1.0 - w), slice(lo, lo + step))
+    if degenerate:
+        warnings.warn("the metric is undefined (e.g. constant returns) for some strategy on "
+                      "some half of the data; such a strategy ranks last there.",
+                      DegenerateDataWarning, stacklevel=2)
+    omega = ranks / (n_strat + 1.0)
+    logits = special.logit(omega)
+    finite = np.isfinite(is_perf) & np.isfinite(oos_perf)
+    slope = intercept = r2 = math.nan
+    if finite.sum() >= 2 and np.ptp(is_perf[finite]) > 0:
+        xi, yi = is_perf[finite], oos_perf[finite]
+        xm, ym = xi.mean(), yi.mean()
+        sxx = np.sum((xi - xm) ** 2)
+        sxy = np.sum((xi - xm) * (yi - ym))
+        syy = np.sum((yi - ym) ** 2)
+        slope = float(sxy / sxx)
+        intercept = float(ym - slope * xm)
+        r2 = float(sxy**2 / (sxx * syy)) if syy > 0 else math.nan
+    return PBOResult(
+        pbo=float(np.mean(logits <= 0.0)), logits=logits, relative_ranks=omega,
+        selected=selected, is_performance=is_perf, oos_performance=oos_perf,
+        combinations=combos, degradation_slope=slope, degradation_intercept=intercept,
+        degradation_r2=r2, probability_of_loss=float(np.mean(oos_perf < 0.0)),
+        metric=metric_name, n_partitions=n_partitions, n_combinations=n_comb, n_obs=n_obs,
+        n_strategies=n_strat, strategies=names)
