@@ -264,13 +264,27 @@ def test_incomplete_and_overlapping_windows_are_flagged():
     assert np.isnan(df.loc[(60, "2020-10-10"), "return"])
     assert np.isfinite(df.loc[(60, "2020-10-10"), "return_to_date"])
     assert df.loc[(60, "2020-10-10"), "end_date"] == close.index[-1]
-    assert df.loc[(60, "2020-06-01"), "overlapping"] and not df.loc[(10, "2020-06-01"), "overlapping"]
+    assert df.loc[(60, "2020-06-01"), "overlapping"]
+    assert not df.loc[(10, "2020-06-01"), "overlapping"]
     t = res.tests.set_index(["test", "horizon"])
     assert "2 of 2 windows overlap" in t.loc[("patell_z", 60), "note"]
-    # KP: windows of 60 bars sharing 41 bars -> r = (41/60 + 0 + 0)/3 over the 3 pairs;
-    # only 2 complete windows at 60 days here, so KP is NaN; check r at 10 days instead = 0
-    assert "r = 0" in t.loc[("bmp_kolari_pynnonen", 10), "note"]
     assert t.loc[("bmp", 60), "n_events"] == 2 and np.isnan(t.loc[("bmp", 60), "pvalue"])
+
+
+def test_kolari_pynnonen_correlation_from_shared_days():
+    close = _crypto(300)
+    dates = ["2020-06-01", "2020-06-20", "2020-07-10"]
+    with pytest.warns(OverlappingWindowsWarning):
+        res = _study(close, dates, horizons=(10, 60), model="raw")
+    t = res.tests.set_index(["test", "horizon"])
+    # raw model, 60-day windows sharing 41, 21 and 40 days: r = (41 + 21 + 40) / 60 / 3
+    assert "r = 0.5667" in t.loc[("bmp_kolari_pynnonen", 60), "note"]
+    bmp, kp = t.loc[("bmp", 60), "statistic"], t.loc[("bmp_kolari_pynnonen", 60), "statistic"]
+    r = 102 / 180
+    assert_allclose(kp, bmp * np.sqrt((1 - r) / (1 + 2 * r)), rtol=1e-12)
+    # 10-day windows share nothing: r = 0 and KP = BMP
+    assert "r = 0." in t.loc[("bmp_kolari_pynnonen", 10), "note"]
+    assert t.loc[("bmp_kolari_pynnonen", 10), "statistic"] == t.loc[("bmp", 10), "statistic"]
 
 
 @pytest.mark.parametrize("n_events", [1, 2])

@@ -208,8 +208,8 @@ class ModelFit:
         Mean and centred sum of squares of the benchmark in the estimation window.
     """
 
-    __slots__ = ("alpha", "beta", "dof", "est_offsets", "est_resid", "event_ar", "event_m",
-                 "model", "n_est", "sigma", "sxx", "xbar")
+    __slots__ = ("alpha", "beta", "day0", "dof", "est_offsets", "est_resid", "est_x",
+                 "event_ar", "event_m", "model", "n_est", "sigma", "sxx", "xbar")
 
     def car_variance(self, t: int) -> np.ndarray:
         r"""Variance of the CAR over the first ``t`` event bars under the null.
@@ -226,6 +226,36 @@ class ModelFit:
             return s2 * (t + t * t / self.n_est)
         d = (self.event_m[:t] - self.xbar).sum(axis=0)
         return s2 * (t + t * t / self.n_est + d * d / self.sxx)
+
+    def error_weights(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        r"""The CAR's prediction error as weights on the i.i.d. residuals.
+
+        Under the null, :math:`\mathrm{CAR} - 0 = \sum_s a_s \varepsilon_s` with
+        :math:`a_s = 1` on the ``t`` window bars and :math:`a_s = -c_s` on the
+        estimation bars, :math:`c_s` being the weight of residual :math:`s` in the
+        estimated normal return summed over the window: 0 (raw, market-adjusted),
+        :math:`T/L` (constant mean), :math:`T/L + D (m_s - \bar m)/S_{mm}` with
+        :math:`D = \sum_W (m_t - \bar m)` (market model). So
+        :math:`\sigma^2 \sum_s a_s^2` is :meth:`car_variance` and
+        :math:`\sigma^2 \sum_s a_s b_s` the covariance of two events' CARs.
+
+        Returns
+        -------
+        positions : ndarray of int (L + t,)
+            Absolute bar positions (estimation bars, then window bars).
+        weights : ndarray (L + t, R) or (L + t, 1)
+        """
+        pos = np.concatenate([self.est_offsets + self.day0,
+                              np.arange(self.day0 + 1, self.day0 + 1 + t)])
+        if self.model in ("raw", "market_adjusted"):
+            c = np.zeros((self.n_est, 1))
+        elif self.model == "constant_mean":
+            c = np.full((self.n_est, 1), t / self.n_est)
+        else:
+            d = (self.event_m[:t] - self.xbar).sum(axis=0)
+            c = t / self.n_est + d * (self.est_x - self.xbar) / self.sxx
+        ones = np.ones((t, c.shape[1]))
+        return pos, np.concatenate([-c, ones], axis=0)
 
     def predicted(self, m: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
         """Normal return for bars with benchmark returns ``m`` (any leading shape)."""
@@ -278,6 +308,8 @@ def fit_model(
     fit.n_est = len(y)
     fit.dof = fit.n_est - k
     fit.est_offsets = offsets
+    fit.day0 = int(day0)
+    fit.est_x = x
     nan = np.full(n_rep, np.nan)
     fit.alpha, fit.beta, fit.xbar, fit.sxx = nan.copy(), nan.copy(), nan.copy(), nan.copy()
     if fit.dof <= 0:

@@ -451,8 +451,8 @@ def event_study(
                 "car": car[i], "car_se": car_se[i], "scar": scar[i],
                 "estimation_obs": int(n_est[i]),
             })
-        tests_rows += _tests.table_rows(h, fits, car, scar, complete[k], overl, day0, end, t_len,
-                                 ev_dates, model, alternative, confidence_level, pending)
+        tests_rows += _tests.table_rows(h, fits, car, scar, complete[k], overl, t_len,
+                                        alternative, confidence_level, pending)
     inc = ~complete
     if inc.any():
         parts = [f"{_fmt(ev_dates[inc[k]])} at {h} days" for k, h in enumerate(horizons)

@@ -56,7 +56,7 @@ NULL_HYPOTHESES = {
     "bmp": "The mean standardised CAR is zero; the event may change the variance "
     "(standardised CARs independent across events).",
     "bmp_kolari_pynnonen": "The mean standardised CAR is zero, allowing standardised CARs "
-    "to be correlated through overlapping windows (average correlation r).",
+    "to be correlated through shared data (overlapping windows; average correlation r).",
     "corrado_rank": "Abnormal returns in the event window come from the same distribution as "
     "in the estimation window (their ranks are not shifted).",
     "generalized_sign": "The share of events with a positive CAR equals the share of "
@@ -139,30 +139,49 @@ def bmp(scar: np.ndarray, *, alternative: str = "two-sided") -> dict:
             "df": np.full_like(t, n - 1, dtype=float)}
 
 
-def overlap_correlation(start: np.ndarray, end: np.ndarray) -> float:
-    r"""Mean pairwise correlation of CARs implied by shared days.
+def average_correlation(weights: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    r"""Mean pairwise correlation of the events' CARs implied by shared data.
 
-    Window *i* holds the returns of bars ``start_i + 1 .. end_i``
-    (:math:`T_i = \mathrm{end}_i - \mathrm{start}_i`). With i.i.d. abnormal
-    returns of equal variance, :math:`\mathrm{corr}(\mathrm{CAR}_i,
-    \mathrm{CAR}_j) = n_{ij} / \sqrt{T_i T_j}`, where :math:`n_{ij}` is the number
-    of shared bars; :math:`\bar r` is the mean over pairs :math:`i < j`
-    (0 for a single event).
+    Each CAR's prediction error is a weighted sum of i.i.d. residuals,
+    :math:`\sum_s a_{is}\varepsilon_s`, over its window bars (weight 1) and its
+    estimation bars (minus the weight of that residual in the fitted normal return;
+    :meth:`riskcycle.eventstudy._core.ModelFit.error_weights`). With a common
+    residual variance,
+
+    .. math:: \rho_{ij} = \frac{\sum_s a_{is} a_{js}}
+              {\sqrt{\sum_s a_{is}^2 \sum_s a_{js}^2}},
+
+    which is :math:`n_{ij}/\sqrt{T_i T_j}` (:math:`n_{ij}` shared window days)
+    for the raw and market-adjusted models, and also counts one event's window
+    inside another's estimation window (a negative contribution) and shared
+    estimation data. :math:`\bar r` is the mean over pairs :math:`i < j`.
+
+    Parameters
+    ----------
+    weights : list of (positions, weights)
+        Per event, absolute bar positions (sorted, unique) and weights (rows, R).
+
+    Returns
+    -------
+    ndarray (R,) or (1,)
+        0 for a single event.
     """
-    start = np.asarray(start, dtype=float)
-    end = np.asarray(end, dtype=float)
-    n = len(start)
+    n = len(weights)
+    norms = [np.sqrt((w * w).sum(axis=0)) for _, w in weights]
     if n < 2:
-        return 0.0
-    shared = np.clip(np.minimum(end[:, None], end[None, :])
-                     - np.maximum(start[:, None], start[None, :]), 0, None)
-    t = end - start
-    corr = shared / np.sqrt(t[:, None] * t[None, :])
-    iu = np.triu_indices(n, 1)
-    return float(corr[iu].mean())
+        return np.zeros(weights[0][1].shape[1] if n else 1)
+    total = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            pi, wi = weights[i]
+            pj, wj = weights[j]
+            _, a, b = np.intersect1d(pi, pj, assume_unique=True, return_indices=True)
+            total = total + (wi[a] * wj[b]).sum(axis=0) / (norms[i] * norms[j])
+    return np.atleast_1d(total / (n * (n - 1) / 2))
 
 
-def bmp_kolari_pynnonen(scar: np.ndarray, rbar: float, *, alternative: str = "two-sided") -> dict:
+def bmp_kolari_pynnonen(scar: np.ndarray, rbar: np.ndarray | float, *,
+                        alternative: str = "two-sided") -> dict:
     r"""BMP test adjusted for cross-correlation (Kolari & Pynnönen 2010).
 
     .. math:: t_{KP} = t_{BMP}\,\sqrt{\frac{1 - \bar r}{1 + (N - 1)\bar r}}
@@ -170,14 +189,19 @@ def bmp_kolari_pynnonen(scar: np.ndarray, rbar: float, *, alternative: str = "tw
 
     Kolari & Pynnönen estimate :math:`\bar r` from the estimation-period
     residuals of different firms. Here every event is on one follower, so two
-    events' abnormal returns are correlated through the days their windows share;
-    :math:`\bar r` is the overlap-implied correlation of
-    :func:`overlap_correlation` (0 when no windows overlap, and then
-    :math:`t_{KP} = t_{BMP}`).
+    events' CARs are correlated through the data they share (overlapping windows,
+    one event's window inside another's estimation window); :math:`\bar r` is
+    the implied correlation of :func:`average_correlation` (0 when the events
+    share no data, and then :math:`t_{KP} = t_{BMP}`). NaN when
+    :math:`1 + (N-1)\bar r \le 0`.
     """
     out = bmp(scar, alternative=alternative)
     n = scar.shape[0]
-    t = out["statistic"] * np.sqrt((1.0 - rbar) / (1.0 + (n - 1) * rbar))
+    rbar = np.asarray(rbar, dtype=float)
+    denom = 1.0 + (n - 1) * rbar
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(denom > 0, np.sqrt((1.0 - rbar) / denom), np.nan)
+    t = out["statistic"] * factor
     return {"statistic": t, "pvalue": _pvalue(stats.t(n - 1), t, alternative),
             "df": out["df"]}
 
@@ -303,20 +327,32 @@ def min_pvalue_wilcoxon(n: int, alternative: str) -> float:
 # ---------------------------------------------------------------------------
 # the tests table
 # ---------------------------------------------------------------------------
-def _note_overlap(name: str, overl: np.ndarray) -> str:
-    if not overl.any() or name == "bmp_kolari_pynnonen":
+_IID = ("cross_sectional_t", "patell_z", "bmp", "generalized_sign", "wilcoxon_signed_rank")
+
+
+def _dependence_note(name: str, overl: np.ndarray, rbar: float) -> str:
+    if name not in _IID:
         return ""
-    return (f"{int(overl.sum())} of {len(overl)} windows overlap: this test assumes independent "
-            "events and over-rejects (see event_study Notes).")
+    if overl.any():
+        return (f"{int(overl.sum())} of {len(overl)} windows overlap: this test assumes "
+                "independent events and over-rejects (see event_study Notes).")
+    if rbar < -0.01:
+        return (f"events share estimation data (average CAR correlation r = {rbar:.3g} < 0): "
+                "this test is conservative here (see event_study Notes).")
+    return ""
 
 
-def table_rows(h, fits, car, scar, complete, overl, day0, end, t_len, ev_dates, model,
-               alternative, confidence_level, pending) -> list[dict]:
+def table_rows(h, fits, car, scar, complete, overl, t_len, alternative, confidence_level,
+               pending) -> list[dict]:
     """The rows of the tests table of :func:`riskcycle.event_study` for one horizon."""
     rows = []
     use_car = complete & np.isfinite(car)
     use_std = use_car & np.isfinite(scar)
     n_car, n_std = int(use_car.sum()), int(use_std.sum())
+    rbar = 0.0
+    if n_std >= 2:
+        rbar = float(average_correlation(
+            [fits[i].error_weights(int(t_len[i])) for i in np.flatnonzero(use_std)])[0])
     small = []
     for name in TESTS:
         sel = use_car if name in ("cross_sectional_t", "wilcoxon_signed_rank") else use_std
@@ -326,7 +362,7 @@ def table_rows(h, fits, car, scar, complete, overl, day0, end, t_len, ev_dates, 
                "n_events": n, "note": "", "reference_distribution": "", "ci_low": np.nan,
                "ci_high": np.nan}
         rows.append(row)
-        notes = [_note_overlap(name, overl[sel])]
+        notes = [_dependence_note(name, overl[sel], rbar)]
         if n == 0:
             row["note"] = "no complete window with the inputs this test needs."
             continue
@@ -354,11 +390,10 @@ def table_rows(h, fits, car, scar, complete, overl, day0, end, t_len, ev_dates, 
             row["reference_distribution"] = f"t({n - 1})"
             row["min_attainable_pvalue"] = 0.0
         elif name == "bmp_kolari_pynnonen":
-            rbar = overlap_correlation(day0[sel], end[sel])
             out = bmp_kolari_pynnonen(s, rbar, alternative=alternative)
             row["reference_distribution"] = f"t({n - 1})"
             row["min_attainable_pvalue"] = 0.0
-            notes.append(f"average overlap correlation r = {rbar:.4g}.")
+            notes.append(f"average correlation of the CARs from shared data r = {rbar:.4g}.")
         elif name == "corrado_rank":
             ii = np.flatnonzero(sel)
             out = corrado_rank([fits[i].est_offsets for i in ii],
