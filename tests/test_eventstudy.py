@@ -95,7 +95,7 @@ def test_bundled_btc_after_russell_breakouts(bundled, btc_long):
     assert one_year["complete"].sum() == 4
     # independent recomputation from the closes
     c = btc_long["close"]
-    for ev, row in df.set_index("event_date").iterrows():
+    for _, row in df.set_index("event_date").iterrows():
         want = c.loc[row["end_date"]] / c.loc[row["day0_date"]] - 1
         assert_allclose(row["return_to_date"], want, rtol=1e-13)  # one division either way
         assert (row["end_date"] - row["day0_date"]).days <= row["horizon"]
@@ -360,8 +360,8 @@ def test_bad_input(btc_long, rut_events):
         es(btc_long, [], leader_clock="us_equity_close")
     with pytest.raises(ValueError, match="`leader_clock` is required"):
         es(btc_long, ["2016-11-14"])
-    with pytest.raises(TypeError, match="`horizons` must be a sequence of positive integer "
-                                        "numbers of calendar days; got 30.5"):
+    with pytest.raises(TypeError, match=r"`horizons` must be a sequence of positive integer "
+                                        r"numbers of calendar days; got 30\.5"):
         es(btc_long, rut_events, horizons=(30.5,))
     with pytest.raises(ValueError, match="`horizons` must be a sequence of positive integer "
                                          "numbers of calendar days >= 1; got -5"):

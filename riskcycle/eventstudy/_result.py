@@ -160,7 +160,8 @@ class EventStudyResult(ResultMixin):
         :math:`\\exp(\\text{cumulative log return})`, on a log scale. The thick line
         is the mean cumulative log return across the events observed at each
         offset (a geometric-mean path); the band is its pointwise t confidence
-        interval at ``confidence_level`` (needs two events).
+        interval at ``confidence_level`` (needs two events). Where an incomplete
+        window's path ends the mean is taken over fewer events, so it can jump.
         """
         import matplotlib.pyplot as plt
 

@@ -9,6 +9,13 @@ of shape ``(R,)``: ``statistic``, ``pvalue`` and, where they apply, ``df``,
 
 Null hypotheses (plain language) are in :data:`NULL_HYPOTHESES`.
 
+Size found by the test suite's simulations (5% level; details in
+:func:`riskcycle.event_study`, Notes): with separated events every test is at or
+below 5% within Monte Carlo error (Patell 6.1% under GARCH). With ten 365-day
+windows starting 60 days apart the tests assuming independent events reject
+32-49% of the time (cross-sectional t 49%, BMP 49%, Wilcoxon 47%, Patell 38%,
+generalised sign 32%); BMP with the Kolari-Pynnönen adjustment 8%; Corrado 3.5%.
+
 Notation: :math:`\mathrm{CAR}_i` is event *i*'s cumulative abnormal return over
 the window (:math:`T_i` daily abnormal returns), :math:`\sigma_i` the residual
 standard deviation of its estimation window (:math:`L_i` returns, :math:`k`
@@ -105,6 +112,9 @@ def cross_sectional_t(car: np.ndarray, *, alternative: str = "two-sided",
 
     with :math:`s_{\mathrm{CAR}}` the sample standard deviation across events
     (``ddof=1``). The confidence interval is for the mean CAR.
+
+    Assumes independent events: rejected 49% of the time at a nominal 5% in the
+    suite's simulation with overlapping windows (see the module docstring).
     """
     n = car.shape[0]
     mean = car.mean(axis=0)
@@ -120,6 +130,9 @@ def patell_z(scar: np.ndarray, dof: np.ndarray, *, alternative: str = "two-sided
 
     where :math:`(L_i-k)/(L_i-k-2)` is the variance of a Student-t variable with
     :math:`L_i - k` degrees of freedom.
+
+    Assumes independent events and a variance unchanged by the event: 38% at a
+    nominal 5% with overlapping windows, 6.1% under GARCH volatility clustering.
     """
     dof = np.broadcast_to(np.asarray(dof, dtype=float).reshape(-1, 1), scar.shape)
     z = scar.sum(axis=0) / np.sqrt((dof / (dof - 2.0)).sum(axis=0))
@@ -131,6 +144,9 @@ def bmp(scar: np.ndarray, *, alternative: str = "two-sided") -> dict:
 
     .. math:: t = \frac{\overline{\mathrm{SCAR}}}{s_{\mathrm{SCAR}}/\sqrt N}
               \sim t_{N-1}.
+
+    Robust to an event-induced change in variance, not to dependence: 49% at a
+    nominal 5% with overlapping windows.
     """
     n = scar.shape[0]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -194,6 +210,11 @@ def bmp_kolari_pynnonen(scar: np.ndarray, rbar: np.ndarray | float, *,
     the implied correlation of :func:`average_correlation` (0 when the events
     share no data, and then :math:`t_{KP} = t_{BMP}`). NaN when
     :math:`1 + (N-1)\bar r \le 0`.
+
+    Size in the suite's simulations: 8% at a nominal 5% with ten 365-day windows
+    60 days apart (BMP alone: 49%; the equal-correlation approximation is rough
+    when correlations differ much across pairs); 5.1% when events sit inside
+    later events' estimation windows (where the unadjusted tests are conservative).
     """
     out = bmp(scar, alternative=alternative)
     n = scar.shape[0]
@@ -288,7 +309,8 @@ def generalized_sign(car: np.ndarray, pos_frac: np.ndarray, *,
     The p-value is the exact binomial :math:`\mathrm{Bin}(N, \hat p)` tail
     probability of :math:`w` (two-sided as in :func:`scipy.stats.binomtest`),
     not Cowan's normal approximation, which is poor with a handful of events.
-    The test is discrete: see :func:`min_pvalue_sign`.
+    The test is discrete: see :func:`min_pvalue_sign`. Assumes independent
+    events: 32% at a nominal 5% with overlapping windows.
     """
     n = car.shape[0]
     w = (car > 0).sum(axis=0)
@@ -306,7 +328,11 @@ def min_pvalue_sign(n: int, phat: float, alternative: str) -> float:
 
 
 def wilcoxon_signed_rank(car: np.ndarray, *, alternative: str = "two-sided") -> dict:
-    """Wilcoxon signed-rank test of the CARs (:func:`scipy.stats.wilcoxon`, method 'auto')."""
+    """Wilcoxon signed-rank test of the CARs (:func:`scipy.stats.wilcoxon`, method 'auto').
+
+    Assumes independent events: 47% at a nominal 5% with overlapping windows.
+    Discrete: see :func:`min_pvalue_wilcoxon`.
+    """
     res = stats.wilcoxon(car, alternative=alternative, axis=0)
     return {"statistic": np.atleast_1d(res.statistic).astype(float),
             "pvalue": np.atleast_1d(res.pvalue).astype(float)}
@@ -335,7 +361,8 @@ def _dependence_note(name: str, overl: np.ndarray, rbar: float) -> str:
         return ""
     if overl.any():
         return (f"{int(overl.sum())} of {len(overl)} windows overlap: this test assumes "
-                "independent events and over-rejects (see event_study Notes).")
+                "independent events and over-rejects (32-49% at a nominal 5% with ten "
+                "365-day windows 60 days apart; see event_study Notes).")
     if rbar < -0.01:
         return (f"events share estimation data (average CAR correlation r = {rbar:.3g} < 0): "
                 "this test is conservative here (see event_study Notes).")
