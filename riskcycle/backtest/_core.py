@@ -1,0 +1,434 @@
+"""``riskcycle.backtest``: trade a follower on a leader's signal, with its significance."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._rng import RNGLike, check_rng
+from .._validation import (
+    as_price_frame,
+    check_bool,
+    check_confidence_level,
+    check_float,
+    check_int,
+    check_n_resamples,
+    check_timedelta,
+)
+from ..calendar import SessionClock, _clock_of, halving_phase, map_to_follower
+from ..exceptions import DegenerateDataWarning, EventsExcludedWarning
+from . import _signals
+from ._null import bootstrap_sharpe, random_entry_trades
+from ._portfolio import from_signals_kwargs, run_portfolio
+from ._result import BacktestResult, ConfidenceInterval, drawdown
+from ._snoop import psr_or_nan
+
+__all__ = ["backtest"]
+
+NULL_HYPOTHESIS = (
+    "the signal has no timing ability: the strategy's {stat} is a typical draw from "
+    "strategies with the same number of non-overlapping trades and the same holding "
+    "lengths entered at random admissible follower bars{phase}"
+)
+
+
+def _periods_per_year(frame: pd.DataFrame, clock: SessionClock, value: Any) -> int:
+    if value is not None:
+        return check_int(value, "periods_per_year", minimum=1, what="a positive integer")
+    ppy = (frame.attrs or {}).get("periods_per_year")
+    return int(ppy) if ppy is not None else int(clock.periods_per_year)
+
+
+def _exit_rules_iv(hold, trailing_stop, exit_below, leader):
+    if hold is not None:
+        hold = check_int(hold, "hold", minimum=1,
+                         what="a positive integer number of calendar days")
+    if trailing_stop is not None:
+        trailing_stop = check_float(trailing_stop, "trailing_stop", minimum=0.0, maximum=1.0,
+                                    inclusive=(False, False), what="a fraction")
+    if exit_below is not None:
+        if isinstance(exit_below, str):
+            if exit_below not in _signals.EXIT_LEVELS:
+                raise ValueError(f"`exit_below` must be one of {list(_signals.EXIT_LEVELS)} or a "
+                                 f"positive leader level; got {exit_below!r}.")
+        else:
+            exit_below = check_float(exit_below, "exit_below", minimum=0.0,
+                                     inclusive=(False, True), what="a positive leader level")
+        if leader is None:
+            raise ValueError("`exit_below` needs the leader's prices: pass `leader=`.")
+    return hold, trailing_stop, exit_below
+
+
+def _costs_iv(fees, slippage, init_cash):
+    fees = check_float(fees, "fees", minimum=0.0, maximum=1.0, inclusive=(True, False),
+                       what="a fraction of traded value")
+    slippage = check_float(slippage, "slippage", minimum=0.0, maximum=1.0, inclusive=(True, False),
+                           what="a fraction of the price")
+    init_cash = check_float(init_cash, "init_cash", minimum=0.0, inclusive=(False, True),
+                            what="a positive amount")
+    return fees, slippage, init_cash
+
+
+def _backtest_iv(follower, events_or_signal, leader, hold, trailing_stop, exit_below, delay, fees,
+                 slippage, init_cash, follower_clock, leader_clock, periods_per_year, n_resamples,
+                 match_halving_phase, phase_window, confidence_level, rng):
+    fclock = _clock_of(follower, follower_clock, "follower_clock")
+    frame = as_price_frame(follower, name="follower", timezone=fclock.timezone)
+    lead = None
+    if leader is not None:
+        lclock_l = _clock_of(leader, leader_clock, "leader_clock") if (
+            leader_clock is not None or "clock" in (getattr(leader, "attrs", {}) or {})) else None
+        lead = as_price_frame(leader, name="leader",
+                              timezone=lclock_l.timezone if lclock_l else "UTC")
+    signal = _signals.as_signal(events_or_signal, leader=lead, leader_clock=leader_clock)
+    hold, trailing_stop, exit_below = _exit_rules_iv(hold, trailing_stop, exit_below, lead)
+    delay = check_timedelta(delay, "delay")
+    fees, slippage, init_cash = _costs_iv(fees, slippage, init_cash)
+    ppy = _periods_per_year(frame, fclock, periods_per_year)
+    n_resamples = check_n_resamples(n_resamples, minimum=0)
+    match_halving_phase = check_bool(match_halving_phase, "match_halving_phase")
+    phase_window = check_float(phase_window, "phase_window", minimum=0.0, maximum=0.5,
+                               inclusive=(False, True), what="a fraction of the halving cycle")
+    confidence_level = check_confidence_level(confidence_level)
+    rng = check_rng(rng)
+    return (frame, fclock, lead, signal, hold, trailing_stop, exit_below, delay, fees, slippage,
+            init_cash, ppy, n_resamples, match_halving_phase, phase_window, confidence_level, rng)
+
+
+def build_plan(signal, frame, fclock, lead, *, hold, trailing_stop, exit_below, delay,
+               day0=None, close_times=None, hold_end=None):
+    """Day-0 mapping of the signals and the trade plan (shared with the sweep).
+
+    ``day0`` (the :func:`~riskcycle.calendar.map_to_follower` frame of the signals)
+    ``close_times`` (the follower's close times, int64 ns) and ``hold_end`` (see
+    :func:`._signals.plan_trades`) may be passed when already known.
+    """
+    idx = frame.index
+    m = _signals.signal_entries(signal, idx, fclock, delay) if day0 is None else day0
+    if close_times is None:
+        close_times = fclock.information_times(idx).asi8
+    below = None
+    if exit_below is not None:
+        lmap = map_to_follower(lead.index, idx, leader_clock=signal.clock, follower_clock=fclock,
+                               delay=delay)["position"].to_numpy()
+        below = _signals.leader_below_exits(signal, lead, exit_below, lmap)
+    plan = _signals.plan_trades(
+        m["position"].to_numpy(), m["status"].to_numpy(), idx, frame["close"].to_numpy(),
+        close_times, delay.value, hold=hold, trailing_stop=trailing_stop, below_exec=below,
+        hold_end=hold_end,
+    )
+    return m, plan
+
+
+def first_admissible(signal, idx, fclock) -> int:
+    """First follower bar a signal could have been traded on (from the leader's first date)."""
+    if signal.data_start is None:
+        return 0
+    m = map_to_follower([signal.data_start], idx, leader_clock=signal.clock, follower_clock=fclock)
+    p = int(m["position"].iloc[0])
+    return max(p, 0) if m["status"].iloc[0] != "after_end" else len(idx) - 1
+
+
+def _trades_frame(plan, m, frame, fees, slippage) -> pd.DataFrame:
+    idx = frame.index
+    close = frame["close"].to_numpy()
+    n = len(close)
+    e, x = plan.entries, plan.exits
+    closed = x >= 0
+    xe = np.where(closed, x, n - 1)
+    entry_fill = close[e] * (1.0 + slippage)
+    exit_fill = np.where(closed, close[xe] * (1.0 - slippage), np.nan)
+    gross = np.where(closed, (1.0 - slippage) * (1.0 - fees), 1.0) * close[xe] / close[e]
+    ret = gross / ((1.0 + fees) * (1.0 + slippage)) - 1.0
+    exit_date = pd.DatetimeIndex(np.where(closed, idx[xe].asi8, np.iinfo(np.int64).min)
+                                 .astype("datetime64[ns]"))
+    return pd.DataFrame({
+        "signal_date": m.index[plan.signal_index],
+        "entry_date": idx[e],
+        "entry_price": entry_fill,
+        "exit_date": exit_date,
+        "exit_price": exit_fill,
+        "exit_reason": plan.reasons.astype(str),
+        "bars_held": xe - e,
+        "days_held": (idx[xe] - idx[e]).days.to_numpy(),
+        "trade_return": ret,
+    })
+
+
+def _pvalue(null: np.ndarray, observed: float) -> float:
+    if not np.isfinite(observed) or len(null) == 0:
+        return np.nan
+    null = null[np.isfinite(null)]
+    return float((1 + np.sum(null >= observed)) / (1 + len(null)))
+
+
+def backtest(
+    follower: Any,
+    events_or_signal: Any,
+    *,
+    leader: Any = None,
+    hold: int | None = 365,
+    trailing_stop: float | None = None,
+    exit_below: str | float | None = None,
+    delay: Any = "0h",
+    fees: float = 0.001,
+    slippage: float = 0.001,
+    init_cash: float = 100.0,
+    follower_clock: SessionClock | str | None = None,
+    leader_clock: SessionClock | str | None = None,
+    periods_per_year: int | None = None,
+    n_resamples: int = 9999,
+    match_halving_phase: bool = False,
+    phase_window: float = 0.125,
+    confidence_level: float = 0.95,
+    rng: RNGLike = None,
+) -> BacktestResult:
+    r"""Trade the follower on a leader's signal, without look-ahead, and test the result.
+
+    Parameters
+    ----------
+    follower : Series or DataFrame
+        The traded series' daily closes (bundled data carry their clock).
+    events_or_signal : Events or boolean Series
+        :class:`~riskcycle.Events` (e.g. :func:`riskcycle.breakouts`) or a boolean
+        Series indexed by leader dates, True on signal dates.
+    leader : Series or DataFrame, optional
+        The leader's prices; needed for ``exit_below``.
+    hold : int or None, default 365
+        Holding period in calendar days (exit at the last follower bar dated on or
+        before entry + ``hold``); None for no time limit.
+    trailing_stop : float, optional
+        Exit when the follower closes at or below ``1 - trailing_stop`` times its
+        highest close since entry.
+    exit_below : {"prior_record", "signal_level"} or float, optional
+        Exit when the leader closes below the record the signal broke, below its
+        close on the signal date, or below a given level.
+    delay : timedelta or str, default "0h"
+        Time between a signal becoming known and the order (entries and exits).
+    fees, slippage : float, default 0.001
+        Per side, as fractions of traded value and of the price (10 bp each).
+    init_cash : float, default 100
+        Starting cash (returns do not depend on it).
+    follower_clock, leader_clock : SessionClock or str, optional
+        Default: the clocks recorded by :func:`riskcycle.datasets.load` (or the
+        clock of the Events).
+    periods_per_year : int, optional
+        Annualisation; default the follower's clock (365 for BTC, 252 for US equities).
+    n_resamples : int, default 9999
+        Random-entry strategies and bootstrap replicates (0 skips both).
+    match_halving_phase : bool, default False
+        Random entries at bars in the same halving-cycle phase (within
+        ``phase_window`` of a cycle) as the real trade they replace.
+    phase_window : float, default 0.125
+        Half-width of the phase window, as a fraction of the cycle.
+    confidence_level : float, default 0.95
+        Of the Sharpe-ratio interval.
+    rng : int, Generator or SeedSequence, optional
+
+    Returns
+    -------
+    BacktestResult
+        The vectorbt portfolios of the strategy and of buy-and-hold, daily returns,
+        trades, random-entry p-values, the Sharpe-ratio confidence interval and the
+        probabilistic Sharpe ratio.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Invalid arguments (each message names the argument).
+
+    Warns
+    -----
+    EventsExcludedWarning
+        Signals known before the follower's first bar or after its last.
+    DegenerateDataWarning
+        No trade at all: p-values and the interval are NaN.
+
+    Notes
+    -----
+    **Timing.** A signal dated :math:`d` is known at its information time
+    :math:`\tau(d)` (16:00 New York for a US index); the trade enters at the close
+    of the first follower bar whose close time is at or after
+    :math:`\tau(d) + \text{delay}` (:func:`riskcycle.calendar.map_to_follower`),
+    never at a bar that closed before the signal was known. A Friday Russell 2000
+    close (21:00 UTC in winter) enters BTC at the close of its Friday bar
+    (24:00 UTC). Exits: the fixed holding period is scheduled at entry; a
+    trailing stop triggered by the close of bar :math:`j` executes at the first
+    bar closing at or after that close plus the delay (bar :math:`j` itself
+    without delay); a leader close below the level executes at the first
+    follower bar closing at or after its information time plus the delay. The
+    first exit to fire closes the position; signals during a position are skipped.
+
+    **Simulation.** :meth:`vectorbt.Portfolio.from_signals` with every argument
+    passed explicitly (nothing read from ``vectorbt.settings``): long only, all
+    cash in at ``close * (1 + slippage)``, fees on traded value, fractional
+    units, out at ``close * (1 - slippage)``; one bar = ``freq="1D"``.
+    Buy-and-hold enters at the follower's first bar with the same costs.
+
+    **Significance.** The random-entry null places the same number of
+    non-overlapping trades with the same holding lengths (bars) at random
+    follower bars from the first one a leader signal could reach, uniformly over
+    all such configurations (optionally in matched halving phases); each is
+    simulated by a compiled kernel with vectorbt's fills (equal to vectorbt's
+    returns to rounding error), and :math:`p = (1 + \#\{T^\ast \ge T\})/(1 + n)`.
+    The Sharpe-ratio interval is the percentile interval of the stationary
+    bootstrap (Politis and Romano 1994) of the daily returns, mean block length
+    by Politis and White (2004) (:func:`arch.bootstrap.optimal_block_length`).
+    The probabilistic Sharpe ratio (Bailey and López de Prado 2012) comes from
+    :func:`riskcycle.probabilistic_sharpe_ratio`.
+
+    References
+    ----------
+    Politis, D. N. & Romano, J. P. (1994). The stationary bootstrap. *JASA* 89(428),
+    1303-1313. doi:10.1080/01621459.1994.10476870
+
+    Politis, D. N. & White, H. (2004). Automatic block-length selection for the
+    dependent bootstrap. *Econometric Reviews* 23(1), 53-70.
+    doi:10.1081/ETC-120028836
+
+    Bailey, D. H. & López de Prado, M. (2012). The Sharpe ratio efficient frontier.
+    *Journal of Risk* 15(2), 3-44. doi:10.21314/JOR.2012.255
+
+    Examples
+    --------
+    >>> import riskcycle
+    >>> rut = riskcycle.datasets.load("rut")
+    >>> btc = riskcycle.datasets.load("btc")
+    >>> ev = riskcycle.breakouts(rut, min_gap=250).between(start="2014-09-17")
+    >>> res = riskcycle.backtest(btc, ev, hold=365, n_resamples=999, rng=1)
+    >>> res.trades["entry_date"].dt.strftime("%Y-%m-%d").tolist()
+    ['2016-11-14', '2020-11-13', '2025-09-18']
+    """
+    (frame, fclock, lead, signal, hold, trailing_stop, exit_below, delay, fees, slippage,
+     init_cash, ppy, n_resamples, match_halving_phase, phase_window, confidence_level,
+     rng) = _backtest_iv(follower, events_or_signal, leader, hold, trailing_stop, exit_below,
+                         delay, fees, slippage, init_cash, follower_clock, leader_clock,
+                         periods_per_year, n_resamples, match_halving_phase, phase_window,
+                         confidence_level, rng)
+    idx = frame.index
+    close_s = frame["close"].rename(str(frame.attrs.get("name", "close")))
+    close = close_s.to_numpy()
+    n = len(close)
+    m, plan = build_plan(signal, frame, fclock, lead, hold=hold, trailing_stop=trailing_stop,
+                         exit_below=exit_below, delay=delay)
+    excluded = m.index[m["status"] != "ok"]
+    if len(excluded):
+        shown = ", ".join(d.strftime("%Y-%m-%d") for d in excluded[:8])
+        warnings.warn(
+            f"{len(excluded)} signal(s) fall outside the follower's data "
+            f"({idx[0].date()} to {idx[-1].date()}) and were excluded: {shown}"
+            + (", ..." if len(excluded) > 8 else "") + ".",
+            EventsExcludedWarning, stacklevel=2)
+
+    # vectorbt: strategy and buy-and-hold ------------------------------------------------
+    ent = np.zeros(n, dtype=bool)
+    ext = np.zeros(n, dtype=bool)
+    ent[plan.entries] = True
+    ext[plan.exits[plan.exits >= 0]] = True
+    pf = run_portfolio(close_s, ent, ext, fees=fees, slippage=slippage, init_cash=init_cash)
+    bh_ent = np.zeros(n, dtype=bool)
+    bh_ent[0] = True
+    bh = run_portfolio(close_s, bh_ent, np.zeros(n, dtype=bool), fees=fees, slippage=slippage,
+                       init_cash=init_cash)
+    rets = pf.returns().rename("strategy")
+    bh_rets = bh.returns().rename("buy_and_hold")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sd = rets.std(ddof=1)
+        sharpe = float(rets.mean() / sd * np.sqrt(ppy)) if sd > 0 else np.nan
+        bsd = bh_rets.std(ddof=1)
+        bh_sharpe = float(bh_rets.mean() / bsd * np.sqrt(ppy)) if bsd > 0 else np.nan
+    total = float(np.prod(1.0 + rets.to_numpy()) - 1.0)
+
+    # significance -------------------------------------------------------------------------
+    from . import _nb
+
+    null = pd.DataFrame({"total_return": np.empty(0), "sharpe_ratio": np.empty(0)})
+    boot = np.empty(0)
+    block = np.nan
+    p_tr = p_sr = np.nan
+    ci = ConfidenceInterval(np.nan, np.nan)
+    if plan.n_trades == 0:
+        warnings.warn("the signal produced no trade in the follower's data; the random-entry "
+                      "p-values and the Sharpe-ratio interval are NaN.", DegenerateDataWarning,
+                      stacklevel=2)
+    elif n_resamples > 0:
+        is_open = plan.exits < 0
+        lengths = np.where(is_open, n - 1 - plan.entries, plan.exits - plan.entries)
+        first = first_admissible(signal, idx, fclock)
+        phase = target = None
+        if match_halving_phase:
+            phase = halving_phase(idx)["cycle_fraction"].to_numpy()
+            target = phase[plan.entries]
+        offs, e_null, x_null = random_entry_trades(
+            lengths, is_open, n, first, n_resamples, rng, phase=phase, target_phase=target,
+            phase_window=phase_window)
+        stats = _nb.strategy_stats(close, offs, e_null, x_null, fees=fees, slippage=slippage,
+                                   init_cash=init_cash, periods_per_year=ppy)
+        obs = _nb.strategy_stats(close, np.array([0, plan.n_trades]), plan.entries, plan.exits,
+                                 fees=fees, slippage=slippage, init_cash=init_cash,
+                                 periods_per_year=ppy)[0]
+        null = pd.DataFrame({"total_return": stats[:, 0], "sharpe_ratio": stats[:, 1]})
+        p_tr = _pvalue(stats[:, 0], obs[0])
+        p_sr = _pvalue(stats[:, 1], obs[1])
+        boot, block = bootstrap_sharpe(rets.to_numpy(), n_resamples=n_resamples,
+                                       periods_per_year=ppy, rng=rng)
+        ok = boot[np.isfinite(boot)]
+        if len(ok):
+            alpha = 1.0 - confidence_level
+            ci = ConfidenceInterval(float(np.quantile(ok, alpha / 2)),
+                                    float(np.quantile(ok, 1 - alpha / 2)))
+    psr = psr_or_nan(rets) if plan.n_trades else np.nan
+
+    in_pos = np.zeros(n, dtype=bool)
+    for e, x in zip(plan.entries, plan.exits, strict=True):
+        in_pos[e:(n if x < 0 else x)] = True
+    phase_txt = " in the same halving-cycle phase" if match_halving_phase else ""
+    signals = pd.DataFrame({
+        "signal_date": m.index,
+        "information_time": m["information_time"].to_numpy(),
+        "available_time": m["available_time"].to_numpy(),
+        "entry_date": m["follower_date"].to_numpy(),
+        "status": plan.signal_status,
+    })
+    rules = {"hold": hold, "trailing_stop": trailing_stop, "exit_below": exit_below}
+    return BacktestResult(
+        portfolio=pf,
+        benchmark_portfolio=bh,
+        returns=rets,
+        benchmark_returns=bh_rets,
+        trades=_trades_frame(plan, m, frame, fees, slippage),
+        signals=signals,
+        statistic=sharpe,
+        pvalue=p_sr,
+        total_return=total,
+        total_return_pvalue=p_tr,
+        benchmark_total_return=float(np.prod(1.0 + bh_rets.to_numpy()) - 1.0),
+        benchmark_sharpe_ratio=bh_sharpe,
+        max_drawdown=float(drawdown(rets).min()),
+        benchmark_max_drawdown=float(drawdown(bh_rets).min()),
+        exposure=float(in_pos.mean()),
+        confidence_interval=ci,
+        null_distribution=null,
+        bootstrap_distribution=boot,
+        block_length=float(block),
+        probabilistic_sharpe_ratio=psr,
+        null_hypothesis=NULL_HYPOTHESIS.format(stat="Sharpe ratio (and total return)",
+                                               phase=phase_txt),
+        periods_per_year=ppy,
+        follower_name=str(frame.attrs.get("name", "follower")),
+        leader_name=signal.name,
+        settings={
+            "hold": hold, "trailing_stop": trailing_stop, "exit_below": exit_below,
+            "exit_rules": {k: v for k, v in rules.items() if v is not None} or "none",
+            "delay": str(delay), "fees": fees, "slippage": slippage, "init_cash": init_cash,
+            "n_resamples": n_resamples, "match_halving_phase": match_halving_phase,
+            "phase_window": phase_window, "confidence_level": confidence_level,
+            "follower_clock": fclock.name, "leader_clock": signal.clock.name,
+            "vectorbt": {k: v for k, v in from_signals_kwargs(
+                fees=fees, slippage=slippage, init_cash=init_cash).items()
+                if k not in ("broadcast_kwargs", "wrapper_kwargs")} | {"price": "close"},
+        },
+    )

@@ -1,0 +1,305 @@
+"""Compiled inner loops of the backtest (numba, ``cache=True``) and their plain twins.
+
+The kernels reproduce, for a long-only strategy that puts all its cash into the
+follower at each entry and sells everything at each exit, the daily returns that
+:meth:`vectorbt.Portfolio.from_signals` computes with ``size=np.inf``,
+``size_type="amount"``, ``price=close``, proportional ``fees`` and ``slippage``,
+``fixed_fees=0``, ``min_size=0`` and no stops. They follow vectorbt's order
+arithmetic step by step (``buy_nb``/``sell_nb`` in ``vectorbt.portfolio.nb``,
+the post-simulation cash, asset and value series, and ``returns_nb``),
+including its tolerance-based rounding of additions to zero (``add_nb``), so the
+returns agree with vectorbt's to rounding error:
+
+* buy at bar :math:`e`: fill price :math:`p^b = c_e (1 + s)`; of the cash
+  :math:`C`, :math:`C / (1 + f)` buys :math:`q = C / ((1 + f) p^b)` units
+  (fractional) and the rest, :math:`C - C/(1+f)`, is the fee; cash becomes 0;
+* sell at bar :math:`x`: fill price :math:`p^s = c_x (1 - s)`, proceeds
+  :math:`q p^s (1 - f)`;
+* value :math:`V_t = \\text{cash}_t + q_t c_t`, return
+  :math:`r_t = V_t / V_{t-1} - 1` with :math:`V_{-1}` the initial cash, so the
+  entry bar's return is :math:`1/((1+f)(1+s)) - 1` and the exit bar's is
+  :math:`(c_x/c_{x-1})(1-s)(1-f) - 1`.
+
+Trades come in compressed-row form: column ``j`` owns the trades
+``offsets[j]:offsets[j + 1]`` of ``entries``/``exits`` (bar positions, sorted,
+``entry < exit``, the next entry after the previous exit); an exit of ``-1``
+leaves the position open at the end of the data. Kernels never draw random
+numbers; the random-entry null and the bootstrap pass them in.
+
+This module imports numba: import it lazily, inside the functions that need it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+__all__ = [
+    "sharpe_from_returns",
+    "stationary_bootstrap_sharpe",
+    "stationary_bootstrap_sharpe_py",
+    "strategy_returns",
+    "strategy_returns_py",
+    "strategy_stats",
+]
+
+# vectorbt.utils.math_ tolerances
+_REL_TOL = 1e-9
+_ABS_TOL = 1e-12
+
+
+@nb.njit(cache=True, inline="always")
+def _is_close(a, b):  # pragma: no cover - compiled
+    if np.isnan(a) or np.isnan(b) or np.isinf(a) or np.isinf(b):
+        return False
+    if a == b:
+        return True
+    return abs(a - b) <= max(_REL_TOL * max(abs(a), abs(b)), _ABS_TOL)
+
+
+@nb.njit(cache=True, inline="always")
+def _add(a, b):  # pragma: no cover - compiled
+    """``a + b``, or exactly 0 when the two cancel to within vectorbt's tolerance."""
+    if np.sign(a) != np.sign(b):
+        if _is_close(abs(a), abs(b)):
+            return 0.0
+    elif _is_close(a + b, 0.0):
+        return 0.0
+    return a + b
+
+
+@nb.njit(cache=True, nogil=True)
+def _simulate(close, entries, exits, lo, hi, fees, slippage, init_cash, out):  # pragma: no cover
+    """Daily returns of one column (trades ``lo:hi``) into ``out``; returns the final value."""
+    n = close.shape[0]
+    sim_cash = init_cash  # cash as the order simulation sees it
+    sim_pos = 0.0
+    cash = init_cash  # cash and assets rebuilt from the order records
+    assets = 0.0
+    prev_value = init_cash
+    k = lo
+    in_pos = False
+    exit_i = -1
+    for i in range(n):
+        if in_pos:
+            if i == exit_i:
+                pos = 0.0 if _is_close(sim_pos, 0.0) else sim_pos
+                c0 = 0.0 if _is_close(sim_cash, 0.0) else sim_cash
+                adj = close[i] * (1.0 - slippage)
+                acq = pos * adj
+                fee = acq * fees + 0.0
+                final = _add(acq, -fee)
+                sim_cash = c0 + final
+                sim_pos = _add(pos, -pos)
+                sold = -pos  # the order record's signed size
+                cash = _add(cash, _add(0.0, -sold * adj - fee))
+                assets = _add(assets, _add(0.0, _add(0.0, -pos)))
+                in_pos = False
+                k += 1
+        elif k < hi and i == entries[k]:
+            c0 = 0.0 if _is_close(sim_cash, 0.0) else sim_cash
+            if c0 > 0.0:
+                adj = close[i] * (1.0 + slippage)
+                max_req = _add(c0, -0.0) / (1.0 + fees)
+                if max_req > 0.0:
+                    size = max_req / adj
+                    fee = c0 - max_req
+                    sim_cash = _add(c0, -c0)
+                    sim_pos = _add(0.0, size)
+                    cash = _add(cash, _add(0.0, -size * adj - fee))
+                    assets = _add(assets, _add(0.0, _add(sim_pos, -0.0)))
+                    in_pos = True
+                    exit_i = exits[k]
+                    if exit_i < 0:
+                        exit_i = n  # open at the end
+            if not in_pos:
+                k += 1  # order rejected (no cash): the trade never happens
+        value = cash + (close[i] * assets if assets != 0.0 else 0.0)
+        if prev_value == 0.0:
+            out[i] = 0.0 if value == 0.0 else np.inf * np.sign(value)
+        else:
+            r = (value - prev_value) / prev_value
+            out[i] = -r if prev_value < 0.0 else r
+        prev_value = value
+    return prev_value
+
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def _returns_matrix(close, offsets, entries, exits, fees, slippage, init_cash,
+                    out):  # pragma: no cover - compiled
+    k = offsets.shape[0] - 1
+    for j in nb.prange(k):
+        buf = np.empty(close.shape[0])
+        _simulate(close, entries, exits, offsets[j], offsets[j + 1], fees, slippage, init_cash,
+                  buf)
+        out[:, j] = buf
+    return out
+
+
+@nb.njit(cache=True, nogil=True)
+def _mean_std(x):  # pragma: no cover - compiled
+    n = x.shape[0]
+    s = 0.0
+    for i in range(n):
+        s += x[i]
+    m = s / n
+    v = 0.0
+    for i in range(n):
+        d = x[i] - m
+        v += d * d
+    return m, math.sqrt(v / (n - 1)) if n > 1 else np.nan
+
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def _stats(close, offsets, entries, exits, fees, slippage, init_cash, ann,
+           out):  # pragma: no cover - compiled
+    k = offsets.shape[0] - 1
+    for j in nb.prange(k):
+        buf = np.empty(close.shape[0])
+        final = _simulate(close, entries, exits, offsets[j], offsets[j + 1], fees, slippage,
+                          init_cash, buf)
+        m, s = _mean_std(buf)
+        out[j, 0] = final / init_cash - 1.0
+        out[j, 1] = m / s * ann if s > 0.0 else np.nan
+    return out
+
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def _sb_sharpe(x, starts, lengths, ann, out):  # pragma: no cover - compiled
+    n = x.shape[0]
+    for b in nb.prange(starts.shape[0]):
+        buf = np.empty(n)
+        t = 0
+        j = 0
+        while t < n:
+            idx = starts[b, j]
+            for _ in range(lengths[b, j]):
+                if t == n:
+                    break
+                buf[t] = x[idx]
+                t += 1
+                idx += 1
+                if idx == n:
+                    idx = 0
+            j += 1
+        m, s = _mean_std(buf)
+        out[b] = m / s * ann if s > 0.0 else np.nan
+    return out
+
+
+# ---------------------------------------------------------------------------
+# public wrappers
+# ---------------------------------------------------------------------------
+def _csr(offsets, entries, exits):
+    return (np.ascontiguousarray(offsets, dtype=np.int64),
+            np.ascontiguousarray(entries, dtype=np.int64),
+            np.ascontiguousarray(exits, dtype=np.int64))
+
+
+def strategy_returns(close, offsets, entries, exits, *, fees, slippage, init_cash):
+    """Daily returns, shape ``(n_bars, n_columns)``, of all-in long strategies (compiled).
+
+    Parameters
+    ----------
+    close : ndarray of float, shape (n_bars,)
+    offsets : ndarray of int, shape (n_columns + 1,)
+    entries, exits : ndarray of int
+        Trades of all columns (see the module docstring).
+    fees, slippage : float
+        Fractions of traded value and of the price.
+    init_cash : float
+    """
+    close = np.ascontiguousarray(close, dtype=np.float64)
+    offsets, entries, exits = _csr(offsets, entries, exits)
+    out = np.empty((close.shape[0], offsets.shape[0] - 1), dtype=np.float64)
+    return _returns_matrix(close, offsets, entries, exits, float(fees), float(slippage),
+                           float(init_cash), out)
+
+
+def strategy_stats(close, offsets, entries, exits, *, fees, slippage, init_cash, periods_per_year):
+    """Total return and annualised Sharpe ratio of each column without storing the returns.
+
+    Returns
+    -------
+    ndarray, shape (n_columns, 2)
+        Column 0: final value / initial cash - 1; column 1:
+        :math:`\\sqrt{A}\\,\\bar r / s_r` (``ddof=1``; NaN when :math:`s_r = 0`).
+    """
+    close = np.ascontiguousarray(close, dtype=np.float64)
+    offsets, entries, exits = _csr(offsets, entries, exits)
+    out = np.empty((offsets.shape[0] - 1, 2), dtype=np.float64)
+    return _stats(close, offsets, entries, exits, float(fees), float(slippage), float(init_cash),
+                  math.sqrt(periods_per_year), out)
+
+
+def stationary_bootstrap_sharpe(x, starts, lengths, periods_per_year):
+    """Sharpe ratio of stationary-bootstrap resamples of ``x`` (compiled).
+
+    Resample ``b`` concatenates the circular blocks ``x[starts[b, j]], ...`` of
+    ``lengths[b, j]`` observations, ``j = 0, 1, ...``, cut at ``len(x)``
+    observations (each row's lengths must add up to at least ``len(x)``). With
+    uniform starts and geometric lengths of mean :math:`b` this is the stationary
+    bootstrap of Politis & Romano (1994).
+    """
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    out = np.empty(starts.shape[0], dtype=np.float64)
+    return _sb_sharpe(x, np.ascontiguousarray(starts, dtype=np.int64),
+                      np.ascontiguousarray(lengths, dtype=np.int64),
+                      math.sqrt(periods_per_year), out)
+
+
+# ---------------------------------------------------------------------------
+# plain twins (independent derivations, for tests)
+# ---------------------------------------------------------------------------
+def strategy_returns_py(close, offsets, entries, exits, *, fees, slippage, init_cash):
+    """Plain-numpy twin of :func:`strategy_returns`, written from the closed-form fills.
+
+    In a trade from bar ``e`` to ``x`` with cash ``C`` on entry the value is
+    ``q c_t`` on bars ``e..x-1`` with ``q = C / ((1+f) c_e (1+s))`` and
+    ``q c_x (1-s)(1-f)`` from bar ``x`` on; between trades it is constant.
+    """
+    close = np.asarray(close, dtype=float)
+    n = close.shape[0]
+    k = len(offsets) - 1
+    out = np.empty((n, k))
+    for j in range(k):
+        value = np.empty(n)
+        cash = float(init_cash)
+        t = 0
+        for m in range(offsets[j], offsets[j + 1]):
+            e, x = int(entries[m]), int(exits[m])
+            value[t:e] = cash
+            q = cash / ((1.0 + fees) * close[e] * (1.0 + slippage))
+            stop = n if x < 0 else x
+            value[e:stop] = q * close[e:stop]
+            if x < 0:
+                t = n
+                break
+            cash = q * close[x] * (1.0 - slippage) * (1.0 - fees)
+            t = x
+        value[t:] = cash
+        prev = np.concatenate([[float(init_cash)], value[:-1]])
+        out[:, j] = value / prev - 1.0
+    return out
+
+
+def stationary_bootstrap_sharpe_py(x, starts, lengths, periods_per_year):
+    """Plain-numpy twin of :func:`stationary_bootstrap_sharpe` (same blocks)."""
+    x = np.asarray(x, dtype=float)
+    n = x.shape[0]
+    rows = []
+    for s_row, l_row in zip(starts, lengths, strict=True):
+        idx = np.concatenate([(s + np.arange(m)) % n for s, m in zip(s_row, l_row, strict=True)])
+        rows.append(idx[:n])
+    return sharpe_from_returns(x[np.array(rows)].T, periods_per_year)
+
+
+def sharpe_from_returns(returns, periods_per_year):
+    """Annualised Sharpe ratio (zero risk-free rate, ``ddof=1``) along axis 0; NaN if flat."""
+    r = np.asarray(returns, dtype=float)
+    m = r.mean(axis=0)
+    s = r.std(axis=0, ddof=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(s > 0, m / s * np.sqrt(periods_per_year), np.nan)

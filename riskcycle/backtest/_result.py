@@ -1,0 +1,278 @@
+"""Result objects of the backtest and the parameter sweep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from .._results import ResultMixin, Summary, package_versions
+from .._validation import check_choice
+
+__all__ = ["BacktestResult", "ConfidenceInterval", "drawdown"]
+
+
+class ConfidenceInterval(NamedTuple):
+    """Lower and upper bound of a confidence interval."""
+
+    low: float
+    high: float
+
+
+def drawdown(returns: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+    """Drawdown from the running peak of the compounded value (0 at a peak, -0.3 = 30% below)."""
+    value = (1.0 + returns).cumprod()
+    return value / np.maximum(value.cummax(), 1.0) - 1.0
+
+
+def _fmt_p(p: float) -> str:
+    return "nan" if not np.isfinite(p) else f"{p:.4f}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BacktestResult(ResultMixin):
+    """A look-ahead-free backtest of a leader signal on a follower, with its significance.
+
+    Attributes
+    ----------
+    portfolio : vectorbt.Portfolio
+        The strategy as simulated by :meth:`vectorbt.Portfolio.from_signals` (for
+        users who know vectorbt: ``portfolio.trades.records_readable``,
+        ``portfolio.plot()``, ...). Use :meth:`portfolio_stats` rather than
+        ``portfolio.stats()`` for annualised numbers: vectorbt's own default
+        year (``vectorbt.settings.returns["year_freq"]``) is a global setting.
+    benchmark_portfolio : vectorbt.Portfolio
+        Buy-and-hold of the follower from its first bar, same costs.
+    returns, benchmark_returns : pandas.Series
+        Daily (per-bar) returns of the strategy and of buy-and-hold, from
+        vectorbt's portfolio value (initial cash before the first bar).
+    trades : pandas.DataFrame
+        One row per trade: ``signal_date``, ``entry_date``, ``entry_price`` (fill,
+        slippage included), ``exit_date``, ``exit_price``, ``exit_reason``
+        (``"hold"``, ``"trailing_stop"``, ``"leader_below"`` or ``"open"``),
+        ``bars_held``, ``days_held``, ``trade_return`` (net of fees and slippage;
+        open trades marked to the last close without exit costs).
+    signals : pandas.DataFrame
+        One row per leader signal: ``signal_date``, ``information_time``,
+        ``available_time`` (information time plus delay), ``entry_date`` (its
+        day-0 follower bar) and ``status`` (``"traded"``, ``"in_position"``,
+        ``"before_start"``, ``"after_end"``).
+    statistic : float
+        The strategy's annualised Sharpe ratio (also :attr:`sharpe_ratio`).
+    pvalue : float
+        Random-entry p-value of the Sharpe ratio.
+    total_return, total_return_pvalue : float
+        Total return and its random-entry p-value.
+    benchmark_total_return, benchmark_sharpe_ratio : float
+        Buy-and-hold.
+    max_drawdown, benchmark_max_drawdown : float
+        Largest peak-to-trough loss (negative fraction).
+    exposure : float
+        Fraction of bars with an open position at the close.
+    confidence_interval : ConfidenceInterval
+        Stationary-bootstrap percentile interval of the Sharpe ratio.
+    null_distribution : pandas.DataFrame
+        ``total_return`` and ``sharpe_ratio`` of each random-entry strategy.
+    bootstrap_distribution : numpy.ndarray
+        Bootstrap replicates of the Sharpe ratio.
+    block_length : float
+        Mean block length of the stationary bootstrap.
+    probabilistic_sharpe_ratio : float
+        Probability that the true Sharpe ratio exceeds 0
+        (:func:`riskcycle.probabilistic_sharpe_ratio`; NaN when unavailable).
+    null_hypothesis : str
+    periods_per_year : int
+        Annualisation (the follower's clock).
+    follower_name, leader_name : str
+    settings : dict
+        Every setting used (costs, delay, exit rules, vectorbt arguments).
+    versions : dict
+    """
+
+    portfolio: Any
+    benchmark_portfolio: Any
+    returns: pd.Series
+    benchmark_returns: pd.Series
+    trades: pd.DataFrame
+    signals: pd.DataFrame
+    statistic: float
+    pvalue: float
+    total_return: float
+    total_return_pvalue: float
+    benchmark_total_return: float
+    benchmark_sharpe_ratio: float
+    max_drawdown: float
+    benchmark_max_drawdown: float
+    exposure: float
+    confidence_interval: ConfidenceInterval
+    null_distribution: pd.DataFrame
+    bootstrap_distribution: np.ndarray
+    block_length: float
+    probabilistic_sharpe_ratio: float
+    null_hypothesis: str
+    periods_per_year: int
+    follower_name: str = "follower"
+    leader_name: str = "leader"
+    settings: dict = field(default_factory=dict)
+    versions: dict = field(default_factory=package_versions)
+
+    @property
+    def sharpe_ratio(self) -> float:
+        """Annualised Sharpe ratio of the strategy (same as :attr:`statistic`)."""
+        return self.statistic
+
+    @property
+    def n_trades(self) -> int:
+        return len(self.trades)
+
+    def __repr__(self) -> str:
+        lo, hi = self.confidence_interval
+        return (f"BacktestResult({self.leader_name} -> {self.follower_name}, "
+                f"trades={self.n_trades}, "
+                f"total_return={self.total_return:.4g} (p={_fmt_p(self.total_return_pvalue)}), "
+                f"sharpe={self.statistic:.3f} (p={_fmt_p(self.pvalue)}, CI [{lo:.3f}, {hi:.3f}]), "
+                f"buy_and_hold={self.benchmark_total_return:.4g})")
+
+    # views ---------------------------------------------------------------------------
+    def to_frame(self, kind: str = "returns") -> pd.DataFrame:
+        """Tidy tables (never rounded).
+
+        Parameters
+        ----------
+        kind : {"returns", "trades", "signals", "null"}
+            ``"returns"``: one row per bar with ``date``, ``strategy_return``,
+            ``benchmark_return``, ``strategy_value``, ``benchmark_value`` (per unit of
+            initial cash), ``strategy_drawdown``, ``benchmark_drawdown`` and
+            ``in_position``. ``"trades"``/``"signals"``: :attr:`trades` and
+            :attr:`signals`. ``"null"``: the random-entry statistics.
+        """
+        kind = check_choice(kind, "kind", ("returns", "trades", "signals", "null"))
+        if kind == "trades":
+            return self.trades.copy()
+        if kind == "signals":
+            return self.signals.copy()
+        if kind == "null":
+            return self.null_distribution.copy()
+        r, b = self.returns, self.benchmark_returns
+        pos = np.zeros(len(r), dtype=bool)
+        n = len(r)
+        idx = r.index
+        for e, x in zip(self.trades["entry_date"], self.trades["exit_date"], strict=True):
+            lo = idx.get_loc(e)
+            hi = n if pd.isna(x) else idx.get_loc(x)
+            pos[lo:hi] = True
+        return pd.DataFrame({
+            "date": idx,
+            "strategy_return": r.to_numpy(),
+            "benchmark_return": b.to_numpy(),
+            "strategy_value": (1.0 + r).cumprod().to_numpy(),
+            "benchmark_value": (1.0 + b).cumprod().to_numpy(),
+            "strategy_drawdown": drawdown(r).to_numpy(),
+            "benchmark_drawdown": drawdown(b).to_numpy(),
+            "in_position": pos,
+        })
+
+    def portfolio_stats(self) -> pd.Series:
+        """vectorbt's ``Portfolio.stats()`` with the annualisation passed explicitly.
+
+        One bar is ``freq="1D"`` and ``year_freq`` is :attr:`periods_per_year`
+        days, so vectorbt's annualisation factor equals the follower's periods per
+        year (365 for BTC). Open trades are included.
+        """
+        from ._portfolio import year_freq
+
+        settings = dict(freq="1D", year_freq=year_freq(self.periods_per_year), incl_open=True,
+                        use_asset_returns=False)
+        return self.portfolio.stats(settings=settings)
+
+    def _summary(self) -> Summary:
+        lo, hi = self.confidence_interval
+        perf = pd.DataFrame(
+            {
+                "strategy": [self.total_return, self.statistic, self.max_drawdown, self.exposure,
+                             float(self.n_trades)],
+                "buy_and_hold": [self.benchmark_total_return, self.benchmark_sharpe_ratio,
+                                 self.benchmark_max_drawdown, 1.0, 1.0],
+            },
+            index=pd.Index(["total_return", "sharpe_ratio", "max_drawdown", "exposure", "trades"],
+                           name="measure"),
+        )
+        n_null = len(self.null_distribution)
+        sig = pd.DataFrame(
+            {
+                "value": [self.total_return_pvalue, self.pvalue, lo, hi,
+                          self.probabilistic_sharpe_ratio, self.block_length, float(n_null)],
+            },
+            index=pd.Index(["random_entry_p_total_return", "random_entry_p_sharpe",
+                            "sharpe_ci_low", "sharpe_ci_high", "probabilistic_sharpe_ratio",
+                            "bootstrap_block_length", "n_resamples"], name="measure"),
+        )
+        trades = self.trades.set_index("signal_date")[
+            ["entry_date", "exit_date", "exit_reason", "days_held", "trade_return"]]
+        s = self.settings
+        cl = s.get("confidence_level", 0.95)
+        notes = [
+            f"Null hypothesis: {self.null_hypothesis}",
+            "Random-entry p = (1 + #{null >= observed}) / (1 + n); smallest attainable "
+            f"{1.0 / (1 + n_null):.2g}." if n_null else "Random-entry null not computed.",
+            f"Sharpe ratio annualised with {self.periods_per_year} periods a year; "
+            f"{100 * cl:g}% stationary-bootstrap percentile interval.",
+            f"Costs: fees {s.get('fees')} and slippage {s.get('slippage')} per side; "
+            f"delay {s.get('delay')}; exits: {s.get('exit_rules')}.",
+            "Entry at the close of the first follower bar closing at or after the signal's "
+            "information time plus the delay; exits as documented in riskcycle.backtest.",
+        ]
+        n_traded = int((self.signals["status"] == "traded").sum())
+        if n_traded < 5:
+            notes.append(f"Only {n_traded} trades: the statistics rest on very few "
+                         "independent observations.")
+        return Summary(
+            title=f"Backtest: {self.leader_name} signal -> {self.follower_name}",
+            tables=(("Performance", perf), ("Significance", sig), ("Trades", trades)),
+            notes=tuple(notes),
+        )
+
+    def plot(self, ax: Any = None, *, log: bool = True) -> Any:
+        """Equity of the strategy against buy-and-hold with trades marked, and drawdowns.
+
+        Parameters
+        ----------
+        ax : sequence of two matplotlib Axes, optional
+            Axes for the equity curves and the drawdowns (a new figure when omitted).
+        log : bool, default True
+            Logarithmic value axis.
+
+        Returns
+        -------
+        numpy.ndarray of matplotlib.axes.Axes
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(2, 1, figsize=(9, 6), sharex=True,
+                                 gridspec_kw={"height_ratios": [3, 1]})
+        ax = np.asarray(ax).ravel()
+        if len(ax) != 2:
+            raise ValueError("`ax` must be two Axes (equity, drawdown).")
+        df = self.to_frame("returns").set_index("date")
+        ax[0].plot(df.index, df["benchmark_value"], color="0.55", lw=0.9, label="buy and hold")
+        ax[0].plot(df.index, df["strategy_value"], color="C0", lw=1.2, label="strategy")
+        val = df["strategy_value"]
+        ent = pd.DatetimeIndex(self.trades["entry_date"])
+        ext = pd.DatetimeIndex(self.trades["exit_date"].dropna())
+        ax[0].scatter(ent, val.loc[ent], marker="^", color="C2", zorder=3, s=40, label="entry")
+        ax[0].scatter(ext, val.loc[ext], marker="v", color="C3", zorder=3, s=40, label="exit")
+        if log:
+            ax[0].set_yscale("log")
+        ax[0].set_ylabel("value per unit of initial cash")
+        ax[0].set_title(f"{self.leader_name} signal -> {self.follower_name}: Sharpe "
+                        f"{self.statistic:.2f} (random-entry p {_fmt_p(self.pvalue)})", fontsize=9)
+        ax[0].legend(loc="upper left", fontsize=8)
+        ax[1].fill_between(df.index, df["strategy_drawdown"], 0, color="C0", alpha=0.4,
+                           label="strategy")
+        ax[1].plot(df.index, df["benchmark_drawdown"], color="0.55", lw=0.8, label="buy and hold")
+        ax[1].set_ylabel("drawdown")
+        ax[1].legend(loc="lower left", fontsize=8)
+        return ax

@@ -1,0 +1,423 @@
+"""Parameter sweeps as one compiled batch, with data-snooping control."""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._results import ResultMixin, Summary, package_versions
+from .._rng import RNGLike, check_rng
+from .._validation import as_price_frame, check_choice, check_float, check_int, check_timedelta
+from .._windows import horizon_end_positions
+from ..calendar import SessionClock, _clock_of, map_to_follower
+from ..events import breakouts
+from ..exceptions import DegenerateDataWarning
+from . import _signals
+from ._core import _costs_iv, _periods_per_year, build_plan
+from ._portfolio import run_portfolio, signal_matrices
+from ._result import drawdown
+
+__all__ = ["SweepResult", "sweep"]
+
+BENCHMARKS = ("buy_and_hold", "cash")
+ENGINES = ("numba", "vectorbt")
+GRID_COLUMNS = ("min_gap", "margin", "hold", "delay", "trailing_stop")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SweepResult(ResultMixin):
+    """Daily returns of every parameter combination and the data-snooping statistics.
+
+    Attributes
+    ----------
+    returns : pandas.DataFrame
+        The ``T x k`` matrix of daily strategy returns (rows: follower bars,
+        columns: combination number ``strategy``).
+    benchmark_returns : pandas.Series
+        Buy-and-hold of the follower with the same costs (zero for ``benchmark="cash"``).
+    grid : pandas.DataFrame
+        One row per combination (index ``strategy``): ``min_gap``, ``margin``, ``hold``
+        (days; NaN = none), ``delay``, ``trailing_stop`` (NaN = none), ``n_trades``,
+        ``total_return``, ``sharpe_ratio`` (annualised), ``max_drawdown``,
+        ``exposure``, ``distinct`` (the combination whose identical trades it
+        repeats; the snooping statistics count each distinct strategy once) and
+        ``superior`` (StepM).
+    best : int
+        Combination with the highest Sharpe ratio.
+    spa : riskcycle.snooping.SPAResult or None
+        Hansen's SPA p-values (lower, consistent, upper) and White's Reality Check
+        against the benchmark, over the distinct strategies with trades.
+    stepm : riskcycle.snooping.StepMResult or None
+        Romano-Wolf StepM from the same bootstrap.
+    dsr : riskcycle.snooping.SharpeRatioResult or None
+        Deflated Sharpe ratio of the best strategy over the distinct trials.
+    pbo : riskcycle.snooping.PBOResult or None
+        Probability of backtest overfitting (CSCV).
+    periods_per_year : int
+    benchmark : str
+    settings : dict
+    versions : dict
+    """
+
+    returns: pd.DataFrame
+    benchmark_returns: pd.Series
+    grid: pd.DataFrame
+    best: int
+    spa: Any
+    stepm: Any
+    dsr: Any
+    pbo: Any
+    periods_per_year: int
+    benchmark: str
+    settings: dict = field(default_factory=dict)
+    versions: dict = field(default_factory=package_versions)
+
+    @property
+    def n_strategies(self) -> int:
+        return self.returns.shape[1]
+
+    @property
+    def n_distinct(self) -> int:
+        return int(self.grid["distinct"].nunique())
+
+    def __repr__(self) -> str:
+        spa = "n/a" if self.spa is None else f"{self.spa.pvalue:.4f}"
+        pbo = "n/a" if self.pbo is None else f"{self.pbo.pbo:.3f}"
+        dsr = "n/a" if self.dsr is None else f"{self.dsr.probability:.3f}"
+        return (f"SweepResult(k={self.n_strategies} ({self.n_distinct} distinct), "
+                f"best={self.best}, "
+                f"SPA p={spa}, DSR={dsr}, PBO={pbo})")
+
+    def to_frame(self, kind: str = "grid") -> pd.DataFrame:
+        """``"grid"``: one row per combination (:attr:`grid`, with ``strategy``);
+        ``"returns"``: the long table ``date``, ``strategy``, ``return``;
+        ``"snooping"``: one row per test (``test``, ``statistic``, ``pvalue``)."""
+        kind = check_choice(kind, "kind", ("grid", "returns", "snooping"))
+        if kind == "grid":
+            return self.grid.reset_index()
+        if kind == "returns":
+            long = self.returns.stack()
+            long.index.names = ["date", "strategy"]
+            return long.rename("return").reset_index()
+        rows = []
+        if self.spa is not None:
+            rows += [("spa_lower", self.spa.statistic, self.spa.pvalue_lower),
+                     ("spa_consistent", self.spa.statistic, self.spa.pvalue_consistent),
+                     ("spa_upper", self.spa.statistic, self.spa.pvalue_upper),
+                     ("reality_check", self.spa.reality_check_statistic,
+                      self.spa.reality_check_pvalue)]
+        if self.stepm is not None:
+            rows.append(("stepm_n_superior", float(len(self.stepm.superior)), np.nan))
+        if self.dsr is not None:
+            rows.append(("deflated_sharpe_ratio", float(self.dsr.probability),
+                         float(self.dsr.pvalue)))
+        if self.pbo is not None:
+            rows.append(("pbo", float(self.pbo.pbo), np.nan))
+        return pd.DataFrame(rows, columns=["test", "statistic", "pvalue"])
+
+    def _summary(self) -> Summary:
+        top = self.grid.sort_values("sharpe_ratio", ascending=False).head(10)
+        cols = [*GRID_COLUMNS, "n_trades", "total_return", "sharpe_ratio", "max_drawdown"]
+        snoop = self.to_frame("snooping").set_index("test")
+        notes = [
+            f"{self.n_strategies} combinations, {self.n_distinct} distinct trade sets; "
+            f"benchmark for SPA/StepM: {self.benchmark}.",
+            f"Sharpe ratios annualised with {self.periods_per_year} periods a year.",
+            "SPA/Reality Check null: no strategy beats the benchmark in expected daily "
+            "return; DSR: probability that the best strategy's true Sharpe ratio exceeds "
+            "the best of as many unskilled trials; PBO: probability that the in-sample "
+            "best is below the median out of sample.",
+        ]
+        if self.settings.get("pbo_flat_halves"):
+            notes.append("PBO: some strategies held no position on some halves of the data "
+                         "(constant returns); they rank last there.")
+        return Summary(title="Parameter sweep with data-snooping control",
+                       tables=(("Best combinations", top[cols]), ("Snooping tests", snoop)),
+                       notes=tuple(notes))
+
+    def plot(self, ax: Any = None) -> Any:
+        """Sharpe ratio of every combination (sorted), the best one and buy-and-hold marked."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 4))
+        sr = np.sort(self.grid["sharpe_ratio"].to_numpy())
+        ax.plot(np.arange(len(sr)), sr, color="C0", lw=1.0, label="combinations (sorted)")
+        r = self.benchmark_returns
+        sd = r.std(ddof=1)
+        if sd > 0:
+            ax.axhline(r.mean() / sd * np.sqrt(self.periods_per_year), color="0.5", ls="--",
+                       lw=0.8, label=self.benchmark)
+        ax.set_xlabel("combination rank")
+        ax.set_ylabel("annualised Sharpe ratio")
+        title = f"{self.n_strategies} combinations"
+        if self.spa is not None:
+            title += f"; SPA p = {self.spa.pvalue:.3f}"
+        if self.pbo is not None:
+            title += f"; PBO = {self.pbo.pbo:.2f}"
+        ax.set_title(title, fontsize=9)
+        ax.legend(fontsize=8)
+        return ax
+
+
+def _values(value: Any, name: str, check) -> list:
+    if isinstance(value, str) or not isinstance(value, Sequence | np.ndarray):
+        value = [value]
+    if len(value) == 0:
+        raise ValueError(f"`{name}` must list at least one value.")
+    return [check(v) for v in value]
+
+
+def _sweep_iv(leader, follower, min_gap, margin, hold, delay, trailing_stop, fees, slippage,
+              init_cash, benchmark, leader_clock, follower_clock, periods_per_year, n_resamples,
+              size, n_partitions, engine, rng):
+    lclock = _clock_of(leader, leader_clock, "leader_clock")
+    fclock = _clock_of(follower, follower_clock, "follower_clock")
+    lead = as_price_frame(leader, name="leader", timezone=lclock.timezone)
+    frame = as_price_frame(follower, name="follower", timezone=fclock.timezone)
+    grid = {
+        "min_gap": _values(min_gap, "min_gap", lambda v: check_int(
+            v, "min_gap", minimum=1, what="a positive integer number of sessions")),
+        "margin": _values(margin, "margin", lambda v: check_float(
+            v, "margin", minimum=0.0, what="a non-negative fraction")),
+        "hold": _values(hold, "hold", lambda v: None if v is None else check_int(
+            v, "hold", minimum=1, what="a positive integer number of calendar days")),
+        "delay": _values(delay, "delay", lambda v: check_timedelta(v, "delay")),
+        "trailing_stop": _values(trailing_stop, "trailing_stop", lambda v: None if v is None
+                                 else check_float(v, "trailing_stop", minimum=0.0, maximum=1.0,
+                                                  inclusive=(False, False), what="a fraction")),
+    }
+    fees, slippage, init_cash = _costs_iv(fees, slippage, init_cash)
+    benchmark = check_choice(benchmark, "benchmark", BENCHMARKS)
+    ppy = _periods_per_year(frame, fclock, periods_per_year)
+    n_resamples = check_int(n_resamples, "n_resamples", minimum=0, what="a non-negative integer")
+    size = check_float(size, "size", minimum=0.0, maximum=1.0, inclusive=(False, False),
+                       what="a probability (the family-wise error rate)")
+    n_partitions = check_int(n_partitions, "n_partitions", minimum=2,
+                             what="an even integer number of blocks")
+    if n_partitions % 2:
+        raise ValueError(f"`n_partitions` must be an even integer number of blocks; got "
+                         f"{n_partitions}.")
+    engine = check_choice(engine, "engine", ENGINES)
+    return (lead, lclock, frame, fclock, grid, fees, slippage, init_cash, benchmark, ppy,
+            n_resamples, size, n_partitions, engine, check_rng(rng))
+
+
+def _plans(lead, lclock, frame, fclock, grid):
+    """Trade plans of every combination, in the grid's row order.
+
+    Events are detected once per breakout definition, the day-0 bar of every
+    leader date once per delay and the holding-period ends of every bar once per
+    holding period.
+    """
+    rows, plans = [], []
+    idx = frame.index
+    close_times = fclock.information_times(idx).asi8
+    day0_all = {d: map_to_follower(lead.index, idx, leader_clock=lclock, follower_clock=fclock,
+                                   delay=d) for d in grid["delay"]}
+    hold_ends = {h: horizon_end_positions(idx, np.arange(len(idx)), h)
+                 for h in grid["hold"] if h is not None}
+    events: dict = {}
+    for g, mg, h, d, ts in itertools.product(*(grid[c] for c in GRID_COLUMNS)):
+        if (g, mg) not in events:
+            ev = breakouts(lead, method="record", min_gap=g, margin=mg, clock=lclock)
+            sig = _signals.as_signal(ev, leader=lead, leader_clock=None)
+            events[(g, mg)] = (sig, lead.index.get_indexer(sig.dates))
+        sig, pos = events[(g, mg)]
+        day0 = day0_all[d].iloc[pos]
+        _, plan = build_plan(sig, frame, fclock, lead, hold=h, trailing_stop=ts,
+                             exit_below=None, delay=d, day0=day0, close_times=close_times,
+                             hold_end=hold_ends.get(h))
+        rows.append((g, mg, np.nan if h is None else h, d,
+                     np.nan if ts is None else ts))
+        plans.append(plan)
+    return pd.DataFrame(rows, columns=list(GRID_COLUMNS)), plans
+
+
+def plans_to_csr(plans) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Compressed-row trades (offsets, entries, exits) of many plans."""
+    counts = np.array([p.n_trades for p in plans], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    entries = np.concatenate([p.entries for p in plans] or [np.empty(0, np.int64)])
+    exits = np.concatenate([p.exits for p in plans] or [np.empty(0, np.int64)])
+    return offsets, entries.astype(np.int64), exits.astype(np.int64)
+
+
+def _distinct(offsets, entries, exits) -> np.ndarray:
+    """For each column, the first column with the same trades."""
+    seen: dict = {}
+    out = np.empty(len(offsets) - 1, dtype=np.int64)
+    for j in range(len(offsets) - 1):
+        lo, hi = offsets[j], offsets[j + 1]
+        key = (entries[lo:hi].tobytes(), exits[lo:hi].tobytes())
+        out[j] = seen.setdefault(key, j)
+    return out
+
+
+def sweep(
+    leader: Any,
+    follower: Any,
+    *,
+    min_gap: int | Sequence[int] = (250,),
+    margin: float | Sequence[float] = (0.0,),
+    hold: int | Sequence[int | None] | None = (365,),
+    delay: Any = ("0h",),
+    trailing_stop: float | Sequence[float | None] | None = (None,),
+    fees: float = 0.001,
+    slippage: float = 0.001,
+    init_cash: float = 100.0,
+    benchmark: str = "buy_and_hold",
+    leader_clock: SessionClock | str | None = None,
+    follower_clock: SessionClock | str | None = None,
+    periods_per_year: int | None = None,
+    n_resamples: int = 1000,
+    size: float = 0.05,
+    n_partitions: int = 16,
+    engine: str = "numba",
+    rng: RNGLike = None,
+) -> SweepResult:
+    r"""Backtest a grid of breakout definitions and exit rules, and control for the search.
+
+    Every combination of ``min_gap`` x ``margin`` x ``hold`` x ``delay`` x
+    ``trailing_stop`` is one strategy: breakouts of the leader
+    (:func:`riskcycle.breakouts`, ``method="record"``) traded on the follower with
+    the timing rules of :func:`riskcycle.backtest`. All strategies are simulated in
+    one compiled batch with vectorbt's fills (``engine="vectorbt"`` runs
+    :meth:`vectorbt.Portfolio.from_signals` on the same signals instead; the
+    returns agree to rounding error).
+
+    Parameters
+    ----------
+    leader, follower : Series or DataFrame
+        Daily prices (bundled data carry their clocks).
+    min_gap, margin : int / float or sequences
+        Breakout definition: drought length in leader sessions and required excess
+        over the old record.
+    hold : int, None or sequence
+        Holding periods in calendar days (None: no time limit).
+    delay : timedelta, str or sequence
+        Execution delays after the information time.
+    trailing_stop : float, None or sequence
+        Trailing-stop fractions (None: no stop).
+    fees, slippage, init_cash : float
+        As in :func:`riskcycle.backtest`.
+    benchmark : {"buy_and_hold", "cash"}, default "buy_and_hold"
+        Benchmark of SPA, Reality Check and StepM: buy-and-hold of the follower
+        with the same costs, or cash (zero return).
+    leader_clock, follower_clock, periods_per_year
+        As in :func:`riskcycle.backtest`.
+    n_resamples : int, default 1000
+        Bootstrap resamples of SPA/StepM (0 skips SPA, StepM, DSR and PBO).
+    size : float, default 0.05
+        Family-wise error rate of StepM.
+    n_partitions : int, default 16
+        Even number of row blocks for PBO's combinatorially symmetric
+        cross-validation.
+    engine : {"numba", "vectorbt"}, default "numba"
+    rng : int, Generator or SeedSequence, optional
+
+    Returns
+    -------
+    SweepResult
+        The ``T x k`` daily-return matrix, per-combination statistics, SPA
+        (lower/consistent/upper) and Reality Check p-values, StepM, the deflated
+        Sharpe ratio over the grid and PBO.
+
+    Notes
+    -----
+    Combinations that produce exactly the same trades (e.g. margins that pick
+    the same events) are counted once by SPA, StepM, the DSR (as the number of
+    trials) and PBO; strategies without any trade are left out of them. The
+    statistics come from :mod:`riskcycle.snooping`: :func:`~riskcycle.stepm`
+    (whose bootstrap also gives :func:`~riskcycle.spa_test`'s p-values),
+    :func:`~riskcycle.deflated_sharpe_ratio` on the matrix (best column by Sharpe
+    ratio, variance of the trials' Sharpe ratios) and :func:`~riskcycle.pbo`.
+
+    Examples
+    --------
+    >>> import riskcycle
+    >>> from riskcycle.backtest import sweep
+    >>> rut = riskcycle.datasets.load("rut")
+    >>> btc = riskcycle.datasets.load("btc")
+    >>> res = sweep(rut, btc, min_gap=[200, 250], hold=[180, 365], n_resamples=200, rng=0)
+    >>> res.returns.shape
+    (4357, 4)
+    """
+    (lead, lclock, frame, fclock, grid, fees, slippage, init_cash, benchmark, ppy, n_resamples,
+     size, n_partitions, engine, rng) = _sweep_iv(
+        leader, follower, min_gap, margin, hold, delay, trailing_stop, fees, slippage, init_cash,
+        benchmark, leader_clock, follower_clock, periods_per_year, n_resamples, size,
+        n_partitions, engine, rng)
+    table, plans = _plans(lead, lclock, frame, fclock, grid)
+    close = frame["close"].to_numpy()
+    n = len(close)
+    offsets, entries, exits = plans_to_csr(plans)
+    from . import _nb
+
+    if engine == "numba":
+        mat = _nb.strategy_returns(close, offsets, entries, exits, fees=fees, slippage=slippage,
+                                   init_cash=init_cash)
+    else:
+        ent, ext = signal_matrices(n, offsets, entries, exits)
+        pf = run_portfolio(frame["close"], ent, ext, fees=fees, slippage=slippage,
+                           init_cash=init_cash)
+        mat = pf.returns().to_numpy()
+    returns = pd.DataFrame(mat, index=frame.index,
+                           columns=pd.RangeIndex(mat.shape[1], name="strategy"))
+    if benchmark == "buy_and_hold":
+        bh = _nb.strategy_returns(close, np.array([0, 1]), np.array([0]), np.array([-1]),
+                                  fees=fees, slippage=slippage, init_cash=init_cash)[:, 0]
+    else:
+        bh = np.zeros(n)
+    bench = pd.Series(bh, index=frame.index, name=benchmark)
+
+    sd = mat.std(axis=0, ddof=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sharpe = np.where(sd > 0, mat.mean(axis=0) / sd * np.sqrt(ppy), np.nan)
+    in_pos = np.zeros(mat.shape[1])
+    for j, p in enumerate(plans):
+        held = np.where(p.exits < 0, n, p.exits) - p.entries
+        in_pos[j] = held.sum() / n
+    table["n_trades"] = np.diff(offsets)
+    table["total_return"] = np.prod(1.0 + mat, axis=0) - 1.0
+    table["sharpe_ratio"] = sharpe
+    table["max_drawdown"] = drawdown(returns).min(axis=0).to_numpy()
+    table["exposure"] = in_pos
+    table["distinct"] = _distinct(offsets, entries, exits)
+    table.index = pd.RangeIndex(len(table), name="strategy")
+    best = int(np.nanargmax(sharpe)) if np.isfinite(sharpe).any() else 0
+
+    spa = sm = dsr = pb = None
+    pbo_flat = False
+    keep = np.flatnonzero((table["distinct"].to_numpy() == np.arange(len(table)))
+                          & (table["n_trades"].to_numpy() > 0))
+    table["superior"] = False
+    if n_resamples > 0:
+        if len(keep) < 2:
+            warnings.warn(f"only {len(keep)} distinct strategy with trades: SPA, StepM, DSR and "
+                          "PBO need at least two and are not computed.", DegenerateDataWarning,
+                          stacklevel=2)
+        else:
+            from ._snoop import snooping
+
+            spa, sm, dsr, pb, pbo_flat = snooping(
+                returns.iloc[:, keep], None if benchmark == "cash" else bench,
+                n_resamples=n_resamples, size=size, n_partitions=n_partitions,
+                periods_per_year=ppy, rng=rng)
+            sup = set(sm.superior)
+            table["superior"] = [table["distinct"].iat[j] in sup for j in range(len(table))]
+    return SweepResult(
+        returns=returns, benchmark_returns=bench, grid=table, best=best, spa=spa, stepm=sm,
+        dsr=dsr, pbo=pb, periods_per_year=ppy, benchmark=benchmark,
+        settings={**{k: list(vals) for k, vals in grid.items()},
+                  "fees": fees, "slippage": slippage, "init_cash": init_cash,
+                  "n_resamples": n_resamples, "size": size, "n_partitions": n_partitions,
+                  "engine": engine, "leader_clock": lclock.name, "follower_clock": fclock.name,
+                  "pbo_flat_halves": pbo_flat},
+    )
