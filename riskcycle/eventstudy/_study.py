@@ -422,6 +422,7 @@ def event_study(
     # per event and horizon ----------------------------------------------------------------
     rows = []
     tests_rows = []
+    small_log: list[str] = []
     for k, h in enumerate(horizons):
         end = ends[k]
         t_len = end - day0
@@ -461,7 +462,12 @@ def event_study(
                 "estimation_obs": int(n_est[i]),
             })
         tests_rows += _tests.table_rows(h, fits, car, scar, complete[k], overl, t_len,
-                                        alternative, confidence_level, pending)
+                                        alternative, confidence_level, pending, small_log)
+    if small_log:
+        pending.append((SmallSampleWarning,
+                        f"tests needing a cross-sectional variance need at least "
+                        f"{_tests.MIN_EVENTS_CROSS_SECTIONAL} events with complete windows; NaN "
+                        f"returned at {'; '.join(small_log)} (events used in parentheses)."))
     inc = ~complete
     if inc.any():
         parts = [f"{_fmt(ev_dates[inc[k]])} at {h} days" for k, h in enumerate(horizons)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from ..exceptions import DegenerateDataWarning, SmallSampleWarning
+from ..exceptions import DegenerateDataWarning
 
 __all__ = [
     "NULL_HYPOTHESES",
@@ -370,12 +370,16 @@ def _dependence_note(name: str, overl: np.ndarray, rbar: float) -> str:
 
 
 def table_rows(h, fits, car, scar, complete, overl, t_len, alternative, confidence_level,
-               pending) -> list[dict]:
-    """The rows of the tests table of :func:`riskcycle.event_study` for one horizon."""
+               pending, small_log) -> list[dict]:
+    """The rows of the tests table of :func:`riskcycle.event_study` for one horizon.
+
+    Warnings are appended to ``pending`` as (category, message); the tests left NaN
+    for want of events are appended to ``small_log`` (one line per horizon).
+    """
     rows = []
     use_car = complete & np.isfinite(car)
     use_std = use_car & np.isfinite(scar)
-    n_car, n_std = int(use_car.sum()), int(use_std.sum())
+    n_std = int(use_std.sum())
     rbar = 0.0
     if n_std >= 2:
         rbar = float(average_correlation(
@@ -396,7 +400,7 @@ def table_rows(h, fits, car, scar, complete, overl, t_len, alternative, confiden
         if name in CROSS_SECTIONAL and n < MIN_EVENTS_CROSS_SECTIONAL:
             row["note"] = (f"needs a cross-sectional variance: at least "
                            f"{MIN_EVENTS_CROSS_SECTIONAL} events, got {n}.")
-            small.append(name)
+            small.append(f"{name} ({n})")
             continue
         c = car[sel][:, None]
         s = scar[sel][:, None]
@@ -451,8 +455,5 @@ def table_rows(h, fits, car, scar, complete, overl, t_len, alternative, confiden
                             f"{name} at {h} days is undefined (zero variance); NaN returned."))
         row["note"] = " ".join(x for x in notes if x)
     if small:
-        pending.append((SmallSampleWarning,
-                        f"{', '.join(small)} at {h} days need at least "
-                        f"{MIN_EVENTS_CROSS_SECTIONAL} events with complete windows; "
-                        f"got {n_car if 'cross_sectional_t' in small else n_std}: NaN returned."))
+        small_log.append(f"{h} days: {', '.join(small)}")
     return rows
