@@ -462,3 +462,42 @@ def test_scaling_prices_does_not_change_returns(scale, seed):
     assert_allclose(b.to_frame()[cols], a.to_frame()[cols], rtol=1e-9, atol=1e-12)
     assert_array_equal(b.to_frame()["days_to_peak"], a.to_frame()["days_to_peak"])
     assert_allclose(b.tests["pvalue"], a.tests["pvalue"], rtol=1e-7, atol=1e-12)
+
+
+def test_benchmark_ending_inside_a_window():
+    x = _crypto(300, seed=4)
+    bench = _crypto(250, seed=5, sigma=0.01)
+    dates = ["2020-05-01", "2020-06-01", "2020-07-01", "2020-08-25"]
+    with pytest.warns(DegenerateDataWarning, match=r"no return for some bars of the windows of "
+                                                   r"2020-08-25 at 20 days \(benchmark data "
+                                                   r"2020-01-01 to 2020-09-06\)"):
+        res = _study(x, dates, horizons=(20,), model="market_model", benchmark=bench,
+                     benchmark_clock="utc_midnight")
+    df = res.to_frame().set_index("event_date")
+    assert df.loc["2020-08-25", "complete"] and np.isnan(df.loc["2020-08-25", "car"])
+    assert np.isfinite(df.loc["2020-07-01", "car"])
+    assert (res.tests["n_events"] == 3).all()
+
+
+def test_event_on_the_last_bar_and_zero_cars():
+    x = _crypto(200)
+    with pytest.warns(IncompleteWindowWarning, match="2020-07-18 at 5 days"):
+        res = _quiet_except(IncompleteWindowWarning, _study, x,
+                            ["2020-05-01", "2020-06-01", "2020-07-18"], horizons=(5,))
+    last = res.to_frame().iloc[-1]
+    assert last["n_bars"] == 0 and not last["complete"] and last["return_to_date"] == 0.0
+    # a flat follower after the estimation windows: every raw CAR is 0
+    flat = x.copy()
+    flat.iloc[120:] = 100.0
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        res = _study(flat, ["2020-05-01", "2020-05-20", "2020-06-10"], horizons=(5,),
+                     model="raw")
+    assert all(issubclass(w.category, riskcycle.RiskcycleWarning) for w in rec)
+    msgs = [str(w.message) for w in rec if w.category is DegenerateDataWarning]
+    assert any("every CAR is zero" in m for m in msgs)
+    assert any("cross_sectional_t at 5 days is undefined (zero variance)" in m for m in msgs)
+    t = res.tests.set_index("test")
+    assert np.isnan(t.loc["cross_sectional_t", "pvalue"])
+    assert np.isnan(t.loc["wilcoxon_signed_rank", "pvalue"])
+    assert "every CAR is exactly zero" in t.loc["wilcoxon_signed_rank", "note"]

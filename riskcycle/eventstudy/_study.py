@@ -423,6 +423,7 @@ def event_study(
     rows = []
     tests_rows = []
     small_log: list[str] = []
+    no_bench: list[str] = []
     for k, h in enumerate(horizons):
         end = ends[k]
         t_len = end - day0
@@ -442,6 +443,9 @@ def event_study(
                 car_se[i] = np.sqrt(f.car_variance(int(t_len[i]))[0])
         car[~complete[k]] = np.nan
         car_se[~complete[k]] = np.nan
+        gaps = complete[k] & ~short & ~np.isfinite(car)
+        if gaps.any():
+            no_bench.append(f"{_fmt(ev_dates[gaps])} at {h} days")
         with np.errstate(divide="ignore", invalid="ignore"):
             scar = np.where(car_se > 0, car / car_se, np.nan)
         for i in range(n_ev):
@@ -463,6 +467,12 @@ def event_study(
             })
         tests_rows += _tests.table_rows(h, fits, car, scar, complete[k], overl, t_len,
                                         alternative, confidence_level, pending, small_log)
+    if no_bench:
+        pending.append((DegenerateDataWarning,
+                        "the benchmark has no return for some bars of the windows of "
+                        f"{'; '.join(no_bench)} (benchmark data {bench.index[0].date()} to "
+                        f"{bench.index[-1].date()}): their CAR is NaN and they are left out "
+                        "of the tests."))
     if small_log:
         pending.append((SmallSampleWarning,
                         f"tests needing a cross-sectional variance need at least "

@@ -443,9 +443,17 @@ def table_rows(h, fits, car, scar, complete, overl, t_len, alternative, confiden
             notes.append(f"{int(out['positive'][0])} of {n} CARs positive; exact binomial "
                          f"p-value; statistic is Cowan's normal Z.")
         else:
-            out = wilcoxon_signed_rank(c, alternative=alternative)
-            row["min_attainable_pvalue"] = min_pvalue_wilcoxon(n, alternative)
+            nonzero = int((c != 0).sum())
             row["reference_distribution"] = "Wilcoxon signed-rank (scipy, method='auto')"
+            if nonzero == 0:
+                row["note"] = "every CAR is exactly zero: the signed-rank test is undefined."
+                pending.append((DegenerateDataWarning,
+                                f"{name} at {h} days: every CAR is zero; NaN returned."))
+                continue
+            out = wilcoxon_signed_rank(c, alternative=alternative)
+            row["min_attainable_pvalue"] = min_pvalue_wilcoxon(nonzero, alternative)
+            if nonzero < n:
+                notes.append(f"{n - nonzero} zero CAR(s) dropped (zero_method='wilcox').")
         row["statistic"] = float(out["statistic"][0])
         row["pvalue"] = float(out["pvalue"][0])
         if not np.isfinite(row["statistic"]):
