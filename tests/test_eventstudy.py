@@ -501,3 +501,15 @@ def test_event_on_the_last_bar_and_zero_cars():
     assert np.isnan(t.loc["cross_sectional_t", "pvalue"])
     assert np.isnan(t.loc["wilcoxon_signed_rank", "pvalue"])
     assert "every CAR is exactly zero" in t.loc["wilcoxon_signed_rank", "note"]
+
+
+def test_note_when_windows_sit_in_later_estimation_windows():
+    x = _crypto(700, seed=6)
+    dates = x.index[[300, 340, 380, 420, 460, 500]]
+    res = _study(x, dates, horizons=(30,), estimation_window=250, gap=10)
+    t = res.tests.set_index("test")
+    note = t.loc["bmp", "note"]
+    assert "events share estimation data" in note and "conservative here" in note
+    assert "average correlation of the CARs from shared data r = -" in \
+        t.loc["bmp_kolari_pynnonen", "note"]
+    assert abs(t.loc["bmp_kolari_pynnonen", "statistic"]) > abs(t.loc["bmp", "statistic"])

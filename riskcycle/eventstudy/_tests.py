@@ -363,9 +363,11 @@ def _dependence_note(name: str, overl: np.ndarray, rbar: float) -> str:
         return (f"{int(overl.sum())} of {len(overl)} windows overlap: this test assumes "
                 "independent events and over-rejects (32-49% at a nominal 5% with ten "
                 "365-day windows 60 days apart; see event_study Notes).")
-    if rbar < -0.01:
-        return (f"events share estimation data (average CAR correlation r = {rbar:.3g} < 0): "
-                "this test is conservative here (see event_study Notes).")
+    factor = 1.0 + (len(overl) - 1) * rbar
+    if factor < 0.9:
+        return (f"events share estimation data (average CAR correlation r = {rbar:.3g}): the "
+                f"variance of the mean CAR is {factor:.2f} times its value for independent "
+                "events, so this test is conservative here (see event_study Notes).")
     return ""
 
 
