@@ -1,0 +1,39 @@
+"""Resampling inference for few, overlapping events.
+
+How surprising are the follower's returns after the events, given few events,
+overlapping windows and a follower that rises most of the time anyway?
+
+- :func:`placebo_test`: permutation over dates (random admissible date sets with
+  the events' spacing; optional halving-phase, leader-state and date-range
+  matching; exact enumeration when small).
+- :func:`bootstrap_ci`: stationary / circular block-bootstrap intervals for the
+  mean or median forward return across events or on every day.
+- :func:`garch_null_test`: the event statistic on paths simulated from a fitted
+  GARCH(1,1) with Student-t innovations (Brock, Lakonishok & LeBaron 1992).
+- :func:`base_rate`: how often the follower beats a threshold on any day, the
+  events' hit count against it (binomial, Beta-Binomial, Bayes factor).
+- :func:`power_analysis`: power of the placebo test against the number of events,
+  minimum detectable effect and events needed.
+"""
+
+from __future__ import annotations
+
+from ._base_rate import base_rate
+from ._bootstrap import bootstrap_ci
+from ._garch_null import garch_null_test
+from ._placebo import placebo_test
+from ._power import power_analysis
+from ._results import BaseRateResult, BootstrapResult, GarchNullResult, PlaceboResult, PowerResult
+
+__all__ = [
+    "BaseRateResult",
+    "BootstrapResult",
+    "GarchNullResult",
+    "PlaceboResult",
+    "PowerResult",
+    "base_rate",
+    "bootstrap_ci",
+    "garch_null_test",
+    "placebo_test",
+    "power_analysis",
+]

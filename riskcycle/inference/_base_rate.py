@@ -1,0 +1,287 @@
+"""Base rates of forward-return thresholds and the events' hit count against them."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from .._rng import check_rng
+from .._validation import (
+    check_choice,
+    check_confidence_level,
+    check_float,
+    check_n_resamples,
+    check_timedelta,
+)
+from ..exceptions import SmallSampleWarning
+from . import _common as C
+from ._bootstrap import describe_scheme, draw_blocks, optimal_block
+from ._results import BaseRateResult
+
+__all__ = ["base_rate"]
+
+_CHUNK = 1024
+
+
+def _check_prior(prior: Any) -> tuple[float, float]:
+    if isinstance(prior, str) or not isinstance(prior, tuple | list) or len(prior) != 2:
+        raise TypeError(f"`prior` must be a pair (a, b) of Beta parameters; got {prior!r}.")
+    a = check_float(prior[0], "prior[0]", minimum=0.0, inclusive=(False, True),
+                    what="a positive Beta parameter")
+    b = check_float(prior[1], "prior[1]", minimum=0.0, inclusive=(False, True),
+                    what="a positive Beta parameter")
+    return a, b
+
+
+def _base_rate_iv(horizon, threshold, n_resamples, block_length, method, confidence_level,
+                  prior, delay):
+    horizon = C.check_horizon(horizon)
+    threshold = check_float(threshold, "threshold", minimum=-1.0, inclusive=(False, True),
+                            what="a simple-return threshold above -1")
+    n_resamples = check_n_resamples(n_resamples, minimum=2)
+    if block_length is not None:
+        block_length = check_float(block_length, "block_length", minimum=1.0,
+                                   what="a block length in bars")
+    method = check_choice(method, "method", ("stationary", "circular"))
+    confidence_level = check_confidence_level(confidence_level)
+    prior = _check_prior(prior)
+    delay = check_timedelta(delay, "delay")
+    return horizon, threshold, n_resamples, block_length, method, confidence_level, prior, delay
+
+
+def base_rate(
+    follower: Any,
+    events: Any = None,
+    *,
+    horizon: int,
+    threshold: float = 0.0,
+    n_resamples: int = 9999,
+    block_length: float | None = None,
+    method: str = "stationary",
+    confidence_level: float = 0.95,
+    prior: tuple[float, float] = (1.0, 1.0),
+    date_range: tuple[Any, Any] | None = None,
+    delay: Any = C.NO_DELAY,
+    leader_clock: Any = None,
+    follower_clock: Any = None,
+    rng: Any = None,
+) -> BaseRateResult:
+    r"""How often the follower beats a threshold from any day, and the events against that.
+
+    The base rate is the share of eligible days (complete window) whose forward
+    simple return over ``horizon`` calendar days exceeds ``threshold``. With
+    ``k`` hits in ``n`` events it gives the exact binomial probability of at
+    least ``k`` hits at the base rate, the same with the base rate's own
+    uncertainty, a Beta-Binomial posterior for the signal's hit rate and the
+    Bayes factor against "no better than the base rate".
+
+    Parameters
+    ----------
+    follower : Series or DataFrame
+        The follower's daily prices.
+    events : Events or sequence of dates, optional
+        Leader events (mapped to day 0 as in :func:`riskcycle.placebo_test`).
+    horizon : int
+        Forward window in calendar days.
+    threshold : float, default 0
+        Simple-return threshold: 0 = "rose", 0.5 = "rose more than 50%".
+    n_resamples : int, default 9999
+        Block-bootstrap resamples of the base rate.
+    block_length : float, optional
+        Default: the Politis-White estimate for the series of daily hit
+        indicators (overlapping windows make it long).
+    method : {"stationary", "circular"}, default "stationary"
+    confidence_level : float, default 0.95
+        For the base rate's interval and the posterior's credible interval.
+    prior : (a, b), default (1, 1)
+        Beta prior of the signal's hit rate (uniform by default; (0.5, 0.5) is
+        Jeffreys').
+    date_range : (start, end), optional
+        Restrict the days counted in the base rate.
+    delay, leader_clock, follower_clock
+        As in :func:`riskcycle.placebo_test`.
+    rng : int, Generator or SeedSequence, optional
+
+    Returns
+    -------
+    BaseRateResult
+
+    Raises
+    ------
+    TypeError, ValueError
+        Invalid arguments.
+
+    Warns
+    -----
+    EventsExcludedWarning, IncompleteWindowWarning
+        Events that cannot be used.
+    SmallSampleWarning
+        No eligible day (NaN result).
+
+    Notes
+    -----
+    With base rate :math:`b`, :math:`n` events and :math:`k` hits:
+
+    - exact binomial p-value :math:`P(X \ge k)`, :math:`X \sim \mathrm{Bin}(n, b)`;
+      a perfect record gives :math:`b^n`, the smallest attainable value;
+    - with the base rate's uncertainty: the same averaged over the
+      block-bootstrap distribution of :math:`b` (the daily hit indicators,
+      strongly dependent through overlapping windows, are resampled in blocks);
+    - posterior :math:`\theta \mid k \sim \mathrm{Beta}(a + k, b_0 + n - k)` for a
+      :math:`\mathrm{Beta}(a, b_0)` prior;
+    - Bayes factor against "no better than the base rate": a signal unrelated
+      to the follower hits exactly at the base rate, :math:`H_0: \theta = b`;
+      "better" is :math:`H_+: \theta > b` with the prior truncated to
+      :math:`(b, 1)` (the one-sided Bayesian binomial test):
+      :math:`BF_{+0} = \frac{B(a + k, b_0 + n - k)}{B(a, b_0)\, b^k (1-b)^{n-k}}
+      \cdot \frac{P(\theta > b \mid k)}{P(\theta > b)}`; the two-sided
+      :math:`BF_{10}` (prior on all of (0, 1)) drops the last factor. A composite
+      null :math:`\theta \le b` is not used: with a flat prior it puts most of
+      its weight on signals far worse than chance and so flatters the signal.
+
+    The binomial and Beta-Binomial treat events as independent draws; with
+    overlapping windows or a common driver (the halving cycle) they overstate
+    the evidence.
+
+    References
+    ----------
+    Kass, R. E. & Raftery, A. E. (1995). Bayes factors. *JASA* 90(430), 773-795.
+    doi:10.1080/01621459.1995.10476572
+
+    Examples
+    --------
+    >>> import riskcycle
+    >>> btc = riskcycle.datasets.load("btc", end="2026-01-22")
+    >>> br = riskcycle.base_rate(btc, horizon=365, n_resamples=499, rng=0)
+    >>> 0 < br.base_rate < 1
+    True
+    """
+    (horizon, threshold, n_resamples, block_length, method, confidence_level, prior,
+     delay) = _base_rate_iv(horizon, threshold, n_resamples, block_length, method,
+                            confidence_level, prior, delay)
+    date_range = C.check_date_range(date_range)
+    gen = check_rng(rng)
+    fd = C.follower_data(follower, follower_clock=follower_clock)
+    win = C.windows(fd, horizon)
+    ed = None
+    if events is not None:
+        ed = C.event_data(fd, win, events, delay=delay, leader_clock=leader_clock)
+        C.warn_excluded(ed, fd, horizon)
+    return base_rate_core(fd, win, ed, threshold=threshold, n_resamples=n_resamples,
+                          block_length=block_length, method=method,
+                          confidence_level=confidence_level, prior=prior,
+                          mask=C.date_range_mask(fd, date_range), rng=gen, warn=True)
+
+
+def _binom_sf(k: int, n: int, b: np.ndarray | float) -> np.ndarray:
+    """P(X >= k) for X ~ Bin(n, b)."""
+    return stats.binom.sf(k - 1, n, b)
+
+
+def base_rate_core(fd, win, ed, *, threshold, n_resamples, block_length, method,
+                   confidence_level, prior, mask, rng, warn) -> BaseRateResult:
+    """The base rate on prepared data (shared with :func:`riskcycle.assess_signal`)."""
+    h = win.horizon
+    log_thr = math.log1p(threshold)
+    elig = np.flatnonzero(win.complete & mask)
+    hit_days = (win.fwd[elig] > log_thr).astype(float)
+    n_elig = len(elig)
+    a0, b0 = prior
+    notes: list[str] = []
+    if ed is not None:
+        pos = ed.positions
+        ev_ret = win.fwd[pos]
+        ev_dates = ed.dates
+    else:
+        pos = np.empty(0, dtype=np.int64)
+        ev_ret = np.empty(0)
+        ev_dates = pd.DatetimeIndex([], name="event_date")
+    n = len(pos)
+    k = int(np.sum(ev_ret > log_thr))
+    null_text = (f"each event is a hit ({h}-day return above {threshold:+.0%}) with the "
+                 "probability of a random eligible day (the base rate), independently of the "
+                 "other events.")
+    if n_elig == 0:
+        reason = f"no day has a complete {h}-day window: no base rate."
+        if warn:
+            warnings.warn(reason, SmallSampleWarning, stacklevel=4)
+        nan2 = (np.nan, np.nan)
+        return BaseRateResult(
+            base_rate=np.nan, threshold=threshold, horizon=h, n_eligible=0,
+            confidence_interval=nan2, confidence_level=confidence_level,
+            bootstrap_distribution=np.empty(0), iid_standard_error=np.nan,
+            bootstrap_standard_error=np.nan, block_length=np.nan, n_resamples=0, n_events=n,
+            hits=k, statistic=np.nan, pvalue=np.nan, pvalue_bootstrap=np.nan,
+            pvalue_bootstrap_se=np.nan, min_attainable_pvalue=np.nan, null_hypothesis=null_text,
+            resampling="not run", prior=prior, posterior=(a0 + k, b0 + n - k),
+            posterior_mean=np.nan, credible_interval=nan2, prob_better=np.nan,
+            bayes_factor=np.nan, bayes_factor_two_sided=np.nan, event_dates=ev_dates,
+            event_returns=ev_ret, follower_name=fd.name, notes=(reason,))
+    rate = float(hit_days.mean())
+    if block_length is None:
+        block = optimal_block(hit_days, method)
+        source = "Politis-White estimate for the daily hit indicators (arch)"
+    else:
+        block, source = float(block_length), "given"
+    block = min(block, n_elig)
+    # block bootstrap of the daily hit indicators (mean of a resample = its base rate)
+    from . import _nb
+
+    boot = np.empty(n_resamples)
+    f_start = np.arange(n_elig, dtype=np.int64)
+    f_end = f_start + 1
+    for lo in range(0, n_resamples, _CHUNK):
+        hi = min(lo + _CHUNK, n_resamples)
+        starts, lengths = draw_blocks(rng, hi - lo, n_elig, n_elig, block, method)
+        t_b, _v, short = _nb.path_statistics(hit_days, starts, lengths, f_start, f_end, 0)
+        if short:  # pragma: no cover
+            raise RuntimeError("internal error: pre-drawn blocks did not cover the series.")
+        boot[lo:hi] = t_b
+    a = (1 - confidence_level) / 2
+    lo_b, hi_b = np.quantile(boot, [a, 1 - a])
+    iid_se = math.sqrt(rate * (1 - rate) / n_elig)
+    if n:
+        p_exact = float(_binom_sf(k, n, rate))
+        sf_boot = _binom_sf(k, n, boot)
+        p_boot = float(np.mean(sf_boot))
+        p_boot_se = float(np.std(sf_boot, ddof=1) / math.sqrt(n_resamples))
+        min_p = rate**n
+    else:
+        p_exact = p_boot = p_boot_se = min_p = np.nan
+    a1, b1 = a0 + k, b0 + n - k
+    post = stats.beta(a1, b1)
+    pri = stats.beta(a0, b0)
+    prob_better = float(post.sf(rate))
+    prior_better = float(pri.sf(rate))
+    if 0 < rate < 1:
+        log_bf_two = (special.betaln(a1, b1) - special.betaln(a0, b0)
+                      - (k * math.log(rate) + (n - k) * math.log1p(-rate)))
+        bf_two = float(math.exp(log_bf_two))
+        bf = bf_two * prob_better / prior_better if prior_better > 0 else np.nan
+    else:
+        bf = bf_two = np.nan
+        notes.append(f"The base rate is {rate:g}: the Bayes factors are undefined.")
+    if n and n < 5:
+        notes.append(f"With {n} event(s) even a perfect record has binomial p = {min_p:.3g}.")
+    return BaseRateResult(
+        base_rate=rate, threshold=threshold, horizon=h, n_eligible=n_elig,
+        confidence_interval=(float(lo_b), float(hi_b)), confidence_level=confidence_level,
+        bootstrap_distribution=boot, iid_standard_error=iid_se,
+        bootstrap_standard_error=float(np.std(boot, ddof=1)), block_length=block,
+        n_resamples=n_resamples, n_events=n, hits=k, statistic=k / n if n else np.nan,
+        pvalue=p_exact, pvalue_bootstrap=p_boot, pvalue_bootstrap_se=p_boot_se,
+        min_attainable_pvalue=min_p, null_hypothesis=null_text,
+        resampling=(f"{describe_scheme(method, block)}; the {n_elig} daily hit indicators "
+                    f"resampled, {n_resamples} times (block length: {source})."),
+        prior=prior, posterior=(a1, b1), posterior_mean=float(post.mean()),
+        credible_interval=tuple(float(v) for v in post.ppf([a, 1 - a])),
+        prob_better=prob_better, bayes_factor=bf, bayes_factor_two_sided=bf_two,
+        event_dates=ev_dates, event_returns=ev_ret, follower_name=fd.name, notes=tuple(notes),
+        settings={"horizon": h, "threshold": threshold, "n_resamples": n_resamples,
+                  "block_length": block_length, "method": method,
+                  "confidence_level": confidence_level, "prior": prior})

@@ -1,0 +1,374 @@
+"""Data preparation shared by the inference functions (internal).
+
+A follower is reduced once to its log closes, bar day numbers and, for one
+horizon, the forward log return from every bar (:class:`Windows`); events are
+mapped to their day-0 bars with
+:func:`riskcycle.eventstudy._core.event_day0_positions` (look-ahead-safe).
+"""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._validation import as_price_series, check_choice, check_float, check_int, check_timestamp
+from .._windows import horizon_end_positions
+from ..calendar import CRYPTO_UTC, GENESIS, HALVINGS, SessionClock, _clock_of
+from ..eventstudy._core import event_day0_positions, forward_log_returns
+from ..exceptions import EventsExcludedWarning, IncompleteWindowWarning
+
+_DAY_NS = 86_400 * 10**9
+#: default ``delay``: trade at the first follower close after the event is known
+NO_DELAY = pd.Timedelta(0)
+STATISTICS = ("mean", "median")
+
+
+# ---------------------------------------------------------------------------
+# follower and windows
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class FollowerData:
+    name: str
+    close: pd.Series
+    index: pd.DatetimeIndex
+    log_close: np.ndarray
+    day: np.ndarray  # int64 day numbers (days since 1970-01-01)
+    clock: SessionClock
+
+    @property
+    def n(self) -> int:
+        return len(self.index)
+
+    @property
+    def returns(self) -> np.ndarray:
+        return np.diff(self.log_close)
+
+
+def follower_data(follower: Any, *, follower_clock: Any = None, name: str = "follower",
+                  min_length: int = 3) -> FollowerData:
+    """Validated follower closes (a new Series; the caller's object is never touched)."""
+    clock = _clock_of(follower, follower_clock, "follower_clock")
+    close = as_price_series(follower, name=name, timezone=clock.timezone, min_length=min_length)
+    close.attrs.setdefault("clock", clock.name)
+    idx = pd.DatetimeIndex(close.index)
+    return FollowerData(
+        name=str(close.attrs.get("name", name)),
+        close=close,
+        index=idx,
+        log_close=np.log(close.to_numpy(dtype=float)),
+        day=(idx.asi8 // _DAY_NS).astype(np.int64),
+        clock=clock,
+    )
+
+
+def truncate(fd: FollowerData, end: pd.Timestamp) -> FollowerData:
+    """The follower's bars dated on or before ``end``."""
+    keep = int(np.searchsorted(fd.index.asi8, end.value, side="right"))
+    return FollowerData(name=fd.name, close=fd.close.iloc[:keep], index=fd.index[:keep],
+                        log_close=fd.log_close[:keep], day=fd.day[:keep], clock=fd.clock)
+
+
+@dataclass(frozen=True, slots=True)
+class Windows:
+    horizon: int
+    end: np.ndarray  # end bar of the window starting at each bar
+    complete: np.ndarray  # the data reach day0 + horizon
+    fwd: np.ndarray  # forward log return (NaN when incomplete)
+
+    @property
+    def eligible(self) -> np.ndarray:
+        return np.flatnonzero(self.complete)
+
+
+def windows(fd: FollowerData, horizon: int) -> Windows:
+    start = np.arange(fd.n, dtype=np.int64)
+    end, complete = horizon_end_positions(fd.index, start, horizon)
+    fwd = forward_log_returns(fd.log_close, start, end)
+    fwd = np.where(complete, fwd, np.nan)
+    return Windows(horizon=int(horizon), end=end, complete=complete, fwd=fwd)
+
+
+def check_horizon(horizon: Any) -> int:
+    return check_int(horizon, "horizon", minimum=1,
+                     what="a positive integer number of calendar days")
+
+
+# ---------------------------------------------------------------------------
+# events
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class EventData:
+    leader_dates: pd.DatetimeIndex
+    day0: np.ndarray  # bar positions (-1: no day-0 bar)
+    status: np.ndarray  # "ok", "before_start", "after_end", "incomplete"
+
+    @property
+    def used(self) -> np.ndarray:
+        return self.status == "ok"
+
+    @property
+    def positions(self) -> np.ndarray:
+        return self.day0[self.used]
+
+    @property
+    def dates(self) -> pd.DatetimeIndex:
+        return self.leader_dates[self.used]
+
+    @property
+    def n(self) -> int:
+        return int(self.used.sum())
+
+
+def event_data(fd: FollowerData, win: Windows, events: Any, *, delay: Any = NO_DELAY,
+               leader_clock: Any = None) -> EventData:
+    """Day-0 bars of ``events`` and why any of them cannot be used at this horizon."""
+    m = event_day0_positions(fd.close, events, delay=delay, leader_clock=leader_clock,
+                             follower_clock=fd.clock)
+    pos = m["position"].to_numpy(dtype=np.int64)
+    status = m["status"].to_numpy(dtype=object).astype(str).astype(object)
+    ok = status == "ok"
+    incomplete = ok.copy()
+    incomplete[ok] = ~win.complete[pos[ok]]
+    status[incomplete] = "incomplete"
+    return EventData(leader_dates=pd.DatetimeIndex(m.index, name="event_date"), day0=pos,
+                     status=status.astype(str))
+
+
+def warn_excluded(ed: EventData, fd: FollowerData, horizon: int, stacklevel: int = 3) -> None:
+    """Name the events that cannot be used (before/after the follower, incomplete window)."""
+    out = ed.leader_dates[np.isin(ed.status, ("before_start", "after_end"))]
+    if len(out):
+        warnings.warn(
+            f"{len(out)} event(s) fall outside the follower's data ({fd.index[0].date()} to "
+            f"{fd.index[-1].date()}) and are excluded: "
+            + ", ".join(d.strftime("%Y-%m-%d") for d in out) + ".",
+            EventsExcludedWarning, stacklevel=stacklevel)
+    inc = ed.leader_dates[ed.status == "incomplete"]
+    if len(inc):
+        warnings.warn(
+            f"{len(inc)} event(s) have an incomplete {horizon}-day window (data end "
+            f"{fd.index[-1].date()}) and are excluded: "
+            + ", ".join(d.strftime("%Y-%m-%d") for d in inc) + ".",
+            IncompleteWindowWarning, stacklevel=stacklevel)
+
+
+def rule_spacing(events: Any) -> tuple[int | None, str]:
+    """Minimum spacing (calendar days) implied by the events' detection rule, if known."""
+    settings = getattr(events, "settings", None) or {}
+    clock = getattr(events, "clock", None)
+    method = settings.get("method")
+    gap = {"record": settings.get("min_gap"), "rolling": settings.get("min_spacing")}.get(method)
+    if gap is None or clock is None:
+        return None, ""
+    days = round(gap * 365.25 / clock.periods_per_year)
+    return max(int(days), 1), (f"the detection rule's {gap} sessions ({method!r}) at "
+                                f"{clock.periods_per_year} sessions a year")
+
+
+def resolve_spacing(min_spacing: Any, events: Any, ed: EventData, fd: FollowerData
+                    ) -> tuple[int, str]:
+    """The placebo sets' minimum spacing in calendar days and where it comes from."""
+    if min_spacing is not None:
+        return check_int(min_spacing, "min_spacing", minimum=1,
+                         what="a positive integer number of calendar days"), "given"
+    days = fd.day[ed.positions]
+    observed = int(np.diff(np.sort(days)).min()) if len(days) > 1 else None
+    rule, source = rule_spacing(events)
+    if rule is not None:
+        if observed is not None and observed < rule:
+            return observed, (source + ", capped at the smallest gap between the events "
+                              f"({observed})")
+        return rule, source
+    if observed is not None:
+        return observed, "the smallest gap between the events"
+    return 1, "none (a single event and no detection rule)"
+
+
+# ---------------------------------------------------------------------------
+# statistic and p-values
+# ---------------------------------------------------------------------------
+def resolve_statistic(statistic: Any) -> tuple[int, Callable[[np.ndarray], np.ndarray], str]:
+    """``(kind, rowwise function, name)``; kind 0 = mean, 1 = median, -1 = user callable."""
+    if isinstance(statistic, str):
+        statistic = check_choice(statistic, "statistic", STATISTICS)
+        kind = STATISTICS.index(statistic)
+        func = (lambda x: np.mean(x, axis=-1)) if kind == 0 else (lambda x: np.median(x, axis=-1))
+        return kind, func, statistic
+    if not callable(statistic):
+        raise TypeError(f"`statistic` must be 'mean', 'median' or a callable; got "
+                        f"{type(statistic).__name__}.")
+    try:
+        params = inspect.signature(statistic).parameters
+        vectorized = "axis" in params
+    except (TypeError, ValueError):  # builtins without a signature
+        vectorized = False
+
+    def func(x: np.ndarray) -> np.ndarray:
+        x = np.atleast_2d(x)
+        out = statistic(x, axis=-1) if vectorized else np.apply_along_axis(statistic, -1, x)
+        out = np.asarray(out, dtype=float)
+        if out.shape != x.shape[:-1]:
+            raise ValueError(f"`statistic` must return one number per set; got shape "
+                             f"{out.shape} for {x.shape[0]} sets.")
+        return out
+
+    return -1, func, getattr(statistic, "__name__", "statistic")
+
+
+def resampling_pvalue(observed: float, null: np.ndarray, alternative: str, *, exact: bool,
+           in_support: bool) -> tuple[float, float]:
+    """p-value and its Monte Carlo standard error.
+
+    Monte Carlo: :math:`p = (1 + \\#\\{T^* \\ge T\\})/(1 + B)` (Davison & Hinkley 1997,
+    eq. 4.11), standard error :math:`\\sqrt{p(1-p)/B}`. Exact enumeration with the
+    observed set in the enumerated family: :math:`p = \\#\\{T^* \\ge T\\}/N`, no
+    Monte Carlo error. Values within a relative ``100 * eps`` of the observed count
+    as ties (as in :func:`scipy.stats.permutation_test`). Two-sided: twice the
+    smaller one-sided p, at most 1.
+    """
+    null = np.asarray(null, dtype=float)
+    n = null.size
+    if not np.isfinite(observed) or n == 0:
+        return np.nan, np.nan
+    gamma = abs(observed) * np.finfo(float).eps * 100
+    ge = int(np.count_nonzero(null >= observed - gamma))
+    le = int(np.count_nonzero(null <= observed + gamma))
+    if exact and in_support:
+        pg, pl = ge / n, le / n
+    else:
+        pg, pl = (1 + ge) / (1 + n), (1 + le) / (1 + n)
+    p = {"greater": pg, "less": pl}.get(alternative, min(1.0, 2 * min(pg, pl)))
+    if exact:
+        return float(p), 0.0
+    one = pg if alternative == "greater" else pl if alternative == "less" else min(pg, pl)
+    se = np.sqrt(one * (1 - one) / n)
+    return float(p), float(se if alternative != "two-sided" else min(2 * se, 1.0))
+
+
+def min_pvalue(n_null: float, alternative: str, *, exact: bool, in_support: bool) -> float:
+    """Smallest p-value the test can return with a null of ``n_null`` values."""
+    if not n_null or not np.isfinite(n_null):
+        return np.nan
+    p = 1.0 / n_null if (exact and in_support) else 1.0 / (1.0 + n_null)
+    return min(1.0, 2 * p) if alternative == "two-sided" else p
+
+
+# ---------------------------------------------------------------------------
+# eligibility: date range, leader state, halving phase
+# ---------------------------------------------------------------------------
+def check_date_range(date_range: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None] | None:
+    if date_range is None:
+        return None
+    if (isinstance(date_range, str) or not isinstance(date_range, tuple | list)
+            or len(date_range) != 2):
+        raise TypeError("`date_range` must be a (start, end) pair of dates (either may be None); "
+                        f"got {date_range!r}.")
+    start = check_timestamp(date_range[0], "date_range[0]", allow_none=True)
+    end = check_timestamp(date_range[1], "date_range[1]", allow_none=True)
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"`date_range` start ({start.date()}) must not be after its end "
+                         f"({end.date()}).")
+    return start, end
+
+
+def date_range_mask(fd: FollowerData, date_range: tuple | None) -> np.ndarray:
+    mask = np.ones(fd.n, dtype=bool)
+    if date_range is not None:
+        start, end = date_range
+        if start is not None:
+            mask &= fd.index >= start
+        if end is not None:
+            mask &= fd.index <= end
+    return mask
+
+
+def leader_state_mask(leader: Any, fd: FollowerData, within: float, *, delay: Any,
+                      leader_clock: Any) -> np.ndarray:
+    """Follower bars at which the leader's last known close was within ``within`` of its record.
+
+    The leader close dated ``d`` counts from the first follower bar closing at or
+    after its information time plus ``delay`` (as for events); bars before any
+    leader value is known are not eligible.
+    """
+    clock = _clock_of(leader, leader_clock, "leader_clock")
+    lead = as_price_series(leader, name="leader", timezone=clock.timezone)
+    x = lead.to_numpy(dtype=float)
+    dd = x / np.maximum.accumulate(x) - 1.0
+    avail = clock.information_times(lead.index).asi8 + pd.Timedelta(delay).value
+    close_t = fd.clock.information_times(fd.index).asi8
+    pos = np.searchsorted(close_t, avail, side="left")
+    state = np.full(fd.n, np.nan)
+    inside = pos < fd.n
+    # the latest leader value reaching each bar wins (positions are non-decreasing)
+    p_in, dd_in = pos[inside], dd[inside]
+    last = np.r_[p_in[1:] != p_in[:-1], True]
+    state[p_in[last]] = dd_in[last]
+    filled = np.where(~np.isnan(state), np.arange(fd.n), -1)
+    filled = np.maximum.accumulate(filled)
+    out = np.zeros(fd.n, dtype=bool)
+    ok = filled >= 0
+    out[ok] = state[filled[ok]] >= -within - 1e-12
+    return out
+
+
+def _anchors_ns() -> np.ndarray:
+    return np.concatenate([[GENESIS.value],
+                           pd.DatetimeIndex(HALVINGS["timestamp"]).as_unit("ns").asi8])
+
+
+def halving_pools(fd: FollowerData, cand: np.ndarray, event_pos: np.ndarray, window: int,
+                  cycles: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-event pools of candidate indices at the same halving phase (within ``window`` days).
+
+    A bar's time is its UTC day close (as in :func:`riskcycle.calendar.halving_phase`).
+    Event ``i``, ``phi_i`` days after the last halving ``A_e`` (the genesis block
+    before the first halving), matches candidate ``c`` when
+    ``|t_c - A_j - phi_i| <= window`` for some anchor ``A_j`` (genesis and the four
+    halvings; ``j != e`` when ``cycles == "other"``).
+
+    Returns ``(pool, off, phase_days)``.
+    """
+    anchors = _anchors_ns()
+    t_c = CRYPTO_UTC.information_times(fd.index[cand]).asi8
+    t_e = CRYPTO_UTC.information_times(fd.index[event_pos]).asi8
+    epoch = np.searchsorted(anchors, t_e, side="right") - 1
+    if (epoch < 0).any():
+        bad = fd.index[event_pos][epoch < 0][0]
+        raise ValueError(f"halving matching needs events after the genesis block (2009-01-03); "
+                         f"got day 0 on {bad.date()}.")
+    phase = (t_e - anchors[epoch]) / _DAY_NS
+    pools, sizes = [], []
+    for i in range(len(event_pos)):
+        keep = np.zeros(len(cand), dtype=bool)
+        for j, a in enumerate(anchors):
+            if cycles == "other" and j == epoch[i]:
+                continue
+            keep |= np.abs((t_c - a) / _DAY_NS - phase[i]) <= window
+        idx = np.flatnonzero(keep)
+        pools.append(idx)
+        sizes.append(len(idx))
+    off = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    pool = np.concatenate(pools).astype(np.int64) if pools else np.empty(0, np.int64)
+    return pool, off, phase
+
+
+def check_within(value: Any) -> float:
+    return check_float(value, "leader_within", minimum=0.0, maximum=1.0,
+                       what="a fraction below the record")
+
+
+def excluded_frame(ed: EventData) -> pd.DataFrame:
+    """The events not used, with the reason (``before_start``, ``after_end``, ``incomplete``)."""
+    bad = ed.status != "ok"
+    return pd.DataFrame({"reason": ed.status[bad]},
+                        index=pd.DatetimeIndex(ed.leader_dates[bad], name="event_date"))
+
+
+def check_optional_int(value: Any, name: str, *, minimum: int, what: str) -> int | None:
+    return None if value is None else check_int(value, name, minimum=minimum, what=what)
