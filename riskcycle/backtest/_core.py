@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from typing import Any
 
@@ -75,6 +76,9 @@ def _costs_iv(fees, slippage, init_cash):
 def _backtest_iv(follower, events_or_signal, leader, hold, trailing_stop, exit_below, delay, fees,
                  slippage, init_cash, follower_clock, leader_clock, periods_per_year, n_resamples,
                  match_halving_phase, phase_window, confidence_level, rng):
+    if not isinstance(follower, pd.Series | pd.DataFrame | str | os.PathLike):
+        raise TypeError("`follower` must be a pandas Series or DataFrame of prices, or a path to "
+                        f"a CSV file; got {type(follower).__name__}.")
     fclock = _clock_of(follower, follower_clock, "follower_clock")
     frame = as_price_frame(follower, name="follower", timezone=fclock.timezone)
     lead = None

@@ -174,18 +174,19 @@ class BacktestResult(ResultMixin):
             "in_position": pos,
         })
 
-    def portfolio_stats(self) -> pd.Series:
+    def portfolio_stats(self, metrics: Any = None) -> pd.Series:
         """vectorbt's ``Portfolio.stats()`` with the annualisation passed explicitly.
 
         One bar is ``freq="1D"`` and ``year_freq`` is :attr:`periods_per_year`
         days, so vectorbt's annualisation factor equals the follower's periods per
-        year (365 for BTC). Open trades are included.
+        year (365 for BTC). Open trades are included. ``metrics`` selects
+        vectorbt metrics by name (default: all; the first call compiles them).
         """
         from ._portfolio import year_freq
 
         settings = dict(freq="1D", year_freq=year_freq(self.periods_per_year), incl_open=True,
                         use_asset_returns=False)
-        return self.portfolio.stats(settings=settings)
+        return self.portfolio.stats(metrics=metrics, settings=settings)
 
     def _summary(self) -> Summary:
         lo, hi = self.confidence_interval
