@@ -12,7 +12,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-__all__ = ["block_sums", "stationary_variance"]
+__all__ = ["block_sums", "recentred_maxima", "stationary_variance"]
 
 #: columns processed together: one task handles one tile of columns of one resample
 _TILE = 256
@@ -123,3 +123,39 @@ def stationary_variance(x: np.ndarray, block_size: float) -> np.ndarray:
     """
     out = np.empty(x.shape[1], dtype=np.float64)
     return _stationary_variance(x, 1.0 - 1.0 / block_size, out)
+
+
+@nb.njit(cache=True, nogil=True, parallel=True, boundscheck=False)
+def _recentred_maxima(centred, shifts, scale, out):  # pragma: no cover - compiled
+    n_rep, k = centred.shape
+    n_shift = shifts.shape[0]
+    for b in nb.prange(n_rep):
+        row = centred[b]
+        for i in range(n_shift):
+            shift = shifts[i]
+            best = -np.inf
+            for j in range(k):
+                v = (row[j] + shift[j]) * scale[j]
+                if v > best:
+                    best = v
+            out[b, i] = best
+    return out
+
+
+def recentred_maxima(centred: np.ndarray, shifts: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """``out[b, i] = max_j (centred[b, j] + shifts[i, j]) * scale[j]`` in one pass.
+
+    Parameters
+    ----------
+    centred : ndarray, shape (n_resamples, k), C-contiguous float64
+    shifts : ndarray, shape (n_shifts, k)
+    scale : ndarray, shape (k,)
+
+    Returns
+    -------
+    ndarray, shape (n_resamples, n_shifts)
+    """
+    out = np.empty((centred.shape[0], shifts.shape[0]), dtype=np.float64)
+    return _recentred_maxima(centred, np.ascontiguousarray(shifts, dtype=np.float64),
+                             np.ascontiguousarray(scale, dtype=np.float64), out)
+

@@ -29,6 +29,7 @@ __all__ = [
     "block_sums_numpy",
     "default_block_size",
     "draw_stationary_blocks",
+    "recentred_maxima",
     "stationary_variance",
     "stationary_variance_numpy",
 ]
@@ -36,7 +37,11 @@ __all__ = [
 #: the prefix-sum kernel is used when the mean block length is at least this long;
 #: below it the count-matrix product (BLAS) is faster (see benchmarks/bench_snooping.py)
 PREFIX_MIN_BLOCK = 32.0
-_CHUNK_ELEMENTS = 1 << 21  # bound on temporary arrays (elements) per chunk
+_CHUNK_ELEMENTS = 1 << 19  # bound on temporary arrays (elements) per chunk
+_MATMUL_ELEMENTS = 1 << 22  # resample-count matrix per chunk (32 MiB)
+#: below this many inner-loop steps the plain-numpy twins beat the threaded kernels
+#: (waking the threads costs milliseconds)
+COMPILED_MIN_WORK = 1 << 20
 
 
 class Blocks(NamedTuple):
@@ -141,7 +146,8 @@ def block_sums_matmul(x: np.ndarray, blocks: Blocks) -> np.ndarray:
     n_obs = blocks.n_obs
     n_rep = blocks.offsets.shape[0] - 1
     out = np.empty((n_rep, x.shape[1]))
-    per_chunk = max(1, min(n_rep, _CHUNK_ELEMENTS // (n_obs + 1)))
+    # large chunks: BLAS is several times slower on thin matrices
+    per_chunk = max(1, min(n_rep, _MATMUL_ELEMENTS // (n_obs + 1)))
     rep_of_block = np.repeat(np.arange(n_rep, dtype=np.int64), np.diff(blocks.offsets))
     for first in range(0, n_rep, per_chunk):
         last = min(n_rep, first + per_chunk)
@@ -152,18 +158,22 @@ def block_sums_matmul(x: np.ndarray, blocks: Blocks) -> np.ndarray:
         wrap = e > n_obs
         pos = np.concatenate([base + s, base + np.minimum(e, n_obs),
                               base[wrap], base[wrap] + e[wrap] - n_obs])
-        n_w = int(wrap.sum())
-        weights = np.concatenate([np.ones(len(s)), -np.ones(len(s)), np.ones(n_w), -np.ones(n_w)])
-        diff = np.bincount(pos, weights=weights, minlength=(last - first) * (n_obs + 1))
-        counts = np.cumsum(diff.reshape(last - first, n_obs + 1)[:, :n_obs], axis=1)
-        np.matmul(counts, x, out=out[first:last])
+        n_b, n_w = len(s), int(wrap.sum())
+        weights = np.ones(pos.shape[0])
+        weights[n_b:2 * n_b] = -1.0
+        weights[2 * n_b + n_w:] = -1.0
+        counts = np.bincount(pos, weights=weights, minlength=(last - first) * (n_obs + 1))
+        counts = counts.reshape(last - first, n_obs + 1)
+        np.cumsum(counts, axis=1, out=counts)
+        np.matmul(counts[:, :n_obs], x, out=out[first:last])
     return out
 
 
 def block_sums(x: np.ndarray, blocks: Blocks, *, engine: str = "auto") -> np.ndarray:
     """Sums of every column of ``x`` (n_obs x k) over each resample, shape (n_resamples, k).
 
-    ``engine``: ``"prefix"`` (compiled prefix-sum kernel), ``"matmul"`` (count matrix
+    ``engine``: ``"prefix"`` (prefix-sum kernel: compiled, or its numpy twin for small
+    problems), ``"matmul"`` (count matrix
     times data, BLAS) or ``"auto"`` (prefix kernel when the mean block length is at
     least ``PREFIX_MIN_BLOCK``). Both give the same sums up to rounding.
     """
@@ -172,12 +182,31 @@ def block_sums(x: np.ndarray, blocks: Blocks, *, engine: str = "auto") -> np.nda
         mean_length = blocks.n_obs * n_rep / max(len(blocks.starts), 1)
         engine = "prefix" if mean_length >= PREFIX_MIN_BLOCK else "matmul"
     if engine == "prefix":
+        prefix = prefix_sums(x)
+        if len(blocks.starts) * x.shape[1] < COMPILED_MIN_WORK:
+            return block_sums_numpy(prefix, blocks)
         from ._nb import block_sums as _kernel
 
-        return _kernel(prefix_sums(x), blocks.starts, blocks.lengths, blocks.offsets)
+        return _kernel(prefix, blocks.starts, blocks.lengths, blocks.offsets)
     if engine == "matmul":
         return block_sums_matmul(x, blocks)
     raise ValueError(f"unknown engine {engine!r}")
+
+
+def recentred_maxima(centred: np.ndarray, shifts: np.ndarray, scale: np.ndarray,
+                     *, compiled: bool = True) -> np.ndarray:
+    """``out[b, i] = max_j (centred[b, j] + shifts[i, j]) * scale[j]``, shape (B, n_shifts).
+
+    ``compiled=False`` is the plain-numpy twin (same arithmetic, B x k temporaries),
+    also used for small problems."""
+    if compiled and centred.size * shifts.shape[0] >= COMPILED_MIN_WORK:
+        from ._nb import recentred_maxima as _kernel
+
+        return _kernel(centred, shifts, scale)
+    out = np.empty((centred.shape[0], shifts.shape[0]))
+    for i, shift in enumerate(shifts):
+        out[:, i] = ((centred + shift) * scale).max(axis=1)
+    return out
 
 
 def stationary_variance(x: np.ndarray, block_size: float) -> np.ndarray:

@@ -21,7 +21,13 @@ from .._rng import RNGLike, check_rng
 from .._validation import check_bool, check_choice, check_float, check_n_resamples
 from ..exceptions import DegenerateDataWarning
 from ._input import as_matrix, as_vector
-from ._resample import block_sums, default_block_size, draw_stationary_blocks, stationary_variance
+from ._resample import (
+    block_sums,
+    default_block_size,
+    draw_stationary_blocks,
+    recentred_maxima,
+    stationary_variance,
+)
 
 __all__ = ["SPAResult", "StepMResult", "spa_test", "stepm"]
 
@@ -280,6 +286,7 @@ class _Bootstrap:
     mean: np.ndarray  # (k,) mean differentials
     variance: np.ndarray  # (k,) long-run variance estimates
     relevant: np.ndarray  # (k,) bool, consistent recentring keeps the strategy
+    constant: np.ndarray  # (k,) bool, the differential never varies
     centred: np.ndarray  # (B, k) bootstrap means minus sample means
     block_size: float
     block_size_method: str
@@ -315,8 +322,10 @@ def _bootstrap(d, names, bench_kind, block_size, n_resamples, nested, rng,
                engine: str = "auto", blocks=None) -> _Bootstrap:
     """Bootstrap the means of ``d`` (modified in place: demeaned)."""
     n_obs = d.shape[0]
+    constant = (d == d[0]).all(axis=0)
     mean = d.mean(axis=0)
     d -= mean
+    d[:, constant] = 0.0
     method = "given"
     if block_size is None:
         block_size, method = default_block_size(d), "politis-white"
@@ -330,7 +339,7 @@ def _bootstrap(d, names, bench_kind, block_size, n_resamples, nested, rng,
         variance = stationary_variance(d, block_size)
     variance = np.maximum(variance, 0.0)
     threshold = -np.sqrt(variance / n_obs * 2.0 * math.log(math.log(n_obs)))
-    return _Bootstrap(names, n_obs, mean, variance, mean >= threshold, centred,
+    return _Bootstrap(names, n_obs, mean, variance, mean >= threshold, constant, centred,
                       float(block_size), method, bench_kind)
 
 
@@ -346,7 +355,7 @@ def _spa_result(bs: _Bootstrap, *, kind, n_resamples, studentize, nested) -> tup
     k = bs.mean.shape[0]
     omega = np.sqrt(bs.variance)
     if studentize:
-        usable = omega > 0
+        usable = (omega > 0) & ~bs.constant
         if not usable.all():
             import warnings
 
@@ -361,24 +370,24 @@ def _spa_result(bs: _Bootstrap, *, kind, n_resamples, studentize, nested) -> tup
         usable = np.ones(k, dtype=bool)
         scale = np.full(k, root)
     tstat = np.where(usable, bs.mean * scale, np.nan)
-    shifts = (np.minimum(bs.mean, 0.0), np.where(bs.relevant, 0.0, bs.mean), None)
+    shifts = np.stack([np.minimum(bs.mean, 0.0), np.where(bs.relevant, 0.0, bs.mean),
+                       np.zeros(k)])
     cols = None if usable.all() else np.flatnonzero(usable)
-    centred = bs.centred if cols is None else bs.centred[:, cols]
-    sc = scale if cols is None else scale[cols]
-    null = np.full((n_resamples, 3), np.nan)
-    consistent_z = None
-    if centred.shape[1]:
-        for i, shift in enumerate(shifts):
-            z = centred.copy() if shift is None else centred + (shift if cols is None
-                                                                 else shift[cols])
-            z *= sc
-            null[:, i] = z.max(axis=1)
-            if i == 1:
-                consistent_z = z
+    if cols is None:
+        null = recentred_maxima(bs.centred, shifts, scale)
+    elif cols.size:
+        null = recentred_maxima(np.ascontiguousarray(bs.centred[:, cols]), shifts[:, cols],
+                                scale[cols])
+    else:
+        null = np.full((n_resamples, 3), np.nan)
+    # White's Reality Check: unstudentized, all recentred
+    if studentize:
+        rc_null = recentred_maxima(bs.centred, np.zeros((1, k)), np.full(k, root))[:, 0]
+    else:
+        rc_null = null[:, 2].copy()
     stat = float(np.nanmax(tstat)) if usable.any() else math.nan
     best = bs.names[int(np.nanargmax(tstat))] if usable.any() else None
     pvals = [_pvalue(null[:, i], stat) for i in range(3)]
-    rc_null = root * bs.centred.max(axis=1)
     rc_stat = root * float(bs.mean.max())
     strategies = pd.DataFrame(
         {"mean_differential": bs.mean, "standard_error": omega / root,
@@ -395,7 +404,7 @@ def _spa_result(bs: _Bootstrap, *, kind, n_resamples, studentize, nested) -> tup
         block_size=bs.block_size, block_size_method=bs.block_size_method,
         n_resamples=n_resamples, n_obs=n_obs, n_strategies=k, studentize=studentize,
         nested=nested, variance_estimator="bootstrap" if nested else "stationary-kernel")
-    return result, (consistent_z, cols)
+    return result, cols
 
 
 # ---------------------------------------------------------------------------
@@ -639,23 +648,35 @@ def stepm(
      size) = _stepm_iv(losses_or_returns, benchmark, kind, size, block_size, n_resamples,
                        studentize, nested, rng)
     bs = _bootstrap(d, names, bench_kind, block_size, n_resamples, nested, rng)
-    spa, (z, cols) = _spa_result(bs, kind=kind, n_resamples=n_resamples,
-                                 studentize=studentize, nested=nested)
-    return _stepm_from(spa, z, cols, size)
+    spa, cols = _spa_result(bs, kind=kind, n_resamples=n_resamples, studentize=studentize,
+                            nested=nested)
+    return _stepm_from(spa, bs, cols, size)
 
 
-def _stepm_from(spa: SPAResult, z: np.ndarray | None, cols: np.ndarray | None,
+def _stepm_from(spa: SPAResult, bs: _Bootstrap, cols: np.ndarray | None,
                 size: float) -> StepMResult:
     tstat = spa.strategies["t_statistic"].to_numpy()
     k = tstat.shape[0]
     usable = np.arange(k) if cols is None else cols
     t_in = tstat[usable]
+    root = math.sqrt(bs.n_obs)
+    if spa.studentize:
+        scale = root / np.sqrt(bs.variance[usable])
+    else:
+        scale = np.full(usable.shape[0], root)
+    shift = np.where(bs.relevant, 0.0, bs.mean)[usable][None, :]
+    centred = bs.centred if cols is None else np.ascontiguousarray(bs.centred[:, cols])
     active = np.ones(usable.shape[0], dtype=bool)
     rejected_in = np.zeros(usable.shape[0], dtype=bool)
     steps = []
-    while z is not None and active.any():
-        sub = z if active.all() else z[:, active]
-        crit = float(np.percentile(sub.max(axis=1), 100.0 * (1.0 - size)))
+    while active.any():
+        if active.all():
+            maxima = recentred_maxima(centred, shift, scale)[:, 0]
+        else:  # strategies already rejected never attain the maximum
+            sc = np.where(active, scale, 1.0)
+            sh = np.where(active, shift, -np.inf)
+            maxima = recentred_maxima(centred, sh, sc)[:, 0]
+        crit = float(np.percentile(maxima, 100.0 * (1.0 - size)))
         new = active & (t_in > crit)
         steps.append((len(steps) + 1, int(active.sum()), crit, int(new.sum())))
         if not new.any():
