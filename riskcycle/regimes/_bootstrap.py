@@ -79,8 +79,10 @@ def stationary_indices(
     n: int, block_length: float, n_resamples: int, rng: np.random.Generator
 ) -> np.ndarray:
     """``n_resamples`` stationary-bootstrap index rows of length ``n`` (mean block ``block_length``)."""
-    starts = rng.integers(0, n, size=(n_resamples, n))
     new_block = rng.random((n_resamples, n)) < 1.0 / block_length
+    new_block[:, 0] = True
+    starts = np.zeros((n_resamples, n), dtype=np.int64)
+    starts[new_block] = rng.integers(0, n, size=int(new_block.sum()))
     return stationary_indices_from(starts, new_block)
 
 

@@ -220,10 +220,14 @@ def _placebo_dates(date: pd.Timestamp, align: str) -> pd.DataFrame:
                 d = starts[e] - (length_e - since)
             d = d.normalize()
         p = halving_phase([d]).iloc[0]
+        reason = ""
+        if int(p["epoch"]) != e:
+            reason = (f"the matched date {_fmt_date(d)} falls outside cycle {e} "
+                      f"(align={align!r})")
         rows.append({"label": f"cycle {e}" + (" (actual)" if e == epoch else ""),
                      "role": "actual" if e == epoch else "placebo", "date": d, "epoch": e,
                      "days_since_halving": float(p["days_since_halving"]),
-                     "cycle_fraction": float(p["cycle_fraction"])})
+                     "cycle_fraction": float(p["cycle_fraction"]), "reason": reason})
     return pd.DataFrame(rows)
 
 
@@ -291,9 +295,14 @@ def halving_phase_control(
     dates = _placebo_dates(date, align)
     rows, tests = [], {}
     for (_, d), stream in zip(dates.iterrows(), spawn(gen, len(dates)), strict=True):
-        row, res = _compare(frame["close"], d["date"], window, ppy, n_resamples=n_resamples,
-                            confidence_level=confidence_level, alternative=alternative,
-                            block_length=block_length, rng=stream)
+        if d["reason"]:
+            row: dict[str, Any] = dict.fromkeys(_COLUMNS, math.nan)
+            row.update(date=d["date"], n_before=0, n_after=0, reason=d["reason"])
+            res = None
+        else:
+            row, res = _compare(frame["close"], d["date"], window, ppy,
+                                n_resamples=n_resamples, confidence_level=confidence_level,
+                                alternative=alternative, block_length=block_length, rng=stream)
         row.update(label=d["label"], role=d["role"])
         rows.append({**row, "epoch": d["epoch"], "days_since_halving": d["days_since_halving"],
                      "cycle_fraction": d["cycle_fraction"]})

@@ -294,7 +294,7 @@ class VarianceShiftResult(ResultMixin):
 
 def variance_shift(
     returns: pd.Series, labels: np.ndarray, names: list[str], breaks: pd.DatetimeIndex,
-    periods_per_year: float, *, model: str = "garch",
+    periods_per_year: float, *, model: str = "garch", std_errors: bool = True,
 ) -> VarianceShiftResult:
     r"""Fit the shifted model by maximum likelihood and test the shifts by likelihood ratio.
 
@@ -355,11 +355,13 @@ def variance_shift(
             best, best_val, message, ok = opt.x, opt.fun, str(opt.message), bool(opt.success)
     ll1 = float(f(best).sum())
     lr = max(2.0 * (ll1 - ll0), 0.0)
-    h = 1e-5 * np.maximum(np.abs(best), 1e-2)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        cov = _robust_cov(best, f, h)
-    se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    se = np.full(len(best), np.nan)
+    if std_errors:
+        h = 1e-5 * np.maximum(np.abs(best), 1e-2)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            cov = _robust_cov(best, f, h)
+        se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     pnames = ["mu", "omega", *[f"delta_{j + 1}" for j in range(k)], "alpha",
               *(["gamma"] if o else []), "beta", "nu"]
     params = pd.DataFrame({"estimate": best, "std_error": se}, index=pd.Index(pnames,
