@@ -19,8 +19,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 
 from riskcycle.exceptions import DegenerateDataWarning
-from riskcycle.snooping import SPAResult, StepMResult, spa_test, stepm
-from riskcycle.snooping import _nb, _spa
+from riskcycle.snooping import SPAResult, StepMResult, _nb, _spa, spa_test, stepm
 from riskcycle.snooping import _resample as rs
 
 arch_bootstrap = pytest.importorskip("arch.bootstrap")

@@ -290,7 +290,7 @@ def _moments(returns_or_sr, *, n_obs, skew, kurtosis, periods_per_year, ddof,
         dev = x - mean
         m2 = np.mean(dev**2, axis=0)
         sd = np.sqrt(m2 * n / (n - ddof))
-        bad = ~(sd > 0)
+        bad = (x == x[0]).all(axis=0) | ~(sd > 0)
         if bad.any():
             warnings.warn("constant returns: the Sharpe ratio is undefined (NaN) for "
                           f"{[names[j] for j in np.flatnonzero(bad)][:5]}.",
