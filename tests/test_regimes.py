@@ -431,7 +431,7 @@ class TestICSS:
         k1 = np.abs(ck - np.arange(1, t + 1) * s2).max() / math.sqrt(t) / math.sqrt(
             np.mean(a**4) - s2**2)
         assert cusum_of_squares(a, "kappa1")[0] == pytest.approx(k1, rel=1e-12)
-        lrv, m = bartlett_long_run_variance(a**2 - s2)
+        lrv, _ = bartlett_long_run_variance(a**2 - s2)
         k2 = np.abs(ck - np.arange(1, t + 1) * s2).max() / math.sqrt(t * lrv)
         assert cusum_of_squares(a, "kappa2")[0] == pytest.approx(k2, rel=1e-12)
 
@@ -535,7 +535,8 @@ class TestCorrelation:
         base = align_returns(btc, rut, **kw)
         cut = pd.Timestamp("2024-03-01")
         fut = btc.copy()
-        fut[fut.index > cut] *= np.exp(np.random.default_rng(22).normal(0, 0.2, (fut.index > cut).sum()))
+        later = fut.index > cut
+        fut[later] *= np.exp(np.random.default_rng(22).normal(0, 0.2, later.sum()))
         moved = align_returns(fut, rut, **kw)
         pd.testing.assert_frame_equal(base.loc[:cut], moved.loc[:cut])
 

@@ -66,7 +66,7 @@ def stationary_indices_from(starts: np.ndarray, new_block: np.ndarray) -> np.nda
         ``s <= t`` is the last block start: blocks continue circularly, as in
         Politis & Romano (1994).
     """
-    b, n = starts.shape
+    n = starts.shape[1]
     t = np.arange(n)
     last = np.where(new_block, t, 0)
     last[:, 0] = 0
@@ -78,7 +78,7 @@ def stationary_indices_from(starts: np.ndarray, new_block: np.ndarray) -> np.nda
 def stationary_indices(
     n: int, block_length: float, n_resamples: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """``n_resamples`` stationary-bootstrap index rows of length ``n`` (mean block ``block_length``)."""
+    """Stationary-bootstrap index rows (``n_resamples`` x ``n``), mean block ``block_length``."""
     new_block = rng.random((n_resamples, n)) < 1.0 / block_length
     new_block[:, 0] = True
     starts = np.zeros((n_resamples, n), dtype=np.int64)
@@ -140,7 +140,7 @@ def percentile_pvalue(log_stat: np.ndarray, alternative: str) -> float:
 
 def percentile_interval(dist: np.ndarray, confidence_level: float,
                         alternative: str) -> tuple[float, float]:
-    """Percentile interval (one-sided bounds at ``confidence_level`` for one-sided alternatives)."""
+    """Percentile interval (one-sided alternatives: one bound at ``confidence_level``)."""
     d = dist[np.isfinite(dist)]
     if len(d) == 0:
         return math.nan, math.nan
@@ -156,8 +156,9 @@ def percentile_interval(dist: np.ndarray, confidence_level: float,
 # ---------------------------------------------------------------------------
 # classic tests
 # ---------------------------------------------------------------------------
-def classic_variance_tests(before: np.ndarray, after: np.ndarray, alternative: str) -> pd.DataFrame:
-    """F test (after/before variance), Levene (mean-centred) and Brown-Forsythe (median-centred)."""
+def classic_variance_tests(before: np.ndarray, after: np.ndarray,
+                           alternative: str) -> pd.DataFrame:
+    """F test (after/before variances), Levene (mean-centred), Brown-Forsythe (median-centred)."""
     n1, n2 = len(before), len(after)
     v1, v2 = np.var(before, ddof=1), np.var(after, ddof=1)
     rows = []
@@ -247,7 +248,8 @@ class VolatilityRatioResult(ResultMixin):
             "Volatility ratio (after / before)",
             tables=(("Samples", info), ("Tests", table)),
             notes=(self.null_hypothesis, self.method,
-                   f"Monte Carlo standard error of the bootstrap p-value: {self.monte_carlo_se:.2g}."),
+                   "Monte Carlo standard error of the bootstrap p-value: "
+                   f"{self.monte_carlo_se:.2g}."),
         )
 
     def plot(self, ax: Any = None) -> Any:
@@ -367,9 +369,16 @@ def volatility_ratio_test(
     ``classic_tests``; they assume independent returns (the F test also
     normality) and over-reject on volatility-clustered data.
 
-    Validated by simulation (tests): the interval covers the true ratio of
-    unconditional volatilities of GARCH series at about the nominal rate, and the
-    test holds its size on constant-variance GARCH data.
+    Validated by simulation (tests/test_regimes_mc.py). Block-bootstrap variances
+    are biased down by :math:`O(1/L)` because dependence across block joins is
+    lost, so with Politis-White's MSE-optimal block length the interval
+    under-covers in finite samples: 92% for a nominal 95% with 1,000 returns per
+    regime from a GARCH(1,1) with persistence 0.6, and about 83-88% when the
+    persistence is 0.9 or more (as for BTC); the test's size is correspondingly
+    about 9% at a nominal 5% in the first case. Read intervals and p-values on
+    highly persistent series as optimistic; a longer ``block_length`` widens
+    them. The F and Brown-Forsythe tests reject 28% and 15% of the time in the
+    same size simulation.
 
     References
     ----------
@@ -419,7 +428,9 @@ def _ratio_test(
             )
     method = (f"Stationary block bootstrap within each regime ({n_resamples} resamples; mean "
               f"block length {lb:.1f} before, {la:.1f} after, Politis-White on squared "
-              "returns unless given); percentile interval, p-value by inverting it.")
+              "returns unless given); percentile interval, p-value by inverting it. Block "
+              "bootstraps under-cover in finite samples, more with persistent volatility "
+              "(simulated: 92% for 95% at GARCH persistence 0.6, n=1000; 83-88% at 0.9+).")
     classic = classic_variance_tests(b, a, alternative)
     if sd_b == 0.0 or sd_a == 0.0:
         warnings.warn("a sample has zero variance; the volatility ratio is undefined (NaN).",

@@ -111,7 +111,8 @@ class ControlResult(ResultMixin):
         title = {"halving_phase": "Same halving-cycle phase in earlier cycles",
                  "cross_market": "Same dates in other markets"}[self.kind]
         return Summary(f"{title}: {_fmt_date(self.break_date)}, windows of "
-                       f"{self.window.days} days", tables=(("Volatility ratio after/before", table),),
+                       f"{self.window.days} days",
+                       tables=(("Volatility ratio after/before", table),),
                        notes=tuple(notes))
 
     def plot(self, ax: Any = None) -> Any:

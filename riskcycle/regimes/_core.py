@@ -276,5 +276,5 @@ def volatility_regimes(
         prices=frame["close"].rename("close"), returns=returns, window=window,
         n_resamples=n_resamples, confidence_level=confidence_level, alternative=alternative,
         scale=SCALE if garch else nan, null_hypothesis=_NULL[alternative],
-        notes=tuple(notes + [tests[0].method]), versions=package_versions(),
+        notes=(*notes, tests[0].method), versions=package_versions(),
     )

@@ -302,8 +302,9 @@ def correlation_regimes(
                 lb = block_length
             boot_by_regime.append((lb, *_boot_corr_beta(fk, bk, lb, n_resamples, stream)))
         for j, d in enumerate(brk):
-            before = [r for r in reg_rows if r["benchmark"] == name and r["regime"] == j][0]
-            after = [r for r in reg_rows if r["benchmark"] == name and r["regime"] == j + 1][0]
+            before = next(r for r in reg_rows if r["benchmark"] == name and r["regime"] == j)
+            after = next(r for r in reg_rows
+                         if r["benchmark"] == name and r["regime"] == j + 1)
             for qi, q in enumerate(("correlation", "beta")):
                 diff = boot_by_regime[j + 1][1 + qi] - boot_by_regime[j][1 + qi]
                 lo, hi = percentile_interval(diff, confidence_level, alternative)

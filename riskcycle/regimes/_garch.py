@@ -190,7 +190,8 @@ def shift_loglikelihood(theta: np.ndarray, y: np.ndarray, dummies: np.ndarray, o
     nu = theta[4 + k + o]
     e, s2 = shift_sigma2(theta, y, dummies, o, backcast)
     with np.errstate(divide="ignore", invalid="ignore"):
-        c = special.gammaln((nu + 1) / 2) - special.gammaln(nu / 2) - 0.5 * math.log(math.pi * (nu - 2))
+        c = (special.gammaln((nu + 1) / 2) - special.gammaln(nu / 2)
+             - 0.5 * math.log(math.pi * (nu - 2)))
         ll = c - 0.5 * np.log(s2) - (nu + 1) / 2 * np.log1p(e * e / (s2 * (nu - 2)))
     return ll
 

@@ -47,12 +47,12 @@ def bartlett_long_run_variance(x: np.ndarray, bandwidth: int | None = None) -> t
         return float(xc[j:] @ xc[: t - j]) / t
 
     if bandwidth is None:
-        n = min(int(math.floor(4.0 * (t / 100.0) ** (2.0 / 9.0))), t - 1)
+        n = min(math.floor(4.0 * (t / 100.0) ** (2.0 / 9.0)), t - 1)
         g = np.array([acov(j) for j in range(n + 1)])
         s0 = g[0] + 2.0 * g[1:].sum()
         s1 = 2.0 * (np.arange(1, n + 1) * g[1:]).sum()
         if s0 > 0 and np.isfinite(s1):
-            m = int(math.floor(1.1447 * ((s1 / s0) ** 2) ** (1.0 / 3.0) * t ** (1.0 / 3.0)))
+            m = math.floor(1.1447 * ((s1 / s0) ** 2) ** (1.0 / 3.0) * t ** (1.0 / 3.0))
         else:
             m = 0
         m = max(0, min(m, t - 1))
@@ -252,7 +252,8 @@ class _Tester:
                 if cp is not None:
                     new.append(cp)
             new = sorted(set(new))
-            if len(new) == len(cps) and all(abs(x - y) <= 2 for x, y in zip(new, cps, strict=True)):
+            same = len(new) == len(cps)
+            if same and all(abs(x - y) <= 2 for x, y in zip(new, cps, strict=True)):
                 return new, True
             cps = new
         return cps, False
@@ -269,7 +270,8 @@ def _returns_iv(returns: Any) -> tuple[np.ndarray, pd.Series]:
         try:
             arr = np.asarray(returns, dtype=float)
         except (TypeError, ValueError) as exc:
-            raise TypeError("`returns` must be a pandas Series or a 1-D array of returns.") from exc
+            raise TypeError(
+                "`returns` must be a pandas Series or a 1-D array of returns.") from exc
         if arr.ndim != 1:
             raise ValueError(f"`returns` must be one-dimensional; got shape {arr.shape}.")
         series = pd.Series(arr)
@@ -359,8 +361,17 @@ def icss(
 
     Validated (tests) against the asymptotic critical values by simulated
     Brownian bridges, against :class:`arch.covariance.kernel.Bartlett` for the
-    long-run variance, and by simulation: ``"kappa2"`` holds its size on GARCH
-    data, where ``"it"`` over-rejects badly; a known variance break is found.
+    long-run variance (fixed bandwidth; arch's automatic bandwidth differs
+    slightly: it rounds the pilot lag up and does not truncate), and by
+    simulation: on GARCH(1,1)-t(8) data with persistence 0.7 (T=1000) the
+    first-stage 5% test rejects 4.7% of the time with ``"kappa2"``, against 50%
+    for ``"it"`` and 18% for ``"kappa1"``; a halving of the standard deviation
+    in the middle of 1,200 observations is found (within 50) 93% of the time.
+    With highly persistent volatility ``"kappa2"`` also over-rejects in our
+    simulations (about 9% at persistence 0.9, T=2000; 11% at 0.93, T=4000): the
+    Bartlett long-run variance with a Newey-West bandwidth is too small when the
+    squared returns are strongly autocorrelated, as for BTC. Breaks it reports
+    on such series deserve the same caution as the bootstrap intervals.
     Sansó et al. also give finite-sample response-surface critical values; the
     asymptotic ones used here are slightly conservative for ``"it"`` and
     ``"kappa1"`` in samples of a few hundred.

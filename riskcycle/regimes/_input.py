@@ -51,7 +51,7 @@ def log_returns(close: pd.Series) -> pd.Series:
 def check_periods_per_year(
     periods_per_year: Any, data: Any, *, name: str = "periods_per_year", data_name: str = "prices"
 ) -> float:
-    """The explicit ``periods_per_year``, else ``data.attrs["periods_per_year"]``; never a default."""
+    """The explicit ``periods_per_year``, else ``data.attrs["periods_per_year"]``; no default."""
     if periods_per_year is None:
         attrs = getattr(data, "attrs", {}) or {}
         periods_per_year = attrs.get("periods_per_year")
@@ -87,7 +87,8 @@ def check_breaks(
         raise ValueError(f"`{name}` must hold at least one date.")
     idx = pd.DatetimeIndex(out).as_unit("ns")
     if len(idx) > 1 and (np.diff(idx.asi8) <= 0).any():
-        raise ValueError(f"`{name}` must be strictly increasing; got {[_fmt_date(b) for b in idx]}.")
+        got = [_fmt_date(b) for b in idx]
+        raise ValueError(f"`{name}` must be strictly increasing; got {got}.")
     first, last = dates[0], dates[-1]
     for b in idx:
         if b <= first:
@@ -104,7 +105,7 @@ def check_breaks(
 
 
 def regime_labels(dates: pd.DatetimeIndex, breaks: pd.DatetimeIndex) -> np.ndarray:
-    """Regime number (0, 1, ...) of each date: dates on or after break ``k`` are in regime ``k+1``."""
+    """Regime number (0, 1, ...) of each date: dates on or after break k are in regime k+1."""
     return np.searchsorted(breaks.asi8, dates.asi8, side="right").astype(np.int64)
 
 
@@ -117,8 +118,9 @@ def regime_names(dates: pd.DatetimeIndex, labels: np.ndarray, n_regimes: int) ->
     return names
 
 
-def check_window(window: Any, name: str = "window", *, allow_none: bool = True) -> pd.Timedelta | None:
-    """A positive calendar span (``"365D"``, ``pd.Timedelta(days=365)``) or an int number of days."""
+def check_window(window: Any, name: str = "window", *,
+                 allow_none: bool = True) -> pd.Timedelta | None:
+    """A positive calendar span (``"365D"``, ``pd.Timedelta(days=365)``) or an int of days."""
     if window is None:
         if allow_none:
             return None

@@ -110,7 +110,8 @@ class RegimeResult(ResultMixin):
         """
         rows: list[tuple] = []
         for r in self.realized.itertuples():
-            rows += _rows("realized", r.label, "", {q: getattr(r, q) for q in _REALIZED_QUANTITIES})
+            rows += _rows("realized", r.label, "",
+                          {q: getattr(r, q) for q in _REALIZED_QUANTITIES})
         for r in self.garch.itertuples():
             rows += _rows("garch", r.label, r.model, {q: getattr(r, q) for q in _GARCH_QUANTITIES})
         for r in self.garch_params.itertuples():
