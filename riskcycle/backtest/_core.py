@@ -327,16 +327,16 @@ def backtest(
             + (", ..." if len(excluded) > 8 else "") + ".",
             EventsExcludedWarning, stacklevel=2)
 
-    # vectorbt: strategy and buy-and-hold ------------------------------------------------
-    ent = np.zeros(n, dtype=bool)
-    ext = np.zeros(n, dtype=bool)
-    ent[plan.entries] = True
-    ext[plan.exits[plan.exits >= 0]] = True
-    pf = run_portfolio(close_s, ent, ext, fees=fees, slippage=slippage, init_cash=init_cash)
-    bh_ent = np.zeros(n, dtype=bool)
-    bh_ent[0] = True
-    bh = run_portfolio(close_s, bh_ent, np.zeros(n, dtype=bool), fees=fees, slippage=slippage,
-                       init_cash=init_cash)
+    # vectorbt: strategy and buy-and-hold, two columns of one simulation ------------------
+    ent = np.zeros((n, 2), dtype=bool)
+    ext = np.zeros((n, 2), dtype=bool)
+    ent[plan.entries, 0] = True
+    ext[plan.exits[plan.exits >= 0], 0] = True
+    ent[0, 1] = True  # buy-and-hold: in at the first bar, never out
+    both = run_portfolio(close_s, ent, ext, fees=fees, slippage=slippage, init_cash=init_cash,
+                         columns=pd.Index(["strategy", "buy_and_hold"], name="portfolio"))
+    pf = both["strategy"]
+    bh = both["buy_and_hold"]
     rets = pf.returns().rename("strategy")
     bh_rets = bh.returns().rename("buy_and_hold")
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -365,9 +365,12 @@ def sweep(
                                    init_cash=init_cash)
     else:
         ent, ext = signal_matrices(n, offsets, entries, exits)
+        k = ent.shape[1]
+        if k == 1:  # two columns keep vectorbt on its one compiled multi-column path
+            ent, ext = np.repeat(ent, 2, axis=1), np.repeat(ext, 2, axis=1)
         pf = run_portfolio(frame["close"], ent, ext, fees=fees, slippage=slippage,
                            init_cash=init_cash)
-        mat = pf.returns().to_numpy()
+        mat = pf.returns().to_numpy()[:, :k]
     returns = pd.DataFrame(mat, index=frame.index,
                            columns=pd.RangeIndex(mat.shape[1], name="strategy"))
     if benchmark == "buy_and_hold":
