@@ -11,6 +11,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 
@@ -399,6 +401,22 @@ class TestBootstrap:
         assert_array_equal(r1.bootstrap_distribution, r2.bootstrap_distribution)
         r3 = volatility_ratio_test(b, a, n_resamples=199, rng=6)
         assert not np.array_equal(r1.bootstrap_distribution, r3.bootstrap_distribution)
+
+    @settings(max_examples=25, deadline=None, derandomize=True)
+    @given(seed=st.integers(0, 2**32 - 1), scale=st.floats(1e-4, 1e4),
+           alternative=st.sampled_from(["two-sided", "less", "greater"]))
+    def test_properties(self, seed, scale, alternative):
+        rng = np.random.default_rng(seed)
+        b, a = rng.standard_t(4, 120), rng.standard_t(4, 150) * rng.uniform(0.5, 2)
+        kw = {"n_resamples": 99, "alternative": alternative, "block_length": 2.0}
+        r1 = volatility_ratio_test(b, a, rng=seed, **kw)
+        r2 = volatility_ratio_test(b * scale, a * scale, rng=seed, **kw)
+        # p-values are probabilities, never 0; the interval holds the estimate;
+        # a common change of units changes nothing
+        assert 0 < r1.pvalue <= 1
+        assert r1.confidence_interval.low <= r1.statistic <= r1.confidence_interval.high
+        assert r2.statistic == pytest.approx(r1.statistic, rel=1e-9)
+        assert_allclose(r2.bootstrap_distribution, r1.bootstrap_distribution, rtol=1e-9)
 
     def test_percentile_pvalue(self):
         d = np.array([-3.0, -2.0, -1.0, 0.5])
