@@ -474,6 +474,10 @@ def _geometric_lengths_nb(u, p, out):  # pragma: no cover - compiled
     return out
 
 
+def _geometric_lengths_np(u: np.ndarray, p: float) -> np.ndarray:
+    return (np.floor(np.log1p(-u) * (1.0 / np.log1p(-p))) + 1).astype(np.int64)
+
+
 def geometric_lengths(u: np.ndarray, p: float, *, compiled: bool = True) -> np.ndarray:
     r"""Geometric lengths on 1, 2, ... from uniforms by inversion.
 
@@ -484,7 +488,7 @@ def geometric_lengths(u: np.ndarray, p: float, *, compiled: bool = True) -> np.n
     u = np.ascontiguousarray(u, dtype=np.float64)
     if compiled:
         return _geometric_lengths_nb(u, float(p), np.empty(u.shape, dtype=np.int64))
-    return (np.floor(np.log1p(-u) * (1.0 / np.log1p(-p))) + 1).astype(np.int64)
+    return _geometric_lengths_np(u, p)
 
 
 # ---------------------------------------------------------------------------
