@@ -128,10 +128,10 @@ def test_matched_sample_resumes_from_start_row():
     pool, off = _pools(rng, m=50, k=2, size=10)
     u = rng.random((50, 2))
     out = np.zeros((30, 2), dtype=np.int64)
-    f1, used1 = _nb.matched_sample(pool, off, tday, 3, u[:20], out, 0)
-    f2, used2 = _nb.matched_sample(pool, off, tday, 3, u[20:], out, f1)
+    f1, _ = _nb.matched_sample(pool, off, tday, 3, u[:20], out, 0)
+    f2, _ = _nb.matched_sample(pool, off, tday, 3, u[20:], out, f1)
     ref = np.zeros((30, 2), dtype=np.int64)
-    f3, used3 = _nb.matched_sample(pool, off, tday, 3, u, ref, 0)
+    f3, _ = _nb.matched_sample(pool, off, tday, 3, u, ref, 0)
     assert f2 == f3
     assert_array_equal(out[:f2], ref[:f3])
 

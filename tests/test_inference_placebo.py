@@ -119,7 +119,7 @@ def test_halving_pools_by_hand():
     win = C.windows(fd, 30)
     cand = win.eligible
     ev_pos = np.array([fd.index.get_loc(pd.Timestamp("2016-11-14"))])
-    pool, off, phase = C.halving_pools(fd, cand, ev_pos, 10, "other")
+    pool, _off, phase = C.halving_pools(fd, cand, ev_pos, 10, "other")
     got = fd.index[cand[pool]]
     ph = riskcycle.halving_phase(got)
     # every pool date is within 10 days of the event's phase, in another cycle
