@@ -1,0 +1,168 @@
+"""riskcycle.backtest.sweep: the grid as one batch, and its data-snooping statistics."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import riskcycle
+from riskcycle import snooping
+from riskcycle.backtest import SweepResult, sweep
+from riskcycle.exceptions import DegenerateDataWarning, EventsExcludedWarning
+
+COSTS = dict(fees=0.001, slippage=0.001)
+# with min_gap=250, margins 0 and 0.001 pick the same Russell 2000 events
+GRID = dict(min_gap=[150, 250, 400], margin=[0.0, 0.001], hold=[180, 365], delay=["0h", "1D"],
+            trailing_stop=[None, 0.3])
+
+
+@pytest.fixture(scope="module")
+def result(rut, btc):
+    return sweep(rut, btc, **GRID, n_resamples=300, n_partitions=8, rng=7, **COSTS)
+
+
+def test_grid_layout(result, btc):
+    res = result
+    assert isinstance(res, SweepResult)
+    k = 3 * 2 * 2 * 2 * 2
+    assert res.returns.shape == (len(btc), k) and res.n_strategies == k
+    g = res.grid
+    assert list(g.columns[:5]) == ["min_gap", "margin", "hold", "delay", "trailing_stop"]
+    # rows in itertools.product order of the grid
+    assert g["min_gap"].tolist()[:16] == [150] * 16
+    assert g["trailing_stop"].iloc[:2].isna().iloc[0] and g["trailing_stop"].iloc[1] == 0.3
+    assert g["delay"].iloc[2] == pd.Timedelta("1D")
+    np.testing.assert_allclose(g["total_return"], np.prod(1 + res.returns, axis=0) - 1,
+                               rtol=1e-12)
+    assert res.n_distinct < k
+    m250 = g["min_gap"] == 250
+    np.testing.assert_array_equal(g.loc[m250 & (g["margin"] == 0.001), "distinct"],
+                                  g.index[m250 & (g["margin"] == 0.0)])
+    # a combination and the one whose trades it repeats have identical returns
+    dup = g.index[g["distinct"] != g.index]
+    for j in dup[:5]:
+        np.testing.assert_array_equal(res.returns[j], res.returns[g.loc[j, "distinct"]])
+    assert res.best == int(g["sharpe_ratio"].idxmax())
+
+
+@pytest.mark.parametrize("row", [0, 13, 47])
+def test_columns_equal_single_backtests(result, rut, btc, row):
+    g = result.grid.loc[row]
+    ev = riskcycle.breakouts(rut, min_gap=int(g["min_gap"]), margin=float(g["margin"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", EventsExcludedWarning)
+        one = riskcycle.backtest(
+            btc, ev, hold=int(g["hold"]), delay=g["delay"], n_resamples=0,
+            trailing_stop=None if np.isnan(g["trailing_stop"]) else float(g["trailing_stop"]),
+            **COSTS)
+    np.testing.assert_allclose(result.returns[row].to_numpy(), one.returns.to_numpy(), rtol=0,
+                               atol=1e-10)
+    assert result.grid.loc[row, "n_trades"] == one.n_trades
+    assert result.grid.loc[row, "sharpe_ratio"] == pytest.approx(one.statistic, rel=1e-9)
+
+
+def test_vectorbt_engine_gives_the_same_matrix(rut, btc):
+    kw = dict(min_gap=[200, 250], hold=[100, 365], trailing_stop=[None, 0.25], n_resamples=0,
+              **COSTS)
+    fast = sweep(rut, btc, **kw)
+    slow = sweep(rut, btc, engine="vectorbt", **kw)
+    np.testing.assert_allclose(fast.returns.to_numpy(), slow.returns.to_numpy(), rtol=0,
+                               atol=1e-10)
+    one = sweep(rut, btc, min_gap=250, hold=365, engine="vectorbt", n_resamples=0, **COSTS)
+    # (min_gap, margin, hold, delay, trailing_stop) = (250, 0, 365, 0h, None) is row 6
+    np.testing.assert_allclose(one.returns[0].to_numpy(), fast.returns[6].to_numpy(), rtol=0,
+                               atol=1e-10)
+
+
+def test_snooping_statistics_come_from_riskcycle_snooping(result, btc):
+    res = result
+    g = res.grid
+    keep = g.index[(g["distinct"] == g.index) & (g["n_trades"] > 0)]
+    sub = res.returns[keep]
+    # same generator state as the sweep: rng=7 and StepM is the first draw
+    sm = snooping.stepm(sub, benchmark=res.benchmark_returns, n_resamples=300,
+                        rng=np.random.default_rng(7))
+    assert res.spa.pvalues.tolist() == sm.spa.pvalues.tolist()
+    assert res.spa.reality_check_pvalue == sm.spa.reality_check_pvalue
+    assert res.stepm.superior == sm.superior
+    dsr = snooping.deflated_sharpe_ratio(sub)
+    assert res.dsr.probability == pytest.approx(dsr.probability, rel=1e-12)
+    assert res.dsr.n_trials == len(keep)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        pb = snooping.pbo(sub, n_partitions=8)
+    assert res.pbo.pbo == pb.pbo
+    for p in (*res.spa.pvalues, res.spa.reality_check_pvalue):
+        assert 0 < p <= 1
+    assert 0 <= res.pbo.pbo <= 1 and 0 <= res.dsr.probability <= 1
+    # the benchmark: buy-and-hold with the same costs
+    bh = res.benchmark_returns
+    assert bh.iloc[0] == pytest.approx(1 / 1.001**2 - 1, rel=1e-12)
+    close = btc["close"]
+    assert (1 + bh).prod() == pytest.approx(close.iloc[-1] / close.iloc[0] / 1.001**2, rel=1e-10)
+
+
+def test_cash_benchmark(rut, btc):
+    res = sweep(rut, btc, min_gap=[200, 250], hold=[180, 365], benchmark="cash", n_resamples=200,
+                n_partitions=4, rng=1, **COSTS)
+    assert (res.benchmark_returns == 0).all() and res.benchmark == "cash"
+    assert res.spa.benchmark == "zero"
+
+
+def test_too_few_distinct_strategies_warns(rut, btc):
+    with pytest.warns(DegenerateDataWarning, match="only 1 distinct strategy with trades"):
+        res = sweep(rut, btc, min_gap=[240, 250], hold=365, n_resamples=100, **COSTS)
+    assert res.spa is None and res.pbo is None
+    assert res.to_frame("snooping").empty
+
+
+def test_views(result):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    res = result
+    g = res.to_frame()
+    assert g.columns[0] == "strategy" and len(g) == res.n_strategies
+    long = res.to_frame("returns")
+    assert list(long.columns) == ["date", "strategy", "return"]
+    assert len(long) == res.returns.size
+    sn = res.to_frame("snooping")
+    assert sn["test"].tolist() == ["spa_lower", "spa_consistent", "spa_upper", "reality_check",
+                                   "stepm_n_superior", "deflated_sharpe_ratio", "pbo"]
+    text = str(res.summary())
+    assert "Snooping tests" in text and "distinct trade sets" in text
+    assert repr(res).startswith(f"SweepResult(k={res.n_strategies}")
+    ax = res.plot()
+    assert "SPA p" in ax.get_title()
+    plt.close("all")
+    with pytest.raises(ValueError, match=r"`kind` must be one of \['grid', 'returns'"):
+        res.to_frame("x")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        (dict(min_gap=[]), ValueError, "`min_gap` must list at least one value"),
+        (dict(min_gap=[0]), ValueError, "`min_gap` must be a positive integer number of sessions"),
+        (dict(margin=[-0.1]), ValueError, "`margin` must be a non-negative fraction"),
+        (dict(hold=[0]), ValueError, "`hold` must be a positive integer number of calendar days"),
+        (dict(delay=["x"]), ValueError, "`delay` could not be parsed as a timedelta"),
+        (dict(trailing_stop=[1.5]), ValueError, "`trailing_stop` must be a fraction"),
+        (dict(benchmark="spx"), ValueError, "`benchmark` must be one of"),
+        (dict(engine="rust"), ValueError, "`engine` must be one of"),
+        (dict(n_resamples=-1), ValueError, "`n_resamples` must be a non-negative integer"),
+        (dict(size=0.0), ValueError, "`size` must be a probability"),
+        (dict(n_partitions=7), ValueError, "`n_partitions` must be an even integer"),
+        (dict(n_partitions=0), ValueError, "`n_partitions` must be an even integer number"),
+        (dict(fees=-1e-3), ValueError, "`fees` must be a fraction of traded value"),
+        (dict(rng=-1), ValueError, "`rng` must be a non-negative integer seed"),
+    ],
+)
+def test_validation(rut, btc, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        sweep(rut, btc, **kwargs)
