@@ -184,12 +184,10 @@ def data_claims(
     if sep25:
         e = sep25[0]
         row = r365.loc[e] if e in r365.index else None
-        last_d, last_p = fc.index[-1], float(fc.iloc[-1])
-        ed = event_returns.loc[event_returns["event_date"] == e]
+        last_d = fc.index[-1]
         complete = bool(row["complete"]) if row is not None else False
         m = 1 + float(row["return"]) if (row is not None and complete) else np.nan
-        base = ed["day0_close"].iloc[0] if "day0_close" in ed else np.nan
-        to_date = last_p / base - 1 if np.isfinite(base) else np.nan
+        to_date = float(row["return_to_date"]) if row is not None else np.nan
         measured = (f"BTC x{m:.2f} after 365 days" if complete else
                     f"window incomplete: BTC {to_date:+.1%} from day 0 to {last_d:%Y-%m-%d}")
         verdict_ret = m - 1 if complete else to_date

@@ -80,11 +80,16 @@ def _fmt(value: Any, digits: int) -> str:
     return str(value)
 
 
-def _cells(frame: pd.DataFrame, digits: int) -> tuple[list[str], list[list[str]]]:
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool | np.bool_)
+
+
+def _cells(frame: pd.DataFrame, digits: int) -> tuple[list[str], list[list[str]], list[list[bool]]]:
     df = frame.reset_index() if not isinstance(frame.index, pd.RangeIndex) else frame
     head = [str(c) for c in df.columns]
     rows = [[_fmt(v, digits) for v in row] for row in df.itertuples(index=False)]
-    return head, rows
+    numeric = [[_is_number(v) for v in row] for row in df.itertuples(index=False)]
+    return head, rows, numeric
 
 
 def _inline_html(s: str) -> str:
@@ -98,8 +103,9 @@ body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:110
 padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.7em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;margin:.8em 0;font-size:.86em}
-th,td{border:1px solid #ddd;padding:.25em .55em;text-align:right}
-th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
+th,td{border:1px solid #ddd;padding:.25em .55em;text-align:left;vertical-align:top}
+td.n{text-align:right;white-space:nowrap}
+th{background:#f3f3f3}
 caption{caption-side:top;text-align:left;font-weight:600;padding:.3em 0}
 figure{margin:1em 0}figure img{max-width:100%}figcaption{font-size:.85em;color:#555}
 code{background:#f5f5f5;padding:0 .2em}.meta{color:#666;font-size:.85em}
@@ -135,14 +141,16 @@ class Document:
                 if isinstance(b, Paragraph):
                     out.append(f"<p>{_inline_html(b.text)}</p>")
                 elif isinstance(b, Table):
-                    head, rows = _cells(b.frame, b.digits)
+                    head, rows, num = _cells(b.frame, b.digits)
                     cap = f"<caption>{_inline_html(b.caption)}</caption>" if b.caption else ""
                     out.append(
                         f"<table>{cap}<thead><tr>"
                         + "".join(f"<th>{html.escape(h)}</th>" for h in head)
                         + "</tr></thead><tbody>"
-                        + "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>"
-                                  for r in rows)
+                        + "".join("<tr>" + "".join(
+                            f'<td class="{"n" if isnum else "t"}">{html.escape(c)}</td>'
+                            for c, isnum in zip(r, nr, strict=True)) + "</tr>"
+                                  for r, nr in zip(rows, num, strict=True))
                         + "</tbody></table>"
                     )
                 elif isinstance(b, Figure):
@@ -163,7 +171,7 @@ class Document:
                 if isinstance(b, Paragraph):
                     out += [b.text, ""]
                 elif isinstance(b, Table):
-                    head, rows = _cells(b.frame, b.digits)
+                    head, rows, _ = _cells(b.frame, b.digits)
                     if b.caption:
                         out += [f"**{b.caption}**", ""]
                     esc = [h.replace("|", "\\|") for h in head]
