@@ -87,7 +87,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="riskcycle runs (median)")
     parser.add_argument("--arch-runs", type=int, default=3, help="arch runs (median)")
     parser.add_argument("--block-size", type=float, default=10.0)
-    parser.add_argument("--size", type=float, default=0.05, help="StepM FWER")
+    parser.add_argument("--size", type=float, default=0.10, help="StepM FWER")
     args = parser.parse_args()
 
     import arch

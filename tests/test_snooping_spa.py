@@ -15,6 +15,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 
@@ -207,21 +209,41 @@ def test_stepm_agrees_with_arch_on_clear_cases():
 # ---------------------------------------------------------------------------
 def test_size_under_the_null():
     # all strategies have mean zero (the least favourable null): the rejection rates of
-    # the consistent SPA p-value and of the Reality Check at 5% should be 5%.
-    # 400 data sets of T=250 x k=8 i.i.d. returns, judged by a binomial test each.
+    # the consistent SPA p-value and of the Reality Check at 5%, and StepM's family-wise
+    # error rate at 5%, should be 5%. 1,000 data sets of T=250 x k=8 i.i.d. returns,
+    # judged by a binomial test each (two-sided; fails below 1e-3).
     # (With strong dependence, short samples and long blocks the studentized test
     # over-rejects, a known finite-sample property: see the spa_test Notes.)
     rng = np.random.default_rng(2026)
-    n_rep, alpha = 400, 0.05
-    rejections = np.zeros(2, dtype=int)
+    n_rep, alpha = 1000, 0.05
+    rejections = np.zeros(3, dtype=int)
     for seed in rng.integers(0, 2**32, size=n_rep):
         g = np.random.default_rng(seed)
         x = g.standard_normal((250, 8))
-        res = spa_test(x, block_size=2, n_resamples=199, rng=g)
-        rejections += [res.pvalue <= alpha, res.reality_check_pvalue <= alpha]
+        res = stepm(x, size=alpha, block_size=2, n_resamples=199, rng=g)
+        rejections += [res.spa.pvalue <= alpha, res.spa.reality_check_pvalue <= alpha,
+                       len(res.superior) > 0]
     for count in rejections:
         test = stats.binomtest(int(count), n_rep, alpha)
         assert test.pvalue > 1e-3, (rejections, test)
+
+
+@settings(max_examples=25, deadline=None)
+@given(scale=st.floats(1e-3, 1e3), shift_seed=st.integers(0, 2**16))
+def test_positive_scaling_and_pvalue_range(scale, shift_seed):
+    # the tests depend on the differentials only up to a positive factor (studentized
+    # statistics are scale-free, the Reality Check scales); p-values in (0, 1]
+    x = np.random.default_rng(shift_seed).standard_normal((60, 4)) * 0.01 + 0.001
+    a = spa_test(x, block_size=3, n_resamples=99, rng=shift_seed)
+    b = spa_test(x * scale, block_size=3, n_resamples=99, rng=shift_seed)
+    assert_allclose(a.null_distribution, b.null_distribution, rtol=1e-9)
+    assert_allclose(a.statistic, b.statistic, rtol=1e-9)
+    assert_allclose(a.reality_check_null_distribution * scale,
+                    b.reality_check_null_distribution, rtol=1e-9)
+    assert_array_equal(a.pvalues, b.pvalues)
+    assert a.reality_check_pvalue == b.reality_check_pvalue
+    for p in (*a.pvalues, a.reality_check_pvalue):
+        assert 0 < p <= 1
 
 
 def test_power_and_stepm_find_the_edge():

@@ -18,13 +18,13 @@ __all__ = ["block_sums", "recentred_maxima", "stationary_variance"]
 _TILE = 256
 
 
-@nb.njit(cache=True, nogil=True, parallel=True, boundscheck=False)
+@nb.njit(cache=True, nogil=True, boundscheck=False)
 def _block_sums(prefix, starts, lengths, offsets, out):  # pragma: no cover - compiled
     n_obs = prefix.shape[0] - 1
     k = prefix.shape[1]
     n_rep = offsets.shape[0] - 1
     n_tiles = (k + _TILE - 1) // _TILE
-    for task in nb.prange(n_tiles * n_rep):
+    for task in range(n_tiles * n_rep):
         tile = task // n_rep
         b = task - tile * n_rep
         lo = tile * _TILE
@@ -125,11 +125,11 @@ def stationary_variance(x: np.ndarray, block_size: float) -> np.ndarray:
     return _stationary_variance(x, 1.0 - 1.0 / block_size, out)
 
 
-@nb.njit(cache=True, nogil=True, parallel=True, boundscheck=False)
+@nb.njit(cache=True, nogil=True, boundscheck=False)
 def _recentred_maxima(centred, shifts, scale, out):  # pragma: no cover - compiled
     n_rep, k = centred.shape
     n_shift = shifts.shape[0]
-    for b in nb.prange(n_rep):
+    for b in range(n_rep):
         row = centred[b]
         for i in range(n_shift):
             shift = shifts[i]

@@ -447,8 +447,9 @@ def expected_max_sharpe_ratio(n_trials: int, sr_variance: float) -> float:
     the approximate expected maximum of ``n_trials`` Sharpe ratios with variance ``V``
     and mean 0 (Bailey & López de Prado 2014, eq. 2; γ is Euler-Mascheroni)."""
     n = float(n_trials)
-    return math.sqrt(sr_variance) * ((1.0 - _EULER_GAMMA) * special.ndtri(1.0 - 1.0 / n)
-                                     + _EULER_GAMMA * special.ndtri(1.0 - 1.0 / (n * math.e)))
+    return float(math.sqrt(sr_variance) * (
+        (1.0 - _EULER_GAMMA) * special.ndtri(1.0 - 1.0 / n)
+        + _EULER_GAMMA * special.ndtri(1.0 - 1.0 / (n * math.e))))
 
 
 def _deflated_sharpe_ratio_iv(returns_or_sr, n_trials, sr_variance, n_obs, skew, kurtosis,
