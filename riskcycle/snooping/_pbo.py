@@ -6,142 +6,20 @@ import itertools
 import math
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy import special
 
-from .._results import ResultMixin, Summary, package_versions
 from .._validation import check_int
 from ..exceptions import DegenerateDataWarning
 from ._input import as_matrix
+from ._results import PBOResult
 
 __all__ = ["PBOResult", "pbo"]
 
 _METRICS = ("sharpe", "mean")
 _CHUNK = 1 << 21  # elements of the (combinations x strategies) temporaries per chunk
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PBOResult(ResultMixin):
-    """Probability of backtest overfitting (CSCV) and its diagnostics.
-
-    Attributes
-    ----------
-    pbo : float
-        Share of the combinations whose in-sample best strategy ranks in the bottom
-        half out of sample (logit :math:`\\lambda \\le 0`).
-    logits : ndarray, shape (n_combinations,)
-        :math:`\\lambda_c = \\log(\\bar\\omega_c/(1-\\bar\\omega_c))`, with
-        :math:`\\bar\\omega_c` the relative out-of-sample rank of the in-sample best.
-    relative_ranks : ndarray
-        :math:`\\bar\\omega_c = r_c/(N+1)`, rank 1 = worst out of sample.
-    selected : ndarray of int
-        Column position of the in-sample best strategy, per combination.
-    is_performance, oos_performance : ndarray
-        The metric of the selected strategy in and out of sample, per combination.
-    combinations : ndarray of int, shape (n_combinations, n_partitions // 2)
-        The partitions forming the in-sample half of each combination.
-    degradation_slope, degradation_intercept, degradation_r2 : float
-        Least-squares line of ``oos_performance`` on ``is_performance``: a slope
-        below 0 (or far below 1) means that in-sample excellence does not carry over.
-    probability_of_loss : float
-        Share of combinations whose selected strategy has a negative metric out of
-        sample.
-    metric : str
-        ``"sharpe"``, ``"mean"`` or the callable's name.
-    n_partitions, n_combinations, n_obs, n_strategies : int
-    strategies : list
-        Column labels.
-    versions : dict
-    """
-
-    pbo: float
-    logits: np.ndarray = field(repr=False)
-    relative_ranks: np.ndarray = field(repr=False)
-    selected: np.ndarray = field(repr=False)
-    is_performance: np.ndarray = field(repr=False)
-    oos_performance: np.ndarray = field(repr=False)
-    combinations: np.ndarray = field(repr=False)
-    degradation_slope: float
-    degradation_intercept: float
-    degradation_r2: float
-    probability_of_loss: float
-    metric: str
-    n_partitions: int
-    n_combinations: int
-    n_obs: int
-    n_strategies: int
-    strategies: list = field(repr=False)
-    versions: dict = field(default_factory=package_versions, repr=False)
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per combination: ``combination`` (in-sample partitions, e.g. "0-3-5-6"),
-        ``selected`` (label), ``is_performance``, ``oos_performance``,
-        ``relative_rank``, ``logit`` (never rounded)."""
-        return pd.DataFrame({
-            "combination": ["-".join(map(str, c)) for c in self.combinations],
-            "selected": [self.strategies[j] for j in self.selected],
-            "is_performance": self.is_performance,
-            "oos_performance": self.oos_performance,
-            "relative_rank": self.relative_ranks,
-            "logit": self.logits,
-        })
-
-    def __repr__(self) -> str:
-        return (f"PBOResult(pbo={self.pbo:.4g}, degradation_slope={self.degradation_slope:.4g}, "
-                f"probability_of_loss={self.probability_of_loss:.4g}, metric={self.metric!r}, "
-                f"n_partitions={self.n_partitions}, n_strategies={self.n_strategies})")
-
-    def _summary(self) -> Summary:
-        table = pd.DataFrame(
-            {"value": [self.pbo, self.probability_of_loss, self.degradation_slope,
-                       self.degradation_intercept, self.degradation_r2,
-                       float(np.median(self.logits))]},
-            index=pd.Index(["pbo", "probability_of_loss", "degradation_slope",
-                            "degradation_intercept", "degradation_r2", "median_logit"],
-                           name="statistic"))
-        counts = pd.Series([self.strategies[j] for j in self.selected]).value_counts().head(10)
-        chosen = pd.DataFrame({"times_selected": counts.to_numpy()},
-                              index=pd.Index(counts.index, name="strategy"))
-        notes = (f"CSCV with {self.n_partitions} partitions of {self.n_obs} observations: "
-                 f"{self.n_combinations} train/test splits; metric {self.metric!r}; "
-                 f"{self.n_strategies} strategies.",
-                 "PBO near 0: the in-sample winner also does well out of sample; near 0.5 or "
-                 "above: selection by backtest is no better than chance.")
-        return Summary(title="Probability of backtest overfitting",
-                       tables=(("", table), ("Most often selected in sample", chosen)),
-                       notes=notes)
-
-    def plot(self, ax: Any = None) -> Any:
-        """Histogram of the logits and the degradation scatter, side by side.
-
-        ``ax``: a pair of matplotlib Axes, or None for a new figure. Returns the pair.
-        """
-        import matplotlib.pyplot as plt
-
-        if ax is None:
-            _, ax = plt.subplots(1, 2, figsize=(11, 4))
-        a0, a1 = ax
-        a0.hist(self.logits, bins="auto", color="0.6", density=True)
-        a0.axvline(0.0, color="C3", lw=1.5)
-        a0.set_xlabel("logit of the out-of-sample relative rank")
-        a0.set_ylabel("density")
-        a0.set_title(f"PBO = {self.pbo:.3f}", fontsize=10)
-        a1.scatter(self.is_performance, self.oos_performance, s=6, alpha=0.4, color="C0")
-        if np.isfinite(self.degradation_slope):
-            xs = np.linspace(np.min(self.is_performance), np.max(self.is_performance), 2)
-            a1.plot(xs, self.degradation_intercept + self.degradation_slope * xs, color="C3",
-                    label=f"slope {self.degradation_slope:.3g}, R² {self.degradation_r2:.2f}")
-            a1.legend(fontsize=8)
-        a1.axhline(0.0, color="0.3", lw=0.8)
-        a1.set_xlabel(f"in-sample {self.metric}")
-        a1.set_ylabel(f"out-of-sample {self.metric}")
-        a1.set_title(f"Performance degradation; P(loss) = {self.probability_of_loss:.3f}",
-                     fontsize=10)
-        return ax
 
 
 def _pbo_iv(returns, n_partitions, metric):

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from .._results import ResultMixin, Summary, package_versions
 from .._validation import check_confidence_level, check_float, check_int
 from ..exceptions import DegenerateDataWarning
 from ._input import as_matrix
+from ._results import MinTRLResult, SharpeRatioResult
 
 __all__ = [
     "MinTRLResult",
@@ -65,169 +65,6 @@ def _doc(func):
     func.__doc__ = func.__doc__.replace("%(common)s", _COMMON_PARAMS.strip("\n")).replace(
         "%(references)s", _REFERENCES.strip("\n"))
     return func
-
-
-# ---------------------------------------------------------------------------
-# results
-# ---------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SharpeRatioResult(ResultMixin):
-    """Probabilistic or deflated Sharpe ratio.
-
-    Scalar fields are floats for one strategy and pandas Series (index
-    ``strategy``) for a DataFrame of several.
-
-    Attributes
-    ----------
-    method : {"psr", "dsr"}
-    probability : float or Series
-        PSR / DSR: the probability that the true Sharpe ratio exceeds ``sr_benchmark``.
-    statistic : float or Series
-        :math:`z = (\\widehat{SR} - SR^*)/\\hat\\sigma(\\widehat{SR})`.
-    pvalue : float or Series
-        One-sided p-value of "the true Sharpe ratio is at most ``sr_benchmark``",
-        ``1 - probability``.
-    sharpe_ratio : float or Series
-        Per-period Sharpe ratio.
-    sr_benchmark : float
-        Per-period benchmark; for the DSR the expected maximum Sharpe ratio
-        :math:`SR_0` of ``n_trials`` unskilled trials.
-    standard_error : float or Series
-        :math:`\\sqrt{(1 - \\gamma_3 SR + (\\gamma_4-1)SR^2/4)/(T-1)}` at the estimate.
-    n_obs : int or Series
-    skew, kurtosis : float or Series
-        Skewness and ordinary kurtosis used.
-    n_trials : int or None
-    sr_variance : float or None
-        Per-period variance of the trials' Sharpe ratios (DSR).
-    selected : object or None
-        The column chosen from a matrix of trials (DSR).
-    periods_per_year : float or None
-    ddof : int
-    null_hypothesis : str
-    versions : dict
-    """
-
-    method: str
-    probability: Any
-    statistic: Any
-    pvalue: Any
-    sharpe_ratio: Any
-    sr_benchmark: float
-    standard_error: Any
-    n_obs: Any
-    skew: Any
-    kurtosis: Any
-    n_trials: int | None = None
-    sr_variance: float | None = None
-    selected: Any = None
-    periods_per_year: float | None = None
-    ddof: int = 1
-    null_hypothesis: str = ""
-    versions: dict = field(default_factory=package_versions, repr=False)
-
-    @property
-    def sharpe_ratio_annualised(self) -> Any:
-        """``sharpe_ratio * sqrt(periods_per_year)`` (NaN without ``periods_per_year``)."""
-        return self.sharpe_ratio * math.sqrt(self.periods_per_year or math.nan)
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per strategy (``strategy``, ``sharpe_ratio``, ``sr_benchmark``,
-        ``standard_error``, ``statistic``, ``probability``, ``pvalue``, ``n_obs``,
-        ``skew``, ``kurtosis``, ``n_trials``, ``sr_variance``), never rounded."""
-        cols = {c: getattr(self, c) for c in ("sharpe_ratio", "sr_benchmark", "standard_error",
-                                              "statistic", "probability", "pvalue", "n_obs",
-                                              "skew", "kurtosis")}
-        index = self.sharpe_ratio.index if isinstance(self.sharpe_ratio, pd.Series) else None
-        df = pd.DataFrame(cols, index=index if index is not None else [self.selected or 0])
-        df["n_trials"] = self.n_trials if self.n_trials is not None else np.nan
-        df["sr_variance"] = self.sr_variance if self.sr_variance is not None else np.nan
-        df.index.name = "strategy"
-        return df.reset_index()
-
-    def __repr__(self) -> str:
-        name = "PSR" if self.method == "psr" else "DSR"
-        if isinstance(self.probability, pd.Series):
-            return f"SharpeRatioResult({name} of {len(self.probability)} strategies)"
-        extra = f", n_trials={self.n_trials}" if self.n_trials is not None else ""
-        return (f"SharpeRatioResult({name}={self.probability:.4g}, sharpe_ratio="
-                f"{self.sharpe_ratio:.4g}, sr_benchmark={self.sr_benchmark:.4g}, "
-                f"n_obs={self.n_obs}{extra})")
-
-    def _summary(self) -> Summary:
-        df = self.to_frame().set_index("strategy")
-        title = ("Probabilistic Sharpe ratio" if self.method == "psr"
-                 else "Deflated Sharpe ratio")
-        notes = [f"Null hypothesis: {self.null_hypothesis}",
-                 "Sharpe ratios per period; kurtosis is ordinary (normal = 3)."]
-        if self.periods_per_year:
-            notes.append(f"Annualisation: {self.periods_per_year:g} periods per year.")
-        return Summary(title=title, tables=(("", df),), notes=tuple(notes))
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MinTRLResult(ResultMixin):
-    """Minimum track record length.
-
-    Attributes
-    ----------
-    min_track_record_length : float or Series
-        Observations needed for the PSR to reach ``confidence_level`` (``inf`` when
-        the Sharpe ratio does not exceed the benchmark).
-    min_track_record_length_years : float or Series
-        The same in years (NaN without ``periods_per_year``).
-    n_obs : int, Series or None
-        The observations available (returns input).
-    sharpe_ratio, skew, kurtosis : float or Series
-    sr_benchmark, confidence_level : float
-    periods_per_year : float or None
-    versions : dict
-    """
-
-    min_track_record_length: Any
-    min_track_record_length_years: Any
-    n_obs: Any
-    sharpe_ratio: Any
-    sr_benchmark: float
-    skew: Any
-    kurtosis: Any
-    confidence_level: float
-    periods_per_year: float | None = None
-    versions: dict = field(default_factory=package_versions, repr=False)
-
-    @property
-    def sufficient(self) -> Any:
-        """Whether the track record available (``n_obs``) is long enough."""
-        if self.n_obs is None:
-            return None
-        return self.n_obs >= self.min_track_record_length
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per strategy, never rounded."""
-        cols = {c: getattr(self, c) for c in ("min_track_record_length",
-                                              "min_track_record_length_years", "n_obs",
-                                              "sharpe_ratio", "sr_benchmark", "skew", "kurtosis",
-                                              "confidence_level")}
-        if cols["n_obs"] is None:
-            cols["n_obs"] = np.nan
-        index = self.sharpe_ratio.index if isinstance(self.sharpe_ratio, pd.Series) else [0]
-        df = pd.DataFrame(cols, index=index)
-        df.index.name = "strategy"
-        return df.reset_index()
-
-    def __repr__(self) -> str:
-        v = self.min_track_record_length
-        if isinstance(v, pd.Series):
-            return f"MinTRLResult({len(v)} strategies)"
-        return (f"MinTRLResult(min_track_record_length={v:.6g}, sharpe_ratio="
-                f"{self.sharpe_ratio:.4g}, sr_benchmark={self.sr_benchmark:.4g}, "
-                f"confidence_level={self.confidence_level:g})")
-
-    def _summary(self) -> Summary:
-        return Summary(title="Minimum track record length",
-                       tables=(("", self.to_frame().set_index("strategy")),),
-                       notes=("Observations at the data's frequency; per-period Sharpe ratios; "
-                              "ordinary kurtosis (normal = 3).",))
 
 
 # ---------------------------------------------------------------------------

@@ -10,13 +10,13 @@ Check, the three SPA p-values and every StepM step come from the same resamples.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
 from .._validation import check_bool, check_choice, check_float, check_n_resamples
 from ..exceptions import DegenerateDataWarning
@@ -28,252 +28,12 @@ from ._resample import (
     recentred_maxima,
     stationary_variance,
 )
+from ._results import SPAResult, StepMResult
 
 __all__ = ["SPAResult", "StepMResult", "spa_test", "stepm"]
 
-_RECENTRINGS = ("lower", "consistent", "upper")
 _KINDS = ("returns", "losses")
 _MIN_OBS = 10
-_NULL_SPA = ("No strategy outperforms the benchmark: every expected performance differential "
-             "E[d_j] (strategy minus benchmark) is <= 0.")
-_NULL_STEPM = ("For each strategy j separately: strategy j does not outperform the benchmark "
-               "(E[d_j] <= 0); the family-wise error rate over all strategies is controlled.")
-
-
-# ---------------------------------------------------------------------------
-# results
-# ---------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SPAResult(ResultMixin):
-    """Hansen's test for superior predictive ability, with White's Reality Check.
-
-    Attributes
-    ----------
-    statistic : float
-        :math:`\\max_j \\sqrt{T}\\,\\bar d_j/\\hat\\omega_j` (studentized) or
-        :math:`\\max_j \\sqrt{T}\\,\\bar d_j` (``studentize=False``).
-    pvalue : float
-        The consistent SPA p-value (Hansen's recommended one); equals ``pvalue_consistent``.
-    pvalue_lower, pvalue_consistent, pvalue_upper : float
-        SPA p-values with the three recentrings: lower (strategies worse than the
-        benchmark are not recentred), consistent (only strategies within
-        :math:`\\sqrt{2\\log\\log T}` standard errors below zero are recentred) and
-        upper (all recentred, the least favourable configuration).
-    reality_check_pvalue : float
-        White's (2000) Reality Check p-value: not studentized, all recentred.
-    reality_check_statistic : float
-        :math:`\\max_j \\sqrt{T}\\,\\bar d_j`.
-    monte_carlo_se : float
-        Monte Carlo standard error of ``pvalue``, :math:`\\sqrt{p(1-p)/B}`.
-    null_distribution : ndarray, shape (n_resamples, 3)
-        Bootstrap maxima under the null for the lower, consistent and upper recentrings
-        (columns in that order), on the scale of ``statistic``.
-    reality_check_null_distribution : ndarray, shape (n_resamples,)
-    strategies : pandas.DataFrame
-        One row per strategy (index ``strategy``): ``mean_differential``,
-        ``standard_error`` (:math:`\\hat\\omega_j/\\sqrt{T}`), ``t_statistic``,
-        ``relevant`` (kept in the consistent null: :math:`\\bar d_j \\ge
-        -\\hat\\omega_j\\sqrt{2\\log\\log T / T}`).
-    best : object
-        Label of the strategy with the largest (studentized) mean differential.
-    null_hypothesis : str
-    kind : {"returns", "losses"}
-    benchmark : str
-        ``"zero"``, ``"constant"`` or ``"series"``.
-    block_size : float
-        Mean block length of the stationary bootstrap.
-    block_size_method : str
-        ``"politis-white"`` (estimated) or ``"given"``.
-    n_resamples, n_obs, n_strategies : int
-    studentize, nested : bool
-    variance_estimator : str
-        ``"stationary-kernel"`` or ``"bootstrap"`` (``nested=True``).
-    versions : dict
-    """
-
-    statistic: float
-    pvalue: float
-    pvalue_lower: float
-    pvalue_consistent: float
-    pvalue_upper: float
-    reality_check_pvalue: float
-    reality_check_statistic: float
-    monte_carlo_se: float
-    null_distribution: np.ndarray = field(repr=False)
-    reality_check_null_distribution: np.ndarray = field(repr=False)
-    strategies: pd.DataFrame = field(repr=False)
-    best: Any
-    null_hypothesis: str = _NULL_SPA
-    kind: str
-    benchmark: str
-    block_size: float
-    block_size_method: str
-    n_resamples: int
-    n_obs: int
-    n_strategies: int
-    studentize: bool
-    nested: bool
-    variance_estimator: str
-    versions: dict = field(default_factory=package_versions, repr=False)
-
-    @property
-    def pvalues(self) -> pd.Series:
-        """The lower, consistent and upper SPA p-values (the order arch uses)."""
-        return pd.Series([self.pvalue_lower, self.pvalue_consistent, self.pvalue_upper],
-                         index=list(_RECENTRINGS), name="pvalue")
-
-    def critical_values(self, size: float = 0.05) -> pd.Series:
-        """Bootstrap critical values of ``statistic`` at test size ``size``, per recentring."""
-        size = check_float(size, "size", minimum=0.0, maximum=1.0, inclusive=(False, False),
-                           what="a probability")
-        crit = np.percentile(self.null_distribution, 100.0 * (1.0 - size), axis=0)
-        return pd.Series(crit, index=list(_RECENTRINGS), name="critical_value")
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per test: ``test``, ``recentring``, ``studentized``, ``statistic``,
-        ``pvalue``, ``monte_carlo_se``, ``n_resamples`` (never rounded)."""
-        rows = []
-        for name, p in zip(_RECENTRINGS, self.pvalues, strict=True):
-            rows.append(("spa", name, self.studentize, self.statistic, p))
-        rows.append(("reality_check", "upper", False, self.reality_check_statistic,
-                     self.reality_check_pvalue))
-        df = pd.DataFrame(rows, columns=["test", "recentring", "studentized", "statistic",
-                                         "pvalue"])
-        b = self.n_resamples
-        df["monte_carlo_se"] = np.sqrt(df["pvalue"] * (1 - df["pvalue"]) / b)
-        df["n_resamples"] = b
-        return df
-
-    def __repr__(self) -> str:
-        return (f"SPAResult(statistic={self.statistic:.4g}, pvalue={self.pvalue:.4g} "
-                f"[lower={self.pvalue_lower:.4g}, upper={self.pvalue_upper:.4g}], "
-                f"reality_check_pvalue={self.reality_check_pvalue:.4g}, "
-                f"n_strategies={self.n_strategies}, n_obs={self.n_obs}, "
-                f"n_resamples={self.n_resamples})")
-
-    def _summary(self) -> Summary:
-        tests = self.to_frame().set_index(["test", "recentring"])
-        tests.index = [f"{a} ({b})" for a, b in tests.index]
-        tests.index.name = "test"
-        tests = tests[["statistic", "pvalue", "monte_carlo_se"]]
-        top = self.strategies.sort_values("t_statistic", ascending=False).head(10)
-        settings = pd.DataFrame(
-            {"value": [self.kind, self.benchmark,
-                       f"{self.block_size:.4g} ({self.block_size_method})",
-                       self.n_resamples, self.n_obs, self.n_strategies, self.studentize,
-                       self.variance_estimator]},
-            index=pd.Index(["kind", "benchmark", "block_size", "n_resamples", "n_obs",
-                            "n_strategies", "studentize", "variance_estimator"], name="setting"))
-        notes = (f"Null hypothesis: {self.null_hypothesis}",
-                 "Stationary bootstrap of the mean differentials; p-values are "
-                 "(1 + #{null > statistic}) / (1 + n_resamples).",
-                 "Monte Carlo standard error of the consistent p-value: "
-                 f"{self.monte_carlo_se:.2g}.")
-        return Summary(title="Test for superior predictive ability (Hansen SPA, White RC)",
-                       tables=(("P-values", tests), ("Best strategies", top),
-                               ("Settings", settings)), notes=notes)
-
-    def plot(self, ax: Any = None) -> Any:
-        """Histogram of the bootstrap null distribution (consistent) with the statistic."""
-        import matplotlib.pyplot as plt
-
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 4))
-        ax.hist(self.null_distribution[:, 1], bins="auto", color="0.6", density=True,
-                label="bootstrap null (consistent)")
-        ax.axvline(self.statistic, color="C3", lw=2,
-                   label=f"statistic = {self.statistic:.3g} (p = {self.pvalue:.3g})")
-        ax.set_xlabel("studentized maximum" if self.studentize else "maximum of sqrt(T) x mean")
-        ax.set_ylabel("density")
-        ax.set_title(f"SPA test, {self.n_strategies} strategies", fontsize=10)
-        ax.legend(fontsize=8)
-        return ax
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StepMResult(ResultMixin):
-    """Romano-Wolf StepM: the strategies that beat the benchmark, family-wise error controlled.
-
-    Attributes
-    ----------
-    superior : list
-        Labels of the strategies found superior to the benchmark, in column order.
-    rejected : pandas.Series
-        Boolean per strategy (index ``strategy``): its null "not better than the
-        benchmark" is rejected.
-    steps : pandas.DataFrame
-        One row per step: ``step``, ``n_tested`` (strategies still in), ``critical_value``,
-        ``n_rejected`` (newly rejected at that step).
-    size : float
-        The family-wise error rate controlled.
-    spa : SPAResult
-        The SPA test computed from the same bootstrap (its ``strategies`` table holds
-        the t-statistics compared with the critical values).
-    null_hypothesis : str
-    versions : dict
-    """
-
-    superior: list
-    rejected: pd.Series = field(repr=False)
-    steps: pd.DataFrame = field(repr=False)
-    size: float
-    spa: SPAResult = field(repr=False)
-    null_hypothesis: str = _NULL_STEPM
-    versions: dict = field(default_factory=package_versions, repr=False)
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per strategy: ``strategy``, ``mean_differential``, ``standard_error``,
-        ``t_statistic``, ``superior`` and ``step`` (when it was rejected; NaN if never)."""
-        df = self.spa.strategies.copy()
-        df["superior"] = self.rejected
-        step = pd.Series(np.nan, index=df.index)
-        stat = df["t_statistic"].to_numpy()
-        done = np.zeros(len(df), dtype=bool)
-        for _, row in self.steps.iterrows():
-            new = self.rejected.to_numpy() & ~done & (stat > row["critical_value"])
-            step[new] = row["step"]
-            done |= new
-        df["step"] = step
-        return df.reset_index()
-
-    def __repr__(self) -> str:
-        shown = ", ".join(repr(s) for s in self.superior[:5])
-        if len(self.superior) > 5:
-            shown += f", ... ({len(self.superior)} in all)"
-        return (f"StepMResult(superior=[{shown}], size={self.size:g}, "
-                f"n_strategies={self.spa.n_strategies}, n_steps={len(self.steps)})")
-
-    def _summary(self) -> Summary:
-        top = self.to_frame().set_index("strategy")
-        top = top.sort_values("t_statistic", ascending=False).head(max(10, len(self.superior)))
-        steps = self.steps.set_index("step")
-        notes = (f"Null hypotheses: {self.null_hypothesis}",
-                 f"Family-wise error rate: {self.size:g}; {len(self.superior)} of "
-                 f"{self.spa.n_strategies} strategies superior.",
-                 "Critical values: bootstrap quantiles of the maximum over the strategies "
-                 "still in, consistent recentring (as arch's StepM).")
-        return Summary(title="Romano-Wolf StepM", tables=(("Steps", steps), ("Strategies", top)),
-                       notes=notes)
-
-    def plot(self, ax: Any = None) -> Any:
-        """Sorted t-statistics with the critical value of each step."""
-        import matplotlib.pyplot as plt
-
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 4))
-        df = self.to_frame().sort_values("t_statistic", ascending=False)
-        x = np.arange(len(df))
-        sup = df["superior"].to_numpy()
-        t = df["t_statistic"].to_numpy()
-        ax.plot(x[~sup], t[~sup], ".", color="0.5", label="not rejected")
-        ax.plot(x[sup], t[sup], ".", color="C3", label="superior")
-        for _, row in self.steps.iterrows():
-            ax.axhline(row["critical_value"], ls="--", lw=0.8, color="C0")
-        ax.set_xlabel("strategy (sorted)")
-        ax.set_ylabel("t statistic" if self.spa.studentize else "sqrt(T) x mean differential")
-        ax.set_title(f"StepM at FWER {self.size:g}", fontsize=10)
-        ax.legend(fontsize=8)
-        return ax
 
 
 # ---------------------------------------------------------------------------
@@ -357,8 +117,6 @@ def _spa_result(bs: _Bootstrap, *, kind, n_resamples, studentize, nested) -> tup
     if studentize:
         usable = (omega > 0) & ~bs.constant
         if not usable.all():
-            import warnings
-
             bad = [bs.names[j] for j in np.flatnonzero(~usable)[:5]]
             warnings.warn(
                 f"{int((~usable).sum())} strateg{'y has' if (~usable).sum() == 1 else 'ies have'}"
