@@ -172,6 +172,8 @@ def test_dsr_from_a_matrix_of_trials():
     more = deflated_sharpe_ratio(trials, n_trials=300)
     assert more.sr_benchmark > res.sr_benchmark and more.probability < res.probability
     assert res.to_frame()["strategy"].tolist() == ["t7"]
+    one = deflated_sharpe_ratio(trials[["t7"]], n_trials=30, sr_variance=srs.var(ddof=1))
+    assert one.selected == "t7" and one.probability == direct.probability
     assert "Deflated Sharpe ratio" in str(res.summary())
     assert repr(res).startswith("SharpeRatioResult(DSR=")
 
@@ -237,9 +239,6 @@ def test_degenerate_returns_warn_and_give_nan():
      r"`n_trials` must be an integer number of trials >= 2"),
     (lambda: deflated_sharpe_ratio(1.0, n_obs=100, n_trials=10, sr_variance=-0.1), ValueError,
      r"`sr_variance` must be a non-negative variance"),
-    (lambda: deflated_sharpe_ratio(pd.DataFrame({"a": np.arange(10.0)}), n_trials=5,
-                                   sr_variance=0.1, ), ValueError,
-     r"must be one strategy \(or a scalar Sharpe ratio\)"),
     (lambda: min_track_record_length(1.0, confidence_level=1.0), ValueError,
      r"`confidence_level` must be a probability"),
 ])

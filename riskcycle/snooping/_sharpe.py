@@ -316,10 +316,9 @@ def _deflated_sharpe_ratio_iv(returns_or_sr, n_trials, sr_variance, n_obs, skew,
         if n_trials is None or sr_variance is None:
             raise ValueError("`n_trials` and `sr_variance` are required unless "
                              "`returns_or_sr` is a matrix of the trials' returns.")
-        if m.frame:
-            raise ValueError("`returns_or_sr` must be one strategy (or a scalar Sharpe ratio) "
-                             "when `n_trials` and `sr_variance` are given; pass all trials "
-                             "as a matrix otherwise.")
+        if m.frame:  # a one-column DataFrame: one strategy
+            m = _Moments(m.sr, m.n_obs, m.skew, m.kurtosis, m.names, False, True)
+            selected = m.names[0]
         sr_variance_given = True
     n_trials = check_int(n_trials, "n_trials", minimum=2, what="an integer number of trials")
     if sr_variance_given:
