@@ -5,7 +5,7 @@
 # Usage: bash scripts/build_docs.sh [extra sphinx-build options, e.g. -j 2]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python -m pip install --quiet --disable-pip-version-check -e ".[docs]"
+python -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -e ".[docs]"
 export MPLBACKEND=Agg
 # API stubs are regenerated from the docstrings on every build (-E: fresh environment).
 rm -rf docs/gen_modules
