@@ -24,7 +24,7 @@ from ..exceptions import DegenerateDataWarning, EventsExcludedWarning
 from . import _signals
 from ._null import bootstrap_sharpe, random_entry_trades
 from ._portfolio import from_signals_kwargs, run_portfolio
-from ._result import BacktestResult, ConfidenceInterval, drawdown
+from ._result import BacktestResult, ConfidenceInterval, drawdown, short_timedelta
 from ._snoop import psr_or_nan
 
 __all__ = ["backtest"]
@@ -427,7 +427,8 @@ def backtest(
         settings={
             "hold": hold, "trailing_stop": trailing_stop, "exit_below": exit_below,
             "exit_rules": {k: v for k, v in rules.items() if v is not None} or "none",
-            "delay": str(delay), "fees": fees, "slippage": slippage, "init_cash": init_cash,
+            "delay": short_timedelta(delay), "fees": fees, "slippage": slippage,
+            "init_cash": init_cash,
             "n_resamples": n_resamples, "match_halving_phase": match_halving_phase,
             "phase_window": phase_window, "confidence_level": confidence_level,
             "follower_clock": fclock.name, "leader_clock": signal.clock.name,

@@ -50,7 +50,7 @@ _REL_TOL = 1e-9
 _ABS_TOL = 1e-12
 
 
-@nb.njit(cache=True, inline="always")
+@nb.njit(cache=True)
 def _is_close(a, b):  # pragma: no cover - compiled
     if np.isnan(a) or np.isnan(b) or np.isinf(a) or np.isinf(b):
         return False
@@ -59,7 +59,7 @@ def _is_close(a, b):  # pragma: no cover - compiled
     return abs(a - b) <= max(_REL_TOL * max(abs(a), abs(b)), _ABS_TOL)
 
 
-@nb.njit(cache=True, inline="always")
+@nb.njit(cache=True)
 def _add(a, b):  # pragma: no cover - compiled
     """``a + b``, or exactly 0 when the two cancel to within vectorbt's tolerance."""
     if np.sign(a) != np.sign(b):
@@ -130,11 +130,9 @@ def _simulate(close, entries, exits, lo, hi, fees, slippage, init_cash, out):  #
 def _returns_matrix(close, offsets, entries, exits, fees, slippage, init_cash,
                     out):  # pragma: no cover - compiled
     k = offsets.shape[0] - 1
-    for j in nb.prange(k):
-        buf = np.empty(close.shape[0])
+    for j in nb.prange(k):  # ``out`` is Fortran-ordered: each column is contiguous
         _simulate(close, entries, exits, offsets[j], offsets[j + 1], fees, slippage, init_cash,
-                  buf)
-        out[:, j] = buf
+                  out[:, j])
     return out
 
 
@@ -201,6 +199,8 @@ def _csr(offsets, entries, exits):
 def strategy_returns(close, offsets, entries, exits, *, fees, slippage, init_cash):
     """Daily returns, shape ``(n_bars, n_columns)``, of all-in long strategies (compiled).
 
+    The array is Fortran-ordered (one contiguous column per strategy).
+
     Parameters
     ----------
     close : ndarray of float, shape (n_bars,)
@@ -213,7 +213,7 @@ def strategy_returns(close, offsets, entries, exits, *, fees, slippage, init_cas
     """
     close = np.ascontiguousarray(close, dtype=np.float64)
     offsets, entries, exits = _csr(offsets, entries, exits)
-    out = np.empty((close.shape[0], offsets.shape[0] - 1), dtype=np.float64)
+    out = np.empty((close.shape[0], offsets.shape[0] - 1), dtype=np.float64, order="F")
     return _returns_matrix(close, offsets, entries, exits, float(fees), float(slippage),
                            float(init_cash), out)
 

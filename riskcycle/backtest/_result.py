@@ -11,7 +11,7 @@ import pandas as pd
 from .._results import ResultMixin, Summary, package_versions
 from .._validation import check_choice
 
-__all__ = ["BacktestResult", "ConfidenceInterval", "drawdown"]
+__all__ = ["BacktestResult", "ConfidenceInterval", "drawdown", "short_timedelta"]
 
 
 class ConfidenceInterval(NamedTuple):
@@ -25,6 +25,16 @@ def drawdown(returns: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
     """Drawdown from the running peak of the compounded value (0 at a peak, -0.3 = 30% below)."""
     value = (1.0 + returns).cumprod()
     return value / np.maximum(value.cummax(), 1.0) - 1.0
+
+
+def short_timedelta(td: pd.Timedelta) -> str:
+    """``"0h"``, ``"4h"``, ``"1D"``, ``"90min"``: a delay as people write it."""
+    td = pd.Timedelta(td)
+    if td % pd.Timedelta(days=1) == pd.Timedelta(0) and td:
+        return f"{td // pd.Timedelta(days=1)}D"
+    if td % pd.Timedelta(hours=1) == pd.Timedelta(0):
+        return f"{td // pd.Timedelta(hours=1)}h"
+    return f"{td.total_seconds() / 60:g}min"
 
 
 def _fmt_p(p: float) -> str:

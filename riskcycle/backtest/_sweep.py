@@ -21,7 +21,7 @@ from ..exceptions import DegenerateDataWarning
 from . import _signals
 from ._core import _costs_iv, _periods_per_year, build_plan
 from ._portfolio import run_portfolio, signal_matrices
-from ._result import drawdown
+from ._result import drawdown, short_timedelta
 
 __all__ = ["SweepResult", "sweep"]
 
@@ -122,7 +122,8 @@ class SweepResult(ResultMixin):
         return pd.DataFrame(rows, columns=["test", "statistic", "pvalue"])
 
     def _summary(self) -> Summary:
-        top = self.grid.sort_values("sharpe_ratio", ascending=False).head(10)
+        top = self.grid.sort_values("sharpe_ratio", ascending=False).head(10).copy()
+        top["delay"] = top["delay"].map(short_timedelta)
         cols = [*GRID_COLUMNS, "n_trades", "total_return", "sharpe_ratio", "max_drawdown"]
         snoop = self.to_frame("snooping").set_index("test")
         notes = [
