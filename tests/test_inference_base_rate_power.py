@@ -1,0 +1,216 @@
+"""riskcycle.base_rate and riskcycle.power_analysis."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from scipy import integrate, stats
+
+import riskcycle
+from riskcycle.exceptions import EventsExcludedWarning, IncompleteWindowWarning
+from riskcycle.inference import BaseRateResult, PowerResult, base_rate, power_analysis
+
+matplotlib.use("Agg")
+KW = {"leader_clock": "utc_midnight"}
+
+
+def prices(x, start="2015-01-01", name="synthetic"):
+    s = pd.Series(100 * np.exp(np.concatenate([[0.0], np.cumsum(x)])),
+                  index=pd.date_range(start, periods=len(x) + 1, freq="D"))
+    s.attrs = {"clock": "utc_midnight", "name": name}
+    return s
+
+
+# ---------------------------------------------------------------------------
+# base rate
+# ---------------------------------------------------------------------------
+def test_base_rate_binomial_posterior_and_bayes_factors_by_hand():
+    rng = np.random.default_rng(0)
+    f = prices(rng.standard_normal(1500) * 0.02 + 0.001)
+    lc = np.log(f.to_numpy())
+    h, thr = 120, 0.05
+    pos = [10, 400, 800, 1200]
+    r = base_rate(f, list(f.index[pos]), horizon=h, threshold=thr, prior=(0.5, 0.5),
+                  n_resamples=999, rng=0, **KW)
+    fwd = lc[h:] - lc[:-h]
+    b = np.mean(fwd > np.log1p(thr))
+    assert_allclose(r.base_rate, b)
+    k = int(sum(lc[p + h] - lc[p] > np.log1p(thr) for p in pos))
+    assert r.hits == k and r.n_events == 4
+    assert_allclose(r.pvalue, stats.binom.sf(k - 1, 4, b))
+    assert_allclose(r.min_attainable_pvalue, b**4)
+    assert_allclose(r.pvalue_bootstrap, np.mean(stats.binom.sf(k - 1, 4, r.bootstrap_distribution)))
+    assert r.posterior == (0.5 + k, 0.5 + 4 - k)
+    # Bayes factors by numerical integration (quad, tolerance 1e-8 relative)
+    prior = stats.beta(0.5, 0.5)
+
+    def like(t):
+        return t**k * (1 - t) ** (4 - k)
+
+    m_plus = integrate.quad(lambda t: like(t) * prior.pdf(t), b, 1)[0] / prior.sf(b)
+    m_all = integrate.quad(lambda t: like(t) * prior.pdf(t), 0, 1)[0]
+    assert_allclose(r.bayes_factor, m_plus / like(b), rtol=1e-6)
+    assert_allclose(r.bayes_factor_two_sided, m_all / like(b), rtol=1e-6)
+    assert_allclose(r.prob_better, stats.beta(0.5 + k, 4.5 - k).sf(b))
+
+
+def test_block_bootstrap_error_exceeds_naive_error():
+    """Overlapping 365-day windows: daily hit indicators are strongly dependent."""
+    btc = riskcycle.datasets.load("btc", end="2026-01-22")
+    r = base_rate(btc, horizon=365, n_resamples=999, rng=1)
+    assert r.block_length > 30
+    assert r.bootstrap_standard_error > 3 * r.iid_standard_error
+    lo, hi = r.confidence_interval
+    assert lo < r.base_rate < hi
+    assert np.isnan(r.pvalue) and r.n_events == 0
+
+
+def test_base_rate_btc_long_four_for_four(rut, btc_long):
+    ev = riskcycle.breakouts(rut, min_gap=250)
+    b = btc_long.loc[:"2026-01-22"]
+    with pytest.warns(EventsExcludedWarning), pytest.warns(IncompleteWindowWarning):
+        r = base_rate(b, ev, horizon=365, n_resamples=999, rng=3)
+    assert (r.hits, r.n_events) == (4, 4)
+    assert_allclose(r.pvalue, r.base_rate**4)  # a perfect record: p = b^n
+    assert r.pvalue > 0.05  # four out of four cannot be significant at this base rate
+
+
+def test_threshold_and_date_range():
+    f = prices(np.random.default_rng(2).standard_normal(1000) * 0.02)
+    r0 = base_rate(f, horizon=60, n_resamples=99, rng=0)
+    r1 = base_rate(f, horizon=60, threshold=0.2, n_resamples=99, rng=0)
+    r2 = base_rate(f, horizon=60, date_range=("2016-01-01", None), n_resamples=99, rng=0)
+    assert r1.base_rate < r0.base_rate
+    assert r2.n_eligible == int((f.index >= "2016-01-01").sum()) - 60
+
+
+@pytest.mark.parametrize(("kwargs", "exc", "match"), [
+    ({"threshold": -1.0}, ValueError, "`threshold` must be a simple-return threshold"),
+    ({"prior": (1.0,)}, TypeError, "`prior` must be a pair"),
+    ({"prior": (0.0, 1.0)}, ValueError, "`prior\\[0\\]` must be a positive Beta parameter"),
+    ({"n_resamples": 1}, ValueError, "`n_resamples` must be a positive integer"),
+    ({"method": "moving"}, ValueError, "`method` must be one of"),
+    ({"block_length": 0}, ValueError, "`block_length` must be a block length"),
+    ({"confidence_level": 0}, ValueError, "`confidence_level` must be a probability"),
+])
+def test_base_rate_invalid_arguments(kwargs, exc, match):
+    f = prices(np.random.default_rng(0).standard_normal(300) * 0.01)
+    with pytest.raises(exc, match=match):
+        base_rate(f, **{"horizon": 30, **kwargs})
+
+
+def test_base_rate_views():
+    f = prices(np.random.default_rng(3).standard_normal(600) * 0.02)
+    r = base_rate(f, list(f.index[[10, 300]]), horizon=60, n_resamples=199, rng=0, **KW)
+    assert isinstance(r, BaseRateResult)
+    df = r.to_frame()
+    assert df.loc[0, "pvalue"] == r.pvalue and "bayes_factor_two_sided" in df
+    text = str(r.summary())
+    assert "Null hypothesis" in text and "a perfect record of 2" in text
+    assert repr(r).startswith("BaseRateResult(base_rate=")
+    assert r.plot().get_xlabel() == "hit rate"
+
+
+# ---------------------------------------------------------------------------
+# power
+# ---------------------------------------------------------------------------
+def iid_prices(n=2000, seed=0, vol=0.02):
+    return prices(np.random.default_rng(seed).standard_normal(n) * vol)
+
+
+@pytest.mark.slow
+def test_power_is_alpha_at_zero_effect_and_matches_normal_theory():
+    """i.i.d. normal returns: at zero effect the rejection rate is alpha (binomial test); at
+    an effect delta the placebo test's power is close to the one-sided z-test's,
+    Phi(delta sqrt(n) / sigma_h - z_alpha), sigma_h = vol * sqrt(h)."""
+    f = iid_prices(3000)
+    h, n = 30, 4
+    sigma_h = 0.02 * math.sqrt(h)
+    res = power_analysis(f, horizon=h, effect=0.0, n_events=[n], min_spacing=60,
+                         n_simulations=1000, n_resamples=99, block_length=1, rng=0)
+    rej = round(res.table.loc[0, "power"] * 1000)
+    assert stats.binomtest(rej, 1000, 0.05).pvalue > 0.01
+    k = np.searchsorted(res.effects, 1.5 * sigma_h / math.sqrt(n) * 1.0)
+    delta = res.effects[k]
+    z = stats.norm.cdf(delta * math.sqrt(n) / sigma_h - stats.norm.ppf(0.95))
+    # 99 placebo sets cost a little power against the z-test; MC error 0.016
+    assert res.power_curves[0, k] == pytest.approx(z, abs=0.08)
+
+
+def test_power_curve_monotone_and_mde(btc):
+    b = btc.loc[:"2026-01-22"]
+    ev = riskcycle.breakouts(riskcycle.datasets.load("rut"), min_gap=250).between(
+        "2014-01-01", "2021-01-01")
+    res = power_analysis(b, ev, horizon=365, n_events=[2, 5], n_simulations=60,
+                         n_resamples=39, rng=0)
+    assert res.n_observed == 2
+    assert res.effect_source.startswith("observed")
+    curve = res.power_curves[0]
+    assert curve[0] <= 0.2 and curve[-1] == 1.0  # size near alpha; six s.d. always found
+    assert np.all(np.diff(curve) >= -0.05)  # common random numbers: monotone up to noise
+    mde = res.mde_observed
+    j = np.searchsorted(res.effects, mde)
+    assert curve[j - 1] < 0.8 <= curve[j]
+    # more events, smaller detectable effect
+    assert res.table.set_index("n_events").loc[5, "mde"] < mde
+    # the limits of two events
+    assert res.min_attainable["sign_test"] == 0.25
+    assert res.min_attainable["simulated_placebo"] == 1 / 40
+    assert 0 < res.min_attainable["placebo_exact"] < 1e-6
+    assert np.isfinite(res.events_needed) and res.events_needed >= 1
+    t = res.table.set_index("n_events")
+    assert t.loc[int(res.events_needed), "power"] >= 0.8
+    if res.events_needed - 1 in t.index:
+        assert t.loc[int(res.events_needed) - 1, "power"] < 0.8
+    assert_allclose(res.years_needed,
+                    res.events_needed * len(b) / 2 / 365.25)
+
+
+def test_power_needs_effect_without_events_and_reports_unreachable():
+    f = iid_prices(800)
+    with pytest.raises(ValueError, match="`effect` is required when no `events`"):
+        power_analysis(f, horizon=30)
+    res = power_analysis(f, horizon=30, effect=-0.1, n_events=[1, 2], n_simulations=20,
+                         n_resamples=19, rng=0)
+    assert np.isnan(res.events_needed)
+    assert any("not positive" in n for n in res.notes)
+    tiny = power_analysis(f, horizon=30, effect=1e-4, n_events=[1, 2], n_simulations=20,
+                          n_resamples=19, rng=0)
+    assert np.isnan(tiny.events_needed)
+    assert any("stays below" in n for n in tiny.notes)
+
+
+@pytest.mark.parametrize(("kwargs", "exc", "match"), [
+    ({"n_resamples": 10}, ValueError, "`n_resamples` \\(10\\) is too small"),
+    ({"n_events": [0, 3]}, ValueError, "`n_events` must be a number of events"),
+    ({"n_events": "5"}, TypeError, "`n_events` must be a sequence of positive integers"),
+    ({"n_events": [60]}, ValueError, "`n_events` must be a number of events between 1 and 50"),
+    ({"alpha": 1.5}, ValueError, "`alpha` must be a significance level"),
+    ({"target_power": 1}, ValueError, "`target_power` must be a probability"),
+    ({"n_simulations": 5}, ValueError, "`n_simulations` must be a positive integer >= 10"),
+    ({"method": "iid"}, ValueError, "`method` must be one of"),
+    ({"effect": "big"}, TypeError, "`effect` must be an effect in log-return units"),
+])
+def test_power_invalid_arguments(kwargs, exc, match):
+    f = iid_prices(500)
+    with pytest.raises(exc, match=match):
+        power_analysis(f, **{"horizon": 30, "effect": 0.1, **kwargs})
+
+
+def test_power_views_and_reproducibility():
+    f = iid_prices(900, seed=4)
+    kw = dict(horizon=30, effect=0.1, n_events=[1, 3], n_simulations=20, n_resamples=19)
+    a = power_analysis(f, rng=5, **kw)
+    b = power_analysis(f, rng=5, **kw)
+    pd.testing.assert_frame_equal(a.table, b.table)
+    assert isinstance(a, PowerResult)
+    assert list(a.to_frame().columns) == ["n_events", "n_bars", "power", "power_se", "mde"]
+    text = str(a.summary())
+    assert "Power by number of events" in text and "Resampling" in text
+    assert repr(a).startswith("PowerResult(")
+    assert a.plot().get_ylabel() == "power"
