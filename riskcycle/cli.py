@@ -102,6 +102,39 @@ def _events(args: argparse.Namespace, progress: _Progress) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace, progress: _Progress) -> int:
+    from .report import build_report
+
+    leader = _load_series(args.leader, args.leader_clock, "leader")
+    follower = _load_series(args.follower, args.follower_clock, "follower")
+    report = build_report(
+        leader=leader, follower=follower, as_of=args.as_of or "2026-01-22", min_gap=args.min_gap,
+        horizons=args.horizons, horizon=max(args.horizons), n_resamples=args.n_resamples,
+        progress=progress, rng=args.seed,
+    )
+    progress(f"writing {args.out}")
+    paths = report.write(args.out)
+    for kind, path in paths.items():
+        print(f"{kind:>8}: {path}")
+    return 0
+
+
+def _regimes(args: argparse.Namespace, progress: _Progress) -> int:
+    import riskcycle
+
+    prices = _load_series(args.series, args.clock, "series")
+    bench = None
+    if args.benchmarks:
+        bench = {b: _load_series(b, None, "benchmarks") for b in args.benchmarks.split(",") if b}
+    progress("fitting regimes (realised, GARCH, bootstrap ratio, ICSS)")
+    res = riskcycle.volatility_regimes(
+        prices, breaks=tuple(args.breaks.split(",")), benchmarks=bench,
+        n_resamples=args.n_resamples, rng=args.seed,
+    )
+    print(res.summary())
+    return 0
+
+
 def _data(args: argparse.Namespace, progress: _Progress) -> int:
     import pandas as pd
 
@@ -143,6 +176,24 @@ def _parser() -> argparse.ArgumentParser:
     _pair(pe)
     _common(pe)
     pe.set_defaults(func=_events)
+    pr = sub.add_parser("report", help="the main job: reproduce the commentary's claims "
+                        "(HTML, Markdown and JSON)")
+    _pair(pr)
+    pr.add_argument("--out", default="riskcycle-report", help="output folder (default riskcycle-report)")
+    pr.add_argument("--n-resamples", type=int, default=2000, help="resamples per method (default 2000)")
+    pr.add_argument("--seed", type=int, default=20260122, help="random seed (default 20260122)")
+    _common(pr)
+    pr.set_defaults(func=_report)
+    pg = sub.add_parser("regimes", help="volatility regimes around break dates")
+    pg.add_argument("--series", default="btc", help="bundled name or CSV path (default btc)")
+    pg.add_argument("--clock", default=None, help="clock of a CSV series")
+    pg.add_argument("--breaks", default="2024-01-10", help="comma-separated break dates")
+    pg.add_argument("--benchmarks", default="rut,spx,ndx",
+                    help="comma-separated bundled names for the correlation regime ('' for none)")
+    pg.add_argument("--n-resamples", type=int, default=9999)
+    pg.add_argument("--seed", type=int, default=20240110)
+    _common(pg)
+    pg.set_defaults(func=_regimes)
     pd_ = sub.add_parser("data", help="list, describe or fetch data")
     pd_.add_argument("action", choices=["list", "describe", "fetch"])
     pd_.add_argument("name", nargs="?", default=None, help="bundled name (describe) or symbol (fetch)")
