@@ -77,7 +77,7 @@ print(res.correlation.changes[cols].to_string(index=False))
 
 # %%
 # Confounder 1: the same phase of earlier halving cycles
-# -----------------------------------------------------
+# ------------------------------------------------------
 # Equal 365-day windows around the date, and around the dates at the same
 # fraction of the first and second halving cycles. ``btc`` has closes to
 # August 2026, so the actual after-window is complete.
