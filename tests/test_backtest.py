@@ -7,6 +7,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import riskcycle
 from riskcycle.backtest import BacktestResult, backtest
@@ -176,6 +178,21 @@ def test_future_prices_do_not_move_the_past(btc_long, rut, cut):
     inpos0 = base.to_frame().set_index("date").loc[:d, "in_position"]
     inpos1 = moved.to_frame().set_index("date").loc[:d, "in_position"]
     pd.testing.assert_series_equal(inpos0, inpos1)
+
+
+@settings(max_examples=6, deadline=None)
+@given(day=st.integers(0, 4000), seed=st.integers(0, 2**32 - 1))
+def test_future_follower_prices_do_not_move_the_past_property(btc, rut, day, seed):
+    """Property form of the look-ahead check: any cut date, any perturbation of the future."""
+    d = btc.index[day]
+    sig = _signal(rut, ["2015-06-01", "2016-11-14", "2018-03-01", "2020-11-13", "2023-01-03",
+                        "2025-09-18"])
+    kw = dict(leader=rut, hold=300, trailing_stop=0.25, delay="2h", n_resamples=0, **COSTS)
+    base = backtest(btc, sig, **kw)
+    moved = backtest(_perturb(btc, d, np.random.default_rng(seed)), sig, **kw)
+    pd.testing.assert_frame_equal(_orders_until(base, d).reset_index(drop=True),
+                                  _orders_until(moved, d).reset_index(drop=True))
+    pd.testing.assert_series_equal(base.returns.loc[:d], moved.returns.loc[:d])
 
 
 def test_trailing_stop_timing():

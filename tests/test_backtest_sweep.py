@@ -16,7 +16,7 @@ from riskcycle.exceptions import DegenerateDataWarning, EventsExcludedWarning
 COSTS = dict(fees=0.001, slippage=0.001)
 # with min_gap=250, margins 0 and 0.001 pick the same Russell 2000 events
 GRID = dict(min_gap=[150, 250, 400], margin=[0.0, 0.001], hold=[180, 365], delay=["0h", "1D"],
-            trailing_stop=[None, 0.3])
+            trailing_stop=[None, 0.3], exit_below=[None, "prior_record"])
 
 
 @pytest.fixture(scope="module")
@@ -27,14 +27,16 @@ def result(rut, btc):
 def test_grid_layout(result, btc):
     res = result
     assert isinstance(res, SweepResult)
-    k = 3 * 2 * 2 * 2 * 2
+    k = 3 * 2 * 2 * 2 * 2 * 2
     assert res.returns.shape == (len(btc), k) and res.n_strategies == k
     g = res.grid
-    assert list(g.columns[:5]) == ["min_gap", "margin", "hold", "delay", "trailing_stop"]
+    assert list(g.columns[:6]) == ["min_gap", "margin", "hold", "delay", "trailing_stop",
+                                   "exit_below"]
     # rows in itertools.product order of the grid
-    assert g["min_gap"].tolist()[:16] == [150] * 16
-    assert g["trailing_stop"].iloc[:2].isna().iloc[0] and g["trailing_stop"].iloc[1] == 0.3
-    assert g["delay"].iloc[2] == pd.Timedelta("1D")
+    assert g["min_gap"].tolist()[:32] == [150] * 32
+    assert pd.isna(g["exit_below"].iloc[0]) and g["exit_below"].iloc[1] == "prior_record"
+    assert np.isnan(g["trailing_stop"].iloc[0]) and g["trailing_stop"].iloc[2] == 0.3
+    assert g["delay"].iloc[4] == pd.Timedelta("1D")
     np.testing.assert_allclose(g["total_return"], np.prod(1 + res.returns, axis=0) - 1,
                                rtol=1e-12)
     assert res.n_distinct < k
@@ -48,7 +50,7 @@ def test_grid_layout(result, btc):
     assert res.best == int(g["sharpe_ratio"].idxmax())
 
 
-@pytest.mark.parametrize("row", [0, 13, 47])
+@pytest.mark.parametrize("row", [0, 27, 94])
 def test_columns_equal_single_backtests(result, rut, btc, row):
     g = result.grid.loc[row]
     ev = riskcycle.breakouts(rut, min_gap=int(g["min_gap"]), margin=float(g["margin"]))
@@ -57,6 +59,7 @@ def test_columns_equal_single_backtests(result, rut, btc, row):
         one = riskcycle.backtest(
             btc, ev, hold=int(g["hold"]), delay=g["delay"], n_resamples=0,
             trailing_stop=None if np.isnan(g["trailing_stop"]) else float(g["trailing_stop"]),
+            exit_below=None if pd.isna(g["exit_below"]) else g["exit_below"], leader=rut,
             **COSTS)
     np.testing.assert_allclose(result.returns[row].to_numpy(), one.returns.to_numpy(), rtol=0,
                                atol=1e-10)
@@ -153,6 +156,8 @@ def test_views(result):
         (dict(hold=[0]), ValueError, "`hold` must be a positive integer number of calendar days"),
         (dict(delay=["x"]), ValueError, "`delay` could not be parsed as a timedelta"),
         (dict(trailing_stop=[1.5]), ValueError, "`trailing_stop` must be a fraction"),
+        (dict(exit_below=["high"]), ValueError, "`exit_below` must be one of"),
+        (dict(exit_below=[0.0]), ValueError, "`exit_below` must be a positive leader level"),
         (dict(benchmark="spx"), ValueError, "`benchmark` must be one of"),
         (dict(engine="rust"), ValueError, "`engine` must be one of"),
         (dict(n_resamples=-1), ValueError, "`n_resamples` must be a non-negative integer"),

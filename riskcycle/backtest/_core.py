@@ -103,18 +103,18 @@ def _backtest_iv(follower, events_or_signal, leader, hold, trailing_stop, exit_b
 
 
 def build_plan(signal, frame, fclock, lead, *, hold, trailing_stop, exit_below, delay,
-               day0=None, close_times=None, hold_end=None):
+               day0=None, close_times=None, hold_end=None, below_exec=None):
     """Day-0 mapping of the signals and the trade plan (shared with the sweep).
 
     ``day0`` (the :func:`~riskcycle.calendar.map_to_follower` frame of the signals)
-    ``close_times`` (the follower's close times, int64 ns) and ``hold_end`` (see
-    :func:`._signals.plan_trades`) may be passed when already known.
+    ``close_times`` (the follower's close times, int64 ns), ``hold_end`` and
+    ``below_exec`` (see :func:`._signals.plan_trades`) may be passed when already known.
     """
     idx = frame.index
     m = _signals.signal_entries(signal, idx, fclock, delay) if day0 is None else day0
     if close_times is None:
         close_times = fclock.information_times(idx).asi8
-    below = None
+    below = below_exec
     if exit_below is not None:
         lmap = map_to_follower(lead.index, idx, leader_clock=signal.clock, follower_clock=fclock,
                                delay=delay)["position"].to_numpy()

@@ -27,7 +27,7 @@ __all__ = ["SweepResult", "sweep"]
 
 BENCHMARKS = ("buy_and_hold", "cash")
 ENGINES = ("numba", "vectorbt")
-GRID_COLUMNS = ("min_gap", "margin", "hold", "delay", "trailing_stop")
+GRID_COLUMNS = ("min_gap", "margin", "hold", "delay", "trailing_stop", "exit_below")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,7 +43,8 @@ class SweepResult(ResultMixin):
         Buy-and-hold of the follower with the same costs (zero for ``benchmark="cash"``).
     grid : pandas.DataFrame
         One row per combination (index ``strategy``): ``min_gap``, ``margin``, ``hold``
-        (days; NaN = none), ``delay``, ``trailing_stop`` (NaN = none), ``n_trades``,
+        (days; NaN = none), ``delay``, ``trailing_stop`` (NaN = none), ``exit_below``
+        (missing = none), ``n_trades``,
         ``total_return``, ``sharpe_ratio`` (annualised), ``max_drawdown``,
         ``exposure``, ``distinct`` (the combination whose identical trades it
         repeats; the snooping statistics count each distinct strategy once) and
@@ -175,9 +176,21 @@ def _values(value: Any, name: str, check) -> list:
     return [check(v) for v in value]
 
 
-def _sweep_iv(leader, follower, min_gap, margin, hold, delay, trailing_stop, fees, slippage,
-              init_cash, benchmark, leader_clock, follower_clock, periods_per_year, n_resamples,
-              size, n_partitions, engine, rng):
+def _exit_below(v):
+    if v is None:
+        return None
+    if isinstance(v, str):
+        if v not in _signals.EXIT_LEVELS:
+            raise ValueError(f"`exit_below` must be one of {list(_signals.EXIT_LEVELS)}, a "
+                             f"positive leader level or None; got {v!r}.")
+        return v
+    return check_float(v, "exit_below", minimum=0.0, inclusive=(False, True),
+                       what="a positive leader level")
+
+
+def _sweep_iv(leader, follower, min_gap, margin, hold, delay, trailing_stop, exit_below, fees,
+              slippage, init_cash, benchmark, leader_clock, follower_clock, periods_per_year,
+              n_resamples, size, n_partitions, engine, rng):
     lclock = _clock_of(leader, leader_clock, "leader_clock")
     fclock = _clock_of(follower, follower_clock, "follower_clock")
     lead = as_price_frame(leader, name="leader", timezone=lclock.timezone)
@@ -193,6 +206,7 @@ def _sweep_iv(leader, follower, min_gap, margin, hold, delay, trailing_stop, fee
         "trailing_stop": _values(trailing_stop, "trailing_stop", lambda v: None if v is None
                                  else check_float(v, "trailing_stop", minimum=0.0, maximum=1.0,
                                                   inclusive=(False, False), what="a fraction")),
+        "exit_below": _values(exit_below, "exit_below", _exit_below),
     }
     fees, slippage, init_cash = _costs_iv(fees, slippage, init_cash)
     benchmark = check_choice(benchmark, "benchmark", BENCHMARKS)
@@ -225,18 +239,22 @@ def _plans(lead, lclock, frame, fclock, grid):
     hold_ends = {h: horizon_end_positions(idx, np.arange(len(idx)), h)
                  for h in grid["hold"] if h is not None}
     events: dict = {}
-    for g, mg, h, d, ts in itertools.product(*(grid[c] for c in GRID_COLUMNS)):
+    below: dict = {}
+    for g, mg, h, d, ts, xb in itertools.product(*(grid[c] for c in GRID_COLUMNS)):
         if (g, mg) not in events:
             ev = breakouts(lead, method="record", min_gap=g, margin=mg, clock=lclock)
             sig = _signals.as_signal(ev, leader=lead, leader_clock=None)
             events[(g, mg)] = (sig, lead.index.get_indexer(sig.dates))
         sig, pos = events[(g, mg)]
         day0 = day0_all[d].iloc[pos]
+        if xb is not None and (g, mg, d, xb) not in below:
+            lmap = day0_all[d]["position"].to_numpy()
+            below[(g, mg, d, xb)] = _signals.leader_below_exits(sig, lead, xb, lmap)
         _, plan = build_plan(sig, frame, fclock, lead, hold=h, trailing_stop=ts,
                              exit_below=None, delay=d, day0=day0, close_times=close_times,
-                             hold_end=hold_ends.get(h))
+                             hold_end=hold_ends.get(h), below_exec=below.get((g, mg, d, xb)))
         rows.append((g, mg, np.nan if h is None else h, d,
-                     np.nan if ts is None else ts))
+                     np.nan if ts is None else ts, xb))
         plans.append(plan)
     return pd.DataFrame(rows, columns=list(GRID_COLUMNS)), plans
 
@@ -270,6 +288,7 @@ def sweep(
     hold: int | Sequence[int | None] | None = (365,),
     delay: Any = ("0h",),
     trailing_stop: float | Sequence[float | None] | None = (None,),
+    exit_below: str | float | Sequence[str | float | None] | None = (None,),
     fees: float = 0.001,
     slippage: float = 0.001,
     init_cash: float = 100.0,
@@ -286,7 +305,7 @@ def sweep(
     r"""Backtest a grid of breakout definitions and exit rules, and control for the search.
 
     Every combination of ``min_gap`` x ``margin`` x ``hold`` x ``delay`` x
-    ``trailing_stop`` is one strategy: breakouts of the leader
+    ``trailing_stop`` x ``exit_below`` is one strategy: breakouts of the leader
     (:func:`riskcycle.breakouts`, ``method="record"``) traded on the follower with
     the timing rules of :func:`riskcycle.backtest`. All strategies are simulated in
     one compiled batch with vectorbt's fills (``engine="vectorbt"`` runs
@@ -306,6 +325,8 @@ def sweep(
         Execution delays after the information time.
     trailing_stop : float, None or sequence
         Trailing-stop fractions (None: no stop).
+    exit_below : {"prior_record", "signal_level"}, float, None or sequence
+        Leader levels whose loss closes the position (None: no such exit).
     fees, slippage, init_cash : float
         As in :func:`riskcycle.backtest`.
     benchmark : {"buy_and_hold", "cash"}, default "buy_and_hold"
@@ -352,7 +373,8 @@ def sweep(
     """
     (lead, lclock, frame, fclock, grid, fees, slippage, init_cash, benchmark, ppy, n_resamples,
      size, n_partitions, engine, rng) = _sweep_iv(
-        leader, follower, min_gap, margin, hold, delay, trailing_stop, fees, slippage, init_cash,
+        leader, follower, min_gap, margin, hold, delay, trailing_stop, exit_below, fees,
+        slippage, init_cash,
         benchmark, leader_clock, follower_clock, periods_per_year, n_resamples, size,
         n_partitions, engine, rng)
     table, plans = _plans(lead, lclock, frame, fclock, grid)
