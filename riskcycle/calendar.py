@@ -3,7 +3,7 @@
 A daily value is not known at midnight of its date: a US index close is known
 at 16:00 New York time, a daily crypto bar (UTC convention) at 24:00 UTC. This
 module attaches that *information time* to every bar through a
-:class:`SessionClock`, and maps a leader's dates onto the first follower bar
+:class:`~riskcycle.calendar.SessionClock`, and maps a leader's dates onto the first follower bar
 whose price was observed at or after the leader's value became known
 (:func:`map_to_follower`). It also holds the Bitcoin protocol dates that the
 rest of the library uses as confounders (halvings, spot-ETF approval).
@@ -180,7 +180,7 @@ _CLOCKS = {c.name: c for c in (US_EQUITY_CLOSE, CRYPTO_UTC, FRED_H15, FRED_EFFR)
 
 
 def get_clock(clock: SessionClock | str, name: str = "clock") -> SessionClock:
-    """A :class:`SessionClock` from an instance or one of the names in the registry."""
+    """A :class:`~riskcycle.calendar.SessionClock` from an instance or one of the names in the registry."""
     if isinstance(clock, SessionClock):
         return clock
     if isinstance(clock, str):
@@ -251,7 +251,7 @@ def map_to_follower(
         When each series' values become known. Default: the clock recorded in
         ``attrs["clock"]`` by :func:`riskcycle.datasets.load`; user data must pass
         them (``"us_equity_close"``, ``"utc_midnight"``, ``"fred_h15"``,
-        ``"fred_effr"`` or a :class:`SessionClock`). ``leader_clock`` falls back to
+        ``"fred_effr"`` or a :class:`~riskcycle.calendar.SessionClock`). ``leader_clock`` falls back to
         ``leader_dates.attrs`` and, for :class:`~riskcycle.Events`, to the clock
         they were detected with.
     delay : timedelta or str, default 0

@@ -180,7 +180,7 @@ def event_study(
         Daily returns used for abnormal returns; a CAR is their sum. With log
         returns the raw CAR equals the window's log return.
     path_window : (int, int), optional
-        First and last calendar-day offsets of :attr:`EventStudyResult.paths`;
+        First and last calendar-day offsets of :attr:`~riskcycle.EventStudyResult.paths`;
         default ``(-90, max(horizons))``.
     delay : timedelta or str, default 0
         Extra time after the event became known before day 0 may start
@@ -265,7 +265,7 @@ def event_study(
 
     **Tests.** Only complete windows with finite inputs enter a test;
     ``n_events`` says how many. The statistics are defined in
-    :mod:`riskcycle.eventstudy._tests`: cross-sectional t (Brown & Warner
+    the private test module: cross-sectional t (Brown & Warner
     1985), Patell (1976) Z, BMP (Boehmer, Musumeci & Poulsen 1991), BMP with
     the Kolari & Pynnönen (2010) adjustment (average correlation from window
     overlap), Corrado (1989) rank over the window (Campbell & Wasley 1993),

@@ -6,14 +6,14 @@
   per regime; a full-sample GARCH with a variance-intercept shift and its
   likelihood-ratio test; and the volatility ratio with a block-bootstrap
   interval (beside the F, Levene and Brown-Forsythe tests).
-* :func:`icss` finds variance breaks without a given date (Inclán-Tiao ICSS with
+* :func:`~riskcycle.regimes.icss` finds variance breaks without a given date (Inclán-Tiao ICSS with
   the kappa-2 statistic of Sansó, Aragó & Carrion-i-Silvestre).
-* :func:`halving_phase_control` and :func:`cross_market_control` are the
+* :func:`~riskcycle.regimes.halving_phase_control` and :func:`~riskcycle.regimes.cross_market_control` are the
   confounder checks: the same equal windows at the same halving-cycle phase in
   earlier cycles, and in other markets over the same dates.
-* :func:`correlation_regimes` measures correlation and beta to benchmarks per
+* :func:`~riskcycle.regimes.correlation_regimes` measures correlation and beta to benchmarks per
   regime, paired without look-ahead.
-* :func:`volatility_ratio_test` is the building block for two samples.
+* :func:`~riskcycle.regimes.volatility_ratio_test` is the building block for two samples.
 """
 
 from __future__ import annotations

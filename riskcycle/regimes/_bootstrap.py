@@ -361,7 +361,7 @@ def volatility_ratio_test(
     squared demeaned returns (volatility clustering lives in the squares). The
     two samples are resampled independently (regimes far apart in time). The
     interval is the percentile interval of the bootstrap ratios :math:`R^*`; the
-    p-value inverts it on the log scale (:func:`percentile_pvalue`), so the test
+    p-value inverts it on the log scale (a percentile-interval inversion), so the test
     rejects at level :math:`1-c` exactly when the interval excludes 1. Its Monte
     Carlo standard error is :math:`\sqrt{p(1-p)/B}`.
 

@@ -3,9 +3,9 @@
 Two questions a pre/post comparison cannot answer on its own:
 
 * Does volatility always fall at this point of Bitcoin's halving cycle?
-  :func:`halving_phase_control` repeats the equal-window comparison at the same
+  :func:`~riskcycle.regimes.halving_phase_control` repeats the equal-window comparison at the same
   cycle phase in earlier halving cycles.
-* Did every market calm down at the same time? :func:`cross_market_control`
+* Did every market calm down at the same time? :func:`~riskcycle.regimes.cross_market_control`
   repeats it for other series (Russell 2000, S&P 500) over the same dates.
 
 Both compare equal calendar windows before and after the date (``window``), so a
@@ -265,7 +265,7 @@ def halving_phase_control(
     periods_per_year : float, optional
         Annualisation; default ``prices.attrs["periods_per_year"]``.
     n_resamples, confidence_level, alternative, block_length, rng
-        As in :func:`volatility_ratio_test`.
+        As in :func:`~riskcycle.regimes.volatility_ratio_test`.
 
     Returns
     -------
@@ -340,13 +340,13 @@ def cross_market_control(
         Prices by label, e.g. ``{"btc": load("btc"), "rut": load("rut"),
         "spx": load("spx")}``; the first entry is marked ``role="actual"``.
     break_date, window
-        As in :func:`halving_phase_control`; the windows are the same calendar
+        As in :func:`~riskcycle.regimes.halving_phase_control`; the windows are the same calendar
         dates for every market (365 days hold about 365 BTC returns and 250
         equity-index returns).
     periods_per_year : dict of str to float, optional
         Annualisation per market; default each market's ``attrs``.
     n_resamples, confidence_level, alternative, block_length, rng
-        As in :func:`volatility_ratio_test`.
+        As in :func:`~riskcycle.regimes.volatility_ratio_test`.
 
     Returns
     -------

@@ -125,10 +125,10 @@ def volatility_regimes(
         Regimes with fewer returns get NaN GARCH rows with the reason (and a
         :class:`~riskcycle.exceptions.SmallSampleWarning`).
     icss_test : {"kappa2", "kappa1", "it"} or None, default "kappa2"
-        Detect variance breaks without the given dates (:func:`icss`); None skips.
+        Detect variance breaks without the given dates (:func:`~riskcycle.regimes.icss`); None skips.
     benchmarks : dict of str to prices, optional
         Correlation regimes of ``prices`` to these series
-        (:func:`correlation_regimes`), e.g. Russell 2000, S&P 500 and Nasdaq-100.
+        (:func:`~riskcycle.regimes.correlation_regimes`), e.g. Russell 2000, S&P 500 and Nasdaq-100.
     frequency : {"weekly", "daily"}, default "weekly"
         Return frequency of the correlation analysis.
     n_resamples : int, default 9999
@@ -188,7 +188,7 @@ def volatility_regimes(
     likelihood ratio against arch's fit without shifts.
 
     The volatility ratio at each break is tested with
-    :func:`volatility_ratio_test` (stationary bootstrap within each regime,
+    :func:`~riskcycle.regimes.volatility_ratio_test` (stationary bootstrap within each regime,
     respecting volatility clustering) beside the F, Levene and Brown-Forsythe
     tests, which assume independent returns.
 

@@ -243,7 +243,7 @@ def correlation_regimes(
         When each series' values become known; default ``attrs["clock"]`` of
         bundled data (required for user data).
     n_resamples, confidence_level, alternative, block_length, rng
-        Bootstrap settings as in :func:`volatility_ratio_test`; the statistic is
+        Bootstrap settings as in :func:`~riskcycle.regimes.volatility_ratio_test`; the statistic is
         the change (after minus before) and its null value is 0.
 
     Returns

@@ -74,7 +74,7 @@ def pbo(returns: Any, *, n_partitions: int = 16,
     -------
     PBOResult
         ``pbo``, ``logits``, the degradation regression and ``probability_of_loss``,
-        with :meth:`~PBOResult.plot` for the logit histogram and degradation scatter.
+        with :meth:`~riskcycle.snooping.PBOResult.plot` for the logit histogram and degradation scatter.
 
     Raises
     ------

@@ -365,7 +365,7 @@ def stepm(
     -------
     StepMResult
         ``superior`` (labels), ``rejected`` (per strategy), ``steps`` and the
-        :class:`SPAResult` from the same bootstrap (``spa``).
+        :class:`~riskcycle.snooping.SPAResult` from the same bootstrap (``spa``).
 
     Raises
     ------
