@@ -335,6 +335,9 @@ def test_halving_phase_matching(btc_long, events):
     assert 0 < res.pvalue <= 1 and res.settings["match_halving_phase"] is True
     with pytest.raises(ValueError, match="`phase_window` must be a fraction of the halving cycle"):
         backtest(btc_long, events, match_halving_phase=True, phase_window=0.7)
+    spx = riskcycle.datasets.load("spx")
+    with pytest.raises(ValueError, match="`match_halving_phase` needs follower dates from the"):
+        backtest(spx, events, match_halving_phase=True)
 
 
 # ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from .._validation import (
     check_n_resamples,
     check_timedelta,
 )
-from ..calendar import SessionClock, _clock_of, halving_phase, map_to_follower
+from ..calendar import GENESIS, SessionClock, _clock_of, halving_phase, map_to_follower
 from ..exceptions import DegenerateDataWarning, EventsExcludedWarning
 from . import _signals
 from ._null import bootstrap_sharpe, random_entry_trades
@@ -83,10 +83,11 @@ def _backtest_iv(follower, events_or_signal, leader, hold, trailing_stop, exit_b
     frame = as_price_frame(follower, name="follower", timezone=fclock.timezone)
     lead = None
     if leader is not None:
-        lclock_l = _clock_of(leader, leader_clock, "leader_clock") if (
-            leader_clock is not None or "clock" in (getattr(leader, "attrs", {}) or {})) else None
-        lead = as_price_frame(leader, name="leader",
-                              timezone=lclock_l.timezone if lclock_l else "UTC")
+        # the leader's zone only matters for timezone-aware dates; its clock may be unknown
+        # here when the signal (Events) carries it
+        known = leader_clock is not None or "clock" in (getattr(leader, "attrs", {}) or {})
+        tz = _clock_of(leader, leader_clock, "leader_clock").timezone if known else "UTC"
+        lead = as_price_frame(leader, name="leader", timezone=tz)
     signal = _signals.as_signal(events_or_signal, leader=lead, leader_clock=leader_clock)
     hold, trailing_stop, exit_below = _exit_rules_iv(hold, trailing_stop, exit_below, lead)
     delay = check_timedelta(delay, "delay")
@@ -94,6 +95,9 @@ def _backtest_iv(follower, events_or_signal, leader, hold, trailing_stop, exit_b
     ppy = _periods_per_year(frame, fclock, periods_per_year)
     n_resamples = check_n_resamples(n_resamples, minimum=0)
     match_halving_phase = check_bool(match_halving_phase, "match_halving_phase")
+    if match_halving_phase and frame.index[0] < GENESIS.tz_localize(None).normalize():
+        raise ValueError("`match_halving_phase` needs follower dates from the genesis block "
+                         f"(2009-01-03) on; the follower starts {frame.index[0].date()}.")
     phase_window = check_float(phase_window, "phase_window", minimum=0.0, maximum=0.5,
                                inclusive=(False, True), what="a fraction of the halving cycle")
     confidence_level = check_confidence_level(confidence_level)
