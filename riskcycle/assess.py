@@ -280,6 +280,11 @@ def _verdict(*, leader, follower, definition, h, alpha, k, pending, data_end, pl
                        f"{pw.effect:.2f} log points is {pw.power_observed:.0%} with {k} "
                        f"events; {pw.target_power:.0%} power needs {mde} with {k} events, or "
                        f"{need} at the observed effect.")
+            if pw.sd_forward_simulated < 0.9 * pw.sd_forward_observed:
+                out.append(f"The simulated {h}-day returns are less dispersed (s.d. "
+                           f"{pw.sd_forward_simulated:.2f}) than {follower}'s own "
+                           f"({pw.sd_forward_observed:.2f}): the power is overstated and the "
+                           "events needed understated.")
         else:
             out.append("The events' mean forward return is not above that of a typical day: "
                        "there is no effect to power a test for.")

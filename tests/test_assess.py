@@ -120,7 +120,8 @@ def _fake(p_plain, p_matched, p_garch, k=3):
     br = SimpleNamespace(base_rate=0.7, confidence_interval=(0.6, 0.8), hits=k, pvalue=0.7**k,
                          bayes_factor=1.5, min_attainable_pvalue=0.7**k)
     pw = SimpleNamespace(effect=0.5, events_needed=12.0, years_needed=40.0, mde_observed=0.9,
-                         power_observed=0.3, target_power=0.8,
+                         power_observed=0.3, target_power=0.8, sd_forward_simulated=0.7,
+                         sd_forward_observed=1.0,
                          table=pd.DataFrame({"n_events": [1, 50]}))
     return dict(leader="rut", follower="btc", definition="rule", h=365, alpha=0.05, k=k,
                 pending=[], data_end=pd.Timestamp("2026-01-22"), pl=pl, plm=plm, garch=garch,
@@ -138,6 +139,7 @@ def test_verdict_labels_and_sentences(ps, label):
     text = " ".join(sentences)
     assert f"p = {ps[0]:.2f}" in text
     assert "about 12 events (40 years at the observed rate)" in text
+    assert "the power is overstated" in text  # simulated s.d. 0.7 < 0.9 * observed 1.0
     if label == "mixed" and ps[0] < 0.05 <= ps[1]:
         assert "halving cycle" in text
     none = _fake(*ps, k=0)

@@ -349,7 +349,7 @@ def power_core(fd, win, ed, *, effect, grid, alpha, target_power, spacing, n_sim
         notes.append(f"With {k_obs} events power does not reach {target_power:.0%} for effects up "
                      f"to {effects[-1]:.3g} (six standard deviations of the forward return).")
     sd_simulated = float(np.mean(sd_sim)) if sd_sim else np.nan
-    if np.isfinite(sd_simulated) and np.isfinite(sd_obs) and sd_simulated < 0.8 * sd_obs:
+    if np.isfinite(sd_simulated) and np.isfinite(sd_obs) and sd_simulated < 0.9 * sd_obs:
         notes.append(f"The simulated forward returns are less dispersed (s.d. {sd_simulated:.3g}) "
                      f"than the observed ones ({sd_obs:.3g}): power is overstated and the events "
                      "needed understated.")
