@@ -116,7 +116,8 @@ def placebo_test(
     leader, leader_within : prices and float, optional
         Match on the leader's state: only dates at which the leader's last known
         close was within ``leader_within`` (a fraction, 0.05 = 5%) of its
-        running record are eligible.
+        running record are eligible (``leader_clock``, else ``leader.attrs``,
+        says when its closes are known).
     date_range : (start, end), optional
         Only day-0 dates in this range are eligible (either end may be None).
     method : {"auto", "exact", "monte_carlo"}, default "auto"
@@ -228,7 +229,7 @@ def placebo_test(
     spacing, source = C.resolve_spacing(min_spacing, events, ed, fd)
     mask = C.date_range_mask(fd, date_range)
     if within is not None:
-        mask &= C.leader_state_mask(leader, fd, within, delay=delay, leader_clock=None)
+        mask &= C.leader_state_mask(leader, fd, within, delay=delay, leader_clock=leader_clock)
     return placebo_core(
         fd, win, ed, kind=kind, func=func, stat_name=name, alternative=alternative,
         n_resamples=n_resamples, spacing=spacing, spacing_source=source,
