@@ -16,7 +16,7 @@ kernel; wall times after a warm-up call (median of several runs), the ratio, the
 largest absolute difference of the daily returns, and the first-call compile times
 of both (a fresh process; riskcycle's with an empty numba cache, then with it).
 
-Part 2, the full sweep: ``riskcycle.backtest.sweep`` on the 1,000 combinations
+Part 2, the full sweep: ``riskcycle.backtesting.sweep`` on the 1,000 combinations
 with SPA/StepM at 1,000 bootstrap replicates (plus DSR and PBO), with the time
 split into signals, kernel and snooping; then on the same ``T x k`` daily-return
 matrix (the 1,000 columns against buy-and-hold) riskcycle's ``spa_test`` and
@@ -60,7 +60,7 @@ def compile_times() -> tuple[float, float, float]:
     is not cached by vectorbt, so it compiles in every process)."""
     ours = textwrap.dedent("""
         import time, numpy as np
-        from riskcycle.backtest import _nb
+        from riskcycle.backtesting import _nb
         c = np.linspace(1.0, 2.0, 50)
         t0 = time.perf_counter()
         _nb.strategy_returns(c, np.array([0, 1]), np.array([2]), np.array([9]), fees=0.001,
@@ -70,7 +70,7 @@ def compile_times() -> tuple[float, float, float]:
     theirs = textwrap.dedent("""
         import time, numpy as np, pandas as pd
         import vectorbt
-        from riskcycle.backtest._portfolio import run_portfolio
+        from riskcycle.backtesting._portfolio import run_portfolio
         c = pd.Series(np.linspace(1.0, 2.0, 50), index=pd.date_range("2020", periods=50))
         e = np.zeros((50, 2), bool); x = np.zeros((50, 2), bool); e[2] = True; x[9] = True
         t0 = time.perf_counter()
@@ -94,9 +94,9 @@ def main() -> None:
     args = parser.parse_args()
 
     import riskcycle
-    from riskcycle.backtest import _nb, sweep
-    from riskcycle.backtest._portfolio import run_portfolio, signal_matrices
-    from riskcycle.backtest._sweep import _plans, _sweep_iv, plans_to_csr
+    from riskcycle.backtesting import _nb, sweep
+    from riskcycle.backtesting._portfolio import run_portfolio, signal_matrices
+    from riskcycle.backtesting._sweep import _plans, _sweep_iv, plans_to_csr
     from riskcycle.snooping import spa_test
 
     rut = riskcycle.datasets.load("rut")
@@ -154,12 +154,12 @@ def main() -> None:
     print(f"\nPart 2: sweep of {k} combinations with SPA/StepM (1,000 replicates), DSR, PBO")
     sweep(rut, btc, **g, n_resamples=50, rng=0, **costs)  # warm-up (kernels, imports)
     t_sweep, res = timed(lambda: sweep(rut, btc, **g, n_resamples=1000, rng=0, **costs))
-    print(f"  riskcycle.backtest.sweep (wall): {t_sweep:.2f} s; {res.n_distinct} distinct "
+    print(f"  riskcycle.backtesting.sweep (wall): {t_sweep:.2f} s; {res.n_distinct} distinct "
           f"strategies with trades tested; SPA p (l/c/u) = "
           f"{', '.join(f'{p:.3f}' for p in res.spa.pvalues)}, Reality Check p = "
           f"{res.spa.reality_check_pvalue:.3f}, DSR = {res.dsr.probability:.3f}, "
           f"PBO = {res.pbo.pbo:.3f}")
-    from riskcycle.backtest._snoop import snooping
+    from riskcycle.backtesting._snoop import snooping
 
     gr = res.grid
     keep = gr.index[(gr["distinct"] == gr.index) & (gr["n_trades"] > 0)]

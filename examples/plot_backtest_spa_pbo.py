@@ -50,7 +50,7 @@ plt.tight_layout()
 # SPA and the Reality Check ask whether any of them beats buy-and-hold; the DSR
 # whether the best Sharpe ratio beats the best of as many unskilled trials; PBO
 # how often the in-sample best falls below the median out of sample.
-grid = riskcycle.backtest.sweep(
+grid = riskcycle.backtesting.sweep(
     rut, btc,
     min_gap=[150, 200, 250, 300, 350], margin=[0.0, 0.01, 0.02], hold=[180, 365, 540],
     delay=["0h", "1D"], fees=0.001, slippage=0.001, n_resamples=500, rng=2026,

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import riskcycle
-from riskcycle.backtest import BacktestResult, backtest
+from riskcycle.backtesting import BacktestResult, backtest
 from riskcycle.calendar import CRYPTO_UTC, US_EQUITY_CLOSE
 from riskcycle.exceptions import DegenerateDataWarning, EventsExcludedWarning
 
@@ -99,7 +99,7 @@ def test_reproducible_rng(btc, rut):
     pd.testing.assert_frame_equal(a.null_distribution, b.null_distribution)
     np.testing.assert_array_equal(a.bootstrap_distribution, b.bootstrap_distribution)
     assert not a.null_distribution.equals(c.null_distribution)
-    assert callable(riskcycle.backtest)  # the module is callable as well
+    assert riskcycle.backtest is riskcycle.backtesting.backtest
     np.testing.assert_array_equal(riskcycle.backtest(btc, sig, rng=5, **kw).returns, a.returns)
 
 

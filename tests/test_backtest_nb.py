@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from scipy import stats
 
 import riskcycle
-from riskcycle.backtest import _nb, _null
-from riskcycle.backtest._portfolio import run_portfolio, signal_matrices
+from riskcycle.backtesting import _nb, _null
+from riskcycle.backtesting._portfolio import run_portfolio, signal_matrices
 from riskcycle.exceptions import EventsExcludedWarning
 
 # vectorbt's from_signals and the kernel do the same floating-point operations in the same

@@ -1,4 +1,4 @@
-"""riskcycle.backtest.sweep: the grid as one batch, and its data-snooping statistics."""
+"""riskcycle.backtesting.sweep: the grid as one batch, and its data-snooping statistics."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 import riskcycle
 from riskcycle import snooping
-from riskcycle.backtest import SweepResult, sweep
+from riskcycle.backtesting import SweepResult, sweep
 from riskcycle.exceptions import DegenerateDataWarning, EventsExcludedWarning
 
 COSTS = dict(fees=0.001, slippage=0.001)

@@ -1,4 +1,4 @@
-"""``riskcycle.backtest``: trade a follower on a leader's signal, with its significance."""
+"""``riskcycle.backtesting.backtest``: trade a follower on a leader's signal, with its significance."""
 
 from __future__ import annotations
 

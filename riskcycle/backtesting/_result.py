@@ -233,7 +233,7 @@ class BacktestResult(ResultMixin):
             f"Costs: fees {s.get('fees')} and slippage {s.get('slippage')} per side; "
             f"delay {s.get('delay')}; exits: {s.get('exit_rules')}.",
             "Entry at the close of the first follower bar closing at or after the signal's "
-            "information time plus the delay; exits as documented in riskcycle.backtest.",
+            "information time plus the delay; exits as documented in riskcycle.backtesting.",
         ]
         n_traded = int((self.signals["status"] == "traded").sum())
         if n_traded < 5:

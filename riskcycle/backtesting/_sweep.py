@@ -364,7 +364,7 @@ def sweep(
     Examples
     --------
     >>> import riskcycle
-    >>> from riskcycle.backtest import sweep
+    >>> from riskcycle.backtesting import sweep
     >>> rut = riskcycle.datasets.load("rut")
     >>> btc = riskcycle.datasets.load("btc")
     >>> res = sweep(rut, btc, min_gap=[200, 250], hold=[180, 365], n_resamples=200, rng=0)
