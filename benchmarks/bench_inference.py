@@ -48,7 +48,7 @@ def best_of(fn, repeat=3):
 
 def main(quick: bool = False) -> None:
     import riskcycle
-    from riskcycle.inference import _nb
+    from riskcycle.inference import _nb_paths
     from riskcycle.inference._bootstrap import draw_blocks
     from riskcycle.inference._garch_null import simulate_garch_t
 
@@ -94,8 +94,8 @@ def main(quick: bool = False) -> None:
         starts, lengths = draw_blocks(np.random.default_rng(0), reps, len(x), len(x), block,
                                       "stationary")
         prefix = np.concatenate([[0.0], np.cumsum(x)])
-        s, _, _ = _nb.window_block_sums(prefix, np.array([0]), np.array([len(x)]), starts,
-                                        lengths, np.array([0, starts.shape[1]]))
+        s, _, _ = _nb_paths.window_block_sums(prefix, np.array([0]), np.array([len(x)]),
+                                              starts, lengths, np.array([0, starts.shape[1]]))
         return s[:, 0] / len(x)
 
     def arch_sb():

@@ -31,7 +31,7 @@ def ar1(rng, n, phi, mu, sd=0.02):
 
 
 def garch_t(rng, n, mu, omega=2e-5, a=0.1, b=0.85, nu=5.0):
-    from riskcycle.inference._nb import garch_paths
+    from riskcycle.inference._nb_paths import garch_paths
 
     z = rng.standard_t(nu, size=(1, n + 500)) * np.sqrt((nu - 2) / nu)
     return garch_paths(z, mu, omega, a, b, omega / (1 - a - b), 500)[0]

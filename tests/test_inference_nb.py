@@ -7,7 +7,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 
-from riskcycle.inference import _nb
+from riskcycle.inference import _nb, _nb_paths
 
 
 def _candidates(rng, n_days=60, keep=0.6):
@@ -153,8 +153,8 @@ def test_set_statistic_mean_and_median():
 
 def test_geometric_lengths_twin_and_mean():
     u = np.random.default_rng(1).random((200, 500))
-    a = _nb.geometric_lengths(u, 0.2)
-    assert_array_equal(a, _nb.geometric_lengths(u, 0.2, compiled=False))
+    a = _nb_paths.geometric_lengths(u, 0.2)
+    assert_array_equal(a, _nb_paths.geometric_lengths(u, 0.2, compiled=False))
     assert a.min() >= 1
     # mean 1/p = 5, variance (1-p)/p^2 = 20: standard error of the mean 0.01
     assert abs(a.mean() - 5.0) < 0.05
@@ -169,8 +169,8 @@ def test_window_block_sums_and_path_statistics_match_twins():
     starts = rng.integers(0, 1000, size=(50, 60)).astype(np.int64)
     lengths = rng.geometric(0.3, size=(50, 60)).astype(np.int64)
     c_off = np.array([0, 30, 50, 60], dtype=np.int64)
-    a = _nb.window_block_sums(prefix, p_off, lens, starts, lengths, c_off)
-    b = _nb.window_block_sums(prefix, p_off, lens, starts, lengths, c_off, compiled=False)
+    a = _nb_paths.window_block_sums(prefix, p_off, lens, starts, lengths, c_off)
+    b = _nb_paths.window_block_sums(prefix, p_off, lens, starts, lengths, c_off, compiled=False)
     assert a[2] == b[2] == 0
     assert_allclose(a[0], b[0], rtol=1e-12, atol=1e-12)
     assert_allclose(a[1], b[1], rtol=1e-10, atol=1e-12)
@@ -181,8 +181,8 @@ def test_window_block_sums_and_path_statistics_match_twins():
     f_start = np.arange(0, 70, dtype=np.int64)
     f_end = f_start + 10
     for kind in (0, 1):
-        a = _nb.path_statistics(x, starts, lengths, f_start, f_end, kind)
-        b = _nb.path_statistics(x, starts, lengths, f_start, f_end, kind, compiled=False)
+        a = _nb_paths.path_statistics(x, starts, lengths, f_start, f_end, kind)
+        b = _nb_paths.path_statistics(x, starts, lengths, f_start, f_end, kind, compiled=False)
         assert a[2] == b[2] == 0
         assert_allclose(a[0], b[0], rtol=1e-10, atol=1e-12)
         assert_allclose(a[1], b[1], rtol=1e-10, atol=1e-12)
@@ -201,7 +201,7 @@ def test_block_scheme_matches_arch_in_distribution(method):
     x = e[1:] + 0.8 * e[:-1]  # MA(1): blocks matter
     starts, lengths = draw_blocks(np.random.default_rng(1), reps, n, n, block, method)
     prefix = np.concatenate([[0.0], np.cumsum(x)])
-    ours, _, short = _nb.window_block_sums(prefix, np.array([0]), np.array([n]), starts,
+    ours, _, short = _nb_paths.window_block_sums(prefix, np.array([0]), np.array([n]), starts,
                                            lengths, np.array([0, starts.shape[1]]))
     assert short == 0
     ours = ours[:, 0] / n
@@ -219,8 +219,8 @@ def test_block_scheme_matches_arch_in_distribution(method):
 # ---------------------------------------------------------------------------
 def test_garch_paths_twin():
     z = np.random.default_rng(0).standard_normal((7, 120))
-    a = _nb.garch_paths(z, 0.05, 0.02, 0.1, 0.85, 0.4, 20)
-    b = _nb.garch_paths(z, 0.05, 0.02, 0.1, 0.85, 0.4, 20, compiled=False)
+    a = _nb_paths.garch_paths(z, 0.05, 0.02, 0.1, 0.85, 0.4, 20)
+    b = _nb_paths.garch_paths(z, 0.05, 0.02, 0.1, 0.85, 0.4, 20, compiled=False)
     assert a.shape == (7, 100)
     assert_allclose(a, b, rtol=1e-14, atol=0)
 
@@ -265,8 +265,8 @@ def test_power_batch_matches_twin_and_linearity():
     lengths = rng.geometric(0.3, size=(4, 200)).astype(np.int64)
     u_ev = rng.random((4, k))
     u_pl = rng.random((4, 15, k))
-    a = _nb.power_batch(x, starts, lengths, n_bars, h, s, u_ev, u_pl)
-    b = _nb.power_batch(x, starts, lengths, n_bars, h, s, u_ev, u_pl, compiled=False)
+    a = _nb_paths.power_batch(x, starts, lengths, n_bars, h, s, u_ev, u_pl)
+    b = _nb_paths.power_batch(x, starts, lengths, n_bars, h, s, u_ev, u_pl, compiled=False)
     assert a[4] == b[4] == 0
     for v, w in zip(a[:4], b[:4], strict=True):
         assert_allclose(v, w, rtol=1e-12, atol=1e-14)
@@ -275,10 +275,11 @@ def test_power_batch_matches_twin_and_linearity():
     assert (a[3] >= 0).all() and (a[3] <= 1 + 1e-12).all()
 
 
-def test_twins_cover_every_kernel():
+@pytest.mark.parametrize("module", [_nb, _nb_paths])
+def test_twins_cover_every_kernel(module):
     """Every compiled kernel has a plain twin (``_x_nb`` -> ``_x_np`` or ``_x_py``)."""
-    kernels = {n[1:-3] for n in dir(_nb) if n.startswith("_") and n.endswith("_nb")}
-    twins = {n[1:-3] for n in dir(_nb)
-             if n.startswith("_") and (n.endswith("_np") or n.endswith("_py"))}
+    names = [n for n in vars(module) if n.startswith("_")]
+    kernels = {n[1:-3] for n in names if n.endswith("_nb")}
+    twins = {n[1:-3] for n in names if n.endswith("_np") or n.endswith("_py")}
     assert kernels  # the listing works
     assert kernels - {"circ_sum"} <= twins  # _circ_sum is a helper inlined in both twins

@@ -230,7 +230,7 @@ def base_rate_core(fd, win, ed, *, threshold, n_resamples, block_length, method,
         block, source = float(block_length), "given"
     block = min(block, n_elig)
     # block bootstrap of the daily hit indicators (mean of a resample = its base rate)
-    from . import _nb
+    from . import _nb_paths
 
     boot = np.empty(n_resamples)
     f_start = np.arange(n_elig, dtype=np.int64)
@@ -238,7 +238,7 @@ def base_rate_core(fd, win, ed, *, threshold, n_resamples, block_length, method,
     for lo in range(0, n_resamples, _CHUNK):
         hi = min(lo + _CHUNK, n_resamples)
         starts, lengths = draw_blocks(rng, hi - lo, n_elig, n_elig, block, method)
-        t_b, _v, short = _nb.path_statistics(hit_days, starts, lengths, f_start, f_end, 0)
+        t_b, _v, short = _nb_paths.path_statistics(hit_days, starts, lengths, f_start, f_end, 0)
         if short:  # pragma: no cover
             raise RuntimeError("internal error: pre-drawn blocks did not cover the series.")
         boot[lo:hi] = t_b

@@ -75,9 +75,9 @@ def geometric_lengths(rng: np.random.Generator, p: float, size: tuple[int, int])
     """Geometric block lengths (mean ``1/p``) from uniforms drawn with ``rng``."""
     if p >= 1.0:
         return np.ones(size, dtype=np.int64)
-    from . import _nb
+    from . import _nb_paths
 
-    return _nb.geometric_lengths(rng.random(size), p)
+    return _nb_paths.geometric_lengths(rng.random(size), p)
 
 
 def block_variance(x: np.ndarray, block: float) -> float:
@@ -279,7 +279,7 @@ def bootstrap_ci(
 def bootstrap_core(fd, win, ed, *, statistic, method, interval, block_length, confidence_level,
                    n_resamples, rng, warn) -> BootstrapResult:
     """The interval on prepared data (shared with :func:`riskcycle.assess_signal`)."""
-    from . import _nb
+    from . import _nb_paths
 
     kind = C.STATISTICS.index(statistic)
     x = fd.returns
@@ -330,7 +330,8 @@ def bootstrap_core(fd, win, ed, *, statistic, method, interval, block_length, co
             lengths = np.ascontiguousarray(np.hstack([p[1] for p in parts]))
             widths = [p[0].shape[1] for p in parts]
             c_off = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
-            s_b, v_b, short = _nb.window_block_sums(prefix, p_off, lens, starts, lengths, c_off)
+            s_b, v_b, short = _nb_paths.window_block_sums(prefix, p_off, lens, starts, lengths,
+                                                          c_off)
             if short:  # pragma: no cover - probability below 1e-20 per window
                 raise RuntimeError("internal error: pre-drawn blocks did not cover a window.")
             boot[lo:hi] = s_b.mean(axis=1) if kind == 0 else np.median(s_b, axis=1)
@@ -366,7 +367,7 @@ def bootstrap_core(fd, win, ed, *, statistic, method, interval, block_length, co
         for lo in range(0, n_resamples, _CHUNK):
             hi = min(lo + _CHUNK, n_resamples)
             starts, lengths = draw_blocks(rng, hi - lo, n, n, block, method)
-            t_b, v_b, short = _nb.path_statistics(x, starts, lengths, f_start, f_end, kind)
+            t_b, v_b, short = _nb_paths.path_statistics(x, starts, lengths, f_start, f_end, kind)
             if short:  # pragma: no cover
                 raise RuntimeError("internal error: pre-drawn blocks did not cover the path.")
             boot[lo:hi] = t_b

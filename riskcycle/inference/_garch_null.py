@@ -50,14 +50,14 @@ def simulate_garch_t(params: dict, n_paths: int, n_obs: int, burn: int,
     unconditional variance :math:`\\omega/(1-\\alpha-\\beta)` (the sample variance
     when :math:`\\alpha+\\beta \\ge 1`) with ``burn`` values discarded.
     """
-    from . import _nb
+    from . import _nb_paths
 
     nu = params["nu"]
     pers = params["alpha"] + params["beta"]
     h0 = params["omega"] / (1 - pers) if pers < 1 else params.get("variance", 1.0)
     z = rng.standard_t(nu, size=(n_paths, n_obs + burn)) * np.sqrt((nu - 2) / nu)
-    r = _nb.garch_paths(z, params["mu"], params["omega"], params["alpha"], params["beta"], h0,
-                        burn, compiled=compiled)
+    r = _nb_paths.garch_paths(z, params["mu"], params["omega"], params["alpha"],
+                              params["beta"], h0, burn, compiled=compiled)
     return r / 100.0
 
 

@@ -227,7 +227,7 @@ def _power_curves(t0, w0, ts, ws, effects, alpha, n_pl):
 def power_core(fd, win, ed, *, effect, grid, alpha, target_power, spacing, n_simulations,
                n_resamples, block_length, method, max_events, rng) -> PowerResult:
     """Power on prepared data (shared with :func:`riskcycle.assess_signal`)."""
-    from . import _nb
+    from . import _nb, _nb_paths
 
     h = win.horizon
     x = fd.returns
@@ -280,8 +280,8 @@ def power_core(fd, win, ed, *, effect, grid, alpha, target_power, spacing, n_sim
             starts, lengths = draw_blocks(child, hi - lo, len(x), n_bars - 1, block, method)
             u_ev = child.random((hi - lo, n))
             u_pl = child.random((hi - lo, n_resamples, n))
-            t0, w0, ts, ws, short = _nb.power_batch(x, starts, lengths, n_bars, h_bars, s_bars,
-                                                    u_ev, u_pl)
+            t0, w0, ts, ws, short = _nb_paths.power_batch(x, starts, lengths, n_bars, h_bars,
+                                                          s_bars, u_ev, u_pl)
             if short:  # pragma: no cover
                 raise RuntimeError("internal error: pre-drawn blocks did not cover a path.")
             if n == 1:

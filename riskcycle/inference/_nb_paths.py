@@ -1,0 +1,436 @@
+"""Compiled inner loops of the block bootstraps, GARCH paths and power simulation.
+
+Numba kernels (``cache=True``) that receive pre-drawn random numbers (block starts
+and lengths, standardised innovations, uniforms) and never draw their own; each
+``_x_nb`` has a plain twin ``_x_np`` or ``_x_py`` that the tests compare against.
+Import lazily (numba takes about 0.5 s to import).
+
+Kernels
+-------
+- block bootstraps from pre-drawn block starts and lengths:
+  :func:`geometric_lengths`, :func:`window_block_sums`, :func:`path_statistics`;
+- GARCH(1,1) paths from pre-drawn innovations: :func:`garch_paths`;
+- one power-simulation batch: :func:`power_batch`.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from ._nb import MEAN, _contiguous_sample_nb, _contiguous_sample_py
+
+__all__ = [
+    "garch_paths",
+    "geometric_lengths",
+    "path_statistics",
+    "power_batch",
+    "window_block_sums",
+]
+
+
+# ---------------------------------------------------------------------------
+# block bootstraps from pre-drawn blocks
+# ---------------------------------------------------------------------------
+@nb.njit(cache=True, nogil=True)
+def _geometric_lengths_nb(u, p, out):  # pragma: no cover - compiled
+    scale = 1.0 / np.log1p(-p)
+    flat_u = u.ravel()
+    flat_o = out.ravel()
+    for i in range(flat_u.shape[0]):
+        flat_o[i] = np.int64(np.floor(np.log1p(-flat_u[i]) * scale)) + 1
+    return out
+
+
+def _geometric_lengths_np(u: np.ndarray, p: float) -> np.ndarray:
+    return (np.floor(np.log1p(-u) * (1.0 / np.log1p(-p))) + 1).astype(np.int64)
+
+
+def geometric_lengths(u: np.ndarray, p: float, *, compiled: bool = True) -> np.ndarray:
+    r"""Geometric lengths on 1, 2, ... from uniforms by inversion.
+
+    :math:`L = \lfloor \log(1-U)/\log(1-p) \rfloor + 1`, so :math:`P(L > l) = (1-p)^l`:
+    the block lengths of the stationary bootstrap (a new block after each
+    observation with probability ``p``, ``0 < p < 1``).
+    """
+    u = np.ascontiguousarray(u, dtype=np.float64)
+    if compiled:
+        return _geometric_lengths_nb(u, float(p), np.empty(u.shape, dtype=np.int64))
+    return _geometric_lengths_np(u, p)
+
+
+@nb.njit(cache=True, nogil=True)
+def _circ_sum(prefix, base, n, st, ln):  # pragma: no cover - compiled
+    e = st + ln
+    if e <= n:
+        return prefix[base + e] - prefix[base + st]
+    return (prefix[base + n] - prefix[base + st]) + prefix[base + e - n]
+
+
+@nb.njit(cache=True, nogil=True)
+def _window_block_sums_nb(prefix, p_off, w_len, starts, lengths, c_off, out_s, out_v):
+    # pragma: no cover - compiled
+    n_rep, n_win = out_s.shape
+    max_blocks = 0
+    for i in range(n_win):
+        max_blocks = max(max_blocks, c_off[i + 1] - c_off[i])
+    bs = np.empty(max_blocks)
+    bl = np.empty(max_blocks)
+    short = 0
+    for b in range(n_rep):
+        for i in range(n_win):
+            n = w_len[i]
+            need = n
+            q = c_off[i]
+            nb_used = 0
+            tot = 0.0
+            while need > 0 and q < c_off[i + 1]:
+                ln = min(lengths[b, q], need)
+                v = _circ_sum(prefix, p_off[i], n, starts[b, q] % n, ln)
+                bs[nb_used] = v
+                bl[nb_used] = ln
+                tot += v
+                need -= ln
+                nb_used += 1
+                q += 1
+            if need > 0:
+                short += 1
+            xbar = tot / n
+            var = 0.0
+            for j in range(nb_used):
+                d = bs[j] - bl[j] * xbar
+                var += d * d
+            out_s[b, i] = tot
+            out_v[b, i] = var
+    return short
+
+
+def _window_block_sums_py(prefix, p_off, w_len, starts, lengths, c_off):
+    n_rep = starts.shape[0]
+    n_win = len(w_len)
+    out_s = np.empty((n_rep, n_win))
+    out_v = np.empty((n_rep, n_win))
+    short = 0
+    for b in range(n_rep):
+        for i in range(n_win):
+            n = int(w_len[i])
+            pre = prefix[p_off[i]:p_off[i] + n + 1]
+            x = np.diff(pre)
+            need, sums, lens = n, [], []
+            for q in range(c_off[i], c_off[i + 1]):
+                if need <= 0:
+                    break
+                ln = int(min(lengths[b, q], need))
+                ix = (starts[b, q] % n + np.arange(ln)) % n
+                sums.append(x[ix].sum())
+                lens.append(ln)
+                need -= ln
+            short += need > 0
+            sums_a, lens_a = np.array(sums), np.array(lens, dtype=float)
+            tot = sums_a.sum()
+            out_s[b, i] = tot
+            out_v[b, i] = ((sums_a - lens_a * tot / n) ** 2).sum()
+    return out_s, out_v, short
+
+
+def window_block_sums(prefix, p_off, w_len, starts, lengths, c_off, *, compiled: bool = True):
+    r"""Block-bootstrap sums of several windows (each resampled within itself, circularly).
+
+    Parameters
+    ----------
+    prefix : ndarray
+        Prefix sums of all windows one after another; window ``i`` occupies
+        ``prefix[p_off[i] : p_off[i] + w_len[i] + 1]`` (starting with 0).
+    starts, lengths : ndarray of int64, shape (n_resamples, n_blocks)
+        Pre-drawn block starts (taken modulo the window length) and lengths;
+        window ``i`` uses the columns ``c_off[i]:c_off[i+1]`` in order, the last
+        block used being cut so that the lengths add up to the window's length.
+
+    Returns
+    -------
+    sums : ndarray, shape (n_resamples, n_windows)
+        Resampled window sums :math:`S^*`.
+    var : ndarray, shape (n_resamples, n_windows)
+        :math:`\sum_j (S^*_j - \ell_j S^*/n)^2` over the blocks ``j`` of the
+        resample (block sums :math:`S^*_j`, lengths :math:`\ell_j`): the variance
+        of :math:`S^*` estimated from its own blocks, used to studentise.
+    short : int
+        Number of (resample, window) pairs whose pre-drawn blocks did not cover
+        the window (the caller draws enough that this is 0).
+    """
+    if compiled:
+        n_rep, n_win = starts.shape[0], len(w_len)
+        out_s = np.empty((n_rep, n_win))
+        out_v = np.empty((n_rep, n_win))
+        short = _window_block_sums_nb(prefix, p_off, w_len, starts, lengths, c_off, out_s, out_v)
+        return out_s, out_v, int(short)
+    return _window_block_sums_py(prefix, p_off, w_len, starts, lengths, c_off)
+
+
+@nb.njit(cache=True, nogil=True)
+def _path_statistics_nb(x, starts, lengths, f_start, f_end, kind, out_t, out_v):
+    # pragma: no cover - compiled
+    n_rep, n_blocks = starts.shape
+    n = x.shape[0]
+    c = np.zeros(n + 1)
+    n_f = f_start.shape[0]
+    fw = np.empty(n_f)
+    bs = np.empty(n_blocks)
+    bl = np.empty(n_blocks)
+    short = 0
+    for b in range(n_rep):
+        pos = 0
+        q = 0
+        tot = 0.0
+        while pos < n and q < n_blocks:
+            ln = min(lengths[b, q], n - pos)
+            st = starts[b, q]
+            bsum = 0.0
+            idx = st
+            for _ in range(ln):
+                v = x[idx]
+                c[pos + 1] = c[pos] + v
+                pos += 1
+                bsum += v
+                idx += 1
+                if idx == n:
+                    idx = 0
+            bs[q] = bsum
+            bl[q] = ln
+            tot += bsum
+            q += 1
+        if pos < n:
+            short += 1
+        xbar = tot / n
+        var = 0.0
+        for j in range(q):
+            d = bs[j] - bl[j] * xbar
+            var += d * d
+        out_v[b] = var
+        for i in range(n_f):
+            fw[i] = c[f_end[i]] - c[f_start[i]]
+        if kind == 0:
+            acc = 0.0
+            for i in range(n_f):
+                acc += fw[i]
+            out_t[b] = acc / n_f
+        else:
+            out_t[b] = np.median(fw)
+    return short
+
+
+def _path_statistics_np(x, starts, lengths, f_start, f_end, kind):
+    n_rep = starts.shape[0]
+    n = x.shape[0]
+    out_t = np.empty(n_rep)
+    out_v = np.empty(n_rep)
+    short = 0
+    for b in range(n_rep):
+        before = np.concatenate([[0], np.cumsum(lengths[b])[:-1]])
+        lens = np.minimum(lengths[b], np.maximum(n - before, 0))
+        keep = lens > 0
+        lens, sts = lens[keep], starts[b][keep]
+        short += lens.sum() < n
+        idx = np.concatenate([(s + np.arange(ln)) % n for s, ln in zip(sts, lens, strict=True)])
+        path = x[idx]
+        c = np.concatenate([[0.0], np.cumsum(path)])
+        bsum = np.add.reduceat(path, np.concatenate([[0], np.cumsum(lens)[:-1]]))
+        out_v[b] = ((bsum - lens * path.sum() / n) ** 2).sum()
+        fw = c[f_end] - c[f_start]
+        out_t[b] = fw.mean() if kind == MEAN else np.median(fw)
+    return out_t, out_v, short
+
+
+def path_statistics(x, starts, lengths, f_start, f_end, kind: int, *, compiled: bool = True):
+    r"""Statistic of forward returns on block-bootstrapped paths.
+
+    Each resample glues blocks of the returns ``x`` (circularly, pre-drawn
+    ``starts`` and ``lengths``, the last block cut at ``len(x)``) into a path of
+    the same length, cumulates it into log prices ``c`` (``c[0] = 0``) and returns
+    the mean (``kind=0``) or median (``kind=1``) of ``c[f_end] - c[f_start]``,
+    together with the block variance of the path's total (see
+    :func:`window_block_sums`) and the number of resamples not covered.
+    """
+    if compiled:
+        n_rep = starts.shape[0]
+        out_t = np.empty(n_rep)
+        out_v = np.empty(n_rep)
+        short = _path_statistics_nb(np.ascontiguousarray(x, dtype=np.float64), starts, lengths,
+                                    f_start, f_end, np.int64(kind), out_t, out_v)
+        return out_t, out_v, int(short)
+    return _path_statistics_np(x, starts, lengths, f_start, f_end, kind)
+
+
+# ---------------------------------------------------------------------------
+# GARCH(1,1) paths
+# ---------------------------------------------------------------------------
+@nb.njit(cache=True, nogil=True)
+def _garch_paths_nb(z, mu, omega, alpha, beta, h0, burn, out):  # pragma: no cover - compiled
+    n, tt = z.shape
+    for i in range(n):
+        h = h0
+        e2 = h0
+        for t in range(tt):
+            h = omega + alpha * e2 + beta * h
+            e = np.sqrt(h) * z[i, t]
+            e2 = e * e
+            if t >= burn:
+                out[i, t - burn] = mu + e
+    return out
+
+
+def _garch_paths_np(z, mu, omega, alpha, beta, h0, burn):
+    n, tt = z.shape
+    out = np.empty((n, tt - burn))
+    h = np.full(n, h0)
+    e2 = np.full(n, h0)
+    for t in range(tt):
+        h = omega + alpha * e2 + beta * h
+        e = np.sqrt(h) * z[:, t]
+        e2 = e * e
+        if t >= burn:
+            out[:, t - burn] = mu + e
+    return out
+
+
+def garch_paths(z, mu, omega, alpha, beta, h0, burn, *, compiled: bool = True) -> np.ndarray:
+    r"""GARCH(1,1) returns from pre-drawn standardised innovations.
+
+    :math:`\sigma^2_t = \omega + \alpha\varepsilon^2_{t-1} + \beta\sigma^2_{t-1}`,
+    :math:`\varepsilon_t = \sigma_t z_t`, :math:`r_t = \mu + \varepsilon_t`, started
+    at :math:`\sigma^2_0 = \varepsilon^2_0 = h_0`; the first ``burn`` values of each
+    row of ``z`` (shape ``(n_paths, burn + n_obs)``) are discarded.
+    """
+    z = np.ascontiguousarray(z, dtype=np.float64)
+    if compiled:
+        out = np.empty((z.shape[0], z.shape[1] - burn))
+        return _garch_paths_nb(z, float(mu), float(omega), float(alpha), float(beta),
+                               float(h0), np.int64(burn), out)
+    return _garch_paths_np(z, mu, omega, alpha, beta, h0, burn)
+
+
+# ---------------------------------------------------------------------------
+# power simulation
+# ---------------------------------------------------------------------------
+@nb.njit(cache=True, nogil=True)
+def _power_batch_nb(x, starts, lengths, n_bars, h, s, u_ev, u_pl, t0, w0, ts, ws):
+    # pragma: no cover - compiled
+    n_sim, k = u_ev.shape
+    n_pl = u_pl.shape[1]
+    n_src = x.shape[0]
+    n_ret = n_bars - 1
+    m_count = n_bars - h
+    c = np.zeros(n_bars)
+    g = np.zeros(n_bars + 1)
+    big_g = np.zeros(n_bars)
+    ev = np.empty((1, k), dtype=np.int64)
+    pl = np.empty((n_pl, k), dtype=np.int64)
+    short = 0
+    inv_h = 1.0 / h
+    for r in range(n_sim):
+        pos = 0
+        q = 0
+        while pos < n_ret and q < starts.shape[1]:
+            ln = min(lengths[r, q], n_ret - pos)
+            st = starts[r, q]
+            idx = st
+            for _ in range(ln):
+                c[pos + 1] = c[pos] + x[idx]
+                pos += 1
+                idx += 1
+                if idx == n_src:
+                    idx = 0
+            q += 1
+        if pos < n_ret:
+            short += 1
+        _contiguous_sample_nb(m_count, s, u_ev[r:r + 1], ev)
+        # injection profile: delta/h added to each return in (p, p + h]
+        for t in range(n_bars + 1):
+            g[t] = 0.0
+        for i in range(k):
+            g[ev[0, i] + 1] += inv_h
+            g[ev[0, i] + h + 1] -= inv_h
+        acc = 0.0
+        tot = 0.0
+        for t in range(n_bars):
+            acc += g[t]
+            tot += acc
+            big_g[t] = tot
+        a = 0.0
+        bw = 0.0
+        for i in range(k):
+            p = ev[0, i]
+            a += c[p + h] - c[p]
+            bw += big_g[p + h] - big_g[p]
+        t0[r] = a / k
+        w0[r] = bw / k
+        _contiguous_sample_nb(m_count, s, u_pl[r], pl)
+        for b in range(n_pl):
+            a = 0.0
+            bw = 0.0
+            for i in range(k):
+                p = pl[b, i]
+                a += c[p + h] - c[p]
+                bw += big_g[p + h] - big_g[p]
+            ts[r, b] = a / k
+            ws[r, b] = bw / k
+    return short
+
+
+def _power_batch_py(x, starts, lengths, n_bars, h, s, u_ev, u_pl):
+    n_sim = u_ev.shape[0]
+    n_pl = u_pl.shape[1]
+    n = x.shape[0]
+    n_ret = n_bars - 1
+    t0, w0 = np.empty(n_sim), np.empty(n_sim)
+    ts, ws = np.empty((n_sim, n_pl)), np.empty((n_sim, n_pl))
+    short = 0
+    for r in range(n_sim):
+        before = np.concatenate([[0], np.cumsum(lengths[r])[:-1]])
+        lens = np.minimum(lengths[r], np.maximum(n_ret - before, 0))
+        keep = lens > 0
+        idx = np.concatenate([(s0 + np.arange(ln)) % n
+                              for s0, ln in zip(starts[r][keep], lens[keep], strict=True)])
+        short += len(idx) < n_ret
+        c = np.concatenate([[0.0], np.cumsum(x[idx])])
+        ev = _contiguous_sample_py(n_bars - h, s, u_ev[r:r + 1])[0]
+        g = np.zeros(n_bars + 1)
+        for p in ev:
+            g[p + 1] += 1.0 / h
+            g[p + h + 1] -= 1.0 / h
+        big_g = np.cumsum(np.cumsum(g[:n_bars]))
+        t0[r] = np.mean(c[ev + h] - c[ev])
+        w0[r] = np.mean(big_g[ev + h] - big_g[ev])
+        pl = _contiguous_sample_py(n_bars - h, s, u_pl[r])
+        ts[r] = np.mean(c[pl + h] - c[pl], axis=1)
+        ws[r] = np.mean(big_g[pl + h] - big_g[pl], axis=1)
+    return t0, w0, ts, ws, short
+
+
+def power_batch(x, starts, lengths, n_bars, h, s, u_ev, u_pl, *, compiled: bool = True):
+    r"""One batch of the power simulation (see :func:`riskcycle.power_analysis`).
+
+    For each simulated history ``r``: a path of ``n_bars`` bars glued from blocks of
+    the returns ``x``; a uniform spaced set of ``k`` pseudo-events (``u_ev[r]``) and
+    ``n_placebo`` uniform placebo sets (``u_pl[r]``) on the positions
+    ``0..n_bars-h-1``. An effect :math:`\delta` is injected by adding
+    :math:`\delta/h` to every return inside each pseudo-event's window, so every
+    statistic is linear in :math:`\delta`:
+
+    - ``t0[r] + delta * w0[r]``: mean ``h``-bar log return after the pseudo-events;
+    - ``ts[r, b] + delta * ws[r, b]``: the same for placebo set ``b``.
+
+    ``w`` is the share of injected windows that a set's windows cover (1 for the
+    pseudo-events themselves when their windows do not overlap).
+    """
+    u_ev = np.ascontiguousarray(u_ev, dtype=np.float64)
+    u_pl = np.ascontiguousarray(u_pl, dtype=np.float64)
+    if compiled:
+        n_sim, n_pl = u_pl.shape[0], u_pl.shape[1]
+        t0, w0 = np.empty(n_sim), np.empty(n_sim)
+        ts, ws = np.empty((n_sim, n_pl)), np.empty((n_sim, n_pl))
+        short = _power_batch_nb(np.ascontiguousarray(x, dtype=np.float64), starts, lengths,
+                                np.int64(n_bars), np.int64(h), np.int64(s), u_ev, u_pl,
+                                t0, w0, ts, ws)
+        return t0, w0, ts, ws, int(short)
+    return _power_batch_py(x, starts, lengths, n_bars, h, s, u_ev, u_pl)
