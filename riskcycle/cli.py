@@ -93,10 +93,18 @@ def _events(args: argparse.Namespace, progress: _Progress) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             res = riskcycle.event_study(follower, ev, horizons=args.horizons)
-        table = res.to_frame().pivot(index="event_date", columns="horizon", values="return")
+        frame = res.to_frame()
+        table = (1 + frame.pivot(index="event_date", columns="horizon",
+                                 values="return_to_date")).round(3)
+        table = table.rename(columns=lambda h: f"x{h}d").map(lambda v: f"{v:.3f}")
+        done = frame.pivot(index="event_date", columns="horizon", values="complete")
+        for (date, h), complete in done.stack().items():
+            if not complete:
+                table.loc[date, f"x{h}d"] = f"{table.loc[date, f'x{h}d']}*"
         print()
-        print(f"{follower.attrs.get('name')} simple return after each event (horizon in days):")
-        print((1 + table).round(3).rename(columns=lambda h: f"x{h}d").to_string())
+        print(f"{follower.attrs.get('name')}: growth of 1 from day 0 after each event "
+              "(horizon in calendar days; * = window incomplete, growth so far):")
+        print(table.to_string())
         for w in caught:
             print(f"note: {w.message}", file=sys.stderr)
     return 0
@@ -116,6 +124,48 @@ def _report(args: argparse.Namespace, progress: _Progress) -> int:
     paths = report.write(args.out)
     for kind, path in paths.items():
         print(f"{kind:>8}: {path}")
+    return 0
+
+
+def _assess(args: argparse.Namespace, progress: _Progress) -> int:
+    import riskcycle
+
+    leader = _load_series(args.leader, args.leader_clock, "leader")
+    follower = _load_series(args.follower, args.follower_clock, "follower")
+    progress("assessing the signal (placebo, bootstrap, GARCH null, base rate, power)")
+    res = riskcycle.assess_signal(
+        leader, follower, min_gap=args.min_gap, margin=args.margin, use_high=args.use_high,
+        horizons=args.horizons, horizon=args.horizon or max(args.horizons), as_of=args.as_of,
+        n_resamples=args.n_resamples, rng=args.seed,
+    )
+    print(res.summary())
+    return 0
+
+
+def _backtest(args: argparse.Namespace, progress: _Progress) -> int:
+    import riskcycle
+
+    leader = _load_series(args.leader, args.leader_clock, "leader")
+    follower = _load_series(args.follower, args.follower_clock, "follower")
+    if args.as_of:
+        leader, follower = leader.loc[: args.as_of], follower.loc[: args.as_of]
+    events = riskcycle.breakouts(leader, min_gap=args.min_gap, margin=args.margin,
+                                 use_high=args.use_high)
+    progress("backtesting with vectorbt (first run compiles, about 10 s)")
+    res = riskcycle.backtest(
+        follower, events, hold=args.hold, delay=args.delay, fees=args.fees,
+        slippage=args.slippage, n_resamples=args.n_resamples, rng=args.seed,
+    )
+    print(res.summary())
+    if args.sweep:
+        progress("parameter sweep with SPA, StepM, deflated Sharpe ratio and PBO")
+        grid = riskcycle.sweep(
+            leader, follower, min_gap=[150, 200, 250, 300, 350], margin=[0.0, 0.01, 0.02],
+            hold=[180, 365, 540], delay=["0h", "1D"], fees=args.fees, slippage=args.slippage,
+            n_resamples=min(args.n_resamples, 1000), rng=args.seed,
+        )
+        print()
+        print(grid.summary())
     return 0
 
 
@@ -184,6 +234,27 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--seed", type=int, default=20260122, help="random seed (default 20260122)")
     _common(pr)
     pr.set_defaults(func=_report)
+    pa = sub.add_parser("assess", help="few-event inference for the signal (placebo, "
+                        "bootstrap, GARCH null, base rate, power, verdict)")
+    _pair(pa)
+    pa.add_argument("--horizon", type=int, default=None,
+                    help="horizon of the inference in days (default: the largest of --horizons)")
+    pa.add_argument("--n-resamples", type=int, default=9999)
+    pa.add_argument("--seed", type=int, default=20260122)
+    _common(pa)
+    pa.set_defaults(func=_assess)
+    pb = sub.add_parser("backtest", help="trade the follower on the leader's breakouts "
+                        "(vectorbt), with random-entry null and optional parameter sweep")
+    _pair(pb)
+    pb.add_argument("--hold", type=int, default=365, help="holding period in days (default 365)")
+    pb.add_argument("--delay", default="0h", help="execution delay after the signal (e.g. 1D)")
+    pb.add_argument("--fees", type=float, default=0.001, help="fees per side (default 0.001)")
+    pb.add_argument("--slippage", type=float, default=0.001, help="slippage per side (default 0.001)")
+    pb.add_argument("--sweep", action="store_true", help="also run the 90-combination grid with SPA and PBO")
+    pb.add_argument("--n-resamples", type=int, default=1999)
+    pb.add_argument("--seed", type=int, default=20260122)
+    _common(pb)
+    pb.set_defaults(func=_backtest)
     pg = sub.add_parser("regimes", help="volatility regimes around break dates")
     pg.add_argument("--series", default="btc", help="bundled name or CSV path (default btc)")
     pg.add_argument("--clock", default=None, help="clock of a CSV series")
