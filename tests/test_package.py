@@ -20,13 +20,17 @@ def test_import_does_not_load_heavy_dependencies():
 
 def test_public_names_resolve():
     import importlib
+    import inspect
 
     for name, module in riskcycle._LAZY.items():
-        mod = importlib.util.find_spec(module)
-        if mod is None:  # a stage not yet merged would fail here
-            raise AssertionError(f"{name}: module {module} missing")
+        value = getattr(riskcycle, name)
+        mod = importlib.import_module(module)
+        assert value is (mod if module.endswith("." + name) else getattr(mod, name))
+        if inspect.isfunction(value):
+            assert value.__doc__ and "Parameters" in value.__doc__, name
     assert riskcycle.__version__
-    assert "breakouts" in dir(riskcycle)
+    assert set(riskcycle.__all__) <= set(dir(riskcycle))
+    assert callable(riskcycle.backtest) and callable(riskcycle.assess_signal)
 
 
 def test_typed_marker_and_data_are_packaged():

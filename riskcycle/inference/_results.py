@@ -391,10 +391,10 @@ class BaseRateResult(ResultMixin):
         :math:`P(\\theta > \\text{base rate} \\mid \\text{data})`.
     bayes_factor : float
         :math:`BF_{+0}`: "better than the base rate" (prior truncated to
-        :math:`\theta > b`) against "no better than the base rate"
-        (:math:`\theta = b`, a signal unrelated to the follower).
+        :math:`\\theta > b`) against "no better than the base rate"
+        (:math:`\\theta = b`, a signal unrelated to the follower).
     bayes_factor_two_sided : float
-        :math:`BF_{10}`: the prior on all of (0, 1) against :math:`\theta = b`.
+        :math:`BF_{10}`: the prior on all of (0, 1) against :math:`\\theta = b`.
     """
 
     base_rate: float
