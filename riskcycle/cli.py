@@ -117,6 +117,7 @@ def _report(args: argparse.Namespace, progress: _Progress) -> int:
     follower = _load_series(args.follower, args.follower_clock, "follower")
     report = build_report(
         leader=leader, follower=follower, as_of=args.as_of or "2026-01-22", min_gap=args.min_gap,
+        margin=args.margin, use_high=args.use_high,
         horizons=args.horizons, horizon=max(args.horizons), n_resamples=args.n_resamples,
         progress=progress, rng=args.seed,
     )

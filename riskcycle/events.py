@@ -16,7 +16,14 @@ import numpy as np
 import pandas as pd
 
 from ._results import ResultMixin, Summary, package_versions
-from ._validation import as_price_frame, check_bool, check_choice, check_float, check_int
+from ._validation import (
+    as_price_frame,
+    check_bool,
+    check_choice,
+    check_float,
+    check_int,
+    check_timestamp,
+)
 from .calendar import SessionClock, _clock_of, _dates_of, get_clock
 
 __all__ = ["Event", "Events", "breakouts"]
@@ -116,11 +123,13 @@ class Events(ResultMixin):
 
     def between(self, start: Any = None, end: Any = None) -> Events:
         """The events dated in ``[start, end]`` (either bound optional)."""
+        start = check_timestamp(start, "start", allow_none=True)
+        end = check_timestamp(end, "end", allow_none=True)
         mask = np.ones(len(self), dtype=bool)
         if start is not None:
-            mask &= self.dates >= pd.Timestamp(start)
+            mask &= self.dates >= start
         if end is not None:
-            mask &= self.dates <= pd.Timestamp(end)
+            mask &= self.dates <= end
         return self._subset(np.flatnonzero(mask))
 
     def __repr__(self) -> str:
@@ -274,6 +283,11 @@ def _breakouts_iv(prices, method, min_gap, window, margin, use_high, min_spacing
         min_gap = check_int(min_gap, "min_gap", minimum=1, what="a positive integer number of sessions")
         if window is not None:
             raise ValueError("`window` applies to method='rolling' only; got method='record'.")
+        if min_spacing is not None:
+            raise ValueError(
+                "`min_spacing` applies to method='rolling' only (method='record' is declustered "
+                "by `min_gap`); got method='record'."
+            )
     else:
         if window is None:
             raise ValueError("`window` is required for method='rolling' (e.g. window=200).")

@@ -235,8 +235,12 @@ def test_fetch_reads_cache_without_network(tmp_path):
     s.rename("close").to_csv(path, index_label="date")
     out = datasets.fetch("BTC-USD", clock="utc_midnight", cache=path)
     np.testing.assert_allclose(out["close"].to_numpy(), s.to_numpy(), rtol=1e-15)
-    with pytest.raises(TypeError, match="`symbol` must be a non-empty string"):
+    with pytest.raises(ValueError, match="`symbol` must be a non-empty string"):
         datasets.fetch("", clock="utc_midnight")
+    with pytest.raises(TypeError, match="`symbol` must be a string; got int"):
+        datasets.fetch(5, clock="utc_midnight")
+    with pytest.raises(TypeError, match="`refresh` must be True or False"):
+        datasets.fetch("BTC-USD", clock="utc_midnight", cache=path, refresh="yes")
 
 
 def test_top_level_reexports():

@@ -161,6 +161,11 @@ def test_breakouts_errors(rut):
         riskcycle.breakouts(rut.iloc[::-1])
     with pytest.raises(TypeError, match="`use_high` must be True or False"):
         riskcycle.breakouts(rut, use_high="yes")
+    with pytest.raises(ValueError, match="`min_spacing` applies to method='rolling' only"):
+        riskcycle.breakouts(rut, min_spacing=10)
+    ev = riskcycle.breakouts(rut, min_gap=250)
+    with pytest.raises(ValueError, match="`start` could not be parsed as a date; got 'notadate'"):
+        ev.between("notadate")
 
 
 @settings(max_examples=50, deadline=None)

@@ -90,11 +90,21 @@ def test_report_is_reproducible_for_a_seed():
     assert json.dumps(a.numbers, sort_keys=True) == json.dumps(b.numbers, sort_keys=True)
 
 
+def test_breakout_rule_reaches_every_stage():
+    rep = build_report(sections=("events", "methods"), margin=0.01, use_high=False, rng=1)
+    expected = riskcycle.breakouts(riskcycle.datasets.load("rut"), min_gap=250, margin=0.01)
+    got = [r["event_date"][:10] for r in rep.numbers["events"]]
+    assert got == [d.strftime("%Y-%m-%d") for d in expected.dates]
+    assert rep.numbers["methods"]["settings"]["margin"] == 0.01
+
+
 def test_report_argument_errors():
     with pytest.raises(ValueError, match="`min_gap` must be a positive integer number of sessions"):
         build_report(min_gap=0)
     with pytest.raises(ValueError, match="`as_of` could not be parsed as a date"):
         build_report(as_of="someday")
+    with pytest.raises(ValueError, match="`margin` must be a non-negative fraction"):
+        build_report(margin=-0.1)
 
 
 def test_document_rendering_and_json():

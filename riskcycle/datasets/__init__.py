@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._validation import as_price_frame, check_int, check_timestamp
+from .._validation import as_price_frame, check_bool, check_int, check_timestamp
 from ..calendar import SessionClock, get_clock
 
 __all__ = ["DatasetInfo", "available", "fetch", "load", "provenance", "read_prices"]
@@ -432,9 +432,12 @@ def fetch(
     24:00 UTC) is provisional; drop it before analysis. Nothing in riskcycle calls
     this function by default, and no test needs the network.
     """
-    if not isinstance(symbol, str) or not symbol:
-        raise TypeError(f"`symbol` must be a non-empty string; got {symbol!r}.")
+    if not isinstance(symbol, str):
+        raise TypeError(f"`symbol` must be a string; got {type(symbol).__name__}.")
+    if not symbol.strip():
+        raise ValueError(f"`symbol` must be a non-empty string; got {symbol!r}.")
     clk = get_clock(clock, "clock")
+    refresh = check_bool(refresh, "refresh")
     if cache is not None and os.path.exists(cache) and not refresh:
         return read_prices(cache, clock=clk, name=symbol, nan_policy="omit")
     try:

@@ -11,8 +11,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._results import package_versions
 from .._rng import check_rng
-from .._validation import check_int, check_timestamp
+from .._validation import check_bool, check_float, check_int, check_timestamp
+from ..events import describe
 from ._claims import COMMENTARY_DATE, claims_frame, data_claims
 from ._document import Document, to_jsonable
 from ._methods import methods_section
@@ -20,7 +22,7 @@ from ._methods import methods_section
 __all__ = ["Report", "build_report"]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Report:
     """The report's document and every number it shows.
 
@@ -30,13 +32,16 @@ class Report:
         Sections with text, tables and figures.
     numbers : dict
         Every number shown, JSON-serialisable (``results.json``).
-    warnings : list of str
+    warnings : tuple of str
         Warnings raised by the stages (also shown in the report).
+    versions : dict
+        riskcycle's and key dependencies' versions.
     """
 
     document: Document
     numbers: dict = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
+    versions: dict = field(default_factory=package_versions)
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
         """Write ``report.html`` (self-contained), ``report.md`` + ``figures/*.png`` and
@@ -84,6 +89,8 @@ def build_report(
     follower: str | pd.DataFrame = "btc_long",
     as_of: Any = COMMENTARY_DATE,
     min_gap: int = 250,
+    margin: float = 0.0,
+    use_high: bool = False,
     horizons: tuple[int, ...] = (30, 90, 180, 365),
     horizon: int = 365,
     n_resamples: int = 2000,
@@ -104,6 +111,10 @@ def build_report(
         there; the out-of-sample follow-up uses the data after it.
     min_gap : int
         Breakout drought in leader sessions.
+    margin : float
+        Required excess over the prior record (fraction), as in :func:`riskcycle.breakouts`.
+    use_high : bool
+        Intraday variant (daily highs), as in :func:`riskcycle.breakouts`.
     horizons : tuple of int
         Event-study horizons in calendar days.
     horizon : int
@@ -125,6 +136,9 @@ def build_report(
 
     as_of_ts = check_timestamp(as_of, "as_of")
     min_gap = check_int(min_gap, "min_gap", minimum=1, what="a positive integer number of sessions")
+    margin = check_float(margin, "margin", minimum=0.0, what="a non-negative fraction")
+    use_high = check_bool(use_high, "use_high")
+    rule = {"min_gap": min_gap, "margin": margin, "use_high": use_high}
     horizon = check_int(horizon, "horizon", minimum=1, what="a positive integer number of days")
     n_resamples = check_int(n_resamples, "n_resamples", minimum=1, what="a positive integer")
     seed_seq = np.random.SeedSequence(rng) if isinstance(rng, int | np.integer) else None
@@ -151,7 +165,7 @@ def build_report(
     numbers: dict[str, Any] = {"as_of": as_of_ts, "leader": lname, "follower": fname}
 
     say("breakout events and event study")
-    events = breakouts(lead, min_gap=min_gap)
+    events = breakouts(lead, **rule)
     study = col.run("event study", lambda: event_study(fol, events, horizons=horizons))
     long_table = study.to_frame()
 
@@ -170,8 +184,7 @@ def build_report(
 
     if "events" in sections:
         s = doc.section(f"Breakout events of {lname}")
-        s.text(f"Definition: first close above the prior all-time closing high after at least "
-               f"{min_gap} sessions without a new high. Detected on the full history "
+        s.text(f"Definition: {describe(events)}. Detected on the full history "
                f"({lead.index[0]:%Y-%m-%d} to {lead.index[-1]:%Y-%m-%d}).")
         s.table(events.to_frame().drop(columns=["information_time"]).set_index("event_date"),
                 caption="Events", digits=2)
@@ -217,7 +230,7 @@ def build_report(
         from ._sections import inference_section
 
         extra_claims += inference_section(
-            doc, numbers, col, lead, fol, as_of=as_of_ts, min_gap=min_gap, horizon=horizon,
+            doc, numbers, col, lead, fol, as_of=as_of_ts, rule=rule, horizon=horizon,
             n_resamples=n_resamples, rng=streams[0])
     if "regimes" in sections:
         say("volatility regimes around the spot-ETF approval")
@@ -229,7 +242,7 @@ def build_report(
         say("backtest with significance and data-snooping control")
         from ._sections import backtest_section
 
-        backtest_section(doc, numbers, col, lead, fol, min_gap=min_gap, horizon=horizon,
+        backtest_section(doc, numbers, col, lead, fol, rule=rule, horizon=horizon,
                          n_resamples=n_resamples, rng=streams[2])
 
     if doc_claims is not None:
@@ -240,7 +253,8 @@ def build_report(
 
     if "methods" in sections:
         settings = {"leader": lname, "follower": fname, "as_of": f"{as_of_ts:%Y-%m-%d}",
-                    "min_gap": min_gap, "horizons": horizons, "horizon": horizon,
+                    "min_gap": min_gap, "margin": margin, "use_high": use_high,
+                    "horizons": horizons, "horizon": horizon,
                     "n_resamples": n_resamples}
         numbers["methods"] = methods_section(doc, seed=rng if isinstance(rng, int) else str(rng),
                                              settings=settings, data_names=data_names)
@@ -249,4 +263,4 @@ def build_report(
         for m in col.messages:
             s.text(m)
     numbers["warnings"] = list(col.messages)
-    return Report(document=doc, numbers=to_jsonable(numbers), warnings=list(col.messages))
+    return Report(document=doc, numbers=to_jsonable(numbers), warnings=tuple(col.messages))

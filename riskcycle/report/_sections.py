@@ -28,7 +28,8 @@ def regimes_section(doc, numbers, col, follower, *, n_resamples, rng) -> list[Cl
 
     r1, r2, r3 = rng.spawn(3)
     fname = follower.attrs.get("name", "follower")
-    btc = follower.loc[follower.index >= pd.Timestamp("2014-09-17"), ["close"]].copy()
+    btc = (follower.loc[follower["source"] == "yahoo", ["close"]] if "source" in follower
+           else follower[["close"]]).copy()
     btc.attrs = dict(follower.attrs)
     bench = {n: datasets.load(n) for n in ("rut", "spx", "ndx")}
     res = col.run("volatility regimes", lambda: volatility_regimes(
@@ -40,9 +41,12 @@ def regimes_section(doc, numbers, col, follower, *, n_resamples, rng) -> list[Cl
         window="365D", n_resamples=n_resamples, rng=r3))
 
     s = doc.section(f"Volatility regimes of {fname} before and after the spot-ETF approval")
-    s.text("Regimes split at 2024-01-10 (approval after the US close; the new regime starts "
-           "that day). Log returns, annualised with 365 bars a year; BTC closes from Yahoo "
-           "(2014-09-17 on), so the Coin Metrics back-history does not enter this section.")
+    source = (f"{fname} closes from {btc.index[0]:%Y-%m-%d} on"
+              + (" (the Yahoo part; the Coin Metrics back-history does not enter this section)"
+                 if "source" in follower else ""))
+    s.text(f"Regimes split at {ETF_APPROVAL:%Y-%m-%d} (approval after the US close; the new "
+           f"regime starts that day). Log returns, annualised with {res.periods_per_year:g} "
+           f"bars a year (the series' calendar); {source}.")
     cols = ["label", "n_obs", "volatility", "downside_semivolatility", "skewness",
             "excess_kurtosis", "max_drawdown"]
     s.table(res.realized[cols].set_index("label"), caption="Realised measures per regime")
@@ -122,7 +126,7 @@ def regimes_section(doc, numbers, col, follower, *, n_resamples, rng) -> list[Cl
 # ---------------------------------------------------------------------------
 # backtest
 # ---------------------------------------------------------------------------
-def backtest_section(doc, numbers, col, leader, follower, *, min_gap, horizon, n_resamples,
+def backtest_section(doc, numbers, col, leader, follower, *, rule, horizon, n_resamples,
                      rng) -> None:
     import matplotlib.pyplot as plt
 
@@ -132,7 +136,7 @@ def backtest_section(doc, numbers, col, leader, follower, *, min_gap, horizon, n
     r1, r2 = rng.spawn(2)
     lname = leader.attrs.get("name", "leader")
     fname = follower.attrs.get("name", "follower")
-    events = breakouts(leader, min_gap=min_gap)
+    events = breakouts(leader, **rule)
     res = col.run("backtest", lambda: backtest(
         follower, events, hold=horizon, fees=0.001, slippage=0.001, init_cash=100.0,
         n_resamples=n_resamples, rng=r1))
@@ -156,7 +160,8 @@ def backtest_section(doc, numbers, col, leader, follower, *, min_gap, horizon, n
                   res.statistic, lo, hi, res.benchmark_sharpe_ratio, res.total_return_pvalue,
                   res.pvalue],
     }).set_index("quantity")
-    s.table(summary, caption="Strategy against buy-and-hold (Sharpe annualised with 365 days)")
+    s.table(summary, caption=f"Strategy against buy-and-hold (Sharpe annualised with "
+                             f"{res.periods_per_year:g} periods a year)")
     trades = res.to_frame("trades")
     s.table(trades.set_index(trades.columns[0]), caption="Trades", digits=4)
     fig = res.plot()
@@ -216,7 +221,7 @@ def _assessment_row(a) -> dict[str, Any]:
     }
 
 
-def inference_section(doc, numbers, col, leader, follower, *, as_of, min_gap, horizon,
+def inference_section(doc, numbers, col, leader, follower, *, as_of, rule, horizon,
                       n_resamples, rng) -> list[Claim]:
     import matplotlib.pyplot as plt
 
@@ -233,7 +238,7 @@ def inference_section(doc, numbers, col, leader, follower, *, as_of, min_gap, ho
     else:
         cases[f"(a) as of {as_of:%Y-%m-%d}"] = (follower, as_of)
         cases["(b) all data"] = (follower, None)
-    settings = dict(method="record", min_gap=min_gap, horizons=(90, 180, horizon),
+    settings = dict(method="record", **rule, horizons=(90, 180, horizon),
                     horizon=horizon, halving_window=90, n_resamples=n_resamples,
                     garch_resamples=max(99, min(n_resamples, 999) // 4),
                     power_simulations=100, power_resamples=99)
