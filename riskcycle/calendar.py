@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import check_int, check_timedelta
+from ._validation import check_bool, check_int, check_timedelta
 
 __all__ = [
     "CRYPTO_UTC",
@@ -231,15 +231,26 @@ def map_to_follower(
     leader_clock: SessionClock | str | None = None,
     follower_clock: SessionClock | str | None = None,
     delay: Any = pd.Timedelta(0),
+    strict: bool = False,
 ) -> pd.DataFrame:
     r"""Map leader dates onto the first follower bar observed after they were known.
 
     For each leader date :math:`d`, the leader's value is known at its information
     time :math:`\tau(d)` (its clock). The mapped follower bar is the first bar
     :math:`j` whose close time :math:`c_j` satisfies :math:`c_j \ge \tau(d) + \delta`
-    (``delay``). The follower's close at bar :math:`j` is therefore a price that
-    could actually be traded once the leader's value was public; nothing in the
-    mapping depends on any price value, only on dates and clocks.
+    (``delay``), or :math:`c_j > \tau(d) + \delta` with ``strict=True``. Nothing in
+    the mapping depends on any price value, only on dates and clocks.
+
+    The default (at or after) gives the bar at which the leader's value is known:
+    day 0 of an event study. It is *not* a bar one can trade at when both series
+    close at the same instant: the Russell 2000 and IWM both close at 16:00 New
+    York, so the default maps a Russell close to the IWM close of the same
+    minute, the very close that produced the signal. ``strict=True`` maps it to
+    the next IWM close, the first price that could actually be traded once the
+    leader's value was public; :func:`riskcycle.backtest` and
+    :func:`riskcycle.sweep` use it for every fill. When the clocks differ the
+    two agree (a 16:00 New York close known at 21:00 UTC maps to the BTC bar
+    closing at 24:00 UTC either way).
 
     Parameters
     ----------
@@ -257,6 +268,10 @@ def map_to_follower(
     delay : timedelta or str, default 0
         Extra waiting time after the information time (e.g. ``"1h"`` to leave
         room for execution, ``"1D"`` to trade a day later).
+    strict : bool, default False
+        If False, the first follower bar closing at or after the available time
+        (the bar at which the value is known); if True, the first bar closing
+        strictly after it (the first bar one could trade at).
 
     Returns
     -------
@@ -300,6 +315,15 @@ def map_to_follower(
     ...                     follower_clock="utc_midnight", delay="4h")
     >>> m["follower_date"].iloc[0].date()
     datetime.date(2024, 1, 13)
+
+    Same clock (Russell 2000 onto IWM, both 16:00 New York):
+
+    >>> iwm = pd.bdate_range("2024-01-08", "2024-01-19")
+    >>> kw = dict(leader_clock="us_equity_close", follower_clock="us_equity_close")
+    >>> map_to_follower(["2024-01-10"], iwm, **kw)["follower_date"].iloc[0].date()
+    datetime.date(2024, 1, 10)
+    >>> map_to_follower(["2024-01-10"], iwm, strict=True, **kw)["follower_date"].iloc[0].date()
+    datetime.date(2024, 1, 11)
     """
     lead_idx = _dates_of(leader_dates, "leader_dates")
     fol_idx = _dates_of(follower, "follower")
@@ -308,6 +332,7 @@ def map_to_follower(
     lclock = _clock_of(leader_dates, leader_clock, "leader_clock")
     fclock = _clock_of(follower, follower_clock, "follower_clock")
     delay = check_timedelta(delay, "delay")
+    strict = check_bool(strict, "strict")
     if len(fol_idx) == 0:
         raise ValueError("`follower` must have at least one bar.")
     if len(fol_idx) > 1 and (np.diff(fol_idx.asi8) <= 0).any():
@@ -315,7 +340,7 @@ def map_to_follower(
     info = lclock.information_times(lead_idx)
     avail = info + delay
     close = fclock.information_times(fol_idx)
-    pos = np.searchsorted(close.asi8, avail.asi8, side="left")
+    pos = np.searchsorted(close.asi8, avail.asi8, side="right" if strict else "left")
     n = len(fol_idx)
     status = np.where(pos >= n, "after_end", "ok").astype(object)
     # before_start: the follower's first bar had not yet opened when the value was known,

@@ -111,7 +111,10 @@ def test_reproducible_rng(btc, rut):
     [
         ("2024-01-12", "0h", "2024-01-12"),  # Fri, EST: known 21:00 UTC, BTC bar closes 24:00
         ("2024-01-12", "4h", "2024-01-13"),  # 01:00 UTC Saturday: the Saturday bar
-        ("2024-07-12", "4h", "2024-07-12"),  # Fri, EDT: known 20:00 UTC + 4h = 24:00 UTC exactly
+        # Fri, EDT: known 20:00 UTC + 4h = 24:00 UTC exactly, the close of the Friday bar:
+        # not tradable, so the Saturday bar
+        ("2024-07-12", "4h", "2024-07-13"),
+        ("2024-07-12", "3h59min", "2024-07-12"),
         ("2024-07-12", "5h", "2024-07-13"),
     ],
 )
@@ -123,7 +126,7 @@ def test_friday_russell_close_enters_btc_after_16_new_york(btc, rut, day, delay,
     known = US_EQUITY_CLOSE.information_times([day])[0] + pd.Timedelta(delay)
     close_time = CRYPTO_UTC.information_times([entry])[0]
     prev_close = CRYPTO_UTC.information_times([entry - pd.Timedelta(days=1)])[0]
-    assert prev_close < known <= close_time  # first BTC bar closing after the information
+    assert prev_close <= known < close_time  # first BTC bar closing after the information
     fill = btc.loc[entry, "close"] * 1.001
     assert res.trades["entry_price"].iloc[0] == pytest.approx(fill, rel=1e-14)
     order = res.portfolio.orders.records_readable.iloc[0]
@@ -134,10 +137,73 @@ def test_entries_never_before_information_time(main_result):
     sig = main_result.signals
     ok = sig[sig["status"] == "traded"]
     close_time = CRYPTO_UTC.information_times(pd.DatetimeIndex(ok["entry_date"]))
-    assert (close_time >= pd.DatetimeIndex(ok["available_time"])).all()
-    # and the bar before closed before the signal was known
+    assert (close_time > pd.DatetimeIndex(ok["available_time"])).all()
+    # and the bar before closed before (or when) the signal was known
     prev = CRYPTO_UTC.information_times(pd.DatetimeIndex(ok["entry_date"]) - pd.Timedelta("1D"))
-    assert (prev < pd.DatetimeIndex(ok["information_time"])).all()
+    assert (prev <= pd.DatetimeIndex(ok["information_time"])).all()
+
+
+# ---------------------------------------------------------------------------
+# equal clocks: the close that produced the signal is not tradable
+# ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def iwm():
+    return riskcycle.datasets.load("iwm")
+
+
+def test_equal_clocks_enter_after_the_signal_close(iwm, rut):
+    # Russell 2000 -> IWM, both 16:00 New York: every entry is the next IWM close
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", EventsExcludedWarning)
+        res = backtest(iwm, riskcycle.breakouts(rut, min_gap=60), leader=rut, hold=30,
+                       trailing_stop=0.1, exit_below="signal_level", n_resamples=0, **COSTS)
+    tr = res.trades
+    assert len(tr) >= 5
+    assert (tr["entry_date"] > tr["signal_date"]).all()
+    pos_sig = iwm.index.get_indexer(tr["signal_date"])
+    pos_in = iwm.index.get_indexer(tr["entry_date"])
+    np.testing.assert_array_equal(pos_in[pos_sig >= 0], pos_sig[pos_sig >= 0] + 1)
+    fill_close = US_EQUITY_CLOSE.information_times(pd.DatetimeIndex(tr["entry_date"]))
+    sig = res.signals[res.signals["status"] == "traded"]
+    assert (fill_close > pd.DatetimeIndex(sig["available_time"])).all()
+    # exits are never at the entry bar, and trailing-stop / leader-below exits come at least
+    # one bar after the close that triggered them (checked in the timing tests below)
+    closed = tr["exit_date"].notna()
+    assert (tr.loc[closed, "exit_date"] > tr.loc[closed, "entry_date"]).all()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    days=st.lists(st.integers(0, 250), min_size=1, max_size=6, unique=True),
+    delay_min=st.sampled_from([0, 1, 30, 60 * 24, 60 * 24 * 3]),
+    same=st.booleans(),
+)
+def test_fill_close_time_after_available_time_property(rut, days, delay_min, same):
+    """On equal or different clocks, every entry fills at a close strictly after the signal
+    (plus delay) was known, and the bar before closed no later than that."""
+    lead = rut.loc["2023-01-01":"2023-12-31"]
+    if same:
+        fol = lead.copy()
+        fol.attrs = dict(lead.attrs)
+        clock = US_EQUITY_CLOSE
+    else:
+        fol = riskcycle.datasets.read_prices(
+            pd.Series(np.linspace(100, 200, 400), index=pd.date_range("2023-01-01", periods=400)),
+            clock="utc_midnight")
+        clock = CRYPTO_UTC
+    dates = lead.index[sorted(days)]
+    sig = _signal(lead, dates)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", EventsExcludedWarning)
+        res = backtest(fol, sig, leader=lead, hold=2, delay=pd.Timedelta(minutes=delay_min),
+                       n_resamples=0, fees=0.0, slippage=0.0)
+    s = res.signals[res.signals["status"] == "traded"]
+    fill = clock.information_times(pd.DatetimeIndex(s["entry_date"]))
+    avail = pd.DatetimeIndex(s["available_time"])
+    assert (fill > avail).all()
+    pos = fol.index.get_indexer(pd.DatetimeIndex(s["entry_date"]))
+    prev = clock.information_times(fol.index[pos[pos > 0] - 1])
+    assert (prev <= avail[pos > 0]).all()
 
 
 def _perturb(frame, after, rng):
@@ -205,11 +271,12 @@ def test_trailing_stop_timing():
     res = backtest(btc, sig, leader_clock="us_equity_close", hold=None, trailing_stop=0.15,
                    n_resamples=0, fees=0.0, slippage=0.0)
     tr = res.trades.iloc[0]
-    # high-water close 120 (01-03); 100 <= 0.85 * 120 = 102 on 01-05: exit at that close
+    # high-water close 120 (01-03); 100 <= 0.85 * 120 = 102 on 01-05 triggers the stop; that
+    # close is not tradable any more, so the exit fills at the next close (95 on 01-06)
     assert tr["entry_date"] == pd.Timestamp("2024-01-01")
-    assert tr["exit_date"] == pd.Timestamp("2024-01-05") and tr["exit_reason"] == "trailing_stop"
-    assert tr["trade_return"] == pytest.approx(0.0)
-    # with a delay the exit waits for the first close at or after the trigger + delay
+    assert tr["exit_date"] == pd.Timestamp("2024-01-06") and tr["exit_reason"] == "trailing_stop"
+    assert tr["trade_return"] == pytest.approx(-0.05, rel=1e-12)
+    # with a delay the exit waits for the first close strictly after the trigger + delay
     res = backtest(btc, sig, leader_clock="us_equity_close", hold=None, trailing_stop=0.15,
                    delay="1h", n_resamples=0, fees=0.0, slippage=0.0)
     assert res.trades["entry_date"].iloc[0] == pd.Timestamp("2024-01-01")

@@ -109,6 +109,48 @@ def test_friday_close_onto_btc():
     assert late["follower_date"].iloc[0] == pd.Timestamp("2024-01-13")
 
 
+def test_strict_with_equal_clocks():
+    # Russell 2000 onto IWM: both close at 16:00 New York, so the close that produced the
+    # signal is known at exactly the follower's close time on the same day.
+    iwm = pd.bdate_range("2024-01-08", "2024-01-19")
+    kw = dict(leader_clock="us_equity_close", follower_clock="us_equity_close")
+    dates = ["2024-01-10", "2024-01-12", "2024-01-19"]
+    known = cal.map_to_follower(dates, iwm, **kw)
+    assert known["follower_date"].tolist()[:2] == [pd.Timestamp("2024-01-10"),
+                                                   pd.Timestamp("2024-01-12")]
+    assert (known["follower_close_time"] == known["available_time"]).iloc[:2].all()
+    trade = cal.map_to_follower(dates, iwm, strict=True, **kw)
+    # the next close (Friday -> Monday; the last bar has no next one)
+    assert trade["follower_date"].tolist()[:2] == [pd.Timestamp("2024-01-11"),
+                                                   pd.Timestamp("2024-01-15")]
+    assert trade["status"].tolist() == ["ok", "ok", "after_end"]
+    assert known["status"].tolist() == ["ok", "ok", "ok"]
+    ok = trade["status"] == "ok"
+    assert (trade.loc[ok, "follower_close_time"] > trade.loc[ok, "available_time"]).all()
+    # with a delay the strict bar is the first closing after the delayed time
+    late = cal.map_to_follower(dates[:1], iwm, strict=True, delay="1D", **kw)
+    assert late["follower_date"].iloc[0] == pd.Timestamp("2024-01-12")
+    with pytest.raises(TypeError, match="`strict` must be True or False"):
+        cal.map_to_follower(dates, iwm, strict=1, **kw)
+
+
+def test_strict_equals_default_when_clocks_differ():
+    # A 16:00 New York close (21:00 UTC in winter, 20:00 in summer) plus these delays never
+    # coincides with a 24:00 UTC close, so the two rules agree.
+    rut = riskcycle.datasets.load("rut", start="2023-01-01", end="2024-12-31")
+    btc = riskcycle.datasets.load("btc", start="2023-01-01", end="2025-01-10")
+    for delay in ("0h", "1h", "5h"):
+        pd.testing.assert_frame_equal(cal.map_to_follower(rut, btc, delay=delay),
+                                      cal.map_to_follower(rut, btc, delay=delay, strict=True))
+    # with a delay of 3 h a winter close is available at exactly 24:00 UTC: at or after
+    # gives that bar, strict the next one
+    kw = dict(leader_clock="us_equity_close", follower_clock="utc_midnight", delay="3h")
+    assert cal.map_to_follower(["2024-01-12"], btc.index, **kw)["follower_date"].iloc[0] == \
+        pd.Timestamp("2024-01-12")
+    assert cal.map_to_follower(["2024-01-12"], btc.index, strict=True, **kw)[
+        "follower_date"].iloc[0] == pd.Timestamp("2024-01-13")
+
+
 def test_weekend_leader_onto_exchange_follower_across_holiday():
     spx_dates = pd.DatetimeIndex(["2024-01-11", "2024-01-12", "2024-01-16", "2024-01-17"])
     m = cal.map_to_follower(["2024-01-13"], spx_dates, leader_clock="utc_midnight",
@@ -195,3 +237,12 @@ def test_alignment_and_events_ignore_the_future(cut, seed, delay_h):
     prev = me.loc[ok, "position"] - 1
     prev_close = cal.CRYPTO_UTC.information_times(fol_idx[prev[prev >= 0]])
     assert (prev_close < me.loc[ok, "available_time"][prev >= 0].to_numpy()).all()
+    # strict: the fill bar closes strictly after the value was known, on any clocks
+    ms = cal.map_to_follower(lead_idx, fol, strict=True, **kw)
+    ok = ms["status"] == "ok"
+    assert (ms.loc[ok, "follower_close_time"] > ms.loc[ok, "available_time"]).all()
+    same = dict(kw, follower_clock="us_equity_close")
+    ms = cal.map_to_follower(lead_idx, lead, strict=True, **same)
+    ok = ms["status"] == "ok"
+    assert (ms.loc[ok, "follower_close_time"] > ms.loc[ok, "available_time"]).all()
+    assert (ms.loc[ok, "follower_date"] > ms.index[ok]).all()

@@ -110,7 +110,8 @@ def build_plan(signal, frame, fclock, lead, *, hold, trailing_stop, exit_below, 
                day0=None, close_times=None, hold_end=None, below_exec=None):
     """Day-0 mapping of the signals and the trade plan (shared with the sweep).
 
-    ``day0`` (the :func:`~riskcycle.calendar.map_to_follower` frame of the signals)
+    ``day0`` (the :func:`~riskcycle.calendar.map_to_follower` frame of the signals,
+    ``strict=True``: entry bars)
     ``close_times`` (the follower's close times, int64 ns), ``hold_end`` and
     ``below_exec`` (see :func:`._signals.plan_trades`) may be passed when already known.
     """
@@ -121,7 +122,7 @@ def build_plan(signal, frame, fclock, lead, *, hold, trailing_stop, exit_below, 
     below = below_exec
     if exit_below is not None:
         lmap = map_to_follower(lead.index, idx, leader_clock=signal.clock, follower_clock=fclock,
-                               delay=delay)["position"].to_numpy()
+                               delay=delay, strict=True)["position"].to_numpy()
         below = _signals.leader_below_exits(signal, lead, exit_below, lmap)
     plan = _signals.plan_trades(
         m["position"].to_numpy(), m["status"].to_numpy(), idx, frame["close"].to_numpy(),
@@ -135,7 +136,8 @@ def first_admissible(signal, idx, fclock) -> int:
     """First follower bar a signal could have been traded on (from the leader's first date)."""
     if signal.data_start is None:
         return 0
-    m = map_to_follower([signal.data_start], idx, leader_clock=signal.clock, follower_clock=fclock)
+    m = map_to_follower([signal.data_start], idx, leader_clock=signal.clock, follower_clock=fclock,
+                        strict=True)
     p = int(m["position"].iloc[0])
     return max(p, 0) if m["status"].iloc[0] != "after_end" else len(idx) - 1
 
@@ -259,16 +261,19 @@ def backtest(
     -----
     **Timing.** A signal dated :math:`d` is known at its information time
     :math:`\tau(d)` (16:00 New York for a US index); the trade enters at the close
-    of the first follower bar whose close time is at or after
-    :math:`\tau(d) + \text{delay}` (:func:`riskcycle.calendar.map_to_follower`),
-    never at a bar that closed before the signal was known. A Friday Russell 2000
-    close (21:00 UTC in winter) enters BTC at the close of its Friday bar
-    (24:00 UTC). Exits: the fixed holding period is scheduled at entry; a
-    trailing stop triggered by the close of bar :math:`j` executes at the first
-    bar closing at or after that close plus the delay (bar :math:`j` itself
-    without delay); a leader close below the level executes at the first
-    follower bar closing at or after its information time plus the delay. The
-    first exit to fire closes the position; signals during a position are skipped.
+    of the first follower bar whose close time is strictly after
+    :math:`\tau(d) + \text{delay}` (:func:`riskcycle.calendar.map_to_follower`
+    with ``strict=True``), never at a bar that closed before or at the instant the
+    signal was known. A Friday Russell 2000 close (21:00 UTC in winter) enters BTC
+    at the close of its Friday bar (24:00 UTC); with equal clocks (Russell 2000
+    onto IWM, both 16:00 New York) it enters at the next IWM close, because the
+    close that produced the signal cannot be traded. Exits: the fixed holding
+    period is scheduled at entry; a trailing stop triggered by the close of bar
+    :math:`j` executes at the first bar closing strictly after that close plus
+    the delay (bar :math:`j + 1` without delay); a leader close below the level
+    executes at the first follower bar closing strictly after its information
+    time plus the delay. The first exit to fire closes the position; signals
+    during a position are skipped.
 
     **Simulation.** :meth:`vectorbt.Portfolio.from_signals` with every argument
     passed explicitly (nothing read from ``vectorbt.settings``): long only, all

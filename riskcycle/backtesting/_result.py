@@ -232,7 +232,7 @@ class BacktestResult(ResultMixin):
             f"{100 * cl:g}% stationary-bootstrap percentile interval.",
             f"Costs: fees {s.get('fees')} and slippage {s.get('slippage')} per side; "
             f"delay {s.get('delay')}; exits: {s.get('exit_rules')}.",
-            "Entry at the close of the first follower bar closing at or after the signal's "
+            "Entry at the close of the first follower bar closing strictly after the signal's "
             "information time plus the delay; exits as documented in riskcycle.backtesting.",
         ]
         n_traded = int((self.signals["status"] == "traded").sum())

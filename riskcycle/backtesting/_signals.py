@@ -5,7 +5,11 @@ follower bar ``j`` from its clock; ``delta`` is the execution delay):
 
 * **entry**: a leader signal dated ``d`` is known at its information time
   ``tau(d)`` (leader clock). The trade enters at the close of the first follower
-  bar with ``c_j >= tau(d) + delta`` (:func:`riskcycle.calendar.map_to_follower`).
+  bar with ``c_j > tau(d) + delta``, strictly after
+  (:func:`riskcycle.calendar.map_to_follower` with ``strict=True``): when leader
+  and follower close at the same instant (Russell 2000 and IWM at 16:00 New York,
+  BTC and ETH at 24:00 UTC) the close that produced the signal cannot be traded,
+  so the entry is the next close.
 * **fixed holding period** ``hold`` (calendar days, as in the event windows of
   :mod:`riskcycle._windows`): the exit is the last follower bar dated on or before
   the entry bar's date plus ``hold`` days (at least one bar after the entry). It is
@@ -14,13 +18,13 @@ follower bar ``j`` from its clock; ``delta`` is the execution delay):
 * **trailing stop** ``s``: follower bar ``j`` after the entry *triggers* when its
   close is at or below ``(1 - s)`` times the highest close since (and including)
   the entry bar. That close is known at ``c_j``; the exit executes at the close of
-  the first bar with close time ``>= c_j + delta`` (bar ``j`` itself when
-  ``delta = 0``: the order is filled at the close that triggered it, the same
-  convention as the entry).
+  the first bar with close time ``> c_j + delta`` (bar ``j + 1`` when
+  ``delta = 0``: the close that triggered the stop is not a price one could still
+  sell at, the same rule as the entry).
 * **leader below a level**: the first leader close strictly after the signal
   date that is below the level (the broken prior record, the signal-day close, or
   a number) is known at its information time; the exit executes at the first
-  follower bar with close time ``>= tau + delta``, and never on the entry bar
+  follower bar with close time ``> tau + delta``, and never on the entry bar
   itself (at the earliest one bar later).
 
 The position closes at the first exit that fires. Trades never overlap: a signal
@@ -124,9 +128,10 @@ def as_signal(events_or_signal: Any, *, leader: pd.DataFrame | None,
 
 def signal_entries(signal: LeaderSignal, follower_index: pd.DatetimeIndex,
                    follower_clock: SessionClock, delay: pd.Timedelta) -> pd.DataFrame:
-    """:func:`~riskcycle.calendar.map_to_follower` of the signal dates (day-0 bars)."""
+    """Entry bars of the signal dates: :func:`~riskcycle.calendar.map_to_follower`
+    with ``strict=True`` (the first follower close strictly after the signal was known)."""
     return map_to_follower(signal.dates, follower_index, leader_clock=signal.clock,
-                           follower_clock=follower_clock, delay=delay)
+                           follower_clock=follower_clock, delay=delay, strict=True)
 
 
 def leader_below_exits(signal: LeaderSignal, leader: pd.DataFrame, level: str | float,
@@ -208,7 +213,8 @@ def plan_trades(
             limit = min(c[0] for c in cands) if cands else n - 1
             j = _stop_exit(close, e, trailing_stop, limit)
             if j >= 0:
-                x = int(np.searchsorted(close_times, close_times[j] + delay_ns, side="left"))
+                # strictly after the triggering close (+ delay): bar j + 1 without delay
+                x = int(np.searchsorted(close_times, close_times[j] + delay_ns, side="right"))
                 if x < n:
                     cands.append((x, "trailing_stop"))
         if below_exec is not None and below_exec[i] >= 0:

@@ -234,8 +234,9 @@ def _plans(lead, lclock, frame, fclock, grid):
     rows, plans = [], []
     idx = frame.index
     close_times = fclock.information_times(idx).asi8
+    # entry / leader-below execution bars: strictly after the leader value was known
     day0_all = {d: map_to_follower(lead.index, idx, leader_clock=lclock, follower_clock=fclock,
-                                   delay=d) for d in grid["delay"]}
+                                   delay=d, strict=True) for d in grid["delay"]}
     hold_ends = {h: horizon_end_positions(idx, np.arange(len(idx)), h)
                  for h in grid["hold"] if h is not None}
     events: dict = {}
