@@ -413,3 +413,30 @@ def test_stepm_invalid_size():
     res = spa_test(x, block_size=2, n_resamples=50, rng=0)
     with pytest.raises(ValueError, match=r"`size` must be a probability"):
         res.critical_values(0.0)
+
+
+def test_default_block_size_ranks_columns_before_demeaning():
+    """k > 50: the block length comes from the 50 columns with the largest mean / sd of the
+    differentials (40 persistent strategies with drift and the 10 best noise columns), not
+    from columns chosen by rounding noise after demeaning."""
+    rng = np.random.default_rng(2024)
+    n_obs, k, k_pers = 500, 120, 40
+    e = rng.standard_normal((n_obs, k)) * 0.01
+    x = e.copy()
+    for t in range(1, n_obs):  # AR(1), phi = 0.9: long optimal blocks
+        x[t, :k_pers] = 0.9 * x[t - 1, :k_pers] + e[t, :k_pers]
+    x[:, :k_pers] += 0.03  # drift: mean / sd > 0.6, far above the noise columns' (< 0.1)
+    ratio = x.mean(axis=0) / x.std(axis=0)
+    top = np.sort(np.argsort(-ratio)[:50])
+    assert set(range(k_pers)) <= set(top)
+    intended = np.median(arch_bootstrap.optimal_block_length(x[:, top])["stationary"])
+    noise = np.median(arch_bootstrap.optimal_block_length(x[:, k_pers:k_pers + 50])["stationary"])
+    assert intended > 3 * noise  # persistent columns: clearly longer blocks
+    # ranking the demeaned data (ratios ~1e-16) picks columns by rounding noise: short blocks
+    assert intended > 3 * rs.default_block_size(x - x.mean(axis=0))
+    assert_allclose(rs.default_block_size(x), intended, rtol=1e-12)
+    res = spa_test(x, n_resamples=50, rng=1)
+    assert res.block_size_method == "politis-white"
+    # exact: the same columns and the same arch computation
+    assert_allclose(res.block_size, intended, rtol=1e-12)
+    assert_allclose(stepm(x, n_resamples=50, rng=1).spa.block_size, intended, rtol=1e-12)

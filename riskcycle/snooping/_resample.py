@@ -235,7 +235,11 @@ def default_block_size(x: np.ndarray, *, max_columns: int = 50) -> float:
     """Politis-White (2004; Patton, Politis & White 2009) stationary-bootstrap block
     length: the median of ``arch.bootstrap.optimal_block_length`` over the (at most
     ``max_columns``) columns with the largest mean-to-standard-deviation ratio, which
-    are those that drive the maximum statistic; at least 1."""
+    are those that drive the maximum statistic; at least 1.
+
+    ``x`` must be the performance differentials themselves, not demeaned: after
+    demeaning every ratio is zero up to rounding and the choice of columns is
+    arbitrary."""
     from arch.bootstrap import optimal_block_length
 
     n, k = x.shape

@@ -83,12 +83,13 @@ def _bootstrap(d, names, bench_kind, block_size, n_resamples, nested, rng,
     """Bootstrap the means of ``d`` (modified in place: demeaned)."""
     n_obs = d.shape[0]
     constant = (d == d[0]).all(axis=0)
+    method = "given"
+    if block_size is None:
+        # before demeaning: the columns are ranked by mean / sd, which demeaning sets to ~0
+        block_size, method = default_block_size(d), "politis-white"
     mean = d.mean(axis=0)
     d -= mean
     d[:, constant] = 0.0
-    method = "given"
-    if block_size is None:
-        block_size, method = default_block_size(d), "politis-white"
     if blocks is None:
         blocks = draw_stationary_blocks(rng, n_obs, block_size, n_resamples)
     centred = block_sums(d, blocks, engine=engine)
