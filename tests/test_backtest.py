@@ -90,6 +90,28 @@ def test_bundled_significance(main_result):
     assert "random admissible follower bars" in res.null_hypothesis
 
 
+def test_pvalue_monte_carlo_error(main_result, btc, rut):
+    res = main_result
+    n = 1999
+    # binomial standard error of a proportion estimated from n random-entry strategies
+    for p, se in ((res.pvalue, res.pvalue_se), (res.total_return_pvalue,
+                                                 res.total_return_pvalue_se)):
+        assert se == pytest.approx(np.sqrt(p * (1 - p) / n), rel=1e-14)
+        assert 0 < se < 0.5 / np.sqrt(n) + 1e-15  # p (1 - p) <= 1/4
+    assert res.min_attainable_pvalue == pytest.approx(1 / (n + 1), rel=1e-15)
+    assert res.pvalue >= res.min_attainable_pvalue
+    # without resamples: nothing to report
+    none = backtest(btc, _signal(rut, ["2016-11-14"]), leader=rut, hold=365, n_resamples=0,
+                    **COSTS)
+    for v in (none.pvalue_se, none.total_return_pvalue_se, none.min_attainable_pvalue):
+        assert np.isnan(v)
+    small = backtest(btc, _signal(rut, ["2016-11-14"]), leader=rut, hold=365, n_resamples=9,
+                     rng=3, **COSTS)
+    assert small.min_attainable_pvalue == pytest.approx(0.1, rel=1e-15)
+    p = small.pvalue
+    assert small.pvalue_se == pytest.approx(np.sqrt(p * (1 - p) / 9), rel=1e-14)
+
+
 def test_reproducible_rng(btc, rut):
     sig = _signal(rut, ["2016-11-14", "2020-11-13"])
     kw = dict(leader=rut, hold=365, n_resamples=199, **COSTS)
@@ -422,8 +444,19 @@ def test_result_views(main_result):
     assert res.to_frame("trades").equals(res.trades)
     assert res.to_frame("signals").shape == (10, 5)
     assert list(res.to_frame("null").columns) == ["total_return", "sharpe_ratio"]
+    sig = res.to_frame("significance")
+    assert list(sig.columns) == ["statistic", "observed", "pvalue", "pvalue_se",
+                                 "min_attainable_pvalue", "n_resamples"]
+    assert sig["statistic"].tolist() == ["total_return", "sharpe_ratio"]
+    assert sig["pvalue"].tolist() == [res.total_return_pvalue, res.pvalue]
+    assert sig["pvalue_se"].tolist() == [res.total_return_pvalue_se, res.pvalue_se]
+    assert (sig["min_attainable_pvalue"] == res.min_attainable_pvalue).all()
+    assert (sig["n_resamples"] == 1999).all()
     text = str(res.summary())
     assert "random_entry_p_sharpe" in text and "2016-11-14" in text
+    for name in ("random_entry_p_sharpe_se", "random_entry_p_total_return_se",
+                 "min_attainable_pvalue", "Monte Carlo standard error"):
+        assert name in text
     assert "<table" in res._repr_html_()
     assert res.summary().as_latex().startswith(r"\begin{table}")
     assert repr(res).startswith("BacktestResult(rut -> btc_long, trades=5")

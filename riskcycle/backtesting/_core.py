@@ -175,6 +175,15 @@ def _pvalue(null: np.ndarray, observed: float) -> float:
     return float((1 + np.sum(null >= observed)) / (1 + len(null)))
 
 
+def _pvalue_se(p: float, null: np.ndarray) -> float:
+    r"""Monte Carlo standard error of a random-entry p-value, :math:`\sqrt{p(1-p)/n}`,
+    ``n`` the number of null strategies with a finite statistic (``n_resamples``)."""
+    n = int(np.isfinite(null).sum())
+    if not np.isfinite(p) or n == 0:
+        return np.nan
+    return float(np.sqrt(p * (1.0 - p) / n))
+
+
 def backtest(
     follower: Any,
     events_or_signal: Any,
@@ -361,7 +370,7 @@ def backtest(
     null = pd.DataFrame({"total_return": np.empty(0), "sharpe_ratio": np.empty(0)})
     boot = np.empty(0)
     block = np.nan
-    p_tr = p_sr = np.nan
+    p_tr = p_sr = se_tr = se_sr = min_p = np.nan
     ci = ConfidenceInterval(np.nan, np.nan)
     if plan.n_trades == 0:
         warnings.warn("the signal produced no trade in the follower's data; the random-entry "
@@ -386,6 +395,9 @@ def backtest(
         null = pd.DataFrame({"total_return": stats[:, 0], "sharpe_ratio": stats[:, 1]})
         p_tr = _pvalue(stats[:, 0], obs[0])
         p_sr = _pvalue(stats[:, 1], obs[1])
+        se_tr = _pvalue_se(p_tr, stats[:, 0])
+        se_sr = _pvalue_se(p_sr, stats[:, 1])
+        min_p = 1.0 / (n_resamples + 1)
         boot, block = bootstrap_sharpe(rets.to_numpy(), n_resamples=n_resamples,
                                        periods_per_year=ppy, rng=rng)
         ok = boot[np.isfinite(boot)]
@@ -416,8 +428,11 @@ def backtest(
         signals=signals,
         statistic=sharpe,
         pvalue=p_sr,
+        pvalue_se=se_sr,
         total_return=total,
         total_return_pvalue=p_tr,
+        total_return_pvalue_se=se_tr,
+        min_attainable_pvalue=min_p,
         benchmark_total_return=float(np.prod(1.0 + bh_rets.to_numpy()) - 1.0),
         benchmark_sharpe_ratio=bh_sharpe,
         max_drawdown=float(drawdown(rets).min()),

@@ -43,7 +43,7 @@ def _fmt_p(p: float) -> str:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BacktestResult(ResultMixin):
-    """A look-ahead-free backtest of a leader signal on a follower, with its significance.
+    r"""A look-ahead-free backtest of a leader signal on a follower, with its significance.
 
     Attributes
     ----------
@@ -73,8 +73,17 @@ class BacktestResult(ResultMixin):
         The strategy's annualised Sharpe ratio (also :attr:`sharpe_ratio`).
     pvalue : float
         Random-entry p-value of the Sharpe ratio.
+    pvalue_se : float
+        Monte Carlo standard error of :attr:`pvalue`, :math:`\sqrt{p(1-p)/n}` with
+        :math:`n` = ``n_resamples`` random-entry strategies: the p-value's
+        simulation error, which shrinks with more resamples (NaN without them).
     total_return, total_return_pvalue : float
         Total return and its random-entry p-value.
+    total_return_pvalue_se : float
+        Monte Carlo standard error of :attr:`total_return_pvalue`.
+    min_attainable_pvalue : float
+        :math:`1/(n+1)`, the smallest p-value ``n_resamples`` random-entry
+        strategies can give (NaN without them).
     benchmark_total_return, benchmark_sharpe_ratio : float
         Buy-and-hold.
     max_drawdown, benchmark_max_drawdown : float
@@ -109,8 +118,11 @@ class BacktestResult(ResultMixin):
     signals: pd.DataFrame
     statistic: float
     pvalue: float
+    pvalue_se: float
     total_return: float
     total_return_pvalue: float
+    total_return_pvalue_se: float
+    min_attainable_pvalue: float
     benchmark_total_return: float
     benchmark_sharpe_ratio: float
     max_drawdown: float
@@ -151,14 +163,27 @@ class BacktestResult(ResultMixin):
 
         Parameters
         ----------
-        kind : {"returns", "trades", "signals", "null"}
+        kind : {"returns", "trades", "signals", "null", "significance"}
             ``"returns"``: one row per bar with ``date``, ``strategy_return``,
             ``benchmark_return``, ``strategy_value``, ``benchmark_value`` (per unit of
             initial cash), ``strategy_drawdown``, ``benchmark_drawdown`` and
             ``in_position``. ``"trades"``/``"signals"``: :attr:`trades` and
             :attr:`signals`. ``"null"``: the random-entry statistics.
+            ``"significance"``: one row per tested statistic (``total_return``,
+            ``sharpe_ratio``) with ``observed``, ``pvalue``, ``pvalue_se``,
+            ``min_attainable_pvalue`` and ``n_resamples``.
         """
-        kind = check_choice(kind, "kind", ("returns", "trades", "signals", "null"))
+        kind = check_choice(kind, "kind",
+                            ("returns", "trades", "signals", "null", "significance"))
+        if kind == "significance":
+            return pd.DataFrame({
+                "statistic": ["total_return", "sharpe_ratio"],
+                "observed": [self.total_return, self.statistic],
+                "pvalue": [self.total_return_pvalue, self.pvalue],
+                "pvalue_se": [self.total_return_pvalue_se, self.pvalue_se],
+                "min_attainable_pvalue": [self.min_attainable_pvalue] * 2,
+                "n_resamples": [len(self.null_distribution)] * 2,
+            })
         if kind == "trades":
             return self.trades.copy()
         if kind == "signals":
@@ -213,12 +238,15 @@ class BacktestResult(ResultMixin):
         n_null = len(self.null_distribution)
         sig = pd.DataFrame(
             {
-                "value": [self.total_return_pvalue, self.pvalue, lo, hi,
+                "value": [self.total_return_pvalue, self.total_return_pvalue_se, self.pvalue,
+                          self.pvalue_se, self.min_attainable_pvalue, lo, hi,
                           self.probabilistic_sharpe_ratio, self.block_length, float(n_null)],
             },
-            index=pd.Index(["random_entry_p_total_return", "random_entry_p_sharpe",
-                            "sharpe_ci_low", "sharpe_ci_high", "probabilistic_sharpe_ratio",
-                            "bootstrap_block_length", "n_resamples"], name="measure"),
+            index=pd.Index(["random_entry_p_total_return", "random_entry_p_total_return_se",
+                            "random_entry_p_sharpe", "random_entry_p_sharpe_se",
+                            "min_attainable_pvalue", "sharpe_ci_low", "sharpe_ci_high",
+                            "probabilistic_sharpe_ratio", "bootstrap_block_length",
+                            "n_resamples"], name="measure"),
         )
         trades = self.trades.set_index("signal_date")[
             ["entry_date", "exit_date", "exit_reason", "days_held", "trade_return"]]
@@ -227,7 +255,8 @@ class BacktestResult(ResultMixin):
         notes = [
             f"Null hypothesis: {self.null_hypothesis}",
             "Random-entry p = (1 + #{null >= observed}) / (1 + n); smallest attainable "
-            f"{1.0 / (1 + n_null):.2g}." if n_null else "Random-entry null not computed.",
+            f"{1.0 / (1 + n_null):.2g}; Monte Carlo standard error sqrt(p (1 - p) / n)."
+            if n_null else "Random-entry null not computed.",
             f"Sharpe ratio annualised with {self.periods_per_year} periods a year; "
             f"{100 * cl:g}% stationary-bootstrap percentile interval.",
             f"Costs: fees {s.get('fees')} and slippage {s.get('slippage')} per side; "
