@@ -164,17 +164,17 @@ def main() -> None:
     gr = res.grid
     keep = gr.index[(gr["distinct"] == gr.index) & (gr["n_trades"] > 0)]
     t_snoop, _ = timed(lambda: snooping(res.returns[keep], res.benchmark_returns,
-                                        n_resamples=1000, size=0.05, n_partitions=16,
+                                        n_resamples=1000, alpha=0.05, n_partitions=16,
                                         periods_per_year=365, rng=np.random.default_rng(0)))
     print(f"  of which signals {t_plans:.2f} s, kernel {mf:.2f} s, SPA/StepM + DSR + PBO on the "
           f"distinct strategies {t_snoop:.2f} s")
     mat = res.returns
     bench = res.benchmark_returns
-    block = float(res.spa.block_size)
+    block = float(res.spa.block_length)
     from arch.bootstrap import SPA
 
     def ours():
-        return spa_test(mat, benchmark=bench, n_resamples=1000, block_size=block,
+        return spa_test(mat, benchmark=bench, n_resamples=1000, block_length=block,
                         studentize=False, rng=1)
 
     def arch():

@@ -71,9 +71,9 @@ def compile_times() -> tuple[tuple[float, float], tuple[float, float]]:
         from riskcycle.snooping import spa_test
         t1 = time.perf_counter()
         x = np.random.default_rng(0).standard_normal((2000, 600))
-        spa_test(x, block_size=50.0, n_resamples=20, rng=0)   # all three kernels
+        spa_test(x, block_length=50.0, n_resamples=20, rng=0)   # all three kernels
         t2 = time.perf_counter()
-        spa_test(x, block_size=50.0, n_resamples=20, rng=0)
+        spa_test(x, block_length=50.0, n_resamples=20, rng=0)
         t3 = time.perf_counter()
         print(t1 - t0, (t2 - t1) - (t3 - t2))
     """)
@@ -92,8 +92,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="T=1,000 x k=200")
     parser.add_argument("--runs", type=int, default=5, help="riskcycle runs (median)")
     parser.add_argument("--arch-runs", type=int, default=3, help="arch runs (median)")
-    parser.add_argument("--block-size", type=float, default=10.0)
-    parser.add_argument("--size", type=float, default=0.10, help="StepM FWER")
+    parser.add_argument("--block-length", type=float, default=10.0)
+    parser.add_argument("--alpha", type=float, default=0.10, help="StepM FWER")
     args = parser.parse_args()
 
     import arch
@@ -104,7 +104,7 @@ def main() -> None:
     from riskcycle.snooping._resample import block_sums, draw_stationary_blocks
 
     n_obs, k, reps = (1000, 200, 1000) if args.quick else (4000, 1000, 1000)
-    bsize = args.block_size
+    bsize = args.block_length
     x = make_data(n_obs, k)
     zero = np.zeros(n_obs)
     print(f"riskcycle {riskcycle.__version__}, arch {arch.__version__}, numpy {np.__version__}, "
@@ -114,10 +114,10 @@ def main() -> None:
     (imp, first), (_, cached) = compile_times()
     print(f"import riskcycle.snooping {imp:.2f} s; first-call overhead (numba import and "
           f"compilation, fresh cache) {first:.2f} s; with the on-disk cache {cached:.2f} s\n")
-    spa_test(x[:50, :3], block_size=bsize, n_resamples=10, rng=0)  # warm, this process
+    spa_test(x[:50, :3], block_length=bsize, n_resamples=10, rng=0)  # warm, this process
 
     def rc_spa(seed, studentize=False):
-        return spa_test(x, block_size=bsize, n_resamples=reps, studentize=studentize, rng=seed)
+        return spa_test(x, block_length=bsize, n_resamples=reps, studentize=studentize, rng=seed)
 
     def arch_spa(seed):
         s = SPA(zero, -x, block_size=int(bsize), reps=reps, seed=seed)
@@ -125,11 +125,11 @@ def main() -> None:
         return s
 
     def rc_stepm(seed):
-        return stepm(x, size=args.size, block_size=bsize, n_resamples=reps,
+        return stepm(x, alpha=args.alpha, block_length=bsize, n_resamples=reps,
                      studentize=False, rng=seed)
 
     def arch_stepm(seed):
-        s = StepM(zero, -x, size=args.size, block_size=int(bsize), reps=reps, seed=seed)
+        s = StepM(zero, -x, size=args.alpha, block_size=int(bsize), reps=reps, seed=seed)
         s.compute()
         return s
 
@@ -169,7 +169,7 @@ def main() -> None:
     print(f"studentized SPA (riskcycle only): {dt:.3f} s, p-values "
           f"{np.round(stud.pvalues.to_numpy(), 4).tolist()}")
     dt, dflt = timed(lambda: spa_test(x, n_resamples=reps, rng=8))
-    print(f"default block length (Politis-White): {dflt.block_size:.2f}; "
+    print(f"default block length (Politis-White): {dflt.block_length:.2f}; "
           f"run incl. the estimate {dt:.3f} s\n")
 
     res_ours, res_arch = compare("StepM", rc_stepm, arch_stepm)

@@ -161,7 +161,7 @@ def test_views(result):
         (dict(benchmark="spx"), ValueError, "`benchmark` must be one of"),
         (dict(engine="rust"), ValueError, "`engine` must be one of"),
         (dict(n_resamples=-1), ValueError, "`n_resamples` must be a non-negative integer"),
-        (dict(size=0.0), ValueError, "`size` must be a probability"),
+        (dict(alpha=0.0), ValueError, "`alpha` must be a probability"),
         (dict(n_partitions=7), ValueError, "`n_partitions` must be an even integer"),
         (dict(n_partitions=0), ValueError, "`n_partitions` must be an even integer number"),
         (dict(fees=-1e-3), ValueError, "`fees` must be a fraction of traded value"),

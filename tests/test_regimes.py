@@ -386,7 +386,7 @@ class TestBootstrap:
         assert 0 < res.pvalue <= 1
         assert res.pvalue < 0.01 and res.confidence_interval.high < 1
         assert np.isinf(res.confidence_interval.low)
-        assert res.monte_carlo_se == pytest.approx(math.sqrt(res.pvalue * (1 - res.pvalue) / 999))
+        assert res.pvalue_se == pytest.approx(math.sqrt(res.pvalue * (1 - res.pvalue) / 999))
         assert isinstance(res, VolatilityRatioResult)
         assert "statistic=" in repr(res)
         assert list(res.to_frame().columns) == ["test", "statistic", "pvalue", "ci_low",

@@ -35,19 +35,19 @@ def _data(n_obs=400, k=12, seed=5, drift=0.0006):
     return e + drift * np.linspace(-3.0, 1.0, k)
 
 
-def _arch_indices(n_obs, block_size, reps, seed):
+def _arch_indices(n_obs, block_length, reps, seed):
     """The resample indices arch's SPA draws with ``seed`` (its own sampler)."""
-    sb = arch_bootstrap.StationaryBootstrap(block_size, np.zeros(n_obs), seed=seed)
+    sb = arch_bootstrap.StationaryBootstrap(block_length, np.zeros(n_obs), seed=seed)
     out = []
     for _ in sb.bootstrap(reps):
         out.append(np.asarray(sb.index).copy())
     return np.array(out)
 
 
-def _replayed(d, block_size, reps, seed, *, nested=False, studentize=False):
+def _replayed(d, block_length, reps, seed, *, nested=False, studentize=False):
     """riskcycle's SPA on exactly arch's resamples."""
-    blocks = rs.blocks_from_indices(_arch_indices(d.shape[0], block_size, reps, seed))
-    bs = _spa._bootstrap(d.copy(), list(range(d.shape[1])), "series", float(block_size),
+    blocks = rs.blocks_from_indices(_arch_indices(d.shape[0], block_length, reps, seed))
+    bs = _spa._bootstrap(d.copy(), list(range(d.shape[1])), "series", float(block_length),
                          reps, nested, None, blocks=blocks)
     res, cols = _spa._spa_result(bs, kind="returns", n_resamples=reps,
                                       studentize=studentize, nested=nested)
@@ -57,13 +57,13 @@ def _replayed(d, block_size, reps, seed, *, nested=False, studentize=False):
 # ---------------------------------------------------------------------------
 # the resampling machinery: kernels equal their numpy twins
 # ---------------------------------------------------------------------------
-@pytest.mark.parametrize("block_size", [1.0, 3.3, 40.0, 500.0])
-def test_block_kernels_equal_numpy_twin_and_direct_sums(block_size):
+@pytest.mark.parametrize("block_length", [1.0, 3.3, 40.0, 500.0])
+def test_block_kernels_equal_numpy_twin_and_direct_sums(block_length):
     rng = np.random.default_rng(1)
     n_obs, k, reps = 300, 7, 40
     x = np.cumsum(rng.standard_normal((n_obs, k)), axis=0) * 0.1
     x -= x.mean(axis=0)
-    blocks = rs.draw_stationary_blocks(rng, n_obs, min(block_size, n_obs), reps)
+    blocks = rs.draw_stationary_blocks(rng, n_obs, min(block_length, n_obs), reps)
     # blocks tile each resample exactly
     assert_array_equal(np.add.reduceat(blocks.lengths, blocks.offsets[:-1]), n_obs)
     assert blocks.lengths.min() >= 1 and blocks.starts.max() < n_obs
@@ -97,19 +97,19 @@ def test_maxima_kernel_equals_numpy_twin():
                        rs.recentred_maxima(centred, shifts, scale, compiled=False))
 
 
-@pytest.mark.parametrize("block_size", [1.0, 2.5, 17.0, 299.0])
-def test_variance_kernel_equals_textbook_sum(block_size):
+@pytest.mark.parametrize("block_length", [1.0, 2.5, 17.0, 299.0])
+def test_variance_kernel_equals_textbook_sum(block_length):
     rng = np.random.default_rng(2)
     x = rng.standard_normal((300, 6))
     x[1:] += 0.5 * x[:-1]
     x -= x.mean(axis=0)
     # O(n k) recursion vs the O(n^2 k) definition; relative rounding only
-    assert_allclose(rs.stationary_variance(x, block_size),
-                    rs.stationary_variance_numpy(x, block_size), rtol=1e-12)
+    assert_allclose(rs.stationary_variance(x, block_length),
+                    rs.stationary_variance_numpy(x, block_length), rtol=1e-12)
 
 
 def test_block_law_matches_stationary_bootstrap():
-    # geometric lengths with mean block_size (before the last block is cut)
+    # geometric lengths with mean block_length (before the last block is cut)
     rng = np.random.default_rng(3)
     blocks = rs.draw_stationary_blocks(rng, 5000, 8.0, 200)
     inner = np.ones(len(blocks.lengths), dtype=bool)
@@ -173,7 +173,7 @@ def test_agreement_with_arch_within_monte_carlo_error():
     # (two-sided normal tail 6e-5 per comparison, 8 comparisons).
     x = _data(n_obs=500, k=15, seed=11, drift=0.0005)
     reps, block = 4000, 6
-    ours = spa_test(x, block_size=block, n_resamples=reps, studentize=False, rng=123)
+    ours = spa_test(x, block_length=block, n_resamples=reps, studentize=False, rng=123)
     ref = arch_bootstrap.SPA(np.zeros(x.shape[0]), -x, block_size=block, reps=reps, seed=77)
     ref.compute()
     both = np.c_[ours.pvalues.to_numpy(), ref.pvalues.to_numpy()]
@@ -182,7 +182,7 @@ def test_agreement_with_arch_within_monte_carlo_error():
     tol = 4 * math.sqrt(2) * np.sqrt(p * (1 - p) / reps)
     assert (np.abs(both[:, 0] - both[:, 1]) <= tol).all(), (both, tol)
     # studentized: arch on the differentials divided by riskcycle's standard errors
-    ours_t = spa_test(x, block_size=block, n_resamples=reps, studentize=True, rng=124)
+    ours_t = spa_test(x, block_length=block, n_resamples=reps, studentize=True, rng=124)
     se = ours_t.strategies["standard_error"].to_numpy()
     ref_t = arch_bootstrap.SPA(np.zeros(x.shape[0]), -x / se, block_size=block, reps=reps,
                                seed=78)
@@ -198,7 +198,7 @@ def test_stepm_agrees_with_arch_on_clear_cases():
     rng = np.random.default_rng(12)
     x = rng.standard_normal((600, 10)) * 0.01
     x[:, [2, 7]] += 0.004  # t about 10
-    ours = stepm(x, block_size=5, n_resamples=1000, studentize=False, rng=1)
+    ours = stepm(x, block_length=5, n_resamples=1000, studentize=False, rng=1)
     ref = arch_bootstrap.StepM(np.zeros(600), -x, block_size=5, reps=1000, seed=2)
     ref.compute()
     assert ours.superior == list(ref.superior_models) == [2, 7]
@@ -220,7 +220,7 @@ def test_size_under_the_null():
     for seed in rng.integers(0, 2**32, size=n_rep):
         g = np.random.default_rng(seed)
         x = g.standard_normal((250, 8))
-        res = stepm(x, size=alpha, block_size=2, n_resamples=199, rng=g)
+        res = stepm(x, alpha=alpha, block_length=2, n_resamples=199, rng=g)
         rejections += [res.spa.pvalue <= alpha, res.spa.reality_check_pvalue <= alpha,
                        len(res.superior) > 0]
     for count in rejections:
@@ -234,8 +234,8 @@ def test_positive_scaling_and_pvalue_range(scale, shift_seed):
     # the tests depend on the differentials only up to a positive factor (studentized
     # statistics are scale-free, the Reality Check scales); p-values in (0, 1]
     x = np.random.default_rng(shift_seed).standard_normal((60, 4)) * 0.01 + 0.001
-    a = spa_test(x, block_size=3, n_resamples=99, rng=shift_seed)
-    b = spa_test(x * scale, block_size=3, n_resamples=99, rng=shift_seed)
+    a = spa_test(x, block_length=3, n_resamples=99, rng=shift_seed)
+    b = spa_test(x * scale, block_length=3, n_resamples=99, rng=shift_seed)
     assert_allclose(a.null_distribution, b.null_distribution, rtol=1e-9)
     assert_allclose(a.statistic, b.statistic, rtol=1e-9)
     assert_allclose(a.reality_check_null_distribution * scale,
@@ -250,20 +250,20 @@ def test_power_and_stepm_find_the_edge():
     rng = np.random.default_rng(13)
     x = rng.standard_normal((1000, 20)) * 0.01
     x[:, 3] += 0.003
-    res = spa_test(x, block_size=3, n_resamples=500, rng=1)
+    res = spa_test(x, block_length=3, n_resamples=500, rng=1)
     assert res.pvalue < 0.01 and res.best == 3
-    assert stepm(x, block_size=3, n_resamples=500, rng=1).superior == [3]
+    assert stepm(x, block_length=3, n_resamples=500, rng=1).superior == [3]
 
 
 def test_same_rng_same_numbers_and_generator_use():
     x = _data(seed=14)
-    a = spa_test(x, block_size=4, n_resamples=200, rng=42)
-    b = spa_test(x, block_size=4, n_resamples=200, rng=np.random.default_rng(42))
-    c = spa_test(x, block_size=4, n_resamples=200, rng=np.random.SeedSequence(42))
+    a = spa_test(x, block_length=4, n_resamples=200, rng=42)
+    b = spa_test(x, block_length=4, n_resamples=200, rng=np.random.default_rng(42))
+    c = spa_test(x, block_length=4, n_resamples=200, rng=np.random.SeedSequence(42))
     for r in (b, c):
         assert_array_equal(a.null_distribution, r.null_distribution)
         assert a.pvalues.equals(r.pvalues)
-    d = spa_test(x, block_size=4, n_resamples=200, rng=43)
+    d = spa_test(x, block_length=4, n_resamples=200, rng=43)
     assert not np.array_equal(a.null_distribution, d.null_distribution)
 
 
@@ -284,10 +284,10 @@ def test_kind_benchmark_and_labels():
     bench = np.random.default_rng(1).standard_normal(x.shape[0]) * 0.003
     idx = pd.date_range("2020-01-01", periods=x.shape[0], freq="D")
     frame = pd.DataFrame(x, index=idx, columns=[f"s{j}" for j in range(x.shape[1])])
-    r1 = spa_test(frame, benchmark=pd.Series(bench, index=idx), block_size=4,
+    r1 = spa_test(frame, benchmark=pd.Series(bench, index=idx), block_length=4,
                   n_resamples=200, rng=7)
-    r2 = spa_test(-x, kind="losses", benchmark=-bench, block_size=4, n_resamples=200, rng=7)
-    r3 = spa_test(x - bench[:, None], block_size=4, n_resamples=200, rng=7)
+    r2 = spa_test(-x, kind="losses", benchmark=-bench, block_length=4, n_resamples=200, rng=7)
+    r3 = spa_test(x - bench[:, None], block_length=4, n_resamples=200, rng=7)
     assert_allclose(r1.null_distribution, r2.null_distribution, rtol=1e-12)
     assert_allclose(r1.null_distribution, r3.null_distribution, rtol=1e-12)
     assert r1.pvalues.equals(r2.pvalues)
@@ -295,21 +295,21 @@ def test_kind_benchmark_and_labels():
     assert r2.best == int(np.argmax(r3.strategies["t_statistic"]))
     assert r1.benchmark == "series" and r3.benchmark == "zero"
     assert list(r1.strategies.index) == list(frame.columns)
-    r4 = spa_test(x, benchmark=0.0005, block_size=4, n_resamples=200, rng=7)
-    r5 = spa_test(x - 0.0005, block_size=4, n_resamples=200, rng=7)
+    r4 = spa_test(x, benchmark=0.0005, block_length=4, n_resamples=200, rng=7)
+    r5 = spa_test(x - 0.0005, block_length=4, n_resamples=200, rng=7)
     assert r4.benchmark == "constant"
     assert_allclose(r4.null_distribution, r5.null_distribution, rtol=1e-12)
     # the caller's data are not modified
     assert_array_equal(frame.to_numpy(), x)
 
 
-def test_single_strategy_and_default_block_size():
+def test_single_strategy_and_default_block_length():
     x = _data(seed=17)
     res = spa_test(x[:, -1], n_resamples=200, rng=1)
-    assert res.n_strategies == 1 and res.block_size_method == "politis-white"
+    assert res.n_strategies == 1 and res.block_length_method == "politis-white"
     expected = np.median(arch_bootstrap.optimal_block_length(x[:, -1] - x[:, -1].mean())
                          ["stationary"])
-    assert_allclose(res.block_size, max(expected, 1.0), rtol=1e-12)
+    assert_allclose(res.block_length, max(expected, 1.0), rtol=1e-12)
     assert res.pvalue_lower == res.pvalue_consistent or res.pvalue_lower <= res.pvalue_upper
 
 
@@ -317,23 +317,23 @@ def test_degenerate_strategy_warns_and_is_left_out():
     x = _data(seed=18)
     x[:, 0] = 0.0001  # constant: zero variance
     with pytest.warns(DegenerateDataWarning, match="constant performance differential"):
-        res = spa_test(x, block_size=4, n_resamples=100, rng=1)
+        res = spa_test(x, block_length=4, n_resamples=100, rng=1)
     assert np.isnan(res.strategies["t_statistic"].iloc[0])
     assert np.isfinite(res.pvalue)
     # unstudentized: nothing degenerate
-    spa_test(x, block_size=4, n_resamples=100, studentize=False, rng=1)
+    spa_test(x, block_length=4, n_resamples=100, studentize=False, rng=1)
 
 
 def test_result_views(tmp_path):
     x = _data(seed=19)
-    res = spa_test(x, block_size=4, n_resamples=200, rng=1)
+    res = spa_test(x, block_length=4, n_resamples=200, rng=1)
     assert isinstance(res, SPAResult)
     df = res.to_frame()
     assert list(df.columns) == ["test", "recentring", "studentized", "statistic", "pvalue",
-                                "monte_carlo_se", "n_resamples"]
+                                "pvalue_se", "n_resamples"]
     assert df["test"].tolist() == ["spa", "spa", "spa", "reality_check"]
     assert 0 < res.pvalue <= 1 and res.pvalue == res.pvalue_consistent
-    assert res.monte_carlo_se == pytest.approx(math.sqrt(res.pvalue * (1 - res.pvalue) / 200))
+    assert res.pvalue_se == pytest.approx(math.sqrt(res.pvalue * (1 - res.pvalue) / 200))
     text = str(res.summary())
     assert "superior predictive ability" in text and "Null hypothesis" in text
     assert res.summary().as_html().startswith("<h3>")
@@ -341,7 +341,7 @@ def test_result_views(tmp_path):
     assert set(res.versions) >= {"riskcycle", "numpy", "arch"}
     with pytest.raises(AttributeError):
         res.pvalue = 0.5  # frozen
-    sm = stepm(x, block_size=4, n_resamples=200, rng=1)
+    sm = stepm(x, block_length=4, n_resamples=200, rng=1)
     assert isinstance(sm, StepMResult)
     assert repr(sm).startswith("StepMResult(superior=")
     assert "StepM" in str(sm.summary())
@@ -362,9 +362,10 @@ def test_result_views(tmp_path):
 @pytest.mark.parametrize("kwargs, exc, match", [
     ({"kind": "profits"}, ValueError, r"`kind` must be one of \['returns', 'losses'\]"),
     ({"kind": 1}, TypeError, r"`kind` must be one of"),
-    ({"block_size": 0.5}, ValueError, r"`block_size` must be a mean block length in \[1, 50\]"),
-    ({"block_size": 51}, ValueError, r"`block_size` must be a mean block length"),
-    ({"block_size": "5"}, TypeError, r"`block_size` must be a mean block length"),
+    ({"block_length": 0.5}, ValueError,
+     r"`block_length` must be a mean block length in \[1, 50\]"),
+    ({"block_length": 51}, ValueError, r"`block_length` must be a mean block length"),
+    ({"block_length": "5"}, TypeError, r"`block_length` must be a mean block length"),
     ({"n_resamples": 0}, ValueError, r"`n_resamples` must be a positive integer"),
     ({"n_resamples": 10.0}, TypeError, r"`n_resamples` must be a positive integer"),
     ({"studentize": 1}, TypeError, r"`studentize` must be True or False"),
@@ -406,16 +407,16 @@ def test_spa_invalid_nan_and_index():
         spa_test(good.assign(b="x"))
 
 
-def test_stepm_invalid_size():
+def test_stepm_invalid_alpha():
     x = np.random.default_rng(0).standard_normal((50, 3))
-    with pytest.raises(ValueError, match=r"`size` must be a probability \(the family-wise"):
-        stepm(x, size=1.0)
-    res = spa_test(x, block_size=2, n_resamples=50, rng=0)
-    with pytest.raises(ValueError, match=r"`size` must be a probability"):
+    with pytest.raises(ValueError, match=r"`alpha` must be a probability \(the family-wise"):
+        stepm(x, alpha=1.0)
+    res = spa_test(x, block_length=2, n_resamples=50, rng=0)
+    with pytest.raises(ValueError, match=r"`alpha` must be a probability"):
         res.critical_values(0.0)
 
 
-def test_default_block_size_ranks_columns_before_demeaning():
+def test_default_block_length_ranks_columns_before_demeaning():
     """k > 50: the block length comes from the 50 columns with the largest mean / sd of the
     differentials (40 persistent strategies with drift and the 10 best noise columns), not
     from columns chosen by rounding noise after demeaning."""
@@ -433,10 +434,10 @@ def test_default_block_size_ranks_columns_before_demeaning():
     noise = np.median(arch_bootstrap.optimal_block_length(x[:, k_pers:k_pers + 50])["stationary"])
     assert intended > 3 * noise  # persistent columns: clearly longer blocks
     # ranking the demeaned data (ratios ~1e-16) picks columns by rounding noise: short blocks
-    assert intended > 3 * rs.default_block_size(x - x.mean(axis=0))
-    assert_allclose(rs.default_block_size(x), intended, rtol=1e-12)
+    assert intended > 3 * rs.default_block_length(x - x.mean(axis=0))
+    assert_allclose(rs.default_block_length(x), intended, rtol=1e-12)
     res = spa_test(x, n_resamples=50, rng=1)
-    assert res.block_size_method == "politis-white"
+    assert res.block_length_method == "politis-white"
     # exact: the same columns and the same arch computation
-    assert_allclose(res.block_size, intended, rtol=1e-12)
-    assert_allclose(stepm(x, n_resamples=50, rng=1).spa.block_size, intended, rtol=1e-12)
+    assert_allclose(res.block_length, intended, rtol=1e-12)
+    assert_allclose(stepm(x, n_resamples=50, rng=1).spa.block_length, intended, rtol=1e-12)

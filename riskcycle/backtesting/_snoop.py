@@ -21,7 +21,7 @@ def psr_or_nan(returns: pd.Series) -> float:
 
 
 def snooping(returns: pd.DataFrame, benchmark: pd.Series | None, *, n_resamples: int,
-             size: float, n_partitions: int, periods_per_year: int, rng: np.random.Generator
+             alpha: float, n_partitions: int, periods_per_year: int, rng: np.random.Generator
              ) -> tuple[Any, Any, Any, Any, bool]:
     """SPA (with Reality Check) and StepM from one bootstrap, DSR over the grid, PBO.
 
@@ -32,8 +32,8 @@ def snooping(returns: pd.DataFrame, benchmark: pd.Series | None, *, n_resamples:
     from ..exceptions import DegenerateDataWarning
     from ..snooping import deflated_sharpe_ratio, pbo, stepm
 
-    sm = stepm(returns, benchmark=benchmark, kind="returns", size=size, n_resamples=n_resamples,
-               rng=rng)
+    sm = stepm(returns, benchmark=benchmark, kind="returns", alpha=alpha,
+               n_resamples=n_resamples, rng=rng)
     dsr = deflated_sharpe_ratio(returns)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DegenerateDataWarning)

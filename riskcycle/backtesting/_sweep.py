@@ -190,7 +190,7 @@ def _exit_below(v):
 
 def _sweep_iv(leader, follower, min_gap, margin, hold, delay, trailing_stop, exit_below, fees,
               slippage, init_cash, benchmark, leader_clock, follower_clock, periods_per_year,
-              n_resamples, size, n_partitions, engine, rng):
+              n_resamples, alpha, n_partitions, engine, rng):
     lclock = _clock_of(leader, leader_clock, "leader_clock")
     fclock = _clock_of(follower, follower_clock, "follower_clock")
     lead = as_price_frame(leader, name="leader", timezone=lclock.timezone)
@@ -212,8 +212,8 @@ def _sweep_iv(leader, follower, min_gap, margin, hold, delay, trailing_stop, exi
     benchmark = check_choice(benchmark, "benchmark", BENCHMARKS)
     ppy = _periods_per_year(frame, fclock, periods_per_year)
     n_resamples = check_int(n_resamples, "n_resamples", minimum=0, what="a non-negative integer")
-    size = check_float(size, "size", minimum=0.0, maximum=1.0, inclusive=(False, False),
-                       what="a probability (the family-wise error rate)")
+    alpha = check_float(alpha, "alpha", minimum=0.0, maximum=1.0, inclusive=(False, False),
+                        what="a probability (the family-wise error rate)")
     n_partitions = check_int(n_partitions, "n_partitions", minimum=2,
                              what="an even integer number of blocks")
     if n_partitions % 2:
@@ -221,7 +221,7 @@ def _sweep_iv(leader, follower, min_gap, margin, hold, delay, trailing_stop, exi
                          f"{n_partitions}.")
     engine = check_choice(engine, "engine", ENGINES)
     return (lead, lclock, frame, fclock, grid, fees, slippage, init_cash, benchmark, ppy,
-            n_resamples, size, n_partitions, engine, check_rng(rng))
+            n_resamples, alpha, n_partitions, engine, check_rng(rng))
 
 
 def _plans(lead, lclock, frame, fclock, grid):
@@ -298,7 +298,7 @@ def sweep(
     follower_clock: SessionClock | str | None = None,
     periods_per_year: int | None = None,
     n_resamples: int = 1000,
-    size: float = 0.05,
+    alpha: float = 0.05,
     n_partitions: int = 16,
     engine: str = "numba",
     rng: RNGLike = None,
@@ -337,7 +337,7 @@ def sweep(
         As in :func:`riskcycle.backtest`.
     n_resamples : int, default 1000
         Bootstrap resamples of SPA/StepM (0 skips SPA, StepM, DSR and PBO).
-    size : float, default 0.05
+    alpha : float, default 0.05
         Family-wise error rate of StepM.
     n_partitions : int, default 16
         Even number of row blocks for PBO's combinatorially symmetric
@@ -373,10 +373,10 @@ def sweep(
     (4357, 4)
     """
     (lead, lclock, frame, fclock, grid, fees, slippage, init_cash, benchmark, ppy, n_resamples,
-     size, n_partitions, engine, rng) = _sweep_iv(
+     alpha, n_partitions, engine, rng) = _sweep_iv(
         leader, follower, min_gap, margin, hold, delay, trailing_stop, exit_below, fees,
         slippage, init_cash,
-        benchmark, leader_clock, follower_clock, periods_per_year, n_resamples, size,
+        benchmark, leader_clock, follower_clock, periods_per_year, n_resamples, alpha,
         n_partitions, engine, rng)
     table, plans = _plans(lead, lclock, frame, fclock, grid)
     close = frame["close"].to_numpy()
@@ -435,7 +435,7 @@ def sweep(
 
             spa, sm, dsr, pb, pbo_flat = snooping(
                 returns.iloc[:, keep], None if benchmark == "cash" else bench,
-                n_resamples=n_resamples, size=size, n_partitions=n_partitions,
+                n_resamples=n_resamples, alpha=alpha, n_partitions=n_partitions,
                 periods_per_year=ppy, rng=rng)
             sup = set(sm.superior)
             table["superior"] = [table["distinct"].iat[j] in sup for j in range(len(table))]
@@ -444,7 +444,7 @@ def sweep(
         dsr=dsr, pbo=pb, periods_per_year=ppy, benchmark=benchmark,
         settings={**{k: list(vals) for k, vals in grid.items()},
                   "fees": fees, "slippage": slippage, "init_cash": init_cash,
-                  "n_resamples": n_resamples, "size": size, "n_partitions": n_partitions,
+                  "n_resamples": n_resamples, "alpha": alpha, "n_partitions": n_partitions,
                   "engine": engine, "leader_clock": lclock.name, "follower_clock": fclock.name,
                   "pbo_flat_halves": pbo_flat},
     )

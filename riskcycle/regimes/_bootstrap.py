@@ -214,7 +214,7 @@ class VolatilityRatioResult(ResultMixin):
     alternative: str
     confidence_level: float
     n_resamples: int
-    monte_carlo_se: float
+    pvalue_se: float
     null_hypothesis: str
     method: str
     versions: dict[str, str] = field(repr=False)
@@ -249,7 +249,7 @@ class VolatilityRatioResult(ResultMixin):
             tables=(("Samples", info), ("Tests", table)),
             notes=(self.null_hypothesis, self.method,
                    "Monte Carlo standard error of the bootstrap p-value: "
-                   f"{self.monte_carlo_se:.2g}."),
+                   f"{self.pvalue_se:.2g}."),
         )
 
     def plot(self, ax: Any = None) -> Any:
@@ -441,7 +441,7 @@ def _ratio_test(
             bootstrap_distribution=np.full(n_resamples, nan), volatility_before=sd_b,
             volatility_after=sd_a, n_before=len(b), n_after=len(a), block_length=(lb, la),
             classic_tests=classic, alternative=alternative, confidence_level=confidence_level,
-            n_resamples=n_resamples, monte_carlo_se=nan, null_hypothesis=_NULL[alternative],
+            n_resamples=n_resamples, pvalue_se=nan, null_hypothesis=_NULL[alternative],
             method=method + " Not computed: zero variance.", versions=package_versions(),
         )
     boot_b = _bootstrap_sd(b, lb, n_resamples, rng)
@@ -456,6 +456,6 @@ def _ratio_test(
         bootstrap_distribution=ratio, volatility_before=sd_b, volatility_after=sd_a,
         n_before=len(b), n_after=len(a), block_length=(float(lb), float(la)),
         classic_tests=classic, alternative=alternative, confidence_level=confidence_level,
-        n_resamples=n_resamples, monte_carlo_se=float(math.sqrt(p * (1 - p) / n_resamples)),
+        n_resamples=n_resamples, pvalue_se=float(math.sqrt(p * (1 - p) / n_resamples)),
         null_hypothesis=_NULL[alternative], method=method, versions=package_versions(),
     )

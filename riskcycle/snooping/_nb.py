@@ -101,14 +101,14 @@ def _stationary_variance(x, a, out):  # pragma: no cover - compiled
     return out
 
 
-def stationary_variance(x: np.ndarray, block_size: float) -> np.ndarray:
+def stationary_variance(x: np.ndarray, block_length: float) -> np.ndarray:
     r"""Long-run variance of each column with the stationary-bootstrap kernel, in O(n k).
 
     Parameters
     ----------
     x : ndarray, shape (n, k), C-contiguous float64
         Demeaned data.
-    block_size : float
+    block_length : float
         Mean block length :math:`1/p` of the stationary bootstrap.
 
     Returns
@@ -122,7 +122,7 @@ def stationary_variance(x: np.ndarray, block_size: float) -> np.ndarray:
         backward recursion.
     """
     out = np.empty(x.shape[1], dtype=np.float64)
-    return _stationary_variance(x, 1.0 - 1.0 / block_size, out)
+    return _stationary_variance(x, 1.0 - 1.0 / block_length, out)
 
 
 @nb.njit(cache=True, nogil=True, boundscheck=False)

@@ -2,7 +2,7 @@
 
 The stationary bootstrap of Politis & Romano (1994) builds each resample of
 ``n_obs`` observations from blocks with uniformly drawn starts and geometric
-lengths (mean ``block_size``), wrapping around the end of the sample. A resample
+lengths (mean ``block_length``), wrapping around the end of the sample. A resample
 mean is therefore a sum of block sums, and a block sum is a difference of two
 rows of the prefix-sum array. This module
 
@@ -27,7 +27,7 @@ __all__ = [
     "block_sums",
     "block_sums_matmul",
     "block_sums_numpy",
-    "default_block_size",
+    "default_block_length",
     "draw_stationary_blocks",
     "recentred_maxima",
     "stationary_variance",
@@ -54,17 +54,17 @@ class Blocks(NamedTuple):
 
 
 def draw_stationary_blocks(
-    rng: np.random.Generator, n_obs: int, block_size: float, n_resamples: int
+    rng: np.random.Generator, n_obs: int, block_length: float, n_resamples: int
 ) -> Blocks:
     """Draw the blocks of ``n_resamples`` stationary-bootstrap resamples.
 
-    Block lengths are i.i.d. geometric with success probability ``p = 1 / block_size``
+    Block lengths are i.i.d. geometric with success probability ``p = 1 / block_length``
     (support 1, 2, ...) and starts i.i.d. uniform on ``0, ..., n_obs - 1``; the last
     block of each resample is cut so that the lengths add up to ``n_obs``. This is
     the same law as arch's ``StationaryBootstrap`` (a new block starts at each
     position after the first with probability ``p``), drawn in fewer random numbers.
     """
-    p = 1.0 / block_size
+    p = 1.0 / block_length
     mean_blocks = 1.0 + (n_obs - 1) * p
     width = math.ceil(mean_blocks + 6.0 * math.sqrt(mean_blocks) + 10.0)
     width = min(width, n_obs)
@@ -209,21 +209,21 @@ def recentred_maxima(centred: np.ndarray, shifts: np.ndarray, scale: np.ndarray,
     return out
 
 
-def stationary_variance(x: np.ndarray, block_size: float) -> np.ndarray:
+def stationary_variance(x: np.ndarray, block_length: float) -> np.ndarray:
     """Compiled O(n k) stationary-bootstrap long-run variance of demeaned columns."""
     from ._nb import stationary_variance as _kernel
 
-    return _kernel(np.ascontiguousarray(x, dtype=np.float64), float(block_size))
+    return _kernel(np.ascontiguousarray(x, dtype=np.float64), float(block_length))
 
 
-def stationary_variance_numpy(x: np.ndarray, block_size: float) -> np.ndarray:
+def stationary_variance_numpy(x: np.ndarray, block_length: float) -> np.ndarray:
     r"""Plain-numpy twin of :func:`stationary_variance`, written as the textbook
     O(n^2 k) sum :math:`\hat\gamma_0 + 2\sum_{i\ge1}\kappa_i\hat\gamma_i`, with
     :math:`\hat\gamma_i = n^{-1}\sum_{t} x_t x_{t+i}` and
     :math:`\kappa_i = (1-i/n)(1-p)^i + (i/n)(1-p)^{n-i}` (Politis & Romano 1994, eq. 9;
     Hansen 2005, sec. 2.4). For tests only."""
     n = x.shape[0]
-    q = 1.0 - 1.0 / block_size
+    q = 1.0 - 1.0 / block_length
     out = np.sum(x * x, axis=0) / n
     for i in range(1, n):
         kappa = (1.0 - i / n) * q**i + (i / n) * q ** (n - i)
@@ -231,7 +231,7 @@ def stationary_variance_numpy(x: np.ndarray, block_size: float) -> np.ndarray:
     return out
 
 
-def default_block_size(x: np.ndarray, *, max_columns: int = 50) -> float:
+def default_block_length(x: np.ndarray, *, max_columns: int = 50) -> float:
     """Politis-White (2004; Patton, Politis & White 2009) stationary-bootstrap block
     length: the median of ``arch.bootstrap.optimal_block_length`` over the (at most
     ``max_columns``) columns with the largest mean-to-standard-deviation ratio, which

@@ -44,7 +44,7 @@ class SPAResult(ResultMixin):
         White's (2000) Reality Check p-value: not studentized, all recentred.
     reality_check_statistic : float
         :math:`\\max_j \\sqrt{T}\\,\\bar d_j`.
-    monte_carlo_se : float
+    pvalue_se : float
         Monte Carlo standard error of ``pvalue``, :math:`\\sqrt{p(1-p)/B}`.
     null_distribution : ndarray, shape (n_resamples, 3)
         Bootstrap maxima under the null for the lower, consistent and upper recentrings
@@ -61,9 +61,9 @@ class SPAResult(ResultMixin):
     kind : {"returns", "losses"}
     benchmark : str
         ``"zero"``, ``"constant"`` or ``"series"``.
-    block_size : float
+    block_length : float
         Mean block length of the stationary bootstrap.
-    block_size_method : str
+    block_length_method : str
         ``"politis-white"`` (estimated) or ``"given"``.
     n_resamples, n_obs, n_strategies : int
     studentize, nested : bool
@@ -79,7 +79,7 @@ class SPAResult(ResultMixin):
     pvalue_upper: float
     reality_check_pvalue: float
     reality_check_statistic: float
-    monte_carlo_se: float
+    pvalue_se: float
     null_distribution: np.ndarray = field(repr=False)
     reality_check_null_distribution: np.ndarray = field(repr=False)
     strategies: pd.DataFrame = field(repr=False)
@@ -87,8 +87,8 @@ class SPAResult(ResultMixin):
     null_hypothesis: str = NULL_SPA
     kind: str
     benchmark: str
-    block_size: float
-    block_size_method: str
+    block_length: float
+    block_length_method: str
     n_resamples: int
     n_obs: int
     n_strategies: int
@@ -103,16 +103,17 @@ class SPAResult(ResultMixin):
         return pd.Series([self.pvalue_lower, self.pvalue_consistent, self.pvalue_upper],
                          index=list(RECENTRINGS), name="pvalue")
 
-    def critical_values(self, size: float = 0.05) -> pd.Series:
-        """Bootstrap critical values of ``statistic`` at test size ``size``, per recentring."""
-        size = check_float(size, "size", minimum=0.0, maximum=1.0, inclusive=(False, False),
-                           what="a probability")
-        crit = np.percentile(self.null_distribution, 100.0 * (1.0 - size), axis=0)
+    def critical_values(self, alpha: float = 0.05) -> pd.Series:
+        """Bootstrap critical values of ``statistic`` at significance level ``alpha``, per
+        recentring."""
+        alpha = check_float(alpha, "alpha", minimum=0.0, maximum=1.0, inclusive=(False, False),
+                            what="a probability")
+        crit = np.percentile(self.null_distribution, 100.0 * (1.0 - alpha), axis=0)
         return pd.Series(crit, index=list(RECENTRINGS), name="critical_value")
 
     def to_frame(self) -> pd.DataFrame:
         """One row per test: ``test``, ``recentring``, ``studentized``, ``statistic``,
-        ``pvalue``, ``monte_carlo_se``, ``n_resamples`` (never rounded)."""
+        ``pvalue``, ``pvalue_se``, ``n_resamples`` (never rounded)."""
         rows = []
         for name, p in zip(RECENTRINGS, self.pvalues, strict=True):
             rows.append(("spa", name, self.studentize, self.statistic, p))
@@ -121,7 +122,7 @@ class SPAResult(ResultMixin):
         df = pd.DataFrame(rows, columns=["test", "recentring", "studentized", "statistic",
                                          "pvalue"])
         b = self.n_resamples
-        df["monte_carlo_se"] = np.sqrt(df["pvalue"] * (1 - df["pvalue"]) / b)
+        df["pvalue_se"] = np.sqrt(df["pvalue"] * (1 - df["pvalue"]) / b)
         df["n_resamples"] = b
         return df
 
@@ -136,20 +137,20 @@ class SPAResult(ResultMixin):
         tests = self.to_frame().set_index(["test", "recentring"])
         tests.index = [f"{a} ({b})" for a, b in tests.index]
         tests.index.name = "test"
-        tests = tests[["statistic", "pvalue", "monte_carlo_se"]]
+        tests = tests[["statistic", "pvalue", "pvalue_se"]]
         top = self.strategies.sort_values("t_statistic", ascending=False).head(10)
         settings = pd.DataFrame(
             {"value": [self.kind, self.benchmark,
-                       f"{self.block_size:.4g} ({self.block_size_method})",
+                       f"{self.block_length:.4g} ({self.block_length_method})",
                        self.n_resamples, self.n_obs, self.n_strategies, self.studentize,
                        self.variance_estimator]},
-            index=pd.Index(["kind", "benchmark", "block_size", "n_resamples", "n_obs",
+            index=pd.Index(["kind", "benchmark", "block_length", "n_resamples", "n_obs",
                             "n_strategies", "studentize", "variance_estimator"], name="setting"))
         notes = (f"Null hypothesis: {self.null_hypothesis}",
                  "Stationary bootstrap of the mean differentials; p-values are "
                  "(1 + #{null > statistic}) / (1 + n_resamples).",
                  "Monte Carlo standard error of the consistent p-value: "
-                 f"{self.monte_carlo_se:.2g}.")
+                 f"{self.pvalue_se:.2g}.")
         return Summary(title="Test for superior predictive ability (Hansen SPA, White RC)",
                        tables=(("P-values", tests), ("Best strategies", top),
                                ("Settings", settings)), notes=notes)
@@ -185,7 +186,7 @@ class StepMResult(ResultMixin):
     steps : pandas.DataFrame
         One row per step: ``step``, ``n_tested`` (strategies still in), ``critical_value``,
         ``n_rejected`` (newly rejected at that step).
-    size : float
+    alpha : float
         The family-wise error rate controlled.
     spa : SPAResult
         The SPA test computed from the same bootstrap (its ``strategies`` table holds
@@ -197,7 +198,7 @@ class StepMResult(ResultMixin):
     superior: list
     rejected: pd.Series = field(repr=False)
     steps: pd.DataFrame = field(repr=False)
-    size: float
+    alpha: float
     spa: SPAResult = field(repr=False)
     null_hypothesis: str = NULL_STEPM
     versions: dict = field(default_factory=package_versions, repr=False)
@@ -221,7 +222,7 @@ class StepMResult(ResultMixin):
         shown = ", ".join(repr(s) for s in self.superior[:5])
         if len(self.superior) > 5:
             shown += f", ... ({len(self.superior)} in all)"
-        return (f"StepMResult(superior=[{shown}], size={self.size:g}, "
+        return (f"StepMResult(superior=[{shown}], alpha={self.alpha:g}, "
                 f"n_strategies={self.spa.n_strategies}, n_steps={len(self.steps)})")
 
     def _summary(self) -> Summary:
@@ -229,7 +230,7 @@ class StepMResult(ResultMixin):
         top = top.sort_values("t_statistic", ascending=False).head(max(10, len(self.superior)))
         steps = self.steps.set_index("step")
         notes = (f"Null hypotheses: {self.null_hypothesis}",
-                 f"Family-wise error rate: {self.size:g}; {len(self.superior)} of "
+                 f"Family-wise error rate: {self.alpha:g}; {len(self.superior)} of "
                  f"{self.spa.n_strategies} strategies superior.",
                  "Critical values: bootstrap quantiles of the maximum over the strategies "
                  "still in, consistent recentring (as arch's StepM).")
@@ -252,7 +253,7 @@ class StepMResult(ResultMixin):
             ax.axhline(row["critical_value"], ls="--", lw=0.8, color="C0")
         ax.set_xlabel("strategy (sorted)")
         ax.set_ylabel("t statistic" if self.spa.studentize else "sqrt(T) x mean differential")
-        ax.set_title(f"StepM at FWER {self.size:g}", fontsize=10)
+        ax.set_title(f"StepM at FWER {self.alpha:g}", fontsize=10)
         ax.legend(fontsize=8)
         return ax
 

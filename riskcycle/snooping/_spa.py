@@ -23,7 +23,7 @@ from ..exceptions import DegenerateDataWarning
 from ._input import as_matrix, as_vector
 from ._resample import (
     block_sums,
-    default_block_size,
+    default_block_length,
     draw_stationary_blocks,
     recentred_maxima,
     stationary_variance,
@@ -48,12 +48,12 @@ class _Bootstrap:
     relevant: np.ndarray  # (k,) bool, consistent recentring keeps the strategy
     constant: np.ndarray  # (k,) bool, the differential never varies
     centred: np.ndarray  # (B, k) bootstrap means minus sample means
-    block_size: float
-    block_size_method: str
+    block_length: float
+    block_length_method: str
     benchmark: str
 
 
-def _common_iv(losses_or_returns, benchmark, kind, block_size, n_resamples, studentize,
+def _common_iv(losses_or_returns, benchmark, kind, block_length, n_resamples, studentize,
                nested, rng):
     kind = check_choice(kind, "kind", _KINDS)
     x, names, index = as_matrix(losses_or_returns, "losses_or_returns", min_obs=_MIN_OBS)
@@ -63,8 +63,8 @@ def _common_iv(losses_or_returns, benchmark, kind, block_size, n_resamples, stud
     else:
         bench = as_vector(benchmark, "benchmark", n_obs, index)
         bench_kind = "constant" if np.ptp(bench) == 0 else "series"
-    if block_size is not None:
-        block_size = check_float(block_size, "block_size", minimum=1.0, maximum=float(n_obs),
+    if block_length is not None:
+        block_length = check_float(block_length, "block_length", minimum=1.0, maximum=float(n_obs),
                                  what="a mean block length")
     n_resamples = check_n_resamples(n_resamples)
     studentize = check_bool(studentize, "studentize")
@@ -75,33 +75,33 @@ def _common_iv(losses_or_returns, benchmark, kind, block_size, n_resamples, stud
         d = x if bench is None else np.subtract(x, bench[:, None], out=x)
     else:
         d = np.negative(x, out=x) if bench is None else np.subtract(bench[:, None], x, out=x)
-    return d, names, bench_kind, kind, block_size, n_resamples, studentize, nested, rng
+    return d, names, bench_kind, kind, block_length, n_resamples, studentize, nested, rng
 
 
-def _bootstrap(d, names, bench_kind, block_size, n_resamples, nested, rng,
+def _bootstrap(d, names, bench_kind, block_length, n_resamples, nested, rng,
                engine: str = "auto", blocks=None) -> _Bootstrap:
     """Bootstrap the means of ``d`` (modified in place: demeaned)."""
     n_obs = d.shape[0]
     constant = (d == d[0]).all(axis=0)
     method = "given"
-    if block_size is None:
+    if block_length is None:
         # before demeaning: the columns are ranked by mean / sd, which demeaning sets to ~0
-        block_size, method = default_block_size(d), "politis-white"
+        block_length, method = default_block_length(d), "politis-white"
     mean = d.mean(axis=0)
     d -= mean
     d[:, constant] = 0.0
     if blocks is None:
-        blocks = draw_stationary_blocks(rng, n_obs, block_size, n_resamples)
+        blocks = draw_stationary_blocks(rng, n_obs, block_length, n_resamples)
     centred = block_sums(d, blocks, engine=engine)
     centred /= n_obs
     if nested:  # as arch: variance of the bootstrap means of the demeaned data
         variance = n_obs * centred.var(axis=0)
     else:
-        variance = stationary_variance(d, block_size)
+        variance = stationary_variance(d, block_length)
     variance = np.maximum(variance, 0.0)
     threshold = -np.sqrt(variance / n_obs * 2.0 * math.log(math.log(n_obs)))
     return _Bootstrap(names, n_obs, mean, variance, mean >= threshold, constant, centred,
-                      float(block_size), method, bench_kind)
+                      float(block_length), method, bench_kind)
 
 
 def _pvalue(null: np.ndarray, stat: float) -> float:
@@ -157,10 +157,10 @@ def _spa_result(bs: _Bootstrap, *, kind, n_resamples, studentize, nested) -> tup
         statistic=stat, pvalue=p, pvalue_lower=pvals[0], pvalue_consistent=pvals[1],
         pvalue_upper=pvals[2], reality_check_pvalue=_pvalue(rc_null, rc_stat),
         reality_check_statistic=rc_stat,
-        monte_carlo_se=math.sqrt(p * (1 - p) / n_resamples) if np.isfinite(p) else math.nan,
+        pvalue_se=math.sqrt(p * (1 - p) / n_resamples) if np.isfinite(p) else math.nan,
         null_distribution=null, reality_check_null_distribution=rc_null,
         strategies=strategies, best=best, kind=kind, benchmark=bs.benchmark,
-        block_size=bs.block_size, block_size_method=bs.block_size_method,
+        block_length=bs.block_length, block_length_method=bs.block_length_method,
         n_resamples=n_resamples, n_obs=n_obs, n_strategies=k, studentize=studentize,
         nested=nested, variance_estimator="bootstrap" if nested else "stationary-kernel")
     return result, cols
@@ -169,9 +169,9 @@ def _spa_result(bs: _Bootstrap, *, kind, n_resamples, studentize, nested) -> tup
 # ---------------------------------------------------------------------------
 # public functions
 # ---------------------------------------------------------------------------
-def _spa_test_iv(losses_or_returns, benchmark, kind, block_size, n_resamples, studentize,
+def _spa_test_iv(losses_or_returns, benchmark, kind, block_length, n_resamples, studentize,
                  nested, rng):
-    return _common_iv(losses_or_returns, benchmark, kind, block_size, n_resamples,
+    return _common_iv(losses_or_returns, benchmark, kind, block_length, n_resamples,
                       studentize, nested, rng)
 
 
@@ -180,7 +180,7 @@ def spa_test(
     *,
     benchmark: Any = None,
     kind: str = "returns",
-    block_size: float | None = None,
+    block_length: float | None = None,
     n_resamples: int = 1000,
     studentize: bool = True,
     nested: bool = False,
@@ -206,7 +206,7 @@ def spa_test(
         ``"returns"``: differential :math:`d_{tj} = x_{tj} - b_t`; ``"losses"`` (arch's
         convention): :math:`d_{tj} = b_t - x_{tj}`. Either way :math:`d > 0` means the
         strategy did better.
-    block_size : float, optional
+    block_length : float, optional
         Mean block length of the stationary bootstrap (:math:`1/p`), in ``[1, T]``.
         Default: the Politis-White estimate (see Notes).
     n_resamples : int, default 1000
@@ -234,7 +234,7 @@ def spa_test(
         Non-numeric data or wrongly typed options.
     ValueError
         NaN/infinite data, fewer than 10 observations, a benchmark of the wrong
-        length or index, ``block_size`` outside ``[1, T]``, unknown ``kind``.
+        length or index, ``block_length`` outside ``[1, T]``, unknown ``kind``.
 
     Warns
     -----
@@ -320,24 +320,24 @@ def spa_test(
     >>> from riskcycle.snooping import spa_test
     >>> rng = np.random.default_rng(0)
     >>> returns = rng.normal(0.0, 0.01, size=(1000, 50))   # 50 strategies, no edge
-    >>> res = spa_test(returns, block_size=5, n_resamples=500, rng=1)
+    >>> res = spa_test(returns, block_length=5, n_resamples=500, rng=1)
     >>> bool(res.pvalue > 0.05)
     True
     """
-    (d, names, bench_kind, kind, block_size, n_resamples, studentize, nested,
-     rng) = _spa_test_iv(losses_or_returns, benchmark, kind, block_size, n_resamples,
+    (d, names, bench_kind, kind, block_length, n_resamples, studentize, nested,
+     rng) = _spa_test_iv(losses_or_returns, benchmark, kind, block_length, n_resamples,
                          studentize, nested, rng)
-    bs = _bootstrap(d, names, bench_kind, block_size, n_resamples, nested, rng)
+    bs = _bootstrap(d, names, bench_kind, block_length, n_resamples, nested, rng)
     return _spa_result(bs, kind=kind, n_resamples=n_resamples, studentize=studentize,
                        nested=nested)[0]
 
 
-def _stepm_iv(losses_or_returns, benchmark, kind, size, block_size, n_resamples, studentize,
+def _stepm_iv(losses_or_returns, benchmark, kind, alpha, block_length, n_resamples, studentize,
               nested, rng):
-    size = check_float(size, "size", minimum=0.0, maximum=1.0, inclusive=(False, False),
-                       what="a probability (the family-wise error rate)")
-    return (*_common_iv(losses_or_returns, benchmark, kind, block_size, n_resamples,
-                        studentize, nested, rng), size)
+    alpha = check_float(alpha, "alpha", minimum=0.0, maximum=1.0, inclusive=(False, False),
+                        what="a probability (the family-wise error rate)")
+    return (*_common_iv(losses_or_returns, benchmark, kind, block_length, n_resamples,
+                        studentize, nested, rng), alpha)
 
 
 def stepm(
@@ -345,8 +345,8 @@ def stepm(
     *,
     benchmark: Any = None,
     kind: str = "returns",
-    size: float = 0.05,
-    block_size: float | None = None,
+    alpha: float = 0.05,
+    block_length: float | None = None,
     n_resamples: int = 1000,
     studentize: bool = True,
     nested: bool = False,
@@ -356,9 +356,9 @@ def stepm(
 
     Parameters
     ----------
-    losses_or_returns, benchmark, kind, block_size, n_resamples, studentize, nested, rng
+    losses_or_returns, benchmark, kind, block_length, n_resamples, studentize, nested, rng
         As in :func:`spa_test`.
-    size : float, default 0.05
+    alpha : float, default 0.05
         Family-wise error rate: the probability of calling at least one strategy
         superior that is not.
 
@@ -371,7 +371,7 @@ def stepm(
     Raises
     ------
     TypeError, ValueError
-        As :func:`spa_test`; ``size`` outside (0, 1).
+        As :func:`spa_test`; ``alpha`` outside (0, 1).
 
     Warns
     -----
@@ -385,7 +385,7 @@ def stepm(
     Notes
     -----
     Step 1 rejects every strategy whose statistic :math:`\sqrt T\bar d_j/\hat\omega_j`
-    exceeds the :math:`1-\text{size}` bootstrap quantile of the maximum over all
+    exceeds the :math:`1-\alpha` bootstrap quantile of the maximum over all
     strategies (consistent recentring). Each further step repeats this with the
     maximum taken over the strategies not yet rejected, until a step rejects
     nothing or none is left. The resamples are drawn once and shared by all steps.
@@ -408,20 +408,20 @@ def stepm(
     >>> rng = np.random.default_rng(0)
     >>> returns = rng.normal(0.0, 0.01, size=(1000, 20))
     >>> returns[:, 3] += 0.003                      # one strategy with a real edge
-    >>> stepm(returns, block_size=5, n_resamples=500, rng=1).superior
+    >>> stepm(returns, block_length=5, n_resamples=500, rng=1).superior
     [3]
     """
-    (d, names, bench_kind, kind, block_size, n_resamples, studentize, nested, rng,
-     size) = _stepm_iv(losses_or_returns, benchmark, kind, size, block_size, n_resamples,
-                       studentize, nested, rng)
-    bs = _bootstrap(d, names, bench_kind, block_size, n_resamples, nested, rng)
+    (d, names, bench_kind, kind, block_length, n_resamples, studentize, nested, rng,
+     alpha) = _stepm_iv(losses_or_returns, benchmark, kind, alpha, block_length, n_resamples,
+                        studentize, nested, rng)
+    bs = _bootstrap(d, names, bench_kind, block_length, n_resamples, nested, rng)
     spa, cols = _spa_result(bs, kind=kind, n_resamples=n_resamples, studentize=studentize,
                             nested=nested)
-    return _stepm_from(spa, bs, cols, size)
+    return _stepm_from(spa, bs, cols, alpha)
 
 
 def _stepm_from(spa: SPAResult, bs: _Bootstrap, cols: np.ndarray | None,
-                size: float) -> StepMResult:
+                alpha: float) -> StepMResult:
     tstat = spa.strategies["t_statistic"].to_numpy()
     k = tstat.shape[0]
     usable = np.arange(k) if cols is None else cols
@@ -443,7 +443,7 @@ def _stepm_from(spa: SPAResult, bs: _Bootstrap, cols: np.ndarray | None,
             sc = np.where(active, scale, 1.0)
             sh = np.where(active, shift, -np.inf)
             maxima = recentred_maxima(centred, sh, sc)[:, 0]
-        crit = float(np.percentile(maxima, 100.0 * (1.0 - size)))
+        crit = float(np.percentile(maxima, 100.0 * (1.0 - alpha)))
         new = active & (t_in > crit)
         steps.append((len(steps) + 1, int(active.sum()), crit, int(new.sum())))
         if not new.any():
@@ -457,4 +457,4 @@ def _stepm_from(spa: SPAResult, bs: _Bootstrap, cols: np.ndarray | None,
         superior=[names[j] for j in np.flatnonzero(rejected)],
         rejected=pd.Series(rejected, index=spa.strategies.index, name="superior"),
         steps=pd.DataFrame(steps, columns=["step", "n_tested", "critical_value", "n_rejected"]),
-        size=size, spa=spa)
+        alpha=alpha, spa=spa)
