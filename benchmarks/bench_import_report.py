@@ -1,0 +1,389 @@
+"""Benchmark: ``import riskcycle`` and the full report, each in fresh processes.
+
+Run by hand::
+
+    python benchmarks/bench_import_report.py            # 7 import rounds, 3 cold + 3 warm reports
+    python benchmarks/bench_import_report.py --quick    # 5 import rounds, 1 + 1 reports
+
+Targets (issue 8):
+
+1. ``import riskcycle``: under 0.5 s. Measured as the wall time of
+   ``python -c "import riskcycle"`` minus that of ``python -c "pass"``, both in
+   fresh processes, the two commands (and ``import riskcycle;
+   riskcycle.datasets.load('rut')``, whose first use imports pandas) alternating
+   round by round; the median over the rounds of the per-round difference is
+   the figure. ``python -X importtime`` gives the same cost from the inside
+   (summed top-level imports that a bare interpreter does not make), and a
+   child process lists which heavy packages each command imports.
+2. ``riskcycle report --out <tmpdir>``: under 2 minutes from a cold start on
+   2 cores. Cold: a fresh process with ``NUMBA_CACHE_DIR`` set to a new, empty
+   temporary folder, so no compiled kernel is reused. Warm: the same command
+   again with the folder the cold run filled. Each round is one cold and one
+   warm run; medians over the rounds. The report's own progress stamps give the
+   time per section. The cache folder is counted before and after the warm run:
+   a kernel that compiled again would add files.
+3. First-call compile times of the inference kernels (placebo sampling, GARCH
+   paths, block bootstrap), which the other scripts do not cover: their first
+   call in a fresh process with an empty numba cache, then in another fresh
+   process with the cache the first one wrote.
+
+Wall times come from ``time.perf_counter`` around each child; peak memory is the
+child's maximum resident set size (``os.wait4``). On a machine with more than
+two CPUs the report children are pinned to two of them
+(``os.sched_setaffinity``) with ``NUMBA_NUM_THREADS=2``. Python's bytecode caches
+and the operating system's file cache are left as they are: "cold" refers to
+numba's compilation cache, the cost a new user or a new environment pays.
+
+``--json PATH`` also writes the numbers as JSON (used by ``benchmarks/run.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HEAVY = ("numpy", "pandas", "scipy", "numba", "arch", "vectorbt", "matplotlib", "statsmodels")
+
+COMMANDS = {
+    "pass": "pass",
+    "import": "import riskcycle",
+    "import+load": "import riskcycle; riskcycle.datasets.load('rut')",
+}
+
+
+@dataclass(frozen=True)
+class Child:
+    """One finished child process."""
+
+    wall: float
+    max_rss_mib: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_child(argv: list[str], *, env: dict | None = None, cpus: set[int] | None = None,
+              cwd: str | None = None) -> Child:
+    """Run ``argv`` to completion; wall time and the child's peak resident memory."""
+    def pin() -> None:  # runs in the child, before exec
+        if cpus is not None:
+            os.sched_setaffinity(0, cpus)
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd,
+                                preexec_fn=pin if cpus is not None else None)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Child(wall, usage.ru_maxrss / 1024, proc.returncode,
+                     out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+
+
+def python(code: str, *flags: str) -> list[str]:
+    return [sys.executable, *flags, "-c", code]
+
+
+def checked(child: Child, what: str) -> Child:
+    if child.returncode != 0:
+        raise RuntimeError(f"{what} failed with exit code {child.returncode}:\n"
+                           f"{child.stderr[-3000:]}")
+    return child
+
+
+# -- import --------------------------------------------------------------------------------------
+def measure_import(runs: int) -> dict:
+    """Alternating fresh-process rounds of the three commands; medians and paired differences."""
+    names = list(COMMANDS)
+    for name in names:  # untimed: bytecode caches written, files in the OS cache
+        checked(run_child(python(COMMANDS[name])), name)
+    walls: dict[str, list[float]] = {n: [] for n in names}
+    rss: dict[str, list[float]] = {n: [] for n in names}
+    for i in range(runs):
+        order = names[i % len(names):] + names[:i % len(names)]  # rotate the order
+        for name in order:
+            c = checked(run_child(python(COMMANDS[name])), name)
+            walls[name].append(c.wall)
+            rss[name].append(c.max_rss_mib)
+    out = {"runs": runs, "commands": COMMANDS}
+    for name in names:
+        out[name] = {"median": statistics.median(walls[name]), "all": walls[name],
+                     "max_rss_mib": statistics.median(rss[name])}
+    for name in ("import", "import+load"):
+        diffs = [a - b for a, b in zip(walls[name], walls["pass"], strict=True)]
+        out[name]["minus_pass"] = statistics.median(diffs)
+        out[name]["minus_pass_all"] = diffs
+    return out
+
+
+_IMPORTTIME = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)")
+
+
+def parse_importtime(stderr: str) -> list[tuple[int, str, int, int]]:
+    """(depth, module, self us, cumulative us) for every line of ``-X importtime``."""
+    rows = []
+    for line in stderr.splitlines():
+        m = _IMPORTTIME.match(line)
+        if m:
+            rows.append((len(m.group(3)) // 2, m.group(4), int(m.group(1)), int(m.group(2))))
+    return rows
+
+
+def measure_importtime(runs: int) -> dict:
+    """``python -X importtime``: cost of the top-level imports a bare interpreter does not make."""
+    base = {mod for _, mod, _, _ in  # every module a bare interpreter imports (site, .pth)
+            parse_importtime(checked(run_child(python("pass", "-X", "importtime")),
+                                     "importtime pass").stderr)}
+    out = {}
+    for name in ("import", "import+load"):
+        totals, last = [], []
+        for _ in range(runs):
+            rows = parse_importtime(checked(run_child(python(COMMANDS[name], "-X", "importtime")),
+                                            name).stderr)
+            top = [(mod, cum) for depth, mod, _, cum in rows if depth == 0 and mod not in base]
+            totals.append(sum(cum for _, cum in top) / 1e6)
+            last = rows
+        # the largest imports (top level and one level down) of the last run
+        new = [r for r in last if r[1] not in base]
+        biggest = sorted((r for r in new if r[0] <= 1), key=lambda r: -r[3])[:8]
+        probe = checked(run_child(python(
+            COMMANDS[name] + "; import sys; print(' '.join(m for m in "
+            + repr(HEAVY) + " if m in sys.modules))")), name + " modules")
+        out[name] = {"median": statistics.median(totals), "all": totals,
+                     "largest": [(mod, cum / 1e6) for _, mod, _, cum in biggest],
+                     "heavy_modules": probe.stdout.split()}
+    return out
+
+
+# -- report --------------------------------------------------------------------------------------
+_STAMP = re.compile(r"^\[\s*([\d.]+)s\] (.+)$")
+
+
+def report_exe() -> list[str]:
+    """The installed console script next to this interpreter (not a shell shim)."""
+    exe = Path(sys.executable).with_name("riskcycle")
+    if exe.exists():
+        return [str(exe)]
+    return [sys.executable, "-c", "import sys; from riskcycle.cli import main; sys.exit(main())"]
+
+
+def cache_files(folder: str) -> int:
+    return sum(len(files) for _, _, files in os.walk(folder))
+
+
+def stamps(stderr: str) -> list[tuple[float, str]]:
+    out = []
+    for line in stderr.splitlines():
+        m = _STAMP.match(line.strip())
+        if m:
+            out.append((float(m.group(1)), m.group(2)))
+    return out
+
+
+def two_cpus() -> set[int] | None:
+    cpus = sorted(os.sched_getaffinity(0))
+    return set(cpus[:2]) if len(cpus) > 2 else None
+
+
+def measure_report(runs: int, extra: list[str]) -> dict:
+    cpus = two_cpus()
+    base_env = dict(os.environ, NUMBA_NUM_THREADS=str(min(2, len(os.sched_getaffinity(0)))))
+    result: dict = {"command": [*report_exe(), "report", "--out", "<tmpdir>", *extra],
+                    "pinned_cpus": sorted(cpus) if cpus else None,
+                    "numba_num_threads": base_env["NUMBA_NUM_THREADS"],
+                    "cold": [], "warm": []}
+    for i in range(runs):
+        with tempfile.TemporaryDirectory(prefix="rc-numba-") as cache, \
+                tempfile.TemporaryDirectory(prefix="rc-report-") as tmp:
+            env = dict(base_env, NUMBA_CACHE_DIR=cache)
+            files = {}
+            for kind in ("cold", "warm"):
+                out = os.path.join(tmp, kind)
+                c = checked(run_child([*report_exe(), "report", "--out", out, *extra], env=env,
+                                      cpus=cpus, cwd=tmp), f"{kind} report")
+                files[kind] = cache_files(cache)
+                written = sorted(os.listdir(out))
+                result[kind].append({"wall": c.wall, "max_rss_mib": c.max_rss_mib,
+                                     "stamps": stamps(c.stderr), "written": written,
+                                     "cache_files_after": files[kind]})
+                print(f"  report round {i + 1} {kind}: {c.wall:6.1f} s, peak RSS "
+                      f"{c.max_rss_mib:5.0f} MiB, numba cache files {files[kind]}", flush=True)
+    for kind in ("cold", "warm"):
+        walls = [r["wall"] for r in result[kind]]
+        result[kind + "_median"] = statistics.median(walls)
+        result[kind + "_rss_median"] = statistics.median(r["max_rss_mib"] for r in result[kind])
+    result["recompiled_in_warm_run"] = any(
+        w["cache_files_after"] != c["cache_files_after"]
+        for c, w in zip(result["cold"], result["warm"], strict=True))
+    return result
+
+
+def section_table(result: dict) -> list[str]:
+    """Per-section seconds (median over rounds) from the report's progress stamps."""
+    def durations(run: dict) -> list[tuple[str, float]]:
+        st = run["stamps"]
+        rows = [("start-up and data (to the first stamp)", st[0][0])] if st else []
+        for (t0, label), (t1, _) in itertools.pairwise(st):
+            rows.append((label, t1 - t0))
+        if st:
+            rows.append((st[-1][1].split(" /")[0] + " (to process exit)", run["wall"] - st[-1][0]))
+        return rows
+
+    per = {}
+    for kind in ("cold", "warm"):
+        for run in result[kind]:
+            for j, (label, sec) in enumerate(durations(run)):
+                per.setdefault((j, label), {"cold": [], "warm": []})[kind].append(sec)
+    width = max((len(label) for _, label in per), default=10)
+    lines = [f"  {'section':<{width}}  {'cold':>7}  {'warm':>7}"]
+    for (_, label), v in sorted(per.items()):
+        cold = f"{statistics.median(v['cold']):6.1f}s" if v["cold"] else "      -"
+        warm = f"{statistics.median(v['warm']):6.1f}s" if v["warm"] else "      -"
+        lines.append(f"  {label:<{width}}  {cold:>7}  {warm:>7}")
+    return lines
+
+
+# -- kernel compile times ------------------------------------------------------------------------
+KERNELS = textwrap.dedent("""
+    import json, time, warnings
+    t0 = time.perf_counter()
+    import riskcycle
+    from riskcycle import inference
+    btc = riskcycle.datasets.load("btc_long")
+    rut = riskcycle.datasets.load("rut")
+    ev = riskcycle.breakouts(rut, min_gap=250).between("2010-01-01", None)
+    t_import = time.perf_counter() - t0
+    calls = {
+        "placebo_test (spacing + halving matching)": lambda: riskcycle.placebo_test(
+            btc, ev, horizon=180, halving_window=90, n_resamples=200, method="monte_carlo",
+            rng=0),
+        "placebo_test (spacing only)": lambda: riskcycle.placebo_test(
+            btc, ev, horizon=180, n_resamples=200, method="monte_carlo", rng=0),
+        "garch_null_test": lambda: riskcycle.garch_null_test(
+            btc, ev, horizon=180, n_resamples=20, rng=0),
+        "bootstrap_ci (stationary)": lambda: riskcycle.bootstrap_ci(
+            btc, ev, horizon=180, n_resamples=200, rng=0),
+    }
+    out = {"import and data": t_import}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name, fn in calls.items():
+            t0 = time.perf_counter(); fn(); t1 = time.perf_counter(); fn()
+            t2 = time.perf_counter()
+            out[name] = [t1 - t0, t2 - t1]
+    print(json.dumps(out))
+""")
+
+
+def measure_kernels() -> dict:
+    """First and second call of each function: empty numba cache, then the cache it wrote."""
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="rc-numba-") as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        for kind in ("empty cache", "cached"):
+            c = checked(run_child(python(KERNELS), env=env), "kernel compile times")
+            out[kind] = json.loads(c.stdout.strip().splitlines()[-1])
+    return out
+
+
+# -- main ----------------------------------------------------------------------------------------
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="5 import rounds, one cold and one warm report")
+    parser.add_argument("--runs", type=int, default=None,
+                        help="fresh-process rounds for the import (default 7; quick 5)")
+    parser.add_argument("--report-runs", type=int, default=None,
+                        help="cold + warm report rounds (default 3; quick 1)")
+    parser.add_argument("--no-report", action="store_true", help="skip the report")
+    parser.add_argument("--json", default=None, help="also write the numbers to this file")
+    args = parser.parse_args()
+    runs = args.runs or (5 if args.quick else 7)
+    report_runs = args.report_runs or (1 if args.quick else 3)
+    if runs < 5:
+        parser.error("`--runs` must be at least 5 (medians of at least 5 runs)")
+
+    from importlib.metadata import version
+
+    print(f"riskcycle {version('riskcycle')}, python {sys.version.split()[0]}, "
+          f"cpus {len(os.sched_getaffinity(0))}, executable {sys.executable}")
+    results: dict = {}
+
+    print(f"\n1. import, {runs} alternating rounds of fresh processes (after one untimed round)")
+    imp = measure_import(runs)
+    results["import"] = imp
+    for name in COMMANDS:
+        r = imp[name]
+        extra = (f"; minus `pass`: {r['minus_pass']:.3f} s (median of the paired differences)"
+                 if "minus_pass" in r else "")
+        print(f"  python -c {COMMANDS[name]!r:<55} {r['median']:.3f} s median, peak RSS "
+              f"{r['max_rss_mib']:.0f} MiB{extra}")
+    it = measure_importtime(runs)
+    results["importtime"] = it
+    for name in ("import", "import+load"):
+        r = it[name]
+        print(f"  -X importtime, {COMMANDS[name]!r}: {r['median']:.3f} s (median of {runs}, "
+              f"new top-level imports); heavy packages imported: "
+              f"{', '.join(r['heavy_modules']) or 'none'}")
+        print("    largest: " + ", ".join(f"{m} {s:.3f}" for m, s in r["largest"]))
+    print("  target: import riskcycle under 0.5 s -> "
+          + ("met" if imp["import"]["minus_pass"] < 0.5 else "MISSED"))
+
+    print("\n2. numba kernels of riskcycle.inference: first call in a fresh process")
+    kern = measure_kernels()
+    results["kernels"] = kern
+    print(f"  {'function':<44}{'empty cache':>13}{'cached':>9}{'2nd call':>10}")
+    for name in kern["empty cache"]:
+        if name == "import and data":
+            continue
+        (f0, s0), (f1, _) = kern["empty cache"][name], kern["cached"][name]
+        print(f"  {name:<44}{f0:>12.2f}s{f1:>8.2f}s{s0:>9.3f}s")
+    data = [kern[kind]["import and data"] for kind in ("empty cache", "cached")]
+    print(f"  (before the calls: import riskcycle, load btc_long and rut, breakouts: "
+          f"{data[0]:.2f} s / {data[1]:.2f} s. A first call also pays the lazy imports it "
+          "triggers (numba for the first kernel, arch for the GARCH fit), so 'cached' is "
+          "those imports, the cache load and the work; '2nd call' is the work alone)")
+
+    if not args.no_report:
+        extra = ["--n-resamples", "200"] if args.quick else []
+        print(f"\n3. riskcycle report, {report_runs} round(s) of cold + warm"
+              + (" (quick: --n-resamples 200, not the target configuration)" if extra else ""))
+        rep = measure_report(report_runs, extra)
+        results["report"] = rep
+        print(f"  command: {' '.join(rep['command'])}")
+        print(f"  pinned to CPUs {rep['pinned_cpus'] or 'all (the machine has 2 or fewer)'}, "
+              f"NUMBA_NUM_THREADS={rep['numba_num_threads']}")
+        print(f"  cold (empty numba cache): {rep['cold_median']:.1f} s median, peak RSS "
+              f"{rep['cold_rss_median']:.0f} MiB")
+        print(f"  warm (cache from the cold run): {rep['warm_median']:.1f} s median, peak RSS "
+              f"{rep['warm_rss_median']:.0f} MiB")
+        print(f"  files written: {', '.join(rep['cold'][0]['written'])}")
+        print(f"  numba cache files after cold {rep['cold'][0]['cache_files_after']}, after warm "
+              f"{rep['warm'][0]['cache_files_after']}: "
+              + ("a kernel compiled again in the warm run" if rep["recompiled_in_warm_run"]
+                 else "nothing compiled again"))
+        print("  time per section (the report's progress stamps, median over rounds):")
+        print("\n".join(section_table(rep)))
+        print("  target: report under 120 s from a cold start on 2 cores -> "
+              + ("met" if rep["cold_median"] < 120 and not extra else
+                 "not judged (quick)" if extra else "MISSED"))
+
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()
