@@ -12,14 +12,36 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["ResultMixin", "Summary", "package_versions"]
+__all__ = ["ConfidenceInterval", "ResultMixin", "Summary", "package_versions"]
 
-_KEY_PACKAGES = ("riskcycle", "numpy", "pandas", "scipy", "arch", "vectorbt", "numba", "matplotlib")
+
+class ConfidenceInterval(NamedTuple):
+    """Lower and upper confidence bounds (scipy's ``ConfidenceInterval`` shape).
+
+    The one interval type of riskcycle's results; re-exported as
+    ``riskcycle.backtesting.ConfidenceInterval`` and
+    ``riskcycle.regimes.ConfidenceInterval``.
+    """
+
+    low: Any
+    high: Any
+
+
+_KEY_PACKAGES = (
+    "riskcycle",
+    "numpy",
+    "pandas",
+    "scipy",
+    "arch",
+    "vectorbt",
+    "numba",
+    "matplotlib",
+)
 
 
 @lru_cache(maxsize=1)
@@ -64,8 +86,16 @@ def _formatted(df: pd.DataFrame, digits: int) -> pd.DataFrame:
 
 
 def _latex_escape(s: str) -> str:
-    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("_", r"\_"),
-                 ("#", r"\#"), ("$", r"\$"), ("{", r"\{"), ("}", r"\}")):
+    for a, b in (
+        ("\\", r"\textbackslash{}"),
+        ("&", r"\&"),
+        ("%", r"\%"),
+        ("_", r"\_"),
+        ("#", r"\#"),
+        ("$", r"\$"),
+        ("{", r"\{"),
+        ("}", r"\}"),
+    ):
         s = s.replace(a, b)
     return s
 
@@ -121,7 +151,8 @@ class Summary:
                 parts.append(f"<h4>{html.escape(caption)}</h4>")
             parts.append(_formatted(df, self.digits).to_html(border=0, classes="riskcycle-table"))
         if self.notes:
-            parts.append("<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in self.notes) + "</ul>")
+            items = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+            parts.append(f"<ul>{items}</ul>")
         return "\n".join(parts)
 
     def as_latex(self) -> str:

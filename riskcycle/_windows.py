@@ -13,9 +13,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["horizon_end_positions", "horizon_lengths"]
+__all__ = ["NO_DELAY", "horizon_end_positions", "horizon_lengths"]
 
 _DAY_NS = 86_400 * 10**9
+#: default ``delay``: trade at the first follower bar after the event is known
+NO_DELAY = pd.Timedelta(0)
 
 
 def horizon_end_positions(
@@ -40,7 +42,7 @@ def horizon_end_positions(
 
 
 def horizon_lengths(follower_index: pd.DatetimeIndex, horizon_days: int) -> np.ndarray:
-    """For every bar as a start: number of bars in its ``horizon_days`` window (-1 if incomplete)."""
+    """For every bar as a start: bars in its ``horizon_days`` window (-1 if incomplete)."""
     start = np.arange(len(follower_index))
     end, complete = horizon_end_positions(follower_index, start, horizon_days)
     return np.where(complete, end - start, -1)

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .._results import ResultMixin, Summary, package_versions
+from .._results import ConfidenceInterval, ResultMixin, Summary, package_versions
 from .._validation import check_choice
 
 __all__ = ["BacktestResult", "ConfidenceInterval", "drawdown", "short_timedelta"]
-
-
-class ConfidenceInterval(NamedTuple):
-    """Lower and upper bound of a confidence interval."""
-
-    low: float
-    high: float
 
 
 def drawdown(returns: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:

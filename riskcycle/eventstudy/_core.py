@@ -12,11 +12,10 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_timedelta
+from .._windows import NO_DELAY
 from ..calendar import SessionClock, _clock_of, _dates_of, map_to_follower
 
 __all__ = ["event_day0_positions", "forward_log_returns"]
-
-NO_DELAY = pd.Timedelta(0)
 
 
 def forward_log_returns(

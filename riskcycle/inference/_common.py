@@ -18,14 +18,12 @@ import numpy as np
 import pandas as pd
 
 from .._validation import as_price_series, check_choice, check_float, check_int, check_timestamp
-from .._windows import horizon_end_positions
+from .._windows import NO_DELAY, horizon_end_positions
 from ..calendar import CRYPTO_UTC, GENESIS, HALVINGS, SessionClock, _clock_of
 from ..eventstudy._core import event_day0_positions, forward_log_returns
 from ..exceptions import EventsExcludedWarning, IncompleteWindowWarning
 
 _DAY_NS = 86_400 * 10**9
-#: default ``delay``: trade at the first follower close after the event is known
-NO_DELAY = pd.Timedelta(0)
 STATISTICS = ("mean", "median")
 
 

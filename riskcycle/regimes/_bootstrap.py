@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._results import ResultMixin, Summary, package_versions
+from .._results import ConfidenceInterval, ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
 from .._validation import (
     check_alternative,
@@ -37,13 +37,6 @@ __all__ = [
 ]
 
 _CHUNK_ELEMENTS = 1 << 21  # indices per chunk of replicates (16 MiB of int64)
-
-
-class ConfidenceInterval(NamedTuple):
-    """Lower and upper confidence bounds (scipy's ``ConfidenceInterval`` shape)."""
-
-    low: Any
-    high: Any
 
 
 # ---------------------------------------------------------------------------
