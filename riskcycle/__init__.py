@@ -74,4 +74,5 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import calendar, datasets
+    from . import calendar as calendar
+    from . import datasets as datasets

@@ -90,7 +90,11 @@ def check_float(
     if not np.isfinite(value) or not (lo_ok and hi_ok):
         lo = "" if minimum is None else ("[" if inclusive[0] else "(") + f"{minimum:g}"
         hi = "" if maximum is None else f"{maximum:g}" + ("]" if inclusive[1] else ")")
-        rng = f" in {lo or '(-inf'}, {hi or 'inf)'}" if (minimum is not None or maximum is not None) else ""
+        rng = (
+            f" in {lo or '(-inf'}, {hi or 'inf)'}"
+            if (minimum is not None or maximum is not None)
+            else ""
+        )
         raise ValueError(f"`{name}` must be {what}{rng}; got {value!r}.")
     return value
 
@@ -108,8 +112,9 @@ def check_alternative(value: Any, name: str = "alternative") -> str:
 
 
 def check_confidence_level(value: Any, name: str = "confidence_level") -> float:
-    return check_float(value, name, minimum=0.0, maximum=1.0, inclusive=(False, False),
-                       what="a probability")
+    return check_float(
+        value, name, minimum=0.0, maximum=1.0, inclusive=(False, False), what="a probability"
+    )
 
 
 def check_n_resamples(value: Any, name: str = "n_resamples", minimum: int = 1) -> int:
@@ -117,7 +122,7 @@ def check_n_resamples(value: Any, name: str = "n_resamples", minimum: int = 1) -
 
 
 def check_timestamp(value: Any, name: str, *, allow_none: bool = False) -> pd.Timestamp | None:
-    """A date-like value (str, date, datetime, Timestamp, numpy datetime64) as a naive Timestamp."""
+    """A date-like value (str, date, datetime, Timestamp, datetime64) as a naive Timestamp."""
     if value is None:
         if allow_none:
             return None
@@ -231,11 +236,15 @@ def as_price_frame(
     if isinstance(data, str | os.PathLike):
         data = _read_csv(data, name)
         if date_column is None and not any(c in data.columns for c in _DATE_COLUMNS):
-            raise ValueError(f"`{name}`: the CSV has no date column (expected one of "
-                             f"{list(_DATE_COLUMNS[:3])}).")
+            raise ValueError(
+                f"`{name}`: the CSV has no date column (expected one of "
+                f"{list(_DATE_COLUMNS[:3])})."
+            )
     if isinstance(data, pd.Series):
         if not isinstance(data.index, pd.DatetimeIndex):
-            raise TypeError(f"`{name}` must have a DatetimeIndex; got {type(data.index).__name__}.")
+            raise TypeError(
+                f"`{name}` must have a DatetimeIndex; got {type(data.index).__name__}."
+            )
         frame = data.to_frame(name="close")
     elif isinstance(data, pd.DataFrame):
         frame = data
@@ -265,7 +274,9 @@ def as_price_frame(
     rename = {}
     for c in frame.columns:
         key = str(c).strip().lower().replace(" ", "_")
-        rename[c] = "close" if key in ("adj_close", "price") and "close" not in frame.columns else key
+        rename[c] = (
+            "close" if key in ("adj_close", "price") and "close" not in frame.columns else key
+        )
     frame = frame.rename(columns=rename)
     frame = frame.loc[:, ~frame.columns.duplicated()]
     for col in required:
@@ -274,8 +285,13 @@ def as_price_frame(
     for col in frame.columns:
         if col == "source":
             continue
-        if not (pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col])):
-            raise TypeError(f"`{name}`: column {col!r} must be numeric; got dtype {frame[col].dtype}.")
+        if not (
+            pd.api.types.is_numeric_dtype(frame[col])
+            and not pd.api.types.is_bool_dtype(frame[col])
+        ):
+            raise TypeError(
+                f"`{name}`: column {col!r} must be numeric; got dtype {frame[col].dtype}."
+            )
         frame[col] = frame[col].astype(float)
     # order and uniqueness
     if len(idx) > 1:
@@ -288,7 +304,9 @@ def as_price_frame(
             )
         if (d == 0).any():
             pos = int(np.flatnonzero(d == 0)[0]) + 1
-            raise ValueError(f"`{name}` dates must be unique; {_fmt_date(idx[pos])} is duplicated.")
+            raise ValueError(
+                f"`{name}` dates must be unique; {_fmt_date(idx[pos])} is duplicated."
+            )
     # NaN
     close = frame["close"].to_numpy()
     if np.isnan(close).any():
@@ -308,9 +326,13 @@ def as_price_frame(
         nonpos = (values <= 0) & ~np.isnan(values)
         if nonpos.any():
             bad = frame.index[nonpos.any(axis=1)][0]
-            raise ValueError(f"`{name}` prices must be positive; got a value <= 0 on {_fmt_date(bad)}.")
+            raise ValueError(
+                f"`{name}` prices must be positive; got a value <= 0 on {_fmt_date(bad)}."
+            )
     if len(frame) < min_length:
-        raise ValueError(f"`{name}` must have at least {min_length} observations; got {len(frame)}.")
+        raise ValueError(
+            f"`{name}` must have at least {min_length} observations; got {len(frame)}."
+        )
     frame.index.name = "date"
     frame.attrs = dict(getattr(data, "attrs", {}) or {})
     return frame

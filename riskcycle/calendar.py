@@ -11,7 +11,6 @@ rest of the library uses as confounders (halvings, spot-ETF approval).
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import check_bool, check_int, check_timedelta
+from ._validation import check_bool, check_timedelta
 
 __all__ = [
     "CRYPTO_UTC",
@@ -65,7 +64,9 @@ HALVINGS = pd.DataFrame(
                 "2020-05-11 19:23:43",
                 "2024-04-20 00:09:27",
             ]
-        ).tz_localize("UTC").as_unit("ns"),
+        )
+        .tz_localize("UTC")
+        .as_unit("ns"),
         "subsidy_after": [25.0, 12.5, 6.25, 3.125],
     },
     index=pd.RangeIndex(1, 5, name="halving"),
@@ -129,10 +130,11 @@ class SessionClock:
         Examples
         --------
         >>> from riskcycle.calendar import US_EQUITY_CLOSE, CRYPTO_UTC
-        >>> US_EQUITY_CLOSE.information_times(["2024-01-12", "2024-07-12"])  # EST, then EDT
-        DatetimeIndex(['2024-01-12 21:00:00+00:00', '2024-07-12 20:00:00+00:00'], dtype='datetime64[ns, UTC]', name='information_time', freq=None)
-        >>> CRYPTO_UTC.information_times(["2024-01-12"])
-        DatetimeIndex(['2024-01-13 00:00:00+00:00'], dtype='datetime64[ns, UTC]', name='information_time', freq=None)
+        >>> t = US_EQUITY_CLOSE.information_times(["2024-01-12", "2024-07-12"])  # EST, EDT
+        >>> [x.isoformat() for x in t]
+        ['2024-01-12T21:00:00+00:00', '2024-07-12T20:00:00+00:00']
+        >>> CRYPTO_UTC.information_times(["2024-01-12"])[0].isoformat()
+        '2024-01-13T00:00:00+00:00'
         """
         idx = pd.DatetimeIndex(dates)
         if idx.tz is not None:
@@ -151,13 +153,19 @@ class SessionClock:
 #: US exchange-traded series (Russell 2000, S&P 500, Nasdaq-100, IWM): the close at
 #: 16:00 America/New_York (EST/EDT handled by the zone); 252 sessions a year.
 US_EQUITY_CLOSE = SessionClock(
-    "us_equity_close", pd.Timedelta(hours=16), "America/New_York", 252,
+    "us_equity_close",
+    pd.Timedelta(hours=16),
+    "America/New_York",
+    252,
     description="US equity close, 16:00 New York",
 )
 #: Daily crypto bars dated by their UTC day: the bar dated ``d`` closes at 24:00 UTC
 #: (00:00 UTC of ``d + 1``); 365 bars a year.
 CRYPTO_UTC = SessionClock(
-    "utc_midnight", pd.Timedelta(hours=24), "UTC", 365,
+    "utc_midnight",
+    pd.Timedelta(hours=24),
+    "UTC",
+    365,
     description="24/7 market, daily bar closing 24:00 UTC",
 )
 #: FRED H.15 series (DGS10): the daily H.15 update is posted at 16:15 New York time on
@@ -166,13 +174,21 @@ CRYPTO_UTC = SessionClock(
 #: look-ahead purposes, as it never makes a value known earlier than the rule above
 #: except across a holiday).
 FRED_H15 = SessionClock(
-    "fred_h15", pd.Timedelta(hours=16, minutes=15), "America/New_York", 252, business_day_lag=1,
+    "fred_h15",
+    pd.Timedelta(hours=16, minutes=15),
+    "America/New_York",
+    252,
+    business_day_lag=1,
     description="FRED H.15 release, 16:15 New York next business day",
 )
 #: Effective federal funds rate: published by the Federal Reserve Bank of New York at
 #: about 09:00 New York time on the next business day.
 FRED_EFFR = SessionClock(
-    "fred_effr", pd.Timedelta(hours=9), "America/New_York", 252, business_day_lag=1,
+    "fred_effr",
+    pd.Timedelta(hours=9),
+    "America/New_York",
+    252,
+    business_day_lag=1,
     description="NY Fed EFFR, 09:00 New York next business day",
 )
 
@@ -180,14 +196,18 @@ _CLOCKS = {c.name: c for c in (US_EQUITY_CLOSE, CRYPTO_UTC, FRED_H15, FRED_EFFR)
 
 
 def get_clock(clock: SessionClock | str, name: str = "clock") -> SessionClock:
-    """A :class:`~riskcycle.calendar.SessionClock` from an instance or one of the names in the registry."""
+    """A :class:`~riskcycle.calendar.SessionClock` from an instance or a registered name."""
     if isinstance(clock, SessionClock):
         return clock
     if isinstance(clock, str):
         if clock in _CLOCKS:
             return _CLOCKS[clock]
-        raise ValueError(f"`{name}` must be a SessionClock or one of {sorted(_CLOCKS)}; got {clock!r}.")
-    raise TypeError(f"`{name}` must be a SessionClock or a clock name; got {type(clock).__name__}.")
+        raise ValueError(
+            f"`{name}` must be a SessionClock or one of {sorted(_CLOCKS)}; got {clock!r}."
+        )
+    raise TypeError(
+        f"`{name}` must be a SessionClock or a clock name; got {type(clock).__name__}."
+    )
 
 
 def _clock_of(series: Any, clock: SessionClock | str | None, name: str) -> SessionClock:
@@ -230,7 +250,7 @@ def map_to_follower(
     *,
     leader_clock: SessionClock | str | None = None,
     follower_clock: SessionClock | str | None = None,
-    delay: Any = pd.Timedelta(0),
+    delay: Any = "0h",
     strict: bool = False,
 ) -> pd.DataFrame:
     r"""Map leader dates onto the first follower bar observed after they were known.
@@ -262,7 +282,8 @@ def map_to_follower(
         When each series' values become known. Default: the clock recorded in
         ``attrs["clock"]`` by :func:`riskcycle.datasets.load`; user data must pass
         them (``"us_equity_close"``, ``"utc_midnight"``, ``"fred_h15"``,
-        ``"fred_effr"`` or a :class:`~riskcycle.calendar.SessionClock`). ``leader_clock`` falls back to
+        ``"fred_effr"`` or a :class:`~riskcycle.calendar.SessionClock`).
+        ``leader_clock`` falls back to
         ``leader_dates.attrs`` and, for :class:`~riskcycle.Events`, to the clock
         they were detected with.
     delay : timedelta or str, default 0
@@ -426,7 +447,9 @@ def halving_phase(dates: Any) -> pd.DataFrame:
     epoch = np.searchsorted(times, close.asi8, side="right") - 1
     if (epoch < 0).any():
         bad = close[epoch < 0][0]
-        raise ValueError(f"`dates` must not be before the genesis block (2009-01-03); got {bad.date()}.")
+        raise ValueError(
+            f"`dates` must not be before the genesis block (2009-01-03); got {bad.date()}."
+        )
     start = times[epoch]
     ends = np.concatenate([times[1:], [times[-1] + _mean_cycle().value]])
     length = ends[epoch] - start

@@ -26,7 +26,9 @@ class _Progress:
 
     def __call__(self, message: str) -> None:
         if not self.quiet:
-            print(f"[{time.perf_counter() - self.t0:6.1f}s] {message}", file=sys.stderr, flush=True)
+            print(
+                f"[{time.perf_counter() - self.t0:6.1f}s] {message}", file=sys.stderr, flush=True
+            )
 
 
 def _load_series(spec: str, clock: str | None, role: str):
@@ -40,17 +42,22 @@ def _load_series(spec: str, clock: str | None, role: str):
     if path.suffix.lower() in (".csv", ".gz") or path.exists():
         if clock is None:
             raise ValueError(
-                f"--{role}-clock is required for the CSV {spec!r} (us_equity_close or utc_midnight)."
+                f"--{role}-clock is required for the CSV {spec!r} "
+                "(us_equity_close or utc_midnight)."
             )
         return datasets.read_prices(path, clock=clock, name=path.stem, nan_policy="omit")
-    raise ValueError(f"--{role} must be a bundled series {sorted(names)} or a CSV path; got {spec!r}.")
+    raise ValueError(
+        f"--{role} must be a bundled series {sorted(names)} or a CSV path; got {spec!r}."
+    )
 
 
 def _horizons(text: str) -> tuple[int, ...]:
     try:
         values = tuple(int(v) for v in text.split(",") if v.strip())
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"horizons must be comma-separated integers; got {text!r}") from exc
+        raise argparse.ArgumentTypeError(
+            f"horizons must be comma-separated integers; got {text!r}"
+        ) from exc
     if not values or min(values) <= 0:
         raise argparse.ArgumentTypeError(f"horizons must be positive integers; got {text!r}")
     return values
@@ -63,14 +70,34 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def _pair(p: argparse.ArgumentParser) -> None:
     p.add_argument("--leader", default="rut", help="bundled name or CSV path (default: rut)")
-    p.add_argument("--follower", default="btc_long", help="bundled name or CSV path (default: btc_long)")
-    p.add_argument("--leader-clock", default=None, help="clock of a CSV leader (us_equity_close, utc_midnight)")
+    p.add_argument(
+        "--follower", default="btc_long", help="bundled name or CSV path (default: btc_long)"
+    )
+    p.add_argument(
+        "--leader-clock",
+        default=None,
+        help="clock of a CSV leader (us_equity_close, utc_midnight)",
+    )
     p.add_argument("--follower-clock", default=None, help="clock of a CSV follower")
-    p.add_argument("--min-gap", type=int, default=250, help="sessions without a new high before a breakout (default 250)")
-    p.add_argument("--margin", type=float, default=0.0, help="required excess over the record, fraction (default 0)")
+    p.add_argument(
+        "--min-gap",
+        type=int,
+        default=250,
+        help="sessions without a new high before a breakout (default 250)",
+    )
+    p.add_argument(
+        "--margin",
+        type=float,
+        default=0.0,
+        help="required excess over the record, fraction (default 0)",
+    )
     p.add_argument("--use-high", action="store_true", help="intraday variant: use daily highs")
-    p.add_argument("--horizons", type=_horizons, default=(30, 90, 180, 365),
-                   help="comma-separated horizons in calendar days (default 30,90,180,365)")
+    p.add_argument(
+        "--horizons",
+        type=_horizons,
+        default=(30, 90, 180, 365),
+        help="comma-separated horizons in calendar days (default 30,90,180,365)",
+    )
     p.add_argument("--as-of", default=None, help="truncate all data at this date (as-of analysis)")
 
 
@@ -84,7 +111,9 @@ def _events(args: argparse.Namespace, progress: _Progress) -> int:
     if args.as_of:
         leader, follower = leader.loc[: args.as_of], follower.loc[: args.as_of]
     progress(f"detecting breakouts in {leader.attrs.get('name')}")
-    ev = riskcycle.breakouts(leader, min_gap=args.min_gap, margin=args.margin, use_high=args.use_high)
+    ev = riskcycle.breakouts(
+        leader, min_gap=args.min_gap, margin=args.margin, use_high=args.use_high
+    )
     print(ev.summary())
     progress("event study of the follower")
     with pd.option_context("display.width", 160, "display.max_columns", 20):
@@ -94,16 +123,19 @@ def _events(args: argparse.Namespace, progress: _Progress) -> int:
             warnings.simplefilter("always")
             res = riskcycle.event_study(follower, ev, horizons=args.horizons)
         frame = res.to_frame()
-        table = (1 + frame.pivot(index="event_date", columns="horizon",
-                                 values="return_to_date")).round(3)
+        table = (
+            1 + frame.pivot(index="event_date", columns="horizon", values="return_to_date")
+        ).round(3)
         table = table.rename(columns=lambda h: f"x{h}d").map(lambda v: f"{v:.3f}")
         done = frame.pivot(index="event_date", columns="horizon", values="complete")
         for (date, h), complete in done.stack().items():
             if not complete:
                 table.loc[date, f"x{h}d"] = f"{table.loc[date, f'x{h}d']}*"
         print()
-        print(f"{follower.attrs.get('name')}: growth of 1 from day 0 after each event "
-              "(horizon in calendar days; * = window incomplete, growth so far):")
+        print(
+            f"{follower.attrs.get('name')}: growth of 1 from day 0 after each event "
+            "(horizon in calendar days; * = window incomplete, growth so far):"
+        )
         print(table.to_string())
         for w in caught:
             print(f"note: {w.message}", file=sys.stderr)
@@ -116,10 +148,17 @@ def _report(args: argparse.Namespace, progress: _Progress) -> int:
     leader = _load_series(args.leader, args.leader_clock, "leader")
     follower = _load_series(args.follower, args.follower_clock, "follower")
     report = build_report(
-        leader=leader, follower=follower, as_of=args.as_of or "2026-01-22", min_gap=args.min_gap,
-        margin=args.margin, use_high=args.use_high,
-        horizons=args.horizons, horizon=max(args.horizons), n_resamples=args.n_resamples,
-        progress=progress, rng=args.seed,
+        leader=leader,
+        follower=follower,
+        as_of=args.as_of or "2026-01-22",
+        min_gap=args.min_gap,
+        margin=args.margin,
+        use_high=args.use_high,
+        horizons=args.horizons,
+        horizon=max(args.horizons),
+        n_resamples=args.n_resamples,
+        progress=progress,
+        rng=args.seed,
     )
     progress(f"writing {args.out}")
     paths = report.write(args.out)
@@ -135,9 +174,16 @@ def _assess(args: argparse.Namespace, progress: _Progress) -> int:
     follower = _load_series(args.follower, args.follower_clock, "follower")
     progress("assessing the signal (placebo, bootstrap, GARCH null, base rate, power)")
     res = riskcycle.assess_signal(
-        leader, follower, min_gap=args.min_gap, margin=args.margin, use_high=args.use_high,
-        horizons=args.horizons, horizon=args.horizon or max(args.horizons), as_of=args.as_of,
-        n_resamples=args.n_resamples, rng=args.seed,
+        leader,
+        follower,
+        min_gap=args.min_gap,
+        margin=args.margin,
+        use_high=args.use_high,
+        horizons=args.horizons,
+        horizon=args.horizon or max(args.horizons),
+        as_of=args.as_of,
+        n_resamples=args.n_resamples,
+        rng=args.seed,
     )
     print(res.summary())
     return 0
@@ -150,20 +196,34 @@ def _backtest(args: argparse.Namespace, progress: _Progress) -> int:
     follower = _load_series(args.follower, args.follower_clock, "follower")
     if args.as_of:
         leader, follower = leader.loc[: args.as_of], follower.loc[: args.as_of]
-    events = riskcycle.breakouts(leader, min_gap=args.min_gap, margin=args.margin,
-                                 use_high=args.use_high)
+    events = riskcycle.breakouts(
+        leader, min_gap=args.min_gap, margin=args.margin, use_high=args.use_high
+    )
     progress("backtesting with vectorbt (first run compiles, about 10 s)")
     res = riskcycle.backtest(
-        follower, events, hold=args.hold, delay=args.delay, fees=args.fees,
-        slippage=args.slippage, n_resamples=args.n_resamples, rng=args.seed,
+        follower,
+        events,
+        hold=args.hold,
+        delay=args.delay,
+        fees=args.fees,
+        slippage=args.slippage,
+        n_resamples=args.n_resamples,
+        rng=args.seed,
     )
     print(res.summary())
     if args.sweep:
         progress("parameter sweep with SPA, StepM, deflated Sharpe ratio and PBO")
         grid = riskcycle.sweep(
-            leader, follower, min_gap=[150, 200, 250, 300, 350], margin=[0.0, 0.01, 0.02],
-            hold=[180, 365, 540], delay=["0h", "1D"], fees=args.fees, slippage=args.slippage,
-            n_resamples=min(args.n_resamples, 1000), rng=args.seed,
+            leader,
+            follower,
+            min_gap=[150, 200, 250, 300, 350],
+            margin=[0.0, 0.01, 0.02],
+            hold=[180, 365, 540],
+            delay=["0h", "1D"],
+            fees=args.fees,
+            slippage=args.slippage,
+            n_resamples=min(args.n_resamples, 1000),
+            rng=args.seed,
         )
         print()
         print(grid.summary())
@@ -179,8 +239,11 @@ def _regimes(args: argparse.Namespace, progress: _Progress) -> int:
         bench = {b: _load_series(b, None, "benchmarks") for b in args.benchmarks.split(",") if b}
     progress("fitting regimes (realised, GARCH, bootstrap ratio, ICSS)")
     res = riskcycle.volatility_regimes(
-        prices, breaks=tuple(args.breaks.split(",")), benchmarks=bench,
-        n_resamples=args.n_resamples, rng=args.seed,
+        prices,
+        breaks=tuple(args.breaks.split(",")),
+        benchmarks=bench,
+        n_resamples=args.n_resamples,
+        rng=args.seed,
     )
     print(res.summary())
     return 0
@@ -207,8 +270,14 @@ def _data(args: argparse.Namespace, progress: _Progress) -> int:
         if not args.name or not args.clock or not args.out:
             raise ValueError("data fetch needs SYMBOL, --clock and --out.")
         progress(f"downloading {args.name}")
-        frame = datasets.fetch(args.name, clock=args.clock, start=args.start, end=args.end,
-                               cache=args.out, refresh=True)
+        frame = datasets.fetch(
+            args.name,
+            clock=args.clock,
+            start=args.start,
+            end=args.end,
+            cache=args.out,
+            refresh=True,
+        )
         print(f"wrote {len(frame)} rows to {args.out}")
     return 0
 
@@ -227,31 +296,50 @@ def _parser() -> argparse.ArgumentParser:
     _pair(pe)
     _common(pe)
     pe.set_defaults(func=_events)
-    pr = sub.add_parser("report", help="the main job: reproduce the commentary's claims "
-                        "(HTML, Markdown and JSON)")
+    pr = sub.add_parser(
+        "report", help="the main job: reproduce the commentary's claims (HTML, Markdown and JSON)"
+    )
     _pair(pr)
-    pr.add_argument("--out", default="riskcycle-report", help="output folder (default riskcycle-report)")
-    pr.add_argument("--n-resamples", type=int, default=2000, help="resamples per method (default 2000)")
+    pr.add_argument(
+        "--out", default="riskcycle-report", help="output folder (default riskcycle-report)"
+    )
+    pr.add_argument(
+        "--n-resamples", type=int, default=2000, help="resamples per method (default 2000)"
+    )
     pr.add_argument("--seed", type=int, default=20260122, help="random seed (default 20260122)")
     _common(pr)
     pr.set_defaults(func=_report)
-    pa = sub.add_parser("assess", help="few-event inference for the signal (placebo, "
-                        "bootstrap, GARCH null, base rate, power, verdict)")
+    pa = sub.add_parser(
+        "assess",
+        help="few-event inference for the signal (placebo, "
+        "bootstrap, GARCH null, base rate, power, verdict)",
+    )
     _pair(pa)
-    pa.add_argument("--horizon", type=int, default=None,
-                    help="horizon of the inference in days (default: the largest of --horizons)")
+    pa.add_argument(
+        "--horizon",
+        type=int,
+        default=None,
+        help="horizon of the inference in days (default: the largest of --horizons)",
+    )
     pa.add_argument("--n-resamples", type=int, default=9999)
     pa.add_argument("--seed", type=int, default=20260122)
     _common(pa)
     pa.set_defaults(func=_assess)
-    pb = sub.add_parser("backtest", help="trade the follower on the leader's breakouts "
-                        "(vectorbt), with random-entry null and optional parameter sweep")
+    pb = sub.add_parser(
+        "backtest",
+        help="trade the follower on the leader's breakouts "
+        "(vectorbt), with random-entry null and optional parameter sweep",
+    )
     _pair(pb)
     pb.add_argument("--hold", type=int, default=365, help="holding period in days (default 365)")
     pb.add_argument("--delay", default="0h", help="execution delay after the signal (e.g. 1D)")
     pb.add_argument("--fees", type=float, default=0.001, help="fees per side (default 0.001)")
-    pb.add_argument("--slippage", type=float, default=0.001, help="slippage per side (default 0.001)")
-    pb.add_argument("--sweep", action="store_true", help="also run the 90-combination grid with SPA and PBO")
+    pb.add_argument(
+        "--slippage", type=float, default=0.001, help="slippage per side (default 0.001)"
+    )
+    pb.add_argument(
+        "--sweep", action="store_true", help="also run the 90-combination grid with SPA and PBO"
+    )
     pb.add_argument("--n-resamples", type=int, default=1999)
     pb.add_argument("--seed", type=int, default=20260122)
     _common(pb)
@@ -260,15 +348,20 @@ def _parser() -> argparse.ArgumentParser:
     pg.add_argument("--series", default="btc", help="bundled name or CSV path (default btc)")
     pg.add_argument("--clock", default=None, help="clock of a CSV series")
     pg.add_argument("--breaks", default="2024-01-10", help="comma-separated break dates")
-    pg.add_argument("--benchmarks", default="rut,spx,ndx",
-                    help="comma-separated bundled names for the correlation regime ('' for none)")
+    pg.add_argument(
+        "--benchmarks",
+        default="rut,spx,ndx",
+        help="comma-separated bundled names for the correlation regime ('' for none)",
+    )
     pg.add_argument("--n-resamples", type=int, default=9999)
     pg.add_argument("--seed", type=int, default=20240110)
     _common(pg)
     pg.set_defaults(func=_regimes)
     pd_ = sub.add_parser("data", help="list, describe or fetch data")
     pd_.add_argument("action", choices=["list", "describe", "fetch"])
-    pd_.add_argument("name", nargs="?", default=None, help="bundled name (describe) or symbol (fetch)")
+    pd_.add_argument(
+        "name", nargs="?", default=None, help="bundled name (describe) or symbol (fetch)"
+    )
     pd_.add_argument("--clock", default=None, help="fetch: us_equity_close or utc_midnight")
     pd_.add_argument("--start", default=None)
     pd_.add_argument("--end", default=None)

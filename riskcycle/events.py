@@ -8,7 +8,7 @@ map them onto a follower without look-ahead.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -135,7 +135,8 @@ class Events(ResultMixin):
     def __repr__(self) -> str:
         shown = ", ".join(d.strftime("%Y-%m-%d") for d in self.dates[:6])
         more = ", ..." if len(self) > 6 else ""
-        return f"Events({self.leader_name}, n={len(self)}, method={self.settings.get('method')!r}: [{shown}{more}])"
+        method = self.settings.get("method")
+        return f"Events({self.leader_name}, n={len(self)}, method={method!r}: [{shown}{more}])"
 
     # views -----------------------------------------------------------------------
     def to_frame(self) -> pd.DataFrame:
@@ -160,8 +161,11 @@ class Events(ResultMixin):
         notes = [f"Definition: {describe(self)}", f"Settings: {desc}"]
         if self.data_start is not None:
             notes.append(f"Leader data: {self.data_start.date()} to {self.data_end.date()}.")
-        return Summary(title=f"Breakout events of {self.leader_name} ({len(self)})",
-                       tables=(("", df),), notes=tuple(notes))
+        return Summary(
+            title=f"Breakout events of {self.leader_name} ({len(self)})",
+            tables=(("", df),),
+            notes=tuple(notes),
+        )
 
     def plot(self, prices: Any = None, *, ax: Any = None, log: bool = True) -> Any:
         """Plot the leader with the events marked.
@@ -187,10 +191,19 @@ class Events(ResultMixin):
             close = prices["close"] if isinstance(prices, pd.DataFrame) else prices
             ax.plot(close.index, close.to_numpy(), lw=0.8, color="0.3", label=self.leader_name)
         ax.scatter(self.dates, self.levels, color="C3", zorder=3, s=25, label="breakout")
-        for d, rec, rdate in zip(self.dates, self.prior_records, self.prior_record_dates, strict=True):
+        for d, rec, rdate in zip(
+            self.dates, self.prior_records, self.prior_record_dates, strict=True
+        ):
             ax.hlines(rec, rdate, d, color="C3", lw=0.8, ls=":")
-            ax.annotate(d.strftime("%Y-%m-%d"), (d, rec), xytext=(3, 6),
-                        textcoords="offset points", fontsize=7, rotation=90, va="bottom")
+            ax.annotate(
+                d.strftime("%Y-%m-%d"),
+                (d, rec),
+                xytext=(3, 6),
+                textcoords="offset points",
+                fontsize=7,
+                rotation=90,
+                va="bottom",
+            )
         if log:
             ax.set_yscale("log")
         ax.set_title(f"{self.leader_name}: {describe(self)}", fontsize=9)
@@ -234,7 +247,9 @@ class Events(ResultMixin):
             close = frame["close"]
             missing = idx.difference(close.index)
             if len(missing):
-                raise ValueError(f"`dates` must be in the index of `prices`; {missing[0].date()} is not.")
+                raise ValueError(
+                    f"`dates` must be in the index of `prices`; {missing[0].date()} is not."
+                )
             pos = close.index.get_indexer(idx)
             x = close.to_numpy()
             prev_max = np.concatenate([[np.nan], np.maximum.accumulate(x)[:-1]])
@@ -267,11 +282,15 @@ def describe(events: Events) -> str:
     field_ = "high" if s.get("use_high") else "close"
     marg = f" by more than {100 * margin:g}%" if margin else ""
     if m == "record":
-        return (f"first {field_} above the prior all-time {field_} high{marg} after at least "
-                f"{s['min_gap']} sessions without a new high")
+        return (
+            f"first {field_} above the prior all-time {field_} high{marg} after at least "
+            f"{s['min_gap']} sessions without a new high"
+        )
     if m == "rolling":
-        return (f"{field_} above the highest {field_} of the previous {s['window']} sessions{marg}, "
-                f"at least {s['min_spacing']} sessions after the previous event")
+        return (
+            f"{field_} above the highest {field_} of the previous {s['window']} sessions{marg}, "
+            f"at least {s['min_spacing']} sessions after the previous event"
+        )
     return "events at given dates"
 
 
@@ -280,7 +299,9 @@ def _breakouts_iv(prices, method, min_gap, window, margin, use_high, min_spacing
     margin = check_float(margin, "margin", minimum=0.0, what="a non-negative fraction")
     use_high = check_bool(use_high, "use_high")
     if method == "record":
-        min_gap = check_int(min_gap, "min_gap", minimum=1, what="a positive integer number of sessions")
+        min_gap = check_int(
+            min_gap, "min_gap", minimum=1, what="a positive integer number of sessions"
+        )
         if window is not None:
             raise ValueError("`window` applies to method='rolling' only; got method='record'.")
         if min_spacing is not None:
@@ -292,8 +313,13 @@ def _breakouts_iv(prices, method, min_gap, window, margin, use_high, min_spacing
         if window is None:
             raise ValueError("`window` is required for method='rolling' (e.g. window=200).")
         window = check_int(window, "window", minimum=2, what="an integer number of sessions")
-        min_spacing = window if min_spacing is None else check_int(
-            min_spacing, "min_spacing", minimum=1, what="a positive integer number of sessions")
+        min_spacing = (
+            window
+            if min_spacing is None
+            else check_int(
+                min_spacing, "min_spacing", minimum=1, what="a positive integer number of sessions"
+            )
+        )
     clk = _clock_of(prices, clock, "clock")
     frame = as_price_frame(prices, name="prices", timezone=clk.timezone, min_length=2)
     if use_high and "high" not in frame.columns:
@@ -441,8 +467,13 @@ def breakouts(
         settings = {"method": method, "min_gap": min_gap, "margin": margin, "use_high": use_high}
     else:
         found = _rolling_events(x, window, margin, min_spacing)
-        settings = {"method": method, "window": window, "margin": margin, "use_high": use_high,
-                    "min_spacing": min_spacing}
+        settings = {
+            "method": method,
+            "window": window,
+            "margin": margin,
+            "use_high": use_high,
+            "min_spacing": min_spacing,
+        }
     pos = np.array([f[0] for f in found], dtype=np.int64)
     rpos = np.array([f[1] for f in found], dtype=np.int64)
     idx = frame.index

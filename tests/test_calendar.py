@@ -35,8 +35,12 @@ def test_etf_facts():
     assert cal.ETF_FALSE_APPROVAL_POST.date().isoformat() == "2024-01-09"
     # approval after the US close: known at the 2024-01-10 close, i.e. before BTC's bar of
     # 2024-01-10 closes (00:00 UTC on 2024-01-11).
-    m = cal.map_to_follower([cal.ETF_APPROVAL], pd.date_range("2024-01-01", "2024-01-31"),
-                            leader_clock="us_equity_close", follower_clock="utc_midnight")
+    m = cal.map_to_follower(
+        [cal.ETF_APPROVAL],
+        pd.date_range("2024-01-01", "2024-01-31"),
+        leader_clock="us_equity_close",
+        follower_clock="utc_midnight",
+    )
     assert m["follower_date"].iloc[0] == pd.Timestamp("2024-01-10")
 
 
@@ -62,8 +66,12 @@ def test_supply_is_continuous_and_capped():
     assert (np.diff(s["supply"]) >= 0).all()
     assert s["supply"].max() <= 21e6
     # exact supply at anchor heights: 10.5M at 210,000, 15.75M at 420,000, 18.375M at 630,000
-    np.testing.assert_allclose(cal._supply_at_height(np.array([210_000.0, 420_000.0, 630_000.0])),
-                               [10_500_000.0, 15_750_000.0, 18_375_000.0], rtol=0, atol=1e-6)
+    np.testing.assert_allclose(
+        cal._supply_at_height(np.array([210_000.0, 420_000.0, 630_000.0])),
+        [10_500_000.0, 15_750_000.0, 18_375_000.0],
+        rtol=0,
+        atol=1e-6,
+    )
     with pytest.raises(ValueError, match="`dates` must not be before the genesis block"):
         cal.btc_supply(["2008-12-31"])
 
@@ -74,7 +82,9 @@ def test_halving_phase():
     # 2024-04-19's bar closes 00:00 UTC 2024-04-20, 9 min 27 s before the halving block
     assert p["days_since_halving"].iloc[1] == pytest.approx(1 - (9 * 60 + 27) / 86400, abs=1e-9)
     assert 0.99 < p["cycle_fraction"].iloc[0] < 1.0
-    full = (cal.HALVINGS["timestamp"].iloc[2] - cal.HALVINGS["timestamp"].iloc[1]) / pd.Timedelta("1D")
+    full = (cal.HALVINGS["timestamp"].iloc[2] - cal.HALVINGS["timestamp"].iloc[1]) / pd.Timedelta(
+        "1D"
+    )
     assert p["cycle_length_days"].iloc[2] == pytest.approx(full)
     with pytest.raises(ValueError, match="must not be before the genesis block"):
         riskcycle.halving_phase(["2008-01-01"])
@@ -87,25 +97,34 @@ def test_halving_phase():
 # ---------------------------------------------------------------------------
 def test_information_times_handle_dst():
     t = cal.US_EQUITY_CLOSE.information_times(
-        ["2024-03-08", "2024-03-11", "2024-11-01", "2024-11-04"])
+        ["2024-03-08", "2024-03-11", "2024-11-01", "2024-11-04"]
+    )
     # EST (UTC-5) before 2024-03-10, EDT (UTC-4) until 2024-11-03
     assert [x.hour for x in t] == [21, 20, 20, 21]
-    assert (cal.CRYPTO_UTC.information_times(["2024-03-10"])[0]
-            == pd.Timestamp("2024-03-11 00:00", tz="UTC"))
+    assert cal.CRYPTO_UTC.information_times(["2024-03-10"])[0] == pd.Timestamp(
+        "2024-03-11 00:00", tz="UTC"
+    )
     # FRED H.15: next weekday 16:15 New York (Friday -> Monday)
-    assert (cal.FRED_H15.information_times(["2024-01-12"])[0]
-            == pd.Timestamp("2024-01-15 16:15", tz="America/New_York"))
+    assert cal.FRED_H15.information_times(["2024-01-12"])[0] == pd.Timestamp(
+        "2024-01-15 16:15", tz="America/New_York"
+    )
 
 
 def test_friday_close_onto_btc():
     btc = pd.date_range("2024-01-10", "2024-01-20")
-    m = cal.map_to_follower(["2024-01-12"], btc, leader_clock="us_equity_close",
-                            follower_clock="utc_midnight")
+    m = cal.map_to_follower(
+        ["2024-01-12"], btc, leader_clock="us_equity_close", follower_clock="utc_midnight"
+    )
     row = m.iloc[0]
     assert row["follower_date"] == pd.Timestamp("2024-01-12")  # Friday bar, closes Sat 00:00 UTC
     assert row["follower_close_time"] > row["information_time"]
-    late = cal.map_to_follower(["2024-01-12"], btc, leader_clock="us_equity_close",
-                               follower_clock="utc_midnight", delay="4h")
+    late = cal.map_to_follower(
+        ["2024-01-12"],
+        btc,
+        leader_clock="us_equity_close",
+        follower_clock="utc_midnight",
+        delay="4h",
+    )
     assert late["follower_date"].iloc[0] == pd.Timestamp("2024-01-13")
 
 
@@ -116,13 +135,17 @@ def test_strict_with_equal_clocks():
     kw = dict(leader_clock="us_equity_close", follower_clock="us_equity_close")
     dates = ["2024-01-10", "2024-01-12", "2024-01-19"]
     known = cal.map_to_follower(dates, iwm, **kw)
-    assert known["follower_date"].tolist()[:2] == [pd.Timestamp("2024-01-10"),
-                                                   pd.Timestamp("2024-01-12")]
+    assert known["follower_date"].tolist()[:2] == [
+        pd.Timestamp("2024-01-10"),
+        pd.Timestamp("2024-01-12"),
+    ]
     assert (known["follower_close_time"] == known["available_time"]).iloc[:2].all()
     trade = cal.map_to_follower(dates, iwm, strict=True, **kw)
     # the next close (Friday -> Monday; the last bar has no next one)
-    assert trade["follower_date"].tolist()[:2] == [pd.Timestamp("2024-01-11"),
-                                                   pd.Timestamp("2024-01-15")]
+    assert trade["follower_date"].tolist()[:2] == [
+        pd.Timestamp("2024-01-11"),
+        pd.Timestamp("2024-01-15"),
+    ]
     assert trade["status"].tolist() == ["ok", "ok", "after_end"]
     assert known["status"].tolist() == ["ok", "ok", "ok"]
     ok = trade["status"] == "ok"
@@ -140,21 +163,26 @@ def test_strict_equals_default_when_clocks_differ():
     rut = riskcycle.datasets.load("rut", start="2023-01-01", end="2024-12-31")
     btc = riskcycle.datasets.load("btc", start="2023-01-01", end="2025-01-10")
     for delay in ("0h", "1h", "5h"):
-        pd.testing.assert_frame_equal(cal.map_to_follower(rut, btc, delay=delay),
-                                      cal.map_to_follower(rut, btc, delay=delay, strict=True))
+        pd.testing.assert_frame_equal(
+            cal.map_to_follower(rut, btc, delay=delay),
+            cal.map_to_follower(rut, btc, delay=delay, strict=True),
+        )
     # with a delay of 3 h a winter close is available at exactly 24:00 UTC: at or after
     # gives that bar, strict the next one
     kw = dict(leader_clock="us_equity_close", follower_clock="utc_midnight", delay="3h")
-    assert cal.map_to_follower(["2024-01-12"], btc.index, **kw)["follower_date"].iloc[0] == \
-        pd.Timestamp("2024-01-12")
-    assert cal.map_to_follower(["2024-01-12"], btc.index, strict=True, **kw)[
-        "follower_date"].iloc[0] == pd.Timestamp("2024-01-13")
+    assert cal.map_to_follower(["2024-01-12"], btc.index, **kw)["follower_date"].iloc[
+        0
+    ] == pd.Timestamp("2024-01-12")
+    assert cal.map_to_follower(["2024-01-12"], btc.index, strict=True, **kw)["follower_date"].iloc[
+        0
+    ] == pd.Timestamp("2024-01-13")
 
 
 def test_weekend_leader_onto_exchange_follower_across_holiday():
     spx_dates = pd.DatetimeIndex(["2024-01-11", "2024-01-12", "2024-01-16", "2024-01-17"])
-    m = cal.map_to_follower(["2024-01-13"], spx_dates, leader_clock="utc_midnight",
-                            follower_clock="us_equity_close")
+    m = cal.map_to_follower(
+        ["2024-01-13"], spx_dates, leader_clock="utc_midnight", follower_clock="us_equity_close"
+    )
     assert m["follower_date"].iloc[0] == pd.Timestamp("2024-01-16")  # MLK day skipped
 
 
@@ -176,8 +204,11 @@ def test_status_before_start_and_after_end():
     # 2014-09-16's close (20:00 UTC) came before the first bar (2014-09-17) opened: the bar
     # that should carry it is outside the data.
     m = cal.map_to_follower(
-        ["2013-01-02", "2014-09-16", "2014-09-17", "2014-12-31", "2015-01-02"], btc,
-        leader_clock="us_equity_close", follower_clock="utc_midnight")
+        ["2013-01-02", "2014-09-16", "2014-09-17", "2014-12-31", "2015-01-02"],
+        btc,
+        leader_clock="us_equity_close",
+        follower_clock="utc_midnight",
+    )
     assert m["status"].tolist() == ["before_start", "before_start", "ok", "ok", "after_end"]
     assert m["position"].tolist() == [-1, -1, 0, len(btc) - 1, -1]
     assert m["follower_date"].isna().tolist() == [True, True, False, False, True]
@@ -221,8 +252,11 @@ def test_alignment_and_events_ignore_the_future(cut, seed, delay_h):
     lead2, fol2 = lead.copy(), fol.copy()
     lead2[lead_idx > d] *= rng.uniform(0.5, 2.0, (lead_idx > d).sum())
     fol2[fol_idx > d] *= rng.uniform(0.5, 2.0, (fol_idx > d).sum())
-    kw = dict(leader_clock="us_equity_close", follower_clock="utc_midnight",
-              delay=pd.Timedelta(hours=delay_h))
+    kw = dict(
+        leader_clock="us_equity_close",
+        follower_clock="utc_midnight",
+        delay=pd.Timedelta(hours=delay_h),
+    )
     m1 = cal.map_to_follower(lead_idx, fol, **kw)
     m2 = cal.map_to_follower(lead_idx, fol2, **kw)
     pd.testing.assert_frame_equal(m1, m2)

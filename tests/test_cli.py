@@ -51,7 +51,9 @@ def test_progress_goes_to_stderr(capsys):
 def test_bad_input_is_one_line_error(capsys, tmp_path):
     assert main(["events", "--leader", "nope"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("riskcycle: error: --leader must be a bundled series")
+    assert len(err) == 1 and err[0].startswith(
+        "riskcycle: error: --leader must be a bundled series"
+    )
     csv = tmp_path / "x.csv"
     csv.write_text("date,close\n2024-01-02,1\n2024-01-01,2\n")
     assert main(["events", "--leader", str(csv), "--leader-clock", "us_equity_close"]) == 2
@@ -66,7 +68,9 @@ def test_bad_input_is_one_line_error(capsys, tmp_path):
 
 def test_report_command_writes_outputs(tmp_path, capsys):
     out = tmp_path / "rep"
-    assert main(["report", "--out", str(out), "--n-resamples", "49", "--quiet", "--seed", "1"]) == 0
+    assert (
+        main(["report", "--out", str(out), "--n-resamples", "49", "--quiet", "--seed", "1"]) == 0
+    )
     assert (out / "report.html").is_file() and (out / "report.md").is_file()
     data = json.loads((out / "results.json").read_text())
     assert data["methods"]["settings"]["n_resamples"] == 49

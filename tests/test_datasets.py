@@ -21,8 +21,18 @@ def test_registry_lists_every_bundled_file():
     files = {p.name for p in resources.files("riskcycle.datasets").joinpath("data").iterdir()}
     used = {f for fs in reg["files"] for f in fs.split(", ")}
     assert used == files
-    assert set(reg.columns) >= {"description", "source", "licence", "calendar", "clock",
-                                "periods_per_year", "units", "first_date", "last_date", "rows"}
+    assert set(reg.columns) >= {
+        "description",
+        "source",
+        "licence",
+        "calendar",
+        "clock",
+        "periods_per_year",
+        "units",
+        "first_date",
+        "last_date",
+        "rows",
+    }
     assert reg.loc["btc", "periods_per_year"] == 365
     assert reg.loc["rut", "periods_per_year"] == 252
 
@@ -49,8 +59,9 @@ def test_registry_matches_data(name):
 def test_loaded_values_equal_the_provenance_source_csv(name):
     """The shipped gzip holds the same numbers as shared/data (row for row, exactly)."""
     raw = resources.files("riskcycle.datasets").joinpath("data", f"{name}.csv.gz").read_bytes()
-    ref = pd.read_csv(pd.io.common.BytesIO(gzip.decompress(raw)), index_col="date",
-                      parse_dates=True)
+    ref = pd.read_csv(
+        pd.io.common.BytesIO(gzip.decompress(raw)), index_col="date", parse_dates=True
+    )
     df = datasets.load(name)
     np.testing.assert_array_equal(df["close"].to_numpy(), ref["close"].to_numpy())
 
@@ -94,11 +105,13 @@ def test_load_range_and_copy():
 
 
 def test_load_errors():
-    with pytest.raises(ValueError, match=r"`name` must be one of \[.*'btc_long'.*\]; got 'bitcoin'"):
+    with pytest.raises(
+        ValueError, match=r"`name` must be one of \[.*'btc_long'.*\]; got 'bitcoin'"
+    ):
         datasets.load("bitcoin")
     with pytest.raises(TypeError, match="`name` must be a string"):
         datasets.load(3)
-    with pytest.raises(ValueError, match="`start` .* must not be after `end`"):
+    with pytest.raises(ValueError, match=r"`start` .* must not be after `end`"):
         datasets.load("rut", start="2020-01-01", end="2019-01-01")
     with pytest.raises(ValueError, match="no 'rut' data between"):
         datasets.load("rut", start="2030-01-01")
@@ -123,8 +136,9 @@ def test_read_prices_series_and_frame_and_csv(tmp_path):
     s = _series()
     out = datasets.read_prices(s, clock="utc_midnight")
     assert list(out.columns) == ["close"] and out.attrs["periods_per_year"] == 365
-    df = pd.DataFrame({"Date": s.index.strftime("%Y-%m-%d"), "Close": s.to_numpy(),
-                       "Volume": np.arange(10)})
+    df = pd.DataFrame(
+        {"Date": s.index.strftime("%Y-%m-%d"), "Close": s.to_numpy(), "Volume": np.arange(10)}
+    )
     out2 = datasets.read_prices(df, clock="us_equity_close")
     np.testing.assert_array_equal(out2["close"].to_numpy(), s.to_numpy())
     assert out2.attrs["periods_per_year"] == 252
@@ -164,25 +178,46 @@ def test_read_prices_nan_policy_omit():
 @pytest.mark.parametrize(
     ("mutate", "exc", "match"),
     [
-        (lambda s: s.iloc[::-1], ValueError,
-         r"`data` dates must be sorted ascending; 2024-01-09 follows 2024-01-10"),
-        (lambda s: pd.concat([s.iloc[:3], s.iloc[2:]]), ValueError,
-         r"`data` dates must be unique; 2024-01-03 is duplicated"),
-        (lambda s: s.where(s.index != "2024-01-05"), ValueError,
-         r"`data` has a NaN close on 2024-01-05; drop it or pass nan_policy='omit'"),
-        (lambda s: s.where(s.index != "2024-01-06", -1.0), ValueError,
-         r"`data` prices must be positive; got a value <= 0 on 2024-01-06"),
-        (lambda s: s.where(s.index != "2024-01-07", 0.0), ValueError,
-         r"prices must be positive; got a value <= 0 on 2024-01-07"),
-        (lambda s: s.where(s.index != "2024-01-02", np.inf), ValueError,
-         r"`data` has an infinite price on 2024-01-02"),
+        (
+            lambda s: s.iloc[::-1],
+            ValueError,
+            r"`data` dates must be sorted ascending; 2024-01-09 follows 2024-01-10",
+        ),
+        (
+            lambda s: pd.concat([s.iloc[:3], s.iloc[2:]]),
+            ValueError,
+            r"`data` dates must be unique; 2024-01-03 is duplicated",
+        ),
+        (
+            lambda s: s.where(s.index != "2024-01-05"),
+            ValueError,
+            r"`data` has a NaN close on 2024-01-05; drop it or pass nan_policy='omit'",
+        ),
+        (
+            lambda s: s.where(s.index != "2024-01-06", -1.0),
+            ValueError,
+            r"`data` prices must be positive; got a value <= 0 on 2024-01-06",
+        ),
+        (
+            lambda s: s.where(s.index != "2024-01-07", 0.0),
+            ValueError,
+            r"prices must be positive; got a value <= 0 on 2024-01-07",
+        ),
+        (
+            lambda s: s.where(s.index != "2024-01-02", np.inf),
+            ValueError,
+            r"`data` has an infinite price on 2024-01-02",
+        ),
         (lambda s: s.iloc[:1], ValueError, r"`data` must have at least 2 observations; got 1"),
         (lambda s: s.iloc[:0], ValueError, r"`data` must have at least 2 observations; got 0"),
         (lambda s: s.reset_index(drop=True), TypeError, r"`data` must have a DatetimeIndex"),
         (lambda s: s.to_numpy(), TypeError, r"`data` must be a pandas Series or DataFrame"),
         (lambda s: s.astype(str), TypeError, r"column 'close' must be numeric"),
-        (lambda s: s.set_axis(s.index + pd.Timedelta("3h")), ValueError,
-         r"must hold daily bars \(dates at midnight\)"),
+        (
+            lambda s: s.set_axis(s.index + pd.Timedelta("3h")),
+            ValueError,
+            r"must hold daily bars \(dates at midnight\)",
+        ),
         (lambda s: s.to_frame("open"), ValueError, r"`data` must have a 'close' column"),
     ],
 )
@@ -208,15 +243,20 @@ def test_read_prices_argument_errors(tmp_path):
     bad.write_text("x,close\n1,2\n2,3\n")
     with pytest.raises(ValueError, match=r"the CSV has no date column"):
         datasets.read_prices(bad, clock="utc_midnight")
-    with pytest.raises(TypeError, match=r"must have a DatetimeIndex or a date column named 'when'"):
-        datasets.read_prices(pd.DataFrame({"close": [1.0, 2.0]}), clock="utc_midnight",
-                             date_column="when")
+    with pytest.raises(
+        TypeError, match=r"must have a DatetimeIndex or a date column named 'when'"
+    ):
+        datasets.read_prices(
+            pd.DataFrame({"close": [1.0, 2.0]}), clock="utc_midnight", date_column="when"
+        )
 
 
 def test_parse_yfinance_multiindex_and_flat():
     idx = pd.date_range("2024-01-02", periods=3, freq="B", tz="America/New_York")
-    cols = pd.MultiIndex.from_product([["Open", "High", "Low", "Close", "Adj Close", "Volume"],
-                                       ["^RUT"]], names=["Price", "Ticker"])
+    cols = pd.MultiIndex.from_product(
+        [["Open", "High", "Low", "Close", "Adj Close", "Volume"], ["^RUT"]],
+        names=["Price", "Ticker"],
+    )
     raw = pd.DataFrame(np.arange(1.0, 19.0).reshape(3, 6), index=idx, columns=cols)
     parsed = _parse_yfinance(raw, "^RUT")
     out = datasets.read_prices(parsed, clock="us_equity_close")

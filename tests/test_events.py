@@ -13,8 +13,18 @@ from riskcycle.events import Event, Events, _record_events
 
 # DESIGN.md, "Facts from the data": first close above the prior all-time high after at least
 # 250 sessions without one, on the bundled Russell 2000.
-DESIGN_DATES = ["1989-06-02", "1991-10-16", "1995-05-16", "1999-12-29", "2004-04-05",
-                "2011-04-27", "2013-01-02", "2016-11-14", "2020-11-13", "2025-09-18"]
+DESIGN_DATES = [
+    "1989-06-02",
+    "1991-10-16",
+    "1995-05-16",
+    "1999-12-29",
+    "2004-04-05",
+    "2011-04-27",
+    "2013-01-02",
+    "2016-11-14",
+    "2020-11-13",
+    "2025-09-18",
+]
 
 
 def _brute_force_record(x, min_gap):
@@ -75,7 +85,7 @@ def test_rolling_rule(rut):
     x = rut["close"].to_numpy()
     pos = rut.index.get_indexer(ev.dates)
     for p in pos:
-        assert x[p] > x[p - 200:p].max()
+        assert x[p] > x[p - 200 : p].max()
     assert (np.diff(pos) >= 120).all()
     # spacing defaults to the window
     ev2 = riskcycle.breakouts(rut, method="rolling", window=50)
@@ -145,9 +155,13 @@ def test_breakouts_errors(rut):
     s = rut["close"]
     with pytest.raises(ValueError, match=r"`method` must be one of \['record', 'rolling'\]"):
         riskcycle.breakouts(rut, method="donchian")
-    with pytest.raises(ValueError, match="`min_gap` must be a positive integer number of sessions >= 1; got 0"):
+    with pytest.raises(
+        ValueError, match="`min_gap` must be a positive integer number of sessions >= 1; got 0"
+    ):
         riskcycle.breakouts(rut, min_gap=0)
-    with pytest.raises(TypeError, match="`min_gap` must be a positive integer number of sessions; got 2.5"):
+    with pytest.raises(
+        TypeError, match=r"`min_gap` must be a positive integer number of sessions; got 2\.5"
+    ):
         riskcycle.breakouts(rut, min_gap=2.5)
     with pytest.raises(ValueError, match="`margin` must be a non-negative fraction"):
         riskcycle.breakouts(rut, margin=-0.01)
@@ -169,14 +183,18 @@ def test_breakouts_errors(rut):
 
 
 @settings(max_examples=50, deadline=None)
-@given(seed=st.integers(0, 2**31 - 1), cut=st.integers(10, 290),
-       method=st.sampled_from(["record", "rolling"]), margin=st.sampled_from([0.0, 0.02]))
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    cut=st.integers(10, 290),
+    method=st.sampled_from(["record", "rolling"]),
+    margin=st.sampled_from([0.0, 0.02]),
+)
 def test_future_values_never_change_past_events(seed, cut, method, margin):
     rng = np.random.default_rng(seed)
     idx = pd.bdate_range("2000-01-03", periods=300)
     x = pd.Series(100 * np.exp(np.cumsum(rng.normal(0.0005, 0.02, 300))), index=idx)
     y = x.copy()
-    y.iloc[cut + 1:] = rng.permutation(y.iloc[cut + 1:].to_numpy()) * rng.uniform(0.5, 2)
+    y.iloc[cut + 1 :] = rng.permutation(y.iloc[cut + 1 :].to_numpy()) * rng.uniform(0.5, 2)
     kw = dict(method=method, margin=margin, clock="us_equity_close")
     kw.update({"min_gap": 10} if method == "record" else {"window": 20})
     a = riskcycle.breakouts(x, **kw).between(end=idx[cut]).to_frame()

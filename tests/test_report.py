@@ -29,7 +29,7 @@ def report_dir(tmp_path_factory):
 
 
 def test_files_written(report_dir):
-    report, out, paths = report_dir
+    _, out, paths = report_dir
     assert set(paths) == {"html", "markdown", "json"}
     for p in paths.values():
         assert p.stat().st_size > 0
@@ -40,18 +40,21 @@ def test_files_written(report_dir):
         assert (out / f).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     html = paths["html"].read_text()
     assert html.count("data:image/png;base64,") == len(figs)  # self-contained
-    assert "src=\"http" not in html and "href=\"http" not in html  # no external resource
+    assert 'src="http' not in html and 'href="http' not in html  # no external resource
 
 
 def test_results_json_holds_the_numbers_shown(report_dir):
-    report, out, paths = report_dir
+    _, _, paths = report_dir
     data = json.loads(paths["json"].read_text())
     for key in ("claims", "events", "event_study", "inference", "regimes", "backtest", "methods"):
         assert key in data, key
     # the event-study multiples agree with a direct computation from the bundled data
     btc = riskcycle.datasets.load("btc_long")["close"]
-    rows = [r for r in data["event_study"]["windows"]
-            if r["event_date"].startswith("2016-11-14") and r["horizon"] == 365]
+    rows = [
+        r
+        for r in data["event_study"]["windows"]
+        if r["event_date"].startswith("2016-11-14") and r["horizon"] == 365
+    ]
     direct = btc.loc["2017-11-14"] / btc.loc["2016-11-14"] - 1  # day 0 = 2016-11-14 bar
     assert rows[0]["return"] == pytest.approx(direct, rel=1e-12)
     assert data["methods"]["versions"]["riskcycle"] == riskcycle.__version__
@@ -71,7 +74,9 @@ def test_claim_verdicts_follow_their_rules(report_dir):
     c = next(v for k, v in claims.items() if "April 2024 halving (about 63k)" in k)
     ret = btc.loc["2026-01-22"] / btc.loc["2024-04-19"] - 1
     assert c["return"] == pytest.approx(ret, rel=1e-12)
-    expected = "consistent" if abs(ret - 0.5) <= 0.075 else ("overstated" if ret < 0.5 else "understated")
+    expected = (
+        "consistent" if abs(ret - 0.5) <= 0.075 else ("overstated" if ret < 0.5 else "understated")
+    )
     assert c["verdict"] == expected
     # over 40% in 2025: calendar-year return from the data
     c = next(v for k, v in claims.items() if "over 40% in 2025" in k)
@@ -85,8 +90,12 @@ def test_claim_verdicts_follow_their_rules(report_dir):
 
 
 def test_report_is_reproducible_for_a_seed():
-    a = build_report(sections=("claims", "events", "event_study", "regimes"), n_resamples=99, rng=3)
-    b = build_report(sections=("claims", "events", "event_study", "regimes"), n_resamples=99, rng=3)
+    a = build_report(
+        sections=("claims", "events", "event_study", "regimes"), n_resamples=99, rng=3
+    )
+    b = build_report(
+        sections=("claims", "events", "event_study", "regimes"), n_resamples=99, rng=3
+    )
     assert json.dumps(a.numbers, sort_keys=True) == json.dumps(b.numbers, sort_keys=True)
 
 
@@ -99,7 +108,9 @@ def test_breakout_rule_reaches_every_stage():
 
 
 def test_report_argument_errors():
-    with pytest.raises(ValueError, match="`min_gap` must be a positive integer number of sessions"):
+    with pytest.raises(
+        ValueError, match="`min_gap` must be a positive integer number of sessions"
+    ):
         build_report(min_gap=0)
     with pytest.raises(ValueError, match="`as_of` could not be parsed as a date"):
         build_report(as_of="someday")
@@ -116,8 +127,9 @@ def test_document_rendering_and_json():
     assert "<strong>bold</strong>" in html and "&lt;tag&gt;" in html and "A &amp; B" in html
     md = doc.to_markdown()
     assert "a\\|b" in md and "NaN" in md
-    assert to_jsonable({"a": np.float64("nan"), "b": pd.Timestamp("2024-01-10"),
-                        "c": np.int64(3)}) == {"a": None, "b": "2024-01-10T00:00:00", "c": 3}
+    assert to_jsonable(
+        {"a": np.float64("nan"), "b": pd.Timestamp("2024-01-10"), "c": np.int64(3)}
+    ) == {"a": None, "b": "2024-01-10T00:00:00", "c": 3}
 
 
 def _chromium() -> str | None:
@@ -141,8 +153,14 @@ def test_html_opens_in_headless_chromium(report_dir):
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=exe,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         try:
             page = browser.new_page()
@@ -154,8 +172,11 @@ def test_html_opens_in_headless_chromium(report_dir):
             decoded = page.evaluate(
                 "Promise.all(Array.from(document.images).map("
                 "i => i.decode().then(() => i.naturalWidth > 0 && i.naturalHeight > 0)"
-                ".catch(() => false)))")
-            headings = page.evaluate("Array.from(document.querySelectorAll('h2')).map(h => h.textContent)")
+                ".catch(() => false)))"
+            )
+            headings = page.evaluate(
+                "Array.from(document.querySelectorAll('h2')).map(h => h.textContent)"
+            )
         finally:
             browser.close()
     assert errors == []

@@ -41,12 +41,16 @@ def test_check_float_and_probability():
         check_float(np.nan, "x")
     with pytest.raises(TypeError, match=r"`x` must be a real number; got '1'"):
         check_float("1", "x")
-    with pytest.raises(ValueError, match=r"`confidence_level` must be a probability in \(0, 1\); got 1.0"):
+    with pytest.raises(
+        ValueError, match=r"`confidence_level` must be a probability in \(0, 1\); got 1.0"
+    ):
         check_confidence_level(1.0)
     assert check_confidence_level(0.95) == 0.95
     with pytest.raises(ValueError, match=r"`n_resamples` must be a positive integer >= 1; got 0"):
         check_n_resamples(0)
-    with pytest.raises(ValueError, match=r"`alternative` must be one of \['two-sided', 'less', 'greater'\]"):
+    with pytest.raises(
+        ValueError, match=r"`alternative` must be one of \['two-sided', 'less', 'greater'\]"
+    ):
         check_alternative("both")
 
 
@@ -79,8 +83,9 @@ def test_check_rng():
 
 
 def test_summary_renderings_do_not_round_data():
-    df = pd.DataFrame({"pvalue": [0.123456789, np.nan], "n": [2, 3]},
-                      index=pd.Index(["a", "b"], name="test"))
+    df = pd.DataFrame(
+        {"pvalue": [0.123456789, np.nan], "n": [2, 3]}, index=pd.Index(["a", "b"], name="test")
+    )
     s = Summary(title="T", tables=(("cap", df),), notes=("n1",))
     text = str(s)
     assert "0.1235" in text and "nan" in text and "Note: n1" in text

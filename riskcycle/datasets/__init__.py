@@ -65,58 +65,105 @@ _REGISTRY: dict[str, DatasetInfo] = {
     i.name: i
     for i in [
         DatasetInfo(
-            name="rut", description="Russell 2000 price index (^RUT), daily OHLC",
+            name="rut",
+            description="Russell 2000 price index (^RUT), daily OHLC",
             source="Yahoo Finance ^RUT via alitalbi/storage_data_fy (to 2026-02-20) and "
             "heliar-k/market-base (from 2026-02-23); provisional rows replaced",
-            licence=_YAHOO_NOTE, calendar="US exchange trading days", clock="us_equity_close",
-            units="index points", columns=("open", "high", "low", "close", "volume"),
-            first_date="1987-09-10", last_date="2026-08-20", rows=9810, files=("rut.csv.gz",),
+            licence=_YAHOO_NOTE,
+            calendar="US exchange trading days",
+            clock="us_equity_close",
+            units="index points",
+            columns=("open", "high", "low", "close", "volume"),
+            first_date="1987-09-10",
+            last_date="2026-08-20",
+            rows=9810,
+            files=("rut.csv.gz",),
         ),
         DatasetInfo(
-            name="spx", description="S&P 500 index (^GSPC), daily close",
+            name="spx",
+            description="S&P 500 index (^GSPC), daily close",
             source="Yahoo Finance ^GSPC via culolom/culolom-backtest",
-            licence=_YAHOO_NOTE, calendar="US exchange trading days", clock="us_equity_close",
-            units="index points", columns=("close",),
-            first_date="1927-12-30", last_date="2026-08-21", rows=24777, files=("spx.csv.gz",),
+            licence=_YAHOO_NOTE,
+            calendar="US exchange trading days",
+            clock="us_equity_close",
+            units="index points",
+            columns=("close",),
+            first_date="1927-12-30",
+            last_date="2026-08-21",
+            rows=24777,
+            files=("spx.csv.gz",),
         ),
         DatasetInfo(
-            name="ndx", description="Nasdaq-100 index (^NDX), daily OHLC",
+            name="ndx",
+            description="Nasdaq-100 index (^NDX), daily OHLC",
             source="Yahoo Finance ^NDX via YoussefKh200/Slow-Turtle-Research",
-            licence=_YAHOO_NOTE, calendar="US exchange trading days", clock="us_equity_close",
-            units="index points", columns=("open", "high", "low", "close"),
-            first_date="1985-10-01", last_date="2026-07-10", rows=10272, files=("ndx.csv.gz",),
+            licence=_YAHOO_NOTE,
+            calendar="US exchange trading days",
+            clock="us_equity_close",
+            units="index points",
+            columns=("open", "high", "low", "close"),
+            first_date="1985-10-01",
+            last_date="2026-07-10",
+            rows=10272,
+            files=("ndx.csv.gz",),
         ),
         DatasetInfo(
             name="iwm",
             description="iShares Russell 2000 ETF (IWM), split- and dividend-adjusted OHLC "
             "(use for returns, not levels)",
             source="Yahoo Finance IWM (auto_adjust=True) via YoussefKh200/Slow-Turtle-Research",
-            licence=_YAHOO_NOTE, calendar="US exchange trading days", clock="us_equity_close",
-            units="USD per share (adjusted)", columns=("open", "high", "low", "close"),
-            first_date="2000-05-26", last_date="2026-07-10", rows=6568, files=("iwm.csv.gz",),
+            licence=_YAHOO_NOTE,
+            calendar="US exchange trading days",
+            clock="us_equity_close",
+            units="USD per share (adjusted)",
+            columns=("open", "high", "low", "close"),
+            first_date="2000-05-26",
+            last_date="2026-07-10",
+            rows=6568,
+            files=("iwm.csv.gz",),
         ),
         DatasetInfo(
-            name="btc", description="Bitcoin in USD (BTC-USD), daily close, every calendar day",
+            name="btc",
+            description="Bitcoin in USD (BTC-USD), daily close, every calendar day",
             source="Yahoo Finance BTC-USD via culolom/culolom-backtest",
-            licence=_YAHOO_NOTE, calendar="24/7 (every calendar day)", clock="utc_midnight",
-            units="USD", columns=("close",),
-            first_date="2014-09-17", last_date="2026-08-21", rows=4357, files=("btc.csv.gz",),
+            licence=_YAHOO_NOTE,
+            calendar="24/7 (every calendar day)",
+            clock="utc_midnight",
+            units="USD",
+            columns=("close",),
+            first_date="2014-09-17",
+            last_date="2026-08-21",
+            rows=4357,
+            files=("btc.csv.gz",),
         ),
         DatasetInfo(
-            name="btc_ohlcv", description="Bitcoin in USD (BTC-USD), daily OHLCV",
-            source="Yahoo Finance BTC-USD via jonsflow/risk-model and ShresthTiwari823/QuantEdge-AI",
-            licence=_YAHOO_NOTE, calendar="24/7 (every calendar day)", clock="utc_midnight",
-            units="USD", columns=("open", "high", "low", "close", "volume"),
-            first_date="2014-09-17", last_date="2026-06-23", rows=4298, files=("btc_ohlcv.csv.gz",),
+            name="btc_ohlcv",
+            description="Bitcoin in USD (BTC-USD), daily OHLCV",
+            source="Yahoo Finance BTC-USD via jonsflow/risk-model and "
+            "ShresthTiwari823/QuantEdge-AI",
+            licence=_YAHOO_NOTE,
+            calendar="24/7 (every calendar day)",
+            clock="utc_midnight",
+            units="USD",
+            columns=("open", "high", "low", "close", "volume"),
+            first_date="2014-09-17",
+            last_date="2026-06-23",
+            rows=4298,
+            files=("btc_ohlcv.csv.gz",),
         ),
         DatasetInfo(
             name="btc_coinmetrics",
             description="Bitcoin in USD, Coin Metrics PriceUSD (end-of-day reference rate)",
             source="Coin Metrics community data (csv/btc.csv) via "
             "minzhi123/Metcalfe-s-Law-of-Bitcoin-Pricie-Modeling",
-            licence=_CM_NOTE, calendar="24/7 (every calendar day)", clock="utc_midnight",
-            units="USD", columns=("close",),
-            first_date="2010-07-18", last_date="2019-11-01", rows=3394,
+            licence=_CM_NOTE,
+            calendar="24/7 (every calendar day)",
+            clock="utc_midnight",
+            units="USD",
+            columns=("close",),
+            first_date="2010-07-18",
+            last_date="2019-11-01",
+            rows=3394,
             files=("btc_coinmetrics.csv.gz",),
         ),
         DatasetInfo(
@@ -124,37 +171,63 @@ _REGISTRY: dict[str, DatasetInfo] = {
             description="Bitcoin in USD, longest history: Coin Metrics PriceUSD to 2014-09-16 "
             "spliced before Yahoo BTC-USD; column `source` names each row's origin",
             source="btc_coinmetrics (2010-07-18..2014-09-16) + btc (2014-09-17..)",
-            licence=_CM_NOTE + " (rows with source 'coinmetrics'); " + _YAHOO_NOTE
+            licence=_CM_NOTE
+            + " (rows with source 'coinmetrics'); "
+            + _YAHOO_NOTE
             + " (rows with source 'yahoo')",
-            calendar="24/7 (every calendar day)", clock="utc_midnight",
-            units="USD", columns=("close", "source"),
-            first_date="2010-07-18", last_date="2026-08-21", rows=5879,
+            calendar="24/7 (every calendar day)",
+            clock="utc_midnight",
+            units="USD",
+            columns=("close", "source"),
+            first_date="2010-07-18",
+            last_date="2026-08-21",
+            rows=5879,
             files=("btc_coinmetrics.csv.gz", "btc.csv.gz"),
         ),
         DatasetInfo(
-            name="eth", description="Ether in USD (ETH-USD), daily OHLCV",
-            source="Yahoo Finance ETH-USD via jonsflow/risk-model and ShresthTiwari823/QuantEdge-AI",
-            licence=_YAHOO_NOTE, calendar="24/7 (every calendar day)", clock="utc_midnight",
-            units="USD", columns=("open", "high", "low", "close", "volume"),
-            first_date="2017-11-09", last_date="2026-06-23", rows=3149, files=("eth.csv.gz",),
+            name="eth",
+            description="Ether in USD (ETH-USD), daily OHLCV",
+            source="Yahoo Finance ETH-USD via jonsflow/risk-model and "
+            "ShresthTiwari823/QuantEdge-AI",
+            licence=_YAHOO_NOTE,
+            calendar="24/7 (every calendar day)",
+            clock="utc_midnight",
+            units="USD",
+            columns=("open", "high", "low", "close", "volume"),
+            first_date="2017-11-09",
+            last_date="2026-06-23",
+            rows=3149,
+            files=("eth.csv.gz",),
         ),
         DatasetInfo(
             name="dgs10",
             description="10-year Treasury constant-maturity yield (FRED DGS10), percent",
             source="FRED DGS10 via jonsflow/risk-divergence and jonsflow/risk-model",
-            licence=_FRED_NOTE.format(origin="Board of Governors of the Federal Reserve "
-                                      "System, H.15; US-government data"),
-            calendar="US business days (FRED)", clock="fred_h15",
-            units="percent per year", columns=("close",),
-            first_date="1962-01-02", last_date="2026-08-20", rows=16144, files=("dgs10.csv.gz",),
+            licence=_FRED_NOTE.format(
+                origin="Board of Governors of the Federal Reserve System, H.15; US-government data"
+            ),
+            calendar="US business days (FRED)",
+            clock="fred_h15",
+            units="percent per year",
+            columns=("close",),
+            first_date="1962-01-02",
+            last_date="2026-08-20",
+            rows=16144,
+            files=("dgs10.csv.gz",),
         ),
         DatasetInfo(
-            name="effr", description="Effective federal funds rate (FRED EFFR), percent",
+            name="effr",
+            description="Effective federal funds rate (FRED EFFR), percent",
             source="FRED EFFR via jonsflow/risk-divergence and jonsflow/risk-model",
             licence=_FRED_NOTE.format(origin="Federal Reserve Bank of New York"),
-            calendar="US business days (FRED)", clock="fred_effr",
-            units="percent per year", columns=("close",),
-            first_date="2000-07-03", last_date="2026-08-20", rows=6562, files=("effr.csv.gz",),
+            calendar="US business days (FRED)",
+            clock="fred_effr",
+            units="percent per year",
+            columns=("close",),
+            first_date="2000-07-03",
+            last_date="2026-08-20",
+            rows=6562,
+            files=("effr.csv.gz",),
         ),
     ]
 }
@@ -164,7 +237,9 @@ _SPLICE_DATE = pd.Timestamp("2014-09-17")  # first Yahoo BTC-USD date
 
 def _check_name(name: Any) -> str:
     if not isinstance(name, str):
-        raise TypeError(f"`name` must be a string naming a bundled series; got {type(name).__name__}.")
+        raise TypeError(
+            f"`name` must be a string naming a bundled series; got {type(name).__name__}."
+        )
     if name not in _REGISTRY:
         raise ValueError(f"`name` must be one of {sorted(_REGISTRY)}; got {name!r}.")
     return name
@@ -266,7 +341,7 @@ def load(name: str, *, start: Any = None, end: Any = None) -> pd.DataFrame:
     >>> import riskcycle
     >>> rut = riskcycle.datasets.load("rut", start="2025-09-17", end="2025-09-18")
     >>> rut["close"].round(2).tolist()
-    [2407.37, 2467.7]
+    [2407.34, 2467.7]
     >>> btc = riskcycle.datasets.load("btc_long")
     >>> btc["source"].iloc[[0, -1]].tolist()
     ['coinmetrics', 'yahoo']
@@ -363,12 +438,18 @@ def read_prices(
     if not isinstance(name, str):
         raise TypeError(f"`name` must be a string; got {type(name).__name__}.")
     frame = as_price_frame(
-        data, name=name, nan_policy=nan_policy, min_length=min_length,
-        timezone=clk.timezone, date_column=date_column,
+        data,
+        name=name,
+        nan_policy=nan_policy,
+        min_length=min_length,
+        timezone=clk.timezone,
+        date_column=date_column,
     )
     frame.attrs = {
         "name": name,
-        "clock": clk.name if clk.name in ("us_equity_close", "utc_midnight", "fred_h15", "fred_effr") else clk,
+        "clock": clk.name
+        if clk.name in ("us_equity_close", "utc_midnight", "fred_h15", "fred_effr")
+        else clk,
         "periods_per_year": clk.periods_per_year,
         "units": "",
         "licence": "user data",
@@ -384,13 +465,18 @@ def _parse_yfinance(raw: pd.DataFrame, symbol: str) -> pd.DataFrame:
     frame = raw.copy()
     if isinstance(frame.columns, pd.MultiIndex):
         level = next(
-            (i for i in range(frame.columns.nlevels)
-             if {"Close", "close"} & set(map(str, frame.columns.get_level_values(i)))),
+            (
+                i
+                for i in range(frame.columns.nlevels)
+                if {"Close", "close"} & set(map(str, frame.columns.get_level_values(i)))
+            ),
             0,
         )
         frame.columns = frame.columns.get_level_values(level)
     frame = frame.loc[:, ~pd.Index(frame.columns).duplicated()]
-    keep = [c for c in frame.columns if str(c).lower() in ("open", "high", "low", "close", "volume")]
+    keep = [
+        c for c in frame.columns if str(c).lower() in ("open", "high", "low", "close", "volume")
+    ]
     return frame[keep]
 
 

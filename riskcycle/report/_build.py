@@ -55,9 +55,17 @@ class Report:
         return self.document.to_markdown()
 
 
-_DISPLAY = {"rut": "Russell 2000", "spx": "S&P 500", "ndx": "Nasdaq-100", "iwm": "IWM",
-            "btc": "BTC", "btc_long": "BTC", "btc_ohlcv": "BTC", "btc_coinmetrics": "BTC",
-            "eth": "ETH"}
+_DISPLAY = {
+    "rut": "Russell 2000",
+    "spx": "S&P 500",
+    "ndx": "Nasdaq-100",
+    "iwm": "IWM",
+    "btc": "BTC",
+    "btc_long": "BTC",
+    "btc_ohlcv": "BTC",
+    "btc_coinmetrics": "BTC",
+    "eth": "ETH",
+}
 
 
 class _Collector:
@@ -94,8 +102,15 @@ def build_report(
     horizons: tuple[int, ...] = (30, 90, 180, 365),
     horizon: int = 365,
     n_resamples: int = 2000,
-    sections: tuple[str, ...] = ("claims", "events", "event_study", "inference", "regimes",
-                                 "backtest", "methods"),
+    sections: tuple[str, ...] = (
+        "claims",
+        "events",
+        "event_study",
+        "inference",
+        "regimes",
+        "backtest",
+        "methods",
+    ),
     progress: Callable[[str], None] | None = None,
     rng: Any = 20260122,
 ) -> Report:
@@ -135,7 +150,9 @@ def build_report(
     from .. import breakouts, datasets, event_study
 
     as_of_ts = check_timestamp(as_of, "as_of")
-    min_gap = check_int(min_gap, "min_gap", minimum=1, what="a positive integer number of sessions")
+    min_gap = check_int(
+        min_gap, "min_gap", minimum=1, what="a positive integer number of sessions"
+    )
     margin = check_float(margin, "margin", minimum=0.0, what="a non-negative fraction")
     use_high = check_bool(use_high, "use_high")
     rule = {"min_gap": min_gap, "margin": margin, "use_high": use_high}
@@ -158,9 +175,11 @@ def build_report(
 
     doc = Document(
         title=f"riskcycle: do {lname} breakouts lead {fname}?",
-        subtitle=(f"Claims of the early-2026 commentary tested on the bundled data "
-                  f"(as of {as_of_ts:%Y-%m-%d} and out of sample to {fol.index[-1]:%Y-%m-%d}). "
-                  f"Every verdict below is computed from the numbers shown."),
+        subtitle=(
+            f"Claims of the early-2026 commentary tested on the bundled data "
+            f"(as of {as_of_ts:%Y-%m-%d} and out of sample to {fol.index[-1]:%Y-%m-%d}). "
+            f"Every verdict below is computed from the numbers shown."
+        ),
     )
     numbers: dict[str, Any] = {"as_of": as_of_ts, "leader": lname, "follower": fname}
 
@@ -172,11 +191,13 @@ def build_report(
     if "claims" in sections:
         claims = data_claims(lead, fol, events.dates, long_table, as_of=as_of_ts)
         s = doc.section("The commentary's claims against the data")
-        s.text("Each row states a claim of the commentary, what the data say, the rule that "
-               "turns the measurement into a verdict, and the verdict. Rows that need the "
-               "statistical stages (volatility regime, 'two samples are not proof') follow "
-               "in their sections and are repeated in the summary table at the end of this "
-               "section when those stages run.")
+        s.text(
+            "Each row states a claim of the commentary, what the data say, the rule that "
+            "turns the measurement into a verdict, and the verdict. Rows that need the "
+            "statistical stages (volatility regime, 'two samples are not proof') follow "
+            "in their sections and are repeated in the summary table at the end of this "
+            "section when those stages run."
+        )
         numbers["claims"] = [{"claim": c.claim, "verdict": c.verdict, **c.numbers} for c in claims]
         doc_claims = s
     else:
@@ -184,44 +205,72 @@ def build_report(
 
     if "events" in sections:
         s = doc.section(f"Breakout events of {lname}")
-        s.text(f"Definition: {describe(events)}. Detected on the full history "
-               f"({lead.index[0]:%Y-%m-%d} to {lead.index[-1]:%Y-%m-%d}).")
-        s.table(events.to_frame().drop(columns=["information_time"]).set_index("event_date"),
-                caption="Events", digits=2)
+        s.text(
+            f"Definition: {describe(events)}. Detected on the full history "
+            f"({lead.index[0]:%Y-%m-%d} to {lead.index[-1]:%Y-%m-%d})."
+        )
+        s.table(
+            events.to_frame().drop(columns=["information_time"]).set_index("event_date"),
+            caption="Events",
+            digits=2,
+        )
         import matplotlib.pyplot as plt
 
         fig, ax = plt.subplots(figsize=(10, 4))
         events.plot(lead, ax=ax)
-        s.figure(fig, "events", f"{lname} closes (log scale) with the breakout events and the "
-                                "records they broke")
+        s.figure(
+            fig,
+            "events",
+            f"{lname} closes (log scale) with the breakout events and the records they broke",
+        )
         numbers["events"] = events.to_frame()
 
     if "event_study" in sections:
         s = doc.section(f"Event study: {fname} after the breakouts")
-        s.text("Day 0 is the first follower bar observed after the leader's close was known; "
-               "horizons are calendar days. Windows that run past the end of the data are shown "
-               "with the return so far and marked incomplete; events before the follower's "
-               "first date are excluded (listed below).")
+        s.text(
+            "Day 0 is the first follower bar observed after the leader's close was known; "
+            "horizons are calendar days. Windows that run past the end of the data are shown "
+            "with the return so far and marked incomplete; events before the follower's "
+            "first date are excluded (listed below)."
+        )
         ret = _pivot_returns(long_table)
         ret = 1.0 + ret
         ret.columns = [f"x{c}" for c in ret.columns]
         comp = long_table.pivot(index="event_date", columns="horizon", values="complete")
         ret["complete_all"] = comp.all(axis=1)
         s.table(ret, caption=f"Growth of 1 in {fname} from day 0 (x = multiple)", digits=3)
-        t = study.tests[["test", "horizon", "statistic", "pvalue", "min_attainable_pvalue",
-                         "n_events", "null_hypothesis"]]
-        s.table(t.loc[t["horizon"] == max(horizons)].set_index("test"),
-                caption=f"Tests across events at {max(horizons)} days "
-                        f"(model {study.model!r}; two-sided)")
+        t = study.tests[
+            [
+                "test",
+                "horizon",
+                "statistic",
+                "pvalue",
+                "min_attainable_pvalue",
+                "n_events",
+                "null_hypothesis",
+            ]
+        ]
+        s.table(
+            t.loc[t["horizon"] == max(horizons)].set_index("test"),
+            caption=f"Tests across events at {max(horizons)} days "
+            f"(model {study.model!r}; two-sided)",
+        )
         if len(study.excluded):
-            s.text("Excluded events: " + ", ".join(
-                f"{d:%Y-%m-%d} ({st})" for d, st in study.excluded["status"].items()) + ".")
+            s.text(
+                "Excluded events: "
+                + ", ".join(f"{d:%Y-%m-%d} ({st})" for d, st in study.excluded["status"].items())
+                + "."
+            )
         import matplotlib.pyplot as plt
 
         fig, ax = plt.subplots(figsize=(10, 4.5))
         study.plot(ax=ax)
-        s.figure(fig, "event_paths", f"Cumulative {fname} return after each breakout and the "
-                                     "mean path with its confidence band")
+        s.figure(
+            fig,
+            "event_paths",
+            f"Cumulative {fname} return after each breakout and the "
+            "mean path with its confidence band",
+        )
         numbers["event_study"] = {"windows": long_table, "tests": study.tests}
 
     extra_claims = []
@@ -230,34 +279,65 @@ def build_report(
         from ._sections import inference_section
 
         extra_claims += inference_section(
-            doc, numbers, col, lead, fol, as_of=as_of_ts, rule=rule, horizon=horizon,
-            n_resamples=n_resamples, rng=streams[0])
+            doc,
+            numbers,
+            col,
+            lead,
+            fol,
+            as_of=as_of_ts,
+            rule=rule,
+            horizon=horizon,
+            n_resamples=n_resamples,
+            rng=streams[0],
+        )
     if "regimes" in sections:
         say("volatility regimes around the spot-ETF approval")
         from ._sections import regimes_section
 
-        extra_claims += regimes_section(doc, numbers, col, fol, n_resamples=n_resamples,
-                                        rng=streams[1])
+        extra_claims += regimes_section(
+            doc, numbers, col, fol, n_resamples=n_resamples, rng=streams[1]
+        )
     if "backtest" in sections:
         say("backtest with significance and data-snooping control")
         from ._sections import backtest_section
 
-        backtest_section(doc, numbers, col, lead, fol, rule=rule, horizon=horizon,
-                         n_resamples=n_resamples, rng=streams[2])
+        backtest_section(
+            doc,
+            numbers,
+            col,
+            lead,
+            fol,
+            rule=rule,
+            horizon=horizon,
+            n_resamples=n_resamples,
+            rng=streams[2],
+        )
 
     if doc_claims is not None:
         all_claims = claims + extra_claims
         doc_claims.table(claims_frame(all_claims).set_index("claim"), caption="Claims")
-        numbers["claims"] = [{"claim": c.claim, "verdict": c.verdict, **c.numbers}
-                             for c in all_claims]
+        numbers["claims"] = [
+            {"claim": c.claim, "verdict": c.verdict, **c.numbers} for c in all_claims
+        ]
 
     if "methods" in sections:
-        settings = {"leader": lname, "follower": fname, "as_of": f"{as_of_ts:%Y-%m-%d}",
-                    "min_gap": min_gap, "margin": margin, "use_high": use_high,
-                    "horizons": horizons, "horizon": horizon,
-                    "n_resamples": n_resamples}
-        numbers["methods"] = methods_section(doc, seed=rng if isinstance(rng, int) else str(rng),
-                                             settings=settings, data_names=data_names)
+        settings = {
+            "leader": lname,
+            "follower": fname,
+            "as_of": f"{as_of_ts:%Y-%m-%d}",
+            "min_gap": min_gap,
+            "margin": margin,
+            "use_high": use_high,
+            "horizons": horizons,
+            "horizon": horizon,
+            "n_resamples": n_resamples,
+        }
+        numbers["methods"] = methods_section(
+            doc,
+            seed=rng if isinstance(rng, int) else str(rng),
+            settings=settings,
+            data_names=data_names,
+        )
     if col.messages:
         s = doc.section("Warnings raised while computing")
         for m in col.messages:

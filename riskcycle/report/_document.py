@@ -81,10 +81,14 @@ def _fmt(value: Any, digits: int) -> str:
 
 
 def _is_number(v: Any) -> bool:
-    return isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool | np.bool_)
+    return isinstance(v, int | float | np.integer | np.floating) and not isinstance(
+        v, bool | np.bool_
+    )
 
 
-def _cells(frame: pd.DataFrame, digits: int) -> tuple[list[str], list[list[str]], list[list[bool]]]:
+def _cells(
+    frame: pd.DataFrame, digits: int
+) -> tuple[list[str], list[list[str]], list[list[bool]]]:
     df = frame.reset_index() if not isinstance(frame.index, pd.RangeIndex) else frame
     head = [str(c) for c in df.columns]
     rows = [[_fmt(v, digits) for v in row] for row in df.itertuples(index=False)]
@@ -99,7 +103,8 @@ def _inline_html(s: str) -> str:
 
 
 _CSS = """
-body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;
+body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1100px;
+margin:2em auto;
 padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.7em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;margin:.8em 0;font-size:.86em}
@@ -127,14 +132,23 @@ class Document:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]
 
     def to_html(self) -> str:
-        out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-               f"<title>{html.escape(self.title)}</title>", f"<style>{_CSS}</style></head><body>",
-               f"<h1>{html.escape(self.title)}</h1>"]
+        out = [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            f"<title>{html.escape(self.title)}</title>",
+            f"<style>{_CSS}</style></head><body>",
+            f"<h1>{html.escape(self.title)}</h1>",
+        ]
         if self.subtitle:
             out.append(f'<p class="meta">{_inline_html(self.subtitle)}</p>')
-        out.append("<nav><ol>" + "".join(
-            f'<li><a href="#s{i}">{html.escape(s.title)}</a></li>'
-            for i, s in enumerate(self.sections, 1)) + "</ol></nav>")
+        out.append(
+            "<nav><ol>"
+            + "".join(
+                f'<li><a href="#s{i}">{html.escape(s.title)}</a></li>'
+                for i, s in enumerate(self.sections, 1)
+            )
+            + "</ol></nav>"
+        )
         for i, s in enumerate(self.sections, 1):
             out.append(f'<h2 id="s{i}">{i}. {html.escape(s.title)}</h2>')
             for b in s.blocks:
@@ -147,17 +161,24 @@ class Document:
                         f"<table>{cap}<thead><tr>"
                         + "".join(f"<th>{html.escape(h)}</th>" for h in head)
                         + "</tr></thead><tbody>"
-                        + "".join("<tr>" + "".join(
-                            f'<td class="{"n" if isnum else "t"}">{html.escape(c)}</td>'
-                            for c, isnum in zip(r, nr, strict=True)) + "</tr>"
-                                  for r, nr in zip(rows, num, strict=True))
+                        + "".join(
+                            "<tr>"
+                            + "".join(
+                                f'<td class="{"n" if isnum else "t"}">{html.escape(c)}</td>'
+                                for c, isnum in zip(r, nr, strict=True)
+                            )
+                            + "</tr>"
+                            for r, nr in zip(rows, num, strict=True)
+                        )
                         + "</tbody></table>"
                     )
                 elif isinstance(b, Figure):
                     data = base64.b64encode(b.png).decode("ascii")
-                    out.append(f'<figure><img alt="{html.escape(b.caption or b.name)}" '
-                               f'src="data:image/png;base64,{data}">'
-                               f"<figcaption>{_inline_html(b.caption)}</figcaption></figure>")
+                    out.append(
+                        f'<figure><img alt="{html.escape(b.caption or b.name)}" '
+                        f'src="data:image/png;base64,{data}">'
+                        f"<figcaption>{_inline_html(b.caption)}</figcaption></figure>"
+                    )
         out.append("</body></html>")
         return "\n".join(out)
 
@@ -177,7 +198,9 @@ class Document:
                     esc = [h.replace("|", "\\|") for h in head]
                     out.append("| " + " | ".join(esc) + " |")
                     out.append("|" + "|".join("---" for _ in head) + "|")
-                    out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
+                    out += [
+                        "| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows
+                    ]
                     out.append("")
                 elif isinstance(b, Figure):
                     out += [f"![{b.caption or b.name}]({figure_dir}/{b.name}.png)", ""]
@@ -188,14 +211,18 @@ class Document:
     def write(self, out_dir: str | Path, numbers: dict[str, Any]) -> dict[str, Path]:
         out = Path(out_dir)
         (out / "figures").mkdir(parents=True, exist_ok=True)
-        paths = {"html": out / "report.html", "markdown": out / "report.md",
-                 "json": out / "results.json"}
+        paths = {
+            "html": out / "report.html",
+            "markdown": out / "report.md",
+            "json": out / "results.json",
+        }
         paths["html"].write_text(self.to_html(), encoding="utf-8")
         paths["markdown"].write_text(self.to_markdown(), encoding="utf-8")
         for f in self.figures():
             (out / "figures" / f"{f.name}.png").write_bytes(f.png)
-        paths["json"].write_text(json.dumps(to_jsonable(numbers), indent=2, allow_nan=False),
-                                 encoding="utf-8")
+        paths["json"].write_text(
+            json.dumps(to_jsonable(numbers), indent=2, allow_nan=False), encoding="utf-8"
+        )
         return paths
 
 

@@ -55,7 +55,8 @@ REFERENCES = (
     "selection bias, backtest overfitting and non-normality. Journal of Portfolio Management "
     "40(5), 94-107. doi:10.3905/jpm.2014.40.5.094",
     "Bailey, D. H., Borwein, J., López de Prado, M. & Zhu, Q. J. (2017). The probability of "
-    "backtest overfitting. Journal of Computational Finance 20(4), 39-69. doi:10.21314/JCF.2016.322",
+    "backtest overfitting. Journal of Computational Finance 20(4), 39-69. "
+    "doi:10.21314/JCF.2016.322",
 )
 
 
@@ -73,16 +74,25 @@ def methods_section(doc, *, seed, settings: dict, data_names: list[str]) -> dict
         "Student-t errors fitted to the follower. Annualisation uses 365 periods a year for "
         "BTC and 252 for exchange-traded series."
     )
-    s.table(pd.DataFrame({"setting": list(settings), "value": [str(v) for v in settings.values()]}),
-            caption="Settings of this report")
-    reg = available().loc[data_names, ["description", "source", "licence", "first_date",
-                                       "last_date", "rows"]]
+    s.table(
+        pd.DataFrame({"setting": list(settings), "value": [str(v) for v in settings.values()]}),
+        caption="Settings of this report",
+    )
+    reg = available().loc[
+        data_names, ["description", "source", "licence", "first_date", "last_date", "rows"]
+    ]
     s.table(reg, caption="Data used (full provenance: riskcycle/datasets/PROVENANCE.md)")
     vers = package_versions()
-    s.table(pd.DataFrame({"package": list(vers), "version": list(vers.values())}),
-            caption=f"Package versions (random seed {seed})")
+    s.table(
+        pd.DataFrame({"package": list(vers), "version": list(vers.values())}),
+        caption=f"Package versions (random seed {seed})",
+    )
     s.text("References:")
     for r in REFERENCES:
         s.text(r)
-    return {"settings": settings, "versions": vers, "seed": seed,
-            "data": {n: reg.loc[n, "licence"] for n in data_names}}
+    return {
+        "settings": settings,
+        "versions": vers,
+        "seed": seed,
+        "data": {n: reg.loc[n, "licence"] for n in data_names},
+    }

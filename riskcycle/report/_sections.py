@@ -28,66 +28,162 @@ def regimes_section(doc, numbers, col, follower, *, n_resamples, rng) -> list[Cl
 
     r1, r2, r3 = rng.spawn(3)
     fname = follower.attrs.get("name", "follower")
-    btc = (follower.loc[follower["source"] == "yahoo", ["close"]] if "source" in follower
-           else follower[["close"]]).copy()
+    btc = (
+        follower.loc[follower["source"] == "yahoo", ["close"]]
+        if "source" in follower
+        else follower[["close"]]
+    ).copy()
     btc.attrs = dict(follower.attrs)
     bench = {n: datasets.load(n) for n in ("rut", "spx", "ndx")}
-    res = col.run("volatility regimes", lambda: volatility_regimes(
-        btc, breaks=(ETF_APPROVAL,), benchmarks=bench, n_resamples=n_resamples, rng=r1))
-    phase = col.run("halving-phase control", lambda: halving_phase_control(
-        btc, break_date=ETF_APPROVAL, window="365D", n_resamples=n_resamples, rng=r2))
-    cross = col.run("cross-market control", lambda: cross_market_control(
-        {"btc": btc, "rut": bench["rut"], "spx": bench["spx"]}, break_date=ETF_APPROVAL,
-        window="365D", n_resamples=n_resamples, rng=r3))
+    res = col.run(
+        "volatility regimes",
+        lambda: volatility_regimes(
+            btc, breaks=(ETF_APPROVAL,), benchmarks=bench, n_resamples=n_resamples, rng=r1
+        ),
+    )
+    phase = col.run(
+        "halving-phase control",
+        lambda: halving_phase_control(
+            btc, break_date=ETF_APPROVAL, window="365D", n_resamples=n_resamples, rng=r2
+        ),
+    )
+    cross = col.run(
+        "cross-market control",
+        lambda: cross_market_control(
+            {"btc": btc, "rut": bench["rut"], "spx": bench["spx"]},
+            break_date=ETF_APPROVAL,
+            window="365D",
+            n_resamples=n_resamples,
+            rng=r3,
+        ),
+    )
 
     s = doc.section(f"Volatility regimes of {fname} before and after the spot-ETF approval")
-    source = (f"{fname} closes from {btc.index[0]:%Y-%m-%d} on"
-              + (" (the Yahoo part; the Coin Metrics back-history does not enter this section)"
-                 if "source" in follower else ""))
-    s.text(f"Regimes split at {ETF_APPROVAL:%Y-%m-%d} (approval after the US close; the new "
-           f"regime starts that day). Log returns, annualised with {res.periods_per_year:g} "
-           f"bars a year (the series' calendar); {source}.")
-    cols = ["label", "n_obs", "volatility", "downside_semivolatility", "skewness",
-            "excess_kurtosis", "max_drawdown"]
+    source = f"{fname} closes from {btc.index[0]:%Y-%m-%d} on" + (
+        " (the Yahoo part; the Coin Metrics back-history does not enter this section)"
+        if "source" in follower
+        else ""
+    )
+    s.text(
+        f"Regimes split at {ETF_APPROVAL:%Y-%m-%d} (approval after the US close; the new "
+        f"regime starts that day). Log returns, annualised with {res.periods_per_year:g} "
+        f"bars a year (the series' calendar); {source}."
+    )
+    cols = [
+        "label",
+        "n_obs",
+        "volatility",
+        "downside_semivolatility",
+        "skewness",
+        "excess_kurtosis",
+        "max_drawdown",
+    ]
     s.table(res.realized[cols].set_index("label"), caption="Realised measures per regime")
-    gcols = ["model", "label", "persistence", "half_life", "unconditional_volatility", "nu",
-             "reason"]
-    s.table(res.garch[[c for c in gcols if c in res.garch]].set_index("model"),
-            caption="GARCH(1,1)-t and GJR-GARCH(1,1)-t per regime")
+    gcols = [
+        "model",
+        "label",
+        "persistence",
+        "half_life",
+        "unconditional_volatility",
+        "nu",
+        "reason",
+    ]
+    s.table(
+        res.garch[[c for c in gcols if c in res.garch]].set_index("model"),
+        caption="GARCH(1,1)-t and GJR-GARCH(1,1)-t per regime",
+    )
     rt = res.ratio_tests[0]
-    ratio, lo, hi, p = (float(res.statistic[0]), float(res.confidence_interval.low[0]),
-                        float(res.confidence_interval.high[0]), float(res.pvalue[0]))
-    s.table(rt.to_frame().drop(columns=[c for c in ("assumes",) if c in rt.to_frame()])
-            .set_index(rt.to_frame().columns[0]),
-            caption="Volatility ratio after/before: block bootstrap beside tests that assume "
-                    "independent returns")
+    ratio, lo, hi, p = (
+        float(res.statistic[0]),
+        float(res.confidence_interval.low[0]),
+        float(res.confidence_interval.high[0]),
+        float(res.pvalue[0]),
+    )
+    s.table(
+        rt.to_frame()
+        .drop(columns=[c for c in ("assumes",) if c in rt.to_frame()])
+        .set_index(rt.to_frame().columns[0]),
+        caption="Volatility ratio after/before: block bootstrap beside tests that assume "
+        "independent returns",
+    )
     vs = res.variance_shift
     if vs is not None:
-        s.text(f"Full-sample GARCH-t with a post-break shift of the variance intercept: "
-               f"LR = {vs.statistic:.3f} (df {vs.df}), p = {vs.pvalue:.4f}. "
-               + " ".join(vs.notes))
+        s.text(
+            f"Full-sample GARCH-t with a post-break shift of the variance intercept: "
+            f"LR = {vs.statistic:.3f} (df {vs.df}), p = {vs.pvalue:.4f}. " + " ".join(vs.notes)
+        )
     if res.icss is not None:
         rel = res.icss.relative_to([ETF_APPROVAL])
-        s.text(f"ICSS ({res.icss.test}) finds {res.icss.n_breaks} break(s) without being told "
-               f"the date: " + ", ".join(f"{d:%Y-%m-%d}" for d in (res.icss.break_dates if res.icss.break_dates is not None else []))
-               + (f"; the nearest is {int(rel['offset_days'].iloc[0])} days from the approval."
-                  if len(rel) and np.isfinite(rel["offset_days"].iloc[0]) else "."))
-    s.table(phase.table[["label", "role", "date", "volatility_before", "volatility_after",
-                         "ratio", "ci_low", "ci_high", "pvalue"]].set_index("label"),
-            caption="Halving-phase control: equal 365-day windows at the same cycle fraction")
-    s.table(cross.table[["label", "role", "volatility_before", "volatility_after", "ratio",
-                         "ci_low", "ci_high", "pvalue"]].set_index("label"),
-            caption="Cross-market control: the same calendar windows")
+        s.text(
+            f"ICSS ({res.icss.test}) finds {res.icss.n_breaks} break(s) without being told "
+            f"the date: "
+            + ", ".join(
+                f"{d:%Y-%m-%d}"
+                for d in (res.icss.break_dates if res.icss.break_dates is not None else [])
+            )
+            + (
+                f"; the nearest is {int(rel['offset_days'].iloc[0])} days from the approval."
+                if len(rel) and np.isfinite(rel["offset_days"].iloc[0])
+                else "."
+            )
+        )
+    s.table(
+        phase.table[
+            [
+                "label",
+                "role",
+                "date",
+                "volatility_before",
+                "volatility_after",
+                "ratio",
+                "ci_low",
+                "ci_high",
+                "pvalue",
+            ]
+        ].set_index("label"),
+        caption="Halving-phase control: equal 365-day windows at the same cycle fraction",
+    )
+    s.table(
+        cross.table[
+            [
+                "label",
+                "role",
+                "volatility_before",
+                "volatility_after",
+                "ratio",
+                "ci_low",
+                "ci_high",
+                "pvalue",
+            ]
+        ].set_index("label"),
+        caption="Cross-market control: the same calendar windows",
+    )
     if res.correlation is not None:
         cc = res.correlation.changes
-        s.table(cc[["benchmark", "quantity", "before", "after", "statistic", "ci_low", "ci_high",
-                    "pvalue"]].set_index("benchmark"),
-                caption="Correlation and beta to equity indices (weekly returns), change at "
-                        "the break with block-bootstrap CI")
+        s.table(
+            cc[
+                [
+                    "benchmark",
+                    "quantity",
+                    "before",
+                    "after",
+                    "statistic",
+                    "ci_low",
+                    "ci_high",
+                    "pvalue",
+                ]
+            ].set_index("benchmark"),
+            caption="Correlation and beta to equity indices (weekly returns), change at "
+            "the break with block-bootstrap CI",
+        )
     fig = res.plot()
     fig = fig if hasattr(fig, "savefig") else np.ravel(fig)[0].figure
-    s.figure(fig, "regimes", "Price with the break, rolling volatility with regime means, GARCH "
-                             "conditional volatility and rolling correlations")
+    s.figure(
+        fig,
+        "regimes",
+        "Price with the break, rolling volatility with regime means, GARCH "
+        "conditional volatility and rolling correlations",
+    )
     plt.close("all")
 
     eq = phase.table.loc[phase.table["role"] == "actual"].iloc[0]
@@ -101,33 +197,45 @@ def regimes_section(doc, numbers, col, follower, *, n_resamples, rng) -> list[Cl
         verdict = "not established (lower over whole regimes, not in equal windows)"
     else:
         verdict = "not supported"
-    measured = (f"whole regimes: ratio {ratio:.2f} {_ci(lo, hi)}, p = {p:.3g}; equal 365-day "
-                f"windows: ratio {eq['ratio']:.2f} {_ci(eq['ci_low'], eq['ci_high'])}; volatility "
-                f"fell at this cycle phase in {n_fell} of {len(earlier)} earlier cycles")
+    measured = (
+        f"whole regimes: ratio {ratio:.2f} {_ci(lo, hi)}, p = {p:.3g}; equal 365-day "
+        f"windows: ratio {eq['ratio']:.2f} {_ci(eq['ci_low'], eq['ci_high'])}; volatility "
+        f"fell at this cycle phase in {n_fell} of {len(earlier)} earlier cycles"
+    )
     numbers["regimes"] = {
-        "ratio": ratio, "ci_low": lo, "ci_high": hi, "pvalue": p,
-        "realized": res.realized, "garch": res.garch, "equal_window": phase.table,
+        "ratio": ratio,
+        "ci_low": lo,
+        "ci_high": hi,
+        "pvalue": p,
+        "realized": res.realized,
+        "garch": res.garch,
+        "equal_window": phase.table,
         "cross_market": cross.table,
         "variance_shift": None if vs is None else {"lr": vs.statistic, "pvalue": vs.pvalue},
-        "icss_breaks": [] if res.icss is None or res.icss.break_dates is None else list(res.icss.break_dates),
+        "icss_breaks": []
+        if res.icss is None or res.icss.break_dates is None
+        else list(res.icss.break_dates),
         "correlation": None if res.correlation is None else res.correlation.changes,
     }
-    return [Claim(
-        claim="Spot ETFs (approved 2024-01-10) damped BTC's volatility",
-        stated="lower volatility after the approval",
-        measured=measured,
-        rule="block-bootstrap CI of the volatility ratio below 1 both over whole regimes and "
-             "in equal 365-day windows",
-        verdict=verdict,
-        numbers={"ratio": ratio, "ci": [lo, hi], "equal_window_ratio": float(eq["ratio"])},
-    )]
+    return [
+        Claim(
+            claim="Spot ETFs (approved 2024-01-10) damped BTC's volatility",
+            stated="lower volatility after the approval",
+            measured=measured,
+            rule="block-bootstrap CI of the volatility ratio below 1 both over whole regimes and "
+            "in equal 365-day windows",
+            verdict=verdict,
+            numbers={"ratio": ratio, "ci": [lo, hi], "equal_window_ratio": float(eq["ratio"])},
+        )
+    ]
 
 
 # ---------------------------------------------------------------------------
 # backtest
 # ---------------------------------------------------------------------------
-def backtest_section(doc, numbers, col, leader, follower, *, rule, horizon, n_resamples,
-                     rng) -> None:
+def backtest_section(
+    doc, numbers, col, leader, follower, *, rule, horizon, n_resamples, rng
+) -> None:
     import matplotlib.pyplot as plt
 
     from .. import breakouts
@@ -137,64 +245,140 @@ def backtest_section(doc, numbers, col, leader, follower, *, rule, horizon, n_re
     lname = leader.attrs.get("name", "leader")
     fname = follower.attrs.get("name", "follower")
     events = breakouts(leader, **rule)
-    res = col.run("backtest", lambda: backtest(
-        follower, events, hold=horizon, fees=0.001, slippage=0.001, init_cash=100.0,
-        n_resamples=n_resamples, rng=r1))
-    grid = col.run("parameter sweep", lambda: sweep(
-        leader, follower, min_gap=[150, 200, 250, 300, 350], margin=[0.0, 0.01, 0.02],
-        hold=[180, 365, 540], delay=["0h", "1D"], fees=0.001, slippage=0.001,
-        n_resamples=min(n_resamples, 1000), rng=r2))
+    res = col.run(
+        "backtest",
+        lambda: backtest(
+            follower,
+            events,
+            hold=horizon,
+            fees=0.001,
+            slippage=0.001,
+            init_cash=100.0,
+            n_resamples=n_resamples,
+            rng=r1,
+        ),
+    )
+    grid = col.run(
+        "parameter sweep",
+        lambda: sweep(
+            leader,
+            follower,
+            min_gap=[150, 200, 250, 300, 350],
+            margin=[0.0, 0.01, 0.02],
+            hold=[180, 365, 540],
+            delay=["0h", "1D"],
+            fees=0.001,
+            slippage=0.001,
+            n_resamples=min(n_resamples, 1000),
+            rng=r2,
+        ),
+    )
 
     s = doc.section(f"Backtest: trading {fname} on {lname} breakouts")
-    s.text(f"Entry at the close of the first {fname} bar that closes after the {lname} close "
-           f"was known; exit after {horizon} calendar days; 10 bp fees and 10 bp slippage per "
-           "side; simulated with vectorbt (every argument explicit). Random-entry nulls make the "
-           "same number of trades of the same lengths at random admissible dates.")
+    s.text(
+        f"Entry at the close of the first {fname} bar that closes after the {lname} close "
+        f"was known; exit after {horizon} calendar days; 10 bp fees and 10 bp slippage per "
+        "side; simulated with vectorbt (every argument explicit). Random-entry nulls make the "
+        "same number of trades of the same lengths at random admissible dates."
+    )
     lo, hi = res.confidence_interval
-    summary = pd.DataFrame({
-        "quantity": ["trades", "growth of 1 (strategy)", "growth of 1 (buy-and-hold)",
-                     "Sharpe ratio (strategy)", "Sharpe CI low", "Sharpe CI high",
-                     "Sharpe ratio (buy-and-hold)", "random-entry p (total return)",
-                     "random-entry p (Sharpe)"],
-        "value": [float(res.n_trades), 1 + res.total_return, 1 + res.benchmark_total_return,
-                  res.statistic, lo, hi, res.benchmark_sharpe_ratio, res.total_return_pvalue,
-                  res.pvalue],
-    }).set_index("quantity")
-    s.table(summary, caption=f"Strategy against buy-and-hold (Sharpe annualised with "
-                             f"{res.periods_per_year:g} periods a year)")
+    summary = pd.DataFrame(
+        {
+            "quantity": [
+                "trades",
+                "growth of 1 (strategy)",
+                "growth of 1 (buy-and-hold)",
+                "Sharpe ratio (strategy)",
+                "Sharpe CI low",
+                "Sharpe CI high",
+                "Sharpe ratio (buy-and-hold)",
+                "random-entry p (total return)",
+                "random-entry p (Sharpe)",
+            ],
+            "value": [
+                float(res.n_trades),
+                1 + res.total_return,
+                1 + res.benchmark_total_return,
+                res.statistic,
+                lo,
+                hi,
+                res.benchmark_sharpe_ratio,
+                res.total_return_pvalue,
+                res.pvalue,
+            ],
+        }
+    ).set_index("quantity")
+    s.table(
+        summary,
+        caption=f"Strategy against buy-and-hold (Sharpe annualised with "
+        f"{res.periods_per_year:g} periods a year)",
+    )
     trades = res.to_frame("trades")
     s.table(trades.set_index(trades.columns[0]), caption="Trades", digits=4)
     fig = res.plot()
     fig = fig if hasattr(fig, "savefig") else np.ravel(fig)[0].figure
-    s.figure(fig, "backtest", "Equity of the strategy and of buy-and-hold (log scale) with "
-                              "entries and exits; drawdown")
+    s.figure(
+        fig,
+        "backtest",
+        "Equity of the strategy and of buy-and-hold (log scale) with entries and exits; drawdown",
+    )
     spa = grid.spa
-    snoop = pd.DataFrame({
-        "quantity": ["combinations", "distinct strategies", "best Sharpe ratio",
-                     "deflated Sharpe ratio (probability)", "SPA p lower", "SPA p consistent",
-                     "SPA p upper", "Reality Check p", "PBO"],
-        "value": [float(len(grid.grid)), float(grid.dsr.n_trials),
-                  float(grid.grid["sharpe_ratio"].max()) if "sharpe_ratio" in grid.grid else np.nan,
-                  grid.dsr.probability, spa.pvalue_lower, spa.pvalue_consistent, spa.pvalue_upper,
-                  spa.reality_check_pvalue, grid.pbo.pbo],
-    }).set_index("quantity")
-    s.table(snoop, caption="Data-snooping control over the parameter grid (drought 150-350 "
-                           "sessions, margin 0-2%, hold 180-540 days, delay 0 or 1 day); SPA "
-                           "against buy-and-hold")
+    snoop = pd.DataFrame(
+        {
+            "quantity": [
+                "combinations",
+                "distinct strategies",
+                "best Sharpe ratio",
+                "deflated Sharpe ratio (probability)",
+                "SPA p lower",
+                "SPA p consistent",
+                "SPA p upper",
+                "Reality Check p",
+                "PBO",
+            ],
+            "value": [
+                float(len(grid.grid)),
+                float(grid.dsr.n_trials),
+                float(grid.grid["sharpe_ratio"].max()) if "sharpe_ratio" in grid.grid else np.nan,
+                grid.dsr.probability,
+                spa.pvalue_lower,
+                spa.pvalue_consistent,
+                spa.pvalue_upper,
+                spa.reality_check_pvalue,
+                grid.pbo.pbo,
+            ],
+        }
+    ).set_index("quantity")
+    s.table(
+        snoop,
+        caption="Data-snooping control over the parameter grid (drought 150-350 "
+        "sessions, margin 0-2%, hold 180-540 days, delay 0 or 1 day); SPA "
+        "against buy-and-hold",
+    )
     fig = grid.plot()
     fig = fig if hasattr(fig, "savefig") else np.ravel(fig)[0].figure
     s.figure(fig, "sweep", "Sharpe ratios of the grid's strategies against buy-and-hold")
     plt.close("all")
     numbers["backtest"] = {
-        "n_trades": res.n_trades, "total_return": res.total_return,
-        "benchmark_total_return": res.benchmark_total_return, "sharpe_ratio": res.statistic,
-        "sharpe_ci": [lo, hi], "benchmark_sharpe_ratio": res.benchmark_sharpe_ratio,
+        "n_trades": res.n_trades,
+        "total_return": res.total_return,
+        "benchmark_total_return": res.benchmark_total_return,
+        "sharpe_ratio": res.statistic,
+        "sharpe_ci": [lo, hi],
+        "benchmark_sharpe_ratio": res.benchmark_sharpe_ratio,
         "random_entry_pvalue_total_return": res.total_return_pvalue,
-        "random_entry_pvalue_sharpe": res.pvalue, "trades": trades,
-        "sweep": {"n_combinations": len(grid.grid), "n_distinct": grid.dsr.n_trials,
-                  "dsr": grid.dsr.probability, "spa_lower": spa.pvalue_lower,
-                  "spa_consistent": spa.pvalue_consistent, "spa_upper": spa.pvalue_upper,
-                  "reality_check": spa.reality_check_pvalue, "pbo": grid.pbo.pbo},
+        "random_entry_pvalue_sharpe": res.pvalue,
+        "trades": trades,
+        "sweep": {
+            "n_combinations": len(grid.grid),
+            "n_distinct": grid.dsr.n_trials,
+            "dsr": grid.dsr.probability,
+            "spa_lower": spa.pvalue_lower,
+            "spa_consistent": spa.pvalue_consistent,
+            "spa_upper": spa.pvalue_upper,
+            "reality_check": spa.reality_check_pvalue,
+            "pbo": grid.pbo.pbo,
+        },
     }
 
 
@@ -221,8 +405,9 @@ def _assessment_row(a) -> dict[str, Any]:
     }
 
 
-def inference_section(doc, numbers, col, leader, follower, *, as_of, rule, horizon,
-                      n_resamples, rng) -> list[Claim]:
+def inference_section(
+    doc, numbers, col, leader, follower, *, as_of, rule, horizon, n_resamples, rng
+) -> list[Claim]:
     import matplotlib.pyplot as plt
 
     from .. import assess_signal
@@ -238,23 +423,36 @@ def inference_section(doc, numbers, col, leader, follower, *, as_of, rule, horiz
     else:
         cases[f"(a) as of {as_of:%Y-%m-%d}"] = (follower, as_of)
         cases["(b) all data"] = (follower, None)
-    settings = dict(method="record", **rule, horizons=(90, 180, horizon),
-                    horizon=horizon, halving_window=90, n_resamples=n_resamples,
-                    garch_resamples=max(99, min(n_resamples, 999) // 4),
-                    power_simulations=100, power_resamples=99)
+    settings = dict(
+        method="record",
+        **rule,
+        horizons=(90, 180, horizon),
+        horizon=horizon,
+        halving_window=90,
+        n_resamples=n_resamples,
+        garch_resamples=max(99, min(n_resamples, 999) // 4),
+        power_simulations=100,
+        power_resamples=99,
+    )
     streams = rng.spawn(len(cases))
     results = {}
     for (name, (fol, asof)), r in zip(cases.items(), streams, strict=True):
-        results[name] = col.run(f"assess_signal {name}", lambda fol=fol, asof=asof, r=r:
-                                assess_signal(leader, fol, as_of=asof, rng=r, **settings))
+        results[name] = col.run(
+            f"assess_signal {name}",
+            lambda fol=fol, asof=asof, r=r: assess_signal(
+                leader, fol, as_of=asof, rng=r, **settings
+            ),
+        )
 
     s = doc.section("Few-event inference: how much can these events show?")
-    s.text("Each p-value states its null: placebo tests draw sets of random dates with the same "
-           "spacing as the real events (plain) or at the same phase of other halving cycles "
-           "(matched); the GARCH null simulates the follower from a fitted GARCH(1,1)-t model; "
-           "the hit probability is the chance that a signal unrelated to the follower does at "
-           "least as well against the base rate of a one-year rise. Power comes from "
-           f"block-bootstrapped {fname} returns with the effect injected after pseudo-events.")
+    s.text(
+        "Each p-value states its null: placebo tests draw sets of random dates with the same "
+        "spacing as the real events (plain) or at the same phase of other halving cycles "
+        "(matched); the GARCH null simulates the follower from a fitted GARCH(1,1)-t model; "
+        "the hit probability is the chance that a signal unrelated to the follower does at "
+        "least as well against the base rate of a one-year rise. Power comes from "
+        f"block-bootstrapped {fname} returns with the effect injected after pseudo-events."
+    )
     table = pd.DataFrame({name: _assessment_row(a) for name, a in results.items()})
     table.index.name = "quantity"
     s.table(table, caption=f"assess_signal, {horizon}-day horizon", digits=4)
@@ -263,38 +461,60 @@ def inference_section(doc, numbers, col, leader, follower, *, as_of, rule, horiz
     first = next(iter(results.values()))
     if first.follow_up is not None and len(first.follow_up):
         fu = first.follow_up
-        s.table(fu.set_index(fu.columns[0]) if not isinstance(fu.index, pd.DatetimeIndex) else fu,
-                caption=f"Out of sample: events known on {as_of:%Y-%m-%d}, followed with the "
-                        "data after that date")
+        s.table(
+            fu.set_index(fu.columns[0]) if not isinstance(fu.index, pd.DatetimeIndex) else fu,
+            caption=f"Out of sample: events known on {as_of:%Y-%m-%d}, followed with the "
+            "data after that date",
+        )
     axes = first.plot()
     fig = np.ravel(axes)[0].figure if not hasattr(axes, "savefig") else axes
-    s.figure(fig, "inference", f"{next(iter(results))}: null distributions of the placebo, "
-                               "matched placebo and GARCH null against the observed mean; power "
-                               "against the number of events")
+    s.figure(
+        fig,
+        "inference",
+        f"{next(iter(results))}: null distributions of the placebo, "
+        "matched placebo and GARCH null against the observed mean; power "
+        "against the number of events",
+    )
     plt.close("all")
-    numbers["inference"] = {name: {**_assessment_row(a), "verdict_sentences": list(a.verdict),
-                                   "tests": a.to_frame(),
-                                   "follow_up": a.follow_up}
-                            for name, a in results.items()}
+    numbers["inference"] = {
+        name: {
+            **_assessment_row(a),
+            "verdict_sentences": list(a.verdict),
+            "tests": a.to_frame(),
+            "follow_up": a.follow_up,
+        }
+        for name, a in results.items()
+    }
 
     a = first
     row = _assessment_row(a)
     alpha = a.alpha
-    weak = {k: row[k] for k in ("min p, exact sign test", "halving-matched p", "hit probability")
-            if np.isfinite(row[k]) and row[k] >= alpha}
-    measured = (f"{row['events with a complete window']} events: exact sign test cannot go below "
-                f"p = {row['min p, exact sign test']:.3g}; placebo p {row['placebo p']:.3g}, "
-                f"halving-matched p {row['halving-matched p']:.3g}, GARCH-null p "
-                f"{row['GARCH-null p']:.3g}, hit probability {row['hit probability']:.3g}; power "
-                f"{row['power at observed effect']:.0%}, events needed "
-                f"{row['events needed (80% power)']}")
-    return [Claim(
-        claim="Two samples are not proof (the commentary's own caveat)",
-        stated="two events cannot establish the signal",
-        measured=measured,
-        rule=f"confirmed if any of the exact sign-test floor, the halving-matched placebo p or "
-             f"the hit probability is >= {alpha:g} for the commentary's events",
-        verdict=("confirmed (" + ", ".join(weak) + f" >= {alpha:g})") if weak else "not confirmed",
-        numbers={k: (float(v) if isinstance(v, int | float | np.floating) else v)
-                 for k, v in row.items()},
-    )]
+    weak = {
+        k: row[k]
+        for k in ("min p, exact sign test", "halving-matched p", "hit probability")
+        if np.isfinite(row[k]) and row[k] >= alpha
+    }
+    measured = (
+        f"{row['events with a complete window']} events: exact sign test cannot go below "
+        f"p = {row['min p, exact sign test']:.3g}; placebo p {row['placebo p']:.3g}, "
+        f"halving-matched p {row['halving-matched p']:.3g}, GARCH-null p "
+        f"{row['GARCH-null p']:.3g}, hit probability {row['hit probability']:.3g}; power "
+        f"{row['power at observed effect']:.0%}, events needed "
+        f"{row['events needed (80% power)']}"
+    )
+    return [
+        Claim(
+            claim="Two samples are not proof (the commentary's own caveat)",
+            stated="two events cannot establish the signal",
+            measured=measured,
+            rule="confirmed if any of the exact sign-test floor, the halving-matched placebo p or "
+            f"the hit probability is >= {alpha:g} for the commentary's events",
+            verdict=("confirmed (" + ", ".join(weak) + f" >= {alpha:g})")
+            if weak
+            else "not confirmed",
+            numbers={
+                k: (float(v) if isinstance(v, int | float | np.floating) else v)
+                for k, v in row.items()
+            },
+        )
+    ]
