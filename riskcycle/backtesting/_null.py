@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._resample import politis_white_block_length
+
 __all__ = ["bootstrap_sharpe", "random_entry_trades"]
 
 _MAX_ROUNDS = 200  # rejection rounds before giving up on phase-matched placements
@@ -157,18 +159,15 @@ def bootstrap_sharpe(
 
     The mean block length is Politis & White's (2004, with Patton, Politis & White
     2009's correction) estimate for the stationary bootstrap from
-    :func:`arch.bootstrap.optimal_block_length` unless given (at least 1).
+    :func:`arch.bootstrap.optimal_block_length` unless given (at least 1; guards in
+    :func:`riskcycle._resample.politis_white_block_length`).
     """
     from . import _nb
 
     x = np.asarray(returns, dtype=float)
     n = len(x)
     if block_length is None:
-        from arch.bootstrap import optimal_block_length
-
-        block_length = float(optimal_block_length(x)["stationary"].iloc[0])
-        if not np.isfinite(block_length):
-            block_length = 1.0
+        block_length = politis_white_block_length(x)
     block_length = max(float(block_length), 1.0)
     out = np.empty(n_resamples)
     for lo in range(0, n_resamples, chunk):

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._resample import politis_white_block_length
 from .._rng import check_rng
 from .._validation import (
     check_choice,
@@ -32,15 +33,10 @@ _CHUNK = 512  # resamples per block of random numbers (fixed: results depend on 
 # shared helpers (also used by base_rate and power_analysis)
 # ---------------------------------------------------------------------------
 def optimal_block(x: np.ndarray, method: str) -> float:
-    """Politis-White block length (:func:`arch.bootstrap.optimal_block_length`)."""
-    from arch.bootstrap import optimal_block_length
-
-    x = np.asarray(x, dtype=float)
-    if x.size < 10 or np.ptp(x) == 0:
-        return 1.0
-    col = "stationary" if method == "stationary" else "circular"
-    b = float(optimal_block_length(x)[col].iloc[0])
-    return max(1.0, b) if np.isfinite(b) else 1.0
+    """Politis-White block length for ``method`` (see
+    :func:`riskcycle._resample.politis_white_block_length` for the guards)."""
+    return politis_white_block_length(x, kind="circular" if method == "circular" else
+                                      "stationary")
 
 
 def n_blocks_needed(length: int, block: float, method: str) -> int:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .._resample import politis_white_block_length
 from .._results import ConfidenceInterval, ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
 from .._validation import (
@@ -29,7 +30,6 @@ from ..exceptions import DegenerateDataWarning, SmallSampleWarning
 __all__ = [
     "ConfidenceInterval",
     "VolatilityRatioResult",
-    "optimal_block_length",
     "percentile_pvalue",
     "stationary_indices",
     "stationary_indices_from",
@@ -77,23 +77,6 @@ def stationary_indices(
     starts = np.zeros((n_resamples, n), dtype=np.int64)
     starts[new_block] = rng.integers(0, n, size=int(new_block.sum()))
     return stationary_indices_from(starts, new_block)
-
-
-def optimal_block_length(x: np.ndarray) -> float:
-    """Politis-White (2004, with Patton et al. 2009's correction) stationary block length.
-
-    Computed by :func:`arch.bootstrap.optimal_block_length` on ``x``; floored at 1
-    and capped at ``n / 2``.
-    """
-    from arch.bootstrap import optimal_block_length as _pw
-
-    n = len(x)
-    if n < 4 or np.ptp(x) == 0.0:
-        return 1.0
-    value = float(_pw(np.asarray(x, dtype=float))["stationary"].iloc[0])
-    if not np.isfinite(value):
-        return 1.0
-    return float(min(max(value, 1.0), n / 2.0))
 
 
 def _bootstrap_sd(x: np.ndarray, block_length: float, n_resamples: int,
@@ -408,8 +391,8 @@ def _ratio_test(
     """Validated-input core of :func:`volatility_ratio_test`."""
     sd_b, sd_a = float(np.std(b, ddof=1)), float(np.std(a, ddof=1))
     if block_length is None:
-        lb = optimal_block_length((b - b.mean()) ** 2)
-        la = optimal_block_length((a - a.mean()) ** 2)
+        lb = politis_white_block_length((b - b.mean()) ** 2)
+        la = politis_white_block_length((a - a.mean()) ** 2)
     else:
         lb = la = float(block_length)
     for n, lbl, what in ((len(b), lb, "before"), (len(a), la, "after")):

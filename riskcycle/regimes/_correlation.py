@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._resample import politis_white_block_length
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng, spawn
 from .._validation import (
@@ -30,7 +31,6 @@ from .._validation import (
 )
 from ..calendar import get_clock, map_to_follower
 from ._bootstrap import (
-    optimal_block_length,
     percentile_interval,
     percentile_pvalue,
     stationary_indices,
@@ -297,7 +297,7 @@ def correlation_regimes(
             fk, bk = f[labels == k], b[labels == k]
             if block_length is None:
                 z = ((fk - fk.mean()) / fk.std()) * ((bk - bk.mean()) / bk.std())
-                lb = optimal_block_length(z)
+                lb = politis_white_block_length(z)
             else:
                 lb = block_length
             boot_by_regime.append((lb, *_boot_corr_beta(fk, bk, lb, n_resamples, stream)))

@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._resample import politis_white_block_length
+
 __all__ = [
     "Blocks",
     "block_sums",
@@ -235,14 +237,14 @@ def default_block_length(x: np.ndarray, *, max_columns: int = 50) -> float:
     """Politis-White (2004; Patton, Politis & White 2009) stationary-bootstrap block
     length: the median of ``arch.bootstrap.optimal_block_length`` over the (at most
     ``max_columns``) columns with the largest mean-to-standard-deviation ratio, which
-    are those that drive the maximum statistic; at least 1.
+    are those that drive the maximum statistic. Each column's length is
+    :func:`riskcycle._resample.politis_white_block_length` (guards: 1 for fewer than
+    10 observations or a constant column, clipped to [1, n/3]).
 
     ``x`` must be the performance differentials themselves, not demeaned: after
     demeaning every ratio is zero up to rounding and the choice of columns is
     arbitrary."""
-    from arch.bootstrap import optimal_block_length
-
-    n, k = x.shape
+    k = x.shape[1]
     if k > max_columns:
         sd = x.std(axis=0)
         ratio = np.divide(x.mean(axis=0), sd, out=np.full(k, -np.inf), where=sd > 0)
@@ -252,6 +254,5 @@ def default_block_length(x: np.ndarray, *, max_columns: int = 50) -> float:
     x = x[:, sd > 0]
     if x.shape[1] == 0:
         return 1.0
-    lengths = optimal_block_length(x)["stationary"].to_numpy()
-    value = float(np.median(lengths))
-    return float(min(max(value, 1.0), n)) if np.isfinite(value) else 1.0
+    lengths = [politis_white_block_length(col) for col in x.T]
+    return float(np.median(lengths))
