@@ -1,4 +1,4 @@
-"""``riskcycle.backtesting.backtest``: trade a follower on a leader's signal, with its significance."""
+"""``riskcycle.backtesting.backtest``: trade a follower on a leader's signal, with significance."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._resample import resampling_pvalue, resampling_pvalue_se
 from .._rng import RNGLike, check_rng
 from .._validation import (
     as_price_frame,
@@ -166,22 +167,6 @@ def _trades_frame(plan, m, frame, fees, slippage) -> pd.DataFrame:
         "days_held": (idx[xe] - idx[e]).days.to_numpy(),
         "trade_return": ret,
     })
-
-
-def _pvalue(null: np.ndarray, observed: float) -> float:
-    if not np.isfinite(observed) or len(null) == 0:
-        return np.nan
-    null = null[np.isfinite(null)]
-    return float((1 + np.sum(null >= observed)) / (1 + len(null)))
-
-
-def _pvalue_se(p: float, null: np.ndarray) -> float:
-    r"""Monte Carlo standard error of a random-entry p-value, :math:`\sqrt{p(1-p)/n}`,
-    ``n`` the number of null strategies with a finite statistic (``n_resamples``)."""
-    n = int(np.isfinite(null).sum())
-    if not np.isfinite(p) or n == 0:
-        return np.nan
-    return float(np.sqrt(p * (1.0 - p) / n))
 
 
 def backtest(
@@ -393,10 +378,12 @@ def backtest(
                                  fees=fees, slippage=slippage, init_cash=init_cash,
                                  periods_per_year=ppy)[0]
         null = pd.DataFrame({"total_return": stats[:, 0], "sharpe_ratio": stats[:, 1]})
-        p_tr = _pvalue(stats[:, 0], obs[0])
-        p_sr = _pvalue(stats[:, 1], obs[1])
-        se_tr = _pvalue_se(p_tr, stats[:, 0])
-        se_sr = _pvalue_se(p_sr, stats[:, 1])
+        # (1 + #{null >= observed}) / (1 + m) over the m finite null statistics, with its
+        # Monte Carlo standard error sqrt(p (1 - p) / m)
+        p_tr = resampling_pvalue(obs[0], stats[:, 0], alternative="greater")
+        p_sr = resampling_pvalue(obs[1], stats[:, 1], alternative="greater")
+        se_tr = resampling_pvalue_se(obs[0], stats[:, 0], alternative="greater")
+        se_sr = resampling_pvalue_se(obs[1], stats[:, 1], alternative="greater")
         min_p = 1.0 / (n_resamples + 1)
         boot, block = bootstrap_sharpe(rets.to_numpy(), n_resamples=n_resamples,
                                        periods_per_year=ppy, rng=rng)

@@ -17,6 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._resample import resampling_pvalue as mc_pvalue
+from .._resample import resampling_pvalue_se as mc_pvalue_se
+from .._resample import tail_counts
 from .._validation import as_price_series, check_choice, check_float, check_int, check_timestamp
 from .._windows import NO_DELAY, horizon_end_positions
 from ..calendar import CRYPTO_UTC, GENESIS, HALVINGS, SessionClock, _clock_of
@@ -224,29 +227,25 @@ def resampling_pvalue(observed: float, null: np.ndarray, alternative: str, *, ex
     """p-value and its Monte Carlo standard error.
 
     Monte Carlo: :math:`p = (1 + \\#\\{T^* \\ge T\\})/(1 + B)` (Davison & Hinkley 1997,
-    eq. 4.11), standard error :math:`\\sqrt{p(1-p)/B}`. Exact enumeration with the
+    eq. 4.11), standard error :math:`\\sqrt{p(1-p)/B}`
+    (:func:`riskcycle._resample.resampling_pvalue`). Exact enumeration with the
     observed set in the enumerated family: :math:`p = \\#\\{T^* \\ge T\\}/N`, no
-    Monte Carlo error. Values within a relative ``100 * eps`` of the observed count
-    as ties (as in :func:`scipy.stats.permutation_test`). Two-sided: twice the
-    smaller one-sided p, at most 1.
+    Monte Carlo error. Values within a relative 1e-12 of the observed count as ties
+    (:func:`riskcycle._resample.tail_counts`). Two-sided: twice the smaller
+    one-sided p, at most 1.
     """
     null = np.asarray(null, dtype=float)
-    n = null.size
-    if not np.isfinite(observed) or n == 0:
+    if not np.isfinite(observed) or null.size == 0:
         return np.nan, np.nan
-    gamma = abs(observed) * np.finfo(float).eps * 100
-    ge = int(np.count_nonzero(null >= observed - gamma))
-    le = int(np.count_nonzero(null <= observed + gamma))
     if exact and in_support:
+        ge, le, n = tail_counts(observed, null)
+        if n == 0:
+            return np.nan, np.nan
         pg, pl = ge / n, le / n
-    else:
-        pg, pl = (1 + ge) / (1 + n), (1 + le) / (1 + n)
-    p = {"greater": pg, "less": pl}.get(alternative, min(1.0, 2 * min(pg, pl)))
-    if exact:
+        p = {"greater": pg, "less": pl}.get(alternative, min(1.0, 2 * min(pg, pl)))
         return float(p), 0.0
-    one = pg if alternative == "greater" else pl if alternative == "less" else min(pg, pl)
-    se = np.sqrt(one * (1 - one) / n)
-    return float(p), float(se if alternative != "two-sided" else min(2 * se, 1.0))
+    p = mc_pvalue(observed, null, alternative=alternative)
+    return p, 0.0 if exact else mc_pvalue_se(observed, null, alternative=alternative)
 
 
 def min_pvalue(n_null: float, alternative: str, *, exact: bool, in_support: bool) -> float:

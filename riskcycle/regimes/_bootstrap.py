@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._resample import politis_white_block_length
+from .._resample import politis_white_block_length, resampling_pvalue
 from .._results import ConfidenceInterval, ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
 from .._validation import (
@@ -101,17 +101,10 @@ def percentile_pvalue(log_stat: np.ndarray, alternative: str) -> float:
     capped at 1. It is the smallest level at which the percentile interval
     excludes the null value, so the p-value and the interval always agree.
     """
-    finite = log_stat[np.isfinite(log_stat)]
-    b = len(finite)
-    if b == 0:
-        return math.nan
-    p_less = (1.0 + np.count_nonzero(finite >= 0.0)) / (b + 1.0)
-    p_greater = (1.0 + np.count_nonzero(finite <= 0.0)) / (b + 1.0)
-    if alternative == "less":
-        return float(p_less)
-    if alternative == "greater":
-        return float(p_greater)
-    return float(min(1.0, 2.0 * min(p_less, p_greater)))
+    # "less" (statistic below its null value 0) is rejected when few replicates are >= 0:
+    # the resampling p-value of the observed value 0 against the replicates, sides swapped
+    side = {"less": "greater", "greater": "less"}.get(alternative, alternative)
+    return resampling_pvalue(0.0, log_stat, alternative=side)
 
 
 def percentile_interval(dist: np.ndarray, confidence_level: float,

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._resample import resampling_pvalue, resampling_pvalue_se
 from .._rng import RNGLike, check_rng
 from .._validation import check_bool, check_choice, check_float, check_n_resamples
 from ..exceptions import DegenerateDataWarning
@@ -104,12 +105,6 @@ def _bootstrap(d, names, bench_kind, block_length, n_resamples, nested, rng,
                       float(block_length), method, bench_kind)
 
 
-def _pvalue(null: np.ndarray, stat: float) -> float:
-    if not np.isfinite(stat):
-        return math.nan
-    return float((1 + np.count_nonzero(null > stat)) / (1 + null.shape[0]))
-
-
 def _spa_result(bs: _Bootstrap, *, kind, n_resamples, studentize, nested) -> tuple[SPAResult, Any]:
     n_obs = bs.n_obs
     root = math.sqrt(n_obs)
@@ -146,18 +141,19 @@ def _spa_result(bs: _Bootstrap, *, kind, n_resamples, studentize, nested) -> tup
         rc_null = null[:, 2].copy()
     stat = float(np.nanmax(tstat)) if usable.any() else math.nan
     best = bs.names[int(np.nanargmax(tstat))] if usable.any() else None
-    pvals = [_pvalue(null[:, i], stat) for i in range(3)]
+    pvals = [resampling_pvalue(stat, null[:, i], alternative="greater") for i in range(3)]
     rc_stat = root * float(bs.mean.max())
     strategies = pd.DataFrame(
         {"mean_differential": bs.mean, "standard_error": omega / root,
          "t_statistic": tstat, "relevant": bs.relevant},
         index=pd.Index(bs.names, name="strategy"))
     p = pvals[1]
+    rc_p = resampling_pvalue(rc_stat, rc_null, alternative="greater")
     result = SPAResult(
         statistic=stat, pvalue=p, pvalue_lower=pvals[0], pvalue_consistent=pvals[1],
-        pvalue_upper=pvals[2], reality_check_pvalue=_pvalue(rc_null, rc_stat),
+        pvalue_upper=pvals[2], reality_check_pvalue=rc_p,
         reality_check_statistic=rc_stat,
-        pvalue_se=math.sqrt(p * (1 - p) / n_resamples) if np.isfinite(p) else math.nan,
+        pvalue_se=resampling_pvalue_se(stat, null[:, 1], alternative="greater"),
         null_distribution=null, reality_check_null_distribution=rc_null,
         strategies=strategies, best=best, kind=kind, benchmark=bs.benchmark,
         block_length=bs.block_length, block_length_method=bs.block_length_method,
