@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._resample import politis_white_block_length
+from .._resample import politis_white_block_length, stationary_blocks
 
 __all__ = [
     "Blocks",
@@ -60,27 +60,20 @@ def draw_stationary_blocks(
 ) -> Blocks:
     """Draw the blocks of ``n_resamples`` stationary-bootstrap resamples.
 
-    Block lengths are i.i.d. geometric with success probability ``p = 1 / block_length``
-    (support 1, 2, ...) and starts i.i.d. uniform on ``0, ..., n_obs - 1``; the last
-    block of each resample is cut so that the lengths add up to ``n_obs``. This is
-    the same law as arch's ``StationaryBootstrap`` (a new block starts at each
-    position after the first with probability ``p``), drawn in fewer random numbers.
+    The blocks of :func:`riskcycle._resample.stationary_blocks` (geometric lengths
+    with mean ``block_length``, uniform starts; the same law as arch's
+    ``StationaryBootstrap``), drawn in chunks of resamples to bound memory and
+    stored ragged: the unused blocks are dropped and the last block of each
+    resample is cut so that the lengths add up to ``n_obs``.
     """
-    p = 1.0 / block_length
-    mean_blocks = 1.0 + (n_obs - 1) * p
-    width = math.ceil(mean_blocks + 6.0 * math.sqrt(mean_blocks) + 10.0)
-    width = min(width, n_obs)
+    mean_blocks = 1.0 + (n_obs - 1) / block_length
+    width = min(math.ceil(mean_blocks + 6.0 * math.sqrt(mean_blocks) + 10.0), n_obs)
     chunk = max(1, _CHUNK_ELEMENTS // width)
     starts_parts, lengths_parts, counts_parts = [], [], []
     for first in range(0, n_resamples, chunk):
         c = min(chunk, n_resamples - first)
-        lengths = rng.geometric(p, size=(c, width)).astype(np.int64)
+        starts, lengths = stationary_blocks(rng, n_obs, block_length, c)
         ends = np.cumsum(lengths, axis=1)
-        while (ends[:, -1] < n_obs).any():  # rare: too few blocks drawn for some row
-            more = rng.geometric(p, size=(c, width)).astype(np.int64)
-            lengths = np.concatenate([lengths, more], axis=1)
-            ends = np.cumsum(lengths, axis=1)
-        starts = rng.integers(0, n_obs, size=lengths.shape, dtype=np.int64)
         n_blocks = (ends < n_obs).sum(axis=1) + 1
         keep = np.arange(lengths.shape[1]) < n_blocks[:, None]
         last = n_blocks - 1
