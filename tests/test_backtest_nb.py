@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 import riskcycle
+from riskcycle._resample import stationary_blocks
 from riskcycle.backtesting import _nb, _null
 from riskcycle.backtesting._portfolio import run_portfolio, signal_matrices
 from riskcycle.exceptions import EventsExcludedWarning
@@ -124,13 +125,13 @@ def test_kernel_return_on_entry_and_exit_bars():
 def test_stationary_bootstrap_kernel_equals_twin():
     rng = np.random.default_rng(7)
     x = rng.standard_normal(500) * 0.01 + 0.001
-    starts, lengths = _null._stationary_blocks(rng, 64, len(x), 12.5)
+    starts, lengths = stationary_blocks(rng, len(x), 12.5, 64)
     assert (lengths.sum(axis=1) >= len(x)).all()
     a = _nb.stationary_bootstrap_sharpe(x, starts, lengths, 365)
     b = _nb.stationary_bootstrap_sharpe_py(x, starts, lengths, 365)
     np.testing.assert_allclose(a, b, rtol=1e-12)
     # block length 1: every observation starts a block
-    _, l1 = _null._stationary_blocks(rng, 4, len(x), 1.0)
+    _, l1 = stationary_blocks(rng, len(x), 1.0, 4)
     assert (l1 == 1).all()
 
 

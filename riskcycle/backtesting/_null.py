@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._resample import politis_white_block_length
+from .._resample import politis_white_block_length, stationary_blocks
 
 __all__ = ["bootstrap_sharpe", "random_entry_trades"]
 
@@ -130,22 +130,6 @@ def random_entry_trades(
     return _to_csr(ent, ext)
 
 
-def _stationary_blocks(rng: np.random.Generator, n_rep: int, n: int,
-                       block_length: float) -> tuple[np.ndarray, np.ndarray]:
-    """Uniform block starts and geometric block lengths (mean ``block_length``) per resample,
-    enough blocks in every row to cover ``n`` observations."""
-    p = 1.0 / block_length
-    m = int(np.ceil(n * p * 1.5)) + 16
-    lengths = rng.geometric(p, size=(n_rep, m))
-    short = lengths.sum(axis=1) < n
-    while short.any():  # rare: extend the rows whose blocks do not reach n observations
-        extra = rng.geometric(p, size=(n_rep, m))
-        lengths = np.concatenate([lengths, extra], axis=1)
-        short = lengths.sum(axis=1) < n
-    starts = rng.integers(0, n, size=lengths.shape)
-    return starts, lengths
-
-
 def bootstrap_sharpe(
     returns: np.ndarray,
     *,
@@ -172,6 +156,6 @@ def bootstrap_sharpe(
     out = np.empty(n_resamples)
     for lo in range(0, n_resamples, chunk):
         m = min(chunk, n_resamples - lo)
-        starts, lengths = _stationary_blocks(rng, m, n, block_length)
+        starts, lengths = stationary_blocks(rng, n, block_length, m)
         out[lo:lo + m] = _nb.stationary_bootstrap_sharpe(x, starts, lengths, periods_per_year)
     return out, block_length
