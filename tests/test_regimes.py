@@ -18,6 +18,7 @@ from scipy import stats
 
 import riskcycle
 from riskcycle import datasets
+from riskcycle._resample import stationary_index_matrix
 from riskcycle.exceptions import DegenerateDataWarning, SmallSampleWarning
 from riskcycle.regimes import (
     ControlResult,
@@ -32,11 +33,7 @@ from riskcycle.regimes import (
     volatility_ratio_test,
     volatility_regimes,
 )
-from riskcycle.regimes._bootstrap import (
-    percentile_pvalue,
-    stationary_indices,
-    stationary_indices_from,
-)
+from riskcycle.regimes._bootstrap import percentile_pvalue
 from riskcycle.regimes._correlation import align_returns
 from riskcycle.regimes._garch import arch_backcast, fit_arch, shift_loglikelihood, shift_sigma2
 from riskcycle.regimes._icss import bartlett_long_run_variance, cusum_of_squares
@@ -327,28 +324,9 @@ class TestGarch:
 # ---------------------------------------------------------------------------
 # the bootstrap ratio test
 # ---------------------------------------------------------------------------
-def _indices_loop(starts, new_block):
-    """Plain-Python twin of stationary_indices_from."""
-    b, n = starts.shape
-    out = np.empty((b, n), dtype=np.int64)
-    for i in range(b):
-        for t in range(n):
-            if t == 0 or new_block[i, t]:
-                out[i, t] = starts[i, t]
-            else:
-                out[i, t] = (out[i, t - 1] + 1) % n
-    return out
-
-
 class TestBootstrap:
-    def test_indices_match_loop_twin(self):
-        rng = np.random.default_rng(10)
-        starts = rng.integers(0, 50, size=(30, 50))
-        new = rng.random((30, 50)) < 0.2
-        assert_array_equal(stationary_indices_from(starts, new), _indices_loop(starts, new))
-
     def test_mean_block_length(self):
-        idx = stationary_indices(2000, 8.0, 200, np.random.default_rng(11))
+        idx = stationary_index_matrix(np.random.default_rng(11), 2000, 8.0, 200)
         jumps = np.mean(np.diff(idx, axis=1) != 1)  # new blocks (and wrap-arounds)
         assert jumps == pytest.approx(1 / 8, abs=0.005)
 
@@ -362,7 +340,7 @@ class TestBootstrap:
         for t in range(1, 600):
             x[t] = 0.6 * x[t - 1] + e[t]
         b = 4000
-        ours = x[stationary_indices(600, 10.0, b, rng)].mean(axis=1)
+        ours = x[stationary_index_matrix(rng, 600, 10.0, b)].mean(axis=1)
         bs = StationaryBootstrap(10.0, x, seed=np.random.default_rng(13))
         ref = np.array([d[0][0].mean() for d in bs.bootstrap(b)])
         # bootstrap variances of the mean with 4000 replicates each: Monte Carlo

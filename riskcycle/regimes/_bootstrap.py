@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._resample import politis_white_block_length, resampling_pvalue
+from .._resample import politis_white_block_length, resampling_pvalue, stationary_index_matrix
 from .._results import ConfidenceInterval, ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
 from .._validation import (
@@ -31,8 +31,6 @@ __all__ = [
     "ConfidenceInterval",
     "VolatilityRatioResult",
     "percentile_pvalue",
-    "stationary_indices",
-    "stationary_indices_from",
     "volatility_ratio_test",
 ]
 
@@ -42,43 +40,6 @@ _CHUNK_ELEMENTS = 1 << 21  # indices per chunk of replicates (16 MiB of int64)
 # ---------------------------------------------------------------------------
 # stationary bootstrap
 # ---------------------------------------------------------------------------
-def stationary_indices_from(starts: np.ndarray, new_block: np.ndarray) -> np.ndarray:
-    """Stationary-bootstrap indices from pre-drawn random numbers (vectorised).
-
-    Parameters
-    ----------
-    starts : ndarray of int, shape (B, n)
-        Uniform draws on ``0..n-1``: the start of a block beginning at each position.
-    new_block : ndarray of bool, shape (B, n)
-        Whether a new block starts at each position (column 0 is treated as True).
-
-    Returns
-    -------
-    ndarray of int, shape (B, n)
-        Position ``t`` of replicate ``b`` is ``(starts[b, s] + t - s) mod n`` where
-        ``s <= t`` is the last block start: blocks continue circularly, as in
-        Politis & Romano (1994).
-    """
-    n = starts.shape[1]
-    t = np.arange(n)
-    last = np.where(new_block, t, 0)
-    last[:, 0] = 0
-    np.maximum.accumulate(last, axis=1, out=last)
-    first = np.take_along_axis(starts, last, axis=1)
-    return (first + (t - last)) % n
-
-
-def stationary_indices(
-    n: int, block_length: float, n_resamples: int, rng: np.random.Generator
-) -> np.ndarray:
-    """Stationary-bootstrap index rows (``n_resamples`` x ``n``), mean block ``block_length``."""
-    new_block = rng.random((n_resamples, n)) < 1.0 / block_length
-    new_block[:, 0] = True
-    starts = np.zeros((n_resamples, n), dtype=np.int64)
-    starts[new_block] = rng.integers(0, n, size=int(new_block.sum()))
-    return stationary_indices_from(starts, new_block)
-
-
 def _bootstrap_sd(x: np.ndarray, block_length: float, n_resamples: int,
                   rng: np.random.Generator) -> np.ndarray:
     """Standard deviations (ddof=1) of stationary-bootstrap resamples of ``x``."""
@@ -87,7 +48,7 @@ def _bootstrap_sd(x: np.ndarray, block_length: float, n_resamples: int,
     rows = max(1, _CHUNK_ELEMENTS // n)
     for s in range(0, n_resamples, rows):
         b = min(rows, n_resamples - s)
-        xs = x[stationary_indices(n, block_length, b, rng)]
+        xs = x[stationary_index_matrix(rng, n, block_length, b)]
         out[s:s + b] = xs.std(axis=1, ddof=1)
     return out
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._resample import politis_white_block_length
+from .._resample import politis_white_block_length, stationary_index_matrix
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng, spawn
 from .._validation import (
@@ -33,7 +33,6 @@ from ..calendar import get_clock, map_to_follower
 from ._bootstrap import (
     percentile_interval,
     percentile_pvalue,
-    stationary_indices,
 )
 from ._input import check_breaks, check_mapping, regime_labels, regime_names
 
@@ -90,7 +89,7 @@ def _boot_corr_beta(f, b, block_length, n_resamples, rng):
     rows = max(1, _CHUNK_ELEMENTS // n)
     for s in range(0, n_resamples, rows):
         k = min(rows, n_resamples - s)
-        idx = stationary_indices(n, block_length, k, rng)
+        idx = stationary_index_matrix(rng, n, block_length, k)
         corr[s:s + k], beta[s:s + k] = _corr_beta(f[idx], b[idx])
     return corr, beta
 
