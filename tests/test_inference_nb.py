@@ -151,15 +151,6 @@ def test_set_statistic_mean_and_median():
         assert_allclose(_nb.set_statistic(values, idx, 0), values[idx].mean(axis=1), rtol=1e-14)
 
 
-def test_geometric_lengths_twin_and_mean():
-    u = np.random.default_rng(1).random((200, 500))
-    a = _nb_paths.geometric_lengths(u, 0.2)
-    assert_array_equal(a, _nb_paths.geometric_lengths(u, 0.2, compiled=False))
-    assert a.min() >= 1
-    # mean 1/p = 5, variance (1-p)/p^2 = 20: standard error of the mean 0.01
-    assert abs(a.mean() - 5.0) < 0.05
-
-
 def test_window_block_sums_and_path_statistics_match_twins():
     rng = np.random.default_rng(3)
     segs = [rng.standard_normal(n) for n in (30, 17, 1)]

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._resample import politis_white_block_length
+from .._resample import politis_white_block_length, stationary_blocks
 from .._rng import check_rng
 from .._validation import (
     check_choice,
@@ -39,41 +39,27 @@ def optimal_block(x: np.ndarray, method: str) -> float:
                                       "stationary")
 
 
-def n_blocks_needed(length: int, block: float, method: str) -> int:
-    """Blocks to pre-draw to cover ``length`` (stationary: with probability 1 - 1e-20)."""
-    if method == "circular":
-        return math.ceil(length / max(1, round(block)))
-    lam = (length - 1) / block
-    return int(min(length, math.ceil(1 + lam + 10 * math.sqrt(lam) + 20)))
+def n_blocks_needed(length: int, block: float) -> int:
+    """Fixed-length blocks of the circular block bootstrap needed to cover ``length``."""
+    return math.ceil(length / max(1, round(block)))
 
 
 def draw_blocks(rng: np.random.Generator, n_rep: int, n_src: int, length: int, block: float,
                 method: str) -> tuple[np.ndarray, np.ndarray]:
-    """Pre-drawn block starts (uniform on ``0..n_src-1``) and lengths.
+    """Pre-drawn block starts (uniform on ``0..n_src-1``) and lengths covering ``length``.
 
-    Stationary bootstrap (Politis & Romano 1994): lengths geometric with mean
-    ``block`` (a new block starts after each observation with probability
-    ``1/block``, as in :class:`arch.bootstrap.StationaryBootstrap`); circular
-    block bootstrap: every block ``round(block)`` long
-    (:class:`arch.bootstrap.CircularBlockBootstrap`). Starts are drawn first,
-    then lengths.
+    Stationary bootstrap (Politis & Romano 1994): the blocks of
+    :func:`riskcycle._resample.stationary_blocks` (geometric lengths with mean
+    ``block``, as in :class:`arch.bootstrap.StationaryBootstrap`; every row
+    covers ``length``). Circular block bootstrap: every block ``round(block)``
+    long (:class:`arch.bootstrap.CircularBlockBootstrap`), uniform starts.
     """
-    nb = n_blocks_needed(length, block, method)
+    if method == "stationary":
+        return stationary_blocks(rng, n_src, block, n_rep, length=length)
+    nb = n_blocks_needed(length, block)
     starts = rng.integers(0, n_src, size=(n_rep, nb), dtype=np.int64)
-    if method == "circular":
-        lengths = np.full((n_rep, nb), max(1, round(block)), dtype=np.int64)
-    else:
-        lengths = geometric_lengths(rng, 1.0 / block, (n_rep, nb))
+    lengths = np.full((n_rep, nb), max(1, round(block)), dtype=np.int64)
     return starts, lengths
-
-
-def geometric_lengths(rng: np.random.Generator, p: float, size: tuple[int, int]) -> np.ndarray:
-    """Geometric block lengths (mean ``1/p``) from uniforms drawn with ``rng``."""
-    if p >= 1.0:
-        return np.ones(size, dtype=np.int64)
-    from . import _nb_paths
-
-    return _nb_paths.geometric_lengths(rng.random(size), p)
 
 
 def block_variance(x: np.ndarray, block: float) -> float:
@@ -328,7 +314,7 @@ def bootstrap_core(fd, win, ed, *, statistic, method, interval, block_length, co
             c_off = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
             s_b, v_b, short = _nb_paths.window_block_sums(prefix, p_off, lens, starts, lengths,
                                                           c_off)
-            if short:  # pragma: no cover - probability below 1e-20 per window
+            if short:  # pragma: no cover - every row of blocks covers its window
                 raise RuntimeError("internal error: pre-drawn blocks did not cover a window.")
             boot[lo:hi] = s_b.mean(axis=1) if kind == 0 else np.median(s_b, axis=1)
             se_boot[lo:hi] = np.sqrt(v_b.sum(axis=1)) / k

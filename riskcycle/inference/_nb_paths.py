@@ -7,8 +7,9 @@ Import lazily (numba takes about 0.5 s to import).
 
 Kernels
 -------
-- block bootstraps from pre-drawn block starts and lengths:
-  :func:`geometric_lengths`, :func:`window_block_sums`, :func:`path_statistics`;
+- block bootstraps from pre-drawn block starts and lengths (drawn by
+  :func:`riskcycle._resample.stationary_blocks`): :func:`window_block_sums`,
+  :func:`path_statistics`;
 - GARCH(1,1) paths from pre-drawn innovations: :func:`garch_paths`;
 - one power-simulation batch: :func:`power_batch`.
 """
@@ -22,7 +23,6 @@ from ._nb import MEAN, _contiguous_sample_nb, _contiguous_sample_py
 
 __all__ = [
     "garch_paths",
-    "geometric_lengths",
     "path_statistics",
     "power_batch",
     "window_block_sums",
@@ -32,33 +32,6 @@ __all__ = [
 # ---------------------------------------------------------------------------
 # block bootstraps from pre-drawn blocks
 # ---------------------------------------------------------------------------
-@nb.njit(cache=True, nogil=True)
-def _geometric_lengths_nb(u, p, out):  # pragma: no cover - compiled
-    scale = 1.0 / np.log1p(-p)
-    flat_u = u.ravel()
-    flat_o = out.ravel()
-    for i in range(flat_u.shape[0]):
-        flat_o[i] = np.int64(np.floor(np.log1p(-flat_u[i]) * scale)) + 1
-    return out
-
-
-def _geometric_lengths_np(u: np.ndarray, p: float) -> np.ndarray:
-    return (np.floor(np.log1p(-u) * (1.0 / np.log1p(-p))) + 1).astype(np.int64)
-
-
-def geometric_lengths(u: np.ndarray, p: float, *, compiled: bool = True) -> np.ndarray:
-    r"""Geometric lengths on 1, 2, ... from uniforms by inversion.
-
-    :math:`L = \lfloor \log(1-U)/\log(1-p) \rfloor + 1`, so :math:`P(L > l) = (1-p)^l`:
-    the block lengths of the stationary bootstrap (a new block after each
-    observation with probability ``p``, ``0 < p < 1``).
-    """
-    u = np.ascontiguousarray(u, dtype=np.float64)
-    if compiled:
-        return _geometric_lengths_nb(u, float(p), np.empty(u.shape, dtype=np.int64))
-    return _geometric_lengths_np(u, p)
-
-
 @nb.njit(cache=True, nogil=True)
 def _circ_sum(prefix, base, n, st, ln):  # pragma: no cover - compiled
     e = st + ln
