@@ -148,7 +148,7 @@ class SPAResult(ResultMixin):
                             "n_strategies", "studentize", "variance_estimator"], name="setting"))
         notes = (f"Null hypothesis: {self.null_hypothesis}",
                  "Stationary bootstrap of the mean differentials; p-values are "
-                 "(1 + #{null > statistic}) / (1 + n_resamples).",
+                 "(1 + #{null >= statistic}) / (1 + n_resamples).",
                  "Monte Carlo standard error of the consistent p-value: "
                  f"{self.pvalue_se:.2g}.")
         return Summary(title="Test for superior predictive ability (Hansen SPA, White RC)",

@@ -253,8 +253,12 @@ def spa_test(
     recentring :math:`\mu_j = \max(\bar d_j, 0)` (lower),
     :math:`\bar d_j \mathbb 1\{\bar d_j \ge -\hat\omega_j\sqrt{2\log\log T/T}\}`
     (consistent) or :math:`\bar d_j` (upper). The p-value is
-    :math:`(1 + \#\{\text{null} > T^{SPA}\})/(1 + B)`; its Monte Carlo standard
-    error is about :math:`\sqrt{p(1-p)/B}`.
+    :math:`(1 + \#\{\text{null} \ge T^{SPA}\})/(1 + B)`, null values within a
+    relative 1e-12 of :math:`T^{SPA}` counting as ties
+    (:func:`riskcycle._resample.resampling_pvalue`, the library's one rule; arch
+    counts strictly greater maxima, which differs only on exact ties, absent for
+    continuous differentials); its Monte Carlo standard error is
+    :math:`\sqrt{p(1-p)/B}`.
 
     The variance estimator is that of arch's ``SPA``: the stationary bootstrap's own
     kernel, :math:`\hat\gamma_0 + 2\sum_{i=1}^{T-1}\kappa_i\hat\gamma_i` with
