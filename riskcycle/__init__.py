@@ -44,6 +44,7 @@ _LAZY = {
     "inference": "riskcycle.inference",
     "backtesting": "riskcycle.backtesting",
     "report": "riskcycle.report",
+    "ConfidenceInterval": "riskcycle._results",
     "backtest": "riskcycle.backtesting",
     "BacktestResult": "riskcycle.backtesting",
     "sweep": "riskcycle.backtesting",
