@@ -15,7 +15,7 @@ from .._results import package_versions
 from .._rng import check_rng
 from .._validation import check_bool, check_float, check_int, check_timestamp
 from ..events import describe
-from ._claims import COMMENTARY_DATE, claims_frame, data_claims
+from ._claims import COMMENTARY_DATE, claims_frame, data_claims, display_name
 from ._document import Document, to_jsonable
 from ._methods import methods_section
 
@@ -53,19 +53,6 @@ class Report:
 
     def to_markdown(self) -> str:
         return self.document.to_markdown()
-
-
-_DISPLAY = {
-    "rut": "Russell 2000",
-    "spx": "S&P 500",
-    "ndx": "Nasdaq-100",
-    "iwm": "IWM",
-    "btc": "BTC",
-    "btc_long": "BTC",
-    "btc_ohlcv": "BTC",
-    "btc_coinmetrics": "BTC",
-    "eth": "ETH",
-}
 
 
 class _Collector:
@@ -166,8 +153,8 @@ def build_report(
 
     lead = datasets.load(leader) if isinstance(leader, str) else leader
     fol = datasets.load(follower) if isinstance(follower, str) else follower
-    lname = _DISPLAY.get(lead.attrs.get("name", ""), lead.attrs.get("name", "leader"))
-    fname = _DISPLAY.get(fol.attrs.get("name", ""), fol.attrs.get("name", "follower"))
+    lname = display_name(lead, "leader")
+    fname = display_name(fol, "follower")
     data_names = [n for n in (leader, follower) if isinstance(n, str)]
     for extra in ("spx", "ndx", "btc"):
         if extra not in data_names:

@@ -15,10 +15,29 @@ import pandas as pd
 
 from ..calendar import HALVINGS, btc_supply
 
-__all__ = ["Claim", "claims_frame", "data_claims"]
+__all__ = ["Claim", "claims_frame", "data_claims", "display_name"]
 
 #: The commentary's date (its data end on the previous close).
 COMMENTARY_DATE = pd.Timestamp("2026-01-22")
+
+
+_DISPLAY = {
+    "rut": "Russell 2000",
+    "spx": "S&P 500",
+    "ndx": "Nasdaq-100",
+    "iwm": "IWM",
+    "btc": "BTC",
+    "btc_long": "BTC",
+    "btc_ohlcv": "BTC",
+    "btc_coinmetrics": "BTC",
+    "eth": "ETH",
+}
+
+
+def display_name(frame: pd.DataFrame, default: str) -> str:
+    """A reader's name for a bundled series ("Russell 2000" for ``rut``), else its own name."""
+    name = (getattr(frame, "attrs", {}) or {}).get("name", default)
+    return _DISPLAY.get(name, name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..calendar import ETF_APPROVAL
-from ._claims import Claim
+from ._claims import Claim, display_name
 
 __all__ = ["backtest_section", "inference_section", "regimes_section"]
 
@@ -27,7 +27,7 @@ def regimes_section(doc, numbers, col, follower, *, n_resamples, rng) -> list[Cl
     from ..regimes import cross_market_control, halving_phase_control
 
     r1, r2, r3 = rng.spawn(3)
-    fname = follower.attrs.get("name", "follower")
+    fname = display_name(follower, "follower")
     btc = (
         follower.loc[follower["source"] == "yahoo", ["close"]]
         if "source" in follower
@@ -242,8 +242,8 @@ def backtest_section(
     from ..backtesting import backtest, sweep
 
     r1, r2 = rng.spawn(2)
-    lname = leader.attrs.get("name", "leader")
-    fname = follower.attrs.get("name", "follower")
+    lname = display_name(leader, "leader")
+    fname = display_name(follower, "follower")
     events = breakouts(leader, **rule)
     res = col.run(
         "backtest",
@@ -451,7 +451,8 @@ def inference_section(
         "(matched); the GARCH null simulates the follower from a fitted GARCH(1,1)-t model; "
         "the hit probability is the chance that a signal unrelated to the follower does at "
         "least as well against the base rate of a one-year rise. Power comes from "
-        f"block-bootstrapped {fname} returns with the effect injected after pseudo-events."
+        f"block-bootstrapped {display_name(follower, fname)} returns with the effect "
+        "injected after pseudo-events."
     )
     table = pd.DataFrame({name: _assessment_row(a) for name, a in results.items()})
     table.index.name = "quantity"
