@@ -51,6 +51,15 @@ def _load_series(spec: str, clock: str | None, role: str):
     )
 
 
+def _pair_data(args: argparse.Namespace, *, truncate: bool) -> tuple[Any, Any]:
+    """Leader and follower from --leader/--follower, cut at --as-of when ``truncate``."""
+    leader = _load_series(args.leader, args.leader_clock, "leader")
+    follower = _load_series(args.follower, args.follower_clock, "follower")
+    if truncate and args.as_of:
+        leader, follower = leader.loc[: args.as_of], follower.loc[: args.as_of]
+    return leader, follower
+
+
 def _horizons(text: str) -> tuple[int, ...]:
     try:
         values = tuple(int(v) for v in text.split(",") if v.strip())
@@ -106,10 +115,7 @@ def _events(args: argparse.Namespace, progress: _Progress) -> int:
 
     import riskcycle
 
-    leader = _load_series(args.leader, args.leader_clock, "leader")
-    follower = _load_series(args.follower, args.follower_clock, "follower")
-    if args.as_of:
-        leader, follower = leader.loc[: args.as_of], follower.loc[: args.as_of]
+    leader, follower = _pair_data(args, truncate=True)
     progress(f"detecting breakouts in {leader.attrs.get('name')}")
     ev = riskcycle.breakouts(
         leader, min_gap=args.min_gap, margin=args.margin, use_high=args.use_high
@@ -145,8 +151,8 @@ def _events(args: argparse.Namespace, progress: _Progress) -> int:
 def _report(args: argparse.Namespace, progress: _Progress) -> int:
     from .report import build_report
 
-    leader = _load_series(args.leader, args.leader_clock, "leader")
-    follower = _load_series(args.follower, args.follower_clock, "follower")
+    # as-of truncation happens inside (the follow-up needs the later data)
+    leader, follower = _pair_data(args, truncate=False)
     report = build_report(
         leader=leader,
         follower=follower,
@@ -170,8 +176,8 @@ def _report(args: argparse.Namespace, progress: _Progress) -> int:
 def _assess(args: argparse.Namespace, progress: _Progress) -> int:
     import riskcycle
 
-    leader = _load_series(args.leader, args.leader_clock, "leader")
-    follower = _load_series(args.follower, args.follower_clock, "follower")
+    # as-of truncation happens inside (the follow-up needs the later data)
+    leader, follower = _pair_data(args, truncate=False)
     progress("assessing the signal (placebo, bootstrap, GARCH null, base rate, power)")
     res = riskcycle.assess_signal(
         leader,
@@ -192,10 +198,7 @@ def _assess(args: argparse.Namespace, progress: _Progress) -> int:
 def _backtest(args: argparse.Namespace, progress: _Progress) -> int:
     import riskcycle
 
-    leader = _load_series(args.leader, args.leader_clock, "leader")
-    follower = _load_series(args.follower, args.follower_clock, "follower")
-    if args.as_of:
-        leader, follower = leader.loc[: args.as_of], follower.loc[: args.as_of]
+    leader, follower = _pair_data(args, truncate=True)
     events = riskcycle.breakouts(
         leader, min_gap=args.min_gap, margin=args.margin, use_high=args.use_high
     )
