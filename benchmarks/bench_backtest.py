@@ -48,10 +48,18 @@ def timed(fn):
 
 def grid(quick: bool) -> dict:
     if quick:
-        return dict(min_gap=[150, 200, 250, 300, 350], margin=[0.0, 0.01], hold=[180, 365],
-                    delay=["0h", "1D", "2D", "3D", "4D"])
-    return dict(min_gap=list(range(100, 350, 25)), margin=[0.0, 0.005, 0.01, 0.02, 0.03],
-                hold=[90, 180, 365, 540, 730], delay=["0h", "4h", "1D", "2D"])
+        return dict(
+            min_gap=[150, 200, 250, 300, 350],
+            margin=[0.0, 0.01],
+            hold=[180, 365],
+            delay=["0h", "1D", "2D", "3D", "4D"],
+        )
+    return dict(
+        min_gap=list(range(100, 350, 25)),
+        margin=[0.0, 0.005, 0.01, 0.02, 0.03],
+        hold=[90, 180, 365, 540, 730],
+        delay=["0h", "4h", "1D", "2D"],
+    )
 
 
 def compile_times() -> tuple[float, float, float]:
@@ -81,8 +89,15 @@ def compile_times() -> tuple[float, float, float]:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache)
 
         def run(code, env):
-            return float(subprocess.run([sys.executable, "-c", code], env=env, check=True,
-                                        capture_output=True, text=True).stdout)
+            return float(
+                subprocess.run(
+                    [sys.executable, "-c", code],
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
 
         return run(ours, env), run(ours, env), run(theirs, dict(os.environ))
 
@@ -104,21 +119,44 @@ def main() -> None:
     g = grid(args.quick)
     costs = dict(fees=0.001, slippage=0.001, init_cash=100.0)
     k = int(np.prod([len(v) for v in g.values()]))
-    print(f"data: {len(btc)} BTC bars ({btc.index[0].date()} to {btc.index[-1].date()}), "
-          f"{k} combinations, numba threads {__import__('numba').get_num_threads()}")
+    print(
+        f"data: {len(btc)} BTC bars ({btc.index[0].date()} to {btc.index[-1].date()}), "
+        f"{k} combinations, numba threads {__import__('numba').get_num_threads()}"
+    )
 
     # signals of every combination ---------------------------------------------------------
-    iv = _sweep_iv(rut, btc, g["min_gap"], g["margin"], g["hold"], g["delay"], [None], [None],
-                   0.001, 0.001, 100.0, "buy_and_hold", None, None, None, 0, 0.05, 16, "numba",
-                   0)
+    iv = _sweep_iv(
+        rut,
+        btc,
+        g["min_gap"],
+        g["margin"],
+        g["hold"],
+        g["delay"],
+        [None],
+        [None],
+        0.001,
+        0.001,
+        100.0,
+        "buy_and_hold",
+        None,
+        None,
+        None,
+        0,
+        0.05,
+        16,
+        "numba",
+        0,
+    )
     lead, lclock, frame, fclock, grd = iv[:5]
     t_plans, (_, plans) = timed(lambda: _plans(lead, lclock, frame, fclock, grd))
     offsets, entries, exits = plans_to_csr(plans)
     close_s = frame["close"]
     close = close_s.to_numpy()
     ent, ext = signal_matrices(len(close), offsets, entries, exits)
-    print(f"signals for {k} combinations (events, day-0 bars, exits): {t_plans:.2f} s; "
-          f"{len(entries)} trades")
+    print(
+        f"signals for {k} combinations (events, day-0 bars, exits): {t_plans:.2f} s; "
+        f"{len(entries)} trades"
+    )
 
     # Part 1: fast path vs vectorbt -------------------------------------------------------
     print(f"\nPart 1: daily returns of the {k} strategies, fast path vs vectorbt")
@@ -143,58 +181,90 @@ def main() -> None:
     mv, mf = statistics.median(t_vbt), statistics.median(t_fast)
     print(f"  vectorbt Portfolio.from_signals + returns(): {mv:8.3f} s (median of {args.runs})")
     print(f"  riskcycle numba kernel:                      {mf:8.3f} s")
-    print(f"  speed-up: {mv / mf:.1f}x;  max |difference| of daily returns: "
-          f"{np.abs(fast - ref).max():.3g}")
+    print(
+        f"  speed-up: {mv / mf:.1f}x;  max |difference| of daily returns: "
+        f"{np.abs(fast - ref).max():.3g}"
+    )
     first, cached, vbt_first = compile_times()
-    print(f"  first call in a fresh process: riskcycle {first:.2f} s (empty numba cache), "
-          f"{cached:.2f} s (cached); vectorbt from_signals {vbt_first:.2f} s (compiled in "
-          "every process)")
+    print(
+        f"  first call in a fresh process: riskcycle {first:.2f} s (empty numba cache), "
+        f"{cached:.2f} s (cached); vectorbt from_signals {vbt_first:.2f} s (compiled in "
+        "every process)"
+    )
 
     # Part 2: the sweep with SPA ----------------------------------------------------------
     print(f"\nPart 2: sweep of {k} combinations with SPA/StepM (1,000 replicates), DSR, PBO")
     sweep(rut, btc, **g, n_resamples=50, rng=0, **costs)  # warm-up (kernels, imports)
     t_sweep, res = timed(lambda: sweep(rut, btc, **g, n_resamples=1000, rng=0, **costs))
-    print(f"  riskcycle.backtesting.sweep (wall): {t_sweep:.2f} s; {res.n_distinct} distinct "
-          f"strategies with trades tested; SPA p (l/c/u) = "
-          f"{', '.join(f'{p:.3f}' for p in res.spa.pvalues)}, Reality Check p = "
-          f"{res.spa.reality_check_pvalue:.3f}, DSR = {res.dsr.probability:.3f}, "
-          f"PBO = {res.pbo.pbo:.3f}")
+    print(
+        f"  riskcycle.backtesting.sweep (wall): {t_sweep:.2f} s; {res.n_distinct} distinct "
+        f"strategies with trades tested; SPA p (l/c/u) = "
+        f"{', '.join(f'{p:.3f}' for p in res.spa.pvalues)}, Reality Check p = "
+        f"{res.spa.reality_check_pvalue:.3f}, DSR = {res.dsr.probability:.3f}, "
+        f"PBO = {res.pbo.pbo:.3f}"
+    )
     from riskcycle.backtesting._snoop import snooping
 
     gr = res.grid
     keep = gr.index[(gr["distinct"] == gr.index) & (gr["n_trades"] > 0)]
-    t_snoop, _ = timed(lambda: snooping(res.returns[keep], res.benchmark_returns,
-                                        n_resamples=1000, alpha=0.05, n_partitions=16,
-                                        periods_per_year=365, rng=np.random.default_rng(0)))
-    print(f"  of which signals {t_plans:.2f} s, kernel {mf:.2f} s, SPA/StepM + DSR + PBO on the "
-          f"distinct strategies {t_snoop:.2f} s")
+    t_snoop, _ = timed(
+        lambda: snooping(
+            res.returns[keep],
+            res.benchmark_returns,
+            n_resamples=1000,
+            alpha=0.05,
+            n_partitions=16,
+            periods_per_year=365,
+            rng=np.random.default_rng(0),
+        )
+    )
+    print(
+        f"  of which signals {t_plans:.2f} s, kernel {mf:.2f} s, SPA/StepM + DSR + PBO on the "
+        f"distinct strategies {t_snoop:.2f} s"
+    )
     mat = res.returns
     bench = res.benchmark_returns
     block = float(res.spa.block_length)
     from arch.bootstrap import SPA
 
     def ours():
-        return spa_test(mat, benchmark=bench, n_resamples=1000, block_length=block,
-                        studentize=False, rng=1)
+        return spa_test(
+            mat, benchmark=bench, n_resamples=1000, block_length=block, studentize=False, rng=1
+        )
 
     def arch():
         # arch takes losses: the negative returns, benchmark likewise
-        spa = SPA(-bench.to_numpy(), -mat.to_numpy(), block_size=round(block), reps=1000,
-                  bootstrap="stationary", studentize=False, seed=np.random.default_rng(2))
+        spa = SPA(
+            -bench.to_numpy(),
+            -mat.to_numpy(),
+            block_size=round(block),
+            reps=1000,
+            bootstrap="stationary",
+            studentize=False,
+            seed=np.random.default_rng(2),
+        )
         spa.compute()
         return spa
 
     ours()
     t_ours, r_ours = timed(ours)
     t_arch, r_arch = timed(arch)
-    print(f"  same {mat.shape[0]} x {mat.shape[1]} matrix vs buy-and-hold, block {block:.1f}, "
-          "1,000 replicates, not studentized:")
-    print(f"    riskcycle spa_test:    {t_ours:8.2f} s   p (l/c/u) = "
-          f"{', '.join(f'{p:.3f}' for p in r_ours.pvalues)}")
-    print(f"    arch.bootstrap.SPA:    {t_arch:8.2f} s   p (l/c/u) = "
-          f"{', '.join(f'{p:.3f}' for p in r_arch.pvalues)}   (ratio {t_arch / t_ours:.1f}x)")
-    print("  (arch rounds the block length to an integer; p-values differ by Monte Carlo "
-          "error, about 0.015 at p = 0.5 with 1,000 replicates)")
+    print(
+        f"  same {mat.shape[0]} x {mat.shape[1]} matrix vs buy-and-hold, block {block:.1f}, "
+        "1,000 replicates, not studentized:"
+    )
+    print(
+        f"    riskcycle spa_test:    {t_ours:8.2f} s   p (l/c/u) = "
+        f"{', '.join(f'{p:.3f}' for p in r_ours.pvalues)}"
+    )
+    print(
+        f"    arch.bootstrap.SPA:    {t_arch:8.2f} s   p (l/c/u) = "
+        f"{', '.join(f'{p:.3f}' for p in r_arch.pvalues)}   (ratio {t_arch / t_ours:.1f}x)"
+    )
+    print(
+        "  (arch rounds the block length to an integer; p-values differ by Monte Carlo "
+        "error, about 0.015 at p = 0.5 with 1,000 replicates)"
+    )
 
 
 if __name__ == "__main__":

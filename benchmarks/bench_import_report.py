@@ -73,24 +73,41 @@ class Child:
     stderr: str
 
 
-def run_child(argv: list[str], *, env: dict | None = None, cpus: set[int] | None = None,
-              cwd: str | None = None) -> Child:
+def run_child(
+    argv: list[str],
+    *,
+    env: dict | None = None,
+    cpus: set[int] | None = None,
+    cwd: str | None = None,
+) -> Child:
     """Run ``argv`` to completion; wall time and the child's peak resident memory."""
+
     def pin() -> None:  # runs in the child, before exec
         if cpus is not None:
             os.sched_setaffinity(0, cpus)
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd,
-                                preexec_fn=pin if cpus is not None else None)
+        proc = subprocess.Popen(
+            argv,
+            stdout=out,
+            stderr=err,
+            env=env,
+            cwd=cwd,
+            preexec_fn=pin if cpus is not None else None,
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Child(wall, usage.ru_maxrss / 1024, proc.returncode,
-                     out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+        return Child(
+            wall,
+            usage.ru_maxrss / 1024,
+            proc.returncode,
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
+        )
 
 
 def python(code: str, *flags: str) -> list[str]:
@@ -99,8 +116,9 @@ def python(code: str, *flags: str) -> list[str]:
 
 def checked(child: Child, what: str) -> Child:
     if child.returncode != 0:
-        raise RuntimeError(f"{what} failed with exit code {child.returncode}:\n"
-                           f"{child.stderr[-3000:]}")
+        raise RuntimeError(
+            f"{what} failed with exit code {child.returncode}:\n{child.stderr[-3000:]}"
+        )
     return child
 
 
@@ -113,15 +131,18 @@ def measure_import(runs: int) -> dict:
     walls: dict[str, list[float]] = {n: [] for n in names}
     rss: dict[str, list[float]] = {n: [] for n in names}
     for i in range(runs):
-        order = names[i % len(names):] + names[:i % len(names)]  # rotate the order
+        order = names[i % len(names) :] + names[: i % len(names)]  # rotate the order
         for name in order:
             c = checked(run_child(python(COMMANDS[name])), name)
             walls[name].append(c.wall)
             rss[name].append(c.max_rss_mib)
     out = {"runs": runs, "commands": COMMANDS}
     for name in names:
-        out[name] = {"median": statistics.median(walls[name]), "all": walls[name],
-                     "max_rss_mib": statistics.median(rss[name])}
+        out[name] = {
+            "median": statistics.median(walls[name]),
+            "all": walls[name],
+            "max_rss_mib": statistics.median(rss[name]),
+        }
     for name in ("import", "import+load"):
         diffs = [a - b for a, b in zip(walls[name], walls["pass"], strict=True)]
         out[name]["minus_pass"] = statistics.median(diffs)
@@ -144,27 +165,43 @@ def parse_importtime(stderr: str) -> list[tuple[int, str, int, int]]:
 
 def measure_importtime(runs: int) -> dict:
     """``python -X importtime``: cost of the top-level imports a bare interpreter does not make."""
-    base = {mod for _, mod, _, _ in  # every module a bare interpreter imports (site, .pth)
-            parse_importtime(checked(run_child(python("pass", "-X", "importtime")),
-                                     "importtime pass").stderr)}
+    base = {
+        mod
+        # every module a bare interpreter imports (site, .pth)
+        for _, mod, _, _ in parse_importtime(
+            checked(run_child(python("pass", "-X", "importtime")), "importtime pass").stderr
+        )
+    }
     out = {}
     for name in ("import", "import+load"):
         totals, last = [], []
         for _ in range(runs):
-            rows = parse_importtime(checked(run_child(python(COMMANDS[name], "-X", "importtime")),
-                                            name).stderr)
+            rows = parse_importtime(
+                checked(run_child(python(COMMANDS[name], "-X", "importtime")), name).stderr
+            )
             top = [(mod, cum) for depth, mod, _, cum in rows if depth == 0 and mod not in base]
             totals.append(sum(cum for _, cum in top) / 1e6)
             last = rows
         # the largest imports (top level and one level down) of the last run
         new = [r for r in last if r[1] not in base]
         biggest = sorted((r for r in new if r[0] <= 1), key=lambda r: -r[3])[:8]
-        probe = checked(run_child(python(
-            COMMANDS[name] + "; import sys; print(' '.join(m for m in "
-            + repr(HEAVY) + " if m in sys.modules))")), name + " modules")
-        out[name] = {"median": statistics.median(totals), "all": totals,
-                     "largest": [(mod, cum / 1e6) for _, mod, _, cum in biggest],
-                     "heavy_modules": probe.stdout.split()}
+        probe = checked(
+            run_child(
+                python(
+                    COMMANDS[name]
+                    + "; import sys; print(' '.join(m for m in "
+                    + repr(HEAVY)
+                    + " if m in sys.modules))"
+                )
+            ),
+            name + " modules",
+        )
+        out[name] = {
+            "median": statistics.median(totals),
+            "all": totals,
+            "largest": [(mod, cum / 1e6) for _, mod, _, cum in biggest],
+            "heavy_modules": probe.stdout.split(),
+        }
     return out
 
 
@@ -201,38 +238,61 @@ def two_cpus() -> set[int] | None:
 def measure_report(runs: int, extra: list[str]) -> dict:
     cpus = two_cpus()
     base_env = dict(os.environ, NUMBA_NUM_THREADS=str(min(2, len(os.sched_getaffinity(0)))))
-    result: dict = {"command": [*report_exe(), "report", "--out", "<tmpdir>", *extra],
-                    "pinned_cpus": sorted(cpus) if cpus else None,
-                    "numba_num_threads": base_env["NUMBA_NUM_THREADS"],
-                    "cold": [], "warm": []}
+    result: dict = {
+        "command": [*report_exe(), "report", "--out", "<tmpdir>", *extra],
+        "pinned_cpus": sorted(cpus) if cpus else None,
+        "numba_num_threads": base_env["NUMBA_NUM_THREADS"],
+        "cold": [],
+        "warm": [],
+    }
     for i in range(runs):
-        with tempfile.TemporaryDirectory(prefix="rc-numba-") as cache, \
-                tempfile.TemporaryDirectory(prefix="rc-report-") as tmp:
+        with (
+            tempfile.TemporaryDirectory(prefix="rc-numba-") as cache,
+            tempfile.TemporaryDirectory(prefix="rc-report-") as tmp,
+        ):
             env = dict(base_env, NUMBA_CACHE_DIR=cache)
             files = {}
             for kind in ("cold", "warm"):
                 out = os.path.join(tmp, kind)
-                c = checked(run_child([*report_exe(), "report", "--out", out, *extra], env=env,
-                                      cpus=cpus, cwd=tmp), f"{kind} report")
+                c = checked(
+                    run_child(
+                        [*report_exe(), "report", "--out", out, *extra],
+                        env=env,
+                        cpus=cpus,
+                        cwd=tmp,
+                    ),
+                    f"{kind} report",
+                )
                 files[kind] = cache_files(cache)
                 written = sorted(os.listdir(out))
-                result[kind].append({"wall": c.wall, "max_rss_mib": c.max_rss_mib,
-                                     "stamps": stamps(c.stderr), "written": written,
-                                     "cache_files_after": files[kind]})
-                print(f"  report round {i + 1} {kind}: {c.wall:6.1f} s, peak RSS "
-                      f"{c.max_rss_mib:5.0f} MiB, numba cache files {files[kind]}", flush=True)
+                result[kind].append(
+                    {
+                        "wall": c.wall,
+                        "max_rss_mib": c.max_rss_mib,
+                        "stamps": stamps(c.stderr),
+                        "written": written,
+                        "cache_files_after": files[kind],
+                    }
+                )
+                print(
+                    f"  report round {i + 1} {kind}: {c.wall:6.1f} s, peak RSS "
+                    f"{c.max_rss_mib:5.0f} MiB, numba cache files {files[kind]}",
+                    flush=True,
+                )
     for kind in ("cold", "warm"):
         walls = [r["wall"] for r in result[kind]]
         result[kind + "_median"] = statistics.median(walls)
         result[kind + "_rss_median"] = statistics.median(r["max_rss_mib"] for r in result[kind])
     result["recompiled_in_warm_run"] = any(
         w["cache_files_after"] != c["cache_files_after"]
-        for c, w in zip(result["cold"], result["warm"], strict=True))
+        for c, w in zip(result["cold"], result["warm"], strict=True)
+    )
     return result
 
 
 def section_table(result: dict) -> list[str]:
     """Per-section seconds (median over rounds) from the report's progress stamps."""
+
     def durations(run: dict) -> list[tuple[str, float]]:
         st = run["stamps"]
         rows = [("start-up and data (to the first stamp)", st[0][0])] if st else []
@@ -302,12 +362,21 @@ def measure_kernels() -> dict:
 # -- main ----------------------------------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="5 import rounds, one cold and one warm report")
-    parser.add_argument("--runs", type=int, default=None,
-                        help="fresh-process rounds for the import (default 7; quick 5)")
-    parser.add_argument("--report-runs", type=int, default=None,
-                        help="cold + warm report rounds (default 3; quick 1)")
+    parser.add_argument(
+        "--quick", action="store_true", help="5 import rounds, one cold and one warm report"
+    )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=None,
+        help="fresh-process rounds for the import (default 7; quick 5)",
+    )
+    parser.add_argument(
+        "--report-runs",
+        type=int,
+        default=None,
+        help="cold + warm report rounds (default 3; quick 1)",
+    )
     parser.add_argument("--no-report", action="store_true", help="skip the report")
     parser.add_argument("--json", default=None, help="also write the numbers to this file")
     args = parser.parse_args()
@@ -318,8 +387,10 @@ def main() -> None:
 
     from importlib.metadata import version
 
-    print(f"riskcycle {version('riskcycle')}, python {sys.version.split()[0]}, "
-          f"cpus {len(os.sched_getaffinity(0))}, executable {sys.executable}")
+    print(
+        f"riskcycle {version('riskcycle')}, python {sys.version.split()[0]}, "
+        f"cpus {len(os.sched_getaffinity(0))}, executable {sys.executable}"
+    )
     results: dict = {}
 
     print(f"\n1. import, {runs} alternating rounds of fresh processes (after one untimed round)")
@@ -327,20 +398,29 @@ def main() -> None:
     results["import"] = imp
     for name in COMMANDS:
         r = imp[name]
-        extra = (f"; minus `pass`: {r['minus_pass']:.3f} s (median of the paired differences)"
-                 if "minus_pass" in r else "")
-        print(f"  python -c {COMMANDS[name]!r:<55} {r['median']:.3f} s median, peak RSS "
-              f"{r['max_rss_mib']:.0f} MiB{extra}")
+        extra = (
+            f"; minus `pass`: {r['minus_pass']:.3f} s (median of the paired differences)"
+            if "minus_pass" in r
+            else ""
+        )
+        print(
+            f"  python -c {COMMANDS[name]!r:<55} {r['median']:.3f} s median, peak RSS "
+            f"{r['max_rss_mib']:.0f} MiB{extra}"
+        )
     it = measure_importtime(runs)
     results["importtime"] = it
     for name in ("import", "import+load"):
         r = it[name]
-        print(f"  -X importtime, {COMMANDS[name]!r}: {r['median']:.3f} s (median of {runs}, "
-              f"new top-level imports); heavy packages imported: "
-              f"{', '.join(r['heavy_modules']) or 'none'}")
+        print(
+            f"  -X importtime, {COMMANDS[name]!r}: {r['median']:.3f} s (median of {runs}, "
+            f"new top-level imports); heavy packages imported: "
+            f"{', '.join(r['heavy_modules']) or 'none'}"
+        )
         print("    largest: " + ", ".join(f"{m} {s:.3f}" for m, s in r["largest"]))
-    print("  target: import riskcycle under 0.5 s -> "
-          + ("met" if imp["import"]["minus_pass"] < 0.5 else "MISSED"))
+    print(
+        "  target: import riskcycle under 0.5 s -> "
+        + ("met" if imp["import"]["minus_pass"] < 0.5 else "MISSED")
+    )
 
     print("\n2. numba kernels of riskcycle.inference: first call in a fresh process")
     kern = measure_kernels()
@@ -352,34 +432,56 @@ def main() -> None:
         (f0, s0), (f1, _) = kern["empty cache"][name], kern["cached"][name]
         print(f"  {name:<44}{f0:>12.2f}s{f1:>8.2f}s{s0:>9.3f}s")
     data = [kern[kind]["import and data"] for kind in ("empty cache", "cached")]
-    print(f"  (before the calls: import riskcycle, load btc_long and rut, breakouts: "
-          f"{data[0]:.2f} s / {data[1]:.2f} s. A first call also pays the lazy imports it "
-          "triggers (numba for the first kernel, arch for the GARCH fit), so 'cached' is "
-          "those imports, the cache load and the work; '2nd call' is the work alone)")
+    print(
+        f"  (before the calls: import riskcycle, load btc_long and rut, breakouts: "
+        f"{data[0]:.2f} s / {data[1]:.2f} s. A first call also pays the lazy imports it "
+        "triggers (numba for the first kernel, arch for the GARCH fit), so 'cached' is "
+        "those imports, the cache load and the work; '2nd call' is the work alone)"
+    )
 
     if not args.no_report:
         extra = ["--n-resamples", "200"] if args.quick else []
-        print(f"\n3. riskcycle report, {report_runs} round(s) of cold + warm"
-              + (" (quick: --n-resamples 200, not the target configuration)" if extra else ""))
+        print(
+            f"\n3. riskcycle report, {report_runs} round(s) of cold + warm"
+            + (" (quick: --n-resamples 200, not the target configuration)" if extra else "")
+        )
         rep = measure_report(report_runs, extra)
         results["report"] = rep
         print(f"  command: {' '.join(rep['command'])}")
-        print(f"  pinned to CPUs {rep['pinned_cpus'] or 'all (the machine has 2 or fewer)'}, "
-              f"NUMBA_NUM_THREADS={rep['numba_num_threads']}")
-        print(f"  cold (empty numba cache): {rep['cold_median']:.1f} s median, peak RSS "
-              f"{rep['cold_rss_median']:.0f} MiB")
-        print(f"  warm (cache from the cold run): {rep['warm_median']:.1f} s median, peak RSS "
-              f"{rep['warm_rss_median']:.0f} MiB")
+        print(
+            f"  pinned to CPUs {rep['pinned_cpus'] or 'all (the machine has 2 or fewer)'}, "
+            f"NUMBA_NUM_THREADS={rep['numba_num_threads']}"
+        )
+        print(
+            f"  cold (empty numba cache): {rep['cold_median']:.1f} s median, peak RSS "
+            f"{rep['cold_rss_median']:.0f} MiB"
+        )
+        print(
+            f"  warm (cache from the cold run): {rep['warm_median']:.1f} s median, peak RSS "
+            f"{rep['warm_rss_median']:.0f} MiB"
+        )
         print(f"  files written: {', '.join(rep['cold'][0]['written'])}")
-        print(f"  numba cache files after cold {rep['cold'][0]['cache_files_after']}, after warm "
-              f"{rep['warm'][0]['cache_files_after']}: "
-              + ("a kernel compiled again in the warm run" if rep["recompiled_in_warm_run"]
-                 else "nothing compiled again"))
+        print(
+            f"  numba cache files after cold {rep['cold'][0]['cache_files_after']}, after warm "
+            f"{rep['warm'][0]['cache_files_after']}: "
+            + (
+                "a kernel compiled again in the warm run"
+                if rep["recompiled_in_warm_run"]
+                else "nothing compiled again"
+            )
+        )
         print("  time per section (the report's progress stamps, median over rounds):")
         print("\n".join(section_table(rep)))
-        print("  target: report under 120 s from a cold start on 2 cores -> "
-              + ("met" if rep["cold_median"] < 120 and not extra else
-                 "not judged (quick)" if extra else "MISSED"))
+        print(
+            "  target: report under 120 s from a cold start on 2 cores -> "
+            + (
+                "met"
+                if rep["cold_median"] < 120 and not extra
+                else "not judged (quick)"
+                if extra
+                else "MISSED"
+            )
+        )
 
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1, default=str))

@@ -56,8 +56,10 @@ def main(quick: bool = False) -> None:
     rut = riskcycle.datasets.load("rut")
     btc = riskcycle.datasets.load("btc_long")
     events = riskcycle.breakouts(rut, min_gap=250).between("2010-01-01", None)
-    print(f"follower: btc_long, {len(btc)} daily bars; events: "
-          + ", ".join(d.strftime("%Y-%m-%d") for d in events.dates))
+    print(
+        f"follower: btc_long, {len(btc)} daily bars; events: "
+        + ", ".join(d.strftime("%Y-%m-%d") for d in events.dates)
+    )
     rows = []
 
     def quiet(fn):
@@ -65,24 +67,56 @@ def main(quick: bool = False) -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", riskcycle.RiskcycleWarning)
                 return fn()
+
         return run
 
     n_sets = 100_000 // scale
-    t, res = best_of(quiet(lambda: riskcycle.placebo_test(
-        btc, events, horizon=180, halving_window=90, n_resamples=n_sets, method="monte_carlo",
-        rng=0)))
-    rows.append((f"placebo, {n_sets:,} sets of {res.n_events}, spacing "
-                 f"{res.min_spacing} d + halving matching (acceptance "
-                 f"{res.acceptance_rate:.0%})", t, "< 1 s"))
-    t, res = best_of(quiet(lambda: riskcycle.placebo_test(
-        btc, events, horizon=180, n_resamples=n_sets, method="monte_carlo", rng=0)))
-    rows.append((f"placebo, {n_sets:,} sets of {res.n_events}, spacing only "
-                 f"({res.n_admissible:.3g} admissible sets)", t, ""))
+    t, res = best_of(
+        quiet(
+            lambda: riskcycle.placebo_test(
+                btc,
+                events,
+                horizon=180,
+                halving_window=90,
+                n_resamples=n_sets,
+                method="monte_carlo",
+                rng=0,
+            )
+        )
+    )
+    rows.append(
+        (
+            f"placebo, {n_sets:,} sets of {res.n_events}, spacing "
+            f"{res.min_spacing} d + halving matching (acceptance "
+            f"{res.acceptance_rate:.0%})",
+            t,
+            "< 1 s",
+        )
+    )
+    t, res = best_of(
+        quiet(
+            lambda: riskcycle.placebo_test(
+                btc, events, horizon=180, n_resamples=n_sets, method="monte_carlo", rng=0
+            )
+        )
+    )
+    rows.append(
+        (
+            f"placebo, {n_sets:,} sets of {res.n_events}, spacing only "
+            f"({res.n_admissible:.3g} admissible sets)",
+            t,
+            "",
+        )
+    )
     n_paths = 1000 // scale
-    t, res = best_of(quiet(lambda: riskcycle.garch_null_test(
-        btc, events, horizon=180, n_resamples=n_paths, rng=0)))
-    rows.append((f"garch_null_test, {n_paths:,} paths x {res.n_obs:,} days (fit included)",
-                 t, "< 5 s"))
+    t, res = best_of(
+        quiet(
+            lambda: riskcycle.garch_null_test(btc, events, horizon=180, n_resamples=n_paths, rng=0)
+        )
+    )
+    rows.append(
+        (f"garch_null_test, {n_paths:,} paths x {res.n_obs:,} days (fit included)", t, "< 5 s")
+    )
 
     # 3. stationary bootstrap of a mean against arch
     from arch.bootstrap import StationaryBootstrap
@@ -91,38 +125,64 @@ def main(quick: bool = False) -> None:
     reps, block = 2000 // scale, 10.0
 
     def ours_sb():
-        starts, lengths = draw_blocks(np.random.default_rng(0), reps, len(x), len(x), block,
-                                      "stationary")
+        starts, lengths = draw_blocks(
+            np.random.default_rng(0), reps, len(x), len(x), block, "stationary"
+        )
         prefix = np.concatenate([[0.0], np.cumsum(x)])
-        s, _, _ = _nb_paths.window_block_sums(prefix, np.array([0]), np.array([len(x)]),
-                                              starts, lengths, np.array([0, starts.shape[1]]))
+        s, _, _ = _nb_paths.window_block_sums(
+            prefix,
+            np.array([0]),
+            np.array([len(x)]),
+            starts,
+            lengths,
+            np.array([0, starts.shape[1]]),
+        )
         return s[:, 0] / len(x)
 
     def arch_sb():
-        return StationaryBootstrap(block, x, seed=np.random.default_rng(0)).apply(np.mean,
-                                                                                 reps)[:, 0]
+        return StationaryBootstrap(block, x, seed=np.random.default_rng(0)).apply(np.mean, reps)[
+            :, 0
+        ]
 
     t_ours, a = best_of(ours_sb)
     t_arch, b = best_of(arch_sb)
-    rows.append((f"stationary bootstrap of the mean, {reps:,} x {len(x):,}: riskcycle", t_ours,
-                 f"{t_arch / t_ours:.0f}x faster than arch"))
-    rows.append(("    arch StationaryBootstrap.apply(np.mean)", t_arch,
-                 f"s.d. ratio {a.std() / b.std():.3f}"))
+    rows.append(
+        (
+            f"stationary bootstrap of the mean, {reps:,} x {len(x):,}: riskcycle",
+            t_ours,
+            f"{t_arch / t_ours:.0f}x faster than arch",
+        )
+    )
+    rows.append(
+        (
+            "    arch StationaryBootstrap.apply(np.mean)",
+            t_arch,
+            f"s.d. ratio {a.std() / b.std():.3f}",
+        )
+    )
 
     # 4. GARCH paths against arch's simulate
     from arch.univariate import GARCH, ConstantMean, StudentsT
 
     params = {"mu": 0.12, "omega": 0.19, "alpha": 0.11, "beta": 0.88, "nu": 3.2}
     n_sim, n_obs = 200 // scale, len(x)
-    t_ours, _ = best_of(lambda: simulate_garch_t(params, n_sim, n_obs, 500,
-                                                 np.random.default_rng(0)))
-    model = ConstantMean(None, volatility=GARCH(1, 0, 1),
-                         distribution=StudentsT(seed=np.random.default_rng(0)))
+    t_ours, _ = best_of(
+        lambda: simulate_garch_t(params, n_sim, n_obs, 500, np.random.default_rng(0))
+    )
+    model = ConstantMean(
+        None, volatility=GARCH(1, 0, 1), distribution=StudentsT(seed=np.random.default_rng(0))
+    )
     vec = np.array([params[k] for k in ("mu", "omega", "alpha", "beta", "nu")])
-    t_arch, _ = best_of(lambda: [model.simulate(vec, n_obs, burn=500) for _ in range(n_sim)],
-                        repeat=1)
-    rows.append((f"GARCH(1,1)-t paths, {n_sim} x {n_obs:,}: riskcycle", t_ours,
-                 f"{t_arch / t_ours:.0f}x faster than arch"))
+    t_arch, _ = best_of(
+        lambda: [model.simulate(vec, n_obs, burn=500) for _ in range(n_sim)], repeat=1
+    )
+    rows.append(
+        (
+            f"GARCH(1,1)-t paths, {n_sim} x {n_obs:,}: riskcycle",
+            t_ours,
+            f"{t_arch / t_ours:.0f}x faster than arch",
+        )
+    )
     rows.append(("    arch ConstantMean(GARCH, StudentsT).simulate, per path", t_arch, ""))
 
     width = max(len(r[0]) for r in rows)

@@ -81,8 +81,9 @@ def compile_times() -> tuple[tuple[float, float], tuple[float, float]]:
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache)
         for _ in range(2):
-            run = subprocess.run([sys.executable, "-c", code], env=env, check=True,
-                                 capture_output=True, text=True)
+            run = subprocess.run(
+                [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+            )
             out.append(tuple(float(v) for v in run.stdout.split()))
     return out[0], out[1]
 
@@ -107,13 +108,17 @@ def main() -> None:
     bsize = args.block_length
     x = make_data(n_obs, k)
     zero = np.zeros(n_obs)
-    print(f"riskcycle {riskcycle.__version__}, arch {arch.__version__}, numpy {np.__version__}, "
-          f"cpus {os.cpu_count()}")
+    print(
+        f"riskcycle {riskcycle.__version__}, arch {arch.__version__}, numpy {np.__version__}, "
+        f"cpus {os.cpu_count()}"
+    )
     print(f"T={n_obs}, k={k}, B={reps}, stationary bootstrap, mean block length {bsize:g}\n")
 
     (imp, first), (_, cached) = compile_times()
-    print(f"import riskcycle.snooping {imp:.2f} s; first-call overhead (numba import and "
-          f"compilation, fresh cache) {first:.2f} s; with the on-disk cache {cached:.2f} s\n")
+    print(
+        f"import riskcycle.snooping {imp:.2f} s; first-call overhead (numba import and "
+        f"compilation, fresh cache) {first:.2f} s; with the on-disk cache {cached:.2f} s\n"
+    )
     spa_test(x[:50, :3], block_length=bsize, n_resamples=10, rng=0)  # warm, this process
 
     def rc_spa(seed, studentize=False):
@@ -125,8 +130,9 @@ def main() -> None:
         return s
 
     def rc_stepm(seed):
-        return stepm(x, alpha=args.alpha, block_length=bsize, n_resamples=reps,
-                     studentize=False, rng=seed)
+        return stepm(
+            x, alpha=args.alpha, block_length=bsize, n_resamples=reps, studentize=False, rng=seed
+        )
 
     def arch_stepm(seed):
         s = StepM(zero, -x, size=args.alpha, block_size=int(bsize), reps=reps, seed=seed)
@@ -146,13 +152,17 @@ def main() -> None:
                 t_arch.append(dt)
                 print(f"  {label} arch run {i + 1}: {dt:.1f} s", flush=True)
         m_ours, m_arch = statistics.median(t_ours), statistics.median(t_arch)
-        print(f"{label}: riskcycle median {m_ours:.3f} s over {len(t_ours)} runs "
-              f"({', '.join(f'{t:.3f}' for t in t_ours)}); arch median {m_arch:.1f} s over "
-              f"{len(t_arch)} runs; ratio {m_arch / m_ours:.0f}x")
+        print(
+            f"{label}: riskcycle median {m_ours:.3f} s over {len(t_ours)} runs "
+            f"({', '.join(f'{t:.3f}' for t in t_ours)}); arch median {m_arch:.1f} s over "
+            f"{len(t_arch)} runs; ratio {m_arch / m_ours:.0f}x"
+        )
         mem_ours = peak_memory(lambda: ours(1))
         mem_arch = peak_memory(lambda: theirs(2))
-        print(f"{label}: peak traced memory riskcycle {mem_ours:.0f} MiB, arch "
-              f"{mem_arch:.0f} MiB (input {x.nbytes / 2**20:.0f} MiB, allocated before)")
+        print(
+            f"{label}: peak traced memory riskcycle {mem_ours:.0f} MiB, arch "
+            f"{mem_arch:.0f} MiB (input {x.nbytes / 2**20:.0f} MiB, allocated before)"
+        )
         return res_ours, res_arch
 
     res_ours, res_arch = compare("SPA", rc_spa, arch_spa)
@@ -163,14 +173,20 @@ def main() -> None:
         p = max((p1 + p2) / 2, 1.0 / reps)
         tol = 4 * math.sqrt(2) * math.sqrt(p * (1 - p) / reps)
         print(f"{name:<12}{p1:>11.4f}{p2:>9.4f}{abs(p1 - p2):>9.4f}{tol:>9.4f}")
-    print("(tol = 4 sqrt(2) sqrt(p(1-p)/B): 4 SE of the difference of two independent "
-          "estimates; riskcycle reports (1+count)/(1+B), arch count/B)")
+    print(
+        "(tol = 4 sqrt(2) sqrt(p(1-p)/B): 4 SE of the difference of two independent "
+        "estimates; riskcycle reports (1+count)/(1+B), arch count/B)"
+    )
     dt, stud = timed(lambda: rc_spa(7, studentize=True))
-    print(f"studentized SPA (riskcycle only): {dt:.3f} s, p-values "
-          f"{np.round(stud.pvalues.to_numpy(), 4).tolist()}")
+    print(
+        f"studentized SPA (riskcycle only): {dt:.3f} s, p-values "
+        f"{np.round(stud.pvalues.to_numpy(), 4).tolist()}"
+    )
     dt, dflt = timed(lambda: spa_test(x, n_resamples=reps, rng=8))
-    print(f"default block length (Politis-White): {dflt.block_length:.2f}; "
-          f"run incl. the estimate {dt:.3f} s\n")
+    print(
+        f"default block length (Politis-White): {dflt.block_length:.2f}; "
+        f"run incl. the estimate {dt:.3f} s\n"
+    )
 
     res_ours, res_arch = compare("StepM", rc_stepm, arch_stepm)
     print(f"superior: riskcycle {res_ours.superior}, arch {list(res_arch.superior_models)}\n")
@@ -181,11 +197,14 @@ def main() -> None:
         blocks = draw_stationary_blocks(np.random.default_rng(0), n_obs, bs, reps)
         row = []
         for engine in ("prefix", "matmul"):
-            times = [timed(lambda e=engine, b=blocks: block_sums(xc, b, engine=e))[0]
-                     for _ in range(3)]
+            times = [
+                timed(lambda e=engine, b=blocks: block_sums(xc, b, engine=e))[0] for _ in range(3)
+            ]
             row.append(f"{engine} {statistics.median(times):.3f} s")
-        print(f"  mean block {bs:5.1f} ({len(blocks.starts) / reps:6.1f} blocks/resample): "
-              + ", ".join(row))
+        print(
+            f"  mean block {bs:5.1f} ({len(blocks.starts) / reps:6.1f} blocks/resample): "
+            + ", ".join(row)
+        )
 
 
 if __name__ == "__main__":

@@ -90,8 +90,9 @@ def load1() -> float:
 
 def script_flags(path: Path, quick: bool, arch_runs: int) -> list[str]:
     """The flags this script supports, read from its ``--help``."""
-    helptext = subprocess.run([sys.executable, str(path), "--help"], capture_output=True,
-                              text=True, check=True).stdout
+    helptext = subprocess.run(
+        [sys.executable, str(path), "--help"], capture_output=True, text=True, check=True
+    ).stdout
     flags = []
     if quick and "--quick" in helptext:
         flags.append("--quick")
@@ -100,11 +101,16 @@ def script_flags(path: Path, quick: bool, arch_runs: int) -> list[str]:
     return flags
 
 
-def run_script(name: str, argv: list[str], log: Path, timeout: float, root: Path,
-               env: dict) -> ScriptRun:
+def run_script(
+    name: str, argv: list[str], log: Path, timeout: float, root: Path, env: dict
+) -> ScriptRun:
     """Run one script, streaming its output to ``log``; wall time, peak RSS, load samples."""
-    run = ScriptRun(name=name, argv=argv, started=dt.datetime.now().isoformat(timespec="seconds"),
-                    load_before=uptime())
+    run = ScriptRun(
+        name=name,
+        argv=argv,
+        started=dt.datetime.now().isoformat(timespec="seconds"),
+        load_before=uptime(),
+    )
     stop = threading.Event()
 
     def sample() -> None:
@@ -149,18 +155,32 @@ def parse_snooping(out: str) -> dict:
     if m:
         r["shape"] = tuple(int(v) for v in m.groups())
     for label in ("SPA", "StepM"):
-        m = re.search(rf"^{label}: riskcycle median ([\d.]+) s over (\d+) runs .*?arch median "
-                      rf"([\d.]+) s over (\d+) runs", out, re.M)
+        m = re.search(
+            rf"^{label}: riskcycle median ([\d.]+) s over (\d+) runs .*?arch median "
+            rf"([\d.]+) s over (\d+) runs",
+            out,
+            re.M,
+        )
         if m:
-            r[label] = {"ours": float(m.group(1)), "ours_runs": int(m.group(2)),
-                        "arch": float(m.group(3)), "arch_runs": int(m.group(4))}
-        m = re.search(rf"^{label}: peak traced memory riskcycle (\d+) MiB, arch (\d+) MiB", out,
-                      re.M)
+            r[label] = {
+                "ours": float(m.group(1)),
+                "ours_runs": int(m.group(2)),
+                "arch": float(m.group(3)),
+                "arch_runs": int(m.group(4)),
+            }
+        m = re.search(
+            rf"^{label}: peak traced memory riskcycle (\d+) MiB, arch (\d+) MiB", out, re.M
+        )
         if m and label in r:
             r[label]["mem_ours"], r[label]["mem_arch"] = float(m.group(1)), float(m.group(2))
-    r["pvalues"] = [(m.group(1), *(float(v) for v in m.groups()[1:])) for m in re.finditer(
-        r"^(lower|consistent|upper|RC)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$", out,
-        re.M)]
+    r["pvalues"] = [
+        (m.group(1), *(float(v) for v in m.groups()[1:]))
+        for m in re.finditer(
+            r"^(lower|consistent|upper|RC)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$",
+            out,
+            re.M,
+        )
+    ]
     m = re.search(r"^superior: riskcycle (.*), arch (\[.*\])\s*$", out, re.M)
     if m:
         r["superior"] = tuple(sorted(set(re.findall(r"[\w.]+", g))) for g in m.groups())
@@ -189,8 +209,7 @@ def parse_backtest(out: str) -> dict:
 
 def parse_inference(out: str) -> dict:
     rows = {}
-    for m in re.finditer(r"^[ \t]*(\S[^\n]*?)[ \t]{2,}([\d.]+) s(?:[ \t]+([^\n]*))?$", out,
-                         re.M):
+    for m in re.finditer(r"^[ \t]*(\S[^\n]*?)[ \t]{2,}([\d.]+) s(?:[ \t]+([^\n]*))?$", out, re.M):
         rows[m.group(1).strip()] = (float(m.group(2)), (m.group(3) or "").strip())
 
     def find(prefix: str, contains: str = "") -> tuple[str, float, str] | None:
@@ -252,35 +271,72 @@ def rows_snooping(run: ScriptRun, quick: bool) -> list[Row]:
     for label, desc in (("SPA", "SPA + Reality Check (one call)"), ("StepM", "StepM")):
         v = r.get(label)
         if not v:
-            out.append(Row(f"{desc}, {size}", "n/a", "n/a", "n/a", ">= 50x", False,
-                           "not found in the script's output"))
+            out.append(
+                Row(
+                    f"{desc}, {size}",
+                    "n/a",
+                    "n/a",
+                    "n/a",
+                    ">= 50x",
+                    False,
+                    "not found in the script's output",
+                )
+            )
             continue
         rt = v["arch"] / v["ours"]
         runs = f" (median of {v['ours_runs']} / {v['arch_runs']})"
-        out.append(Row(f"{desc} vs arch.bootstrap.{label}, {size}{runs}", sec(v["ours"]),
-                       sec(v["arch"]), ratio(v["arch"], v["ours"]), ">= 50x", rt >= 50,
-                       "" if rt >= 50 else f"{rt:.1f}x is below 50x"))
+        out.append(
+            Row(
+                f"{desc} vs arch.bootstrap.{label}, {size}{runs}",
+                sec(v["ours"]),
+                sec(v["arch"]),
+                ratio(v["arch"], v["ours"]),
+                ">= 50x",
+                rt >= 50,
+                "" if rt >= 50 else f"{rt:.1f}x is below 50x",
+            )
+        )
         if "mem_ours" in v:
             ok = v["mem_ours"] <= v["mem_arch"]
-            out.append(Row(f"{label} peak traced memory (tracemalloc)",
-                           f"{v['mem_ours']:.0f} MiB", f"{v['mem_arch']:.0f} MiB",
-                           f"{v['mem_ours'] / v['mem_arch']:.2f}", "<= arch", ok,
-                           "" if ok else "riskcycle's peak is above arch's"))
+            out.append(
+                Row(
+                    f"{label} peak traced memory (tracemalloc)",
+                    f"{v['mem_ours']:.0f} MiB",
+                    f"{v['mem_arch']:.0f} MiB",
+                    f"{v['mem_ours'] / v['mem_arch']:.2f}",
+                    "<= arch",
+                    ok,
+                    "" if ok else "riskcycle's peak is above arch's",
+                )
+            )
     pv = r.get("pvalues") or []
     if pv:
         worst = max(pv, key=lambda p: p[3] / p[4])
         ok = all(d <= tol for _, _, _, d, tol in pv)
-        out.append(Row("SPA p-values (lower, consistent, upper; RC) vs arch",
-                       "; ".join(f"{n} {a:.3f}" for n, a, _, _, _ in pv),
-                       "; ".join(f"{b:.3f}" for _, _, b, _, _ in pv),
-                       f"max diff/tol {worst[3] / worst[4]:.2f}",
-                       "|diff| <= 4 sqrt(2) sqrt(p(1-p)/B)", ok,
-                       "" if ok else f"{worst[0]}: |diff| {worst[3]:.4f} > tol {worst[4]:.4f}"))
+        out.append(
+            Row(
+                "SPA p-values (lower, consistent, upper; RC) vs arch",
+                "; ".join(f"{n} {a:.3f}" for n, a, _, _, _ in pv),
+                "; ".join(f"{b:.3f}" for _, _, b, _, _ in pv),
+                f"max diff/tol {worst[3] / worst[4]:.2f}",
+                "|diff| <= 4 sqrt(2) sqrt(p(1-p)/B)",
+                ok,
+                "" if ok else f"{worst[0]}: |diff| {worst[3]:.4f} > tol {worst[4]:.4f}",
+            )
+        )
     if "superior" in r:
         a, b = r["superior"]
-        out.append(Row("StepM superior models vs arch", ", ".join(a) or "none",
-                       ", ".join(b) or "none", "", "same set (Monte Carlo error aside)",
-                       None, "same" if a == b else "sets differ"))
+        out.append(
+            Row(
+                "StepM superior models vs arch",
+                ", ".join(a) or "none",
+                ", ".join(b) or "none",
+                "",
+                "same set (Monte Carlo error aside)",
+                None,
+                "same" if a == b else "sets differ",
+            )
+        )
     return out
 
 
@@ -290,31 +346,80 @@ def rows_backtest(run: ScriptRun, quick: bool) -> list[Row]:
     out = []
     if r["fast"] and r["vbt"]:
         rt = r["vbt"] / r["fast"]
-        out.append(Row(f"Backtest: daily returns of {k} breakout strategies, full BTC history, "
-                       f"warm (median of {r['runs']:.0f}, alternating) vs vectorbt "
-                       "Portfolio.from_signals", sec(r["fast"]), sec(r["vbt"]),
-                       ratio(r["vbt"], r["fast"]), ">= 10x", rt >= 10,
-                       "" if rt >= 10 else f"{rt:.1f}x is below 10x"))
+        out.append(
+            Row(
+                f"Backtest: daily returns of {k} breakout strategies, full BTC history, "
+                f"warm (median of {r['runs']:.0f}, alternating) vs vectorbt "
+                "Portfolio.from_signals",
+                sec(r["fast"]),
+                sec(r["vbt"]),
+                ratio(r["vbt"], r["fast"]),
+                ">= 10x",
+                rt >= 10,
+                "" if rt >= 10 else f"{rt:.1f}x is below 10x",
+            )
+        )
     else:
-        out.append(Row(f"Backtest, {k} combinations", "n/a", "n/a", "n/a", ">= 10x", False,
-                       "not found in the script's output"))
+        out.append(
+            Row(
+                f"Backtest, {k} combinations",
+                "n/a",
+                "n/a",
+                "n/a",
+                ">= 10x",
+                False,
+                "not found in the script's output",
+            )
+        )
     if r["maxdiff"] is not None:
         ok = r["maxdiff"] <= 1e-10
-        out.append(Row("Backtest: max |difference| of daily returns vs vectorbt",
-                       f"{r['maxdiff']:.3g}", "", "", "<= 1e-10", ok,
-                       "" if ok else "returns differ"))
-    out.append(Row("Backtest: Sharpe ratios vs vectorbt", "not compared", "", "", "<= 1e-10",
-                   None, "bench_backtest.py compares daily returns only (Sharpe follows "
-                   "from them); no separate Sharpe comparison or timing"))
+        out.append(
+            Row(
+                "Backtest: max |difference| of daily returns vs vectorbt",
+                f"{r['maxdiff']:.3g}",
+                "",
+                "",
+                "<= 1e-10",
+                ok,
+                "" if ok else "returns differ",
+            )
+        )
+    out.append(
+        Row(
+            "Backtest: Sharpe ratios vs vectorbt",
+            "not compared",
+            "",
+            "",
+            "<= 1e-10",
+            None,
+            "bench_backtest.py compares daily returns only (Sharpe follows "
+            "from them); no separate Sharpe comparison or timing",
+        )
+    )
     if r["sweep"]:
-        out.append(Row(f"Sweep of {k} combinations with SPA/StepM (1,000 reps), DSR, PBO "
-                       "(single run)", sec(r["sweep"]), "", "", "", None))
+        out.append(
+            Row(
+                f"Sweep of {k} combinations with SPA/StepM (1,000 reps), DSR, PBO (single run)",
+                sec(r["sweep"]),
+                "",
+                "",
+                "",
+                None,
+            )
+        )
     if r["spa_ours"] and r["spa_arch"]:
         m = r["spa_shape"]
         shape = f"{int(m.group(1)):,} x {int(m.group(2)):,}" if m else "?"
-        out.append(Row(f"SPA on the sweep's {shape} return matrix vs arch (single run each)",
-                       sec(r["spa_ours"]), sec(r["spa_arch"]),
-                       ratio(r["spa_arch"], r["spa_ours"]), "", None))
+        out.append(
+            Row(
+                f"SPA on the sweep's {shape} return matrix vs arch (single run each)",
+                sec(r["spa_ours"]),
+                sec(r["spa_arch"]),
+                ratio(r["spa_arch"], r["spa_ours"]),
+                "",
+                None,
+            )
+        )
     return out
 
 
@@ -325,50 +430,115 @@ def rows_inference(run: ScriptRun, quick: bool) -> list[Row]:
     def add(key: str, target: str, limit: float | None, workload: str) -> None:
         v = r[key]
         if v is None:
-            out.append(Row(workload, "n/a", "", "", target, False if limit else None,
-                           "not found in the script's output"))
+            out.append(
+                Row(
+                    workload,
+                    "n/a",
+                    "",
+                    "",
+                    target,
+                    False if limit else None,
+                    "not found in the script's output",
+                )
+            )
             return
         label, s, _ = v
         ok = None if limit is None else s < limit
-        out.append(Row(f"{label} (best of 3)", sec(s), "", "", target, ok,
-                       "" if ok in (None, True) else f"{s:.2f} s is above {limit:g} s"))
+        out.append(
+            Row(
+                f"{label} (best of 3)",
+                sec(s),
+                "",
+                "",
+                target,
+                ok,
+                "" if ok in (None, True) else f"{s:.2f} s is above {limit:g} s",
+            )
+        )
 
     add("placebo_matched", "< 1 s", 1.0, "placebo test, matched")
     add("placebo_spacing", "", None, "placebo test, spacing only")
     add("garch_null", "< 5 s", 5.0, "GARCH-null simulation")
-    for ours, theirs, what in (("sb_ours", "sb_arch", "StationaryBootstrap.apply(np.mean)"),
-                               ("paths_ours", "paths_arch", "ConstantMean(GARCH, StudentsT)"
-                                ".simulate per path")):
+    for ours, theirs, what in (
+        ("sb_ours", "sb_arch", "StationaryBootstrap.apply(np.mean)"),
+        ("paths_ours", "paths_arch", "ConstantMean(GARCH, StudentsT).simulate per path"),
+    ):
         if r[ours] and r[theirs]:
             note = r[theirs][2]
-            out.append(Row(f"{r[ours][0].removesuffix(': riskcycle')} vs arch {what} "
-                           "(best of 3 / arch best of 3 or 1)", sec(r[ours][1]), sec(r[theirs][1]),
-                           ratio(r[theirs][1], r[ours][1]), "", None, note))
+            out.append(
+                Row(
+                    f"{r[ours][0].removesuffix(': riskcycle')} vs arch {what} "
+                    "(best of 3 / arch best of 3 or 1)",
+                    sec(r[ours][1]),
+                    sec(r[theirs][1]),
+                    ratio(r[theirs][1], r[ours][1]),
+                    "",
+                    None,
+                    note,
+                )
+            )
     return out
 
 
 def rows_import_report(run: ScriptRun, data: dict | None, quick: bool) -> list[Row]:
     if not data:
-        return [Row("import riskcycle / report", "n/a", "", "", "< 0.5 s / < 120 s", False,
-                    "no JSON from bench_import_report.py")]
+        return [
+            Row(
+                "import riskcycle / report",
+                "n/a",
+                "",
+                "",
+                "< 0.5 s / < 120 s",
+                False,
+                "no JSON from bench_import_report.py",
+            )
+        ]
     imp = data["import"]
     n = imp["runs"]
     v = imp["import"]["minus_pass"]
-    out = [Row(f"`import riskcycle`: wall minus bare `python -c pass` (median of {n} paired "
-               "fresh-process rounds)", sec(v), "", "", "< 0.5 s", v < 0.5,
-               "within the timing noise of a bare interpreter" if abs(v) < 0.005
-               else "" if v < 0.5 else f"{v:.2f} s")]
+    out = [
+        Row(
+            f"`import riskcycle`: wall minus bare `python -c pass` (median of {n} paired "
+            "fresh-process rounds)",
+            sec(v),
+            "",
+            "",
+            "< 0.5 s",
+            v < 0.5,
+            "within the timing noise of a bare interpreter"
+            if abs(v) < 0.005
+            else ""
+            if v < 0.5
+            else f"{v:.2f} s",
+        )
+    ]
     it = data.get("importtime", {})
     if "import" in it:
-        out.append(Row("`import riskcycle` by `-X importtime` (new top-level imports, median)",
-                       sec(it["import"]["median"]), "", "", "", None,
-                       "heavy packages imported: "
-                       + (", ".join(it["import"]["heavy_modules"]) or "none")))
+        out.append(
+            Row(
+                "`import riskcycle` by `-X importtime` (new top-level imports, median)",
+                sec(it["import"]["median"]),
+                "",
+                "",
+                "",
+                None,
+                "heavy packages imported: " + (", ".join(it["import"]["heavy_modules"]) or "none"),
+            )
+        )
     v = imp["import+load"]["minus_pass"]
-    out.append(Row("`import riskcycle; riskcycle.datasets.load('rut')` (first use imports "
-                   "pandas), minus bare python", sec(v), "", "", "", None,
-                   "heavy packages imported: "
-                   + ", ".join(it.get("import+load", {}).get("heavy_modules", []))))
+    out.append(
+        Row(
+            "`import riskcycle; riskcycle.datasets.load('rut')` (first use imports "
+            "pandas), minus bare python",
+            sec(v),
+            "",
+            "",
+            "",
+            None,
+            "heavy packages imported: "
+            + ", ".join(it.get("import+load", {}).get("heavy_modules", [])),
+        )
+    )
     rep = data.get("report")
     if rep:
         rounds = len(rep["cold"])
@@ -376,12 +546,31 @@ def rows_import_report(run: ScriptRun, data: dict | None, quick: bool) -> list[R
         v = rep["cold_median"]
         ok = (v < 120) if judged else None
         why = ("" if ok else f"{v:.0f} s is above 120 s") if judged else "quick run: not judged"
-        out.append(Row(f"`riskcycle report` cold (fresh process, empty NUMBA_CACHE_DIR, "
-                       f"2 cores; median of {rounds})", sec(v), "", "", "< 120 s", ok, why))
-        out.append(Row(f"`riskcycle report` warm (numba cache from the cold run; median of "
-                       f"{rounds})", sec(rep["warm_median"]), "", "", "", None,
-                       "a kernel compiled again" if rep["recompiled_in_warm_run"]
-                       else "no kernel compiled again"))
+        out.append(
+            Row(
+                f"`riskcycle report` cold (fresh process, empty NUMBA_CACHE_DIR, "
+                f"2 cores; median of {rounds})",
+                sec(v),
+                "",
+                "",
+                "< 120 s",
+                ok,
+                why,
+            )
+        )
+        out.append(
+            Row(
+                f"`riskcycle report` warm (numba cache from the cold run; median of {rounds})",
+                sec(rep["warm_median"]),
+                "",
+                "",
+                "",
+                None,
+                "a kernel compiled again"
+                if rep["recompiled_in_warm_run"]
+                else "no kernel compiled again",
+            )
+        )
     return out
 
 
@@ -390,17 +579,23 @@ def compile_rows(parsed: dict) -> list[str]:
     lines = []
     s = parsed.get("snooping")
     if s and s.get("compile_first") is not None:
-        lines.append(f"| riskcycle.snooping kernels (`spa_test`: block sums, stationary variance, "
-                     f"recentred maxima) | {sec(s['compile_first'])} | "
-                     f"{sec(s['compile_cached'])} | bench_snooping.py (includes numba's import) |")
+        lines.append(
+            f"| riskcycle.snooping kernels (`spa_test`: block sums, stationary variance, "
+            f"recentred maxima) | {sec(s['compile_first'])} | "
+            f"{sec(s['compile_cached'])} | bench_snooping.py (includes numba's import) |"
+        )
     b = parsed.get("backtest")
     if b and b.get("compile_first") is not None:
-        lines.append(f"| riskcycle.backtesting kernel (`strategy_returns`) | "
-                     f"{sec(b['compile_first'])} | {sec(b['compile_cached'])} | "
-                     "bench_backtest.py |")
-        lines.append(f"| vectorbt `Portfolio.from_signals` (peer; not cached by vectorbt, "
-                     f"compiles in every process) | {sec(b['vbt_first'])} | "
-                     f"{sec(b['vbt_first'])} | bench_backtest.py |")
+        lines.append(
+            f"| riskcycle.backtesting kernel (`strategy_returns`) | "
+            f"{sec(b['compile_first'])} | {sec(b['compile_cached'])} | "
+            "bench_backtest.py |"
+        )
+        lines.append(
+            f"| vectorbt `Portfolio.from_signals` (peer; not cached by vectorbt, "
+            f"compiles in every process) | {sec(b['vbt_first'])} | "
+            f"{sec(b['vbt_first'])} | bench_backtest.py |"
+        )
     k = (parsed.get("import_report") or {}).get("kernels")
     if k:
         for name, times in k["empty cache"].items():
@@ -408,13 +603,17 @@ def compile_rows(parsed: dict) -> list[str]:
                 continue
             first, second = times
             cached = k["cached"][name][0]
-            lines.append(f"| riskcycle.inference: `{name}` | {sec(first)} | {sec(cached)} | "
-                         f"bench_import_report.py (2nd call {sec(second)}) |")
+            lines.append(
+                f"| riskcycle.inference: `{name}` | {sec(first)} | {sec(cached)} | "
+                f"bench_import_report.py (2nd call {sec(second)}) |"
+            )
     rep = (parsed.get("import_report") or {}).get("report")
     if rep:
-        lines.append(f"| whole `riskcycle report` (all kernels + vectorbt) | "
-                     f"{sec(rep['cold_median'])} | {sec(rep['warm_median'])} | "
-                     "bench_import_report.py (cold vs warm run) |")
+        lines.append(
+            f"| whole `riskcycle report` (all kernels + vectorbt) | "
+            f"{sec(rep['cold_median'])} | {sec(rep['warm_median'])} | "
+            "bench_import_report.py (cold vs warm run) |"
+        )
     return lines
 
 
@@ -459,12 +658,23 @@ def commit() -> str:
     """HEAD, flagged when the library or the bench scripts have uncommitted changes."""
     git = ["git", "-C", str(ROOT)]
     try:
-        head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run([*git, "status", "--porcelain", "--untracked-files=no", "--",
-                                "riskcycle",
-                                "benchmarks/bench_*.py"],
-                               capture_output=True, text=True, check=True).stdout.split("\n")
+        head = subprocess.run(
+            [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [
+                *git,
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                "riskcycle",
+                "benchmarks/bench_*.py",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split("\n")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     dirty = [line[3:] for line in dirty if line.strip()]
@@ -492,16 +702,24 @@ def cell(text: str) -> str:
 
 
 def table(rows: list[Row]) -> list[str]:
-    lines = ["| workload | riskcycle | peer | ratio | target | met? |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "| workload | riskcycle | peer | ratio | target | met? |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in rows:
         met = verdict(r.met)
         if r.met is None and r.why:
             met = f"n/a ({r.why})"
         elif r.met is False and r.why:
             met = f"**NO** ({r.why})"
-        lines.append("| " + " | ".join(cell(c) for c in (
-            r.workload, r.ours, r.peer or "-", r.ratio or "-", r.target or "-", met)) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                cell(c)
+                for c in (r.workload, r.ours, r.peer or "-", r.ratio or "-", r.target or "-", met)
+            )
+            + " |"
+        )
     return lines
 
 
@@ -509,8 +727,10 @@ def load_summary(run: ScriptRun) -> str:
     s = run.load_samples
     if not s:
         return "no load samples (run under 10 s)"
-    return (f"1-min load sampled every 10 s: min {min(s):.2f}, median "
-            f"{statistics.median(s):.2f}, max {max(s):.2f}")
+    return (
+        f"1-min load sampled every 10 s: min {min(s):.2f}, median "
+        f"{statistics.median(s):.2f}, max {max(s):.2f}"
+    )
 
 
 def render(runs: dict[str, ScriptRun], extra: dict, meta: dict, old: str | None) -> str:
@@ -519,8 +739,17 @@ def render(runs: dict[str, ScriptRun], extra: dict, meta: dict, old: str | None)
     rows: dict[str, list[Row]] = {}
     for name, run in runs.items():
         if run.returncode != 0:
-            rows[name] = [Row(f"{SCRIPTS[name]}", "failed", "", "", "", False,
-                              f"exit code {run.returncode}; see its output below")]
+            rows[name] = [
+                Row(
+                    f"{SCRIPTS[name]}",
+                    "failed",
+                    "",
+                    "",
+                    "",
+                    False,
+                    f"exit code {run.returncode}; see its output below",
+                )
+            ]
             continue
         if name == "snooping":
             parsed[name] = parse_snooping(run.output)
@@ -553,8 +782,14 @@ def render(runs: dict[str, ScriptRun], extra: dict, meta: dict, old: str | None)
         f"- Python: {info['python']}",
         "- Packages: " + ", ".join(f"{k} {v}" for k, v in info["packages"].items()),
         f"- riskcycle commit: {info['commit']}"
-        + ("" if meta.get("commit_end", info["commit"]) == info["commit"] else
-           f"; **at the end of the run: {meta['commit_end']}** (the code changed during the run)"),
+        + (
+            ""
+            if meta.get("commit_end", info["commit"]) == info["commit"]
+            else (
+                f"; **at the end of the run: {meta['commit_end']}**"
+                " (the code changed during the run)"
+            )
+        ),
         f"- Load at the start: `{meta['uptime_start']}`",
         f"- Load at the end: `{meta['uptime_end']}`",
         "",
@@ -562,7 +797,7 @@ def render(runs: dict[str, ScriptRun], extra: dict, meta: dict, old: str | None)
         "(the number of cores) means other processes were competing for the CPUs. The "
         "benchmark itself keeps one core busy (two while numba's parallel kernels or BLAS "
         "run), so a load near 1-2 during a script is mostly its own. Each script's load is in "
-        "the table under \"Runs\"; riskcycle and its peers run alternately inside the "
+        'the table under "Runs"; riskcycle and its peers run alternately inside the '
         "snooping and backtest scripts so that load hits both sides alike.",
         "",
         "## Summary",
@@ -575,11 +810,17 @@ def render(runs: dict[str, ScriptRun], extra: dict, meta: dict, old: str | None)
     if quick:  # reduced sizes: report the numbers, judge nothing
         for r in all_rows:
             if r.met is not None:
-                r.met, r.why = None, ("quick run: not judged; at this size "
-                                      + ("met" if r.met else "missed"))
+                r.met, r.why = (
+                    None,
+                    ("quick run: not judged; at this size " + ("met" if r.met else "missed")),
+                )
     lines += table(all_rows)
-    lines += ["", "Ratios are peer time / riskcycle time. Times are medians of the stated "
-              "number of runs unless marked otherwise.", ""]
+    lines += [
+        "",
+        "Ratios are peer time / riskcycle time. Times are medians of the stated "
+        "number of runs unless marked otherwise.",
+        "",
+    ]
     missed = [r for r in all_rows if r.met is False]
     lines += ["## Missed targets", ""]
     if quick:
@@ -588,13 +829,22 @@ def render(runs: dict[str, ScriptRun], extra: dict, meta: dict, old: str | None)
         lines += [f"- {r.workload}: {r.why}" for r in missed]
     else:
         lines.append("None: every target with a threshold was met in this run.")
-    lines += ["", "## First-call compile times (fresh process)", "",
-              "| code | empty numba cache | with the cache | measured by |", "|---|---|---|---|"]
+    lines += [
+        "",
+        "## First-call compile times (fresh process)",
+        "",
+        "| code | empty numba cache | with the cache | measured by |",
+        "|---|---|---|---|",
+    ]
     lines += compile_rows(parsed)
-    lines += ["", "All riskcycle kernels are `numba.njit(cache=True)`: a new process loads them "
-              "from the cache instead of compiling (the warm report run checks that no kernel "
-              "compiles again). vectorbt's simulation function is not cached by vectorbt and "
-              "compiles in every new process.", ""]
+    lines += [
+        "",
+        "All riskcycle kernels are `numba.njit(cache=True)`: a new process loads them "
+        "from the cache instead of compiling (the warm report run checks that no kernel "
+        "compiles again). vectorbt's simulation function is not cached by vectorbt and "
+        "compiles in every new process.",
+        "",
+    ]
     m = ANALYSIS.search(old or "")
     if m:
         body = m.group(1)
@@ -602,21 +852,43 @@ def render(runs: dict[str, ScriptRun], extra: dict, meta: dict, old: str | None)
         if f"run {meta['run_id']}" not in body:
             lines += ["> Written for an earlier run: check it against the numbers above.", ""]
         lines += ["<!-- analysis -->", body.rstrip("\n"), "<!-- /analysis -->", ""]
-    lines += ["## Runs", "", "| script | command | wall | peak RSS | exit | load during the run |",
-              "|---|---|---|---|---|---|"]
+    lines += [
+        "## Runs",
+        "",
+        "| script | command | wall | peak RSS | exit | load during the run |",
+        "|---|---|---|---|---|---|",
+    ]
     for name in order:
         r = runs[name]
-        lines.append(f"| {SCRIPTS[name]} | `{command_of(r)}` | {sec(r.wall)} | "
-                     f"{r.max_rss_mib:.0f} MiB | {r.returncode} | {load_summary(r)} |")
-    lines += ["", "Peak RSS: the largest process of the script's tree (`os.wait4`). Every figure "
-              "in the summary comes from the script of its section below; the command in this "
-              "table reproduces it.", "", "## Full output", ""]
+        lines.append(
+            f"| {SCRIPTS[name]} | `{command_of(r)}` | {sec(r.wall)} | "
+            f"{r.max_rss_mib:.0f} MiB | {r.returncode} | {load_summary(r)} |"
+        )
+    lines += [
+        "",
+        "Peak RSS: the largest process of the script's tree (`os.wait4`). Every figure "
+        "in the summary comes from the script of its section below; the command in this "
+        "table reproduces it.",
+        "",
+        "## Full output",
+        "",
+    ]
     for name in order:
         r = runs[name]
-        lines += [f"<details><summary>{SCRIPTS[name]}: <code>{command_of(r)}</code> "
-                  f"(started {r.started})</summary>", "", f"Load before: `{r.load_before}`  ",
-                  f"Load after: `{r.load_after}`", "", "```text", r.output.rstrip("\n"), "```",
-                  "", "</details>", ""]
+        lines += [
+            f"<details><summary>{SCRIPTS[name]}: <code>{command_of(r)}</code> "
+            f"(started {r.started})</summary>",
+            "",
+            f"Load before: `{r.load_before}`  ",
+            f"Load after: `{r.load_after}`",
+            "",
+            "```text",
+            r.output.rstrip("\n"),
+            "```",
+            "",
+            "</details>",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -636,15 +908,21 @@ def shown_command(argv: list[str]) -> str:
 def export_head(logs: Path) -> Path:
     """``git archive HEAD`` unpacked into ``logs/snapshot-<sha>``; checks it imports from there."""
     git = ["git", "-C", str(ROOT)]
-    sha = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    sha = subprocess.run(
+        [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     root = logs / f"snapshot-{sha}"
     root.mkdir(parents=True, exist_ok=True)
     tar = subprocess.run([*git, "archive", "--format=tar", sha], capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", str(root)], input=tar.stdout, check=True)
-    where = subprocess.run([sys.executable, "-c", "import riskcycle; print(riskcycle.__file__)"],
-                           capture_output=True, text=True, check=True, cwd=root,
-                           env=dict(os.environ, PYTHONPATH=str(root))).stdout.strip()
+    where = subprocess.run(
+        [sys.executable, "-c", "import riskcycle; print(riskcycle.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=root,
+        env=dict(os.environ, PYTHONPATH=str(root)),
+    ).stdout.strip()
     if not Path(where).resolve().is_relative_to(root.resolve()):
         raise RuntimeError(f"the snapshot is not the riskcycle that gets imported: {where}")
     return root
@@ -653,51 +931,81 @@ def export_head(logs: Path) -> Path:
 # -- main ---------------------------------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="pass --quick to the scripts that support it")
-    parser.add_argument("--only", default=None,
-                        help=f"comma-separated subset of {', '.join(SCRIPTS)}")
-    parser.add_argument("--arch-runs", type=int, default=MIN_RUNS,
-                        help=f"peer runs where a script has --arch-runs (at least {MIN_RUNS})")
-    parser.add_argument("--out", default=None,
-                        help="results file (default benchmarks/RESULTS.md; with --quick a "
-                             "temporary file, so that a smoke run never replaces the results)")
-    parser.add_argument("--log-dir", default=None,
-                        help="where each script's output is kept (default: a new temp folder)")
-    parser.add_argument("--from-logs", default=None,
-                        help="rebuild the results file from a previous run's log folder")
+    parser.add_argument(
+        "--quick", action="store_true", help="pass --quick to the scripts that support it"
+    )
+    parser.add_argument(
+        "--only", default=None, help=f"comma-separated subset of {', '.join(SCRIPTS)}"
+    )
+    parser.add_argument(
+        "--arch-runs",
+        type=int,
+        default=MIN_RUNS,
+        help=f"peer runs where a script has --arch-runs (at least {MIN_RUNS})",
+    )
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="results file (default benchmarks/RESULTS.md; with --quick a "
+        "temporary file, so that a smoke run never replaces the results)",
+    )
+    parser.add_argument(
+        "--log-dir",
+        default=None,
+        help="where each script's output is kept (default: a new temp folder)",
+    )
+    parser.add_argument(
+        "--from-logs",
+        default=None,
+        help="rebuild the results file from a previous run's log folder",
+    )
     parser.add_argument("--timeout", type=float, default=3600.0, help="per script, seconds")
-    parser.add_argument("--snapshot", action="store_true",
-                        help="measure a clean export of git HEAD (git archive, imported through "
-                             "PYTHONPATH) instead of the working tree, so that edits others make "
-                             "during the run cannot mix versions")
+    parser.add_argument(
+        "--snapshot",
+        action="store_true",
+        help="measure a clean export of git HEAD (git archive, imported through "
+        "PYTHONPATH) instead of the working tree, so that edits others make "
+        "during the run cannot mix versions",
+    )
     args = parser.parse_args()
 
     if args.from_logs:
         logs = Path(args.from_logs)
         meta = json.loads((logs / "meta.json").read_text())
         runs = {n: ScriptRun(**d) for n, d in meta.pop("runs").items()}
-        extra = {"import_report": json.loads((logs / "import_report.json").read_text())
-                 if (logs / "import_report.json").exists() else None}
+        extra = {
+            "import_report": json.loads((logs / "import_report.json").read_text())
+            if (logs / "import_report.json").exists()
+            else None
+        }
     else:
         names = list(SCRIPTS) if not args.only else args.only.split(",")
         unknown = set(names) - set(SCRIPTS)
         if unknown:
-            parser.error(f"`--only` must name scripts among {', '.join(SCRIPTS)}; "
-                         f"got {', '.join(sorted(unknown))}")
+            parser.error(
+                f"`--only` must name scripts among {', '.join(SCRIPTS)}; "
+                f"got {', '.join(sorted(unknown))}"
+            )
         logs = Path(args.log_dir or tempfile.mkdtemp(prefix="riskcycle-bench-"))
         logs.mkdir(parents=True, exist_ok=True)
         print(f"logs: {logs}", flush=True)
-        meta = {"run_id": dt.datetime.now().isoformat(timespec="seconds"), "quick": args.quick,
-                "command": shown_command(sys.argv[1:]),
-                "machine": machine(), "uptime_start": uptime()}
+        meta = {
+            "run_id": dt.datetime.now().isoformat(timespec="seconds"),
+            "quick": args.quick,
+            "command": shown_command(sys.argv[1:]),
+            "machine": machine(),
+            "uptime_start": uptime(),
+        }
         root, env = ROOT, dict(os.environ, PYTHONUNBUFFERED="1")
         if args.snapshot:
             root = export_head(logs)
             env["PYTHONPATH"] = os.pathsep.join(
-                p for p in (str(root), os.environ.get("PYTHONPATH")) if p)
-            meta["machine"]["commit"] = (f"{root.name.removeprefix('snapshot-')} (run on a clean "
-                                         "export of HEAD; working-tree edits excluded)")
+                p for p in (str(root), os.environ.get("PYTHONPATH")) if p
+            )
+            meta["machine"]["commit"] = (
+                f"{root.name.removeprefix('snapshot-')} (run on a clean "
+                "export of HEAD; working-tree edits excluded)"
+            )
             print(f"snapshot of HEAD: {root}", flush=True)
         runs, t0 = {}, time.perf_counter()
         for name in (n for n in SCRIPTS if n in names):
@@ -707,15 +1015,22 @@ def main() -> None:
                 argv += ["--json", str(logs / "import_report.json")]
             print(f"[{time.perf_counter() - t0:7.1f}s] {' '.join(argv[1:])}", flush=True)
             runs[name] = run_script(name, argv, logs / f"{name}.log", args.timeout, root, env)
-            print(f"[{time.perf_counter() - t0:7.1f}s]   exit {runs[name].returncode}, "
-                  f"{runs[name].wall:.1f} s", flush=True)
+            print(
+                f"[{time.perf_counter() - t0:7.1f}s]   exit {runs[name].returncode}, "
+                f"{runs[name].wall:.1f} s",
+                flush=True,
+            )
         meta["total_wall"] = time.perf_counter() - t0
         meta["uptime_end"] = uptime()
         meta["commit_end"] = meta["machine"]["commit"] if args.snapshot else commit()
-        (logs / "meta.json").write_text(json.dumps(
-            {**meta, "runs": {n: asdict(r) for n, r in runs.items()}}, indent=1))
-        extra = {"import_report": json.loads((logs / "import_report.json").read_text())
-                 if (logs / "import_report.json").exists() else None}
+        (logs / "meta.json").write_text(
+            json.dumps({**meta, "runs": {n: asdict(r) for n, r in runs.items()}}, indent=1)
+        )
+        extra = {
+            "import_report": json.loads((logs / "import_report.json").read_text())
+            if (logs / "import_report.json").exists()
+            else None
+        }
 
     if args.out:
         out = Path(args.out)

@@ -22,7 +22,7 @@ import riskcycle  # noqa: E402  (after sys.path set-up)
 # -- Project -----------------------------------------------------------------
 project = "riskcycle"
 author = "The riskcycle developers"
-copyright = "2026, The riskcycle developers"  # noqa: A001
+copyright = "2026, The riskcycle developers"
 release = riskcycle.__version__
 version = ".".join(release.split(".")[:2])
 

@@ -31,8 +31,9 @@ btc = riskcycle.datasets.load("btc_long")  # Coin Metrics back-history before 20
 events = riskcycle.breakouts(rut, min_gap=250)
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always", riskcycle.RiskcycleWarning)
-    result = riskcycle.backtest(btc, events, hold=365, fees=0.001, slippage=0.001,
-                                n_resamples=1999, rng=2026)
+    result = riskcycle.backtest(
+        btc, events, hold=365, fees=0.001, slippage=0.001, n_resamples=1999, rng=2026
+    )
 for w in caught:
     print(f"{w.category.__name__}: {w.message}")
 print(result.summary())
@@ -51,9 +52,16 @@ plt.tight_layout()
 # whether the best Sharpe ratio beats the best of as many unskilled trials; PBO
 # how often the in-sample best falls below the median out of sample.
 grid = riskcycle.backtesting.sweep(
-    rut, btc,
-    min_gap=[150, 200, 250, 300, 350], margin=[0.0, 0.01, 0.02], hold=[180, 365, 540],
-    delay=["0h", "1D"], fees=0.001, slippage=0.001, n_resamples=500, rng=2026,
+    rut,
+    btc,
+    min_gap=[150, 200, 250, 300, 350],
+    margin=[0.0, 0.01, 0.02],
+    hold=[180, 365, 540],
+    delay=["0h", "1D"],
+    fees=0.001,
+    slippage=0.001,
+    n_resamples=500,
+    rng=2026,
 )
 print(grid.summary())
 
@@ -61,17 +69,24 @@ print(grid.summary())
 # The numbers of the claim, side by side.
 spa = grid.spa
 lo, hi = result.confidence_interval
-print(f"growth of 1 unit of cash: strategy {1 + result.total_return:,.0f}, buy-and-hold "
-      f"{1 + result.benchmark_total_return:,.0f}")
-print(f"Sharpe ratio {result.statistic:.2f} (95% CI {lo:.2f} to {hi:.2f}) vs buy-and-hold "
-      f"{result.benchmark_sharpe_ratio:.2f}")
-print(f"random-entry p: total return {result.total_return_pvalue:.3f}, Sharpe "
-      f"{result.pvalue:.3f}")
-print(f"deflated Sharpe ratio over {grid.dsr.n_trials} distinct strategies: "
-      f"{grid.dsr.probability:.3f}")
-print(f"SPA p (lower/consistent/upper) vs buy-and-hold: "
-      f"{spa.pvalue_lower:.3f} / {spa.pvalue_consistent:.3f} / {spa.pvalue_upper:.3f}; "
-      f"Reality Check p {spa.reality_check_pvalue:.3f}")
+print(
+    f"growth of 1 unit of cash: strategy {1 + result.total_return:,.0f}, buy-and-hold "
+    f"{1 + result.benchmark_total_return:,.0f}"
+)
+print(
+    f"Sharpe ratio {result.statistic:.2f} (95% CI {lo:.2f} to {hi:.2f}) vs buy-and-hold "
+    f"{result.benchmark_sharpe_ratio:.2f}"
+)
+print(f"random-entry p: total return {result.total_return_pvalue:.3f}, Sharpe {result.pvalue:.3f}")
+print(
+    f"deflated Sharpe ratio over {grid.dsr.n_trials} distinct strategies: "
+    f"{grid.dsr.probability:.3f}"
+)
+print(
+    f"SPA p (lower/consistent/upper) vs buy-and-hold: "
+    f"{spa.pvalue_lower:.3f} / {spa.pvalue_consistent:.3f} / {spa.pvalue_upper:.3f}; "
+    f"Reality Check p {spa.reality_check_pvalue:.3f}"
+)
 print(f"PBO {grid.pbo.pbo:.3f}")
 
 # %%

@@ -52,8 +52,16 @@ with pd.option_context("display.width", 120):
 # The full long-format table: drawdowns, run-ups, days to the peak and the
 # cumulative abnormal return against BTC's own drift over the year before the
 # event (``model="constant_mean"``, the default).
-cols = ["horizon", "complete", "return", "max_drawdown", "max_runup", "days_to_peak",
-        "car", "scar"]
+cols = [
+    "horizon",
+    "complete",
+    "return",
+    "max_drawdown",
+    "max_runup",
+    "days_to_peak",
+    "car",
+    "scar",
+]
 with pd.option_context("display.width", 140, "display.max_columns", 20):
     print(table.set_index("event_date")[cols].round(3).to_string())
 
@@ -62,8 +70,13 @@ with pd.option_context("display.width", 140, "display.max_columns", 20):
 # report the smallest p-value they could reach with this many events (four or
 # five): no result of the exact Wilcoxon test on four events can be below 0.125.
 with pd.option_context("display.width", 140, "display.max_colwidth", 60):
-    print(result.tests[["test", "horizon", "statistic", "pvalue", "min_attainable_pvalue",
-                        "n_events"]].round(4).to_string(index=False))
+    print(
+        result.tests[
+            ["test", "horizon", "statistic", "pvalue", "min_attainable_pvalue", "n_events"]
+        ]
+        .round(4)
+        .to_string(index=False)
+    )
 print()
 for name, null in result.tests.drop_duplicates("test")[["test", "null_hypothesis"]].values:
     print(f"{name}: {null}")

@@ -31,17 +31,28 @@ rut = riskcycle.datasets.load("rut")
 btc = riskcycle.datasets.load("btc")  # Yahoo BTC-USD from 2014-09-17
 btc_long = riskcycle.datasets.load("btc_long")  # Coin Metrics back to 2010-07-18
 
-SETTINGS = dict(method="record", min_gap=250, horizons=[90, 180, 365], horizon=365,
-                halving_window=90, n_resamples=1999, garch_resamples=299,
-                power_simulations=100, power_resamples=99, rng=2026)
+SETTINGS = dict(
+    method="record",
+    min_gap=250,
+    horizons=[90, 180, 365],
+    horizon=365,
+    halving_window=90,
+    n_resamples=1999,
+    garch_resamples=299,
+    power_simulations=100,
+    power_resamples=99,
+    rng=2026,
+)
 
 cases = {
     "(a) BTC from 2014, as of 2026-01-22": (btc, "2026-01-22"),
     "(b) BTC from 2010, as of 2026-01-22": (btc_long, "2026-01-22"),
     "(c) BTC from 2010, all data to 2026-08": (btc_long, None),
 }
-results = {name: riskcycle.assess_signal(rut, follower, as_of=as_of, **SETTINGS)
-           for name, (follower, as_of) in cases.items()}
+results = {
+    name: riskcycle.assess_signal(rut, follower, as_of=as_of, **SETTINGS)
+    for name, (follower, as_of) in cases.items()
+}
 
 # %%
 # The headline numbers side by side: placebo p-values (random dates with the same

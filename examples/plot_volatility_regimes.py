@@ -31,16 +31,29 @@ pd.set_option("display.max_columns", 12)
 rng = np.random.default_rng(20240110)
 
 btc = datasets.load("btc_ohlcv")
-benchmarks = {"rut": datasets.load("rut"), "spx": datasets.load("spx"),
-              "ndx": datasets.load("ndx")}
-res = riskcycle.volatility_regimes(btc, breaks=("2024-01-10",), benchmarks=benchmarks,
-                                   n_resamples=999, rng=rng)
+benchmarks = {
+    "rut": datasets.load("rut"),
+    "spx": datasets.load("spx"),
+    "ndx": datasets.load("ndx"),
+}
+res = riskcycle.volatility_regimes(
+    btc, breaks=("2024-01-10",), benchmarks=benchmarks, n_resamples=999, rng=rng
+)
 print(res)
 
 # %%
 # Realised volatility per regime (annualised with 365 bars a year)
-cols = ["label", "n_obs", "volatility", "parkinson_volatility", "garman_klass_volatility",
-        "downside_semivolatility", "skewness", "excess_kurtosis", "max_drawdown"]
+cols = [
+    "label",
+    "n_obs",
+    "volatility",
+    "parkinson_volatility",
+    "garman_klass_volatility",
+    "downside_semivolatility",
+    "skewness",
+    "excess_kurtosis",
+    "max_drawdown",
+]
 print(res.realized[cols].to_string(index=False))
 
 # %%
@@ -71,8 +84,7 @@ print(res.icss.relative_to(["2024-01-10"]).to_string(index=False))
 
 # %%
 # Correlation and beta of BTC to the Russell 2000, S&P 500 and Nasdaq-100.
-cols = ["benchmark", "quantity", "before", "after", "statistic", "ci_low", "ci_high",
-        "pvalue"]
+cols = ["benchmark", "quantity", "before", "after", "statistic", "ci_low", "ci_high", "pvalue"]
 print(res.correlation.changes[cols].to_string(index=False))
 
 # %%
@@ -82,8 +94,9 @@ print(res.correlation.changes[cols].to_string(index=False))
 # fraction of the first and second halving cycles. ``btc`` has closes to
 # August 2026, so the actual after-window is complete.
 btc_close = datasets.load("btc")
-phase = halving_phase_control(btc_close, break_date="2024-01-10", window="365D",
-                              n_resamples=999, rng=rng)
+phase = halving_phase_control(
+    btc_close, break_date="2024-01-10", window="365D", n_resamples=999, rng=rng
+)
 print(phase.summary())
 
 # %%
@@ -91,8 +104,9 @@ print(phase.summary())
 # -----------------------------------------
 # The same calendar windows for the Russell 2000 and the S&P 500.
 markets = {"btc": btc_close, "rut": benchmarks["rut"], "spx": benchmarks["spx"]}
-cross = cross_market_control(markets, break_date="2024-01-10", window="365D",
-                             n_resamples=999, rng=rng)
+cross = cross_market_control(
+    markets, break_date="2024-01-10", window="365D", n_resamples=999, rng=rng
+)
 print(cross.summary())
 
 # %%

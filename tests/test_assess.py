@@ -15,8 +15,14 @@ from riskcycle.assess import SignalAssessment, _verdict, assess_signal
 
 matplotlib.use("Agg")
 
-FAST = dict(horizons=[90, 365], n_resamples=499, garch_resamples=49, power_simulations=20,
-            power_resamples=19, rng=7)
+FAST = dict(
+    horizons=[90, 365],
+    n_resamples=499,
+    garch_resamples=49,
+    power_simulations=20,
+    power_resamples=19,
+    rng=7,
+)
 AS_OF = pd.Timestamp("2026-01-22")
 
 
@@ -84,7 +90,8 @@ def test_commentary_case_numbers(as_of_full, btc):
     assert a.placebo_matched.matching["halving_window"] == 90
     assert a.min_attainable_pvalues["sign_test"] == 0.25
     assert a.min_attainable_pvalues["hit_count_binomial"] == pytest.approx(
-        a.base_rate.base_rate**2)
+        a.base_rate.base_rate**2
+    )
     # follow-up: the 2025-09-18 breakout, pending at as_of, followed on the full data
     fu = a.follow_up.set_index(["event_date", "horizon"])
     row = fu.loc[(pd.Timestamp("2025-09-18"), 365)]
@@ -113,26 +120,62 @@ def test_verdict_is_decided_by_the_numbers(as_of_full):
 
 
 def _fake(p_plain, p_matched, p_garch, k=3):
-    pl = SimpleNamespace(statistic=1.0, null_mean=0.5, pvalue=p_plain, method="monte_carlo",
-                         pvalue_se=0.001, event_dates=pd.DatetimeIndex(["2016-11-14"] * k))
+    pl = SimpleNamespace(
+        statistic=1.0,
+        null_mean=0.5,
+        pvalue=p_plain,
+        method="monte_carlo",
+        pvalue_se=0.001,
+        event_dates=pd.DatetimeIndex(["2016-11-14"] * k),
+    )
     plm = SimpleNamespace(pvalue=p_matched, method="exact")
     garch = SimpleNamespace(pvalue=p_garch, expected_statistic=0.4)
-    br = SimpleNamespace(base_rate=0.7, confidence_interval=(0.6, 0.8), hits=k, pvalue=0.7**k,
-                         bayes_factor=1.5, min_attainable_pvalue=0.7**k)
-    pw = SimpleNamespace(effect=0.5, events_needed=12.0, years_needed=40.0, mde_observed=0.9,
-                         power_observed=0.3, target_power=0.8, sd_forward_simulated=0.7,
-                         sd_forward_observed=1.0,
-                         table=pd.DataFrame({"n_events": [1, 50]}))
-    return dict(leader="rut", follower="btc", definition="rule", h=365, alpha=0.05, k=k,
-                pending=[], data_end=pd.Timestamp("2026-01-22"), pl=pl, plm=plm, garch=garch,
-                boot=None, br=br, pw=pw, thr=0.0)
+    br = SimpleNamespace(
+        base_rate=0.7,
+        confidence_interval=(0.6, 0.8),
+        hits=k,
+        pvalue=0.7**k,
+        bayes_factor=1.5,
+        min_attainable_pvalue=0.7**k,
+    )
+    pw = SimpleNamespace(
+        effect=0.5,
+        events_needed=12.0,
+        years_needed=40.0,
+        mde_observed=0.9,
+        power_observed=0.3,
+        target_power=0.8,
+        sd_forward_simulated=0.7,
+        sd_forward_observed=1.0,
+        table=pd.DataFrame({"n_events": [1, 50]}),
+    )
+    return dict(
+        leader="rut",
+        follower="btc",
+        definition="rule",
+        h=365,
+        alpha=0.05,
+        k=k,
+        pending=[],
+        data_end=pd.Timestamp("2026-01-22"),
+        pl=pl,
+        plm=plm,
+        garch=garch,
+        boot=None,
+        br=br,
+        pw=pw,
+        thr=0.0,
+    )
 
 
-@pytest.mark.parametrize(("ps", "label"), [
-    ((0.01, 0.02, 0.03), "supported"),
-    ((0.01, 0.30, 0.03), "mixed"),
-    ((0.20, 0.30, 0.40), "not_supported"),
-])
+@pytest.mark.parametrize(
+    ("ps", "label"),
+    [
+        ((0.01, 0.02, 0.03), "supported"),
+        ((0.01, 0.30, 0.03), "mixed"),
+        ((0.20, 0.30, 0.40), "not_supported"),
+    ],
+)
 def test_verdict_labels_and_sentences(ps, label):
     sentences, got = _verdict(**_fake(*ps))
     assert got == label
@@ -159,9 +202,17 @@ def test_no_events_yet(rut, btc):
 def test_views(as_of_full):
     a = as_of_full
     df = a.to_frame()
-    assert list(df.columns) == ["test", "horizon", "statistic", "pvalue", "pvalue_se",
-                                "min_attainable_pvalue", "n_events", "null_hypothesis",
-                                "resampling"]
+    assert list(df.columns) == [
+        "test",
+        "horizon",
+        "statistic",
+        "pvalue",
+        "pvalue_se",
+        "min_attainable_pvalue",
+        "n_events",
+        "null_hypothesis",
+        "resampling",
+    ]
     assert df["null_hypothesis"].str.len().min() > 20
     text = str(a.summary())
     for part in ("Tests", "Key numbers", "After 2026-01-22", "Taken together"):
@@ -176,28 +227,35 @@ def test_views(as_of_full):
     assert a.event_study is not None and a.event_study.horizons == (90, 365)
 
 
-@pytest.mark.parametrize(("kwargs", "exc", "match"), [
-    ({"horizons": "365"}, TypeError, "`horizons` must be a sequence of positive integers"),
-    ({"horizons": []}, ValueError, "`horizons` must not be empty"),
-    ({"horizons": [0]}, ValueError, "`horizons` must be a positive integer"),
-    ({"horizon": -1}, ValueError, "`horizon` must be a positive integer"),
-    ({"as_of": 5}, TypeError, "`as_of` must be a date"),
-    ({"as_of": "1980-01-01"}, ValueError, "`as_of` \\(1980-01-01\\) leaves fewer than two leader"),
-    ({"as_of": "2014-09-18"}, ValueError, "leaves fewer than three follower observations"),
-    ({"threshold": -2}, ValueError, "`threshold` must be a simple-return threshold"),
-    ({"alternative": "more"}, ValueError, "`alternative` must be one of"),
-    ({"halving_window": -3}, ValueError, "`halving_window` must be a non-negative integer"),
-    ({"halving_cycles": "each"}, ValueError, "`halving_cycles` must be one of"),
-    ({"n_resamples": 5}, ValueError, "`n_resamples` must be a positive integer >= 19"),
-    ({"garch_resamples": 0}, ValueError, "`garch_resamples` must be a positive integer"),
-    ({"power_simulations": 2}, ValueError, "`power_simulations` must be a positive integer"),
-    ({"power_resamples": 9}, ValueError, "`power_resamples` \\(9\\) is too small for alpha"),
-    ({"alpha": 0}, ValueError, "`alpha` must be a significance level"),
-    ({"target_power": 2}, ValueError, "`target_power` must be a probability"),
-    ({"prior": (1, -1)}, ValueError, "`prior\\[1\\]` must be a positive Beta parameter"),
-    ({"method": "peak"}, ValueError, "`method` must be one of"),
-    ({"delay": 3}, TypeError, "`delay` must be a timedelta"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        ({"horizons": "365"}, TypeError, "`horizons` must be a sequence of positive integers"),
+        ({"horizons": []}, ValueError, "`horizons` must not be empty"),
+        ({"horizons": [0]}, ValueError, "`horizons` must be a positive integer"),
+        ({"horizon": -1}, ValueError, "`horizon` must be a positive integer"),
+        ({"as_of": 5}, TypeError, "`as_of` must be a date"),
+        (
+            {"as_of": "1980-01-01"},
+            ValueError,
+            "`as_of` \\(1980-01-01\\) leaves fewer than two leader",
+        ),
+        ({"as_of": "2014-09-18"}, ValueError, "leaves fewer than three follower observations"),
+        ({"threshold": -2}, ValueError, "`threshold` must be a simple-return threshold"),
+        ({"alternative": "more"}, ValueError, "`alternative` must be one of"),
+        ({"halving_window": -3}, ValueError, "`halving_window` must be a non-negative integer"),
+        ({"halving_cycles": "each"}, ValueError, "`halving_cycles` must be one of"),
+        ({"n_resamples": 5}, ValueError, "`n_resamples` must be a positive integer >= 19"),
+        ({"garch_resamples": 0}, ValueError, "`garch_resamples` must be a positive integer"),
+        ({"power_simulations": 2}, ValueError, "`power_simulations` must be a positive integer"),
+        ({"power_resamples": 9}, ValueError, "`power_resamples` \\(9\\) is too small for alpha"),
+        ({"alpha": 0}, ValueError, "`alpha` must be a significance level"),
+        ({"target_power": 2}, ValueError, "`target_power` must be a probability"),
+        ({"prior": (1, -1)}, ValueError, "`prior\\[1\\]` must be a positive Beta parameter"),
+        ({"method": "peak"}, ValueError, "`method` must be one of"),
+        ({"delay": 3}, TypeError, "`delay` must be a timedelta"),
+    ],
+)
 def test_invalid_arguments(rut, btc, kwargs, exc, match):
     with pytest.raises(exc, match=match):
         assess_signal(rut, btc, **{**FAST, **kwargs})

@@ -45,7 +45,12 @@ def test_bundled_trades(main_result, btc_long):
     tr = res.trades
     # DESIGN.md: the five events covered by BTC data (with the Coin Metrics back-history)
     assert tr["signal_date"].dt.strftime("%Y-%m-%d").tolist() == [
-        "2011-04-27", "2013-01-02", "2016-11-14", "2020-11-13", "2025-09-18"]
+        "2011-04-27",
+        "2013-01-02",
+        "2016-11-14",
+        "2020-11-13",
+        "2025-09-18",
+    ]
     # Russell closes at 16:00 New York, BTC's bar of the same date closes at 24:00 UTC
     assert (tr["entry_date"] == tr["signal_date"]).all()
     assert tr["exit_reason"].tolist() == ["hold"] * 4 + ["open"]
@@ -53,8 +58,9 @@ def test_bundled_trades(main_result, btc_long):
     close = btc_long["close"]
     # trade returns from the fills: in at close (1 + s) (1 + f), out at close (1 - s) (1 - f)
     gross = close.loc[tr["exit_date"].iloc[:4]].to_numpy() / close.loc[tr["entry_date"].iloc[:4]]
-    np.testing.assert_allclose(tr["trade_return"].iloc[:4],
-                               gross.to_numpy() * (0.999 / 1.001) ** 2 - 1, rtol=1e-12)
+    np.testing.assert_allclose(
+        tr["trade_return"].iloc[:4], gross.to_numpy() * (0.999 / 1.001) ** 2 - 1, rtol=1e-12
+    )
     # DESIGN.md: BTC one year after 2016-11-14 was "about 9.4x", after 2020-11-13 "about
     # 3.9x" (one decimal, rounded loosely: the data give 3.95); tolerance 0.1 for "about"
     assert gross.iloc[2] == pytest.approx(9.4, abs=0.1)
@@ -83,8 +89,10 @@ def test_bundled_significance(main_result):
     # vectorbt's to rounding error; no null value lies that close to it (checked), so the
     # count, and hence the p-value, is the same with either.
     nd = res.null_distribution
-    for col, obs, p in (("total_return", res.total_return, res.total_return_pvalue),
-                        ("sharpe_ratio", res.statistic, res.pvalue)):
+    for col, obs, p in (
+        ("total_return", res.total_return, res.total_return_pvalue),
+        ("sharpe_ratio", res.statistic, res.pvalue),
+    ):
         null = nd[col].to_numpy()
         null = null[np.isfinite(null)]
         assert not np.isclose(null, obs, rtol=1e-9, atol=0).any()
@@ -101,19 +109,23 @@ def test_pvalue_monte_carlo_error(main_result, btc, rut):
     res = main_result
     n = 1999
     # binomial standard error of a proportion estimated from n random-entry strategies
-    for p, se in ((res.pvalue, res.pvalue_se), (res.total_return_pvalue,
-                                                 res.total_return_pvalue_se)):
+    for p, se in (
+        (res.pvalue, res.pvalue_se),
+        (res.total_return_pvalue, res.total_return_pvalue_se),
+    ):
         assert se == pytest.approx(np.sqrt(p * (1 - p) / n), rel=1e-14)
         assert 0 < se < 0.5 / np.sqrt(n) + 1e-15  # p (1 - p) <= 1/4
     assert res.min_attainable_pvalue == pytest.approx(1 / (n + 1), rel=1e-15)
     assert res.pvalue >= res.min_attainable_pvalue
     # without resamples: nothing to report
-    none = backtest(btc, _signal(rut, ["2016-11-14"]), leader=rut, hold=365, n_resamples=0,
-                    **COSTS)
+    none = backtest(
+        btc, _signal(rut, ["2016-11-14"]), leader=rut, hold=365, n_resamples=0, **COSTS
+    )
     for v in (none.pvalue_se, none.total_return_pvalue_se, none.min_attainable_pvalue):
         assert np.isnan(v)
-    small = backtest(btc, _signal(rut, ["2016-11-14"]), leader=rut, hold=365, n_resamples=9,
-                     rng=3, **COSTS)
+    small = backtest(
+        btc, _signal(rut, ["2016-11-14"]), leader=rut, hold=365, n_resamples=9, rng=3, **COSTS
+    )
     assert small.min_attainable_pvalue == pytest.approx(0.1, rel=1e-15)
     p = small.pvalue
     assert small.pvalue_se == pytest.approx(np.sqrt(p * (1 - p) / 9), rel=1e-14)
@@ -148,8 +160,9 @@ def test_reproducible_rng(btc, rut):
     ],
 )
 def test_friday_russell_close_enters_btc_after_16_new_york(btc, rut, day, delay, expected):
-    res = backtest(btc, _signal(rut, [day]), leader=rut, hold=30, delay=delay, n_resamples=0,
-                   **COSTS)
+    res = backtest(
+        btc, _signal(rut, [day]), leader=rut, hold=30, delay=delay, n_resamples=0, **COSTS
+    )
     entry = res.trades["entry_date"].iloc[0]
     assert entry == pd.Timestamp(expected)
     known = US_EQUITY_CLOSE.information_times([day])[0] + pd.Timedelta(delay)
@@ -184,8 +197,16 @@ def test_equal_clocks_enter_after_the_signal_close(iwm, rut):
     # Russell 2000 -> IWM, both 16:00 New York: every entry is the next IWM close
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", EventsExcludedWarning)
-        res = backtest(iwm, riskcycle.breakouts(rut, min_gap=60), leader=rut, hold=30,
-                       trailing_stop=0.1, exit_below="signal_level", n_resamples=0, **COSTS)
+        res = backtest(
+            iwm,
+            riskcycle.breakouts(rut, min_gap=60),
+            leader=rut,
+            hold=30,
+            trailing_stop=0.1,
+            exit_below="signal_level",
+            n_resamples=0,
+            **COSTS,
+        )
     tr = res.trades
     assert len(tr) >= 5
     assert (tr["entry_date"] > tr["signal_date"]).all()
@@ -219,14 +240,23 @@ def test_fill_close_time_after_available_time_property(rut, days, delay_min, sam
     else:
         fol = riskcycle.datasets.read_prices(
             pd.Series(np.linspace(100, 200, 400), index=pd.date_range("2023-01-01", periods=400)),
-            clock="utc_midnight")
+            clock="utc_midnight",
+        )
         clock = CRYPTO_UTC
     dates = lead.index[sorted(days)]
     sig = _signal(lead, dates)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", EventsExcludedWarning)
-        res = backtest(fol, sig, leader=lead, hold=2, delay=pd.Timedelta(minutes=delay_min),
-                       n_resamples=0, fees=0.0, slippage=0.0)
+        res = backtest(
+            fol,
+            sig,
+            leader=lead,
+            hold=2,
+            delay=pd.Timedelta(minutes=delay_min),
+            n_resamples=0,
+            fees=0.0,
+            slippage=0.0,
+        )
     s = res.signals[res.signals["status"] == "traded"]
     fill = clock.information_times(pd.DatetimeIndex(s["entry_date"]))
     avail = pd.DatetimeIndex(s["available_time"])
@@ -262,8 +292,10 @@ def test_future_prices_do_not_move_the_past(btc_long, rut, cut):
         rut2 = _perturb(rut, d, rng)
         btc2 = _perturb(btc_long, d, rng)
         moved = backtest(btc2, riskcycle.breakouts(rut2, min_gap=250), leader=rut2, **kw)
-    pd.testing.assert_frame_equal(_orders_until(base, d).reset_index(drop=True),
-                                  _orders_until(moved, d).reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        _orders_until(base, d).reset_index(drop=True),
+        _orders_until(moved, d).reset_index(drop=True),
+    )
     v0 = base.portfolio.value().loc[:d]
     v1 = moved.portfolio.value().loc[:d]
     pd.testing.assert_series_equal(v0, v1)
@@ -281,13 +313,16 @@ def test_future_prices_do_not_move_the_past(btc_long, rut, cut):
 def test_future_follower_prices_do_not_move_the_past_property(btc, rut, day, seed):
     """Property form of the look-ahead check: any cut date, any perturbation of the future."""
     d = btc.index[day]
-    sig = _signal(rut, ["2015-06-01", "2016-11-14", "2018-03-01", "2020-11-13", "2023-01-03",
-                        "2025-09-18"])
+    sig = _signal(
+        rut, ["2015-06-01", "2016-11-14", "2018-03-01", "2020-11-13", "2023-01-03", "2025-09-18"]
+    )
     kw = dict(leader=rut, hold=300, trailing_stop=0.25, delay="2h", n_resamples=0, **COSTS)
     base = backtest(btc, sig, **kw)
     moved = backtest(_perturb(btc, d, np.random.default_rng(seed)), sig, **kw)
-    pd.testing.assert_frame_equal(_orders_until(base, d).reset_index(drop=True),
-                                  _orders_until(moved, d).reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        _orders_until(base, d).reset_index(drop=True),
+        _orders_until(moved, d).reset_index(drop=True),
+    )
     pd.testing.assert_series_equal(base.returns.loc[:d], moved.returns.loc[:d])
 
 
@@ -298,8 +333,16 @@ def test_trailing_stop_timing():
     lead_idx = pd.bdate_range("2023-12-29", periods=10)
     sig = pd.Series(False, index=lead_idx)
     sig.iloc[1] = True  # Monday 2024-01-01 16:00 New York -> BTC bar of 2024-01-01
-    res = backtest(btc, sig, leader_clock="us_equity_close", hold=None, trailing_stop=0.15,
-                   n_resamples=0, fees=0.0, slippage=0.0)
+    res = backtest(
+        btc,
+        sig,
+        leader_clock="us_equity_close",
+        hold=None,
+        trailing_stop=0.15,
+        n_resamples=0,
+        fees=0.0,
+        slippage=0.0,
+    )
     tr = res.trades.iloc[0]
     # high-water close 120 (01-03); 100 <= 0.85 * 120 = 102 on 01-05 triggers the stop; that
     # close is not tradable any more, so the exit fills at the next close (95 on 01-06)
@@ -307,8 +350,17 @@ def test_trailing_stop_timing():
     assert tr["exit_date"] == pd.Timestamp("2024-01-06") and tr["exit_reason"] == "trailing_stop"
     assert tr["trade_return"] == pytest.approx(-0.05, rel=1e-12)
     # with a delay the exit waits for the first close strictly after the trigger + delay
-    res = backtest(btc, sig, leader_clock="us_equity_close", hold=None, trailing_stop=0.15,
-                   delay="1h", n_resamples=0, fees=0.0, slippage=0.0)
+    res = backtest(
+        btc,
+        sig,
+        leader_clock="us_equity_close",
+        hold=None,
+        trailing_stop=0.15,
+        delay="1h",
+        n_resamples=0,
+        fees=0.0,
+        slippage=0.0,
+    )
     assert res.trades["entry_date"].iloc[0] == pd.Timestamp("2024-01-01")
     assert res.trades["exit_date"].iloc[0] == pd.Timestamp("2024-01-06")
     # no rule fires: the position stays open to the end
@@ -323,22 +375,50 @@ def test_leader_below_exit_waits_for_information_time():
     leader = riskcycle.datasets.read_prices(lead, clock="us_equity_close", name="lead")
     fol = riskcycle.datasets.read_prices(
         pd.Series(np.linspace(100, 130, 20), index=pd.date_range("2024-01-01", periods=20)),
-        clock="utc_midnight", name="fol")
-    ev = riskcycle.events.Events.from_dates(["2024-01-05"], clock="us_equity_close",
-                                            prices=leader)  # 13 > prior record 12
-    res = backtest(fol, ev, leader=leader, hold=None, exit_below="prior_record", n_resamples=0,
-                   fees=0.0, slippage=0.0)
+        clock="utc_midnight",
+        name="fol",
+    )
+    ev = riskcycle.events.Events.from_dates(
+        ["2024-01-05"], clock="us_equity_close", prices=leader
+    )  # 13 > prior record 12
+    res = backtest(
+        fol,
+        ev,
+        leader=leader,
+        hold=None,
+        exit_below="prior_record",
+        n_resamples=0,
+        fees=0.0,
+        slippage=0.0,
+    )
     tr = res.trades.iloc[0]
     # first leader close below 12 after Fri 01-05: Tue 01-09 (11), known 16:00 New York
     # = 21:00 UTC; the first follower bar closing after that is the bar of 01-09
     assert tr["entry_date"] == pd.Timestamp("2024-01-05")
     assert tr["exit_date"] == pd.Timestamp("2024-01-09") and tr["exit_reason"] == "leader_below"
-    res = backtest(fol, ev, leader=leader, hold=None, exit_below=10.5, delay="6h",
-                   n_resamples=0, fees=0.0, slippage=0.0)
+    res = backtest(
+        fol,
+        ev,
+        leader=leader,
+        hold=None,
+        exit_below=10.5,
+        delay="6h",
+        n_resamples=0,
+        fees=0.0,
+        slippage=0.0,
+    )
     # 10 on Wed 01-10 (known 21:00 UTC) + 6h = 03:00 UTC Thursday -> bar of 01-11
     assert res.trades["exit_date"].iloc[0] == pd.Timestamp("2024-01-11")
-    res = backtest(fol, ev, leader=leader, hold=2, exit_below="signal_level", n_resamples=0,
-                   fees=0.0, slippage=0.0)
+    res = backtest(
+        fol,
+        ev,
+        leader=leader,
+        hold=2,
+        exit_below="signal_level",
+        n_resamples=0,
+        fees=0.0,
+        slippage=0.0,
+    )
     # the holding period (2 days) comes first
     assert res.trades["exit_reason"].iloc[0] == "hold"
     assert res.trades["exit_date"].iloc[0] == pd.Timestamp("2024-01-07")
@@ -365,15 +445,43 @@ def test_vectorbt_global_settings_are_ignored(btc, rut):
     sig = _signal(rut, ["2016-11-14", "2020-11-13"])
     kw = dict(leader=rut, hold=365, n_resamples=0, **COSTS)
     before = backtest(btc, sig, **kw)
-    saved = {k: vbt.settings.portfolio[k] for k in (
-        "fees", "slippage", "init_cash", "size", "size_type", "min_size", "signal_direction",
-        "accumulate", "call_seq", "freq", "upon_long_conflict", "val_price", "fillna_close")}
+    saved = {
+        k: vbt.settings.portfolio[k]
+        for k in (
+            "fees",
+            "slippage",
+            "init_cash",
+            "size",
+            "size_type",
+            "min_size",
+            "signal_direction",
+            "accumulate",
+            "call_seq",
+            "freq",
+            "upon_long_conflict",
+            "val_price",
+            "fillna_close",
+        )
+    }
     saved_year = vbt.settings.returns["year_freq"]
     try:
-        vbt.settings.portfolio.update(dict(
-            fees=0.05, slippage=0.02, init_cash=1.0, size=0.5, size_type="percent",
-            min_size=1.0, signal_direction="both", accumulate=True, call_seq="reversed",
-            freq="7D", upon_long_conflict="entry", val_price=-np.inf, fillna_close=False))
+        vbt.settings.portfolio.update(
+            dict(
+                fees=0.05,
+                slippage=0.02,
+                init_cash=1.0,
+                size=0.5,
+                size_type="percent",
+                min_size=1.0,
+                signal_direction="both",
+                accumulate=True,
+                call_seq="reversed",
+                freq="7D",
+                upon_long_conflict="entry",
+                val_price=-np.inf,
+                fillna_close=False,
+            )
+        )
         vbt.settings.returns["year_freq"] = "100 days"
         after = backtest(btc, sig, **kw)
         stats = after.portfolio_stats(metrics=["total_return", "sharpe_ratio"])
@@ -426,8 +534,16 @@ def test_caller_objects_untouched(btc, rut, events):
 def test_halving_phase_matching(btc_long, events):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", EventsExcludedWarning)
-        res = backtest(btc_long, events, hold=365, n_resamples=499, match_halving_phase=True,
-                       phase_window=0.1, rng=2, **COSTS)
+        res = backtest(
+            btc_long,
+            events,
+            hold=365,
+            n_resamples=499,
+            match_halving_phase=True,
+            phase_window=0.1,
+            rng=2,
+            **COSTS,
+        )
     assert "same halving-cycle phase" in res.null_hypothesis
     assert 0 < res.pvalue <= 1 and res.settings["match_halving_phase"] is True
     with pytest.raises(ValueError, match="`phase_window` must be a fraction of the halving cycle"):
@@ -443,9 +559,16 @@ def test_halving_phase_matching(btc_long, events):
 def test_result_views(main_result):
     res = main_result
     df = res.to_frame()
-    assert list(df.columns) == ["date", "strategy_return", "benchmark_return", "strategy_value",
-                                "benchmark_value", "strategy_drawdown", "benchmark_drawdown",
-                                "in_position"]
+    assert list(df.columns) == [
+        "date",
+        "strategy_return",
+        "benchmark_return",
+        "strategy_value",
+        "benchmark_value",
+        "strategy_drawdown",
+        "benchmark_drawdown",
+        "in_position",
+    ]
     assert df["in_position"].mean() == pytest.approx(res.exposure)
     assert df["strategy_drawdown"].min() == pytest.approx(res.max_drawdown)
     assert df["strategy_value"].iloc[-1] == pytest.approx(1 + res.total_return, rel=1e-10)
@@ -453,8 +576,14 @@ def test_result_views(main_result):
     assert res.to_frame("signals").shape == (10, 5)
     assert list(res.to_frame("null").columns) == ["total_return", "sharpe_ratio"]
     sig = res.to_frame("significance")
-    assert list(sig.columns) == ["statistic", "observed", "pvalue", "pvalue_se",
-                                 "min_attainable_pvalue", "n_resamples"]
+    assert list(sig.columns) == [
+        "statistic",
+        "observed",
+        "pvalue",
+        "pvalue_se",
+        "min_attainable_pvalue",
+        "n_resamples",
+    ]
     assert sig["statistic"].tolist() == ["total_return", "sharpe_ratio"]
     assert sig["pvalue"].tolist() == [res.total_return_pvalue, res.pvalue]
     assert sig["pvalue_se"].tolist() == [res.total_return_pvalue_se, res.pvalue_se]
@@ -462,8 +591,12 @@ def test_result_views(main_result):
     assert (sig["n_resamples"] == 1999).all()
     text = str(res.summary())
     assert "random_entry_p_sharpe" in text and "2016-11-14" in text
-    for name in ("random_entry_p_sharpe_se", "random_entry_p_total_return_se",
-                 "min_attainable_pvalue", "Monte Carlo standard error"):
+    for name in (
+        "random_entry_p_sharpe_se",
+        "random_entry_p_total_return_se",
+        "min_attainable_pvalue",
+        "Monte Carlo standard error",
+    ):
         assert name in text
     assert "<table" in res._repr_html_()
     assert res.summary().as_latex().startswith(r"\begin{table}")

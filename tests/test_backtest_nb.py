@@ -46,8 +46,9 @@ def _random_trades(rng, n, k, *, max_len=400, max_gap=300):
 def _vbt_returns(close, offs, ent, ext, fees, slippage, init_cash):
     ce, cx = signal_matrices(len(close), offs, ent, ext)
     idx = pd.date_range("2000-01-01", periods=len(close), freq="D")
-    pf = run_portfolio(pd.Series(close, index=idx), ce, cx, fees=fees, slippage=slippage,
-                       init_cash=init_cash)
+    pf = run_portfolio(
+        pd.Series(close, index=idx), ce, cx, fees=fees, slippage=slippage, init_cash=init_cash
+    )
     return pf.returns().to_numpy(), pf
 
 
@@ -59,27 +60,38 @@ def test_kernel_equals_vectorbt_on_bundled_btc(btc):
     np.testing.assert_allclose(fast, ref, rtol=0, atol=ATOL)
     # every trade was filled by vectorbt (no rejection): one order per entry and closed exit
     assert len(pf.orders.records) == len(ent) + int((ext >= 0).sum())
-    twin = _nb.strategy_returns_py(close, offs, ent, ext, fees=0.001, slippage=0.001,
-                                   init_cash=100.0)
+    twin = _nb.strategy_returns_py(
+        close, offs, ent, ext, fees=0.001, slippage=0.001, init_cash=100.0
+    )
     # the twin uses the closed-form fills: same numbers up to rounding in another order
     np.testing.assert_allclose(twin, fast, rtol=0, atol=1e-12)
-    st_ = _nb.strategy_stats(close, offs, ent, ext, fees=0.001, slippage=0.001, init_cash=100.0,
-                             periods_per_year=365)
+    st_ = _nb.strategy_stats(
+        close, offs, ent, ext, fees=0.001, slippage=0.001, init_cash=100.0, periods_per_year=365
+    )
     np.testing.assert_allclose(st_[:, 0], pf.total_return().to_numpy(), rtol=1e-10)
     np.testing.assert_allclose(st_[:, 1], _nb.sharpe_from_returns(ref, 365), rtol=1e-10)
 
 
 def test_kernel_equals_vectorbt_on_the_bundled_strategy(btc_long, rut):
     with pytest.warns(EventsExcludedWarning):
-        res = riskcycle.backtest(btc_long, riskcycle.breakouts(rut, min_gap=250), hold=365,
-                                 trailing_stop=0.4, n_resamples=0, fees=0.001, slippage=0.001)
+        res = riskcycle.backtest(
+            btc_long,
+            riskcycle.breakouts(rut, min_gap=250),
+            hold=365,
+            trailing_stop=0.4,
+            n_resamples=0,
+            fees=0.001,
+            slippage=0.001,
+        )
     close = btc_long["close"].to_numpy()
     idx = btc_long.index
     ent = idx.get_indexer(res.trades["entry_date"])
-    ext = np.where(res.trades["exit_date"].isna(), -1,
-                   idx.get_indexer(res.trades["exit_date"].fillna(idx[0])))
-    fast = _nb.strategy_returns(close, np.array([0, len(ent)]), ent, ext, fees=0.001,
-                                slippage=0.001, init_cash=100.0)[:, 0]
+    ext = np.where(
+        res.trades["exit_date"].isna(), -1, idx.get_indexer(res.trades["exit_date"].fillna(idx[0]))
+    )
+    fast = _nb.strategy_returns(
+        close, np.array([0, len(ent)]), ent, ext, fees=0.001, slippage=0.001, init_cash=100.0
+    )[:, 0]
     np.testing.assert_allclose(fast, res.returns.to_numpy(), rtol=0, atol=ATOL)
 
 
@@ -97,28 +109,45 @@ def test_kernel_equals_vectorbt_on_random_signals(seed, n, k, fees, slippage, in
     # a random walk with occasional large moves and a wide price range
     close = 50.0 * np.exp(np.cumsum(rng.standard_t(3, n) * 0.05))
     offs, ent, ext = _random_trades(rng, n, k, max_len=max(2, n // 3), max_gap=max(2, n // 4))
-    fast = _nb.strategy_returns(close, offs, ent, ext, fees=fees, slippage=slippage,
-                                init_cash=init_cash)
+    fast = _nb.strategy_returns(
+        close, offs, ent, ext, fees=fees, slippage=slippage, init_cash=init_cash
+    )
     ref, _ = _vbt_returns(close, offs, ent, ext, fees, slippage, init_cash)
     np.testing.assert_allclose(fast, ref, rtol=0, atol=ATOL)
-    twin = _nb.strategy_returns_py(close, offs, ent, ext, fees=fees, slippage=slippage,
-                                   init_cash=init_cash)
+    twin = _nb.strategy_returns_py(
+        close, offs, ent, ext, fees=fees, slippage=slippage, init_cash=init_cash
+    )
     np.testing.assert_allclose(twin, fast, rtol=0, atol=1e-11)
 
 
 def test_kernel_return_on_entry_and_exit_bars():
     close = np.array([10.0, 11.0, 12.0, 9.0, 9.5])
     f, s = 0.002, 0.003
-    r = _nb.strategy_returns(close, np.array([0, 1]), np.array([1]), np.array([3]), fees=f,
-                             slippage=s, init_cash=100.0)[:, 0]
+    r = _nb.strategy_returns(
+        close, np.array([0, 1]), np.array([1]), np.array([3]), fees=f, slippage=s, init_cash=100.0
+    )[:, 0]
     expected = [0.0, 1 / ((1 + f) * (1 + s)) - 1, 12 / 11 - 1, 9 / 12 * (1 - s) * (1 - f) - 1, 0.0]
     np.testing.assert_allclose(r, expected, rtol=1e-13, atol=1e-15)
-    empty = _nb.strategy_returns(close, np.array([0, 0]), np.empty(0, np.int64),
-                                 np.empty(0, np.int64), fees=f, slippage=s, init_cash=1.0)
+    empty = _nb.strategy_returns(
+        close,
+        np.array([0, 0]),
+        np.empty(0, np.int64),
+        np.empty(0, np.int64),
+        fees=f,
+        slippage=s,
+        init_cash=1.0,
+    )
     np.testing.assert_array_equal(empty, 0.0)
-    st_ = _nb.strategy_stats(close, np.array([0, 0]), np.empty(0, np.int64),
-                             np.empty(0, np.int64), fees=f, slippage=s, init_cash=1.0,
-                             periods_per_year=365)
+    st_ = _nb.strategy_stats(
+        close,
+        np.array([0, 0]),
+        np.empty(0, np.int64),
+        np.empty(0, np.int64),
+        fees=f,
+        slippage=s,
+        init_cash=1.0,
+        periods_per_year=365,
+    )
     assert st_[0, 0] == 0.0 and np.isnan(st_[0, 1])
 
 
@@ -148,8 +177,9 @@ def test_bootstrap_interval_agrees_with_arch():
     for t in range(1, n):  # AR(1): dependence that the block bootstrap must keep
         x[t] = 0.5 * x[t - 1] + e[t]
     x = 0.001 + 0.01 * x
-    ours, block = _null.bootstrap_sharpe(x, n_resamples=4000, periods_per_year=365,
-                                         rng=np.random.default_rng(1), block_length=20.0)
+    ours, block = _null.bootstrap_sharpe(
+        x, n_resamples=4000, periods_per_year=365, rng=np.random.default_rng(1), block_length=20.0
+    )
     bs = StationaryBootstrap(block, x, seed=np.random.default_rng(2))
     theirs = bs.apply(lambda v: _nb.sharpe_from_returns(v, 365), 4000).ravel()
     # quantiles of 4,000 draws: standard error about 0.02-0.04 here; tolerance 0.15
@@ -164,8 +194,9 @@ def test_bootstrap_interval_agrees_with_arch():
 def test_random_entries_keep_lengths_and_never_overlap():
     lengths = np.array([30, 5, 60, 1])
     is_open = np.array([False, False, False, False])
-    _, ent, ext = _null.random_entry_trades(lengths, is_open, 400, 20, 2000,
-                                               np.random.default_rng(0))
+    _, ent, ext = _null.random_entry_trades(
+        lengths, is_open, 400, 20, 2000, np.random.default_rng(0)
+    )
     e = ent.reshape(2000, 4)
     x = ext.reshape(2000, 4)
     assert (e >= 20).all() and (x <= 399).all() and (x > e).all()
@@ -174,8 +205,9 @@ def test_random_entries_keep_lengths_and_never_overlap():
 
 
 def test_random_entries_open_trade_stays_open_only_at_the_end():
-    _, ent, ext = _null.random_entry_trades(np.array([10, 50]), np.array([False, True]),
-                                               80, 0, 3000, np.random.default_rng(1))
+    _, ent, ext = _null.random_entry_trades(
+        np.array([10, 50]), np.array([False, True]), 80, 0, 3000, np.random.default_rng(1)
+    )
     e = ent.reshape(-1, 2)
     x = ext.reshape(-1, 2)
     open_ = x < 0
@@ -195,8 +227,9 @@ def test_random_entries_uniform_over_configurations():
                 if e1 + lengths[b] <= n - 1:
                     configs.append((e0, e1, lengths[a]))
     m = 30_000
-    _, ent, ext = _null.random_entry_trades(lengths, np.zeros(2, bool), n, 0, m,
-                                            np.random.default_rng(3))
+    _, ent, ext = _null.random_entry_trades(
+        lengths, np.zeros(2, bool), n, 0, m, np.random.default_rng(3)
+    )
     e = ent.reshape(m, 2)
     keys = {c: i for i, c in enumerate(configs)}
     counts = np.zeros(len(configs))
@@ -210,25 +243,50 @@ def test_random_entries_uniform_over_configurations():
 def test_phase_matched_entries_within_window():
     phase = (np.arange(1000) % 250) / 250  # a 250-bar cycle
     target = np.array([0.1, 0.6])
-    _, ent, ext = _null.random_entry_trades(np.array([20, 40]), np.zeros(2, bool), 1000, 0, 500,
-                                            np.random.default_rng(4), phase=phase,
-                                            target_phase=target, phase_window=0.05)
+    _, ent, ext = _null.random_entry_trades(
+        np.array([20, 40]),
+        np.zeros(2, bool),
+        1000,
+        0,
+        500,
+        np.random.default_rng(4),
+        phase=phase,
+        target_phase=target,
+        phase_window=0.05,
+    )
     e = ent.reshape(500, 2)
     x = ext.reshape(500, 2)
     assert (e[:, 1] > x[:, 0]).all()
     d = np.abs(phase[e] - np.where(x - e == 20, 0.1, 0.6))
     assert (np.minimum(d, 1 - d) <= 0.05 + 1e-12).all()
     with pytest.raises(ValueError, match="no admissible entry bar within phase_window"):
-        _null.random_entry_trades(np.array([20]), np.zeros(1, bool), 100, 0, 10,
-                                  np.random.default_rng(0), phase=np.zeros(100),
-                                  target_phase=np.array([0.5]), phase_window=0.1)
+        _null.random_entry_trades(
+            np.array([20]),
+            np.zeros(1, bool),
+            100,
+            0,
+            10,
+            np.random.default_rng(0),
+            phase=np.zeros(100),
+            target_phase=np.array([0.5]),
+            phase_window=0.1,
+        )
     with pytest.raises(ValueError, match="could not be placed without overlap"):
-        _null.random_entry_trades(np.array([60, 60]), np.zeros(2, bool), 120, 0, 10,
-                                  np.random.default_rng(0), phase=np.zeros(120),
-                                  target_phase=np.zeros(2), phase_window=0.1)
+        _null.random_entry_trades(
+            np.array([60, 60]),
+            np.zeros(2, bool),
+            120,
+            0,
+            10,
+            np.random.default_rng(0),
+            phase=np.zeros(120),
+            target_phase=np.zeros(2),
+            phase_window=0.1,
+        )
     with pytest.raises(ValueError, match="do not fit again into the admissible range"):
-        _null.random_entry_trades(np.array([60, 60]), np.zeros(2, bool), 100, 0, 10,
-                                  np.random.default_rng(0))
+        _null.random_entry_trades(
+            np.array([60, 60]), np.zeros(2, bool), 100, 0, 10, np.random.default_rng(0)
+        )
 
 
 def test_null_pvalue_is_uniform_for_random_entries(btc):
@@ -241,8 +299,9 @@ def test_null_pvalue_is_uniform_for_random_entries(btc):
     pvals = []
     for _ in range(40):
         offs, ent, ext = _null.random_entry_trades(lengths, np.zeros(3, bool), n, 0, 200, rng)
-        st_ = _nb.strategy_stats(close, offs, ent, ext, fees=0.001, slippage=0.001,
-                                 init_cash=1.0, periods_per_year=365)
+        st_ = _nb.strategy_stats(
+            close, offs, ent, ext, fees=0.001, slippage=0.001, init_cash=1.0, periods_per_year=365
+        )
         obs, null = st_[0, 1], st_[1:, 1]
         pvals.append((1 + np.sum(null >= obs)) / (1 + len(null)))
     k = int(np.sum(np.array(pvals) <= 0.1))

@@ -15,8 +15,14 @@ from riskcycle.exceptions import DegenerateDataWarning, EventsExcludedWarning
 
 COSTS = dict(fees=0.001, slippage=0.001)
 # with min_gap=250, margins 0 and 0.001 pick the same Russell 2000 events
-GRID = dict(min_gap=[150, 250, 400], margin=[0.0, 0.001], hold=[180, 365], delay=["0h", "1D"],
-            trailing_stop=[None, 0.3], exit_below=[None, "prior_record"])
+GRID = dict(
+    min_gap=[150, 250, 400],
+    margin=[0.0, 0.001],
+    hold=[180, 365],
+    delay=["0h", "1D"],
+    trailing_stop=[None, 0.3],
+    exit_below=[None, "prior_record"],
+)
 
 
 @pytest.fixture(scope="module")
@@ -30,19 +36,25 @@ def test_grid_layout(result, btc):
     k = 3 * 2 * 2 * 2 * 2 * 2
     assert res.returns.shape == (len(btc), k) and res.n_strategies == k
     g = res.grid
-    assert list(g.columns[:6]) == ["min_gap", "margin", "hold", "delay", "trailing_stop",
-                                   "exit_below"]
+    assert list(g.columns[:6]) == [
+        "min_gap",
+        "margin",
+        "hold",
+        "delay",
+        "trailing_stop",
+        "exit_below",
+    ]
     # rows in itertools.product order of the grid
     assert g["min_gap"].tolist()[:32] == [150] * 32
     assert pd.isna(g["exit_below"].iloc[0]) and g["exit_below"].iloc[1] == "prior_record"
     assert np.isnan(g["trailing_stop"].iloc[0]) and g["trailing_stop"].iloc[2] == 0.3
     assert g["delay"].iloc[4] == pd.Timedelta("1D")
-    np.testing.assert_allclose(g["total_return"], np.prod(1 + res.returns, axis=0) - 1,
-                               rtol=1e-12)
+    np.testing.assert_allclose(g["total_return"], np.prod(1 + res.returns, axis=0) - 1, rtol=1e-12)
     assert res.n_distinct < k
     m250 = g["min_gap"] == 250
-    np.testing.assert_array_equal(g.loc[m250 & (g["margin"] == 0.001), "distinct"],
-                                  g.index[m250 & (g["margin"] == 0.0)])
+    np.testing.assert_array_equal(
+        g.loc[m250 & (g["margin"] == 0.001), "distinct"], g.index[m250 & (g["margin"] == 0.0)]
+    )
     # a combination and the one whose trades it repeats have identical returns
     dup = g.index[g["distinct"] != g.index]
     for j in dup[:5]:
@@ -57,27 +69,37 @@ def test_columns_equal_single_backtests(result, rut, btc, row):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", EventsExcludedWarning)
         one = riskcycle.backtest(
-            btc, ev, hold=int(g["hold"]), delay=g["delay"], n_resamples=0,
+            btc,
+            ev,
+            hold=int(g["hold"]),
+            delay=g["delay"],
+            n_resamples=0,
             trailing_stop=None if np.isnan(g["trailing_stop"]) else float(g["trailing_stop"]),
-            exit_below=None if pd.isna(g["exit_below"]) else g["exit_below"], leader=rut,
-            **COSTS)
-    np.testing.assert_allclose(result.returns[row].to_numpy(), one.returns.to_numpy(), rtol=0,
-                               atol=1e-10)
+            exit_below=None if pd.isna(g["exit_below"]) else g["exit_below"],
+            leader=rut,
+            **COSTS,
+        )
+    np.testing.assert_allclose(
+        result.returns[row].to_numpy(), one.returns.to_numpy(), rtol=0, atol=1e-10
+    )
     assert result.grid.loc[row, "n_trades"] == one.n_trades
     assert result.grid.loc[row, "sharpe_ratio"] == pytest.approx(one.statistic, rel=1e-9)
 
 
 def test_vectorbt_engine_gives_the_same_matrix(rut, btc):
-    kw = dict(min_gap=[200, 250], hold=[100, 365], trailing_stop=[None, 0.25], n_resamples=0,
-              **COSTS)
+    kw = dict(
+        min_gap=[200, 250], hold=[100, 365], trailing_stop=[None, 0.25], n_resamples=0, **COSTS
+    )
     fast = sweep(rut, btc, **kw)
     slow = sweep(rut, btc, engine="vectorbt", **kw)
-    np.testing.assert_allclose(fast.returns.to_numpy(), slow.returns.to_numpy(), rtol=0,
-                               atol=1e-10)
+    np.testing.assert_allclose(
+        fast.returns.to_numpy(), slow.returns.to_numpy(), rtol=0, atol=1e-10
+    )
     one = sweep(rut, btc, min_gap=250, hold=365, engine="vectorbt", n_resamples=0, **COSTS)
     # (min_gap, margin, hold, delay, trailing_stop) = (250, 0, 365, 0h, None) is row 6
-    np.testing.assert_allclose(one.returns[0].to_numpy(), fast.returns[6].to_numpy(), rtol=0,
-                               atol=1e-10)
+    np.testing.assert_allclose(
+        one.returns[0].to_numpy(), fast.returns[6].to_numpy(), rtol=0, atol=1e-10
+    )
 
 
 def test_snooping_statistics_come_from_riskcycle_snooping(result, btc):
@@ -86,8 +108,9 @@ def test_snooping_statistics_come_from_riskcycle_snooping(result, btc):
     keep = g.index[(g["distinct"] == g.index) & (g["n_trades"] > 0)]
     sub = res.returns[keep]
     # same generator state as the sweep: rng=7 and StepM is the first draw
-    sm = snooping.stepm(sub, benchmark=res.benchmark_returns, n_resamples=300,
-                        rng=np.random.default_rng(7))
+    sm = snooping.stepm(
+        sub, benchmark=res.benchmark_returns, n_resamples=300, rng=np.random.default_rng(7)
+    )
     assert res.spa.pvalues.tolist() == sm.spa.pvalues.tolist()
     assert res.spa.reality_check_pvalue == sm.spa.reality_check_pvalue
     assert res.stepm.superior == sm.superior
@@ -109,8 +132,17 @@ def test_snooping_statistics_come_from_riskcycle_snooping(result, btc):
 
 
 def test_cash_benchmark(rut, btc):
-    res = sweep(rut, btc, min_gap=[200, 250], hold=[180, 365], benchmark="cash", n_resamples=200,
-                n_partitions=4, rng=1, **COSTS)
+    res = sweep(
+        rut,
+        btc,
+        min_gap=[200, 250],
+        hold=[180, 365],
+        benchmark="cash",
+        n_resamples=200,
+        n_partitions=4,
+        rng=1,
+        **COSTS,
+    )
     assert (res.benchmark_returns == 0).all() and res.benchmark == "cash"
     assert res.spa.benchmark == "zero"
 
@@ -135,8 +167,15 @@ def test_views(result):
     assert list(long.columns) == ["date", "strategy", "return"]
     assert len(long) == res.returns.size
     sn = res.to_frame("snooping")
-    assert sn["test"].tolist() == ["spa_lower", "spa_consistent", "spa_upper", "reality_check",
-                                   "stepm_n_superior", "deflated_sharpe_ratio", "pbo"]
+    assert sn["test"].tolist() == [
+        "spa_lower",
+        "spa_consistent",
+        "spa_upper",
+        "reality_check",
+        "stepm_n_superior",
+        "deflated_sharpe_ratio",
+        "pbo",
+    ]
     text = str(res.summary())
     assert "Snooping tests" in text and "distinct trade sets" in text
     assert repr(res).startswith(f"SweepResult(k={res.n_strategies}")

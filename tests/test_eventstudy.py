@@ -73,12 +73,22 @@ def test_bundled_btc_after_russell_breakouts(bundled, btc_long):
     for d in ("1989-06-02", "1991-10-16", "1995-05-16", "1999-12-29", "2004-04-05"):
         assert d in msgs[0]
     assert list(res.excluded.index.strftime("%Y-%m-%d")) == [
-        "1989-06-02", "1991-10-16", "1995-05-16", "1999-12-29", "2004-04-05"]
+        "1989-06-02",
+        "1991-10-16",
+        "1995-05-16",
+        "1999-12-29",
+        "2004-04-05",
+    ]
     assert (res.excluded["status"] == "before_start").all()
     df = res.to_frame()
     one_year = df.loc[df["horizon"] == 365].set_index("event_date")
     assert list(one_year.index.strftime("%Y-%m-%d")) == [
-        "2011-04-27", "2013-01-02", "2016-11-14", "2020-11-13", "2025-09-18"]
+        "2011-04-27",
+        "2013-01-02",
+        "2016-11-14",
+        "2020-11-13",
+        "2025-09-18",
+    ]
     # the two earliest fall in the Coin Metrics back-history
     day0 = res.events.loc[one_year.index, "day0_date"]
     assert list(btc_long.loc[day0, "source"]) == ["coinmetrics"] * 2 + ["yahoo"] * 3
@@ -100,8 +110,15 @@ def test_bundled_btc_after_russell_breakouts(bundled, btc_long):
         assert_allclose(row["return_to_date"], want, rtol=1e-13)  # one division either way
         assert (row["end_date"] - row["day0_date"]).days <= row["horizon"]
     tests = res.tests
-    assert set(tests["test"]) == {"cross_sectional_t", "patell_z", "bmp", "bmp_kolari_pynnonen",
-                                  "corrado_rank", "generalized_sign", "wilcoxon_signed_rank"}
+    assert set(tests["test"]) == {
+        "cross_sectional_t",
+        "patell_z",
+        "bmp",
+        "bmp_kolari_pynnonen",
+        "corrado_rank",
+        "generalized_sign",
+        "wilcoxon_signed_rank",
+    }
     assert (tests.loc[tests["horizon"] == 365, "n_events"] == 4).all()
     assert ((tests["pvalue"] > 0) & (tests["pvalue"] <= 1)).all()
     wil = tests.loc[(tests["test"] == "wilcoxon_signed_rank") & (tests["horizon"] == 365)]
@@ -111,13 +128,35 @@ def test_bundled_btc_after_russell_breakouts(bundled, btc_long):
 def test_result_views(bundled):
     res, _ = bundled
     df = res.to_frame()
-    for col in ("event_date", "horizon", "return", "log_return", "complete", "day0_date",
-                "max_drawdown", "max_runup", "days_to_peak", "car", "car_se", "scar",
-                "return_to_date", "log_return_to_date", "overlapping", "end_date"):
+    for col in (
+        "event_date",
+        "horizon",
+        "return",
+        "log_return",
+        "complete",
+        "day0_date",
+        "max_drawdown",
+        "max_runup",
+        "days_to_peak",
+        "car",
+        "car_se",
+        "scar",
+        "return_to_date",
+        "log_return_to_date",
+        "overlapping",
+        "end_date",
+    ):
         assert col in df.columns
-    assert list(res.tests.columns[:8]) == ["test", "horizon", "statistic", "pvalue",
-                                          "min_attainable_pvalue", "null_hypothesis",
-                                          "n_events", "note"]
+    assert list(res.tests.columns[:8]) == [
+        "test",
+        "horizon",
+        "statistic",
+        "pvalue",
+        "min_attainable_pvalue",
+        "null_hypothesis",
+        "n_events",
+        "note",
+    ]
     assert (res.tests["null_hypothesis"].str.len() > 20).all()
     assert res.paths.index.name == "day" and res.paths.index[0] == -90
     assert res.paths.index[-1] == 365 and res.paths.shape == (456, 5)
@@ -159,10 +198,18 @@ def test_paths_agree_with_windows(bundled):
     for _, row in df.iterrows():
         # daily follower: the path at day h is the h-horizon value
         if row["complete"]:
-            assert_allclose(res.paths.loc[row["horizon"], row["event_date"]],
-                            row["log_return"], rtol=0, atol=1e-13)
-            assert_allclose(res.abnormal_paths.loc[row["horizon"], row["event_date"]],
-                            row["car"], rtol=1e-10, atol=1e-13)  # cumsum vs sum order
+            assert_allclose(
+                res.paths.loc[row["horizon"], row["event_date"]],
+                row["log_return"],
+                rtol=0,
+                atol=1e-13,
+            )
+            assert_allclose(
+                res.abnormal_paths.loc[row["horizon"], row["event_date"]],
+                row["car"],
+                rtol=1e-10,
+                atol=1e-13,
+            )  # cumsum vs sum order
         else:
             assert np.isnan(res.paths.loc[row["horizon"], row["event_date"]])
 
@@ -177,18 +224,37 @@ def test_raw_log_car_is_log_return(btc_long, rut_events):
 
 def test_market_models_and_simple_returns(btc_long, rut_events):
     spx = riskcycle.datasets.load("spx")
-    a = _quiet(riskcycle.event_study, btc_long, rut_events, model="market_adjusted",
-               benchmark=spx, horizons=(30,))
-    b = _quiet(riskcycle.event_study, btc_long, rut_events, model="market_model",
-               benchmark=spx, horizons=(30,), return_type="simple")
+    a = _quiet(
+        riskcycle.event_study,
+        btc_long,
+        rut_events,
+        model="market_adjusted",
+        benchmark=spx,
+        horizons=(30,),
+    )
+    b = _quiet(
+        riskcycle.event_study,
+        btc_long,
+        rut_events,
+        model="market_model",
+        benchmark=spx,
+        horizons=(30,),
+        return_type="simple",
+    )
     assert a.benchmark_name == "spx" and np.isfinite(a.to_frame()["car"].iloc[:4]).all()
     assert np.isfinite(b.model_parameters["beta"]).all()
     # simple-return CAR is the sum of simple abnormal returns, not the log
-    raw = _quiet(riskcycle.event_study, btc_long, rut_events, model="raw", horizons=(30,),
-                 return_type="simple").to_frame()
+    raw = _quiet(
+        riskcycle.event_study,
+        btc_long,
+        rut_events,
+        model="raw",
+        horizons=(30,),
+        return_type="simple",
+    ).to_frame()
     c = btc_long["close"]
     first = raw.iloc[0]
-    seg = c.loc[first["day0_date"]:first["end_date"]].to_numpy()
+    seg = c.loc[first["day0_date"] : first["end_date"]].to_numpy()
     assert_allclose(first["car"], np.sum(seg[1:] / seg[:-1] - 1), rtol=1e-12)
 
 
@@ -198,19 +264,39 @@ def test_market_models_and_simple_returns(btc_long, rut_events):
 def test_day0_mapping_and_delay():
     # BTC-like follower; Friday 2024-01-12 Russell close (21:00 UTC) -> BTC bar of Friday
     close = _crypto(60, start="2024-01-01")
-    res = _quiet(riskcycle.event_study, close, ["2024-01-12"], horizons=(3,),
-                 leader_clock="us_equity_close", follower_clock="utc_midnight", model="raw")
+    res = _quiet(
+        riskcycle.event_study,
+        close,
+        ["2024-01-12"],
+        horizons=(3,),
+        leader_clock="us_equity_close",
+        follower_clock="utc_midnight",
+        model="raw",
+    )
     assert res.events["day0_date"].iloc[0] == pd.Timestamp("2024-01-12")
-    res = _quiet(riskcycle.event_study, close, ["2024-01-12"], horizons=(3,), delay="4h",
-                 leader_clock="us_equity_close", follower_clock="utc_midnight", model="raw")
+    res = _quiet(
+        riskcycle.event_study,
+        close,
+        ["2024-01-12"],
+        horizons=(3,),
+        delay="4h",
+        leader_clock="us_equity_close",
+        follower_clock="utc_midnight",
+        model="raw",
+    )
     assert res.events["day0_date"].iloc[0] == pd.Timestamp("2024-01-13")
     assert res.settings["delay"] == pd.Timedelta("4h")
 
 
 def test_events_object_and_dates_agree(btc_long, rut_events):
     a = _quiet(riskcycle.event_study, btc_long, rut_events, horizons=(30,))
-    b = _quiet(riskcycle.event_study, btc_long, list(rut_events.dates.strftime("%Y-%m-%d")),
-               leader_clock="us_equity_close", horizons=(30,))
+    b = _quiet(
+        riskcycle.event_study,
+        btc_long,
+        list(rut_events.dates.strftime("%Y-%m-%d")),
+        leader_clock="us_equity_close",
+        horizons=(30,),
+    )
     pd.testing.assert_frame_equal(a.to_frame(), b.to_frame())
     pd.testing.assert_frame_equal(a.tests, b.tests)
 
@@ -229,8 +315,12 @@ def test_helpers_for_inference(btc_long, rut_events):
     assert_allclose(two[0], [lc[pos[0] + 1] - lc[pos[0]], 2 * (lc[pos[0] + 1] - lc[pos[0]])])
     with pytest.raises(ValueError, match="positions must be < 5879"):
         forward_log_returns(lc, [0], [len(lc)])
-    m2 = event_day0_positions(btc_long.index, ["2030-01-02"], leader_clock="us_equity_close",
-                              follower_clock="utc_midnight")
+    m2 = event_day0_positions(
+        btc_long.index,
+        ["2030-01-02"],
+        leader_clock="us_equity_close",
+        follower_clock="utc_midnight",
+    )
     assert m2["status"].iloc[0] == "after_end"
 
 
@@ -255,10 +345,15 @@ def test_benchmark_alignment_has_no_look_ahead():
 def test_incomplete_and_overlapping_windows_are_flagged():
     close = _crypto(300)
     dates = ["2020-06-01", "2020-06-20", "2020-10-10"]
-    with pytest.warns(IncompleteWindowWarning, match="2020-10-10 at 60 days"), \
-            pytest.warns(OverlappingWindowsWarning, match="60 days: 2020-06-01, 2020-06-20"), \
-            pytest.warns(SmallSampleWarning, match=r"need at least 3 events .* at 60 days: "
-                                                     r"cross_sectional_t \(2\)"):
+    with (
+        pytest.warns(IncompleteWindowWarning, match="2020-10-10 at 60 days"),
+        pytest.warns(OverlappingWindowsWarning, match="60 days: 2020-06-01, 2020-06-20"),
+        pytest.warns(
+            SmallSampleWarning,
+            match=r"need at least 3 events .* at 60 days: "
+            r"cross_sectional_t \(2\)",
+        ),
+    ):
         res = _study(close, dates, horizons=(10, 60), estimation_window=60, gap=5)
     df = res.to_frame().set_index(["horizon", "event_date"])
     assert not df.loc[(60, "2020-10-10"), "complete"]
@@ -292,8 +387,11 @@ def test_kolari_pynnonen_correlation_from_shared_days():
 def test_one_or_two_events(n_events):
     close = _crypto(400)
     dates = ["2020-06-01", "2020-09-01"][:n_events]
-    with pytest.warns(SmallSampleWarning, match=rf"30 days: cross_sectional_t \({n_events}\), "
-                                                rf"bmp \({n_events}\)"):
+    with pytest.warns(
+        SmallSampleWarning,
+        match=rf"30 days: cross_sectional_t \({n_events}\), "
+        rf"bmp \({n_events}\)",
+    ):
         res = _study(close, dates, horizons=(30,))
     t = res.tests.set_index("test")
     for name in ("cross_sectional_t", "bmp", "bmp_kolari_pynnonen"):
@@ -314,9 +412,13 @@ def test_one_or_two_events(n_events):
 def test_short_estimation_window_and_degenerate_data():
     close = _crypto(200)
     with pytest.warns(SmallSampleWarning, match=r"min_estimation_obs=30 .* for 2020-01-20"):
-        res = _quiet_except(SmallSampleWarning, _study, close, ["2020-01-20", "2020-04-01",
-                                                                "2020-05-01", "2020-06-01"],
-                            horizons=(10,))
+        res = _quiet_except(
+            SmallSampleWarning,
+            _study,
+            close,
+            ["2020-01-20", "2020-04-01", "2020-05-01", "2020-06-01"],
+            horizons=(10,),
+        )
     df = res.to_frame().set_index("event_date")
     assert np.isnan(df.loc["2020-01-20", "car"]) and np.isfinite(df.loc["2020-04-01", "car"])
     assert df.loc["2020-01-20", "estimation_obs"] < 30
@@ -327,8 +429,15 @@ def test_short_estimation_window_and_degenerate_data():
     flat = close.copy()
     flat.iloc[:120] = 100.0
     with pytest.warns(DegenerateDataWarning, match="zero residual variance .* 2020-04-20"):
-        _quiet_except(DegenerateDataWarning, _study, flat, ["2020-04-20"], horizons=(10,),
-                      estimation_window=60, gap=5)
+        _quiet_except(
+            DegenerateDataWarning,
+            _study,
+            flat,
+            ["2020-04-20"],
+            horizons=(10,),
+            estimation_window=60,
+            gap=5,
+        )
 
 
 def _quiet_except(keep, fn, *args, **kwargs):
@@ -351,8 +460,9 @@ def test_inputs_not_modified(btc_long, rut_events):
 # ---------------------------------------------------------------------------
 def test_bad_input(btc_long, rut_events):
     es = riskcycle.event_study
-    with pytest.raises(ValueError, match="`events` dates must be sorted ascending; 2016-11-14 "
-                                         "follows 2020-11-13"):
+    with pytest.raises(
+        ValueError, match="`events` dates must be sorted ascending; 2016-11-14 follows 2020-11-13"
+    ):
         es(btc_long, ["2020-11-13", "2016-11-14"], leader_clock="us_equity_close")
     with pytest.raises(ValueError, match="`events` dates must be unique; 2016-11-14 is"):
         es(btc_long, ["2016-11-14", "2016-11-14"], leader_clock="us_equity_close")
@@ -362,11 +472,17 @@ def test_bad_input(btc_long, rut_events):
         es(btc_long, [], leader_clock="us_equity_close")
     with pytest.raises(ValueError, match="`leader_clock` is required"):
         es(btc_long, ["2016-11-14"])
-    with pytest.raises(TypeError, match=r"`horizons` must be a sequence of positive integer "
-                                        r"numbers of calendar days; got 30\.5"):
+    with pytest.raises(
+        TypeError,
+        match=r"`horizons` must be a sequence of positive integer "
+        r"numbers of calendar days; got 30\.5",
+    ):
         es(btc_long, rut_events, horizons=(30.5,))
-    with pytest.raises(ValueError, match="`horizons` must be a sequence of positive integer "
-                                         "numbers of calendar days >= 1; got -5"):
+    with pytest.raises(
+        ValueError,
+        match="`horizons` must be a sequence of positive integer "
+        "numbers of calendar days >= 1; got -5",
+    ):
         es(btc_long, rut_events, horizons=(30, -5))
     with pytest.raises(ValueError, match="`horizons` must be unique"):
         es(btc_long, rut_events, horizons=(30, 30))
@@ -381,8 +497,10 @@ def test_bad_input(btc_long, rut_events):
     with pytest.raises(ValueError, match="`benchmark` is used only by"):
         es(btc_long, rut_events, benchmark=riskcycle.datasets.load("spx"))
     old = riskcycle.datasets.load("spx", end="1990-01-01")
-    with pytest.raises(ValueError, match="`benchmark` does not overlap the follower: benchmark "
-                                         "1927-12-30 to 1989-12-29"):
+    with pytest.raises(
+        ValueError,
+        match="`benchmark` does not overlap the follower: benchmark 1927-12-30 to 1989-12-29",
+    ):
         es(btc_long, rut_events, model="market_adjusted", benchmark=old)
     nan = btc_long.copy()
     nan.iloc[100, 0] = np.nan
@@ -404,8 +522,9 @@ def test_bad_input(btc_long, rut_events):
         es(btc_long, rut_events, gap=-1)
     with pytest.raises(ValueError, match="`estimation_window` must be a positive integer"):
         es(btc_long, rut_events, estimation_window=0)
-    with pytest.raises(ValueError, match="`min_estimation_obs` must be an integer number of "
-                                         "returns >= 5"):
+    with pytest.raises(
+        ValueError, match="`min_estimation_obs` must be an integer number of returns >= 5"
+    ):
         es(btc_long, rut_events, min_estimation_obs=2)
     with pytest.raises(ValueError, match="`return_type` must be one of"):
         es(btc_long, rut_events, return_type="pct")
@@ -428,9 +547,12 @@ _PRICES = _crypto(420, seed=1)
 
 
 @settings(max_examples=30, deadline=None)
-@given(seed=st.integers(0, 2**31 - 1), h=st.sampled_from([5, 20, 45]),
-       model=st.sampled_from(["raw", "constant_mean", "market_model"]),
-       ev=st.integers(150, 300))
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    h=st.sampled_from([5, 20, 45]),
+    model=st.sampled_from(["raw", "constant_mean", "market_model"]),
+    ev=st.integers(150, 300),
+)
 def test_future_prices_do_not_change_past_windows(seed, h, model, ev):
     rng = np.random.default_rng(seed)
     x = _PRICES
@@ -439,9 +561,14 @@ def test_future_prices_do_not_change_past_windows(seed, h, model, ev):
     y = x.copy()
     tail = y.index > day0 + pd.Timedelta(days=h)
     y[tail] = rng.permutation(y[tail].to_numpy()) * rng.uniform(0.2, 5.0)
-    kw = dict(horizons=(h,), model=model, estimation_window=90, gap=10,
-              benchmark=bench if model == "market_model" else None,
-              benchmark_clock="utc_midnight")
+    kw = dict(
+        horizons=(h,),
+        model=model,
+        estimation_window=90,
+        gap=10,
+        benchmark=bench if model == "market_model" else None,
+        benchmark_clock="utc_midnight",
+    )
     if model != "market_model":
         kw.pop("benchmark_clock")
     dates = [x.index[100], day0]
@@ -468,11 +595,20 @@ def test_benchmark_ending_inside_a_window():
     x = _crypto(300, seed=4)
     bench = _crypto(250, seed=5, sigma=0.01)
     dates = ["2020-05-01", "2020-06-01", "2020-07-01", "2020-08-25"]
-    with pytest.warns(DegenerateDataWarning, match=r"no return for some bars of the windows of "
-                                                   r"2020-08-25 at 20 days \(benchmark data "
-                                                   r"2020-01-01 to 2020-09-06\)"):
-        res = _study(x, dates, horizons=(20,), model="market_model", benchmark=bench,
-                     benchmark_clock="utc_midnight")
+    with pytest.warns(
+        DegenerateDataWarning,
+        match=r"no return for some bars of the windows of "
+        r"2020-08-25 at 20 days \(benchmark data "
+        r"2020-01-01 to 2020-09-06\)",
+    ):
+        res = _study(
+            x,
+            dates,
+            horizons=(20,),
+            model="market_model",
+            benchmark=bench,
+            benchmark_clock="utc_midnight",
+        )
     df = res.to_frame().set_index("event_date")
     assert df.loc["2020-08-25", "complete"] and np.isnan(df.loc["2020-08-25", "car"])
     assert np.isfinite(df.loc["2020-07-01", "car"])
@@ -482,8 +618,13 @@ def test_benchmark_ending_inside_a_window():
 def test_event_on_the_last_bar_and_zero_cars():
     x = _crypto(200)
     with pytest.warns(IncompleteWindowWarning, match="2020-07-18 at 5 days"):
-        res = _quiet_except(IncompleteWindowWarning, _study, x,
-                            ["2020-05-01", "2020-06-01", "2020-07-18"], horizons=(5,))
+        res = _quiet_except(
+            IncompleteWindowWarning,
+            _study,
+            x,
+            ["2020-05-01", "2020-06-01", "2020-07-18"],
+            horizons=(5,),
+        )
     last = res.to_frame().iloc[-1]
     assert last["n_bars"] == 0 and not last["complete"] and last["return_to_date"] == 0.0
     # a flat follower after the estimation windows: every raw CAR is 0
@@ -491,8 +632,7 @@ def test_event_on_the_last_bar_and_zero_cars():
     flat.iloc[120:] = 100.0
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")
-        res = _study(flat, ["2020-05-01", "2020-05-20", "2020-06-10"], horizons=(5,),
-                     model="raw")
+        res = _study(flat, ["2020-05-01", "2020-05-20", "2020-06-10"], horizons=(5,), model="raw")
     assert all(issubclass(w.category, riskcycle.RiskcycleWarning) for w in rec)
     msgs = [str(w.message) for w in rec if w.category is DegenerateDataWarning]
     assert any("every CAR is zero" in m for m in msgs)
@@ -510,6 +650,8 @@ def test_note_when_windows_sit_in_later_estimation_windows():
     t = res.tests.set_index("test")
     note = t.loc["bmp", "note"]
     assert "events share estimation data" in note and "conservative here" in note
-    assert "average correlation of the CARs from shared data r = -" in \
-        t.loc["bmp_kolari_pynnonen", "note"]
+    assert (
+        "average correlation of the CARs from shared data r = -"
+        in t.loc["bmp_kolari_pynnonen", "note"]
+    )
     assert abs(t.loc["bmp_kolari_pynnonen", "statistic"]) > abs(t.loc["bmp", "statistic"])

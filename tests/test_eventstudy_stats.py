@@ -31,17 +31,27 @@ def test_market_model_matches_statsmodels_ols(btc_long, rut):
     spx = riskcycle.datasets.load("spx")
     events = riskcycle.breakouts(rut, min_gap=250)
     with pytest.warns(EventsExcludedWarning), pytest.warns(IncompleteWindowWarning):
-        res = riskcycle.event_study(btc_long, events, model="market_model", benchmark=spx,
-                                    horizons=HORIZONS)
+        res = riskcycle.event_study(
+            btc_long, events, model="market_model", benchmark=spx, horizons=HORIZONS
+        )
     # independent alignment: an S&P 500 close is known at 16:00 New York, a BTC bar dated d
     # closes at 24:00 UTC; each BTC bar gets the last S&P close known by then
     f_close = pd.DatetimeIndex(btc_long.index + pd.Timedelta(days=1)).tz_localize("UTC")
-    s_info = pd.DatetimeIndex(spx.index + pd.Timedelta(hours=16)).tz_localize(
-        "America/New_York").tz_convert("UTC")
-    aligned = pd.merge_asof(
-        pd.DataFrame({"t": f_close.as_unit("ns")}),
-        pd.DataFrame({"t": s_info.as_unit("ns"), "spx": spx["close"].to_numpy()}),
-        on="t", direction="backward")["spx"].to_numpy().copy()
+    s_info = (
+        pd.DatetimeIndex(spx.index + pd.Timedelta(hours=16))
+        .tz_localize("America/New_York")
+        .tz_convert("UTC")
+    )
+    aligned = (
+        pd.merge_asof(
+            pd.DataFrame({"t": f_close.as_unit("ns")}),
+            pd.DataFrame({"t": s_info.as_unit("ns"), "spx": spx["close"].to_numpy()}),
+            on="t",
+            direction="backward",
+        )["spx"]
+        .to_numpy()
+        .copy()
+    )
     aligned[btc_long.index > spx.index[-1]] = np.nan
     y = np.log(btc_long["close"]).diff().to_numpy()
     x = np.diff(np.log(aligned), prepend=np.nan)
@@ -59,15 +69,16 @@ def test_market_model_matches_statsmodels_ols(btc_long, rut):
         est = (dates > d0 - pd.Timedelta(days=395)) & (dates <= d0 - pd.Timedelta(days=30))
         est &= np.isfinite(y) & np.isfinite(x)
         ols = sm.OLS(y[est], sm.add_constant(x[est])).fit()
-        assert_allclose(res.model_parameters.loc[ev, ["alpha", "beta"]].to_numpy(float),
-                        ols.params, rtol=1e-10)
+        assert_allclose(
+            res.model_parameters.loc[ev, ["alpha", "beta"]].to_numpy(float), ols.params, rtol=1e-10
+        )
         assert_allclose(res.model_parameters.loc[ev, "sigma"], np.sqrt(ols.scale), rtol=1e-10)
         for h in HORIZONS:
             if d0 + pd.Timedelta(days=h) > dates[-1]:
                 continue
             end = int(np.searchsorted(dates, d0 + pd.Timedelta(days=h), side="right")) - 1
-            xw = sm.add_constant(x[p + 1:end + 1], has_constant="add")
-            ar = y[p + 1:end + 1] - ols.predict(xw)
+            xw = sm.add_constant(x[p + 1 : end + 1], has_constant="add")
+            ar = y[p + 1 : end + 1] - ols.predict(xw)
             car = ar.sum()
             s = xw.sum(axis=0)
             var = ols.scale * len(ar) + s @ ols.cov_params() @ s
@@ -76,22 +87,32 @@ def test_market_model_matches_statsmodels_ols(btc_long, rut):
             assert_allclose(row["car"], car, rtol=1e-10, atol=1e-12)
             assert_allclose(row["car_se"], np.sqrt(var), rtol=1e-10)
             assert_allclose(row["scar"], car / np.sqrt(var), rtol=1e-10)
-            assert_allclose(res.abnormal_paths.loc[1:h, ev].to_numpy(), np.cumsum(ar),
-                            rtol=1e-10, atol=1e-12)
+            assert_allclose(
+                res.abnormal_paths.loc[1:h, ev].to_numpy(), np.cumsum(ar), rtol=1e-10, atol=1e-12
+            )
             cars[h].append(car)
             scars[h].append(car / np.sqrt(var))
             dofs[h].append(est.sum() - 2)
     t = res.tests.set_index(["test", "horizon"])
     for h in HORIZONS:
         tt = stats.ttest_1samp(cars[h], 0.0)
-        assert_allclose(t.loc[("cross_sectional_t", h), ["statistic", "pvalue"]].to_numpy(float),
-                        [tt.statistic, tt.pvalue], rtol=1e-10)
+        assert_allclose(
+            t.loc[("cross_sectional_t", h), ["statistic", "pvalue"]].to_numpy(float),
+            [tt.statistic, tt.pvalue],
+            rtol=1e-10,
+        )
         ci = tt.confidence_interval(0.95)
-        assert_allclose(t.loc[("cross_sectional_t", h), ["ci_low", "ci_high"]].to_numpy(float),
-                        [ci.low, ci.high], rtol=1e-10)
+        assert_allclose(
+            t.loc[("cross_sectional_t", h), ["ci_low", "ci_high"]].to_numpy(float),
+            [ci.low, ci.high],
+            rtol=1e-10,
+        )
         bt = stats.ttest_1samp(scars[h], 0.0)  # BMP is the one-sample t test of the SCARs
-        assert_allclose(t.loc[("bmp", h), ["statistic", "pvalue"]].to_numpy(float),
-                        [bt.statistic, bt.pvalue], rtol=1e-10)
+        assert_allclose(
+            t.loc[("bmp", h), ["statistic", "pvalue"]].to_numpy(float),
+            [bt.statistic, bt.pvalue],
+            rtol=1e-10,
+        )
         dof = np.array(dofs[h], dtype=float)
         z = np.sum(scars[h]) / np.sqrt(np.sum(dof / (dof - 2)))
         assert_allclose(t.loc[("patell_z", h), "statistic"], z, rtol=1e-10)
@@ -112,9 +133,17 @@ def test_statistics_match_textbook_formulas_on_a_small_example():
     pos = [20, 22, 34]
     L, T_, gap = 10, 4, 2
     with pytest.warns(OverlappingWindowsWarning):
-        res = riskcycle.event_study(close, idx[pos], horizons=(T_,), estimation_window=L,
-                                    gap=gap, min_estimation_obs=5, leader_clock="utc_midnight",
-                                    follower_clock="utc_midnight", path_window=(-5, 5))
+        res = riskcycle.event_study(
+            close,
+            idx[pos],
+            horizons=(T_,),
+            estimation_window=L,
+            gap=gap,
+            min_estimation_obs=5,
+            leader_clock="utc_midnight",
+            follower_clock="utc_midnight",
+            path_window=(-5, 5),
+        )
     r = [math.nan] + [logp[j] - logp[j - 1] for j in range(1, 50)]
 
     # step 1: per event, estimation returns of bars p-11 .. p-2, mean, residual variance
@@ -142,8 +171,9 @@ def test_statistics_match_textbook_formulas_on_a_small_example():
     sd = math.sqrt(sum((c - mean) ** 2 for c in cars) / (n - 1))
     t_cs = mean / (sd / math.sqrt(n))
     assert_allclose(t.loc["cross_sectional_t", "statistic"], t_cs, rtol=1e-12)
-    assert_allclose(t.loc["cross_sectional_t", "pvalue"], 2 * stats.t.sf(abs(t_cs), n - 1),
-                    rtol=1e-10)
+    assert_allclose(
+        t.loc["cross_sectional_t", "pvalue"], 2 * stats.t.sf(abs(t_cs), n - 1), rtol=1e-10
+    )
 
     # Patell: sum SCAR / sqrt(sum (L-k)/(L-k-2)), k = 1 parameter
     z_patell = sum(scars) / math.sqrt(n * (L - 1) / (L - 3))
@@ -181,8 +211,9 @@ def test_statistics_match_textbook_formulas_on_a_small_example():
     rbar = sum(corr) / 3
     t_kp = t_bmp * math.sqrt((1 - rbar) / (1 + (n - 1) * rbar))
     assert_allclose(t.loc["bmp_kolari_pynnonen", "statistic"], t_kp, rtol=1e-12)
-    assert_allclose(t.loc["bmp_kolari_pynnonen", "pvalue"], 2 * stats.t.sf(abs(t_kp), n - 1),
-                    rtol=1e-10)
+    assert_allclose(
+        t.loc["bmp_kolari_pynnonen", "pvalue"], 2 * stats.t.sf(abs(t_kp), n - 1), rtol=1e-10
+    )
     assert f"r = {rbar:.4g}" in t.loc["bmp_kolari_pynnonen", "note"]
 
     # Corrado: rank the 14 ARs of each event (estimation offsets -11..-2, window 1..4),
@@ -197,8 +228,7 @@ def test_statistics_match_textbook_formulas_on_a_small_example():
     s_u = math.sqrt(sum(v * v for v in ubar) / (L + T_))
     z_corrado = sum(ubar[L:]) / (math.sqrt(T_) * s_u)
     assert_allclose(t.loc["corrado_rank", "statistic"], z_corrado, rtol=1e-12)
-    assert_allclose(t.loc["corrado_rank", "pvalue"], 2 * stats.norm.sf(abs(z_corrado)),
-                    rtol=1e-10)
+    assert_allclose(t.loc["corrado_rank", "pvalue"], 2 * stats.norm.sf(abs(z_corrado)), rtol=1e-10)
 
     # generalised sign (Cowan 1992): p = mean share of positive estimation residuals,
     # w = number of positive CARs, Z = (w - n p) / sqrt(n p (1 - p)); exact Bin(n, p) p-value
@@ -206,15 +236,22 @@ def test_statistics_match_textbook_formulas_on_a_small_example():
     w = sum(c > 0 for c in cars)
     z_sign = (w - n * phat) / math.sqrt(n * phat * (1 - phat))
     assert_allclose(t.loc["generalized_sign", "statistic"], z_sign, rtol=1e-12)
-    assert_allclose(t.loc["generalized_sign", "pvalue"], stats.binomtest(w, n, phat).pvalue,
-                    rtol=1e-10)
-    assert_allclose(t.loc["generalized_sign", "min_attainable_pvalue"],
-                    min(stats.binomtest(k, n, phat).pvalue for k in (0, n)), rtol=1e-10)
+    assert_allclose(
+        t.loc["generalized_sign", "pvalue"], stats.binomtest(w, n, phat).pvalue, rtol=1e-10
+    )
+    assert_allclose(
+        t.loc["generalized_sign", "min_attainable_pvalue"],
+        min(stats.binomtest(k, n, phat).pvalue for k in (0, n)),
+        rtol=1e-10,
+    )
 
     # Wilcoxon signed rank (scipy), exact with 3 events: smallest p = 2/2^3
     wt = stats.wilcoxon(cars)
-    assert_allclose(t.loc["wilcoxon_signed_rank", ["statistic", "pvalue"]].to_numpy(float),
-                    [wt.statistic, wt.pvalue], rtol=1e-12)
+    assert_allclose(
+        t.loc["wilcoxon_signed_rank", ["statistic", "pvalue"]].to_numpy(float),
+        [wt.statistic, wt.pvalue],
+        rtol=1e-12,
+    )
     assert_allclose(t.loc["wilcoxon_signed_rank", "min_attainable_pvalue"], 0.25, rtol=1e-12)
 
 
@@ -232,15 +269,21 @@ def test_one_sided_alternatives(alternative):
     tt = stats.ttest_1samp(car, 0.0, alternative=alternative)
     assert_allclose(one.loc["cross_sectional_t", "pvalue"], tt.pvalue, rtol=1e-10)
     ci = tt.confidence_interval(0.95)
-    assert_allclose(one.loc["cross_sectional_t", ["ci_low", "ci_high"]].to_numpy(float),
-                    [ci.low, ci.high], rtol=1e-10)
+    assert_allclose(
+        one.loc["cross_sectional_t", ["ci_low", "ci_high"]].to_numpy(float),
+        [ci.low, ci.high],
+        rtol=1e-10,
+    )
     for name in ("patell_z", "bmp", "corrado_rank"):
         stat = two.loc[name, "statistic"]
         dist = stats.norm if name != "bmp" else stats.t(3)
         want = dist.sf(stat) if alternative == "greater" else dist.cdf(stat)
         assert_allclose(one.loc[name, "pvalue"], want, rtol=1e-10)
-    assert_allclose(one.loc["wilcoxon_signed_rank", "pvalue"],
-                    stats.wilcoxon(car, alternative=alternative).pvalue, rtol=1e-12)
+    assert_allclose(
+        one.loc["wilcoxon_signed_rank", "pvalue"],
+        stats.wilcoxon(car, alternative=alternative).pvalue,
+        rtol=1e-12,
+    )
     assert_allclose(one.loc["wilcoxon_signed_rank", "min_attainable_pvalue"], 1 / 2**4)
 
 
@@ -253,8 +296,18 @@ ALPHA = 0.05
 
 
 def _pvalues(r, m, positions, h, model, L=250, gap=30):
-    fits = [fit_model(r, m, model=model, day0=int(p), est_lo=int(p) - gap - L + 1,
-                      est_hi=int(p) - gap, t_max=h) for p in positions]
+    fits = [
+        fit_model(
+            r,
+            m,
+            model=model,
+            day0=int(p),
+            est_lo=int(p) - gap - L + 1,
+            est_hi=int(p) - gap,
+            t_max=h,
+        )
+        for p in positions
+    ]
     car = np.stack([f.event_ar.sum(axis=0) for f in fits])
     scar = car / np.stack([np.sqrt(f.car_variance(h)) for f in fits])
     rbar = T.average_correlation([f.error_weights(h) for f in fits])
@@ -264,9 +317,9 @@ def _pvalues(r, m, positions, h, model, L=250, gap=30):
         "patell_z": T.patell_z(scar, np.array([f.dof for f in fits]))["pvalue"],
         "bmp": T.bmp(scar)["pvalue"],
         "bmp_kolari_pynnonen": T.bmp_kolari_pynnonen(scar, rbar)["pvalue"],
-        "corrado_rank": T.corrado_rank([f.est_offsets for f in fits],
-                                       [f.est_resid for f in fits],
-                                       [f.event_ar for f in fits])["pvalue"],
+        "corrado_rank": T.corrado_rank(
+            [f.est_offsets for f in fits], [f.est_resid for f in fits], [f.event_ar for f in fits]
+        )["pvalue"],
         "generalized_sign": T.generalized_sign(car, pos)["pvalue"],
         "wilcoxon_signed_rank": T.wilcoxon_signed_rank(car)["pvalue"],
     }
@@ -338,9 +391,18 @@ def test_monte_carlo_path_is_event_study_path():
     idx = pd.date_range("2000-01-01", periods=len(r), freq="D")
     close = pd.Series(100 * np.exp(np.nancumsum(r[:, j])), index=idx)
     bench = pd.Series(100 * np.exp(np.nancumsum(m[:, j])), index=idx)
-    res = riskcycle.event_study(close, idx[pos], horizons=(h,), model=model, benchmark=bench,
-                                estimation_window=250, gap=30, leader_clock="utc_midnight",
-                                follower_clock="utc_midnight", benchmark_clock="utc_midnight")
+    res = riskcycle.event_study(
+        close,
+        idx[pos],
+        horizons=(h,),
+        model=model,
+        benchmark=bench,
+        estimation_window=250,
+        gap=30,
+        leader_clock="utc_midnight",
+        follower_clock="utc_midnight",
+        benchmark_clock="utc_midnight",
+    )
     want = _pvalues(r[:, [j]], m[:, [j]], pos, h, model)
     got = res.tests.set_index("test")["pvalue"]
     for name, p in want.items():
@@ -377,8 +439,13 @@ def test_size_with_overlapping_windows_is_a_finding():
     the cross-sectional mean ranks, which carry the dependence).
     """
     k = _rates("overlap")
-    for test in ("cross_sectional_t", "patell_z", "bmp", "generalized_sign",
-                 "wilcoxon_signed_rank"):
+    for test in (
+        "cross_sectional_t",
+        "patell_z",
+        "bmp",
+        "generalized_sign",
+        "wilcoxon_signed_rank",
+    ):
         assert k[test] / R > 0.25, (test, k[test] / R)
     assert k["bmp_kolari_pynnonen"] / R < 0.12
     assert k["bmp_kolari_pynnonen"] < k["bmp"] / 4

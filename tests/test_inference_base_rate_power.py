@@ -20,8 +20,10 @@ KW = {"leader_clock": "utc_midnight"}
 
 
 def prices(x, start="2015-01-01", name="synthetic"):
-    s = pd.Series(100 * np.exp(np.concatenate([[0.0], np.cumsum(x)])),
-                  index=pd.date_range(start, periods=len(x) + 1, freq="D"))
+    s = pd.Series(
+        100 * np.exp(np.concatenate([[0.0], np.cumsum(x)])),
+        index=pd.date_range(start, periods=len(x) + 1, freq="D"),
+    )
     s.attrs = {"clock": "utc_midnight", "name": name}
     return s
 
@@ -35,8 +37,16 @@ def test_base_rate_binomial_posterior_and_bayes_factors_by_hand():
     lc = np.log(f.to_numpy())
     h, thr = 120, 0.05
     pos = [10, 400, 800, 1200]
-    r = base_rate(f, list(f.index[pos]), horizon=h, threshold=thr, prior=(0.5, 0.5),
-                  n_resamples=999, rng=0, **KW)
+    r = base_rate(
+        f,
+        list(f.index[pos]),
+        horizon=h,
+        threshold=thr,
+        prior=(0.5, 0.5),
+        n_resamples=999,
+        rng=0,
+        **KW,
+    )
     fwd = lc[h:] - lc[:-h]
     b = np.mean(fwd > np.log1p(thr))
     assert_allclose(r.base_rate, b)
@@ -44,8 +54,9 @@ def test_base_rate_binomial_posterior_and_bayes_factors_by_hand():
     assert r.hits == k and r.n_events == 4
     assert_allclose(r.pvalue, stats.binom.sf(k - 1, 4, b))
     assert_allclose(r.min_attainable_pvalue, b**4)
-    assert_allclose(r.pvalue_bootstrap,
-                    np.mean(stats.binom.sf(k - 1, 4, r.bootstrap_distribution)))
+    assert_allclose(
+        r.pvalue_bootstrap, np.mean(stats.binom.sf(k - 1, 4, r.bootstrap_distribution))
+    )
     assert r.posterior == (0.5 + k, 0.5 + 4 - k)
     # Bayes factors by numerical integration (quad; agreement to 1e-6 relative)
     prior = stats.beta(0.5, 0.5)
@@ -90,15 +101,18 @@ def test_threshold_and_date_range():
     assert r2.n_eligible == int((f.index >= "2016-01-01").sum()) - 60
 
 
-@pytest.mark.parametrize(("kwargs", "exc", "match"), [
-    ({"threshold": -1.0}, ValueError, "`threshold` must be a simple-return threshold"),
-    ({"prior": (1.0,)}, TypeError, "`prior` must be a pair"),
-    ({"prior": (0.0, 1.0)}, ValueError, "`prior\\[0\\]` must be a positive Beta parameter"),
-    ({"n_resamples": 1}, ValueError, "`n_resamples` must be a positive integer"),
-    ({"method": "moving"}, ValueError, "`method` must be one of"),
-    ({"block_length": 0}, ValueError, "`block_length` must be a block length"),
-    ({"confidence_level": 0}, ValueError, "`confidence_level` must be a probability"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        ({"threshold": -1.0}, ValueError, "`threshold` must be a simple-return threshold"),
+        ({"prior": (1.0,)}, TypeError, "`prior` must be a pair"),
+        ({"prior": (0.0, 1.0)}, ValueError, "`prior\\[0\\]` must be a positive Beta parameter"),
+        ({"n_resamples": 1}, ValueError, "`n_resamples` must be a positive integer"),
+        ({"method": "moving"}, ValueError, "`method` must be one of"),
+        ({"block_length": 0}, ValueError, "`block_length` must be a block length"),
+        ({"confidence_level": 0}, ValueError, "`confidence_level` must be a probability"),
+    ],
+)
 def test_base_rate_invalid_arguments(kwargs, exc, match):
     f = prices(np.random.default_rng(0).standard_normal(300) * 0.01)
     with pytest.raises(exc, match=match):
@@ -132,8 +146,17 @@ def test_power_is_alpha_at_zero_effect_and_matches_normal_theory():
     f = iid_prices(3000)
     h, n = 30, 4
     sigma_h = 0.02 * math.sqrt(h)
-    res = power_analysis(f, horizon=h, effect=0.0, n_events=[n], min_spacing=60,
-                         n_simulations=1000, n_resamples=99, block_length=1, rng=0)
+    res = power_analysis(
+        f,
+        horizon=h,
+        effect=0.0,
+        n_events=[n],
+        min_spacing=60,
+        n_simulations=1000,
+        n_resamples=99,
+        block_length=1,
+        rng=0,
+    )
     rej = round(res.table.loc[0, "power"] * 1000)
     assert stats.binomtest(rej, 1000, 0.05).pvalue > 0.01
     k = np.searchsorted(res.effects, 1.5 * sigma_h / math.sqrt(n) * 1.0)
@@ -146,9 +169,11 @@ def test_power_is_alpha_at_zero_effect_and_matches_normal_theory():
 def test_power_curve_monotone_and_mde(btc):
     b = btc.loc[:"2026-01-22"]
     ev = riskcycle.breakouts(riskcycle.datasets.load("rut"), min_gap=250).between(
-        "2014-01-01", "2021-01-01")
-    res = power_analysis(b, ev, horizon=365, n_events=[2, 5], n_simulations=60,
-                         n_resamples=39, rng=0)
+        "2014-01-01", "2021-01-01"
+    )
+    res = power_analysis(
+        b, ev, horizon=365, n_events=[2, 5], n_simulations=60, n_resamples=39, rng=0
+    )
     assert res.n_observed == 2
     assert res.effect_source.startswith("observed")
     curve = res.power_curves[0]
@@ -168,35 +193,39 @@ def test_power_curve_monotone_and_mde(btc):
     assert t.loc[int(res.events_needed), "power"] >= 0.8
     if res.events_needed - 1 in t.index:
         assert t.loc[int(res.events_needed) - 1, "power"] < 0.8
-    assert_allclose(res.years_needed,
-                    res.events_needed * len(b) / 2 / 365.25)
+    assert_allclose(res.years_needed, res.events_needed * len(b) / 2 / 365.25)
 
 
 def test_power_needs_effect_without_events_and_reports_unreachable():
     f = iid_prices(800)
     with pytest.raises(ValueError, match="`effect` is required when no `events`"):
         power_analysis(f, horizon=30)
-    res = power_analysis(f, horizon=30, effect=-0.1, n_events=[1, 2], n_simulations=20,
-                         n_resamples=19, rng=0)
+    res = power_analysis(
+        f, horizon=30, effect=-0.1, n_events=[1, 2], n_simulations=20, n_resamples=19, rng=0
+    )
     assert np.isnan(res.events_needed)
     assert any("not positive" in n for n in res.notes)
-    tiny = power_analysis(f, horizon=30, effect=1e-4, n_events=[1, 2], n_simulations=20,
-                          n_resamples=19, rng=0)
+    tiny = power_analysis(
+        f, horizon=30, effect=1e-4, n_events=[1, 2], n_simulations=20, n_resamples=19, rng=0
+    )
     assert np.isnan(tiny.events_needed)
     assert any("stays below" in n for n in tiny.notes)
 
 
-@pytest.mark.parametrize(("kwargs", "exc", "match"), [
-    ({"n_resamples": 10}, ValueError, "`n_resamples` \\(10\\) is too small"),
-    ({"n_events": [0, 3]}, ValueError, "`n_events` must be a number of events"),
-    ({"n_events": "5"}, TypeError, "`n_events` must be a sequence of positive integers"),
-    ({"n_events": [60]}, ValueError, "`n_events` must be a number of events between 1 and 50"),
-    ({"alpha": 1.5}, ValueError, "`alpha` must be a significance level"),
-    ({"target_power": 1}, ValueError, "`target_power` must be a probability"),
-    ({"n_simulations": 5}, ValueError, "`n_simulations` must be a positive integer >= 10"),
-    ({"method": "iid"}, ValueError, "`method` must be one of"),
-    ({"effect": "big"}, TypeError, "`effect` must be an effect in log-return units"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        ({"n_resamples": 10}, ValueError, "`n_resamples` \\(10\\) is too small"),
+        ({"n_events": [0, 3]}, ValueError, "`n_events` must be a number of events"),
+        ({"n_events": "5"}, TypeError, "`n_events` must be a sequence of positive integers"),
+        ({"n_events": [60]}, ValueError, "`n_events` must be a number of events between 1 and 50"),
+        ({"alpha": 1.5}, ValueError, "`alpha` must be a significance level"),
+        ({"target_power": 1}, ValueError, "`target_power` must be a probability"),
+        ({"n_simulations": 5}, ValueError, "`n_simulations` must be a positive integer >= 10"),
+        ({"method": "iid"}, ValueError, "`method` must be one of"),
+        ({"effect": "big"}, TypeError, "`effect` must be an effect in log-return units"),
+    ],
+)
 def test_power_invalid_arguments(kwargs, exc, match):
     f = iid_prices(500)
     with pytest.raises(exc, match=match):

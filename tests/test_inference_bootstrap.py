@@ -20,8 +20,10 @@ KW = {"leader_clock": "utc_midnight"}
 
 
 def prices(x, start="2015-01-01"):
-    s = pd.Series(100 * np.exp(np.concatenate([[0.0], np.cumsum(x)])),
-                  index=pd.date_range(start, periods=len(x) + 1, freq="D"))
+    s = pd.Series(
+        100 * np.exp(np.concatenate([[0.0], np.cumsum(x)])),
+        index=pd.date_range(start, periods=len(x) + 1, freq="D"),
+    )
     s.attrs = {"clock": "utc_midnight", "name": "synthetic"}
     return s
 
@@ -65,8 +67,9 @@ def test_block_variance_by_hand():
     assert_allclose(block_variance(x, 1), np.sum(xc**2))  # iid: the sum of squares
 
 
-@pytest.mark.parametrize(("interval", "arch_method"), [("percentile", "percentile"),
-                                                      ("basic", "basic")])
+@pytest.mark.parametrize(
+    ("interval", "arch_method"), [("percentile", "percentile"), ("basic", "basic")]
+)
 @pytest.mark.parametrize("method", ["stationary", "circular"])
 def test_interval_agrees_with_arch(interval, arch_method, method):
     """Mean daily return (horizon 1): our interval against arch's conf_int, same block length."""
@@ -75,8 +78,9 @@ def test_interval_agrees_with_arch(interval, arch_method, method):
     rng = np.random.default_rng(1)
     x = ar1(rng, 1500, 0.4, 0.001)
     f = prices(x)
-    ours = bootstrap_ci(f, horizon=1, method=method, interval=interval, block_length=8,
-                        n_resamples=10_000, rng=2)
+    ours = bootstrap_ci(
+        f, horizon=1, method=method, interval=interval, block_length=8, n_resamples=10_000, rng=2
+    )
     cls = StationaryBootstrap if method == "stationary" else CircularBlockBootstrap
     bs = cls(8, x, seed=np.random.default_rng(3))
     theirs = bs.conf_int(np.mean, reps=10_000, method=arch_method, size=0.95)[:, 0]
@@ -95,8 +99,9 @@ def _coverage(make, truth, n_rep, **kwargs):
     covered = 0
     for r in range(n_rep):
         f, ev = make(r)
-        lo, hi = bootstrap_ci(f, ev, confidence_level=0.9, n_resamples=499, rng=r,
-                              **kwargs).confidence_interval
+        lo, hi = bootstrap_ci(
+            f, ev, confidence_level=0.9, n_resamples=499, rng=r, **kwargs
+        ).confidence_interval
         covered += lo <= truth <= hi
     return covered
 
@@ -114,8 +119,7 @@ def test_coverage_unconditional_mean_ar1():
     covered 86% of the time at 90%, arch's StationaryBootstrap alike); at n = 10,000 the
     Politis-White blocks are long enough for the nominal level."""
     rng = np.random.default_rng(11)
-    cov = _coverage(lambda r: (prices(ar1(rng, 10_000, 0.2, 0.001)), None), 0.001, 250,
-                    horizon=1)
+    cov = _coverage(lambda r: (prices(ar1(rng, 10_000, 0.2, 0.001)), None), 0.001, 250, horizon=1)
     assert stats.binomtest(cov, 250, 0.9).pvalue > 0.01
 
 
@@ -168,24 +172,36 @@ def test_degenerate_and_small_inputs():
         r = bootstrap_ci(f, horizon=10, interval="studentized", n_resamples=99, rng=0)
     assert np.isnan(r.confidence_interval[0])
     g = prices(np.random.default_rng(0).standard_normal(100) * 0.01)
-    with pytest.warns(riskcycle.exceptions.IncompleteWindowWarning), \
-            pytest.warns(SmallSampleWarning, match="no event has a complete"):
+    with (
+        pytest.warns(riskcycle.exceptions.IncompleteWindowWarning),
+        pytest.warns(SmallSampleWarning, match="no event has a complete"),
+    ):
         r = bootstrap_ci(g, [g.index[95]], horizon=30, n_resamples=99, rng=0, **KW)
     assert np.isnan(r.statistic)
 
 
-@pytest.mark.parametrize(("kwargs", "exc", "match"), [
-    ({"horizon": -5}, ValueError, "`horizon` must be a positive integer number of calendar days"),
-    ({"statistic": "mode"}, ValueError, "`statistic` must be one of"),
-    ({"method": "moving"}, ValueError, "`method` must be one of"),
-    ({"interval": "bca"}, ValueError, "`interval` must be one of"),
-    ({"interval": "studentized", "statistic": "median"}, ValueError,
-     "available for statistic='mean' only"),
-    ({"block_length": 0.5}, ValueError, "`block_length` must be a block length in bars"),
-    ({"confidence_level": 1.0}, ValueError, "`confidence_level` must be a probability"),
-    ({"n_resamples": 1}, ValueError, "`n_resamples` must be a positive integer >= 2"),
-    ({"rng": "seed"}, TypeError, "`rng` must be None, an int"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        (
+            {"horizon": -5},
+            ValueError,
+            "`horizon` must be a positive integer number of calendar days",
+        ),
+        ({"statistic": "mode"}, ValueError, "`statistic` must be one of"),
+        ({"method": "moving"}, ValueError, "`method` must be one of"),
+        ({"interval": "bca"}, ValueError, "`interval` must be one of"),
+        (
+            {"interval": "studentized", "statistic": "median"},
+            ValueError,
+            "available for statistic='mean' only",
+        ),
+        ({"block_length": 0.5}, ValueError, "`block_length` must be a block length in bars"),
+        ({"confidence_level": 1.0}, ValueError, "`confidence_level` must be a probability"),
+        ({"n_resamples": 1}, ValueError, "`n_resamples` must be a positive integer >= 2"),
+        ({"rng": "seed"}, TypeError, "`rng` must be None, an int"),
+    ],
+)
 def test_invalid_arguments(kwargs, exc, match):
     f = prices(np.random.default_rng(0).standard_normal(200) * 0.01)
     with pytest.raises(exc, match=match):

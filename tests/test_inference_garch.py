@@ -21,8 +21,10 @@ TRUE = {"mu": 0.05, "omega": 0.05, "alpha": 0.08, "beta": 0.9, "nu": 6.0}
 
 def garch_prices(seed, n=1500, params=TRUE):
     r = simulate_garch_t(params, 1, n - 1, 500, np.random.default_rng(seed))[0]
-    s = pd.Series(100 * np.exp(np.concatenate([[0.0], np.cumsum(r)])),
-                  index=pd.date_range("2016-01-01", periods=n, freq="D"))
+    s = pd.Series(
+        100 * np.exp(np.concatenate([[0.0], np.cumsum(r)])),
+        index=pd.date_range("2016-01-01", periods=n, freq="D"),
+    )
     s.attrs = {"clock": "utc_midnight", "name": "garch"}
     return s
 
@@ -44,8 +46,9 @@ def test_statistic_expected_value_and_reproducibility():
     lc = np.log(f.to_numpy())
     a = garch_null_test(f, ev, horizon=180, n_resamples=99, rng=5, **KW)
     b = garch_null_test(f, ev, horizon=180, n_resamples=99, rng=5, **KW)
-    assert_allclose(a.statistic, np.mean([lc[p + 180] - lc[p] for p in (100, 500, 900)]),
-                    rtol=1e-13)
+    assert_allclose(
+        a.statistic, np.mean([lc[p + 180] - lc[p] for p in (100, 500, 900)]), rtol=1e-13
+    )
     assert_allclose(a.null_distribution, b.null_distribution)
     assert a.pvalue == b.pvalue
     # the model's expected window return: the fitted drift (percent) times the bars
@@ -64,8 +67,9 @@ def test_pvalues_uniform_when_the_model_is_true():
     pvals = []
     for rep in range(120):
         f = garch_prices(100 + rep, n=1200)
-        res = garch_null_test(f, list(f.index[[50, 400, 750]]), horizon=90, n_resamples=99,
-                              rng=rep, **KW)
+        res = garch_null_test(
+            f, list(f.index[[50, 400, 750]]), horizon=90, n_resamples=99, rng=rep, **KW
+        )
         pvals.append(res.pvalue)
     pvals = np.array(pvals)
     for alpha in (0.05, 0.10):
@@ -76,8 +80,10 @@ def test_pvalues_uniform_when_the_model_is_true():
 def test_btc_long_four_events(rut, btc_long):
     ev = riskcycle.breakouts(rut, min_gap=250)
     b = btc_long.loc[:"2026-01-22"]
-    with pytest.warns(EventsExcludedWarning), pytest.warns(
-            riskcycle.exceptions.IncompleteWindowWarning):
+    with (
+        pytest.warns(EventsExcludedWarning),
+        pytest.warns(riskcycle.exceptions.IncompleteWindowWarning),
+    ):
         res = garch_null_test(b, ev, horizon=365, n_resamples=199, rng=0)
     assert [d.year for d in res.event_dates] == [2011, 2013, 2016, 2020]
     assert res.converged and res.n_obs == len(b) - 1
@@ -90,8 +96,16 @@ def test_callable_statistic_and_alternatives():
     ev = list(f.index[[100, 600]])
     g = garch_null_test(f, ev, horizon=60, n_resamples=99, rng=1, alternative="less", **KW)
     t = garch_null_test(f, ev, horizon=60, n_resamples=99, rng=1, alternative="two-sided", **KW)
-    c = garch_null_test(f, ev, horizon=60, n_resamples=99, rng=1, alternative="less",
-                        statistic=lambda x, axis: np.mean(x, axis=axis), **KW)
+    c = garch_null_test(
+        f,
+        ev,
+        horizon=60,
+        n_resamples=99,
+        rng=1,
+        alternative="less",
+        statistic=lambda x, axis: np.mean(x, axis=axis),
+        **KW,
+    )
     assert_allclose(c.null_distribution, g.null_distribution, rtol=1e-12)
     assert t.pvalue == pytest.approx(min(1.0, 2 * min(g.pvalue, 1 - g.pvalue + 1 / 100)))
 
@@ -104,13 +118,16 @@ def test_constant_follower_is_degenerate():
     assert np.isnan(res.pvalue)
 
 
-@pytest.mark.parametrize(("kwargs", "exc", "match"), [
-    ({"horizon": 0}, ValueError, "`horizon` must be a positive integer"),
-    ({"n_resamples": 0}, ValueError, "`n_resamples` must be a positive integer"),
-    ({"burn": -1}, ValueError, "`burn` must be a non-negative integer"),
-    ({"alternative": "up"}, ValueError, "`alternative` must be one of"),
-    ({"statistic": None}, TypeError, "`statistic` must be 'mean', 'median' or a callable"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        ({"horizon": 0}, ValueError, "`horizon` must be a positive integer"),
+        ({"n_resamples": 0}, ValueError, "`n_resamples` must be a positive integer"),
+        ({"burn": -1}, ValueError, "`burn` must be a non-negative integer"),
+        ({"alternative": "up"}, ValueError, "`alternative` must be one of"),
+        ({"statistic": None}, TypeError, "`statistic` must be 'mean', 'median' or a callable"),
+    ],
+)
 def test_invalid_arguments(kwargs, exc, match):
     f = garch_prices(3, n=300)
     with pytest.raises(exc, match=match):

@@ -144,10 +144,12 @@ def test_set_statistic_mean_and_median():
     values = rng.standard_normal(50)
     for k in (1, 2, 5):
         idx = rng.integers(0, 50, size=(1000, k))
-        assert_array_equal(_nb.set_statistic(values, idx, 0),
-                           _nb.set_statistic(values, idx, 0, compiled=False))
-        assert_allclose(_nb.set_statistic(values, idx, 1), np.median(values[idx], axis=1),
-                        rtol=0, atol=1e-15)
+        assert_array_equal(
+            _nb.set_statistic(values, idx, 0), _nb.set_statistic(values, idx, 0, compiled=False)
+        )
+        assert_allclose(
+            _nb.set_statistic(values, idx, 1), np.median(values[idx], axis=1), rtol=0, atol=1e-15
+        )
         assert_allclose(_nb.set_statistic(values, idx, 0), values[idx].mean(axis=1), rtol=1e-14)
 
 
@@ -192,8 +194,9 @@ def test_block_scheme_matches_arch_in_distribution(method):
     x = e[1:] + 0.8 * e[:-1]  # MA(1): blocks matter
     starts, lengths = draw_blocks(np.random.default_rng(1), reps, n, n, block, method)
     prefix = np.concatenate([[0.0], np.cumsum(x)])
-    ours, _, short = _nb_paths.window_block_sums(prefix, np.array([0]), np.array([n]), starts,
-                                           lengths, np.array([0, starts.shape[1]]))
+    ours, _, short = _nb_paths.window_block_sums(
+        prefix, np.array([0]), np.array([n]), starts, lengths, np.array([0, starts.shape[1]])
+    )
     assert short == 0
     ours = ours[:, 0] / n
     cls = StationaryBootstrap if method == "stationary" else CircularBlockBootstrap
@@ -225,11 +228,13 @@ def test_garch_simulator_matches_arch_simulate():
     params = {"mu": 0.1, "omega": 0.05, "alpha": 0.1, "beta": 0.85, "nu": 6.0}
     n_paths, n_obs, burn = 300, 200, 500
     ours = 100 * simulate_garch_t(params, n_paths, n_obs, burn, np.random.default_rng(3))
-    model = ConstantMean(None, volatility=GARCH(1, 0, 1),
-                         distribution=StudentsT(seed=np.random.default_rng(4)))
+    model = ConstantMean(
+        None, volatility=GARCH(1, 0, 1), distribution=StudentsT(seed=np.random.default_rng(4))
+    )
     vec = np.array([params[k] for k in ("mu", "omega", "alpha", "beta", "nu")])
-    theirs = np.vstack([model.simulate(vec, n_obs, burn=burn)["data"].to_numpy()
-                        for _ in range(n_paths)])
+    theirs = np.vstack(
+        [model.simulate(vec, n_obs, burn=burn)["data"].to_numpy() for _ in range(n_paths)]
+    )
     # unconditional moments: mean mu, variance omega / (1 - alpha - beta) = 1.0
     for sim in (ours, theirs):
         assert abs(sim.mean() - 0.1) < 0.03
@@ -237,6 +242,7 @@ def test_garch_simulator_matches_arch_simulate():
     assert abs(stats.kurtosis(ours.ravel()) - stats.kurtosis(theirs.ravel())) < 1.5
     # the last value of each path: independent across paths, same marginal law
     assert stats.ks_2samp(ours[:, -1], theirs[:, -1]).pvalue > 1e-3
+
     # volatility clustering: autocorrelation of squared returns at lag 1 agrees
     def acf1(a):
         a2 = a**2 - (a**2).mean()

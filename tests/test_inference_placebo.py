@@ -29,8 +29,10 @@ matplotlib.use("Agg")
 def follower(n=400, start="2015-01-01", seed=0, vol=0.03, drift=0.0):
     rng = np.random.default_rng(seed)
     r = drift + vol * rng.standard_normal(n - 1)
-    s = pd.Series(100 * np.exp(np.concatenate([[0.0], np.cumsum(r)])),
-                  index=pd.date_range(start, periods=n, freq="D"))
+    s = pd.Series(
+        100 * np.exp(np.concatenate([[0.0], np.cumsum(r)])),
+        index=pd.date_range(start, periods=n, freq="D"),
+    )
     s.attrs = {"clock": "utc_midnight", "name": "synthetic"}
     return s
 
@@ -48,8 +50,11 @@ def brute_force(f, pos, h, s, mask=None):
     n = len(f)
     elig = [p for p in range(n - h) if mask is None or mask[p]]
     fwd = {p: lc[p + h] - lc[p] for p in elig}
-    stats_ = [np.mean([fwd[p] for p in c]) for c in itertools.combinations(elig, len(pos))
-              if all(c[i + 1] - c[i] >= s for i in range(len(c) - 1))]
+    stats_ = [
+        np.mean([fwd[p] for p in c])
+        for c in itertools.combinations(elig, len(pos))
+        if all(c[i + 1] - c[i] >= s for i in range(len(c) - 1))
+    ]
     obs = np.mean([lc[p + h] - lc[p] for p in pos])
     return obs, np.array(stats_)
 
@@ -61,8 +66,9 @@ def brute_force(f, pos, h, s, mask=None):
 def test_exact_enumeration_equals_brute_force(alternative):
     f = follower(60, seed=3)
     pos, h, s = [5, 30], 10, 12
-    res = placebo_test(f, dates(f, pos), horizon=h, min_spacing=s, alternative=alternative,
-                       rng=0, **KW)
+    res = placebo_test(
+        f, dates(f, pos), horizon=h, min_spacing=s, alternative=alternative, rng=0, **KW
+    )
     obs, null = brute_force(f, pos, h, s)
     assert res.method == "exact" and res.observed_in_support
     assert res.n_admissible == len(null) == res.n_resamples
@@ -73,7 +79,8 @@ def test_exact_enumeration_equals_brute_force(alternative):
     assert_allclose(res.pvalue, expected, rtol=1e-12)
     assert res.pvalue_se == 0
     assert res.min_attainable_pvalue == pytest.approx(
-        (2 if alternative == "two-sided" else 1) / len(null))
+        (2 if alternative == "two-sided" else 1) / len(null)
+    )
 
 
 def test_monte_carlo_agrees_with_exact_within_error():
@@ -81,8 +88,9 @@ def test_monte_carlo_agrees_with_exact_within_error():
     ev = dates(f, [20, 120, 200])
     exact = placebo_test(f, ev, horizon=30, min_spacing=40, rng=0, max_exact=10**7, **KW)
     assert exact.method == "exact"
-    mc = placebo_test(f, ev, horizon=30, min_spacing=40, method="monte_carlo",
-                      n_resamples=20_000, rng=1, **KW)
+    mc = placebo_test(
+        f, ev, horizon=30, min_spacing=40, method="monte_carlo", n_resamples=20_000, rng=1, **KW
+    )
     assert mc.method == "monte_carlo"
     assert mc.n_admissible == pytest.approx(exact.n_admissible, rel=1e-12)
     # |difference| within 4 Monte Carlo standard errors
@@ -96,13 +104,30 @@ def test_halving_matched_exact_and_monte_carlo_agree():
     f = follower(3000, start="2014-09-17", seed=1)  # to 2022-12
     ev = ["2016-11-14", "2020-11-13"]
     for cycles in ("other", "all"):
-        ex = placebo_test(f, ev, horizon=180, halving_window=30, halving_cycles=cycles,
-                          min_spacing=365, rng=0, **KW)
+        ex = placebo_test(
+            f,
+            ev,
+            horizon=180,
+            halving_window=30,
+            halving_cycles=cycles,
+            min_spacing=365,
+            rng=0,
+            **KW,
+        )
         assert ex.method == "exact"
         assert ex.observed_in_support == (cycles == "all")
-        mc = placebo_test(f, ev, horizon=180, halving_window=30, halving_cycles=cycles,
-                          min_spacing=365, method="monte_carlo", n_resamples=20_000, rng=2,
-                          **KW)
+        mc = placebo_test(
+            f,
+            ev,
+            horizon=180,
+            halving_window=30,
+            halving_cycles=cycles,
+            min_spacing=365,
+            method="monte_carlo",
+            n_resamples=20_000,
+            rng=2,
+            **KW,
+        )
         se = np.sqrt(ex.pvalue * (1 - ex.pvalue) / 20_000)
         assert abs(mc.pvalue - ex.pvalue) < 4 * se + 1e-12
         assert 0 < mc.acceptance_rate <= 1
@@ -154,8 +179,9 @@ def test_pvalues_uniform_when_events_are_random_dates():
     pvals = []
     for _rep in range(300):
         ev = fd.index[cand[_nb.spaced_sample(table, nxt, rng.random((1, k)))[0]]]
-        res = placebo_test(f, ev, horizon=h, min_spacing=s, n_resamples=199,
-                           method="monte_carlo", rng=rng, **KW)
+        res = placebo_test(
+            f, ev, horizon=h, min_spacing=s, n_resamples=199, method="monte_carlo", rng=rng, **KW
+        )
         pvals.append(res.pvalue)
     for alpha, count in _rejections(pvals):
         assert stats.binomtest(count, len(pvals), alpha).pvalue > 0.01
@@ -195,8 +221,9 @@ def test_pvalues_uniform_for_fixed_events_on_iid_paths(matched):
 # ---------------------------------------------------------------------------
 def test_leader_state_mask_by_hand():
     f = follower(10, start="2024-01-01")
-    lead = pd.Series([100.0, 110.0, 104.0, 99.0, 111.0],
-                     index=pd.date_range("2024-01-02", periods=5, freq="D"))
+    lead = pd.Series(
+        [100.0, 110.0, 104.0, 99.0, 111.0], index=pd.date_range("2024-01-02", periods=5, freq="D")
+    )
     lead.attrs = {"clock": "utc_midnight"}
     fd = C.follower_data(f)
     mask = C.leader_state_mask(lead, fd, 0.06, delay=pd.Timedelta(0), leader_clock=None)
@@ -211,11 +238,13 @@ def test_leader_and_date_filters_restrict_eligible_dates():
     with pytest.warns(EventsExcludedWarning):
         plain = placebo_test(btc, ev, horizon=365, n_resamples=499, rng=0)
     with pytest.warns(EventsExcludedWarning):
-        near = placebo_test(btc, ev, horizon=365, leader=rut, leader_within=0.05,
-                            n_resamples=499, rng=0)
+        near = placebo_test(
+            btc, ev, horizon=365, leader=rut, leader_within=0.05, n_resamples=499, rng=0
+        )
     with pytest.warns(EventsExcludedWarning):
-        ranged = placebo_test(btc, ev, horizon=365, date_range=("2016-01-01", None),
-                              n_resamples=499, rng=0)
+        ranged = placebo_test(
+            btc, ev, horizon=365, date_range=("2016-01-01", None), n_resamples=499, rng=0
+        )
     assert near.n_eligible < plain.n_eligible and ranged.n_eligible < plain.n_eligible
     assert near.observed_in_support  # breakout days are record days
     assert near.matching["leader_within"] == 0.05
@@ -229,8 +258,10 @@ def test_commentary_events_seeded(rut, btc):
     """As of 2026-01-22 on BTC from 2014: the commentary's two events."""
     b = btc.loc[:"2026-01-22"]
     ev = riskcycle.breakouts(rut.loc[:"2026-01-22"], min_gap=250)
-    with pytest.warns(EventsExcludedWarning), pytest.warns(IncompleteWindowWarning,
-                                                           match="2025-09-18"):
+    with (
+        pytest.warns(EventsExcludedWarning),
+        pytest.warns(IncompleteWindowWarning, match="2025-09-18"),
+    ):
         res = placebo_test(b, ev, horizon=365, n_resamples=2000, rng=42)
     assert [d.strftime("%Y-%m-%d") for d in res.event_dates] == ["2016-11-14", "2020-11-13"]
     # the statistic is the mean of the two one-year log returns (data, no resampling)
@@ -246,8 +277,15 @@ def test_same_rng_same_numbers_and_scale_invariance():
     f = follower(800, seed=2)
     ev = dates(f, [50, 300, 600])
     a = placebo_test(f, ev, horizon=60, method="monte_carlo", n_resamples=500, rng=9, **KW)
-    b = placebo_test(f * 37.5, ev, horizon=60, method="monte_carlo", n_resamples=500,
-                     rng=np.random.default_rng(9), **KW)
+    b = placebo_test(
+        f * 37.5,
+        ev,
+        horizon=60,
+        method="monte_carlo",
+        n_resamples=500,
+        rng=np.random.default_rng(9),
+        **KW,
+    )
     c = placebo_test(f, ev, horizon=60, method="monte_carlo", n_resamples=500, rng=10, **KW)
     assert_allclose(a.null_distribution, b.null_distribution, rtol=1e-12, atol=1e-14)
     assert a.pvalue == b.pvalue
@@ -283,8 +321,10 @@ def test_pvalue_in_unit_interval(seed, scale):
 # ---------------------------------------------------------------------------
 def test_no_complete_window_gives_nan_with_warning():
     f = follower(100)
-    with pytest.warns(IncompleteWindowWarning), pytest.warns(SmallSampleWarning,
-                                                             match="does not apply"):
+    with (
+        pytest.warns(IncompleteWindowWarning),
+        pytest.warns(SmallSampleWarning, match="does not apply"),
+    ):
         res = placebo_test(f, dates(f, [90]), horizon=30, rng=0, **KW)
     assert np.isnan(res.pvalue) and res.n_events == 0
     assert "incomplete" in res.excluded["reason"].tolist()
@@ -301,33 +341,41 @@ def test_no_admissible_set_gives_nan_with_warning():
 def test_events_outside_data_are_named():
     f = follower(200, start="2020-01-01")
     with pytest.warns(EventsExcludedWarning, match="2019-06-03"):
-        res = placebo_test(f, ["2019-06-03", "2020-02-01", "2020-05-01"], horizon=20,
-                           n_resamples=99, rng=0, **KW)
+        res = placebo_test(
+            f, ["2019-06-03", "2020-02-01", "2020-05-01"], horizon=20, n_resamples=99, rng=0, **KW
+        )
     assert res.n_events == 2
 
 
 # ---------------------------------------------------------------------------
 # input validation: every message
 # ---------------------------------------------------------------------------
-@pytest.mark.parametrize(("kwargs", "exc", "match"), [
-    ({"horizon": 0}, ValueError, "`horizon` must be a positive integer number of calendar days"),
-    ({"horizon": 2.5}, TypeError, "`horizon` must be a positive integer"),
-    ({"statistic": "mode"}, ValueError, "`statistic` must be one of"),
-    ({"statistic": 3}, TypeError, "`statistic` must be 'mean', 'median' or a callable"),
-    ({"alternative": "bigger"}, ValueError, "`alternative` must be one of"),
-    ({"n_resamples": 0}, ValueError, "`n_resamples` must be a positive integer"),
-    ({"min_spacing": 0}, ValueError, "`min_spacing` must be a positive integer number"),
-    ({"halving_window": -1}, ValueError, "`halving_window` must be a non-negative integer"),
-    ({"halving_cycles": "some"}, ValueError, "`halving_cycles` must be one of"),
-    ({"leader_within": 0.05}, ValueError, "`leader_within` needs `leader`"),
-    ({"leader": "x"}, ValueError, "`leader` is used only to match on the leader's state"),
-    ({"date_range": "2020"}, TypeError, "`date_range` must be a \\(start, end\\) pair"),
-    ({"date_range": ("2021-01-01", "2020-01-01")}, ValueError, "must not be after its end"),
-    ({"method": "fast"}, ValueError, "`method` must be one of"),
-    ({"max_exact": 0}, ValueError, "`max_exact` must be a positive integer"),
-    ({"delay": 5}, TypeError, "`delay` must be a timedelta"),
-    ({"rng": 1.5}, TypeError, "`rng` must be None, an int"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        (
+            {"horizon": 0},
+            ValueError,
+            "`horizon` must be a positive integer number of calendar days",
+        ),
+        ({"horizon": 2.5}, TypeError, "`horizon` must be a positive integer"),
+        ({"statistic": "mode"}, ValueError, "`statistic` must be one of"),
+        ({"statistic": 3}, TypeError, "`statistic` must be 'mean', 'median' or a callable"),
+        ({"alternative": "bigger"}, ValueError, "`alternative` must be one of"),
+        ({"n_resamples": 0}, ValueError, "`n_resamples` must be a positive integer"),
+        ({"min_spacing": 0}, ValueError, "`min_spacing` must be a positive integer number"),
+        ({"halving_window": -1}, ValueError, "`halving_window` must be a non-negative integer"),
+        ({"halving_cycles": "some"}, ValueError, "`halving_cycles` must be one of"),
+        ({"leader_within": 0.05}, ValueError, "`leader_within` needs `leader`"),
+        ({"leader": "x"}, ValueError, "`leader` is used only to match on the leader's state"),
+        ({"date_range": "2020"}, TypeError, "`date_range` must be a \\(start, end\\) pair"),
+        ({"date_range": ("2021-01-01", "2020-01-01")}, ValueError, "must not be after its end"),
+        ({"method": "fast"}, ValueError, "`method` must be one of"),
+        ({"max_exact": 0}, ValueError, "`max_exact` must be a positive integer"),
+        ({"delay": 5}, TypeError, "`delay` must be a timedelta"),
+        ({"rng": 1.5}, TypeError, "`rng` must be None, an int"),
+    ],
+)
 def test_invalid_arguments(kwargs, exc, match):
     f = follower(200)
     args = {"horizon": 20, **KW, **kwargs}
@@ -347,8 +395,15 @@ def test_invalid_inputs_data():
         placebo_test(f, dates(f, [10, 100]), horizon=5, method="exact", max_exact=10, **KW)
     g = follower(3000, start="2014-09-17")
     with pytest.raises(ValueError, match="method='exact' needs at most `max_exact`"):
-        placebo_test(g, ["2016-11-14", "2020-11-13"], horizon=30, halving_window=60,
-                     method="exact", max_exact=10, **KW)
+        placebo_test(
+            g,
+            ["2016-11-14", "2020-11-13"],
+            horizon=30,
+            halving_window=60,
+            method="exact",
+            max_exact=10,
+            **KW,
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -356,8 +411,9 @@ def test_invalid_inputs_data():
 # ---------------------------------------------------------------------------
 def test_result_views():
     f = follower(300, seed=8)
-    res = placebo_test(f, dates(f, [20, 150]), horizon=30, n_resamples=199,
-                       method="monte_carlo", rng=0, **KW)
+    res = placebo_test(
+        f, dates(f, [20, 150]), horizon=30, n_resamples=199, method="monte_carlo", rng=0, **KW
+    )
     assert isinstance(res, PlaceboResult)
     with pytest.raises(AttributeError):
         res.pvalue = 0.5  # frozen

@@ -71,10 +71,10 @@ def btc_ohlcv():
 @pytest.fixture(scope="module")
 def bundled_run(btc_ohlcv):
     """The 'done when' analysis on bundled data, at a small n_resamples."""
-    bench = {"rut": datasets.load("rut"), "spx": datasets.load("spx"),
-             "ndx": datasets.load("ndx")}
-    return volatility_regimes(btc_ohlcv, breaks=("2024-01-10",), benchmarks=bench,
-                              n_resamples=499, rng=20240110)
+    bench = {"rut": datasets.load("rut"), "spx": datasets.load("spx"), "ndx": datasets.load("ndx")}
+    return volatility_regimes(
+        btc_ohlcv, breaks=("2024-01-10",), benchmarks=bench, n_resamples=499, rng=20240110
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -94,8 +94,9 @@ class TestValidation:
 
     def test_breaks_not_increasing(self):
         with pytest.raises(ValueError, match=r"`breaks` must be strictly increasing"):
-            volatility_regimes(self.p, breaks=["2021-06-01", "2020-06-01"], garch=False,
-                               icss_test=None)
+            volatility_regimes(
+                self.p, breaks=["2021-06-01", "2020-06-01"], garch=False, icss_test=None
+            )
 
     def test_breaks_type(self):
         with pytest.raises(TypeError, match=r"`breaks` must be a date or a sequence of dates"):
@@ -156,8 +157,7 @@ class TestValidation:
     def test_short_regime_garch_is_flagged_nan(self):
         p = _prices(_break_returns(np.random.default_rng(2), n0=700, n1=120))
         with pytest.warns(SmallSampleWarning, match=r"fewer than min_garch_obs=250"):
-            res = volatility_regimes(p, breaks=p.index[701], n_resamples=99, icss_test=None,
-                                     rng=0)
+            res = volatility_regimes(p, breaks=p.index[701], n_resamples=99, icss_test=None, rng=0)
         short = res.garch[res.garch["regime"] == 1]
         assert len(short) == 2
         assert short["persistence"].isna().all()
@@ -179,8 +179,7 @@ class TestValidation:
     def test_ratio_test_zero_variance(self):
         x = np.random.default_rng(0).normal(size=200)
         with pytest.warns(DegenerateDataWarning, match=r"zero variance"):
-            res = volatility_ratio_test(np.zeros(200), x, n_resamples=99, block_length=1.0,
-                                        rng=0)
+            res = volatility_ratio_test(np.zeros(200), x, n_resamples=99, block_length=1.0, rng=0)
         assert math.isnan(res.statistic) and math.isnan(res.pvalue)
 
     def test_ratio_test_few_blocks_warns(self):
@@ -197,8 +196,7 @@ class TestRealized:
         rng = np.random.default_rng(3)
         f = _prices(_break_returns(rng, 400, 300), ohlc=True, rng=rng)
         brk = f.index[401]
-        res = volatility_regimes(f, breaks=brk, garch=False, icss_test=None, n_resamples=99,
-                                 rng=0)
+        res = volatility_regimes(f, breaks=brk, garch=False, icss_test=None, n_resamples=99, rng=0)
         r = np.log(f["close"]).diff().dropna()
         for k, part in enumerate((r[r.index < brk], r[r.index >= brk])):
             row = res.realized.iloc[k]
@@ -210,25 +208,32 @@ class TestRealized:
             assert_allclose(row["mean_return"], x.mean() * 365, rtol=1e-12)
             assert_allclose(row["skewness"], stats.skew(x, bias=False), rtol=1e-10)
             assert_allclose(row["excess_kurtosis"], stats.kurtosis(x, bias=False), rtol=1e-10)
-            assert_allclose(row["downside_semivolatility"],
-                            math.sqrt(np.mean(np.minimum(x, 0) ** 2) * 365), rtol=1e-12)
+            assert_allclose(
+                row["downside_semivolatility"],
+                math.sqrt(np.mean(np.minimum(x, 0) ** 2) * 365),
+                rtol=1e-12,
+            )
             hl = np.log(bars["high"] / bars["low"]).to_numpy()
             co = np.log(bars["close"] / bars["open"]).to_numpy()
-            assert_allclose(row["parkinson_volatility"],
-                            math.sqrt(np.mean(hl**2) / (4 * math.log(2)) * 365), rtol=1e-12)
+            assert_allclose(
+                row["parkinson_volatility"],
+                math.sqrt(np.mean(hl**2) / (4 * math.log(2)) * 365),
+                rtol=1e-12,
+            )
             gk = 0.5 * hl**2 - (2 * math.log(2) - 1) * co**2
-            assert_allclose(row["garman_klass_volatility"], math.sqrt(gk.mean() * 365),
-                            rtol=1e-12)
+            assert_allclose(row["garman_klass_volatility"], math.sqrt(gk.mean() * 365), rtol=1e-12)
             # drawdown from the prices themselves, starting at the close before the regime
             first = f.index.get_loc(part.index[0]) - 1
-            px = f["close"].iloc[first: f.index.get_loc(part.index[-1]) + 1].to_numpy()
-            assert_allclose(row["max_drawdown"], np.max(1 - px / np.maximum.accumulate(px)),
-                            rtol=1e-10)
+            px = f["close"].iloc[first : f.index.get_loc(part.index[-1]) + 1].to_numpy()
+            assert_allclose(
+                row["max_drawdown"], np.max(1 - px / np.maximum.accumulate(px)), rtol=1e-10
+            )
 
     def test_no_ohlc_gives_nan_range_estimators(self):
         p = _prices(_break_returns(np.random.default_rng(4)))
-        res = volatility_regimes(p, breaks=p.index[601], garch=False, icss_test=None,
-                                 n_resamples=99, rng=0)
+        res = volatility_regimes(
+            p, breaks=p.index[601], garch=False, icss_test=None, n_resamples=99, rng=0
+        )
         assert res.realized["parkinson_volatility"].isna().all()
         assert any("No OHLC" in n for n in res.notes)
 
@@ -247,8 +252,9 @@ class TestRealized:
         kw = {"breaks": p.index[601], "garch": False, "icss_test": None, "n_resamples": 99}
         a = volatility_regimes(p, **kw, rng=0)
         b = volatility_regimes(p, periods_per_year=252, **kw, rng=0)
-        assert_allclose(b.realized["volatility"] / a.realized["volatility"],
-                        math.sqrt(252 / 365), rtol=1e-12)
+        assert_allclose(
+            b.realized["volatility"] / a.realized["volatility"], math.sqrt(252 / 365), rtol=1e-12
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -258,22 +264,31 @@ class TestGarch:
     def test_per_regime_params_equal_direct_arch_fit(self, btc_ohlcv):
         from arch import arch_model
 
-        res = volatility_regimes(btc_ohlcv, breaks="2024-01-10", n_resamples=99,
-                                 icss_test=None, rng=0)
+        res = volatility_regimes(
+            btc_ohlcv, breaks="2024-01-10", n_resamples=99, icss_test=None, rng=0
+        )
         r = log_returns(btc_ohlcv["close"])
         for k, part in enumerate((r[r.index < "2024-01-10"], r[r.index >= "2024-01-10"])):
             for model, o in (("garch", 0), ("gjr", 1)):
-                direct = arch_model(100 * part.to_numpy(), mean="Constant", vol="GARCH", p=1,
-                                    o=o, q=1, dist="t", rescale=False)
+                direct = arch_model(
+                    100 * part.to_numpy(),
+                    mean="Constant",
+                    vol="GARCH",
+                    p=1,
+                    o=o,
+                    q=1,
+                    dist="t",
+                    rescale=False,
+                )
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     fit = direct.fit(disp="off")
-                ours = res.garch_params[(res.garch_params["regime"] == k)
-                                        & (res.garch_params["model"] == model)]
+                ours = res.garch_params[
+                    (res.garch_params["regime"] == k) & (res.garch_params["model"] == model)
+                ]
                 # same optimiser on the same data: identical to round-off (required 1e-8)
                 assert_allclose(ours["estimate"].to_numpy(), fit.params.to_numpy(), atol=1e-8)
-                assert_allclose(ours["std_error"].to_numpy(), fit.std_err.to_numpy(),
-                                atol=1e-8)
+                assert_allclose(ours["std_error"].to_numpy(), fit.std_err.to_numpy(), atol=1e-8)
                 row = res.garch[(res.garch["regime"] == k) & (res.garch["model"] == model)]
                 assert_allclose(row["loglikelihood"].iloc[0], fit.loglikelihood, rtol=1e-12)
 
@@ -299,7 +314,8 @@ class TestGarch:
         assert vs.df == 1
         assert vs.loglikelihood >= vs.loglikelihood_restricted
         assert vs.statistic == pytest.approx(
-            2 * (vs.loglikelihood - vs.loglikelihood_restricted), rel=1e-12)
+            2 * (vs.loglikelihood - vs.loglikelihood_restricted), rel=1e-12
+        )
         assert vs.pvalue < 1e-6
         assert vs.params.loc["delta_1", "estimate"] < 0  # the variance fell
         assert np.isfinite(vs.params["std_error"]).all()
@@ -312,11 +328,11 @@ class TestGarch:
         rng = np.random.default_rng(9)
         r = np.r_[rng.normal(0, 0.02, 500), rng.normal(0, 0.01, 500), rng.normal(0, 0.02, 500)]
         p = _prices(r)
-        res = volatility_regimes(p, breaks=[p.index[501], p.index[1001]], n_resamples=99,
-                                 icss_test=None, rng=0)
+        res = volatility_regimes(
+            p, breaks=[p.index[501], p.index[1001]], n_resamples=99, icss_test=None, rng=0
+        )
         assert res.variance_shift.df == 2
-        assert list(res.variance_shift.params.index[:4]) == ["mu", "omega", "delta_1",
-                                                              "delta_2"]
+        assert list(res.variance_shift.params.index[:4]) == ["mu", "omega", "delta_1", "delta_2"]
         assert res.statistic.shape == (2,)
         assert res.statistic[0] < 1 < res.statistic[1]
 
@@ -357,9 +373,11 @@ class TestBootstrap:
         assert ct.loc["f_test", "statistic"] == pytest.approx(f, rel=1e-14)
         assert ct.loc["f_test", "pvalue"] == pytest.approx(stats.f.cdf(f, 299, 399), rel=1e-12)
         assert ct.loc["levene", "pvalue"] == pytest.approx(
-            stats.levene(b, a, center="mean").pvalue, rel=1e-12)
+            stats.levene(b, a, center="mean").pvalue, rel=1e-12
+        )
         assert ct.loc["brown_forsythe", "pvalue"] == pytest.approx(
-            stats.levene(b, a, center="median").pvalue, rel=1e-12)
+            stats.levene(b, a, center="median").pvalue, rel=1e-12
+        )
         assert "independent" in ct.loc["f_test", "assumes"]
         assert 0 < res.pvalue <= 1
         assert res.pvalue < 0.01 and res.confidence_interval.high < 1
@@ -367,8 +385,15 @@ class TestBootstrap:
         assert res.pvalue_se == pytest.approx(math.sqrt(res.pvalue * (1 - res.pvalue) / 999))
         assert isinstance(res, VolatilityRatioResult)
         assert "statistic=" in repr(res)
-        assert list(res.to_frame().columns) == ["test", "statistic", "pvalue", "ci_low",
-                                                "ci_high", "alternative", "assumes"]
+        assert list(res.to_frame().columns) == [
+            "test",
+            "statistic",
+            "pvalue",
+            "ci_low",
+            "ci_high",
+            "alternative",
+            "assumes",
+        ]
         assert "Volatility ratio" in str(res.summary())
 
     def test_reproducible_and_rng_types(self):
@@ -381,8 +406,11 @@ class TestBootstrap:
         assert not np.array_equal(r1.bootstrap_distribution, r3.bootstrap_distribution)
 
     @settings(max_examples=25, deadline=None, derandomize=True)
-    @given(seed=st.integers(0, 2**32 - 1), scale=st.floats(1e-4, 1e4),
-           alternative=st.sampled_from(["two-sided", "less", "greater"]))
+    @given(
+        seed=st.integers(0, 2**32 - 1),
+        scale=st.floats(1e-4, 1e4),
+        alternative=st.sampled_from(["two-sided", "less", "greater"]),
+    )
     def test_properties(self, seed, scale, alternative):
         rng = np.random.default_rng(seed)
         b, a = rng.standard_t(4, 120), rng.standard_t(4, 150) * rng.uniform(0.5, 2)
@@ -424,8 +452,11 @@ class TestICSS:
         assert stat == pytest.approx(math.sqrt(t / 2) * dk.max(), rel=1e-12)
         assert cp == int(np.argmax(dk)) + 1
         s2 = ck[-1] / t
-        k1 = np.abs(ck - np.arange(1, t + 1) * s2).max() / math.sqrt(t) / math.sqrt(
-            np.mean(a**4) - s2**2)
+        k1 = (
+            np.abs(ck - np.arange(1, t + 1) * s2).max()
+            / math.sqrt(t)
+            / math.sqrt(np.mean(a**4) - s2**2)
+        )
         assert cusum_of_squares(a, "kappa1")[0] == pytest.approx(k1, rel=1e-12)
         lrv, _ = bartlett_long_run_variance(a**2 - s2)
         k2 = np.abs(ck - np.arange(1, t + 1) * s2).max() / math.sqrt(t * lrv)
@@ -464,8 +495,14 @@ class TestICSS:
         assert rel["offset_days"].iloc[0] == (res.break_dates[0] - pd.Timestamp("2021-05-15")).days
         assert rel["volatility_before_break"].iloc[0] > rel["volatility_after_break"].iloc[0]
         assert isinstance(res, ICSSResult) and "n_breaks=1" in repr(res)
-        assert list(res.to_frame().columns) == ["segment", "start", "end", "n_obs", "variance",
-                                                "volatility"]
+        assert list(res.to_frame().columns) == [
+            "segment",
+            "start",
+            "end",
+            "n_obs",
+            "variance",
+            "volatility",
+        ]
 
     def test_no_break_in_constant_variance(self):
         r = np.random.default_rng(20).normal(size=1500)
@@ -513,21 +550,31 @@ class TestICSS:
 class TestCorrelation:
     def test_alignment_uses_same_day_btc_bar_and_spans_weekends(self):
         btc, rut = datasets.load("btc")["close"], datasets.load("rut")["close"]
-        pair = align_returns(btc, rut, frequency="daily", follower_clock="utc_midnight",
-                             benchmark_clock="us_equity_close")
+        pair = align_returns(
+            btc,
+            rut,
+            frequency="daily",
+            follower_clock="utc_midnight",
+            benchmark_clock="us_equity_close",
+        )
         # Friday 2024-01-12 close (16:00 New York) -> BTC bar of Friday 2024-01-12 (24:00 UTC)
         assert pair.loc["2024-01-12", "follower_date"] == pd.Timestamp("2024-01-12")
         # Tuesday 2024-01-16 (Monday was a US holiday): BTC return from Friday's bar,
         # including the weekend and the holiday
         assert pair.loc["2024-01-16", "follower"] == pytest.approx(
-            math.log(btc["2024-01-16"] / btc["2024-01-12"]), rel=1e-12)
+            math.log(btc["2024-01-16"] / btc["2024-01-12"]), rel=1e-12
+        )
         assert pair.loc["2024-01-16", "benchmark"] == pytest.approx(
-            math.log(rut["2024-01-16"] / rut["2024-01-12"]), rel=1e-12)
+            math.log(rut["2024-01-16"] / rut["2024-01-12"]), rel=1e-12
+        )
 
     def test_no_look_ahead(self):
         btc, rut = datasets.load("btc")["close"], datasets.load("rut")["close"]
-        kw = {"frequency": "daily", "follower_clock": "utc_midnight",
-              "benchmark_clock": "us_equity_close"}
+        kw = {
+            "frequency": "daily",
+            "follower_clock": "utc_midnight",
+            "benchmark_clock": "us_equity_close",
+        }
         base = align_returns(btc, rut, **kw)
         cut = pd.Timestamp("2024-03-01")
         fut = btc.copy()
@@ -544,7 +591,8 @@ class TestCorrelation:
         before = pair[pair.index < "2024-01-10"]
         row = res.regimes[(res.regimes["benchmark"] == "rut") & (res.regimes["regime"] == 0)]
         assert row["correlation"].iloc[0] == pytest.approx(
-            np.corrcoef(before["follower"], before["benchmark"])[0, 1], rel=1e-12)
+            np.corrcoef(before["follower"], before["benchmark"])[0, 1], rel=1e-12
+        )
         slope = np.polyfit(before["benchmark"], before["follower"], 1)[0]
         assert row["beta"].iloc[0] == pytest.approx(slope, rel=1e-10)
         ch = res.changes
@@ -608,8 +656,9 @@ class TestControls:
         assert abs(d_since[1] - d_since[2]) < 1.0
         # 2024-01-10 is 101 days before the 2024-04-20 halving; so are the placebos
         halvings = riskcycle.calendar.HALVINGS["timestamp"].dt.tz_localize(None)
-        to_next = [(halvings.iloc[e] - d).days for e, d in zip([1, 2, 3], b.table["date"],
-                                                                strict=True)]
+        to_next = [
+            (halvings.iloc[e] - d).days for e, d in zip([1, 2, 3], b.table["date"], strict=True)
+        ]
         assert max(to_next) - min(to_next) <= 1
 
     def test_cross_market(self, btc):
@@ -650,8 +699,9 @@ class TestBundled:
         # BTC's realised volatility fell from about 71% to about 48% (bundled data)
         assert real.loc[0, "volatility"] == pytest.approx(0.712, abs=0.005)
         assert real.loc[1, "volatility"] == pytest.approx(0.482, abs=0.005)
-        assert res.statistic[0] == pytest.approx(real.loc[1, "volatility"]
-                                                 / real.loc[0, "volatility"], rel=1e-12)
+        assert res.statistic[0] == pytest.approx(
+            real.loc[1, "volatility"] / real.loc[0, "volatility"], rel=1e-12
+        )
         assert res.confidence_interval.high[0] < 1
         assert res.bootstrap_distribution.shape == (1, 499)
         assert set(res.garch["model"]) == {"garch", "gjr"}
@@ -665,12 +715,25 @@ class TestBundled:
         df = res.to_frame()
         assert list(df.columns) == ["section", "regime", "model", "quantity", "value"]
         assert df["value"].dtype == float
-        assert set(df["section"]) == {"realized", "garch", "garch_params", "ratio_test",
-                                      "variance_shift", "icss", "correlation"}
+        assert set(df["section"]) == {
+            "realized",
+            "garch",
+            "garch_params",
+            "ratio_test",
+            "variance_shift",
+            "icss",
+            "correlation",
+        }
         s = res.summary()
         text = str(s)
-        for part in ("Realised measures", "GARCH-t per regime", "Volatility ratio",
-                     "variance-intercept shift", "ICSS", "Correlation"):
+        for part in (
+            "Realised measures",
+            "GARCH-t per regime",
+            "Volatility ratio",
+            "variance-intercept shift",
+            "ICSS",
+            "Correlation",
+        ):
             assert part in text
         assert "<table" in s.as_html() and "|" in s.as_markdown() and "tabular" in s.as_latex()
         assert repr(res).startswith("RegimeResult(2024-01-10: ratio=")
@@ -688,8 +751,9 @@ class TestBundled:
             bundled_run.plot(ax=[None])
 
     def test_equal_windows(self, btc):
-        res = volatility_regimes(btc, window="365D", garch=False, icss_test=None,
-                                 n_resamples=199, rng=0)
+        res = volatility_regimes(
+            btc, window="365D", garch=False, icss_test=None, n_resamples=199, rng=0
+        )
         assert list(res.realized["n_obs"]) == [365, 365]
         assert res.realized["start"].iloc[0] == pd.Timestamp("2023-01-10")
         assert any("Equal calendar windows of 365 days" in n for n in res.notes)

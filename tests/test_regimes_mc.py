@@ -53,8 +53,15 @@ def test_ratio_interval_coverage_on_garch_with_a_variance_break():
     after = garch_paths(rng, reps, n, alpha=0.1, beta=0.5, sd=truth)
     covered = 0
     for b, a in zip(before, after, strict=True):
-        res = _ratio_test(b, a, n_resamples=299, confidence_level=0.95,
-                          alternative="two-sided", block_length=None, rng=rng)
+        res = _ratio_test(
+            b,
+            a,
+            n_resamples=299,
+            confidence_level=0.95,
+            alternative="two-sided",
+            block_length=None,
+            rng=rng,
+        )
         covered += res.confidence_interval.low <= truth <= res.confidence_interval.high
     # Block-bootstrap variances are biased down by O(1/L) (the dependence across
     # block joins is lost), so with Politis-White's MSE-optimal block length
@@ -73,8 +80,15 @@ def test_ratio_test_size_on_constant_variance_garch():
     x = garch_paths(rng, 2 * reps, n, alpha=0.1, beta=0.6, nu=8)
     boot = f_test = bf = 0
     for b, a in zip(x[:reps], x[reps:], strict=True):
-        res = _ratio_test(b, a, n_resamples=299, confidence_level=0.95,
-                          alternative="two-sided", block_length=None, rng=rng)
+        res = _ratio_test(
+            b,
+            a,
+            n_resamples=299,
+            confidence_level=0.95,
+            alternative="two-sided",
+            block_length=None,
+            rng=rng,
+        )
         boot += res.pvalue <= 0.05
         ct = res.classic_tests.set_index("test")["pvalue"]
         f_test += ct["f_test"] <= 0.05
@@ -109,8 +123,9 @@ def test_asymptotic_critical_values_by_simulated_brownian_bridges():
     # tail quantile from 20,000 draws is about 0.005-0.01: tolerance 0.02.
     corrected = np.quantile(sups, [0.90, 0.95, 0.99]) + 0.5826 / math.sqrt(n)
     np.testing.assert_allclose(corrected, [1.224, 1.358, 1.628], atol=0.02)
-    np.testing.assert_allclose(stats.kstwobign.ppf([0.90, 0.95, 0.99]),
-                               [1.224, 1.358, 1.628], atol=5e-4)
+    np.testing.assert_allclose(
+        stats.kstwobign.ppf([0.90, 0.95, 0.99]), [1.224, 1.358, 1.628], atol=5e-4
+    )
 
 
 def _rejection_rate(x, test, crit):
@@ -180,8 +195,9 @@ def test_variance_shift_lr_size_on_garch_t():
     brk = pd.DatetimeIndex([idx[n // 2]])
     rejected = 0
     for row in x:
-        vs = variance_shift(pd.Series(row, index=idx), labels, ["a", "b"], brk, 365,
-                            std_errors=False)
+        vs = variance_shift(
+            pd.Series(row, index=idx), labels, ["a", "b"], brk, 365, std_errors=False
+        )
         rejected += vs.pvalue <= 0.05
     # chi-squared(1) asymptotics at T=800: binomial test against 5% at 1%
     assert stats.binomtest(rejected, reps, 0.05).pvalue > 0.01

@@ -87,8 +87,9 @@ def test_index_matrix_wraps_and_follows_blocks():
     starts, lengths = R.stationary_blocks(np.random.default_rng(7), n, b, reps)
     assert idx.shape == (reps, n) and idx.min() >= 0 and idx.max() < n
     for r in range(reps):  # the same draws, laid out position by position
-        row = np.concatenate([(s + np.arange(m)) % n for s, m in
-                              zip(starts[r], lengths[r], strict=True)])[:n]
+        row = np.concatenate(
+            [(s + np.arange(m)) % n for s, m in zip(starts[r], lengths[r], strict=True)]
+        )[:n]
         assert_array_equal(idx[r], row)
     step = np.diff(idx, axis=1)
     assert (step == -(n - 1)).any()  # circular wrap from n - 1 to 0 happens
@@ -111,10 +112,12 @@ def test_pvalue_hand_examples():
     assert R.resampling_pvalue(4.5, null, alternative="two-sided") == pytest.approx(2 / 6)
     assert R.resampling_pvalue(0.0, null, alternative="less") == pytest.approx(1 / 6)
     # a tie up to rounding (relative 1e-12) is a tie
-    assert R.resampling_pvalue(3.0 * (1 + 1e-14), null, alternative="greater") == \
-        pytest.approx(4 / 6)
-    assert R.resampling_pvalue(3.0 * (1 + 1e-9), null, alternative="greater") == \
-        pytest.approx(2 / 6)
+    assert R.resampling_pvalue(3.0 * (1 + 1e-14), null, alternative="greater") == pytest.approx(
+        4 / 6
+    )
+    assert R.resampling_pvalue(3.0 * (1 + 1e-9), null, alternative="greater") == pytest.approx(
+        2 / 6
+    )
     assert math.isnan(R.resampling_pvalue(np.nan, null, alternative="greater"))
     assert math.isnan(R.resampling_pvalue(1.0, np.array([np.nan]), alternative="greater"))
 

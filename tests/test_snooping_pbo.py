@@ -48,8 +48,9 @@ def test_hand_computed_example():
     assert res.pbo == pytest.approx(2 / 6)
     assert res.probability_of_loss == 0.0
     slope, intercept = np.polyfit(res.is_performance, res.oos_performance, 1)
-    assert_allclose([res.degradation_slope, res.degradation_intercept], [slope, intercept],
-                    rtol=1e-12)
+    assert_allclose(
+        [res.degradation_slope, res.degradation_intercept], [slope, intercept], rtol=1e-12
+    )
     r = np.corrcoef(res.is_performance, res.oos_performance)[0, 1]
     assert_allclose(res.degradation_r2, r**2, rtol=1e-12)
     assert res.n_combinations == 6
@@ -73,9 +74,11 @@ def test_callable_metric_equals_builtin():
     assert_allclose(built.oos_performance, custom.oos_performance, rtol=1e-10)
     assert_allclose(built.logits, custom.logits, rtol=1e-12)
     mean = pbo(x, n_partitions=6, metric="mean")
-    assert_allclose(mean.is_performance,
-                    pbo(x, n_partitions=6, metric=lambda a: a.mean(axis=0)).is_performance,
-                    rtol=1e-10)
+    assert_allclose(
+        mean.is_performance,
+        pbo(x, n_partitions=6, metric=lambda a: a.mean(axis=0)).is_performance,
+        rtol=1e-10,
+    )
 
 
 def test_pure_noise_gives_about_one_half():
@@ -83,8 +86,12 @@ def test_pure_noise_gives_about_one_half():
     # 1..N, so E[PBO] = P(rank <= N/2) = 1/2 exactly. One data set's PBO is noisy (its
     # combinations share data; SD about 0.2 here), so the mean over 100 independent data
     # sets is compared with 1/2, allowing 4 standard errors of that mean.
-    values = np.array([pbo(np.random.default_rng(s).standard_normal((400, 20)),
-                           n_partitions=8).pbo for s in range(100)])
+    values = np.array(
+        [
+            pbo(np.random.default_rng(s).standard_normal((400, 20)), n_partitions=8).pbo
+            for s in range(100)
+        ]
+    )
     se = values.std(ddof=1) / math.sqrt(values.size)
     assert abs(values.mean() - 0.5) < 4 * se, (values.mean(), se)
     assert 0.1 < se * math.sqrt(values.size) < 0.3
@@ -118,8 +125,14 @@ def test_views(tmp_path):
     assert repr(res).startswith("PBOResult(pbo=0.3333")
     text = str(res.summary())
     assert "Probability of backtest overfitting" in text and "B" in text
-    assert set(res.to_frame().columns) == {"combination", "selected", "is_performance",
-                                           "oos_performance", "relative_rank", "logit"}
+    assert set(res.to_frame().columns) == {
+        "combination",
+        "selected",
+        "is_performance",
+        "oos_performance",
+        "relative_rank",
+        "logit",
+    }
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -130,17 +143,28 @@ def test_views(tmp_path):
     plt.close("all")
 
 
-@pytest.mark.parametrize("kwargs, exc, match", [
-    ({"n_partitions": 5}, ValueError, r"`n_partitions` must be an even integer number of "
-                                      r"partitions; got 5"),
-    ({"n_partitions": 0}, ValueError, r"`n_partitions` must be an even integer number of "
-                                      r"partitions >= 2"),
-    ({"n_partitions": 2.0}, TypeError, r"`n_partitions` must be an even integer"),
-    ({"n_partitions": 40}, ValueError, r"`returns` must have at least 80 observations for 40"),
-    ({"metric": "sortino"}, ValueError, r"`metric` must be one of \['sharpe', 'mean'\] or a"),
-    ({"metric": 3}, TypeError, r"`metric` must be one of \['sharpe', 'mean'\] or a callable"),
-    ({"metric": lambda a: a.mean()}, ValueError, r"`metric` must return one value per strat"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        (
+            {"n_partitions": 5},
+            ValueError,
+            r"`n_partitions` must be an even integer number of "
+            r"partitions; got 5",
+        ),
+        (
+            {"n_partitions": 0},
+            ValueError,
+            r"`n_partitions` must be an even integer number of "
+            r"partitions >= 2",
+        ),
+        ({"n_partitions": 2.0}, TypeError, r"`n_partitions` must be an even integer"),
+        ({"n_partitions": 40}, ValueError, r"`returns` must have at least 80 observations for 40"),
+        ({"metric": "sortino"}, ValueError, r"`metric` must be one of \['sharpe', 'mean'\] or a"),
+        ({"metric": 3}, TypeError, r"`metric` must be one of \['sharpe', 'mean'\] or a callable"),
+        ({"metric": lambda a: a.mean()}, ValueError, r"`metric` must return one value per strat"),
+    ],
+)
 def test_invalid_input(kwargs, exc, match):
     x = np.random.default_rng(0).standard_normal((60, 3))
     with pytest.raises(exc, match=match):

@@ -43,8 +43,9 @@ def test_psr_published_example():
     assert isinstance(res, SharpeRatioResult)
     assert_allclose(res.probability, 0.9573, atol=5e-5)  # published to 4 decimals
     assert_allclose(res.pvalue, 1 - res.probability, rtol=1e-12)
-    assert_allclose(res.statistic, 0.14 * math.sqrt(249) / math.sqrt(1 + 0.5 * 1.14**2),
-                    rtol=1e-12)  # normal: skew 0, kurtosis 3 -> 1 + SR^2 / 2
+    assert_allclose(
+        res.statistic, 0.14 * math.sqrt(249) / math.sqrt(1 + 0.5 * 1.14**2), rtol=1e-12
+    )  # normal: skew 0, kurtosis 3 -> 1 + SR^2 / 2
 
 
 def test_min_trl_published_example():
@@ -59,20 +60,23 @@ def test_min_trl_published_example():
 
 
 def test_dsr_published_example_with_250_days_per_year():
-    res = deflated_sharpe_ratio(2.5, n_trials=100, sr_variance=0.5, n_obs=1250, skew=-3,
-                                kurtosis=10, periods_per_year=250)
+    res = deflated_sharpe_ratio(
+        2.5, n_trials=100, sr_variance=0.5, n_obs=1250, skew=-3, kurtosis=10, periods_per_year=250
+    )
     assert_allclose(res.sr_benchmark, 0.1132, atol=5e-5)  # SR0, per day
     assert_allclose(res.probability, 0.9004, atol=5e-5)
     assert_allclose(res.sharpe_ratio, 2.5 / math.sqrt(250), rtol=1e-12)
     assert_allclose(res.sharpe_ratio_annualised, 2.5, rtol=1e-12)
     assert res.n_trials == 100 and res.sr_variance == pytest.approx(0.5 / 250)
     # the same with per-period inputs and no annualisation factor
-    same = deflated_sharpe_ratio(2.5 / math.sqrt(250), n_trials=100, sr_variance=0.5 / 250,
-                                 n_obs=1250, skew=-3, kurtosis=10)
+    same = deflated_sharpe_ratio(
+        2.5 / math.sqrt(250), n_trials=100, sr_variance=0.5 / 250, n_obs=1250, skew=-3, kurtosis=10
+    )
     assert_allclose(same.probability, res.probability, rtol=1e-12)
     # 252 days per year does not reproduce the published rounding
-    other = deflated_sharpe_ratio(2.5, n_trials=100, sr_variance=0.5, n_obs=1250, skew=-3,
-                                  kurtosis=10, periods_per_year=252)
+    other = deflated_sharpe_ratio(
+        2.5, n_trials=100, sr_variance=0.5, n_obs=1250, skew=-3, kurtosis=10, periods_per_year=252
+    )
     assert abs(other.sr_benchmark - 0.1132) > 2e-4 and abs(other.probability - 0.9004) > 5e-4
 
 
@@ -99,8 +103,9 @@ def test_psr_from_returns_matches_the_formula():
     g3 = stats.skew(r, bias=True)
     g4 = stats.kurtosis(r, fisher=False, bias=True)  # ordinary kurtosis
     z = (sr - 0.02) * math.sqrt(799) / math.sqrt(1 - g3 * sr + (g4 - 1) / 4 * sr**2)
-    assert_allclose([res.sharpe_ratio, res.skew, res.kurtosis, res.statistic],
-                    [sr, g3, g4, z], rtol=1e-10)
+    assert_allclose(
+        [res.sharpe_ratio, res.skew, res.kurtosis, res.statistic], [sr, g3, g4, z], rtol=1e-10
+    )
     assert_allclose(res.probability, special.ndtr(z), rtol=1e-12)
     assert res.n_obs == 800 and isinstance(res.n_obs, int)
     # ddof=0 changes only the standard deviation of the Sharpe ratio
@@ -116,8 +121,9 @@ def test_psr_from_returns_matches_the_formula():
 
 def test_psr_dataframe_gives_series_and_scale_invariance():
     rng = np.random.default_rng(2)
-    df = pd.DataFrame(rng.standard_normal((500, 3)) * 0.01 + [0.0, 0.0005, 0.001],
-                      columns=["a", "b", "c"])
+    df = pd.DataFrame(
+        rng.standard_normal((500, 3)) * 0.01 + [0.0, 0.0005, 0.001], columns=["a", "b", "c"]
+    )
     res = probabilistic_sharpe_ratio(df)
     assert isinstance(res.probability, pd.Series)
     assert list(res.probability.index) == ["a", "b", "c"]
@@ -157,8 +163,9 @@ def test_psr_size_with_skewed_fat_tailed_returns():
 
 def test_dsr_from_a_matrix_of_trials():
     rng = np.random.default_rng(4)
-    trials = pd.DataFrame(rng.standard_normal((750, 30)) * 0.01,
-                          columns=[f"t{i}" for i in range(30)])
+    trials = pd.DataFrame(
+        rng.standard_normal((750, 30)) * 0.01, columns=[f"t{i}" for i in range(30)]
+    )
     trials["t7"] += 0.002
     res = deflated_sharpe_ratio(trials)
     srs = trials.mean() / trials.std(ddof=1)
@@ -184,8 +191,12 @@ def test_min_trl_from_returns_and_edge_cases():
     res = min_track_record_length(r, periods_per_year=252)
     assert_allclose(res.min_track_record_length_years, res.min_track_record_length / 252)
     assert res.sufficient == (1000 >= res.min_track_record_length)
-    psr = probabilistic_sharpe_ratio(res.sharpe_ratio, skew=res.skew, kurtosis=res.kurtosis,
-                                     n_obs=math.ceil(res.min_track_record_length))
+    psr = probabilistic_sharpe_ratio(
+        res.sharpe_ratio,
+        skew=res.skew,
+        kurtosis=res.kurtosis,
+        n_obs=math.ceil(res.min_track_record_length),
+    )
     assert psr.probability >= 0.95
     # no track record length suffices when the SR does not beat the benchmark
     assert min_track_record_length(0.1, sr_benchmark=0.2).min_track_record_length == math.inf
@@ -207,41 +218,92 @@ def test_degenerate_returns_warn_and_give_nan():
 # ---------------------------------------------------------------------------
 # input validation: every message
 # ---------------------------------------------------------------------------
-@pytest.mark.parametrize("call, exc, match", [
-    (lambda: probabilistic_sharpe_ratio(1.0), ValueError, r"`n_obs` is required"),
-    (lambda: probabilistic_sharpe_ratio(np.ones(10) + np.arange(10), n_obs=10), ValueError,
-     r"`n_obs` is taken from the returns"),
-    (lambda: probabilistic_sharpe_ratio(1.0, n_obs=1), ValueError,
-     r"`n_obs` must be an integer number of observations >= 2"),
-    (lambda: probabilistic_sharpe_ratio(1.0, n_obs=100, kurtosis=0.0), ValueError,
-     r"ordinary \(non-excess\) kurtosis, 3 for normal returns.*For an excess kurtosis add 3"),
-    (lambda: probabilistic_sharpe_ratio(1.0, n_obs=100, skew=-3.0), ValueError,
-     r"`kurtosis` must be at least 1 \+ skew\*\*2 = 10 \(Pearson"),
-    (lambda: probabilistic_sharpe_ratio(1.0, n_obs=100, kurtosis="3"), TypeError,
-     r"`kurtosis` must be the ordinary"),
-    (lambda: probabilistic_sharpe_ratio(1.0, n_obs=100, skew=np.nan), ValueError,
-     r"`skew` must be a real number"),
-    (lambda: probabilistic_sharpe_ratio(1.0, n_obs=100, periods_per_year=0), ValueError,
-     r"`periods_per_year` must be a positive number"),
-    (lambda: probabilistic_sharpe_ratio(np.arange(10.0), ddof=-1), ValueError,
-     r"`ddof` must be a non-negative integer"),
-    (lambda: probabilistic_sharpe_ratio(1.0, n_obs=100, sr_benchmark="0"), TypeError,
-     r"`sr_benchmark` must be a real number"),
-    (lambda: probabilistic_sharpe_ratio("1.0"), TypeError,
-     r"`returns_or_sr` must be an array"),
-    (lambda: probabilistic_sharpe_ratio(np.array([1.0, np.nan, 2.0, 3.0])), ValueError,
-     r"`returns_or_sr` must be finite; got nan at row 1"),
-    (lambda: probabilistic_sharpe_ratio(np.arange(2.0)), ValueError,
-     r"at least 3 observations"),
-    (lambda: deflated_sharpe_ratio(1.0, n_obs=100), ValueError,
-     r"`n_trials` and `sr_variance` are required"),
-    (lambda: deflated_sharpe_ratio(1.0, n_obs=100, n_trials=1, sr_variance=0.1), ValueError,
-     r"`n_trials` must be an integer number of trials >= 2"),
-    (lambda: deflated_sharpe_ratio(1.0, n_obs=100, n_trials=10, sr_variance=-0.1), ValueError,
-     r"`sr_variance` must be a non-negative variance"),
-    (lambda: min_track_record_length(1.0, confidence_level=1.0), ValueError,
-     r"`confidence_level` must be a probability"),
-])
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda: probabilistic_sharpe_ratio(1.0), ValueError, r"`n_obs` is required"),
+        (
+            lambda: probabilistic_sharpe_ratio(np.ones(10) + np.arange(10), n_obs=10),
+            ValueError,
+            r"`n_obs` is taken from the returns",
+        ),
+        (
+            lambda: probabilistic_sharpe_ratio(1.0, n_obs=1),
+            ValueError,
+            r"`n_obs` must be an integer number of observations >= 2",
+        ),
+        (
+            lambda: probabilistic_sharpe_ratio(1.0, n_obs=100, kurtosis=0.0),
+            ValueError,
+            r"ordinary \(non-excess\) kurtosis, 3 for normal returns.*For an excess kurtosis add 3",
+        ),
+        (
+            lambda: probabilistic_sharpe_ratio(1.0, n_obs=100, skew=-3.0),
+            ValueError,
+            r"`kurtosis` must be at least 1 \+ skew\*\*2 = 10 \(Pearson",
+        ),
+        (
+            lambda: probabilistic_sharpe_ratio(1.0, n_obs=100, kurtosis="3"),
+            TypeError,
+            r"`kurtosis` must be the ordinary",
+        ),
+        (
+            lambda: probabilistic_sharpe_ratio(1.0, n_obs=100, skew=np.nan),
+            ValueError,
+            r"`skew` must be a real number",
+        ),
+        (
+            lambda: probabilistic_sharpe_ratio(1.0, n_obs=100, periods_per_year=0),
+            ValueError,
+            r"`periods_per_year` must be a positive number",
+        ),
+        (
+            lambda: probabilistic_sharpe_ratio(np.arange(10.0), ddof=-1),
+            ValueError,
+            r"`ddof` must be a non-negative integer",
+        ),
+        (
+            lambda: probabilistic_sharpe_ratio(1.0, n_obs=100, sr_benchmark="0"),
+            TypeError,
+            r"`sr_benchmark` must be a real number",
+        ),
+        (
+            lambda: probabilistic_sharpe_ratio("1.0"),
+            TypeError,
+            r"`returns_or_sr` must be an array",
+        ),
+        (
+            lambda: probabilistic_sharpe_ratio(np.array([1.0, np.nan, 2.0, 3.0])),
+            ValueError,
+            r"`returns_or_sr` must be finite; got nan at row 1",
+        ),
+        (
+            lambda: probabilistic_sharpe_ratio(np.arange(2.0)),
+            ValueError,
+            r"at least 3 observations",
+        ),
+        (
+            lambda: deflated_sharpe_ratio(1.0, n_obs=100),
+            ValueError,
+            r"`n_trials` and `sr_variance` are required",
+        ),
+        (
+            lambda: deflated_sharpe_ratio(1.0, n_obs=100, n_trials=1, sr_variance=0.1),
+            ValueError,
+            r"`n_trials` must be an integer number of trials >= 2",
+        ),
+        (
+            lambda: deflated_sharpe_ratio(1.0, n_obs=100, n_trials=10, sr_variance=-0.1),
+            ValueError,
+            r"`sr_variance` must be a non-negative variance",
+        ),
+        (
+            lambda: min_track_record_length(1.0, confidence_level=1.0),
+            ValueError,
+            r"`confidence_level` must be a probability",
+        ),
+    ],
+)
 def test_invalid_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()

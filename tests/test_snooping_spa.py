@@ -47,10 +47,19 @@ def _arch_indices(n_obs, block_length, reps, seed):
 def _replayed(d, block_length, reps, seed, *, nested=False, studentize=False):
     """riskcycle's SPA on exactly arch's resamples."""
     blocks = rs.blocks_from_indices(_arch_indices(d.shape[0], block_length, reps, seed))
-    bs = _spa._bootstrap(d.copy(), list(range(d.shape[1])), "series", float(block_length),
-                         reps, nested, None, blocks=blocks)
-    res, cols = _spa._spa_result(bs, kind="returns", n_resamples=reps,
-                                      studentize=studentize, nested=nested)
+    bs = _spa._bootstrap(
+        d.copy(),
+        list(range(d.shape[1])),
+        "series",
+        float(block_length),
+        reps,
+        nested,
+        None,
+        blocks=blocks,
+    )
+    res, cols = _spa._spa_result(
+        bs, kind="returns", n_resamples=reps, studentize=studentize, nested=nested
+    )
     return bs, res, cols
 
 
@@ -72,29 +81,47 @@ def test_block_kernels_equal_numpy_twin_and_direct_sums(block_length):
     twin = rs.block_sums_numpy(prefix, blocks)
     assert_allclose(rs.block_sums(x, blocks, engine="prefix"), twin, rtol=0, atol=0)
     matmul = rs.block_sums(x, blocks, engine="matmul")
-    idx = np.stack([np.concatenate([(s + np.arange(n)) % n_obs for s, n in zip(
-        blocks.starts[blocks.offsets[b]:blocks.offsets[b + 1]],
-        blocks.lengths[blocks.offsets[b]:blocks.offsets[b + 1]], strict=True)])
-        for b in range(reps)])
+    idx = np.stack(
+        [
+            np.concatenate(
+                [
+                    (s + np.arange(n)) % n_obs
+                    for s, n in zip(
+                        blocks.starts[blocks.offsets[b] : blocks.offsets[b + 1]],
+                        blocks.lengths[blocks.offsets[b] : blocks.offsets[b + 1]],
+                        strict=True,
+                    )
+                ]
+            )
+            for b in range(reps)
+        ]
+    )
     direct = x[idx].sum(axis=1)
     scale = np.abs(prefix).max()  # sums are differences of prefix sums: rounding ~ eps * scale
     assert_allclose(kernel, twin, rtol=0, atol=1e-12 * scale)
     assert_allclose(matmul, direct, rtol=0, atol=1e-12 * scale)
     assert_allclose(kernel, direct, rtol=0, atol=1e-12 * scale)
     # and the blocks reconstructed from the index arrays give the same sums
-    assert_allclose(rs.block_sums_numpy(prefix, rs.blocks_from_indices(idx)), direct,
-                    rtol=0, atol=1e-12 * scale)
+    assert_allclose(
+        rs.block_sums_numpy(prefix, rs.blocks_from_indices(idx)),
+        direct,
+        rtol=0,
+        atol=1e-12 * scale,
+    )
 
 
 def test_maxima_kernel_equals_numpy_twin():
     rng = np.random.default_rng(4)
     centred = rng.standard_normal((300, 40))
-    shifts = np.stack([np.minimum(rng.standard_normal(40), 0), rng.standard_normal(40),
-                       np.zeros(40)])
+    shifts = np.stack(
+        [np.minimum(rng.standard_normal(40), 0), rng.standard_normal(40), np.zeros(40)]
+    )
     scale = rng.uniform(0.5, 2.0, 40)
     # same arithmetic ((c + shift) * scale, then max): equal to the last bit
-    assert_array_equal(_nb.recentred_maxima(centred, shifts, scale),
-                       rs.recentred_maxima(centred, shifts, scale, compiled=False))
+    assert_array_equal(
+        _nb.recentred_maxima(centred, shifts, scale),
+        rs.recentred_maxima(centred, shifts, scale, compiled=False),
+    )
 
 
 @pytest.mark.parametrize("block_length", [1.0, 2.5, 17.0, 299.0])
@@ -104,8 +131,11 @@ def test_variance_kernel_equals_textbook_sum(block_length):
     x[1:] += 0.5 * x[:-1]
     x -= x.mean(axis=0)
     # O(n k) recursion vs the O(n^2 k) definition; relative rounding only
-    assert_allclose(rs.stationary_variance(x, block_length),
-                    rs.stationary_variance_numpy(x, block_length), rtol=1e-12)
+    assert_allclose(
+        rs.stationary_variance(x, block_length),
+        rs.stationary_variance_numpy(x, block_length),
+        rtol=1e-12,
+    )
 
 
 def test_block_law_matches_stationary_bootstrap():
@@ -137,17 +167,25 @@ def test_exact_agreement_with_arch_on_arch_resamples(nested):
     # the same variance estimator (kernel or nested bootstrap)
     assert_allclose(bs.variance, ref._loss_diff_var, rtol=1e-12)
     # arch reports count / B, riskcycle (1 + count) / (1 + B): identical counts
-    assert_allclose(res.pvalues.to_numpy(), (ref.pvalues.to_numpy() * reps + 1) / (reps + 1),
-                    rtol=0, atol=1e-12)
+    assert_allclose(
+        res.pvalues.to_numpy(),
+        (ref.pvalues.to_numpy() * reps + 1) / (reps + 1),
+        rtol=0,
+        atol=1e-12,
+    )
     assert res.pvalue_lower <= res.pvalue_consistent <= res.pvalue_upper
     assert res.pvalue_lower < res.pvalue_upper  # the example separates the recentrings
     assert res.reality_check_pvalue == res.pvalue_upper  # unstudentized: RC = upper
     crit = arch_bootstrap.SPA(-bench, -x, block_size=block, reps=reps, seed=3, nested=nested)
     crit.compute()
-    assert_allclose(res.critical_values(0.1).to_numpy() / math.sqrt(x.shape[0]),
-                    crit.critical_values(0.1).to_numpy(), rtol=1e-10)
-    ref_stepm = arch_bootstrap.StepM(-bench, -x, size=0.1, block_size=block, reps=reps,
-                                     seed=3, nested=nested)
+    assert_allclose(
+        res.critical_values(0.1).to_numpy() / math.sqrt(x.shape[0]),
+        crit.critical_values(0.1).to_numpy(),
+        rtol=1e-10,
+    )
+    ref_stepm = arch_bootstrap.StepM(
+        -bench, -x, size=0.1, block_size=block, reps=reps, seed=3, nested=nested
+    )
     ref_stepm.compute()
     assert _spa._stepm_from(res, bs, cols, 0.1).superior == list(ref_stepm.superior_models)
 
@@ -162,8 +200,12 @@ def test_studentized_equals_arch_on_scaled_differentials():
     ref = arch_bootstrap.SPA(np.zeros(x.shape[0]), -scaled, block_size=block, reps=reps, seed=4)
     ref.compute()
     assert_allclose(ref._loss_diff_var, 1.0, rtol=1e-12)
-    assert_allclose(res.pvalues.to_numpy(), (ref.pvalues.to_numpy() * reps + 1) / (reps + 1),
-                    rtol=0, atol=1e-12)
+    assert_allclose(
+        res.pvalues.to_numpy(),
+        (ref.pvalues.to_numpy() * reps + 1) / (reps + 1),
+        rtol=0,
+        atol=1e-12,
+    )
 
 
 def test_agreement_with_arch_within_monte_carlo_error():
@@ -184,8 +226,7 @@ def test_agreement_with_arch_within_monte_carlo_error():
     # studentized: arch on the differentials divided by riskcycle's standard errors
     ours_t = spa_test(x, block_length=block, n_resamples=reps, studentize=True, rng=124)
     se = ours_t.strategies["standard_error"].to_numpy()
-    ref_t = arch_bootstrap.SPA(np.zeros(x.shape[0]), -x / se, block_size=block, reps=reps,
-                               seed=78)
+    ref_t = arch_bootstrap.SPA(np.zeros(x.shape[0]), -x / se, block_size=block, reps=reps, seed=78)
     ref_t.compute()
     both = np.c_[ours_t.pvalues.to_numpy(), ref_t.pvalues.to_numpy()]
     p = both.mean(axis=1)
@@ -221,8 +262,11 @@ def test_size_under_the_null():
         g = np.random.default_rng(seed)
         x = g.standard_normal((250, 8))
         res = stepm(x, alpha=alpha, block_length=2, n_resamples=199, rng=g)
-        rejections += [res.spa.pvalue <= alpha, res.spa.reality_check_pvalue <= alpha,
-                       len(res.superior) > 0]
+        rejections += [
+            res.spa.pvalue <= alpha,
+            res.spa.reality_check_pvalue <= alpha,
+            len(res.superior) > 0,
+        ]
     for count in rejections:
         test = stats.binomtest(int(count), n_rep, alpha)
         assert test.pvalue > 1e-3, (rejections, test)
@@ -238,8 +282,9 @@ def test_positive_scaling_and_pvalue_range(scale, shift_seed):
     b = spa_test(x * scale, block_length=3, n_resamples=99, rng=shift_seed)
     assert_allclose(a.null_distribution, b.null_distribution, rtol=1e-9)
     assert_allclose(a.statistic, b.statistic, rtol=1e-9)
-    assert_allclose(a.reality_check_null_distribution * scale,
-                    b.reality_check_null_distribution, rtol=1e-9)
+    assert_allclose(
+        a.reality_check_null_distribution * scale, b.reality_check_null_distribution, rtol=1e-9
+    )
     assert_array_equal(a.pvalues, b.pvalues)
     assert a.reality_check_pvalue == b.reality_check_pvalue
     for p in (*a.pvalues, a.reality_check_pvalue):
@@ -272,10 +317,12 @@ def test_engines_give_the_same_test():
     d1 = x.copy()
     d2 = x.copy()
     blocks = rs.draw_stationary_blocks(np.random.default_rng(0), x.shape[0], 6.0, 300)
-    a = _spa._bootstrap(d1, list(range(12)), "zero", 6.0, 300, False, None, engine="prefix",
-                        blocks=blocks)
-    b = _spa._bootstrap(d2, list(range(12)), "zero", 6.0, 300, False, None, engine="matmul",
-                        blocks=blocks)
+    a = _spa._bootstrap(
+        d1, list(range(12)), "zero", 6.0, 300, False, None, engine="prefix", blocks=blocks
+    )
+    b = _spa._bootstrap(
+        d2, list(range(12)), "zero", 6.0, 300, False, None, engine="matmul", blocks=blocks
+    )
     assert_allclose(a.centred, b.centred, rtol=0, atol=1e-15)
 
 
@@ -284,8 +331,9 @@ def test_kind_benchmark_and_labels():
     bench = np.random.default_rng(1).standard_normal(x.shape[0]) * 0.003
     idx = pd.date_range("2020-01-01", periods=x.shape[0], freq="D")
     frame = pd.DataFrame(x, index=idx, columns=[f"s{j}" for j in range(x.shape[1])])
-    r1 = spa_test(frame, benchmark=pd.Series(bench, index=idx), block_length=4,
-                  n_resamples=200, rng=7)
+    r1 = spa_test(
+        frame, benchmark=pd.Series(bench, index=idx), block_length=4, n_resamples=200, rng=7
+    )
     r2 = spa_test(-x, kind="losses", benchmark=-bench, block_length=4, n_resamples=200, rng=7)
     r3 = spa_test(x - bench[:, None], block_length=4, n_resamples=200, rng=7)
     assert_allclose(r1.null_distribution, r2.null_distribution, rtol=1e-12)
@@ -307,8 +355,9 @@ def test_single_strategy_and_default_block_length():
     x = _data(seed=17)
     res = spa_test(x[:, -1], n_resamples=200, rng=1)
     assert res.n_strategies == 1 and res.block_length_method == "politis-white"
-    expected = np.median(arch_bootstrap.optimal_block_length(x[:, -1] - x[:, -1].mean())
-                         ["stationary"])
+    expected = np.median(
+        arch_bootstrap.optimal_block_length(x[:, -1] - x[:, -1].mean())["stationary"]
+    )
     assert_allclose(res.block_length, max(expected, 1.0), rtol=1e-12)
     assert res.pvalue_lower == res.pvalue_consistent or res.pvalue_lower <= res.pvalue_upper
 
@@ -329,8 +378,15 @@ def test_result_views(tmp_path):
     res = spa_test(x, block_length=4, n_resamples=200, rng=1)
     assert isinstance(res, SPAResult)
     df = res.to_frame()
-    assert list(df.columns) == ["test", "recentring", "studentized", "statistic", "pvalue",
-                                "pvalue_se", "n_resamples"]
+    assert list(df.columns) == [
+        "test",
+        "recentring",
+        "studentized",
+        "statistic",
+        "pvalue",
+        "pvalue_se",
+        "n_resamples",
+    ]
     assert df["test"].tolist() == ["spa", "spa", "spa", "reality_check"]
     assert 0 < res.pvalue <= 1 and res.pvalue == res.pvalue_consistent
     assert res.pvalue_se == pytest.approx(math.sqrt(res.pvalue * (1 - res.pvalue) / 200))
@@ -359,36 +415,45 @@ def test_result_views(tmp_path):
 # ---------------------------------------------------------------------------
 # input validation: every message
 # ---------------------------------------------------------------------------
-@pytest.mark.parametrize("kwargs, exc, match", [
-    ({"kind": "profits"}, ValueError, r"`kind` must be one of \['returns', 'losses'\]"),
-    ({"kind": 1}, TypeError, r"`kind` must be one of"),
-    ({"block_length": 0.5}, ValueError,
-     r"`block_length` must be a mean block length in \[1, 50\]"),
-    ({"block_length": 51}, ValueError, r"`block_length` must be a mean block length"),
-    ({"block_length": "5"}, TypeError, r"`block_length` must be a mean block length"),
-    ({"n_resamples": 0}, ValueError, r"`n_resamples` must be a positive integer"),
-    ({"n_resamples": 10.0}, TypeError, r"`n_resamples` must be a positive integer"),
-    ({"studentize": 1}, TypeError, r"`studentize` must be True or False"),
-    ({"nested": "no"}, TypeError, r"`nested` must be True or False"),
-    ({"rng": 1.5}, TypeError, r"`rng` must be None, an int"),
-    ({"benchmark": np.zeros(49)}, ValueError, r"`benchmark` must be a number or a 1-D series"),
-    ({"benchmark": np.full(50, np.nan)}, ValueError, r"`benchmark` must be finite"),
-    ({"benchmark": "zero"}, TypeError, r"`benchmark` must be an array"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        ({"kind": "profits"}, ValueError, r"`kind` must be one of \['returns', 'losses'\]"),
+        ({"kind": 1}, TypeError, r"`kind` must be one of"),
+        (
+            {"block_length": 0.5},
+            ValueError,
+            r"`block_length` must be a mean block length in \[1, 50\]",
+        ),
+        ({"block_length": 51}, ValueError, r"`block_length` must be a mean block length"),
+        ({"block_length": "5"}, TypeError, r"`block_length` must be a mean block length"),
+        ({"n_resamples": 0}, ValueError, r"`n_resamples` must be a positive integer"),
+        ({"n_resamples": 10.0}, TypeError, r"`n_resamples` must be a positive integer"),
+        ({"studentize": 1}, TypeError, r"`studentize` must be True or False"),
+        ({"nested": "no"}, TypeError, r"`nested` must be True or False"),
+        ({"rng": 1.5}, TypeError, r"`rng` must be None, an int"),
+        ({"benchmark": np.zeros(49)}, ValueError, r"`benchmark` must be a number or a 1-D series"),
+        ({"benchmark": np.full(50, np.nan)}, ValueError, r"`benchmark` must be finite"),
+        ({"benchmark": "zero"}, TypeError, r"`benchmark` must be an array"),
+    ],
+)
 def test_spa_invalid_options(kwargs, exc, match):
     x = np.random.default_rng(0).standard_normal((50, 3))
     with pytest.raises(exc, match=match):
         spa_test(x, **kwargs)
 
 
-@pytest.mark.parametrize("data, exc, match", [
-    (np.zeros((9, 3)), ValueError, r"`losses_or_returns` must have at least 10 observations"),
-    (np.zeros((20, 3, 2)), ValueError, r"must be 1-D or 2-D"),
-    (np.array([["a"] * 3] * 20), TypeError, r"`losses_or_returns` must hold numbers"),
-    (np.ones((20, 2), dtype=bool), TypeError, r"must hold numbers"),
-    ("returns.csv", TypeError, r"must be an array or a pandas object"),
-    (np.zeros((20, 0)), ValueError, r"at least 1 strategies"),
-])
+@pytest.mark.parametrize(
+    "data, exc, match",
+    [
+        (np.zeros((9, 3)), ValueError, r"`losses_or_returns` must have at least 10 observations"),
+        (np.zeros((20, 3, 2)), ValueError, r"must be 1-D or 2-D"),
+        (np.array([["a"] * 3] * 20), TypeError, r"`losses_or_returns` must hold numbers"),
+        (np.ones((20, 2), dtype=bool), TypeError, r"must hold numbers"),
+        ("returns.csv", TypeError, r"must be an array or a pandas object"),
+        (np.zeros((20, 0)), ValueError, r"at least 1 strategies"),
+    ],
+)
 def test_spa_invalid_data(data, exc, match):
     with pytest.raises(exc, match=match):
         spa_test(data)
@@ -431,7 +496,9 @@ def test_default_block_length_ranks_columns_before_demeaning():
     top = np.sort(np.argsort(-ratio)[:50])
     assert set(range(k_pers)) <= set(top)
     intended = np.median(arch_bootstrap.optimal_block_length(x[:, top])["stationary"])
-    noise = np.median(arch_bootstrap.optimal_block_length(x[:, k_pers:k_pers + 50])["stationary"])
+    noise = np.median(
+        arch_bootstrap.optimal_block_length(x[:, k_pers : k_pers + 50])["stationary"]
+    )
     assert intended > 3 * noise  # persistent columns: clearly longer blocks
     # ranking the demeaned data (ratios ~1e-16) picks columns by rounding noise: short blocks
     assert intended > 3 * rs.default_block_length(x - x.mean(axis=0))

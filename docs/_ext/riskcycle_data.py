@@ -55,8 +55,9 @@ def _para(text: str) -> nodes.paragraph:
     return nodes.paragraph("", "", *_inline(text))
 
 
-def _table(header: list[str], rows: list[list[Any]], widths: list[int],
-           classes: tuple[str, ...] = ()) -> nodes.table:
+def _table(
+    header: list[str], rows: list[list[Any]], widths: list[int], classes: tuple[str, ...] = ()
+) -> nodes.table:
     """A table; cells are strings (inline Markdown) or ready-made nodes."""
     table = nodes.table(classes=["riskcycle-data", *classes])
     tgroup = nodes.tgroup(cols=len(header))
@@ -94,27 +95,39 @@ def registry_nodes() -> list[nodes.Node]:
     reg = ds.available()
     rows = []
     for name, r in reg.iterrows():
-        rows.append([
-            nodes.paragraph("", "", nodes.literal(name, name)),
-            r["description"],
-            f"`{r['clock']}` ({int(r['periods_per_year'])}/yr)",
-            f"{r['first_date']:%Y-%m-%d} to {r['last_date']:%Y-%m-%d}",
-            f"{int(r['rows']):,}",
-            ", ".join(f"`{c.strip()}`" for c in str(r["columns"]).split(",")),
-            r["units"],
-        ])
+        rows.append(
+            [
+                nodes.paragraph("", "", nodes.literal(name, name)),
+                r["description"],
+                f"`{r['clock']}` ({int(r['periods_per_year'])}/yr)",
+                f"{r['first_date']:%Y-%m-%d} to {r['last_date']:%Y-%m-%d}",
+                f"{int(r['rows']):,}",
+                ", ".join(f"`{c.strip()}`" for c in str(r["columns"]).split(",")),
+                r["units"],
+            ]
+        )
     series = _table(
         ["name", "description", "clock (periods per year)", "dates", "rows", "columns", "units"],
-        rows, [10, 34, 16, 16, 7, 17, 12],
+        rows,
+        [10, 34, 16, 16, 7, 17, 12],
     )
     src_rows = [
         [nodes.paragraph("", "", nodes.literal(name, name)), r["source"], r["licence"]]
         for name, r in reg.iterrows()
     ]
     sources = _table(["name", "source", "licence note"], src_rows, [10, 40, 50])
-    return [series, nodes.paragraph("", "", nodes.Text(
-        "Sources and licence notes (the licence note is also in each loaded "
-        "frame's attrs['licence']):")), sources]
+    return [
+        series,
+        nodes.paragraph(
+            "",
+            "",
+            nodes.Text(
+                "Sources and licence notes (the licence note is also in each loaded "
+                "frame's attrs['licence']):"
+            ),
+        ),
+        sources,
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -144,8 +157,11 @@ def _parse_list(lines: list[str], start: int) -> tuple[nodes.Element, int]:
     assert m is not None
     indent = len(m.group(1).expandtabs())
     ordered = m.group(2)[0].isdigit()
-    lst: nodes.Element = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".") \
-        if ordered else nodes.bullet_list(bullet="*")
+    lst: nodes.Element = (
+        nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".")
+        if ordered
+        else nodes.bullet_list(bullet="*")
+    )
     i = start
     while i < len(lines):
         line = lines[i]
@@ -164,8 +180,12 @@ def _parse_list(lines: list[str], start: int) -> tuple[nodes.Element, int]:
         text = [m.group(3).strip()]
         i += 1
         # continuation lines (indented, not items)
-        while i < len(lines) and lines[i].strip() and _ITEM.match(lines[i]) is None \
-                and lines[i].startswith(" "):
+        while (
+            i < len(lines)
+            and lines[i].strip()
+            and _ITEM.match(lines[i]) is None
+            and lines[i].startswith(" ")
+        ):
             text.append(lines[i].strip())
             i += 1
         item = nodes.list_item("", _para(" ".join(text)))

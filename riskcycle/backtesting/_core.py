@@ -46,40 +46,86 @@ def _periods_per_year(frame: pd.DataFrame, clock: SessionClock, value: Any) -> i
 
 def _exit_rules_iv(hold, trailing_stop, exit_below, leader):
     if hold is not None:
-        hold = check_int(hold, "hold", minimum=1,
-                         what="a positive integer number of calendar days")
+        hold = check_int(
+            hold, "hold", minimum=1, what="a positive integer number of calendar days"
+        )
     if trailing_stop is not None:
-        trailing_stop = check_float(trailing_stop, "trailing_stop", minimum=0.0, maximum=1.0,
-                                    inclusive=(False, False), what="a fraction")
+        trailing_stop = check_float(
+            trailing_stop,
+            "trailing_stop",
+            minimum=0.0,
+            maximum=1.0,
+            inclusive=(False, False),
+            what="a fraction",
+        )
     if exit_below is not None:
         if isinstance(exit_below, str):
             if exit_below not in _signals.EXIT_LEVELS:
-                raise ValueError(f"`exit_below` must be one of {list(_signals.EXIT_LEVELS)} or a "
-                                 f"positive leader level; got {exit_below!r}.")
+                raise ValueError(
+                    f"`exit_below` must be one of {list(_signals.EXIT_LEVELS)} or a "
+                    f"positive leader level; got {exit_below!r}."
+                )
         else:
-            exit_below = check_float(exit_below, "exit_below", minimum=0.0,
-                                     inclusive=(False, True), what="a positive leader level")
+            exit_below = check_float(
+                exit_below,
+                "exit_below",
+                minimum=0.0,
+                inclusive=(False, True),
+                what="a positive leader level",
+            )
         if leader is None:
             raise ValueError("`exit_below` needs the leader's prices: pass `leader=`.")
     return hold, trailing_stop, exit_below
 
 
 def _costs_iv(fees, slippage, init_cash):
-    fees = check_float(fees, "fees", minimum=0.0, maximum=1.0, inclusive=(True, False),
-                       what="a fraction of traded value")
-    slippage = check_float(slippage, "slippage", minimum=0.0, maximum=1.0, inclusive=(True, False),
-                           what="a fraction of the price")
-    init_cash = check_float(init_cash, "init_cash", minimum=0.0, inclusive=(False, True),
-                            what="a positive amount")
+    fees = check_float(
+        fees,
+        "fees",
+        minimum=0.0,
+        maximum=1.0,
+        inclusive=(True, False),
+        what="a fraction of traded value",
+    )
+    slippage = check_float(
+        slippage,
+        "slippage",
+        minimum=0.0,
+        maximum=1.0,
+        inclusive=(True, False),
+        what="a fraction of the price",
+    )
+    init_cash = check_float(
+        init_cash, "init_cash", minimum=0.0, inclusive=(False, True), what="a positive amount"
+    )
     return fees, slippage, init_cash
 
 
-def _backtest_iv(follower, events_or_signal, leader, hold, trailing_stop, exit_below, delay, fees,
-                 slippage, init_cash, follower_clock, leader_clock, periods_per_year, n_resamples,
-                 match_halving_phase, phase_window, confidence_level, rng):
+def _backtest_iv(
+    follower,
+    events_or_signal,
+    leader,
+    hold,
+    trailing_stop,
+    exit_below,
+    delay,
+    fees,
+    slippage,
+    init_cash,
+    follower_clock,
+    leader_clock,
+    periods_per_year,
+    n_resamples,
+    match_halving_phase,
+    phase_window,
+    confidence_level,
+    rng,
+):
     if not isinstance(follower, pd.Series | pd.DataFrame | str | os.PathLike):
-        raise TypeError("`follower` must be a pandas Series or DataFrame of prices, or a path to "
-                        f"a CSV file; got {type(follower).__name__}.")
+        raise TypeError(
+            "`follower` must be a pandas Series or DataFrame of prices, or a path to "
+            f"a CSV file; got {type(follower).__name__}."
+        )
     fclock = _clock_of(follower, follower_clock, "follower_clock")
     frame = as_price_frame(follower, name="follower", timezone=fclock.timezone)
     lead = None
@@ -97,18 +143,56 @@ def _backtest_iv(follower, events_or_signal, leader, hold, trailing_stop, exit_b
     n_resamples = check_n_resamples(n_resamples, minimum=0)
     match_halving_phase = check_bool(match_halving_phase, "match_halving_phase")
     if match_halving_phase and frame.index[0] < GENESIS.tz_localize(None).normalize():
-        raise ValueError("`match_halving_phase` needs follower dates from the genesis block "
-                         f"(2009-01-03) on; the follower starts {frame.index[0].date()}.")
-    phase_window = check_float(phase_window, "phase_window", minimum=0.0, maximum=0.5,
-                               inclusive=(False, True), what="a fraction of the halving cycle")
+        raise ValueError(
+            "`match_halving_phase` needs follower dates from the genesis block "
+            f"(2009-01-03) on; the follower starts {frame.index[0].date()}."
+        )
+    phase_window = check_float(
+        phase_window,
+        "phase_window",
+        minimum=0.0,
+        maximum=0.5,
+        inclusive=(False, True),
+        what="a fraction of the halving cycle",
+    )
     confidence_level = check_confidence_level(confidence_level)
     rng = check_rng(rng)
-    return (frame, fclock, lead, signal, hold, trailing_stop, exit_below, delay, fees, slippage,
-            init_cash, ppy, n_resamples, match_halving_phase, phase_window, confidence_level, rng)
+    return (
+        frame,
+        fclock,
+        lead,
+        signal,
+        hold,
+        trailing_stop,
+        exit_below,
+        delay,
+        fees,
+        slippage,
+        init_cash,
+        ppy,
+        n_resamples,
+        match_halving_phase,
+        phase_window,
+        confidence_level,
+        rng,
+    )
 
 
-def build_plan(signal, frame, fclock, lead, *, hold, trailing_stop, exit_below, delay,
-               day0=None, close_times=None, hold_end=None, below_exec=None):
+def build_plan(
+    signal,
+    frame,
+    fclock,
+    lead,
+    *,
+    hold,
+    trailing_stop,
+    exit_below,
+    delay,
+    day0=None,
+    close_times=None,
+    hold_end=None,
+    below_exec=None,
+):
     """Day-0 mapping of the signals and the trade plan (shared with the sweep).
 
     ``day0`` (the :func:`~riskcycle.calendar.map_to_follower` frame of the signals,
@@ -122,12 +206,25 @@ def build_plan(signal, frame, fclock, lead, *, hold, trailing_stop, exit_below, 
         close_times = fclock.information_times(idx).asi8
     below = below_exec
     if exit_below is not None:
-        lmap = map_to_follower(lead.index, idx, leader_clock=signal.clock, follower_clock=fclock,
-                               delay=delay, strict=True)["position"].to_numpy()
+        lmap = map_to_follower(
+            lead.index,
+            idx,
+            leader_clock=signal.clock,
+            follower_clock=fclock,
+            delay=delay,
+            strict=True,
+        )["position"].to_numpy()
         below = _signals.leader_below_exits(signal, lead, exit_below, lmap)
     plan = _signals.plan_trades(
-        m["position"].to_numpy(), m["status"].to_numpy(), idx, frame["close"].to_numpy(),
-        close_times, delay.value, hold=hold, trailing_stop=trailing_stop, below_exec=below,
+        m["position"].to_numpy(),
+        m["status"].to_numpy(),
+        idx,
+        frame["close"].to_numpy(),
+        close_times,
+        delay.value,
+        hold=hold,
+        trailing_stop=trailing_stop,
+        below_exec=below,
         hold_end=hold_end,
     )
     return m, plan
@@ -137,8 +234,9 @@ def first_admissible(signal, idx, fclock) -> int:
     """First follower bar a signal could have been traded on (from the leader's first date)."""
     if signal.data_start is None:
         return 0
-    m = map_to_follower([signal.data_start], idx, leader_clock=signal.clock, follower_clock=fclock,
-                        strict=True)
+    m = map_to_follower(
+        [signal.data_start], idx, leader_clock=signal.clock, follower_clock=fclock, strict=True
+    )
     p = int(m["position"].iloc[0])
     return max(p, 0) if m["status"].iloc[0] != "after_end" else len(idx) - 1
 
@@ -154,19 +252,22 @@ def _trades_frame(plan, m, frame, fees, slippage) -> pd.DataFrame:
     exit_fill = np.where(closed, close[xe] * (1.0 - slippage), np.nan)
     gross = np.where(closed, (1.0 - slippage) * (1.0 - fees), 1.0) * close[xe] / close[e]
     ret = gross / ((1.0 + fees) * (1.0 + slippage)) - 1.0
-    exit_date = pd.DatetimeIndex(np.where(closed, idx[xe].asi8, np.iinfo(np.int64).min)
-                                 .astype("datetime64[ns]"))
-    return pd.DataFrame({
-        "signal_date": m.index[plan.signal_index],
-        "entry_date": idx[e],
-        "entry_price": entry_fill,
-        "exit_date": exit_date,
-        "exit_price": exit_fill,
-        "exit_reason": plan.reasons.astype(str),
-        "bars_held": xe - e,
-        "days_held": (idx[xe] - idx[e]).days.to_numpy(),
-        "trade_return": ret,
-    })
+    exit_date = pd.DatetimeIndex(
+        np.where(closed, idx[xe].asi8, np.iinfo(np.int64).min).astype("datetime64[ns]")
+    )
+    return pd.DataFrame(
+        {
+            "signal_date": m.index[plan.signal_index],
+            "entry_date": idx[e],
+            "entry_price": entry_fill,
+            "exit_date": exit_date,
+            "exit_price": exit_fill,
+            "exit_reason": plan.reasons.astype(str),
+            "bars_held": xe - e,
+            "days_held": (idx[xe] - idx[e]).days.to_numpy(),
+            "trade_return": ret,
+        }
+    )
 
 
 def backtest(
@@ -309,26 +410,69 @@ def backtest(
     >>> res.trades["entry_date"].dt.strftime("%Y-%m-%d").tolist()
     ['2016-11-14', '2020-11-13', '2025-09-18']
     """
-    (frame, fclock, lead, signal, hold, trailing_stop, exit_below, delay, fees, slippage,
-     init_cash, ppy, n_resamples, match_halving_phase, phase_window, confidence_level,
-     rng) = _backtest_iv(follower, events_or_signal, leader, hold, trailing_stop, exit_below,
-                         delay, fees, slippage, init_cash, follower_clock, leader_clock,
-                         periods_per_year, n_resamples, match_halving_phase, phase_window,
-                         confidence_level, rng)
+    (
+        frame,
+        fclock,
+        lead,
+        signal,
+        hold,
+        trailing_stop,
+        exit_below,
+        delay,
+        fees,
+        slippage,
+        init_cash,
+        ppy,
+        n_resamples,
+        match_halving_phase,
+        phase_window,
+        confidence_level,
+        rng,
+    ) = _backtest_iv(
+        follower,
+        events_or_signal,
+        leader,
+        hold,
+        trailing_stop,
+        exit_below,
+        delay,
+        fees,
+        slippage,
+        init_cash,
+        follower_clock,
+        leader_clock,
+        periods_per_year,
+        n_resamples,
+        match_halving_phase,
+        phase_window,
+        confidence_level,
+        rng,
+    )
     idx = frame.index
     close_s = frame["close"].rename(str(frame.attrs.get("name", "close")))
     close = close_s.to_numpy()
     n = len(close)
-    m, plan = build_plan(signal, frame, fclock, lead, hold=hold, trailing_stop=trailing_stop,
-                         exit_below=exit_below, delay=delay)
+    m, plan = build_plan(
+        signal,
+        frame,
+        fclock,
+        lead,
+        hold=hold,
+        trailing_stop=trailing_stop,
+        exit_below=exit_below,
+        delay=delay,
+    )
     excluded = m.index[m["status"] != "ok"]
     if len(excluded):
         shown = ", ".join(d.strftime("%Y-%m-%d") for d in excluded[:8])
         warnings.warn(
             f"{len(excluded)} signal(s) fall outside the follower's data "
             f"({idx[0].date()} to {idx[-1].date()}) and were excluded: {shown}"
-            + (", ..." if len(excluded) > 8 else "") + ".",
-            EventsExcludedWarning, stacklevel=2)
+            + (", ..." if len(excluded) > 8 else "")
+            + ".",
+            EventsExcludedWarning,
+            stacklevel=2,
+        )
 
     # vectorbt: strategy and buy-and-hold, two columns of one simulation ------------------
     ent = np.zeros((n, 2), dtype=bool)
@@ -336,8 +480,15 @@ def backtest(
     ent[plan.entries, 0] = True
     ext[plan.exits[plan.exits >= 0], 0] = True
     ent[0, 1] = True  # buy-and-hold: in at the first bar, never out
-    both = run_portfolio(close_s, ent, ext, fees=fees, slippage=slippage, init_cash=init_cash,
-                         columns=pd.Index(["strategy", "buy_and_hold"], name="portfolio"))
+    both = run_portfolio(
+        close_s,
+        ent,
+        ext,
+        fees=fees,
+        slippage=slippage,
+        init_cash=init_cash,
+        columns=pd.Index(["strategy", "buy_and_hold"], name="portfolio"),
+    )
     pf = both["strategy"]
     bh = both["buy_and_hold"]
     rets = pf.returns().rename("strategy")
@@ -358,9 +509,12 @@ def backtest(
     p_tr = p_sr = se_tr = se_sr = min_p = np.nan
     ci = ConfidenceInterval(np.nan, np.nan)
     if plan.n_trades == 0:
-        warnings.warn("the signal produced no trade in the follower's data; the random-entry "
-                      "p-values and the Sharpe-ratio interval are NaN.", DegenerateDataWarning,
-                      stacklevel=2)
+        warnings.warn(
+            "the signal produced no trade in the follower's data; the random-entry "
+            "p-values and the Sharpe-ratio interval are NaN.",
+            DegenerateDataWarning,
+            stacklevel=2,
+        )
     elif n_resamples > 0:
         is_open = plan.exits < 0
         lengths = np.where(is_open, n - 1 - plan.entries, plan.exits - plan.entries)
@@ -370,13 +524,36 @@ def backtest(
             phase = halving_phase(idx)["cycle_fraction"].to_numpy()
             target = phase[plan.entries]
         offs, e_null, x_null = random_entry_trades(
-            lengths, is_open, n, first, n_resamples, rng, phase=phase, target_phase=target,
-            phase_window=phase_window)
-        stats = _nb.strategy_stats(close, offs, e_null, x_null, fees=fees, slippage=slippage,
-                                   init_cash=init_cash, periods_per_year=ppy)
-        obs = _nb.strategy_stats(close, np.array([0, plan.n_trades]), plan.entries, plan.exits,
-                                 fees=fees, slippage=slippage, init_cash=init_cash,
-                                 periods_per_year=ppy)[0]
+            lengths,
+            is_open,
+            n,
+            first,
+            n_resamples,
+            rng,
+            phase=phase,
+            target_phase=target,
+            phase_window=phase_window,
+        )
+        stats = _nb.strategy_stats(
+            close,
+            offs,
+            e_null,
+            x_null,
+            fees=fees,
+            slippage=slippage,
+            init_cash=init_cash,
+            periods_per_year=ppy,
+        )
+        obs = _nb.strategy_stats(
+            close,
+            np.array([0, plan.n_trades]),
+            plan.entries,
+            plan.exits,
+            fees=fees,
+            slippage=slippage,
+            init_cash=init_cash,
+            periods_per_year=ppy,
+        )[0]
         null = pd.DataFrame({"total_return": stats[:, 0], "sharpe_ratio": stats[:, 1]})
         # (1 + #{null >= observed}) / (1 + m) over the m finite null statistics, with its
         # Monte Carlo standard error sqrt(p (1 - p) / m)
@@ -385,26 +562,30 @@ def backtest(
         se_tr = resampling_pvalue_se(obs[0], stats[:, 0], alternative="greater")
         se_sr = resampling_pvalue_se(obs[1], stats[:, 1], alternative="greater")
         min_p = 1.0 / (n_resamples + 1)
-        boot, block = bootstrap_sharpe(rets.to_numpy(), n_resamples=n_resamples,
-                                       periods_per_year=ppy, rng=rng)
+        boot, block = bootstrap_sharpe(
+            rets.to_numpy(), n_resamples=n_resamples, periods_per_year=ppy, rng=rng
+        )
         ok = boot[np.isfinite(boot)]
         if len(ok):
             alpha = 1.0 - confidence_level
-            ci = ConfidenceInterval(float(np.quantile(ok, alpha / 2)),
-                                    float(np.quantile(ok, 1 - alpha / 2)))
+            ci = ConfidenceInterval(
+                float(np.quantile(ok, alpha / 2)), float(np.quantile(ok, 1 - alpha / 2))
+            )
     psr = psr_or_nan(rets) if plan.n_trades else np.nan
 
     in_pos = np.zeros(n, dtype=bool)
     for e, x in zip(plan.entries, plan.exits, strict=True):
-        in_pos[e:(n if x < 0 else x)] = True
+        in_pos[e : (n if x < 0 else x)] = True
     phase_txt = " in the same halving-cycle phase" if match_halving_phase else ""
-    signals = pd.DataFrame({
-        "signal_date": m.index,
-        "information_time": m["information_time"].to_numpy(),
-        "available_time": m["available_time"].to_numpy(),
-        "entry_date": m["follower_date"].to_numpy(),
-        "status": plan.signal_status,
-    })
+    signals = pd.DataFrame(
+        {
+            "signal_date": m.index,
+            "information_time": m["information_time"].to_numpy(),
+            "available_time": m["available_time"].to_numpy(),
+            "entry_date": m["follower_date"].to_numpy(),
+            "status": plan.signal_status,
+        }
+    )
     rules = {"hold": hold, "trailing_stop": trailing_stop, "exit_below": exit_below}
     return BacktestResult(
         portfolio=pf,
@@ -430,21 +611,34 @@ def backtest(
         bootstrap_distribution=boot,
         block_length=float(block),
         probabilistic_sharpe_ratio=psr,
-        null_hypothesis=NULL_HYPOTHESIS.format(stat="Sharpe ratio (and total return)",
-                                               phase=phase_txt),
+        null_hypothesis=NULL_HYPOTHESIS.format(
+            stat="Sharpe ratio (and total return)", phase=phase_txt
+        ),
         periods_per_year=ppy,
         follower_name=str(frame.attrs.get("name", "follower")),
         leader_name=signal.name,
         settings={
-            "hold": hold, "trailing_stop": trailing_stop, "exit_below": exit_below,
+            "hold": hold,
+            "trailing_stop": trailing_stop,
+            "exit_below": exit_below,
             "exit_rules": {k: v for k, v in rules.items() if v is not None} or "none",
-            "delay": short_timedelta(delay), "fees": fees, "slippage": slippage,
+            "delay": short_timedelta(delay),
+            "fees": fees,
+            "slippage": slippage,
             "init_cash": init_cash,
-            "n_resamples": n_resamples, "match_halving_phase": match_halving_phase,
-            "phase_window": phase_window, "confidence_level": confidence_level,
-            "follower_clock": fclock.name, "leader_clock": signal.clock.name,
-            "vectorbt": {k: v for k, v in from_signals_kwargs(
-                fees=fees, slippage=slippage, init_cash=init_cash).items()
-                if k not in ("broadcast_kwargs", "wrapper_kwargs")} | {"price": "close"},
+            "n_resamples": n_resamples,
+            "match_halving_phase": match_halving_phase,
+            "phase_window": phase_window,
+            "confidence_level": confidence_level,
+            "follower_clock": fclock.name,
+            "leader_clock": signal.clock.name,
+            "vectorbt": {
+                k: v
+                for k, v in from_signals_kwargs(
+                    fees=fees, slippage=slippage, init_cash=init_cash
+                ).items()
+                if k not in ("broadcast_kwargs", "wrapper_kwargs")
+            }
+            | {"price": "close"},
         },
     )

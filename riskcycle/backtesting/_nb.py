@@ -127,12 +127,14 @@ def _simulate(close, entries, exits, lo, hi, fees, slippage, init_cash, out):  #
 
 
 @nb.njit(cache=True, nogil=True, parallel=True)
-def _returns_matrix(close, offsets, entries, exits, fees, slippage, init_cash,
-                    out):  # pragma: no cover - compiled
+def _returns_matrix(
+    close, offsets, entries, exits, fees, slippage, init_cash, out
+):  # pragma: no cover - compiled
     k = offsets.shape[0] - 1
     for j in nb.prange(k):  # ``out`` is Fortran-ordered: each column is contiguous
-        _simulate(close, entries, exits, offsets[j], offsets[j + 1], fees, slippage, init_cash,
-                  out[:, j])
+        _simulate(
+            close, entries, exits, offsets[j], offsets[j + 1], fees, slippage, init_cash, out[:, j]
+        )
     return out
 
 
@@ -151,13 +153,15 @@ def _mean_std(x):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, nogil=True, parallel=True)
-def _stats(close, offsets, entries, exits, fees, slippage, init_cash, ann,
-           out):  # pragma: no cover - compiled
+def _stats(
+    close, offsets, entries, exits, fees, slippage, init_cash, ann, out
+):  # pragma: no cover - compiled
     k = offsets.shape[0] - 1
     for j in nb.prange(k):
         buf = np.empty(close.shape[0])
-        final = _simulate(close, entries, exits, offsets[j], offsets[j + 1], fees, slippage,
-                          init_cash, buf)
+        final = _simulate(
+            close, entries, exits, offsets[j], offsets[j + 1], fees, slippage, init_cash, buf
+        )
         m, s = _mean_std(buf)
         out[j, 0] = final / init_cash - 1.0
         out[j, 1] = m / s * ann if s > 0.0 else np.nan
@@ -191,9 +195,11 @@ def _sb_sharpe(x, starts, lengths, ann, out):  # pragma: no cover - compiled
 # public wrappers
 # ---------------------------------------------------------------------------
 def _csr(offsets, entries, exits):
-    return (np.ascontiguousarray(offsets, dtype=np.int64),
-            np.ascontiguousarray(entries, dtype=np.int64),
-            np.ascontiguousarray(exits, dtype=np.int64))
+    return (
+        np.ascontiguousarray(offsets, dtype=np.int64),
+        np.ascontiguousarray(entries, dtype=np.int64),
+        np.ascontiguousarray(exits, dtype=np.int64),
+    )
 
 
 def strategy_returns(close, offsets, entries, exits, *, fees, slippage, init_cash):
@@ -214,8 +220,9 @@ def strategy_returns(close, offsets, entries, exits, *, fees, slippage, init_cas
     close = np.ascontiguousarray(close, dtype=np.float64)
     offsets, entries, exits = _csr(offsets, entries, exits)
     out = np.empty((close.shape[0], offsets.shape[0] - 1), dtype=np.float64, order="F")
-    return _returns_matrix(close, offsets, entries, exits, float(fees), float(slippage),
-                           float(init_cash), out)
+    return _returns_matrix(
+        close, offsets, entries, exits, float(fees), float(slippage), float(init_cash), out
+    )
 
 
 def strategy_stats(close, offsets, entries, exits, *, fees, slippage, init_cash, periods_per_year):
@@ -230,8 +237,17 @@ def strategy_stats(close, offsets, entries, exits, *, fees, slippage, init_cash,
     close = np.ascontiguousarray(close, dtype=np.float64)
     offsets, entries, exits = _csr(offsets, entries, exits)
     out = np.empty((offsets.shape[0] - 1, 2), dtype=np.float64)
-    return _stats(close, offsets, entries, exits, float(fees), float(slippage), float(init_cash),
-                  math.sqrt(periods_per_year), out)
+    return _stats(
+        close,
+        offsets,
+        entries,
+        exits,
+        float(fees),
+        float(slippage),
+        float(init_cash),
+        math.sqrt(periods_per_year),
+        out,
+    )
 
 
 def stationary_bootstrap_sharpe(x, starts, lengths, periods_per_year):
@@ -245,9 +261,13 @@ def stationary_bootstrap_sharpe(x, starts, lengths, periods_per_year):
     """
     x = np.ascontiguousarray(x, dtype=np.float64)
     out = np.empty(starts.shape[0], dtype=np.float64)
-    return _sb_sharpe(x, np.ascontiguousarray(starts, dtype=np.int64),
-                      np.ascontiguousarray(lengths, dtype=np.int64),
-                      math.sqrt(periods_per_year), out)
+    return _sb_sharpe(
+        x,
+        np.ascontiguousarray(starts, dtype=np.int64),
+        np.ascontiguousarray(lengths, dtype=np.int64),
+        math.sqrt(periods_per_year),
+        out,
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -82,8 +82,10 @@ def random_entry_trades(
     if phase is None:
         free = (n_bars - first) - int((lengths + 1).sum())
         if free < 0:
-            raise ValueError("the real trades do not fit again into the admissible range of "
-                             "follower bars; the random-entry null is undefined.")
+            raise ValueError(
+                "the real trades do not fit again into the admissible range of "
+                "follower bars; the random-entry null is undefined."
+            )
         perm = np.argsort(rng.random((n_resamples, n)), axis=1)
         lens = lengths[perm]
         opens = is_open[perm]
@@ -98,8 +100,10 @@ def random_entry_trades(
             d = np.minimum(d, 1.0 - d)
             c = bars[d <= phase_window]
             if len(c) == 0:
-                raise ValueError(f"no admissible entry bar within phase_window={phase_window:g} "
-                                 f"of trade {k}'s halving phase; widen `phase_window`.")
+                raise ValueError(
+                    f"no admissible entry bar within phase_window={phase_window:g} "
+                    f"of trade {k}'s halving phase; widen `phase_window`."
+                )
             cands.append(c)
         ent = np.empty((n_resamples, n), dtype=np.int64)
         got = 0
@@ -111,14 +115,16 @@ def random_entry_trades(
             x_sorted = e_sorted + lengths[order]
             ok = (e_sorted[:, 1:] > x_sorted[:, :-1]).all(axis=1)
             take = draw[ok][: n_resamples - got]
-            ent[got:got + len(take)] = take
+            ent[got : got + len(take)] = take
             got += len(take)
             if got == n_resamples:
                 break
         else:
-            raise ValueError("phase-matched random entries could not be placed without overlap "
-                             f"(acceptance too low after {_MAX_ROUNDS} rounds); widen "
-                             "`phase_window` or disable `match_halving_phase`.")
+            raise ValueError(
+                "phase-matched random entries could not be placed without overlap "
+                f"(acceptance too low after {_MAX_ROUNDS} rounds); widen "
+                "`phase_window` or disable `match_halving_phase`."
+            )
         lens = np.broadcast_to(lengths, ent.shape)
         opens = np.broadcast_to(is_open, ent.shape)
         order = np.argsort(ent, axis=1, kind="stable")
@@ -157,5 +163,5 @@ def bootstrap_sharpe(
     for lo in range(0, n_resamples, chunk):
         m = min(chunk, n_resamples - lo)
         starts, lengths = stationary_blocks(rng, n, block_length, m)
-        out[lo:lo + m] = _nb.stationary_bootstrap_sharpe(x, starts, lengths, periods_per_year)
+        out[lo : lo + m] = _nb.stationary_bootstrap_sharpe(x, starts, lengths, periods_per_year)
     return out, block_length

@@ -86,8 +86,9 @@ def from_signals_kwargs(*, fees: float, slippage: float, init_cash: float) -> di
     )
 
 
-def signal_matrices(n_bars: int, offsets: np.ndarray, entries: np.ndarray,
-                    exits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def signal_matrices(
+    n_bars: int, offsets: np.ndarray, entries: np.ndarray, exits: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Boolean entry and exit matrices ``(n_bars, n_columns)`` from trades in compressed rows."""
     k = len(offsets) - 1
     col = np.repeat(np.arange(k), np.diff(offsets))
@@ -99,8 +100,16 @@ def signal_matrices(n_bars: int, offsets: np.ndarray, entries: np.ndarray,
     return ent, ext
 
 
-def run_portfolio(close: pd.Series, entries: np.ndarray, exits: np.ndarray, *, fees: float,
-                  slippage: float, init_cash: float, columns: Any = None) -> Any:
+def run_portfolio(
+    close: pd.Series,
+    entries: np.ndarray,
+    exits: np.ndarray,
+    *,
+    fees: float,
+    slippage: float,
+    init_cash: float,
+    columns: Any = None,
+) -> Any:
     """``vectorbt.Portfolio.from_signals`` on ``close`` with boolean signal arrays.
 
     ``entries``/``exits`` are ``(n_bars, n_columns)`` arrays, one column per
@@ -115,9 +124,13 @@ def run_portfolio(close: pd.Series, entries: np.ndarray, exits: np.ndarray, *, f
     cols = pd.RangeIndex(k, name="strategy") if columns is None else columns
     ent = pd.DataFrame(entries, index=close.index, columns=cols)
     ext = pd.DataFrame(exits, index=close.index, columns=cols)
-    cl = pd.DataFrame(np.repeat(close.to_numpy()[:, None], k, axis=1), index=close.index,
-                      columns=cols)
+    cl = pd.DataFrame(
+        np.repeat(close.to_numpy()[:, None], k, axis=1), index=close.index, columns=cols
+    )
     return vbt.Portfolio.from_signals(
-        cl, entries=ent, exits=ext, price=cl,
+        cl,
+        entries=ent,
+        exits=ext,
+        price=cl,
         **from_signals_kwargs(fees=fees, slippage=slippage, init_cash=init_cash),
     )

@@ -144,11 +144,13 @@ class BacktestResult(ResultMixin):
 
     def __repr__(self) -> str:
         lo, hi = self.confidence_interval
-        return (f"BacktestResult({self.leader_name} -> {self.follower_name}, "
-                f"trades={self.n_trades}, "
-                f"total_return={self.total_return:.4g} (p={_fmt_p(self.total_return_pvalue)}), "
-                f"sharpe={self.statistic:.3f} (p={_fmt_p(self.pvalue)}, CI [{lo:.3f}, {hi:.3f}]), "
-                f"buy_and_hold={self.benchmark_total_return:.4g})")
+        return (
+            f"BacktestResult({self.leader_name} -> {self.follower_name}, "
+            f"trades={self.n_trades}, "
+            f"total_return={self.total_return:.4g} (p={_fmt_p(self.total_return_pvalue)}), "
+            f"sharpe={self.statistic:.3f} (p={_fmt_p(self.pvalue)}, CI [{lo:.3f}, {hi:.3f}]), "
+            f"buy_and_hold={self.benchmark_total_return:.4g})"
+        )
 
     # views ---------------------------------------------------------------------------
     def to_frame(self, kind: str = "returns") -> pd.DataFrame:
@@ -166,17 +168,18 @@ class BacktestResult(ResultMixin):
             ``sharpe_ratio``) with ``observed``, ``pvalue``, ``pvalue_se``,
             ``min_attainable_pvalue`` and ``n_resamples``.
         """
-        kind = check_choice(kind, "kind",
-                            ("returns", "trades", "signals", "null", "significance"))
+        kind = check_choice(kind, "kind", ("returns", "trades", "signals", "null", "significance"))
         if kind == "significance":
-            return pd.DataFrame({
-                "statistic": ["total_return", "sharpe_ratio"],
-                "observed": [self.total_return, self.statistic],
-                "pvalue": [self.total_return_pvalue, self.pvalue],
-                "pvalue_se": [self.total_return_pvalue_se, self.pvalue_se],
-                "min_attainable_pvalue": [self.min_attainable_pvalue] * 2,
-                "n_resamples": [len(self.null_distribution)] * 2,
-            })
+            return pd.DataFrame(
+                {
+                    "statistic": ["total_return", "sharpe_ratio"],
+                    "observed": [self.total_return, self.statistic],
+                    "pvalue": [self.total_return_pvalue, self.pvalue],
+                    "pvalue_se": [self.total_return_pvalue_se, self.pvalue_se],
+                    "min_attainable_pvalue": [self.min_attainable_pvalue] * 2,
+                    "n_resamples": [len(self.null_distribution)] * 2,
+                }
+            )
         if kind == "trades":
             return self.trades.copy()
         if kind == "signals":
@@ -191,16 +194,18 @@ class BacktestResult(ResultMixin):
             lo = idx.get_loc(e)
             hi = n if pd.isna(x) else idx.get_loc(x)
             pos[lo:hi] = True
-        return pd.DataFrame({
-            "date": idx,
-            "strategy_return": r.to_numpy(),
-            "benchmark_return": b.to_numpy(),
-            "strategy_value": (1.0 + r).cumprod().to_numpy(),
-            "benchmark_value": (1.0 + b).cumprod().to_numpy(),
-            "strategy_drawdown": drawdown(r).to_numpy(),
-            "benchmark_drawdown": drawdown(b).to_numpy(),
-            "in_position": pos,
-        })
+        return pd.DataFrame(
+            {
+                "date": idx,
+                "strategy_return": r.to_numpy(),
+                "benchmark_return": b.to_numpy(),
+                "strategy_value": (1.0 + r).cumprod().to_numpy(),
+                "benchmark_value": (1.0 + b).cumprod().to_numpy(),
+                "strategy_drawdown": drawdown(r).to_numpy(),
+                "benchmark_drawdown": drawdown(b).to_numpy(),
+                "in_position": pos,
+            }
+        )
 
     def portfolio_stats(self, metrics: Any = None) -> pd.Series:
         """vectorbt's ``Portfolio.stats()`` with the annualisation passed explicitly.
@@ -212,44 +217,81 @@ class BacktestResult(ResultMixin):
         """
         from ._portfolio import year_freq
 
-        settings = dict(freq="1D", year_freq=year_freq(self.periods_per_year), incl_open=True,
-                        use_asset_returns=False)
+        settings = dict(
+            freq="1D",
+            year_freq=year_freq(self.periods_per_year),
+            incl_open=True,
+            use_asset_returns=False,
+        )
         return self.portfolio.stats(metrics=metrics, settings=settings)
 
     def _summary(self) -> Summary:
         lo, hi = self.confidence_interval
         perf = pd.DataFrame(
             {
-                "strategy": [self.total_return, self.statistic, self.max_drawdown, self.exposure,
-                             float(self.n_trades)],
-                "buy_and_hold": [self.benchmark_total_return, self.benchmark_sharpe_ratio,
-                                 self.benchmark_max_drawdown, 1.0, 1.0],
+                "strategy": [
+                    self.total_return,
+                    self.statistic,
+                    self.max_drawdown,
+                    self.exposure,
+                    float(self.n_trades),
+                ],
+                "buy_and_hold": [
+                    self.benchmark_total_return,
+                    self.benchmark_sharpe_ratio,
+                    self.benchmark_max_drawdown,
+                    1.0,
+                    1.0,
+                ],
             },
-            index=pd.Index(["total_return", "sharpe_ratio", "max_drawdown", "exposure", "trades"],
-                           name="measure"),
+            index=pd.Index(
+                ["total_return", "sharpe_ratio", "max_drawdown", "exposure", "trades"],
+                name="measure",
+            ),
         )
         n_null = len(self.null_distribution)
         sig = pd.DataFrame(
             {
-                "value": [self.total_return_pvalue, self.total_return_pvalue_se, self.pvalue,
-                          self.pvalue_se, self.min_attainable_pvalue, lo, hi,
-                          self.probabilistic_sharpe_ratio, self.block_length, float(n_null)],
+                "value": [
+                    self.total_return_pvalue,
+                    self.total_return_pvalue_se,
+                    self.pvalue,
+                    self.pvalue_se,
+                    self.min_attainable_pvalue,
+                    lo,
+                    hi,
+                    self.probabilistic_sharpe_ratio,
+                    self.block_length,
+                    float(n_null),
+                ],
             },
-            index=pd.Index(["random_entry_p_total_return", "random_entry_p_total_return_se",
-                            "random_entry_p_sharpe", "random_entry_p_sharpe_se",
-                            "min_attainable_pvalue", "sharpe_ci_low", "sharpe_ci_high",
-                            "probabilistic_sharpe_ratio", "bootstrap_block_length",
-                            "n_resamples"], name="measure"),
+            index=pd.Index(
+                [
+                    "random_entry_p_total_return",
+                    "random_entry_p_total_return_se",
+                    "random_entry_p_sharpe",
+                    "random_entry_p_sharpe_se",
+                    "min_attainable_pvalue",
+                    "sharpe_ci_low",
+                    "sharpe_ci_high",
+                    "probabilistic_sharpe_ratio",
+                    "bootstrap_block_length",
+                    "n_resamples",
+                ],
+                name="measure",
+            ),
         )
         trades = self.trades.set_index("signal_date")[
-            ["entry_date", "exit_date", "exit_reason", "days_held", "trade_return"]]
+            ["entry_date", "exit_date", "exit_reason", "days_held", "trade_return"]
+        ]
         s = self.settings
         cl = s.get("confidence_level", 0.95)
         notes = [
             f"Null hypothesis: {self.null_hypothesis}",
             "Random-entry p = (1 + #{null >= observed}) / (1 + n); smallest attainable "
             f"{1.0 / (1 + n_null):.2g}; Monte Carlo standard error sqrt(p (1 - p) / n)."
-            if n_null else "Random-entry null not computed.",
+            if n_null
+            else "Random-entry null not computed.",
             f"Sharpe ratio annualised with {self.periods_per_year} periods a year; "
             f"{100 * cl:g}% stationary-bootstrap percentile interval.",
             f"Costs: fees {s.get('fees')} and slippage {s.get('slippage')} per side; "
@@ -259,8 +301,10 @@ class BacktestResult(ResultMixin):
         ]
         n_traded = int((self.signals["status"] == "traded").sum())
         if n_traded < 5:
-            notes.append(f"Only {n_traded} trades: the statistics rest on very few "
-                         "independent observations.")
+            notes.append(
+                f"Only {n_traded} trades: the statistics rest on very few "
+                "independent observations."
+            )
         return Summary(
             title=f"Backtest: {self.leader_name} signal -> {self.follower_name}",
             tables=(("Performance", perf), ("Significance", sig), ("Trades", trades)),
@@ -284,8 +328,9 @@ class BacktestResult(ResultMixin):
         import matplotlib.pyplot as plt
 
         if ax is None:
-            _, ax = plt.subplots(2, 1, figsize=(9, 6), sharex=True,
-                                 gridspec_kw={"height_ratios": [3, 1]})
+            _, ax = plt.subplots(
+                2, 1, figsize=(9, 6), sharex=True, gridspec_kw={"height_ratios": [3, 1]}
+            )
         ax = np.asarray(ax).ravel()
         if len(ax) != 2:
             raise ValueError("`ax` must be two Axes (equity, drawdown).")
@@ -300,11 +345,15 @@ class BacktestResult(ResultMixin):
         if log:
             ax[0].set_yscale("log")
         ax[0].set_ylabel("value per unit of initial cash")
-        ax[0].set_title(f"{self.leader_name} signal -> {self.follower_name}: Sharpe "
-                        f"{self.statistic:.2f} (random-entry p {_fmt_p(self.pvalue)})", fontsize=9)
+        ax[0].set_title(
+            f"{self.leader_name} signal -> {self.follower_name}: Sharpe "
+            f"{self.statistic:.2f} (random-entry p {_fmt_p(self.pvalue)})",
+            fontsize=9,
+        )
         ax[0].legend(loc="upper left", fontsize=8)
-        ax[1].fill_between(df.index, df["strategy_drawdown"], 0, color="C0", alpha=0.4,
-                           label="strategy")
+        ax[1].fill_between(
+            df.index, df["strategy_drawdown"], 0, color="C0", alpha=0.4, label="strategy"
+        )
         ax[1].plot(df.index, df["benchmark_drawdown"], color="0.55", lw=0.8, label="buy and hold")
         ax[1].set_ylabel("drawdown")
         ax[1].legend(loc="lower left", fontsize=8)

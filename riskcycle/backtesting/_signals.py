@@ -77,8 +77,9 @@ class TradePlan:
         return len(self.entries)
 
 
-def as_signal(events_or_signal: Any, *, leader: pd.DataFrame | None,
-              leader_clock: SessionClock | str | None) -> LeaderSignal:
+def as_signal(
+    events_or_signal: Any, *, leader: pd.DataFrame | None, leader_clock: SessionClock | str | None
+) -> LeaderSignal:
     """Normalise :class:`~riskcycle.Events` or a boolean Series of leader dates."""
     if isinstance(events_or_signal, Events):
         ev = events_or_signal
@@ -94,11 +95,15 @@ def as_signal(events_or_signal: Any, *, leader: pd.DataFrame | None,
     if isinstance(events_or_signal, pd.Series):
         s = events_or_signal
         if not isinstance(s.index, pd.DatetimeIndex):
-            raise TypeError("`events_or_signal` as a Series must have a DatetimeIndex of leader "
-                            f"dates; got {type(s.index).__name__}.")
+            raise TypeError(
+                "`events_or_signal` as a Series must have a DatetimeIndex of leader "
+                f"dates; got {type(s.index).__name__}."
+            )
         if not pd.api.types.is_bool_dtype(s.dtype):
-            raise TypeError("`events_or_signal` as a Series must be boolean (True on signal "
-                            f"dates); got dtype {s.dtype}.")
+            raise TypeError(
+                "`events_or_signal` as a Series must be boolean (True on signal "
+                f"dates); got dtype {s.dtype}."
+            )
         idx = s.index.tz_convert("UTC").tz_localize(None) if s.index.tz is not None else s.index
         if len(idx) > 1 and (np.diff(idx.asi8) <= 0).any():
             raise ValueError("`events_or_signal` dates must be sorted ascending and unique.")
@@ -117,25 +122,41 @@ def as_signal(events_or_signal: Any, *, leader: pd.DataFrame | None,
             ok = pos >= 0
             levels[ok] = x[pos[ok]]
             records[ok] = prev_max[pos[ok]]
-        return LeaderSignal(dates=dates, clock=clock, levels=levels, prior_records=records,
-                            data_start=idx[0] if len(idx) else None,
-                            name=str((s.attrs or {}).get("name", s.name or "leader")))
+        return LeaderSignal(
+            dates=dates,
+            clock=clock,
+            levels=levels,
+            prior_records=records,
+            data_start=idx[0] if len(idx) else None,
+            name=str((s.attrs or {}).get("name", s.name or "leader")),
+        )
     raise TypeError(
         "`events_or_signal` must be riskcycle Events (e.g. from riskcycle.breakouts) or a "
         f"boolean pandas Series indexed by leader dates; got {type(events_or_signal).__name__}."
     )
 
 
-def signal_entries(signal: LeaderSignal, follower_index: pd.DatetimeIndex,
-                   follower_clock: SessionClock, delay: pd.Timedelta) -> pd.DataFrame:
+def signal_entries(
+    signal: LeaderSignal,
+    follower_index: pd.DatetimeIndex,
+    follower_clock: SessionClock,
+    delay: pd.Timedelta,
+) -> pd.DataFrame:
     """Entry bars of the signal dates: :func:`~riskcycle.calendar.map_to_follower`
     with ``strict=True`` (the first follower close strictly after the signal was known)."""
-    return map_to_follower(signal.dates, follower_index, leader_clock=signal.clock,
-                           follower_clock=follower_clock, delay=delay, strict=True)
+    return map_to_follower(
+        signal.dates,
+        follower_index,
+        leader_clock=signal.clock,
+        follower_clock=follower_clock,
+        delay=delay,
+        strict=True,
+    )
 
 
-def leader_below_exits(signal: LeaderSignal, leader: pd.DataFrame, level: str | float,
-                       leader_to_follower: np.ndarray) -> np.ndarray:
+def leader_below_exits(
+    signal: LeaderSignal, leader: pd.DataFrame, level: str | float, leader_to_follower: np.ndarray
+) -> np.ndarray:
     """Follower bar at which each signal's leader-below exit executes (-1: never in the data).
 
     ``leader_to_follower[q]`` is the follower position mapped from leader bar ``q``
@@ -145,8 +166,10 @@ def leader_below_exits(signal: LeaderSignal, leader: pd.DataFrame, level: str | 
     pos = leader.index.get_indexer(signal.dates)
     if (pos < 0).any():
         bad = signal.dates[pos < 0][0]
-        raise ValueError(f"`leader` has no bar on the signal date {bad.date()}; the "
-                         "leader-below exit needs the leader that produced the signal.")
+        raise ValueError(
+            f"`leader` has no bar on the signal date {bad.date()}; the "
+            "leader-below exit needs the leader that produced the signal."
+        )
     if isinstance(level, str):
         lv = signal.prior_records if level == "prior_record" else signal.levels
     else:
@@ -155,7 +178,7 @@ def leader_below_exits(signal: LeaderSignal, leader: pd.DataFrame, level: str | 
     for i, (p, v) in enumerate(zip(pos, lv, strict=True)):
         if not np.isfinite(v):
             continue
-        hit = np.flatnonzero(close[p + 1:] < v)
+        hit = np.flatnonzero(close[p + 1 :] < v)
         if len(hit):
             out[i] = leader_to_follower[p + 1 + hit[0]]
     return out
@@ -163,7 +186,7 @@ def leader_below_exits(signal: LeaderSignal, leader: pd.DataFrame, level: str | 
 
 def _stop_exit(close: np.ndarray, e: int, stop: float, limit: int) -> int:
     """First bar ``j`` in ``(e, limit]`` whose close is <= (1 - stop) x the high-water close."""
-    seg = close[e:limit + 1]
+    seg = close[e : limit + 1]
     if len(seg) < 2:
         return -1
     hwm = np.maximum.accumulate(seg)

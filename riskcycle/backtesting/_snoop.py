@@ -20,9 +20,16 @@ def psr_or_nan(returns: pd.Series) -> float:
     return float(probabilistic_sharpe_ratio(returns).probability)
 
 
-def snooping(returns: pd.DataFrame, benchmark: pd.Series | None, *, n_resamples: int,
-             alpha: float, n_partitions: int, periods_per_year: int, rng: np.random.Generator
-             ) -> tuple[Any, Any, Any, Any, bool]:
+def snooping(
+    returns: pd.DataFrame,
+    benchmark: pd.Series | None,
+    *,
+    n_resamples: int,
+    alpha: float,
+    n_partitions: int,
+    periods_per_year: int,
+    rng: np.random.Generator,
+) -> tuple[Any, Any, Any, Any, bool]:
     """SPA (with Reality Check) and StepM from one bootstrap, DSR over the grid, PBO.
 
     The last item says whether some strategy had constant returns on a CSCV half
@@ -32,8 +39,9 @@ def snooping(returns: pd.DataFrame, benchmark: pd.Series | None, *, n_resamples:
     from ..exceptions import DegenerateDataWarning
     from ..snooping import deflated_sharpe_ratio, pbo, stepm
 
-    sm = stepm(returns, benchmark=benchmark, kind="returns", alpha=alpha,
-               n_resamples=n_resamples, rng=rng)
+    sm = stepm(
+        returns, benchmark=benchmark, kind="returns", alpha=alpha, n_resamples=n_resamples, rng=rng
+    )
     dsr = deflated_sharpe_ratio(returns)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DegenerateDataWarning)

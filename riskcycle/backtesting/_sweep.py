@@ -91,9 +91,11 @@ class SweepResult(ResultMixin):
         spa = "n/a" if self.spa is None else f"{self.spa.pvalue:.4f}"
         pbo = "n/a" if self.pbo is None else f"{self.pbo.pbo:.3f}"
         dsr = "n/a" if self.dsr is None else f"{self.dsr.probability:.3f}"
-        return (f"SweepResult(k={self.n_strategies} ({self.n_distinct} distinct), "
-                f"best={self.best}, "
-                f"SPA p={spa}, DSR={dsr}, PBO={pbo})")
+        return (
+            f"SweepResult(k={self.n_strategies} ({self.n_distinct} distinct), "
+            f"best={self.best}, "
+            f"SPA p={spa}, DSR={dsr}, PBO={pbo})"
+        )
 
     def to_frame(self, kind: str = "grid") -> pd.DataFrame:
         """``"grid"``: one row per combination (:attr:`grid`, with ``strategy``);
@@ -108,16 +110,18 @@ class SweepResult(ResultMixin):
             return long.rename("return").reset_index()
         rows = []
         if self.spa is not None:
-            rows += [("spa_lower", self.spa.statistic, self.spa.pvalue_lower),
-                     ("spa_consistent", self.spa.statistic, self.spa.pvalue_consistent),
-                     ("spa_upper", self.spa.statistic, self.spa.pvalue_upper),
-                     ("reality_check", self.spa.reality_check_statistic,
-                      self.spa.reality_check_pvalue)]
+            rows += [
+                ("spa_lower", self.spa.statistic, self.spa.pvalue_lower),
+                ("spa_consistent", self.spa.statistic, self.spa.pvalue_consistent),
+                ("spa_upper", self.spa.statistic, self.spa.pvalue_upper),
+                ("reality_check", self.spa.reality_check_statistic, self.spa.reality_check_pvalue),
+            ]
         if self.stepm is not None:
             rows.append(("stepm_n_superior", float(len(self.stepm.superior)), np.nan))
         if self.dsr is not None:
-            rows.append(("deflated_sharpe_ratio", float(self.dsr.probability),
-                         float(self.dsr.pvalue)))
+            rows.append(
+                ("deflated_sharpe_ratio", float(self.dsr.probability), float(self.dsr.pvalue))
+            )
         if self.pbo is not None:
             rows.append(("pbo", float(self.pbo.pbo), np.nan))
         return pd.DataFrame(rows, columns=["test", "statistic", "pvalue"])
@@ -137,11 +141,15 @@ class SweepResult(ResultMixin):
             "best is below the median out of sample.",
         ]
         if self.settings.get("pbo_flat_halves"):
-            notes.append("PBO: some strategies held no position on some halves of the data "
-                         "(constant returns); they rank last there.")
-        return Summary(title="Parameter sweep with data-snooping control",
-                       tables=(("Best combinations", top[cols]), ("Snooping tests", snoop)),
-                       notes=tuple(notes))
+            notes.append(
+                "PBO: some strategies held no position on some halves of the data "
+                "(constant returns); they rank last there."
+            )
+        return Summary(
+            title="Parameter sweep with data-snooping control",
+            tables=(("Best combinations", top[cols]), ("Snooping tests", snoop)),
+            notes=tuple(notes),
+        )
 
     def plot(self, ax: Any = None) -> Any:
         """Sharpe ratio of every combination (sorted), the best one and buy-and-hold marked."""
@@ -154,8 +162,13 @@ class SweepResult(ResultMixin):
         r = self.benchmark_returns
         sd = r.std(ddof=1)
         if sd > 0:
-            ax.axhline(r.mean() / sd * np.sqrt(self.periods_per_year), color="0.5", ls="--",
-                       lw=0.8, label=self.benchmark)
+            ax.axhline(
+                r.mean() / sd * np.sqrt(self.periods_per_year),
+                color="0.5",
+                ls="--",
+                lw=0.8,
+                label=self.benchmark,
+            )
         ax.set_xlabel("combination rank")
         ax.set_ylabel("annualised Sharpe ratio")
         title = f"{self.n_strategies} combinations"
@@ -181,47 +194,122 @@ def _exit_below(v):
         return None
     if isinstance(v, str):
         if v not in _signals.EXIT_LEVELS:
-            raise ValueError(f"`exit_below` must be one of {list(_signals.EXIT_LEVELS)}, a "
-                             f"positive leader level or None; got {v!r}.")
+            raise ValueError(
+                f"`exit_below` must be one of {list(_signals.EXIT_LEVELS)}, a "
+                f"positive leader level or None; got {v!r}."
+            )
         return v
-    return check_float(v, "exit_below", minimum=0.0, inclusive=(False, True),
-                       what="a positive leader level")
+    return check_float(
+        v, "exit_below", minimum=0.0, inclusive=(False, True), what="a positive leader level"
+    )
 
 
-def _sweep_iv(leader, follower, min_gap, margin, hold, delay, trailing_stop, exit_below, fees,
-              slippage, init_cash, benchmark, leader_clock, follower_clock, periods_per_year,
-              n_resamples, alpha, n_partitions, engine, rng):
+def _sweep_iv(
+    leader,
+    follower,
+    min_gap,
+    margin,
+    hold,
+    delay,
+    trailing_stop,
+    exit_below,
+    fees,
+    slippage,
+    init_cash,
+    benchmark,
+    leader_clock,
+    follower_clock,
+    periods_per_year,
+    n_resamples,
+    alpha,
+    n_partitions,
+    engine,
+    rng,
+):
     lclock = _clock_of(leader, leader_clock, "leader_clock")
     fclock = _clock_of(follower, follower_clock, "follower_clock")
     lead = as_price_frame(leader, name="leader", timezone=lclock.timezone)
     frame = as_price_frame(follower, name="follower", timezone=fclock.timezone)
     grid = {
-        "min_gap": _values(min_gap, "min_gap", lambda v: check_int(
-            v, "min_gap", minimum=1, what="a positive integer number of sessions")),
-        "margin": _values(margin, "margin", lambda v: check_float(
-            v, "margin", minimum=0.0, what="a non-negative fraction")),
-        "hold": _values(hold, "hold", lambda v: None if v is None else check_int(
-            v, "hold", minimum=1, what="a positive integer number of calendar days")),
+        "min_gap": _values(
+            min_gap,
+            "min_gap",
+            lambda v: check_int(
+                v, "min_gap", minimum=1, what="a positive integer number of sessions"
+            ),
+        ),
+        "margin": _values(
+            margin,
+            "margin",
+            lambda v: check_float(v, "margin", minimum=0.0, what="a non-negative fraction"),
+        ),
+        "hold": _values(
+            hold,
+            "hold",
+            lambda v: (
+                None
+                if v is None
+                else check_int(
+                    v, "hold", minimum=1, what="a positive integer number of calendar days"
+                )
+            ),
+        ),
         "delay": _values(delay, "delay", lambda v: check_timedelta(v, "delay")),
-        "trailing_stop": _values(trailing_stop, "trailing_stop", lambda v: None if v is None
-                                 else check_float(v, "trailing_stop", minimum=0.0, maximum=1.0,
-                                                  inclusive=(False, False), what="a fraction")),
+        "trailing_stop": _values(
+            trailing_stop,
+            "trailing_stop",
+            lambda v: (
+                None
+                if v is None
+                else check_float(
+                    v,
+                    "trailing_stop",
+                    minimum=0.0,
+                    maximum=1.0,
+                    inclusive=(False, False),
+                    what="a fraction",
+                )
+            ),
+        ),
         "exit_below": _values(exit_below, "exit_below", _exit_below),
     }
     fees, slippage, init_cash = _costs_iv(fees, slippage, init_cash)
     benchmark = check_choice(benchmark, "benchmark", BENCHMARKS)
     ppy = _periods_per_year(frame, fclock, periods_per_year)
     n_resamples = check_int(n_resamples, "n_resamples", minimum=0, what="a non-negative integer")
-    alpha = check_float(alpha, "alpha", minimum=0.0, maximum=1.0, inclusive=(False, False),
-                        what="a probability (the family-wise error rate)")
-    n_partitions = check_int(n_partitions, "n_partitions", minimum=2,
-                             what="an even integer number of blocks")
+    alpha = check_float(
+        alpha,
+        "alpha",
+        minimum=0.0,
+        maximum=1.0,
+        inclusive=(False, False),
+        what="a probability (the family-wise error rate)",
+    )
+    n_partitions = check_int(
+        n_partitions, "n_partitions", minimum=2, what="an even integer number of blocks"
+    )
     if n_partitions % 2:
-        raise ValueError(f"`n_partitions` must be an even integer number of blocks; got "
-                         f"{n_partitions}.")
+        raise ValueError(
+            f"`n_partitions` must be an even integer number of blocks; got {n_partitions}."
+        )
     engine = check_choice(engine, "engine", ENGINES)
-    return (lead, lclock, frame, fclock, grid, fees, slippage, init_cash, benchmark, ppy,
-            n_resamples, alpha, n_partitions, engine, check_rng(rng))
+    return (
+        lead,
+        lclock,
+        frame,
+        fclock,
+        grid,
+        fees,
+        slippage,
+        init_cash,
+        benchmark,
+        ppy,
+        n_resamples,
+        alpha,
+        n_partitions,
+        engine,
+        check_rng(rng),
+    )
 
 
 def _plans(lead, lclock, frame, fclock, grid):
@@ -235,10 +323,17 @@ def _plans(lead, lclock, frame, fclock, grid):
     idx = frame.index
     close_times = fclock.information_times(idx).asi8
     # entry / leader-below execution bars: strictly after the leader value was known
-    day0_all = {d: map_to_follower(lead.index, idx, leader_clock=lclock, follower_clock=fclock,
-                                   delay=d, strict=True) for d in grid["delay"]}
-    hold_ends = {h: horizon_end_positions(idx, np.arange(len(idx)), h)
-                 for h in grid["hold"] if h is not None}
+    day0_all = {
+        d: map_to_follower(
+            lead.index, idx, leader_clock=lclock, follower_clock=fclock, delay=d, strict=True
+        )
+        for d in grid["delay"]
+    }
+    hold_ends = {
+        h: horizon_end_positions(idx, np.arange(len(idx)), h)
+        for h in grid["hold"]
+        if h is not None
+    }
     events: dict = {}
     below: dict = {}
     for g, mg, h, d, ts, xb in itertools.product(*(grid[c] for c in GRID_COLUMNS)):
@@ -251,11 +346,21 @@ def _plans(lead, lclock, frame, fclock, grid):
         if xb is not None and (g, mg, d, xb) not in below:
             lmap = day0_all[d]["position"].to_numpy()
             below[(g, mg, d, xb)] = _signals.leader_below_exits(sig, lead, xb, lmap)
-        _, plan = build_plan(sig, frame, fclock, lead, hold=h, trailing_stop=ts,
-                             exit_below=None, delay=d, day0=day0, close_times=close_times,
-                             hold_end=hold_ends.get(h), below_exec=below.get((g, mg, d, xb)))
-        rows.append((g, mg, np.nan if h is None else h, d,
-                     np.nan if ts is None else ts, xb))
+        _, plan = build_plan(
+            sig,
+            frame,
+            fclock,
+            lead,
+            hold=h,
+            trailing_stop=ts,
+            exit_below=None,
+            delay=d,
+            day0=day0,
+            close_times=close_times,
+            hold_end=hold_ends.get(h),
+            below_exec=below.get((g, mg, d, xb)),
+        )
+        rows.append((g, mg, np.nan if h is None else h, d, np.nan if ts is None else ts, xb))
         plans.append(plan)
     return pd.DataFrame(rows, columns=list(GRID_COLUMNS)), plans
 
@@ -372,12 +477,44 @@ def sweep(
     >>> res.returns.shape
     (4357, 4)
     """
-    (lead, lclock, frame, fclock, grid, fees, slippage, init_cash, benchmark, ppy, n_resamples,
-     alpha, n_partitions, engine, rng) = _sweep_iv(
-        leader, follower, min_gap, margin, hold, delay, trailing_stop, exit_below, fees,
-        slippage, init_cash,
-        benchmark, leader_clock, follower_clock, periods_per_year, n_resamples, alpha,
-        n_partitions, engine, rng)
+    (
+        lead,
+        lclock,
+        frame,
+        fclock,
+        grid,
+        fees,
+        slippage,
+        init_cash,
+        benchmark,
+        ppy,
+        n_resamples,
+        alpha,
+        n_partitions,
+        engine,
+        rng,
+    ) = _sweep_iv(
+        leader,
+        follower,
+        min_gap,
+        margin,
+        hold,
+        delay,
+        trailing_stop,
+        exit_below,
+        fees,
+        slippage,
+        init_cash,
+        benchmark,
+        leader_clock,
+        follower_clock,
+        periods_per_year,
+        n_resamples,
+        alpha,
+        n_partitions,
+        engine,
+        rng,
+    )
     table, plans = _plans(lead, lclock, frame, fclock, grid)
     close = frame["close"].to_numpy()
     n = len(close)
@@ -385,21 +522,31 @@ def sweep(
     from . import _nb
 
     if engine == "numba":
-        mat = _nb.strategy_returns(close, offsets, entries, exits, fees=fees, slippage=slippage,
-                                   init_cash=init_cash)
+        mat = _nb.strategy_returns(
+            close, offsets, entries, exits, fees=fees, slippage=slippage, init_cash=init_cash
+        )
     else:
         ent, ext = signal_matrices(n, offsets, entries, exits)
         k = ent.shape[1]
         if k == 1:  # two columns keep vectorbt on its one compiled multi-column path
             ent, ext = np.repeat(ent, 2, axis=1), np.repeat(ext, 2, axis=1)
-        pf = run_portfolio(frame["close"], ent, ext, fees=fees, slippage=slippage,
-                           init_cash=init_cash)
+        pf = run_portfolio(
+            frame["close"], ent, ext, fees=fees, slippage=slippage, init_cash=init_cash
+        )
         mat = pf.returns().to_numpy()[:, :k]
-    returns = pd.DataFrame(mat, index=frame.index,
-                           columns=pd.RangeIndex(mat.shape[1], name="strategy"))
+    returns = pd.DataFrame(
+        mat, index=frame.index, columns=pd.RangeIndex(mat.shape[1], name="strategy")
+    )
     if benchmark == "buy_and_hold":
-        bh = _nb.strategy_returns(close, np.array([0, 1]), np.array([0]), np.array([-1]),
-                                  fees=fees, slippage=slippage, init_cash=init_cash)[:, 0]
+        bh = _nb.strategy_returns(
+            close,
+            np.array([0, 1]),
+            np.array([0]),
+            np.array([-1]),
+            fees=fees,
+            slippage=slippage,
+            init_cash=init_cash,
+        )[:, 0]
     else:
         bh = np.zeros(n)
     bench = pd.Series(bh, index=frame.index, name=benchmark)
@@ -422,29 +569,55 @@ def sweep(
 
     spa = sm = dsr = pb = None
     pbo_flat = False
-    keep = np.flatnonzero((table["distinct"].to_numpy() == np.arange(len(table)))
-                          & (table["n_trades"].to_numpy() > 0))
+    keep = np.flatnonzero(
+        (table["distinct"].to_numpy() == np.arange(len(table)))
+        & (table["n_trades"].to_numpy() > 0)
+    )
     table["superior"] = False
     if n_resamples > 0:
         if len(keep) < 2:
-            warnings.warn(f"only {len(keep)} distinct strategy with trades: SPA, StepM, DSR and "
-                          "PBO need at least two and are not computed.", DegenerateDataWarning,
-                          stacklevel=2)
+            warnings.warn(
+                f"only {len(keep)} distinct strategy with trades: SPA, StepM, DSR and "
+                "PBO need at least two and are not computed.",
+                DegenerateDataWarning,
+                stacklevel=2,
+            )
         else:
             from ._snoop import snooping
 
             spa, sm, dsr, pb, pbo_flat = snooping(
-                returns.iloc[:, keep], None if benchmark == "cash" else bench,
-                n_resamples=n_resamples, alpha=alpha, n_partitions=n_partitions,
-                periods_per_year=ppy, rng=rng)
+                returns.iloc[:, keep],
+                None if benchmark == "cash" else bench,
+                n_resamples=n_resamples,
+                alpha=alpha,
+                n_partitions=n_partitions,
+                periods_per_year=ppy,
+                rng=rng,
+            )
             sup = set(sm.superior)
             table["superior"] = [table["distinct"].iat[j] in sup for j in range(len(table))]
     return SweepResult(
-        returns=returns, benchmark_returns=bench, grid=table, best=best, spa=spa, stepm=sm,
-        dsr=dsr, pbo=pb, periods_per_year=ppy, benchmark=benchmark,
-        settings={**{k: list(vals) for k, vals in grid.items()},
-                  "fees": fees, "slippage": slippage, "init_cash": init_cash,
-                  "n_resamples": n_resamples, "alpha": alpha, "n_partitions": n_partitions,
-                  "engine": engine, "leader_clock": lclock.name, "follower_clock": fclock.name,
-                  "pbo_flat_halves": pbo_flat},
+        returns=returns,
+        benchmark_returns=bench,
+        grid=table,
+        best=best,
+        spa=spa,
+        stepm=sm,
+        dsr=dsr,
+        pbo=pb,
+        periods_per_year=ppy,
+        benchmark=benchmark,
+        settings={
+            **{k: list(vals) for k, vals in grid.items()},
+            "fees": fees,
+            "slippage": slippage,
+            "init_cash": init_cash,
+            "n_resamples": n_resamples,
+            "alpha": alpha,
+            "n_partitions": n_partitions,
+            "engine": engine,
+            "leader_clock": lclock.name,
+            "follower_clock": fclock.name,
+            "pbo_flat_halves": pbo_flat,
+        },
     )

@@ -57,8 +57,9 @@ def forward_log_returns(
     [1.21, 1.21, nan]
     """
     lc = np.asarray(log_close, dtype=float)
-    start, end = np.broadcast_arrays(np.asarray(start_pos, dtype=np.int64),
-                                     np.asarray(end_pos, dtype=np.int64))
+    start, end = np.broadcast_arrays(
+        np.asarray(start_pos, dtype=np.int64), np.asarray(end_pos, dtype=np.int64)
+    )
     n = lc.shape[0]
     if start.size and (start.max(initial=-1) >= n or end.max(initial=-1) >= n):
         raise ValueError(f"positions must be < {n} (the number of bars).")
@@ -116,16 +117,19 @@ def event_day0_positions(
     lclock = _clock_of(events, leader_clock, "leader_clock")
     fclock = _clock_of(follower, follower_clock, "follower_clock")
     delay = check_timedelta(delay, "delay")
-    return map_to_follower(dates, follower, leader_clock=lclock, follower_clock=fclock,
-                           delay=delay)
+    return map_to_follower(
+        dates, follower, leader_clock=lclock, follower_clock=fclock, delay=delay
+    )
 
 
 def _event_dates(events: Any) -> pd.DatetimeIndex:
     """Validated event dates: sorted, unique, no NaT."""
     dates = events.dates if hasattr(events, "dates") and hasattr(events, "clock") else events
     if isinstance(dates, pd.Timestamp | str):
-        raise TypeError("`events` must be an Events object or a sequence of dates; got a "
-                        "single date (wrap it in a list).")
+        raise TypeError(
+            "`events` must be an Events object or a sequence of dates; got a "
+            "single date (wrap it in a list)."
+        )
     try:
         idx = _dates_of(dates, "events")
     except ValueError as exc:
@@ -134,8 +138,10 @@ def _event_dates(events: Any) -> pd.DatetimeIndex:
         d = np.diff(idx.asi8)
         if (d < 0).any():
             i = int(np.flatnonzero(d < 0)[0]) + 1
-            raise ValueError(f"`events` dates must be sorted ascending; {idx[i].date()} follows "
-                             f"{idx[i - 1].date()}.")
+            raise ValueError(
+                f"`events` dates must be sorted ascending; {idx[i].date()} follows "
+                f"{idx[i - 1].date()}."
+            )
         if (d == 0).any():
             i = int(np.flatnonzero(d == 0)[0]) + 1
             raise ValueError(f"`events` dates must be unique; {idx[i].date()} is duplicated.")
@@ -207,8 +213,22 @@ class ModelFit:
         Mean and centred sum of squares of the benchmark in the estimation window.
     """
 
-    __slots__ = ("alpha", "beta", "day0", "dof", "est_offsets", "est_resid", "est_x",
-                 "event_ar", "event_m", "model", "n_est", "sigma", "sxx", "xbar")
+    __slots__ = (
+        "alpha",
+        "beta",
+        "day0",
+        "dof",
+        "est_offsets",
+        "est_resid",
+        "est_x",
+        "event_ar",
+        "event_m",
+        "model",
+        "n_est",
+        "sigma",
+        "sxx",
+        "xbar",
+    )
 
     def car_variance(self, t: int) -> np.ndarray:
         r"""Variance of the CAR over the first ``t`` event bars under the null.
@@ -244,8 +264,9 @@ class ModelFit:
             Absolute bar positions (estimation bars, then window bars).
         weights : ndarray (L + t, R) or (L + t, 1)
         """
-        pos = np.concatenate([self.est_offsets + self.day0,
-                              np.arange(self.day0 + 1, self.day0 + 1 + t)])
+        pos = np.concatenate(
+            [self.est_offsets + self.day0, np.arange(self.day0 + 1, self.day0 + 1 + t)]
+        )
         if self.model in ("raw", "market_adjusted"):
             c = np.zeros((self.n_est, 1))
         elif self.model == "constant_mean":
@@ -292,11 +313,11 @@ def fit_model(
     k = N_PARAMS[model]
     uses_m = model in ("market_adjusted", "market_model")
     lo = max(est_lo, 1)
-    y = r[lo:est_hi + 1]
+    y = r[lo : est_hi + 1]
     rows = np.all(np.isfinite(y), axis=1)
     x = None
     if uses_m:
-        x = np.broadcast_to(m[lo:est_hi + 1], y.shape) if len(y) else y
+        x = np.broadcast_to(m[lo : est_hi + 1], y.shape) if len(y) else y
         rows &= np.all(np.isfinite(x), axis=1)
         x = x[rows]
     y = y[rows]
@@ -332,8 +353,8 @@ def fit_model(
             resid = y - fit.alpha - fit.beta * x
         fit.est_resid = resid
         fit.sigma = np.sqrt((resid * resid).sum(axis=0) / fit.dof)
-    ev = r[day0 + 1:day0 + 1 + t_max]
-    fit.event_m = np.broadcast_to(m[day0 + 1:day0 + 1 + t_max], ev.shape) if uses_m else None
+    ev = r[day0 + 1 : day0 + 1 + t_max]
+    fit.event_m = np.broadcast_to(m[day0 + 1 : day0 + 1 + t_max], ev.shape) if uses_m else None
     fit.event_ar = ev - fit.predicted(fit.event_m, ev.shape)
     return fit
 
@@ -367,7 +388,7 @@ def window_path_stats(close: np.ndarray, start: int, end: int) -> tuple[float, f
     :math:`\\max_t P_t / P_{start} - 1`; the peak position is the first bar of
     the highest close (relative to ``start``).
     """
-    p = close[start:end + 1]
+    p = close[start : end + 1]
     dd = float(np.min(p / np.maximum.accumulate(p) - 1.0))
     ru = float(np.max(p / np.minimum.accumulate(p) - 1.0))
     i = int(np.argmax(p))

@@ -96,8 +96,10 @@ class EventStudyResult(ResultMixin):
         n_in = int((self.events["status"] == "ok").sum())
         n_out = len(self.events) - n_in
         out = f", {n_out} excluded" if n_out else ""
-        return (f"EventStudyResult({self.follower_name} after {self.leader_name} events: "
-                f"n={n_in}{out}, horizons={self.horizons}, model={self.model!r})")
+        return (
+            f"EventStudyResult({self.follower_name} after {self.leader_name} events: "
+            f"n={n_in}{out}, horizons={self.horizons}, model={self.model!r})"
+        )
 
     def _summary(self) -> Summary:
         w = self.windows
@@ -118,24 +120,38 @@ class EventStudyResult(ResultMixin):
         tests.columns = [f"p_{h}d" for h in tests.columns]
         mins = self.tests.pivot(index="test", columns="horizon", values="min_attainable_pvalue")
         tests["min_p_" + f"{hmax}d"] = mins[hmax]
-        notes = [f"Returns from the day-0 close; horizons in calendar days. Model "
-                 f"{self.model!r} on {self.return_type} returns"
-                 + (f" against {self.benchmark_name}" if self.benchmark_name else "") + ".",
-                 f"Tests: alternative={self.alternative!r}; complete windows only."]
+        notes = [
+            f"Returns from the day-0 close; horizons in calendar days. Model "
+            f"{self.model!r} on {self.return_type} returns"
+            + (f" against {self.benchmark_name}" if self.benchmark_name else "")
+            + ".",
+            f"Tests: alternative={self.alternative!r}; complete windows only.",
+        ]
         if len(inc):
-            notes.append("Incomplete windows (return so far shown): " + "; ".join(
-                f"{r['event_date'].date()} at {r['horizon']}d (to {r['end_date'].date()})"
-                for _, r in inc.iterrows()) + ".")
+            notes.append(
+                "Incomplete windows (return so far shown): "
+                + "; ".join(
+                    f"{r['event_date'].date()} at {r['horizon']}d (to {r['end_date'].date()})"
+                    for _, r in inc.iterrows()
+                )
+                + "."
+            )
         ex = self.excluded
         if len(ex):
-            notes.append("Excluded events: " + ", ".join(
-                f"{d.date()} ({s})" for d, s in ex["status"].items()) + ".")
+            notes.append(
+                "Excluded events: "
+                + ", ".join(f"{d.date()} ({s})" for d, s in ex["status"].items())
+                + "."
+            )
         if w["overlapping"].any():
             notes.append("Some windows overlap: the iid tests over-reject; see tests.note.")
         return Summary(
             title=f"Event study: {self.follower_name} after {self.leader_name} events",
-            tables=(("Simple return from day 0", ret), ("Cumulative abnormal return", car),
-                    ("Test p-values", tests)),
+            tables=(
+                ("Simple return from day 0", ret),
+                ("Cumulative abnormal return", car),
+                ("Test p-values", tests),
+            ),
             notes=tuple(notes),
         )
 
@@ -176,20 +192,31 @@ class EventStudyResult(ResultMixin):
         n = np.isfinite(vals).sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = np.where(n > 0, np.nansum(vals, axis=1) / np.maximum(n, 1), np.nan)
-            sd = np.array([np.std(v[np.isfinite(v)], ddof=1) if k > 1 else np.nan
-                           for v, k in zip(vals, n, strict=True)])
+            sd = np.array(
+                [
+                    np.std(v[np.isfinite(v)], ddof=1) if k > 1 else np.nan
+                    for v, k in zip(vals, n, strict=True)
+                ]
+            )
             q = stats.t.ppf(0.5 + self.confidence_level / 2, np.maximum(n - 1, 1))
             half = np.where(n > 1, q * sd / np.sqrt(np.maximum(n, 1)), np.nan)
         ax.plot(x, np.exp(mean), color="k", lw=2.2, label="mean (geometric)")
-        ax.fill_between(x, np.exp(mean - half), np.exp(mean + half), color="0.5", alpha=0.25,
-                        label=f"{100 * self.confidence_level:g}% CI of the mean")
+        ax.fill_between(
+            x,
+            np.exp(mean - half),
+            np.exp(mean + half),
+            color="0.5",
+            alpha=0.25,
+            label=f"{100 * self.confidence_level:g}% CI of the mean",
+        )
         ax.axvline(0, color="0.3", lw=0.8, ls="--")
         ax.axhline(1, color="0.3", lw=0.8)
         ax.set_yscale("log")
         ax.set_xlabel("calendar days from day 0")
         ax.set_ylabel("growth of 1 (abnormal)" if abnormal else "growth of 1")
         kind = "abnormal " if abnormal else ""
-        ax.set_title(f"{self.follower_name} {kind}path after {self.leader_name} events",
-                     fontsize=10)
+        ax.set_title(
+            f"{self.follower_name} {kind}path after {self.leader_name} events", fontsize=10
+        )
         ax.legend(fontsize=7, loc="upper left", ncol=2)
         return ax

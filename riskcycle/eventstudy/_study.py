@@ -54,13 +54,21 @@ def _check_horizons(horizons: Any) -> tuple[int, ...]:
     if isinstance(horizons, int | np.integer) and not isinstance(horizons, bool | np.bool_):
         horizons = (horizons,)
     if isinstance(horizons, str) or not isinstance(horizons, Sequence | np.ndarray):
-        raise TypeError("`horizons` must be a sequence of positive integer numbers of calendar "
-                        f"days; got {type(horizons).__name__}.")
+        raise TypeError(
+            "`horizons` must be a sequence of positive integer numbers of calendar "
+            f"days; got {type(horizons).__name__}."
+        )
     if len(horizons) == 0:
         raise ValueError("`horizons` must hold at least one horizon; got an empty sequence.")
-    out = [check_int(h, "horizons", minimum=1,
-                     what="a sequence of positive integer numbers of calendar days")
-           for h in horizons]
+    out = [
+        check_int(
+            h,
+            "horizons",
+            minimum=1,
+            what="a sequence of positive integer numbers of calendar days",
+        )
+        for h in horizons
+    ]
     if len(set(out)) != len(out):
         raise ValueError(f"`horizons` must be unique; got {list(out)}.")
     return tuple(sorted(out))
@@ -69,36 +77,70 @@ def _check_horizons(horizons: Any) -> tuple[int, ...]:
 def _check_path_window(path_window: Any, horizons: tuple[int, ...]) -> tuple[int, int]:
     if path_window is None:
         return (-90, max(horizons))
-    if isinstance(path_window, str) or not isinstance(path_window, Sequence) \
-            or len(path_window) != 2:
-        raise TypeError("`path_window` must be a pair (first, last) of calendar-day offsets; "
-                        f"got {path_window!r}.")
-    lo = check_int(path_window[0], "path_window", maximum=0,
-                   what="a pair of integer day offsets (first <= 0 <= last); first")
-    hi = check_int(path_window[1], "path_window", minimum=0,
-                   what="a pair of integer day offsets (first <= 0 <= last); last")
+    if (
+        isinstance(path_window, str)
+        or not isinstance(path_window, Sequence)
+        or len(path_window) != 2
+    ):
+        raise TypeError(
+            "`path_window` must be a pair (first, last) of calendar-day offsets; "
+            f"got {path_window!r}."
+        )
+    lo = check_int(
+        path_window[0],
+        "path_window",
+        maximum=0,
+        what="a pair of integer day offsets (first <= 0 <= last); first",
+    )
+    hi = check_int(
+        path_window[1],
+        "path_window",
+        minimum=0,
+        what="a pair of integer day offsets (first <= 0 <= last); last",
+    )
     return (lo, hi)
 
 
-def _event_study_iv(follower, events, horizons, model, benchmark, estimation_window, gap,
-                    min_estimation_obs, return_type, path_window, delay, leader_clock,
-                    follower_clock, benchmark_clock, alternative, confidence_level,
-                    nan_policy):
+def _event_study_iv(
+    follower,
+    events,
+    horizons,
+    model,
+    benchmark,
+    estimation_window,
+    gap,
+    min_estimation_obs,
+    return_type,
+    path_window,
+    delay,
+    leader_clock,
+    follower_clock,
+    benchmark_clock,
+    alternative,
+    confidence_level,
+    nan_policy,
+):
     horizons = _check_horizons(horizons)
     model = check_choice(model, "model", MODELS)
     return_type = check_choice(return_type, "return_type", RETURN_TYPES)
-    estimation_window = check_int(estimation_window, "estimation_window", minimum=1,
-                                  what="a positive integer number of calendar days")
+    estimation_window = check_int(
+        estimation_window,
+        "estimation_window",
+        minimum=1,
+        what="a positive integer number of calendar days",
+    )
     gap = check_int(gap, "gap", minimum=0, what="a non-negative integer number of calendar days")
-    min_estimation_obs = check_int(min_estimation_obs, "min_estimation_obs", minimum=5,
-                                   what="an integer number of returns")
+    min_estimation_obs = check_int(
+        min_estimation_obs, "min_estimation_obs", minimum=5, what="an integer number of returns"
+    )
     path_window = _check_path_window(path_window, horizons)
     delay = check_timedelta(delay, "delay")
     alternative = check_alternative(alternative)
     confidence_level = check_confidence_level(confidence_level)
     fclock = _clock_of(follower, follower_clock, "follower_clock")
-    frame = as_price_frame(follower, name="follower", nan_policy=nan_policy,
-                           timezone=fclock.timezone)
+    frame = as_price_frame(
+        follower, name="follower", nan_policy=nan_policy, timezone=fclock.timezone
+    )
     dates = _event_dates(events)
     if len(dates) == 0:
         raise ValueError("`events` is empty: there is nothing to study.")
@@ -109,21 +151,43 @@ def _event_study_iv(follower, events, horizons, model, benchmark, estimation_win
     bench = bclock = None
     if uses_benchmark:
         if benchmark is None:
-            raise ValueError(f"`benchmark` is required for model={model!r} (e.g. the S&P 500 "
-                             "closes: riskcycle.datasets.load('spx')).")
+            raise ValueError(
+                f"`benchmark` is required for model={model!r} (e.g. the S&P 500 "
+                "closes: riskcycle.datasets.load('spx'))."
+            )
         bclock = _clock_of(benchmark, benchmark_clock, "benchmark_clock")
-        bench = as_price_frame(benchmark, name="benchmark", nan_policy=nan_policy,
-                               timezone=bclock.timezone)
+        bench = as_price_frame(
+            benchmark, name="benchmark", nan_policy=nan_policy, timezone=bclock.timezone
+        )
         if bench.index[0] > frame.index[-1] or bench.index[-1] < frame.index[0]:
             raise ValueError(
                 f"`benchmark` does not overlap the follower: benchmark "
                 f"{bench.index[0].date()} to {bench.index[-1].date()}, follower "
-                f"{frame.index[0].date()} to {frame.index[-1].date()}.")
+                f"{frame.index[0].date()} to {frame.index[-1].date()}."
+            )
     elif benchmark is not None:
-        raise ValueError(f"`benchmark` is used only by model='market_adjusted' or "
-                         f"'market_model'; got model={model!r}.")
-    return (frame, fclock, dates, lclock, horizons, model, bench, bclock, estimation_window, gap,
-            min_estimation_obs, return_type, path_window, delay, alternative, confidence_level)
+        raise ValueError(
+            f"`benchmark` is used only by model='market_adjusted' or "
+            f"'market_model'; got model={model!r}."
+        )
+    return (
+        frame,
+        fclock,
+        dates,
+        lclock,
+        horizons,
+        model,
+        bench,
+        bclock,
+        estimation_window,
+        gap,
+        min_estimation_obs,
+        return_type,
+        path_window,
+        delay,
+        alternative,
+        confidence_level,
+    )
 
 
 def event_study(
@@ -354,29 +418,69 @@ def event_study(
     >>> df["complete"].tolist()  # 2025-09-18 + 365 days is after the data's end
     [True, True, True, True, False]
     """
-    (frame, fclock, dates, lclock, horizons, model, bench, bclock, est_window, gap, min_obs,
-     return_type, path_window, delay, alternative, confidence_level) = _event_study_iv(
-        follower, events, horizons, model, benchmark, estimation_window, gap,
-        min_estimation_obs, return_type, path_window, delay, leader_clock, follower_clock,
-        benchmark_clock, alternative, confidence_level, nan_policy)
+    (
+        frame,
+        fclock,
+        dates,
+        lclock,
+        horizons,
+        model,
+        bench,
+        bclock,
+        est_window,
+        gap,
+        min_obs,
+        return_type,
+        path_window,
+        delay,
+        alternative,
+        confidence_level,
+    ) = _event_study_iv(
+        follower,
+        events,
+        horizons,
+        model,
+        benchmark,
+        estimation_window,
+        gap,
+        min_estimation_obs,
+        return_type,
+        path_window,
+        delay,
+        leader_clock,
+        follower_clock,
+        benchmark_clock,
+        alternative,
+        confidence_level,
+        nan_policy,
+    )
     pending: list[tuple[type[Warning], str]] = []
 
     idx = frame.index
     close = frame["close"].to_numpy(dtype=float)
     log_close = np.log(close)
-    mapped = event_day0_positions(idx, dates, delay=delay, leader_clock=lclock,
-                                  follower_clock=fclock)
+    mapped = event_day0_positions(
+        idx, dates, delay=delay, leader_clock=lclock, follower_clock=fclock
+    )
     status = mapped["status"].to_numpy()
-    for st, where in (("before_start", f"before the follower's first date ({idx[0].date()})"),
-                      ("after_end", f"after the follower's last date ({idx[-1].date()})")):
+    for st, where in (
+        ("before_start", f"before the follower's first date ({idx[0].date()})"),
+        ("after_end", f"after the follower's last date ({idx[-1].date()})"),
+    ):
         bad = dates[status == st]
         if len(bad):
-            pending.append((EventsExcludedWarning,
-                            f"{len(bad)} event(s) are {where} and are excluded: {_fmt(bad)}."))
+            pending.append(
+                (
+                    EventsExcludedWarning,
+                    f"{len(bad)} event(s) are {where} and are excluded: {_fmt(bad)}.",
+                )
+            )
     keep = status == "ok"
     if not keep.any():
-        raise ValueError(f"no event falls inside the follower's data ({idx[0].date()} to "
-                         f"{idx[-1].date()}); events run {dates[0].date()} to {dates[-1].date()}.")
+        raise ValueError(
+            f"no event falls inside the follower's data ({idx[0].date()} to "
+            f"{idx[-1].date()}); events run {dates[0].date()} to {dates[-1].date()}."
+        )
     ev_dates = dates[keep]
     day0 = mapped["position"].to_numpy()[keep]
     n_ev = len(day0)
@@ -390,10 +494,15 @@ def event_study(
     if bench is not None:
         b = align_benchmark(bench["close"], idx, benchmark_clock=bclock, follower_clock=fclock)
         if not np.isfinite(b).any():
-            raise ValueError("`benchmark` does not overlap the follower: no follower bar has a "
-                             "benchmark close known at its close time.")
-        m = (np.concatenate([[np.nan], np.diff(np.log(b))]) if return_type == "log"
-             else np.concatenate([[np.nan], b[1:] / b[:-1] - 1.0]))
+            raise ValueError(
+                "`benchmark` does not overlap the follower: no follower bar has a "
+                "benchmark close known at its close time."
+            )
+        m = (
+            np.concatenate([[np.nan], np.diff(np.log(b))])
+            if return_type == "log"
+            else np.concatenate([[np.nan], b[1:] / b[:-1] - 1.0])
+        )
         m = m[:, None]
 
     # windows --------------------------------------------------------------------------
@@ -403,21 +512,39 @@ def event_study(
         ends[k], complete[k] = horizon_end_positions(idx, day0, h)
     est_lo, est_hi = estimation_bounds(idx, day0, window_days=est_window, gap_days=gap)
     t_max = ends.max(axis=0) - day0
-    fits = [fit_model(r[:, None], m, model=model, day0=int(day0[i]), est_lo=int(est_lo[i]),
-                      est_hi=int(est_hi[i]), t_max=int(t_max[i])) for i in range(n_ev)]
+    fits = [
+        fit_model(
+            r[:, None],
+            m,
+            model=model,
+            day0=int(day0[i]),
+            est_lo=int(est_lo[i]),
+            est_hi=int(est_hi[i]),
+            t_max=int(t_max[i]),
+        )
+        for i in range(n_ev)
+    ]
     n_est = np.array([f.n_est for f in fits])
     short = n_est < min_obs
     if short.any():
-        pending.append((SmallSampleWarning,
-                        f"fewer than min_estimation_obs={min_obs} estimation returns for "
-                        f"{_fmt(ev_dates[short])} ({', '.join(map(str, n_est[short]))}); their "
-                        "model-based columns are NaN."))
+        pending.append(
+            (
+                SmallSampleWarning,
+                f"fewer than min_estimation_obs={min_obs} estimation returns for "
+                f"{_fmt(ev_dates[short])} ({', '.join(map(str, n_est[short]))}); their "
+                "model-based columns are NaN.",
+            )
+        )
     sigma = np.array([f.sigma[0] for f in fits])
     flat = ~short & ~(sigma > 0)
     if flat.any():
-        pending.append((DegenerateDataWarning,
-                        "zero residual variance in the estimation window of "
-                        f"{_fmt(ev_dates[flat])}; standardised columns are NaN."))
+        pending.append(
+            (
+                DegenerateDataWarning,
+                "zero residual variance in the estimation window of "
+                f"{_fmt(ev_dates[flat])}; standardised columns are NaN.",
+            )
+        )
 
     # per event and horizon ----------------------------------------------------------------
     rows = []
@@ -429,8 +556,9 @@ def event_study(
         t_len = end - day0
         overl = np.zeros(n_ev, dtype=bool)
         if n_ev > 1:
-            shared = (np.minimum(end[:, None], end[None, :])
-                      - np.maximum(day0[:, None], day0[None, :])) > 0
+            shared = (
+                np.minimum(end[:, None], end[None, :]) - np.maximum(day0[:, None], day0[None, :])
+            ) > 0
             np.fill_diagonal(shared, False)
             overl = shared.any(axis=1)
         car = np.full(n_ev, np.nan)
@@ -438,7 +566,7 @@ def event_study(
         for i, f in enumerate(fits):
             if short[i] and model != "raw":
                 continue
-            car[i] = f.event_ar[:t_len[i]].sum(axis=0)[0]
+            car[i] = f.event_ar[: t_len[i]].sum(axis=0)[0]
             if not short[i]:
                 car_se[i] = np.sqrt(f.car_variance(int(t_len[i]))[0])
         car[~complete[k]] = np.nan
@@ -452,48 +580,86 @@ def event_study(
             dd, ru, peak, ipk = window_path_stats(close, int(day0[i]), int(end[i]))
             lr = log_close[end[i]] - log_close[day0[i]]
             ok = bool(complete[k, i])
-            rows.append({
-                "event_date": ev_dates[i], "day0_date": idx[day0[i]], "horizon": h,
-                "end_date": idx[end[i]], "n_bars": int(t_len[i]), "complete": ok,
-                "overlapping": bool(overl[i]),
-                "return": close[end[i]] / close[day0[i]] - 1.0 if ok else np.nan,
-                "log_return": lr if ok else np.nan,
-                "return_to_date": close[end[i]] / close[day0[i]] - 1.0,
-                "log_return_to_date": lr,
-                "max_drawdown": dd, "max_runup": ru, "peak_return": peak,
-                "days_to_peak": int((idx[day0[i] + ipk] - idx[day0[i]]).days),
-                "car": car[i], "car_se": car_se[i], "scar": scar[i],
-                "estimation_obs": int(n_est[i]),
-            })
-        tests_rows += _tests.table_rows(h, fits, car, scar, complete[k], overl, t_len,
-                                        alternative, confidence_level, pending, small_log)
+            rows.append(
+                {
+                    "event_date": ev_dates[i],
+                    "day0_date": idx[day0[i]],
+                    "horizon": h,
+                    "end_date": idx[end[i]],
+                    "n_bars": int(t_len[i]),
+                    "complete": ok,
+                    "overlapping": bool(overl[i]),
+                    "return": close[end[i]] / close[day0[i]] - 1.0 if ok else np.nan,
+                    "log_return": lr if ok else np.nan,
+                    "return_to_date": close[end[i]] / close[day0[i]] - 1.0,
+                    "log_return_to_date": lr,
+                    "max_drawdown": dd,
+                    "max_runup": ru,
+                    "peak_return": peak,
+                    "days_to_peak": int((idx[day0[i] + ipk] - idx[day0[i]]).days),
+                    "car": car[i],
+                    "car_se": car_se[i],
+                    "scar": scar[i],
+                    "estimation_obs": int(n_est[i]),
+                }
+            )
+        tests_rows += _tests.table_rows(
+            h,
+            fits,
+            car,
+            scar,
+            complete[k],
+            overl,
+            t_len,
+            alternative,
+            confidence_level,
+            pending,
+            small_log,
+        )
     if no_bench:
-        pending.append((DegenerateDataWarning,
-                        "the benchmark has no return for some bars of the windows of "
-                        f"{'; '.join(no_bench)} (benchmark data {bench.index[0].date()} to "
-                        f"{bench.index[-1].date()}): their CAR is NaN and they are left out "
-                        "of the tests."))
+        pending.append(
+            (
+                DegenerateDataWarning,
+                "the benchmark has no return for some bars of the windows of "
+                f"{'; '.join(no_bench)} (benchmark data {bench.index[0].date()} to "
+                f"{bench.index[-1].date()}): their CAR is NaN and they are left out "
+                "of the tests.",
+            )
+        )
     if small_log:
-        pending.append((SmallSampleWarning,
-                        f"tests needing a cross-sectional variance need at least "
-                        f"{_tests.MIN_EVENTS_CROSS_SECTIONAL} events with complete windows; NaN "
-                        f"returned at {'; '.join(small_log)} (events used in parentheses)."))
+        pending.append(
+            (
+                SmallSampleWarning,
+                f"tests needing a cross-sectional variance need at least "
+                f"{_tests.MIN_EVENTS_CROSS_SECTIONAL} events with complete windows; NaN "
+                f"returned at {'; '.join(small_log)} (events used in parentheses).",
+            )
+        )
     inc = ~complete
     if inc.any():
-        parts = [f"{_fmt(ev_dates[inc[k]])} at {h} days" for k, h in enumerate(horizons)
-                 if inc[k].any()]
-        pending.append((IncompleteWindowWarning,
-                        "windows run past the end of the follower's data "
-                        f"({idx[-1].date()}): {'; '.join(parts)}. They are reported with "
-                        "complete=False (return so far in return_to_date) and left out of the "
-                        "tests."))
+        parts = [
+            f"{_fmt(ev_dates[inc[k]])} at {h} days" for k, h in enumerate(horizons) if inc[k].any()
+        ]
+        pending.append(
+            (
+                IncompleteWindowWarning,
+                "windows run past the end of the follower's data "
+                f"({idx[-1].date()}): {'; '.join(parts)}. They are reported with "
+                "complete=False (return so far in return_to_date) and left out of the "
+                "tests.",
+            )
+        )
     windows = pd.DataFrame(rows)
     over = windows.loc[windows["overlapping"]]
     if len(over):
         parts = [f"{h} days: {_fmt(g['event_date'])}" for h, g in over.groupby("horizon")]
-        pending.append((OverlappingWindowsWarning,
-                        f"event windows overlap ({'; '.join(parts)}); the tests that assume "
-                        "independent events over-reject (see the 'note' column of tests)."))
+        pending.append(
+            (
+                OverlappingWindowsWarning,
+                f"event windows overlap ({'; '.join(parts)}); the tests that assume "
+                "independent events over-reject (see the 'note' column of tests).",
+            )
+        )
 
     # paths -----------------------------------------------------------------------------------
     offsets = np.arange(path_window[0], path_window[1] + 1)
@@ -506,24 +672,31 @@ def event_study(
         arr = r - f.predicted(None if m is None else m[:, 0], r.shape)
         d0 = int(day0[i])
         ab[d0, i] = 0.0
-        ab[d0 + 1:, i] = np.cumsum(arr[d0 + 1:])
+        ab[d0 + 1 :, i] = np.cumsum(arr[d0 + 1 :])
         if d0 > 0:
-            ab[:d0, i] = -np.cumsum(arr[1:d0 + 1][::-1])[::-1]
+            ab[:d0, i] = -np.cumsum(arr[1 : d0 + 1][::-1])[::-1]
     abnormal_paths = event_time_paths(idx, ab, day0, offsets)
     off_index = pd.Index(offsets, name="day")
     cols = pd.DatetimeIndex(ev_dates, name="event_date")
 
-    params = pd.DataFrame({
-        "day0_date": idx[day0],
-        "estimation_start": [idx[f.est_offsets[0] + d] if f.n_est else pd.NaT
-                             for f, d in zip(fits, day0, strict=True)],
-        "estimation_end": [idx[f.est_offsets[-1] + d] if f.n_est else pd.NaT
-                           for f, d in zip(fits, day0, strict=True)],
-        "estimation_obs": n_est,
-        "alpha": [f.alpha[0] for f in fits],
-        "beta": [f.beta[0] for f in fits],
-        "sigma": sigma,
-    }, index=cols)
+    params = pd.DataFrame(
+        {
+            "day0_date": idx[day0],
+            "estimation_start": [
+                idx[f.est_offsets[0] + d] if f.n_est else pd.NaT
+                for f, d in zip(fits, day0, strict=True)
+            ],
+            "estimation_end": [
+                idx[f.est_offsets[-1] + d] if f.n_est else pd.NaT
+                for f, d in zip(fits, day0, strict=True)
+            ],
+            "estimation_obs": n_est,
+            "alpha": [f.alpha[0] for f in fits],
+            "beta": [f.beta[0] for f in fits],
+            "sigma": sigma,
+        },
+        index=cols,
+    )
     ev_table = mapped.rename(columns={"follower_date": "day0_date", "position": "day0_position"})
     ev_table.index = pd.DatetimeIndex(ev_table.index, name="event_date")
     ev_table = ev_table.drop(columns=["follower_close_time"])
@@ -545,15 +718,23 @@ def event_study(
         confidence_level=confidence_level,
         follower_name=str(attrs.get("name", "follower")),
         leader_name=str(getattr(events, "leader_name", "leader")),
-        benchmark_name=None if bench is None else str(
-            (getattr(benchmark, "attrs", {}) or {}).get("name", "benchmark")),
+        benchmark_name=None
+        if bench is None
+        else str((getattr(benchmark, "attrs", {}) or {}).get("name", "benchmark")),
         settings={
-            "horizons": horizons, "model": model, "estimation_window": est_window, "gap": gap,
-            "min_estimation_obs": min_obs, "return_type": return_type,
-            "path_window": path_window, "delay": delay, "leader_clock": lclock.name,
+            "horizons": horizons,
+            "model": model,
+            "estimation_window": est_window,
+            "gap": gap,
+            "min_estimation_obs": min_obs,
+            "return_type": return_type,
+            "path_window": path_window,
+            "delay": delay,
+            "leader_clock": lclock.name,
             "follower_clock": fclock.name,
             "benchmark_clock": None if bclock is None else bclock.name,
-            "alternative": alternative, "confidence_level": confidence_level,
+            "alternative": alternative,
+            "confidence_level": confidence_level,
             "nan_policy": nan_policy,
         },
         versions=package_versions(),

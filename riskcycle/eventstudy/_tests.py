@@ -99,12 +99,18 @@ def _t_with_ci(mean, se, n, alternative, confidence_level):
         lo, hi = mean - dist.ppf(confidence_level) * se, np.full_like(mean, np.inf)
     else:
         lo, hi = np.full_like(mean, -np.inf), mean + dist.ppf(confidence_level) * se
-    return {"statistic": t, "pvalue": p, "df": np.full_like(t, df, dtype=float),
-            "ci_low": lo, "ci_high": hi}
+    return {
+        "statistic": t,
+        "pvalue": p,
+        "df": np.full_like(t, df, dtype=float),
+        "ci_low": lo,
+        "ci_high": hi,
+    }
 
 
-def cross_sectional_t(car: np.ndarray, *, alternative: str = "two-sided",
-                      confidence_level: float = 0.95) -> dict:
+def cross_sectional_t(
+    car: np.ndarray, *, alternative: str = "two-sided", confidence_level: float = 0.95
+) -> dict:
     r"""Cross-sectional t test of the mean CAR (Brown & Warner 1985).
 
     .. math:: t = \frac{\overline{\mathrm{CAR}}}{s_{\mathrm{CAR}} / \sqrt N}
@@ -151,8 +157,11 @@ def bmp(scar: np.ndarray, *, alternative: str = "two-sided") -> dict:
     n = scar.shape[0]
     with np.errstate(divide="ignore", invalid="ignore"):
         t = scar.mean(axis=0) / (scar.std(axis=0, ddof=1) / np.sqrt(n))
-    return {"statistic": t, "pvalue": _pvalue(stats.t(n - 1), t, alternative),
-            "df": np.full_like(t, n - 1, dtype=float)}
+    return {
+        "statistic": t,
+        "pvalue": _pvalue(stats.t(n - 1), t, alternative),
+        "df": np.full_like(t, n - 1, dtype=float),
+    }
 
 
 def average_correlation(weights: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
@@ -196,8 +205,9 @@ def average_correlation(weights: list[tuple[np.ndarray, np.ndarray]]) -> np.ndar
     return np.atleast_1d(total / (n * (n - 1) / 2))
 
 
-def bmp_kolari_pynnonen(scar: np.ndarray, rbar: np.ndarray | float, *,
-                        alternative: str = "two-sided") -> dict:
+def bmp_kolari_pynnonen(
+    scar: np.ndarray, rbar: np.ndarray | float, *, alternative: str = "two-sided"
+) -> dict:
     r"""BMP test adjusted for cross-correlation (Kolari & Pynnönen 2010).
 
     .. math:: t_{KP} = t_{BMP}\,\sqrt{\frac{1 - \bar r}{1 + (N - 1)\bar r}}
@@ -223,8 +233,7 @@ def bmp_kolari_pynnonen(scar: np.ndarray, rbar: np.ndarray | float, *,
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(denom > 0, np.sqrt((1.0 - rbar) / denom), np.nan)
     t = out["statistic"] * factor
-    return {"statistic": t, "pvalue": _pvalue(stats.t(n - 1), t, alternative),
-            "df": out["df"]}
+    return {"statistic": t, "pvalue": _pvalue(stats.t(n - 1), t, alternative), "df": out["df"]}
 
 
 def corrado_rank(
@@ -295,8 +304,9 @@ def _binom_pvalue(k: np.ndarray, n: int, p: np.ndarray, alternative: str) -> np.
     return np.minimum((pmf * (pmf <= d * (1 + 1e-7))).sum(axis=0), 1.0)
 
 
-def generalized_sign(car: np.ndarray, pos_frac: np.ndarray, *,
-                     alternative: str = "two-sided") -> dict:
+def generalized_sign(
+    car: np.ndarray, pos_frac: np.ndarray, *, alternative: str = "two-sided"
+) -> dict:
     r"""Generalised sign test (Cowan 1992).
 
     :math:`\hat p = \frac1N\sum_i \frac1{L_i}\sum_{t\in\text{est}_i}
@@ -317,8 +327,12 @@ def generalized_sign(car: np.ndarray, pos_frac: np.ndarray, *,
     phat = pos_frac.mean(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (w - n * phat) / np.sqrt(n * phat * (1 - phat))
-    return {"statistic": z, "pvalue": _binom_pvalue(w, n, phat, alternative), "phat": phat,
-            "positive": w}
+    return {
+        "statistic": z,
+        "pvalue": _binom_pvalue(w, n, phat, alternative),
+        "phat": phat,
+        "positive": w,
+    }
 
 
 def min_pvalue_sign(n: int, phat: float, alternative: str) -> float:
@@ -334,8 +348,10 @@ def wilcoxon_signed_rank(car: np.ndarray, *, alternative: str = "two-sided") -> 
     Discrete: see :func:`min_pvalue_wilcoxon`.
     """
     res = stats.wilcoxon(car, alternative=alternative, axis=0)
-    return {"statistic": np.atleast_1d(res.statistic).astype(float),
-            "pvalue": np.atleast_1d(res.pvalue).astype(float)}
+    return {
+        "statistic": np.atleast_1d(res.statistic).astype(float),
+        "pvalue": np.atleast_1d(res.pvalue).astype(float),
+    }
 
 
 def min_pvalue_wilcoxon(n: int, alternative: str) -> float:
@@ -346,8 +362,12 @@ def min_pvalue_wilcoxon(n: int, alternative: str) -> float:
     :math:`1/2^n` one-sided.
     """
     x = np.arange(1.0, n + 1.0)
-    return float(min(stats.wilcoxon(x, alternative=alternative).pvalue,
-                     stats.wilcoxon(-x, alternative=alternative).pvalue))
+    return float(
+        min(
+            stats.wilcoxon(x, alternative=alternative).pvalue,
+            stats.wilcoxon(-x, alternative=alternative).pvalue,
+        )
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -360,19 +380,24 @@ def _dependence_note(name: str, overl: np.ndarray, rbar: float) -> str:
     if name not in _IID:
         return ""
     if overl.any():
-        return (f"{int(overl.sum())} of {len(overl)} windows overlap: this test assumes "
-                "independent events and over-rejects (32-49% at a nominal 5% with ten "
-                "365-day windows 60 days apart; see event_study Notes).")
+        return (
+            f"{int(overl.sum())} of {len(overl)} windows overlap: this test assumes "
+            "independent events and over-rejects (32-49% at a nominal 5% with ten "
+            "365-day windows 60 days apart; see event_study Notes)."
+        )
     factor = 1.0 + (len(overl) - 1) * rbar
     if factor < 0.9:
-        return (f"events share estimation data (average CAR correlation r = {rbar:.3g}): the "
-                f"variance of the mean CAR is {factor:.2f} times its value for independent "
-                "events, so this test is conservative here (see event_study Notes).")
+        return (
+            f"events share estimation data (average CAR correlation r = {rbar:.3g}): the "
+            f"variance of the mean CAR is {factor:.2f} times its value for independent "
+            "events, so this test is conservative here (see event_study Notes)."
+        )
     return ""
 
 
-def table_rows(h, fits, car, scar, complete, overl, t_len, alternative, confidence_level,
-               pending, small_log) -> list[dict]:
+def table_rows(
+    h, fits, car, scar, complete, overl, t_len, alternative, confidence_level, pending, small_log
+) -> list[dict]:
     """The rows of the tests table of :func:`riskcycle.event_study` for one horizon.
 
     Warnings are appended to ``pending`` as (category, message); the tests left NaN
@@ -384,31 +409,44 @@ def table_rows(h, fits, car, scar, complete, overl, t_len, alternative, confiden
     n_std = int(use_std.sum())
     rbar = 0.0
     if n_std >= 2:
-        rbar = float(average_correlation(
-            [fits[i].error_weights(int(t_len[i])) for i in np.flatnonzero(use_std)])[0])
+        rbar = float(
+            average_correlation(
+                [fits[i].error_weights(int(t_len[i])) for i in np.flatnonzero(use_std)]
+            )[0]
+        )
     small = []
     for name in TESTS:
         sel = use_car if name in ("cross_sectional_t", "wilcoxon_signed_rank") else use_std
         n = int(sel.sum())
-        row = {"test": name, "horizon": h, "statistic": np.nan, "pvalue": np.nan,
-               "min_attainable_pvalue": np.nan, "null_hypothesis": NULL_HYPOTHESES[name],
-               "n_events": n, "note": "", "reference_distribution": "", "ci_low": np.nan,
-               "ci_high": np.nan}
+        row = {
+            "test": name,
+            "horizon": h,
+            "statistic": np.nan,
+            "pvalue": np.nan,
+            "min_attainable_pvalue": np.nan,
+            "null_hypothesis": NULL_HYPOTHESES[name],
+            "n_events": n,
+            "note": "",
+            "reference_distribution": "",
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+        }
         rows.append(row)
         notes = [_dependence_note(name, overl[sel], rbar)]
         if n == 0:
             row["note"] = "no complete window with the inputs this test needs."
             continue
         if name in CROSS_SECTIONAL and n < MIN_EVENTS_CROSS_SECTIONAL:
-            row["note"] = (f"needs a cross-sectional variance: at least "
-                           f"{MIN_EVENTS_CROSS_SECTIONAL} events, got {n}.")
+            row["note"] = (
+                f"needs a cross-sectional variance: at least "
+                f"{MIN_EVENTS_CROSS_SECTIONAL} events, got {n}."
+            )
             small.append(f"{name} ({n})")
             continue
         c = car[sel][:, None]
         s = scar[sel][:, None]
         if name == "cross_sectional_t":
-            out = cross_sectional_t(c, alternative=alternative,
-                                           confidence_level=confidence_level)
+            out = cross_sectional_t(c, alternative=alternative, confidence_level=confidence_level)
             row["ci_low"], row["ci_high"] = float(out["ci_low"][0]), float(out["ci_high"][0])
             row["reference_distribution"] = f"t({n - 1})"
             row["min_attainable_pvalue"] = 0.0
@@ -429,28 +467,38 @@ def table_rows(h, fits, car, scar, complete, overl, t_len, alternative, confiden
             notes.append(f"average correlation of the CARs from shared data r = {rbar:.4g}.")
         elif name == "corrado_rank":
             ii = np.flatnonzero(sel)
-            out = corrado_rank([fits[i].est_offsets for i in ii],
-                                      [fits[i].est_resid for i in ii],
-                                      [fits[i].event_ar[:t_len[i]] for i in ii],
-                                      alternative=alternative)
+            out = corrado_rank(
+                [fits[i].est_offsets for i in ii],
+                [fits[i].est_resid for i in ii],
+                [fits[i].event_ar[: t_len[i]] for i in ii],
+                alternative=alternative,
+            )
             row["reference_distribution"] = "N(0, 1)"
-            notes.append("min_attainable_pvalue not computed (a rank statistic over many "
-                         "daily ranks is close to continuous).")
+            notes.append(
+                "min_attainable_pvalue not computed (a rank statistic over many "
+                "daily ranks is close to continuous)."
+            )
         elif name == "generalized_sign":
             pos = np.array([[np.mean(fits[i].est_resid[:, 0] > 0)] for i in np.flatnonzero(sel)])
             out = generalized_sign(c, pos, alternative=alternative)
             phat = float(out["phat"][0])
             row["min_attainable_pvalue"] = min_pvalue_sign(n, phat, alternative)
             row["reference_distribution"] = f"Bin({n}, {phat:.4g})"
-            notes.append(f"{int(out['positive'][0])} of {n} CARs positive; exact binomial "
-                         f"p-value; statistic is Cowan's normal Z.")
+            notes.append(
+                f"{int(out['positive'][0])} of {n} CARs positive; exact binomial "
+                f"p-value; statistic is Cowan's normal Z."
+            )
         else:
             nonzero = int((c != 0).sum())
             row["reference_distribution"] = "Wilcoxon signed-rank (scipy, method='auto')"
             if nonzero == 0:
                 row["note"] = "every CAR is exactly zero: the signed-rank test is undefined."
-                pending.append((DegenerateDataWarning,
-                                f"{name} at {h} days: every CAR is zero; NaN returned."))
+                pending.append(
+                    (
+                        DegenerateDataWarning,
+                        f"{name} at {h} days: every CAR is zero; NaN returned.",
+                    )
+                )
                 continue
             out = wilcoxon_signed_rank(c, alternative=alternative)
             row["min_attainable_pvalue"] = min_pvalue_wilcoxon(nonzero, alternative)
@@ -461,8 +509,12 @@ def table_rows(h, fits, car, scar, complete, overl, t_len, alternative, confiden
         if not np.isfinite(row["statistic"]):
             notes.append("undefined: the standardising variance is zero.")
             row["pvalue"] = np.nan
-            pending.append((DegenerateDataWarning,
-                            f"{name} at {h} days is undefined (zero variance); NaN returned."))
+            pending.append(
+                (
+                    DegenerateDataWarning,
+                    f"{name} at {h} days is undefined (zero variance); NaN returned.",
+                )
+            )
         row["note"] = " ".join(x for x in notes if x)
     if small:
         small_log.append(f"{h} days: {', '.join(small)}")

@@ -31,22 +31,39 @@ _CHUNK = 1024
 def _check_prior(prior: Any) -> tuple[float, float]:
     if isinstance(prior, str) or not isinstance(prior, tuple | list) or len(prior) != 2:
         raise TypeError(f"`prior` must be a pair (a, b) of Beta parameters; got {prior!r}.")
-    a = check_float(prior[0], "prior[0]", minimum=0.0, inclusive=(False, True),
-                    what="a positive Beta parameter")
-    b = check_float(prior[1], "prior[1]", minimum=0.0, inclusive=(False, True),
-                    what="a positive Beta parameter")
+    a = check_float(
+        prior[0],
+        "prior[0]",
+        minimum=0.0,
+        inclusive=(False, True),
+        what="a positive Beta parameter",
+    )
+    b = check_float(
+        prior[1],
+        "prior[1]",
+        minimum=0.0,
+        inclusive=(False, True),
+        what="a positive Beta parameter",
+    )
     return a, b
 
 
-def _base_rate_iv(horizon, threshold, n_resamples, block_length, method, confidence_level,
-                  prior, delay):
+def _base_rate_iv(
+    horizon, threshold, n_resamples, block_length, method, confidence_level, prior, delay
+):
     horizon = C.check_horizon(horizon)
-    threshold = check_float(threshold, "threshold", minimum=-1.0, inclusive=(False, True),
-                            what="a simple-return threshold above -1")
+    threshold = check_float(
+        threshold,
+        "threshold",
+        minimum=-1.0,
+        inclusive=(False, True),
+        what="a simple-return threshold above -1",
+    )
     n_resamples = check_n_resamples(n_resamples, minimum=2)
     if block_length is not None:
-        block_length = check_float(block_length, "block_length", minimum=1.0,
-                                   what="a block length in bars")
+        block_length = check_float(
+            block_length, "block_length", minimum=1.0, what="a block length in bars"
+        )
     method = check_choice(method, "method", ("stationary", "circular"))
     confidence_level = check_confidence_level(confidence_level)
     prior = _check_prior(prior)
@@ -161,9 +178,11 @@ def base_rate(
     >>> 0 < br.base_rate < 1
     True
     """
-    (horizon, threshold, n_resamples, block_length, method, confidence_level, prior,
-     delay) = _base_rate_iv(horizon, threshold, n_resamples, block_length, method,
-                            confidence_level, prior, delay)
+    (horizon, threshold, n_resamples, block_length, method, confidence_level, prior, delay) = (
+        _base_rate_iv(
+            horizon, threshold, n_resamples, block_length, method, confidence_level, prior, delay
+        )
+    )
     date_range = C.check_date_range(date_range)
     gen = check_rng(rng)
     fd = C.follower_data(follower, follower_clock=follower_clock)
@@ -172,10 +191,20 @@ def base_rate(
     if events is not None:
         ed = C.event_data(fd, win, events, delay=delay, leader_clock=leader_clock)
         C.warn_excluded(ed, fd, horizon)
-    return base_rate_core(fd, win, ed, threshold=threshold, n_resamples=n_resamples,
-                          block_length=block_length, method=method,
-                          confidence_level=confidence_level, prior=prior,
-                          mask=C.date_range_mask(fd, date_range), rng=gen, warn=True)
+    return base_rate_core(
+        fd,
+        win,
+        ed,
+        threshold=threshold,
+        n_resamples=n_resamples,
+        block_length=block_length,
+        method=method,
+        confidence_level=confidence_level,
+        prior=prior,
+        mask=C.date_range_mask(fd, date_range),
+        rng=gen,
+        warn=True,
+    )
 
 
 def _binom_sf(k: int, n: int, b: np.ndarray | float) -> np.ndarray:
@@ -183,8 +212,21 @@ def _binom_sf(k: int, n: int, b: np.ndarray | float) -> np.ndarray:
     return stats.binom.sf(k - 1, n, b)
 
 
-def base_rate_core(fd, win, ed, *, threshold, n_resamples, block_length, method,
-                   confidence_level, prior, mask, rng, warn) -> BaseRateResult:
+def base_rate_core(
+    fd,
+    win,
+    ed,
+    *,
+    threshold,
+    n_resamples,
+    block_length,
+    method,
+    confidence_level,
+    prior,
+    mask,
+    rng,
+    warn,
+) -> BaseRateResult:
     """The base rate on prepared data (shared with :func:`riskcycle.assess_signal`)."""
     h = win.horizon
     log_thr = math.log1p(threshold)
@@ -203,25 +245,49 @@ def base_rate_core(fd, win, ed, *, threshold, n_resamples, block_length, method,
         ev_dates = pd.DatetimeIndex([], name="event_date")
     n = len(pos)
     k = int(np.sum(ev_ret > log_thr))
-    null_text = (f"each event is a hit ({h}-day return above {threshold:+.0%}) with the "
-                 "probability of a random eligible day (the base rate), independently of the "
-                 "other events.")
+    null_text = (
+        f"each event is a hit ({h}-day return above {threshold:+.0%}) with the "
+        "probability of a random eligible day (the base rate), independently of the "
+        "other events."
+    )
     if n_elig == 0:
         reason = f"no day has a complete {h}-day window: no base rate."
         if warn:
             warnings.warn(reason, SmallSampleWarning, stacklevel=4)
         nan2 = (np.nan, np.nan)
         return BaseRateResult(
-            base_rate=np.nan, threshold=threshold, horizon=h, n_eligible=0,
-            confidence_interval=nan2, confidence_level=confidence_level,
-            bootstrap_distribution=np.empty(0), iid_standard_error=np.nan,
-            bootstrap_standard_error=np.nan, block_length=np.nan, n_resamples=0, n_events=n,
-            hits=k, statistic=np.nan, pvalue=np.nan, pvalue_bootstrap=np.nan,
-            pvalue_bootstrap_se=np.nan, min_attainable_pvalue=np.nan, null_hypothesis=null_text,
-            resampling="not run", prior=prior, posterior=(a0 + k, b0 + n - k),
-            posterior_mean=np.nan, credible_interval=nan2, prob_better=np.nan,
-            bayes_factor=np.nan, bayes_factor_two_sided=np.nan, event_dates=ev_dates,
-            event_returns=ev_ret, follower_name=fd.name, notes=(reason,))
+            base_rate=np.nan,
+            threshold=threshold,
+            horizon=h,
+            n_eligible=0,
+            confidence_interval=nan2,
+            confidence_level=confidence_level,
+            bootstrap_distribution=np.empty(0),
+            iid_standard_error=np.nan,
+            bootstrap_standard_error=np.nan,
+            block_length=np.nan,
+            n_resamples=0,
+            n_events=n,
+            hits=k,
+            statistic=np.nan,
+            pvalue=np.nan,
+            pvalue_bootstrap=np.nan,
+            pvalue_bootstrap_se=np.nan,
+            min_attainable_pvalue=np.nan,
+            null_hypothesis=null_text,
+            resampling="not run",
+            prior=prior,
+            posterior=(a0 + k, b0 + n - k),
+            posterior_mean=np.nan,
+            credible_interval=nan2,
+            prob_better=np.nan,
+            bayes_factor=np.nan,
+            bayes_factor_two_sided=np.nan,
+            event_dates=ev_dates,
+            event_returns=ev_ret,
+            follower_name=fd.name,
+            notes=(reason,),
+        )
     rate = float(hit_days.mean())
     if block_length is None:
         block = optimal_block(hit_days, method)
@@ -259,8 +325,11 @@ def base_rate_core(fd, win, ed, *, threshold, n_resamples, block_length, method,
     prob_better = float(post.sf(rate))
     prior_better = float(pri.sf(rate))
     if 0 < rate < 1:
-        log_bf_two = (special.betaln(a1, b1) - special.betaln(a0, b0)
-                      - (k * math.log(rate) + (n - k) * math.log1p(-rate)))
+        log_bf_two = (
+            special.betaln(a1, b1)
+            - special.betaln(a0, b0)
+            - (k * math.log(rate) + (n - k) * math.log1p(-rate))
+        )
         bf_two = float(math.exp(log_bf_two))
         bf = bf_two * prob_better / prior_better if prior_better > 0 else np.nan
     else:
@@ -269,19 +338,47 @@ def base_rate_core(fd, win, ed, *, threshold, n_resamples, block_length, method,
     if n and n < 5:
         notes.append(f"With {n} event(s) even a perfect record has binomial p = {min_p:.3g}.")
     return BaseRateResult(
-        base_rate=rate, threshold=threshold, horizon=h, n_eligible=n_elig,
-        confidence_interval=(float(lo_b), float(hi_b)), confidence_level=confidence_level,
-        bootstrap_distribution=boot, iid_standard_error=iid_se,
-        bootstrap_standard_error=float(np.std(boot, ddof=1)), block_length=block,
-        n_resamples=n_resamples, n_events=n, hits=k, statistic=k / n if n else np.nan,
-        pvalue=p_exact, pvalue_bootstrap=p_boot, pvalue_bootstrap_se=p_boot_se,
-        min_attainable_pvalue=min_p, null_hypothesis=null_text,
-        resampling=(f"{describe_scheme(method, block)}; the {n_elig} daily hit indicators "
-                    f"resampled, {n_resamples} times (block length: {source})."),
-        prior=prior, posterior=(a1, b1), posterior_mean=float(post.mean()),
+        base_rate=rate,
+        threshold=threshold,
+        horizon=h,
+        n_eligible=n_elig,
+        confidence_interval=(float(lo_b), float(hi_b)),
+        confidence_level=confidence_level,
+        bootstrap_distribution=boot,
+        iid_standard_error=iid_se,
+        bootstrap_standard_error=float(np.std(boot, ddof=1)),
+        block_length=block,
+        n_resamples=n_resamples,
+        n_events=n,
+        hits=k,
+        statistic=k / n if n else np.nan,
+        pvalue=p_exact,
+        pvalue_bootstrap=p_boot,
+        pvalue_bootstrap_se=p_boot_se,
+        min_attainable_pvalue=min_p,
+        null_hypothesis=null_text,
+        resampling=(
+            f"{describe_scheme(method, block)}; the {n_elig} daily hit indicators "
+            f"resampled, {n_resamples} times (block length: {source})."
+        ),
+        prior=prior,
+        posterior=(a1, b1),
+        posterior_mean=float(post.mean()),
         credible_interval=tuple(float(v) for v in post.ppf([a, 1 - a])),
-        prob_better=prob_better, bayes_factor=bf, bayes_factor_two_sided=bf_two,
-        event_dates=ev_dates, event_returns=ev_ret, follower_name=fd.name, notes=tuple(notes),
-        settings={"horizon": h, "threshold": threshold, "n_resamples": n_resamples,
-                  "block_length": block_length, "method": method,
-                  "confidence_level": confidence_level, "prior": prior})
+        prob_better=prob_better,
+        bayes_factor=bf,
+        bayes_factor_two_sided=bf_two,
+        event_dates=ev_dates,
+        event_returns=ev_ret,
+        follower_name=fd.name,
+        notes=tuple(notes),
+        settings={
+            "horizon": h,
+            "threshold": threshold,
+            "n_resamples": n_resamples,
+            "block_length": block_length,
+            "method": method,
+            "confidence_level": confidence_level,
+            "prior": prior,
+        },
+    )

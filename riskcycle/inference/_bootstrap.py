@@ -35,8 +35,7 @@ _CHUNK = 512  # resamples per block of random numbers (fixed: results depend on 
 def optimal_block(x: np.ndarray, method: str) -> float:
     """Politis-White block length for ``method`` (see
     :func:`riskcycle._resample.politis_white_block_length` for the guards)."""
-    return politis_white_block_length(x, kind="circular" if method == "circular" else
-                                      "stationary")
+    return politis_white_block_length(x, kind="circular" if method == "circular" else "stationary")
 
 
 def n_blocks_needed(length: int, block: float) -> int:
@@ -44,8 +43,9 @@ def n_blocks_needed(length: int, block: float) -> int:
     return math.ceil(length / max(1, round(block)))
 
 
-def draw_blocks(rng: np.random.Generator, n_rep: int, n_src: int, length: int, block: float,
-                method: str) -> tuple[np.ndarray, np.ndarray]:
+def draw_blocks(
+    rng: np.random.Generator, n_rep: int, n_src: int, length: int, block: float, method: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Pre-drawn block starts (uniform on ``0..n_src-1``) and lengths covering ``length``.
 
     Stationary bootstrap (Politis & Romano 1994): the blocks of
@@ -77,20 +77,31 @@ def block_variance(x: np.ndarray, block: float) -> float:
     xc = np.asarray(x, dtype=float) - np.mean(x)
     ext = np.concatenate([xc, xc[: b - 1]])
     cs = np.concatenate([[0.0], np.cumsum(ext)])
-    sums = cs[b:b + n] - cs[:n]
+    sums = cs[b : b + n] - cs[:n]
     return float(n / b * np.mean(sums**2))
 
 
 def describe_scheme(method: str, block: float) -> str:
     if method == "stationary":
-        return (f"stationary bootstrap (Politis & Romano 1994): blocks of geometric length "
-                f"with mean {block:.3g} bars at uniform random starts, wrapping around")
-    return (f"circular block bootstrap (Politis & Romano 1992): blocks of {max(1, round(block))} "
-            "bars at uniform random starts, wrapping around")
+        return (
+            f"stationary bootstrap (Politis & Romano 1994): blocks of geometric length "
+            f"with mean {block:.3g} bars at uniform random starts, wrapping around"
+        )
+    return (
+        f"circular block bootstrap (Politis & Romano 1992): blocks of {max(1, round(block))} "
+        "bars at uniform random starts, wrapping around"
+    )
 
 
-def _interval(theta: float, boot: np.ndarray, se: float, se_boot: np.ndarray, level: float,
-              interval: str, center: float) -> tuple[float, float]:
+def _interval(
+    theta: float,
+    boot: np.ndarray,
+    se: float,
+    se_boot: np.ndarray,
+    level: float,
+    interval: str,
+    center: float,
+) -> tuple[float, float]:
     """Percentile, basic or studentized interval; ``center`` is the bootstrap world's value."""
     a = (1 - level) / 2
     if interval == "studentized":
@@ -106,18 +117,22 @@ def _interval(theta: float, boot: np.ndarray, se: float, se_boot: np.ndarray, le
     return float(theta - (hi - center)), float(theta - (lo - center))
 
 
-def _bootstrap_ci_iv(horizon, statistic, method, interval, block_length, confidence_level,
-                     n_resamples, delay):
+def _bootstrap_ci_iv(
+    horizon, statistic, method, interval, block_length, confidence_level, n_resamples, delay
+):
     horizon = C.check_horizon(horizon)
     statistic = check_choice(statistic, "statistic", C.STATISTICS)
     method = check_choice(method, "method", METHODS)
     interval = check_choice(interval, "interval", INTERVALS)
     if interval == "studentized" and statistic != "mean":
-        raise ValueError("`interval='studentized'` is available for statistic='mean' only (the "
-                         "median has no block standard error); use 'percentile' or 'basic'.")
+        raise ValueError(
+            "`interval='studentized'` is available for statistic='mean' only (the "
+            "median has no block standard error); use 'percentile' or 'basic'."
+        )
     if block_length is not None:
-        block_length = check_float(block_length, "block_length", minimum=1.0,
-                                   what="a block length in bars")
+        block_length = check_float(
+            block_length, "block_length", minimum=1.0, what="a block length in bars"
+        )
     confidence_level = check_confidence_level(confidence_level)
     n_resamples = check_n_resamples(n_resamples, minimum=2)
     delay = check_timedelta(delay, "delay")
@@ -243,9 +258,18 @@ def bootstrap_ci(
     >>> ci.target, ci.confidence_level
     ('unconditional', 0.95)
     """
-    (horizon, statistic, method, interval, block_length, confidence_level, n_resamples,
-     delay) = _bootstrap_ci_iv(horizon, statistic, method, interval, block_length,
-                               confidence_level, n_resamples, delay)
+    (horizon, statistic, method, interval, block_length, confidence_level, n_resamples, delay) = (
+        _bootstrap_ci_iv(
+            horizon,
+            statistic,
+            method,
+            interval,
+            block_length,
+            confidence_level,
+            n_resamples,
+            delay,
+        )
+    )
     gen = check_rng(rng)
     fd = C.follower_data(follower, follower_clock=follower_clock)
     win = C.windows(fd, horizon)
@@ -253,13 +277,35 @@ def bootstrap_ci(
     if events is not None:
         ed = C.event_data(fd, win, events, delay=delay, leader_clock=leader_clock)
         C.warn_excluded(ed, fd, horizon)
-    return bootstrap_core(fd, win, ed, statistic=statistic, method=method, interval=interval,
-                          block_length=block_length, confidence_level=confidence_level,
-                          n_resamples=n_resamples, rng=gen, warn=True)
+    return bootstrap_core(
+        fd,
+        win,
+        ed,
+        statistic=statistic,
+        method=method,
+        interval=interval,
+        block_length=block_length,
+        confidence_level=confidence_level,
+        n_resamples=n_resamples,
+        rng=gen,
+        warn=True,
+    )
 
 
-def bootstrap_core(fd, win, ed, *, statistic, method, interval, block_length, confidence_level,
-                   n_resamples, rng, warn) -> BootstrapResult:
+def bootstrap_core(
+    fd,
+    win,
+    ed,
+    *,
+    statistic,
+    method,
+    interval,
+    block_length,
+    confidence_level,
+    n_resamples,
+    rng,
+    warn,
+) -> BootstrapResult:
     """The interval on prepared data (shared with :func:`riskcycle.assess_signal`)."""
     from . import _nb_paths
 
@@ -272,12 +318,26 @@ def bootstrap_core(fd, win, ed, *, statistic, method, interval, block_length, co
         block, source = float(block_length), "given"
     h = win.horizon
     scheme = describe_scheme(method, block)
-    common = dict(confidence_level=confidence_level, statistic_name=statistic, method=method,
-                  interval=interval, block_length=block, block_length_source=source,
-                  n_resamples=n_resamples, horizon=h, follower_name=fd.name,
-                  settings={"horizon": h, "statistic": statistic, "method": method,
-                            "interval": interval, "block_length": block_length,
-                            "confidence_level": confidence_level, "n_resamples": n_resamples})
+    common = dict(
+        confidence_level=confidence_level,
+        statistic_name=statistic,
+        method=method,
+        interval=interval,
+        block_length=block,
+        block_length_source=source,
+        n_resamples=n_resamples,
+        horizon=h,
+        follower_name=fd.name,
+        settings={
+            "horizon": h,
+            "statistic": statistic,
+            "method": method,
+            "interval": interval,
+            "block_length": block_length,
+            "confidence_level": confidence_level,
+            "n_resamples": n_resamples,
+        },
+    )
     notes: list[str] = []
     if ed is not None:
         pos = ed.positions
@@ -286,10 +346,19 @@ def bootstrap_core(fd, win, ed, *, statistic, method, interval, block_length, co
             reason = f"no event has a complete {h}-day window: no interval."
             if warn:
                 warnings.warn(reason, SmallSampleWarning, stacklevel=4)
-            return BootstrapResult(statistic=np.nan, confidence_interval=(np.nan, np.nan),
-                                   standard_error=np.nan, bootstrap_distribution=np.empty(0),
-                                   target="events", n_events=0, event_dates=ed.dates, n_obs=0,
-                                   resampling="not run", notes=(reason,), **common)
+            return BootstrapResult(
+                statistic=np.nan,
+                confidence_interval=(np.nan, np.nan),
+                standard_error=np.nan,
+                bootstrap_distribution=np.empty(0),
+                target="events",
+                n_events=0,
+                event_dates=ed.dates,
+                n_obs=0,
+                resampling="not run",
+                notes=(reason,),
+                **common,
+            )
         ends = win.end[pos]
         lens = (ends - pos).astype(np.int64)
         # a window with no bar after day 0 (possible for exchange-traded followers and very
@@ -306,14 +375,16 @@ def bootstrap_core(fd, win, ed, *, statistic, method, interval, block_length, co
         se_boot = np.empty(n_resamples)
         for lo in range(0, n_resamples, _CHUNK):
             hi = min(lo + _CHUNK, n_resamples)
-            parts = [draw_blocks(rng, hi - lo, int(n), int(n), min(block, n), method)
-                     for n in lens]
+            parts = [
+                draw_blocks(rng, hi - lo, int(n), int(n), min(block, n), method) for n in lens
+            ]
             starts = np.ascontiguousarray(np.hstack([p[0] for p in parts]))
             lengths = np.ascontiguousarray(np.hstack([p[1] for p in parts]))
             widths = [p[0].shape[1] for p in parts]
             c_off = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
-            s_b, v_b, short = _nb_paths.window_block_sums(prefix, p_off, lens, starts, lengths,
-                                                          c_off)
+            s_b, v_b, short = _nb_paths.window_block_sums(
+                prefix, p_off, lens, starts, lengths, c_off
+            )
             if short:  # pragma: no cover - every row of blocks covers its window
                 raise RuntimeError("internal error: pre-drawn blocks did not cover a window.")
             boot[lo:hi] = s_b.mean(axis=1) if kind == 0 else np.median(s_b, axis=1)
@@ -321,22 +392,34 @@ def bootstrap_core(fd, win, ed, *, statistic, method, interval, block_length, co
         # circular resampling within a window keeps its sum's expectation: E*[S*] = S
         center = theta if kind == 1 else float(np.mean(sums))
         target, n_events, dates, n_obs = "events", k, ed.dates, int(lens.sum())
-        resampling = (f"{scheme}; each event's {h}-day window of daily log returns resampled "
-                      f"within itself ({k} windows, {n_obs} daily returns).")
+        resampling = (
+            f"{scheme}; each event's {h}-day window of daily log returns resampled "
+            f"within itself ({k} windows, {n_obs} daily returns)."
+        )
         if k < 5:
-            notes.append(f"With {k} event(s) the interval reflects the noise within each window, "
-                         "not the variation between events.")
+            notes.append(
+                f"With {k} event(s) the interval reflects the noise within each window, "
+                "not the variation between events."
+            )
     else:
         elig = win.eligible
         if len(elig) == 0:
             reason = f"no bar has a complete {h}-day window: no interval."
             if warn:
                 warnings.warn(reason, SmallSampleWarning, stacklevel=4)
-            return BootstrapResult(statistic=np.nan, confidence_interval=(np.nan, np.nan),
-                                   standard_error=np.nan, bootstrap_distribution=np.empty(0),
-                                   target="unconditional", n_events=0,
-                                   event_dates=pd.DatetimeIndex([]), n_obs=len(x),
-                                   resampling="not run", notes=(reason,), **common)
+            return BootstrapResult(
+                statistic=np.nan,
+                confidence_interval=(np.nan, np.nan),
+                standard_error=np.nan,
+                bootstrap_distribution=np.empty(0),
+                target="unconditional",
+                n_events=0,
+                event_dates=pd.DatetimeIndex([]),
+                n_obs=len(x),
+                resampling="not run",
+                notes=(reason,),
+                **common,
+            )
         f_start = elig.astype(np.int64)
         f_end = win.end[elig].astype(np.int64)
         fw = win.fwd[elig]
@@ -360,21 +443,33 @@ def bootstrap_core(fd, win, ed, *, statistic, method, interval, block_length, co
         # the median is left as is, with a note when its bootstrap distribution is off-centre.
         center = hbar * float(np.mean(x)) if kind == 0 else theta
         if kind == 1 and abs(np.mean(boot) - theta) > 0.5 * np.std(boot):
-            notes.append(f"The bootstrap distribution of the median is centred at "
-                         f"{np.mean(boot):.3g}, away from the estimate {theta:.3g}: short blocks "
-                         "do not reproduce the dependence that shapes long-horizon returns.")
+            notes.append(
+                f"The bootstrap distribution of the median is centred at "
+                f"{np.mean(boot):.3g}, away from the estimate {theta:.3g}: short blocks "
+                "do not reproduce the dependence that shapes long-horizon returns."
+            )
         target, n_events, dates, n_obs = "unconditional", 0, pd.DatetimeIndex([]), n
-        resampling = (f"{scheme}; the {n} daily log returns resampled into paths of the same "
-                      f"length, forward returns from the {len(elig)} eligible bars recomputed "
-                      "on each.")
+        resampling = (
+            f"{scheme}; the {n} daily log returns resampled into paths of the same "
+            f"length, forward returns from the {len(elig)} eligible bars recomputed "
+            "on each."
+        )
     ci = _interval(theta, boot, se, se_boot, confidence_level, interval, center)
     if interval == "studentized" and not np.isfinite(ci[0]):
         msg = "zero standard error: the studentized interval is undefined (NaN)."
         notes.append(msg)
         if warn:
             warnings.warn(msg, DegenerateDataWarning, stacklevel=4)
-    return BootstrapResult(statistic=theta, confidence_interval=ci,
-                           standard_error=float(np.std(boot, ddof=1)),
-                           bootstrap_distribution=boot, target=target, n_events=n_events,
-                           event_dates=dates, n_obs=n_obs, resampling=resampling,
-                           notes=tuple(notes), **common)
+    return BootstrapResult(
+        statistic=theta,
+        confidence_interval=ci,
+        standard_error=float(np.std(boot, ddof=1)),
+        bootstrap_distribution=boot,
+        target=target,
+        n_events=n_events,
+        event_dates=dates,
+        n_obs=n_obs,
+        resampling=resampling,
+        notes=tuple(notes),
+        **common,
+    )

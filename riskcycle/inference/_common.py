@@ -51,8 +51,9 @@ class FollowerData:
         return np.diff(self.log_close)
 
 
-def follower_data(follower: Any, *, follower_clock: Any = None, name: str = "follower",
-                  min_length: int = 3) -> FollowerData:
+def follower_data(
+    follower: Any, *, follower_clock: Any = None, name: str = "follower", min_length: int = 3
+) -> FollowerData:
     """Validated follower closes (a new Series; the caller's object is never touched)."""
     clock = _clock_of(follower, follower_clock, "follower_clock")
     close = as_price_series(follower, name=name, timezone=clock.timezone, min_length=min_length)
@@ -71,8 +72,14 @@ def follower_data(follower: Any, *, follower_clock: Any = None, name: str = "fol
 def truncate(fd: FollowerData, end: pd.Timestamp) -> FollowerData:
     """The follower's bars dated on or before ``end``."""
     keep = int(np.searchsorted(fd.index.asi8, end.value, side="right"))
-    return FollowerData(name=fd.name, close=fd.close.iloc[:keep], index=fd.index[:keep],
-                        log_close=fd.log_close[:keep], day=fd.day[:keep], clock=fd.clock)
+    return FollowerData(
+        name=fd.name,
+        close=fd.close.iloc[:keep],
+        index=fd.index[:keep],
+        log_close=fd.log_close[:keep],
+        day=fd.day[:keep],
+        clock=fd.clock,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +103,9 @@ def windows(fd: FollowerData, horizon: int) -> Windows:
 
 
 def check_horizon(horizon: Any) -> int:
-    return check_int(horizon, "horizon", minimum=1,
-                     what="a positive integer number of calendar days")
+    return check_int(
+        horizon, "horizon", minimum=1, what="a positive integer number of calendar days"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -126,19 +134,24 @@ class EventData:
         return int(self.used.sum())
 
 
-def event_data(fd: FollowerData, win: Windows, events: Any, *, delay: Any = NO_DELAY,
-               leader_clock: Any = None) -> EventData:
+def event_data(
+    fd: FollowerData, win: Windows, events: Any, *, delay: Any = NO_DELAY, leader_clock: Any = None
+) -> EventData:
     """Day-0 bars of ``events`` and why any of them cannot be used at this horizon."""
-    m = event_day0_positions(fd.close, events, delay=delay, leader_clock=leader_clock,
-                             follower_clock=fd.clock)
+    m = event_day0_positions(
+        fd.close, events, delay=delay, leader_clock=leader_clock, follower_clock=fd.clock
+    )
     pos = m["position"].to_numpy(dtype=np.int64)
     status = m["status"].to_numpy(dtype=object).astype(str).astype(object)
     ok = status == "ok"
     incomplete = ok.copy()
     incomplete[ok] = ~win.complete[pos[ok]]
     status[incomplete] = "incomplete"
-    return EventData(leader_dates=pd.DatetimeIndex(m.index, name="event_date"), day0=pos,
-                     status=status.astype(str))
+    return EventData(
+        leader_dates=pd.DatetimeIndex(m.index, name="event_date"),
+        day0=pos,
+        status=status.astype(str),
+    )
 
 
 def warn_excluded(ed: EventData, fd: FollowerData, horizon: int, stacklevel: int = 3) -> None:
@@ -148,15 +161,21 @@ def warn_excluded(ed: EventData, fd: FollowerData, horizon: int, stacklevel: int
         warnings.warn(
             f"{len(out)} event(s) fall outside the follower's data ({fd.index[0].date()} to "
             f"{fd.index[-1].date()}) and are excluded: "
-            + ", ".join(d.strftime("%Y-%m-%d") for d in out) + ".",
-            EventsExcludedWarning, stacklevel=stacklevel)
+            + ", ".join(d.strftime("%Y-%m-%d") for d in out)
+            + ".",
+            EventsExcludedWarning,
+            stacklevel=stacklevel,
+        )
     inc = ed.leader_dates[ed.status == "incomplete"]
     if len(inc):
         warnings.warn(
             f"{len(inc)} event(s) have an incomplete {horizon}-day window (data end "
             f"{fd.index[-1].date()}) and are excluded: "
-            + ", ".join(d.strftime("%Y-%m-%d") for d in inc) + ".",
-            IncompleteWindowWarning, stacklevel=stacklevel)
+            + ", ".join(d.strftime("%Y-%m-%d") for d in inc)
+            + ".",
+            IncompleteWindowWarning,
+            stacklevel=stacklevel,
+        )
 
 
 def rule_spacing(events: Any) -> tuple[int | None, str]:
@@ -168,23 +187,31 @@ def rule_spacing(events: Any) -> tuple[int | None, str]:
     if gap is None or clock is None:
         return None, ""
     days = round(gap * 365.25 / clock.periods_per_year)
-    return max(int(days), 1), (f"the detection rule's {gap} sessions ({method!r}) at "
-                                f"{clock.periods_per_year} sessions a year")
+    return max(int(days), 1), (
+        f"the detection rule's {gap} sessions ({method!r}) at "
+        f"{clock.periods_per_year} sessions a year"
+    )
 
 
-def resolve_spacing(min_spacing: Any, events: Any, ed: EventData, fd: FollowerData
-                    ) -> tuple[int, str]:
+def resolve_spacing(
+    min_spacing: Any, events: Any, ed: EventData, fd: FollowerData
+) -> tuple[int, str]:
     """The placebo sets' minimum spacing in calendar days and where it comes from."""
     if min_spacing is not None:
-        return check_int(min_spacing, "min_spacing", minimum=1,
-                         what="a positive integer number of calendar days"), "given"
+        return check_int(
+            min_spacing,
+            "min_spacing",
+            minimum=1,
+            what="a positive integer number of calendar days",
+        ), "given"
     days = fd.day[ed.positions]
     observed = int(np.diff(np.sort(days)).min()) if len(days) > 1 else None
     rule, source = rule_spacing(events)
     if rule is not None:
         if observed is not None and observed < rule:
-            return observed, (source + ", capped at the smallest gap between the events "
-                              f"({observed})")
+            return observed, (
+                source + f", capped at the smallest gap between the events ({observed})"
+            )
         return rule, source
     if observed is not None:
         return observed, "the smallest gap between the events"
@@ -202,8 +229,9 @@ def resolve_statistic(statistic: Any) -> tuple[int, Callable[[np.ndarray], np.nd
         func = (lambda x: np.mean(x, axis=-1)) if kind == 0 else (lambda x: np.median(x, axis=-1))
         return kind, func, statistic
     if not callable(statistic):
-        raise TypeError(f"`statistic` must be 'mean', 'median' or a callable; got "
-                        f"{type(statistic).__name__}.")
+        raise TypeError(
+            f"`statistic` must be 'mean', 'median' or a callable; got {type(statistic).__name__}."
+        )
     try:
         params = inspect.signature(statistic).parameters
         vectorized = "axis" in params
@@ -215,15 +243,18 @@ def resolve_statistic(statistic: Any) -> tuple[int, Callable[[np.ndarray], np.nd
         out = statistic(x, axis=-1) if vectorized else np.apply_along_axis(statistic, -1, x)
         out = np.asarray(out, dtype=float)
         if out.shape != x.shape[:-1]:
-            raise ValueError(f"`statistic` must return one number per set; got shape "
-                             f"{out.shape} for {x.shape[0]} sets.")
+            raise ValueError(
+                f"`statistic` must return one number per set; got shape "
+                f"{out.shape} for {x.shape[0]} sets."
+            )
         return out
 
     return -1, func, getattr(statistic, "__name__", "statistic")
 
 
-def resampling_pvalue(observed: float, null: np.ndarray, alternative: str, *, exact: bool,
-           in_support: bool) -> tuple[float, float]:
+def resampling_pvalue(
+    observed: float, null: np.ndarray, alternative: str, *, exact: bool, in_support: bool
+) -> tuple[float, float]:
     """p-value and its Monte Carlo standard error.
 
     Monte Carlo: :math:`p = (1 + \\#\\{T^* \\ge T\\})/(1 + B)` (Davison & Hinkley 1997,
@@ -262,15 +293,21 @@ def min_pvalue(n_null: float, alternative: str, *, exact: bool, in_support: bool
 def check_date_range(date_range: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None] | None:
     if date_range is None:
         return None
-    if (isinstance(date_range, str) or not isinstance(date_range, tuple | list)
-            or len(date_range) != 2):
-        raise TypeError("`date_range` must be a (start, end) pair of dates (either may be None); "
-                        f"got {date_range!r}.")
+    if (
+        isinstance(date_range, str)
+        or not isinstance(date_range, tuple | list)
+        or len(date_range) != 2
+    ):
+        raise TypeError(
+            "`date_range` must be a (start, end) pair of dates (either may be None); "
+            f"got {date_range!r}."
+        )
     start = check_timestamp(date_range[0], "date_range[0]", allow_none=True)
     end = check_timestamp(date_range[1], "date_range[1]", allow_none=True)
     if start is not None and end is not None and start > end:
-        raise ValueError(f"`date_range` start ({start.date()}) must not be after its end "
-                         f"({end.date()}).")
+        raise ValueError(
+            f"`date_range` start ({start.date()}) must not be after its end ({end.date()})."
+        )
     return start, end
 
 
@@ -285,8 +322,9 @@ def date_range_mask(fd: FollowerData, date_range: tuple | None) -> np.ndarray:
     return mask
 
 
-def leader_state_mask(leader: Any, fd: FollowerData, within: float, *, delay: Any,
-                      leader_clock: Any) -> np.ndarray:
+def leader_state_mask(
+    leader: Any, fd: FollowerData, within: float, *, delay: Any, leader_clock: Any
+) -> np.ndarray:
     """Follower bars at which the leader's last known close was within ``within`` of its record.
 
     The leader close dated ``d`` counts from the first follower bar closing at or
@@ -315,12 +353,14 @@ def leader_state_mask(leader: Any, fd: FollowerData, within: float, *, delay: An
 
 
 def _anchors_ns() -> np.ndarray:
-    return np.concatenate([[GENESIS.value],
-                           pd.DatetimeIndex(HALVINGS["timestamp"]).as_unit("ns").asi8])
+    return np.concatenate(
+        [[GENESIS.value], pd.DatetimeIndex(HALVINGS["timestamp"]).as_unit("ns").asi8]
+    )
 
 
-def halving_pools(fd: FollowerData, cand: np.ndarray, event_pos: np.ndarray, window: int,
-                  cycles: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def halving_pools(
+    fd: FollowerData, cand: np.ndarray, event_pos: np.ndarray, window: int, cycles: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-event pools of candidate indices at the same halving phase (within ``window`` days).
 
     A bar's time is its UTC day close (as in :func:`riskcycle.calendar.halving_phase`).
@@ -337,8 +377,10 @@ def halving_pools(fd: FollowerData, cand: np.ndarray, event_pos: np.ndarray, win
     epoch = np.searchsorted(anchors, t_e, side="right") - 1
     if (epoch < 0).any():
         bad = fd.index[event_pos][epoch < 0][0]
-        raise ValueError(f"halving matching needs events after the genesis block (2009-01-03); "
-                         f"got day 0 on {bad.date()}.")
+        raise ValueError(
+            f"halving matching needs events after the genesis block (2009-01-03); "
+            f"got day 0 on {bad.date()}."
+        )
     phase = (t_e - anchors[epoch]) / _DAY_NS
     pools, sizes = [], []
     for i in range(len(event_pos)):
@@ -356,15 +398,17 @@ def halving_pools(fd: FollowerData, cand: np.ndarray, event_pos: np.ndarray, win
 
 
 def check_within(value: Any) -> float:
-    return check_float(value, "leader_within", minimum=0.0, maximum=1.0,
-                       what="a fraction below the record")
+    return check_float(
+        value, "leader_within", minimum=0.0, maximum=1.0, what="a fraction below the record"
+    )
 
 
 def excluded_frame(ed: EventData) -> pd.DataFrame:
     """The events not used, with the reason (``before_start``, ``after_end``, ``incomplete``)."""
     bad = ed.status != "ok"
-    return pd.DataFrame({"reason": ed.status[bad]},
-                        index=pd.DatetimeIndex(ed.leader_dates[bad], name="event_date"))
+    return pd.DataFrame(
+        {"reason": ed.status[bad]}, index=pd.DatetimeIndex(ed.leader_dates[bad], name="event_date")
+    )
 
 
 def check_optional_int(value: Any, name: str, *, minimum: int, what: str) -> int | None:

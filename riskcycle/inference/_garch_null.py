@@ -34,14 +34,30 @@ def fit_garch_t(returns: np.ndarray) -> dict[str, Any]:
         warnings.simplefilter("ignore")  # arch's convergence warnings: reported in the result
         res = model.fit(disp="off", show_warning=False)
     p = res.params
-    params = {"mu": float(p["mu"]), "omega": float(p["omega"]), "alpha": float(p["alpha[1]"]),
-              "beta": float(p["beta[1]"]), "nu": float(p["nu"])}
-    return {"params": params, "converged": bool(res.convergence_flag == 0),
-            "loglikelihood": float(res.loglikelihood), "variance": float(np.var(y))}
+    params = {
+        "mu": float(p["mu"]),
+        "omega": float(p["omega"]),
+        "alpha": float(p["alpha[1]"]),
+        "beta": float(p["beta[1]"]),
+        "nu": float(p["nu"]),
+    }
+    return {
+        "params": params,
+        "converged": bool(res.convergence_flag == 0),
+        "loglikelihood": float(res.loglikelihood),
+        "variance": float(np.var(y)),
+    }
 
 
-def simulate_garch_t(params: dict, n_paths: int, n_obs: int, burn: int,
-                     rng: np.random.Generator, *, compiled: bool = True) -> np.ndarray:
+def simulate_garch_t(
+    params: dict,
+    n_paths: int,
+    n_obs: int,
+    burn: int,
+    rng: np.random.Generator,
+    *,
+    compiled: bool = True,
+) -> np.ndarray:
     """Daily log returns (not percent) of ``n_paths`` GARCH(1,1)-t paths, shape (n_paths, n_obs).
 
     The standardised innovations are drawn up front:
@@ -56,8 +72,16 @@ def simulate_garch_t(params: dict, n_paths: int, n_obs: int, burn: int,
     pers = params["alpha"] + params["beta"]
     h0 = params["omega"] / (1 - pers) if pers < 1 else params.get("variance", 1.0)
     z = rng.standard_t(nu, size=(n_paths, n_obs + burn)) * np.sqrt((nu - 2) / nu)
-    r = _nb_paths.garch_paths(z, params["mu"], params["omega"], params["alpha"],
-                              params["beta"], h0, burn, compiled=compiled)
+    r = _nb_paths.garch_paths(
+        z,
+        params["mu"],
+        params["omega"],
+        params["alpha"],
+        params["beta"],
+        h0,
+        burn,
+        compiled=compiled,
+    )
     return r / 100.0
 
 
@@ -169,19 +193,31 @@ def garch_null_test(
     True
     """
     horizon, kind, func, name, alternative, n_resamples, burn, delay = _garch_null_test_iv(
-        horizon, statistic, alternative, n_resamples, burn, delay)
+        horizon, statistic, alternative, n_resamples, burn, delay
+    )
     gen = check_rng(rng)
     fd = C.follower_data(follower, follower_clock=follower_clock)
     win = C.windows(fd, horizon)
     ed = C.event_data(fd, win, events, delay=delay, leader_clock=leader_clock)
     C.warn_excluded(ed, fd, horizon)
-    return garch_core(fd, win, ed, kind=kind, func=func, stat_name=name,
-                      alternative=alternative, n_resamples=n_resamples, burn=burn, rng=gen,
-                      warn=True)
+    return garch_core(
+        fd,
+        win,
+        ed,
+        kind=kind,
+        func=func,
+        stat_name=name,
+        alternative=alternative,
+        n_resamples=n_resamples,
+        burn=burn,
+        rng=gen,
+        warn=True,
+    )
 
 
-def garch_core(fd, win, ed, *, kind, func, stat_name, alternative, n_resamples, burn, rng,
-               warn, fit=None) -> GarchNullResult:
+def garch_core(
+    fd, win, ed, *, kind, func, stat_name, alternative, n_resamples, burn, rng, warn, fit=None
+) -> GarchNullResult:
     """The test on prepared data (shared with :func:`riskcycle.assess_signal`)."""
     pos = ed.positions
     k = len(pos)
@@ -189,32 +225,62 @@ def garch_core(fd, win, ed, *, kind, func, stat_name, alternative, n_resamples, 
     ends = win.end[pos]
     x = fd.returns
     ev_ret = win.fwd[pos]
-    null_text = (f"the follower's daily log returns are a constant-mean GARCH(1,1) process with "
-                 f"Student-t innovations (fitted to the data), unrelated to the events: the "
-                 f"{stat_name} {h}-day log return after the {k} events is a typical value on "
-                 "paths from that model.")
-    common = dict(alternative=alternative, null_hypothesis=null_text, burn=burn, horizon=h,
-                  n_events=k, event_dates=ed.dates, event_returns=ev_ret, n_obs=len(x),
-                  statistic_name=stat_name, follower_name=fd.name,
-                  settings={"horizon": h, "statistic": stat_name, "alternative": alternative,
-                            "n_resamples": n_resamples, "burn": burn})
+    null_text = (
+        f"the follower's daily log returns are a constant-mean GARCH(1,1) process with "
+        f"Student-t innovations (fitted to the data), unrelated to the events: the "
+        f"{stat_name} {h}-day log return after the {k} events is a typical value on "
+        "paths from that model."
+    )
+    common = dict(
+        alternative=alternative,
+        null_hypothesis=null_text,
+        burn=burn,
+        horizon=h,
+        n_events=k,
+        event_dates=ed.dates,
+        event_returns=ev_ret,
+        n_obs=len(x),
+        statistic_name=stat_name,
+        follower_name=fd.name,
+        settings={
+            "horizon": h,
+            "statistic": stat_name,
+            "alternative": alternative,
+            "n_resamples": n_resamples,
+            "burn": burn,
+        },
+    )
 
     def nan_result(reason, category):
         if warn:
             warnings.warn(reason, category, stacklevel=4)
-        return GarchNullResult(statistic=np.nan, pvalue=np.nan, pvalue_se=np.nan,
-                               null_distribution=np.empty(0), resampling="not run: " + reason,
-                               params={}, persistence=np.nan, converged=False,
-                               loglikelihood=np.nan, expected_statistic=np.nan,
-                               min_attainable_pvalue=np.nan, n_resamples=0, notes=(reason,),
-                               **common)
+        return GarchNullResult(
+            statistic=np.nan,
+            pvalue=np.nan,
+            pvalue_se=np.nan,
+            null_distribution=np.empty(0),
+            resampling="not run: " + reason,
+            params={},
+            persistence=np.nan,
+            converged=False,
+            loglikelihood=np.nan,
+            expected_statistic=np.nan,
+            min_attainable_pvalue=np.nan,
+            n_resamples=0,
+            notes=(reason,),
+            **common,
+        )
 
     if k == 0:
-        return nan_result(f"no event has a complete {h}-day window: the GARCH null does not "
-                          "apply.", SmallSampleWarning)
+        return nan_result(
+            f"no event has a complete {h}-day window: the GARCH null does not apply.",
+            SmallSampleWarning,
+        )
     if np.ptp(x) == 0:
-        return nan_result("the follower's returns are constant: no GARCH model can be fitted.",
-                          DegenerateDataWarning)
+        return nan_result(
+            "the follower's returns are constant: no GARCH model can be fitted.",
+            DegenerateDataWarning,
+        )
     from . import _nb
 
     fit = fit_garch_t(x) if fit is None else fit
@@ -233,24 +299,36 @@ def garch_core(fd, win, ed, *, kind, func, stat_name, alternative, n_resamples, 
         fw = np.ascontiguousarray(c[:, ends] - c[:, pos])
         if kind >= 0:
             # same arithmetic as the observed statistic (row-wise mean or median)
-            null[lo:hi] = _nb.set_statistic(fw.ravel(), np.arange(fw.size).reshape(fw.shape),
-                                            kind)
+            null[lo:hi] = _nb.set_statistic(fw.ravel(), np.arange(fw.size).reshape(fw.shape), kind)
         else:
             null[lo:hi] = func(fw)
     p, se = C.resampling_pvalue(observed, null, alternative, exact=False, in_support=False)
     pers = params["alpha"] + params["beta"]
     notes = []
     if pers >= 1:
-        notes.append(f"alpha + beta = {pers:.4f} >= 1: the fitted variance is not stationary; "
-                     "paths start at the sample variance.")
+        notes.append(
+            f"alpha + beta = {pers:.4f} >= 1: the fitted variance is not stationary; "
+            "paths start at the sample variance."
+        )
     return GarchNullResult(
-        statistic=observed, pvalue=p, pvalue_se=se, null_distribution=null,
-        resampling=(f"parametric: {n_resamples} paths of {len(x)} daily log returns simulated "
-                    f"from the fitted GARCH(1,1)-t (parameters at their estimates, {burn} "
-                    "burn-in values from the unconditional variance), events at the same bars."),
-        params=params, persistence=float(pers), converged=fit["converged"],
+        statistic=observed,
+        pvalue=p,
+        pvalue_se=se,
+        null_distribution=null,
+        resampling=(
+            f"parametric: {n_resamples} paths of {len(x)} daily log returns simulated "
+            f"from the fitted GARCH(1,1)-t (parameters at their estimates, {burn} "
+            "burn-in values from the unconditional variance), events at the same bars."
+        ),
+        params=params,
+        persistence=float(pers),
+        converged=fit["converged"],
         loglikelihood=fit["loglikelihood"],
         expected_statistic=float(np.mean(params["mu"] / 100.0 * (ends - pos))),
-        min_attainable_pvalue=C.min_pvalue(n_resamples, alternative, exact=False,
-                                           in_support=False),
-        n_resamples=n_resamples, notes=tuple(notes), **common)
+        min_attainable_pvalue=C.min_pvalue(
+            n_resamples, alternative, exact=False, in_support=False
+        ),
+        n_resamples=n_resamples,
+        notes=tuple(notes),
+        **common,
+    )

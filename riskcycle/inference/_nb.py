@@ -206,8 +206,11 @@ def _spaced_enumerate_nb(table, nxt, k, out):  # pragma: no cover - compiled
 
 
 def _spaced_enumerate_py(tday: np.ndarray, s: int, k: int) -> np.ndarray:
-    rows = [c for c in itertools.combinations(range(len(tday)), k)
-            if all(tday[c[i + 1]] - tday[c[i]] >= s for i in range(k - 1))]
+    rows = [
+        c
+        for c in itertools.combinations(range(len(tday)), k)
+        if all(tday[c[i + 1]] - tday[c[i]] >= s for i in range(k - 1))
+    ]
     return np.array(rows, dtype=np.int64).reshape(-1, k)
 
 
@@ -331,7 +334,7 @@ def _matched_sample_np(pool, off, tday, s, u, out, start):
             ok &= np.abs(tday[cand[:, a]] - tday[cand[:, b]]) >= s
     acc = np.flatnonzero(ok)
     take = acc[: n_need - start]
-    out[start:start + len(take)] = cand[take]
+    out[start : start + len(take)] = cand[take]
     used = (int(take[-1]) + 1) if len(take) == n_need - start else u.shape[0]
     return start + len(take), used
 
@@ -395,9 +398,12 @@ def _matched_enumerate_nb(pool, off, tday, s, limit, out):  # pragma: no cover -
 
 
 def _matched_enumerate_py(pool, off, tday, s) -> np.ndarray:
-    pools = [pool[off[i]:off[i + 1]] for i in range(len(off) - 1)]
-    rows = [c for c in itertools.product(*pools)
-            if all(abs(tday[a] - tday[b]) >= s for a, b in itertools.combinations(c, 2))]
+    pools = [pool[off[i] : off[i + 1]] for i in range(len(off) - 1)]
+    rows = [
+        c
+        for c in itertools.product(*pools)
+        if all(abs(tday[a] - tday[b]) >= s for a, b in itertools.combinations(c, 2))
+    ]
     return np.array(rows, dtype=np.int64).reshape(-1, len(pools))
 
 
@@ -450,6 +456,7 @@ def set_statistic(values, idx, kind: int, *, compiled: bool = True) -> np.ndarra
     idx = np.ascontiguousarray(idx, dtype=np.int64)
     if compiled:
         out = np.empty(idx.shape[0])
-        return _set_statistic_nb(np.ascontiguousarray(values, dtype=np.float64), idx,
-                                 np.int64(kind), out)
+        return _set_statistic_nb(
+            np.ascontiguousarray(values, dtype=np.float64), idx, np.int64(kind), out
+        )
     return _set_statistic_np(values, idx, kind)

@@ -87,7 +87,7 @@ def _window_block_sums_py(prefix, p_off, w_len, starts, lengths, c_off):
     for b in range(n_rep):
         for i in range(n_win):
             n = int(w_len[i])
-            pre = prefix[p_off[i]:p_off[i] + n + 1]
+            pre = prefix[p_off[i] : p_off[i] + n + 1]
             x = np.diff(pre)
             need, sums, lens = n, [], []
             for q in range(c_off[i], c_off[i + 1]):
@@ -228,8 +228,16 @@ def path_statistics(x, starts, lengths, f_start, f_end, kind: int, *, compiled: 
         n_rep = starts.shape[0]
         out_t = np.empty(n_rep)
         out_v = np.empty(n_rep)
-        short = _path_statistics_nb(np.ascontiguousarray(x, dtype=np.float64), starts, lengths,
-                                    f_start, f_end, np.int64(kind), out_t, out_v)
+        short = _path_statistics_nb(
+            np.ascontiguousarray(x, dtype=np.float64),
+            starts,
+            lengths,
+            f_start,
+            f_end,
+            np.int64(kind),
+            out_t,
+            out_v,
+        )
         return out_t, out_v, int(short)
     return _path_statistics_np(x, starts, lengths, f_start, f_end, kind)
 
@@ -277,8 +285,9 @@ def garch_paths(z, mu, omega, alpha, beta, h0, burn, *, compiled: bool = True) -
     z = np.ascontiguousarray(z, dtype=np.float64)
     if compiled:
         out = np.empty((z.shape[0], z.shape[1] - burn))
-        return _garch_paths_nb(z, float(mu), float(omega), float(alpha), float(beta),
-                               float(h0), np.int64(burn), out)
+        return _garch_paths_nb(
+            z, float(mu), float(omega), float(alpha), float(beta), float(h0), np.int64(burn), out
+        )
     return _garch_paths_np(z, mu, omega, alpha, beta, h0, burn)
 
 
@@ -316,7 +325,7 @@ def _power_batch_nb(x, starts, lengths, n_bars, h, s, u_ev, u_pl, t0, w0, ts, ws
             q += 1
         if pos < n_ret:
             short += 1
-        _contiguous_sample_nb(m_count, s, u_ev[r:r + 1], ev)
+        _contiguous_sample_nb(m_count, s, u_ev[r : r + 1], ev)
         # injection profile: delta/h added to each return in (p, p + h]
         for t in range(n_bars + 1):
             g[t] = 0.0
@@ -362,11 +371,12 @@ def _power_batch_py(x, starts, lengths, n_bars, h, s, u_ev, u_pl):
         before = np.concatenate([[0], np.cumsum(lengths[r])[:-1]])
         lens = np.minimum(lengths[r], np.maximum(n_ret - before, 0))
         keep = lens > 0
-        idx = np.concatenate([(s0 + np.arange(ln)) % n
-                              for s0, ln in zip(starts[r][keep], lens[keep], strict=True)])
+        idx = np.concatenate(
+            [(s0 + np.arange(ln)) % n for s0, ln in zip(starts[r][keep], lens[keep], strict=True)]
+        )
         short += len(idx) < n_ret
         c = np.concatenate([[0.0], np.cumsum(x[idx])])
-        ev = _contiguous_sample_py(n_bars - h, s, u_ev[r:r + 1])[0]
+        ev = _contiguous_sample_py(n_bars - h, s, u_ev[r : r + 1])[0]
         g = np.zeros(n_bars + 1)
         for p in ev:
             g[p + 1] += 1.0 / h
@@ -402,8 +412,19 @@ def power_batch(x, starts, lengths, n_bars, h, s, u_ev, u_pl, *, compiled: bool 
         n_sim, n_pl = u_pl.shape[0], u_pl.shape[1]
         t0, w0 = np.empty(n_sim), np.empty(n_sim)
         ts, ws = np.empty((n_sim, n_pl)), np.empty((n_sim, n_pl))
-        short = _power_batch_nb(np.ascontiguousarray(x, dtype=np.float64), starts, lengths,
-                                np.int64(n_bars), np.int64(h), np.int64(s), u_ev, u_pl,
-                                t0, w0, ts, ws)
+        short = _power_batch_nb(
+            np.ascontiguousarray(x, dtype=np.float64),
+            starts,
+            lengths,
+            np.int64(n_bars),
+            np.int64(h),
+            np.int64(s),
+            u_ev,
+            u_pl,
+            t0,
+            w0,
+            ts,
+            ws,
+        )
         return t0, w0, ts, ws, int(short)
     return _power_batch_py(x, starts, lengths, n_bars, h, s, u_ev, u_pl)

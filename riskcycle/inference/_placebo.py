@@ -28,27 +28,55 @@ _CHUNK = 65_536  # sets drawn per block of random numbers (fixed: results depend
 _MAX_PROPOSALS = 200_000_000
 
 
-def _placebo_test_iv(horizon, statistic, alternative, n_resamples, halving_window,
-                     halving_cycles, leader, leader_within, date_range, method, max_exact, delay):
+def _placebo_test_iv(
+    horizon,
+    statistic,
+    alternative,
+    n_resamples,
+    halving_window,
+    halving_cycles,
+    leader,
+    leader_within,
+    date_range,
+    method,
+    max_exact,
+    delay,
+):
     horizon = C.check_horizon(horizon)
     kind, func, name = C.resolve_statistic(statistic)
     alternative = check_alternative(alternative)
     n_resamples = check_n_resamples(n_resamples)
-    halving_window = C.check_optional_int(halving_window, "halving_window", minimum=0,
-                                          what="a non-negative integer number of days")
+    halving_window = C.check_optional_int(
+        halving_window, "halving_window", minimum=0, what="a non-negative integer number of days"
+    )
     halving_cycles = check_choice(halving_cycles, "halving_cycles", CYCLES)
     if leader_within is not None and leader is None:
         raise ValueError("`leader_within` needs `leader` (the leader's prices).")
     if leader is not None and leader_within is None:
-        raise ValueError("`leader` is used only to match on the leader's state: pass "
-                         "`leader_within` too (e.g. leader_within=0.05).")
+        raise ValueError(
+            "`leader` is used only to match on the leader's state: pass "
+            "`leader_within` too (e.g. leader_within=0.05)."
+        )
     within = None if leader_within is None else C.check_within(leader_within)
     date_range = C.check_date_range(date_range)
     method = check_choice(method, "method", METHODS)
     max_exact = check_int(max_exact, "max_exact", minimum=1, what="a positive integer")
     delay = check_timedelta(delay, "delay")
-    return (horizon, kind, func, name, alternative, n_resamples, halving_window, halving_cycles,
-            within, date_range, method, max_exact, delay)
+    return (
+        horizon,
+        kind,
+        func,
+        name,
+        alternative,
+        n_resamples,
+        halving_window,
+        halving_cycles,
+        within,
+        date_range,
+        method,
+        max_exact,
+        delay,
+    )
 
 
 def placebo_test(
@@ -217,10 +245,34 @@ def placebo_test(
     >>> res.n_events, res.min_spacing
     (2, 362)
     """
-    (horizon, kind, func, name, alternative, n_resamples, halving_window, halving_cycles, within,
-     date_range, method, max_exact, delay) = _placebo_test_iv(
-        horizon, statistic, alternative, n_resamples, halving_window, halving_cycles, leader,
-        leader_within, date_range, method, max_exact, delay)
+    (
+        horizon,
+        kind,
+        func,
+        name,
+        alternative,
+        n_resamples,
+        halving_window,
+        halving_cycles,
+        within,
+        date_range,
+        method,
+        max_exact,
+        delay,
+    ) = _placebo_test_iv(
+        horizon,
+        statistic,
+        alternative,
+        n_resamples,
+        halving_window,
+        halving_cycles,
+        leader,
+        leader_within,
+        date_range,
+        method,
+        max_exact,
+        delay,
+    )
     gen = check_rng(rng)
     fd = C.follower_data(follower, follower_clock=follower_clock)
     win = C.windows(fd, horizon)
@@ -231,13 +283,30 @@ def placebo_test(
     if within is not None:
         mask &= C.leader_state_mask(leader, fd, within, delay=delay, leader_clock=leader_clock)
     return placebo_core(
-        fd, win, ed, kind=kind, func=func, stat_name=name, alternative=alternative,
-        n_resamples=n_resamples, spacing=spacing, spacing_source=source,
-        halving_window=halving_window, halving_cycles=halving_cycles, mask=mask,
-        matching={"halving_window": halving_window,
-                  "halving_cycles": halving_cycles if halving_window is not None else None,
-                  "leader_within": within, "date_range": date_range},
-        method=method, max_exact=max_exact, rng=gen, warn=True)
+        fd,
+        win,
+        ed,
+        kind=kind,
+        func=func,
+        stat_name=name,
+        alternative=alternative,
+        n_resamples=n_resamples,
+        spacing=spacing,
+        spacing_source=source,
+        halving_window=halving_window,
+        halving_cycles=halving_cycles,
+        mask=mask,
+        matching={
+            "halving_window": halving_window,
+            "halving_cycles": halving_cycles if halving_window is not None else None,
+            "leader_within": within,
+            "date_range": date_range,
+        },
+        method=method,
+        max_exact=max_exact,
+        rng=gen,
+        warn=True,
+    )
 
 
 def _describe_filters(horizon: int, matching: dict) -> str:
@@ -252,9 +321,27 @@ def _describe_filters(horizon: int, matching: dict) -> str:
     return ", ".join(parts)
 
 
-def placebo_core(fd, win, ed, *, kind, func, stat_name, alternative, n_resamples, spacing,
-                 spacing_source, halving_window, halving_cycles, mask, matching, method,
-                 max_exact, rng, warn) -> PlaceboResult:
+def placebo_core(
+    fd,
+    win,
+    ed,
+    *,
+    kind,
+    func,
+    stat_name,
+    alternative,
+    n_resamples,
+    spacing,
+    spacing_source,
+    halving_window,
+    halving_cycles,
+    mask,
+    matching,
+    method,
+    max_exact,
+    rng,
+    warn,
+) -> PlaceboResult:
     """The test on prepared data (shared with :func:`riskcycle.assess_signal`)."""
     from . import _nb
 
@@ -266,13 +353,29 @@ def placebo_core(fd, win, ed, *, kind, func, stat_name, alternative, n_resamples
     values = win.fwd[cand]
     ev_ret = win.fwd[pos]
     common = dict(
-        alternative=alternative, n_events=k, event_dates=ed.dates,
-        day0_dates=fd.index[pos], event_returns=ev_ret, excluded=C.excluded_frame(ed),
-        horizon=h, statistic_name=stat_name, min_spacing=spacing, spacing_source=spacing_source,
-        matching=matching, n_eligible=len(cand), follower_name=fd.name,
-        settings={"horizon": h, "statistic": stat_name, "alternative": alternative,
-                  "n_resamples": n_resamples, "min_spacing": spacing, "method": method,
-                  "max_exact": max_exact, **matching},
+        alternative=alternative,
+        n_events=k,
+        event_dates=ed.dates,
+        day0_dates=fd.index[pos],
+        event_returns=ev_ret,
+        excluded=C.excluded_frame(ed),
+        horizon=h,
+        statistic_name=stat_name,
+        min_spacing=spacing,
+        spacing_source=spacing_source,
+        matching=matching,
+        n_eligible=len(cand),
+        follower_name=fd.name,
+        settings={
+            "horizon": h,
+            "statistic": stat_name,
+            "alternative": alternative,
+            "n_resamples": n_resamples,
+            "min_spacing": spacing,
+            "method": method,
+            "max_exact": max_exact,
+            **matching,
+        },
     )
     filters = _describe_filters(h, matching)
     matched = halving_window is not None
@@ -280,23 +383,41 @@ def placebo_core(fd, win, ed, *, kind, func, stat_name, alternative, n_resamples
     null_text = (
         f"the {k} event dates are like {k} dates drawn at random from the eligible dates "
         f"({filters}) at least {spacing} days apart"
-        + (f", each within {halving_window} days of its event's halving-cycle phase in "
-           f"{where} cycle(s)" if matched else "")
-        + f": the {stat_name} {h}-day log return after them is a typical value for such sets.")
+        + (
+            f", each within {halving_window} days of its event's halving-cycle phase in "
+            f"{where} cycle(s)"
+            if matched
+            else ""
+        )
+        + f": the {stat_name} {h}-day log return after them is a typical value for such sets."
+    )
 
     def nan_result(reason: str, category: type[Warning]) -> PlaceboResult:
         if warn:
             warnings.warn(reason, category, stacklevel=4)
         return PlaceboResult(
-            statistic=np.nan, pvalue=np.nan, pvalue_se=np.nan, null_distribution=np.empty(0),
-            method="none", null_hypothesis=null_text, resampling="not run: " + reason,
-            n_resamples=0, n_admissible=0.0, n_admissible_exact=True,
-            min_attainable_pvalue=np.nan, observed_in_support=False, acceptance_rate=np.nan,
-            notes=(reason,), **common)
+            statistic=np.nan,
+            pvalue=np.nan,
+            pvalue_se=np.nan,
+            null_distribution=np.empty(0),
+            method="none",
+            null_hypothesis=null_text,
+            resampling="not run: " + reason,
+            n_resamples=0,
+            n_admissible=0.0,
+            n_admissible_exact=True,
+            min_attainable_pvalue=np.nan,
+            observed_in_support=False,
+            acceptance_rate=np.nan,
+            notes=(reason,),
+            **common,
+        )
 
     if k == 0:
-        return nan_result(f"no event has a complete {h}-day window: the placebo test does not "
-                          "apply.", SmallSampleWarning)
+        return nan_result(
+            f"no event has a complete {h}-day window: the placebo test does not apply.",
+            SmallSampleWarning,
+        )
     if kind >= 0:
         observed = float(_nb.set_statistic(win.fwd, pos[None, :], kind)[0])
     else:
@@ -319,8 +440,11 @@ def placebo_core(fd, win, ed, *, kind, func, stat_name, alternative, n_resamples
         nxt = np.searchsorted(tday, tday + spacing, side="left").astype(np.int64)
         table, log_count = _nb.spaced_tables(nxt, k)
         if not np.isfinite(log_count):
-            return nan_result(f"no set of {k} eligible dates {spacing} days apart exists "
-                              f"({len(cand)} eligible dates).", DegenerateDataWarning)
+            return nan_result(
+                f"no set of {k} eligible dates {spacing} days apart exists "
+                f"({len(cand)} eligible dates).",
+                DegenerateDataWarning,
+            )
         n_adm = math.exp(log_count)
         # the scaled counts carry a relative error of about 1e-15 * log(count): integral
         # (and exact) after rounding below about 1e12
@@ -329,54 +453,71 @@ def placebo_core(fd, win, ed, *, kind, func, stat_name, alternative, n_resamples
             n_adm = float(round(n_adm))
         exact = method != "monte_carlo" and n_adm <= max_exact + 0.5
         if method == "exact" and not exact:
-            raise ValueError(f"method='exact' needs at most `max_exact` ({max_exact}) admissible "
-                             f"sets; there are about {n_adm:.4g}. Raise `max_exact` or use "
-                             "method='monte_carlo'.")
+            raise ValueError(
+                f"method='exact' needs at most `max_exact` ({max_exact}) admissible "
+                f"sets; there are about {n_adm:.4g}. Raise `max_exact` or use "
+                "method='monte_carlo'."
+            )
         if exact:
             n_sets = round(n_adm)
             null = stats_of(_nb.spaced_enumerate(table, nxt, k, n_sets))
-            resampling = (f"exact: all {n_sets} sets of {k} eligible dates pairwise at least "
-                          f"{spacing} days apart, each once.")
+            resampling = (
+                f"exact: all {n_sets} sets of {k} eligible dates pairwise at least "
+                f"{spacing} days apart, each once."
+            )
         else:
             null = np.empty(n_resamples)
             for lo in range(0, n_resamples, _CHUNK):
                 hi = min(lo + _CHUNK, n_resamples)
                 u = rng.random((hi - lo, k))
                 null[lo:hi] = stats_of(_nb.spaced_sample(table, nxt, u))
-            resampling = (f"Monte Carlo: {n_resamples} sets drawn independently and exactly "
-                          f"uniformly from all {n_adm:.6g} sets of {k} eligible dates pairwise "
-                          f"at least {spacing} days apart (sequential inversion of the counts "
-                          "of admissible sets).")
+            resampling = (
+                f"Monte Carlo: {n_resamples} sets drawn independently and exactly "
+                f"uniformly from all {n_adm:.6g} sets of {k} eligible dates pairwise "
+                f"at least {spacing} days apart (sequential inversion of the counts "
+                "of admissible sets)."
+            )
     else:
         # tuple element i comes from real event i's pool (events in date order)
         pool, off, _phase = C.halving_pools(fd, cand, pos, halving_window, halving_cycles)
         sizes = np.diff(off)
-        in_support = bool(in_support and all(
-            np.isin(ev_c[i], pool[off[i]:off[i + 1]]) for i in range(k)))
+        in_support = bool(
+            in_support and all(np.isin(ev_c[i], pool[off[i] : off[i + 1]]) for i in range(k))
+        )
         if (sizes == 0).any():
             i = int(np.flatnonzero(sizes == 0)[0])
             return nan_result(
                 f"no eligible date within {halving_window} days of the halving phase of the "
-                f"event of {ed.dates[i].date()} in {where} cycle(s).", DegenerateDataWarning)
+                f"event of {ed.dates[i].date()} in {where} cycle(s).",
+                DegenerateDataWarning,
+            )
         store = method != "monte_carlo"
         cnt, rows = _nb.matched_enumerate(pool, off, tday, spacing, max_exact, store=store)
         if cnt == 0:
-            return nan_result("no admissible matched tuple (the pools cannot be spaced "
-                              f"{spacing} days apart).", DegenerateDataWarning)
+            return nan_result(
+                f"no admissible matched tuple (the pools cannot be spaced {spacing} days apart).",
+                DegenerateDataWarning,
+            )
         n_adm_exact = cnt <= max_exact
         exact = method != "monte_carlo" and n_adm_exact
         if method == "exact" and not exact:
-            raise ValueError(f"method='exact' needs at most `max_exact` ({max_exact}) admissible "
-                             f"tuples; there are more. Raise `max_exact` or use "
-                             "method='monte_carlo'.")
-        pool_desc = (f"pseudo-event i drawn from the eligible dates within {halving_window} "
-                     f"days of real event i's phase (days since the last halving) in {where} "
-                     "halving cycle(s)")
+            raise ValueError(
+                f"method='exact' needs at most `max_exact` ({max_exact}) admissible "
+                f"tuples; there are more. Raise `max_exact` or use "
+                "method='monte_carlo'."
+            )
+        pool_desc = (
+            f"pseudo-event i drawn from the eligible dates within {halving_window} "
+            f"days of real event i's phase (days since the last halving) in {where} "
+            "halving cycle(s)"
+        )
         if exact:
             null = stats_of(rows)
             n_adm = float(cnt)
-            resampling = (f"exact: all {cnt} admissible matched tuples ({pool_desc}; dates "
-                          f"pairwise at least {spacing} days apart), each once.")
+            resampling = (
+                f"exact: all {cnt} admissible matched tuples ({pool_desc}; dates "
+                f"pairwise at least {spacing} days apart), each once."
+            )
         else:
             out = np.empty((n_resamples, k), dtype=np.int64)
             filled, proposals = 0, 0
@@ -393,30 +534,48 @@ def placebo_core(fd, win, ed, *, kind, func, stat_name, alternative, n_resamples
                     raise ValueError(
                         f"halving matching leaves almost no admissible tuple (acceptance "
                         f"{filled / proposals:.2e}); widen `halving_window` or lower "
-                        "`min_spacing`.")
+                        "`min_spacing`."
+                    )
             acceptance = n_resamples / proposals
             n_adm = float(cnt) if n_adm_exact else float(np.prod(sizes.astype(float))) * acceptance
             null = np.empty(n_resamples)
             for lo in range(0, n_resamples, _CHUNK):
                 hi = min(lo + _CHUNK, n_resamples)
                 null[lo:hi] = stats_of(out[lo:hi])
-            resampling = (f"Monte Carlo: {n_resamples} tuples drawn exactly uniformly from the "
-                          f"admissible matched tuples ({pool_desc}) by rejection: independent "
-                          f"uniform draws from the pools, rejected unless pairwise at least "
-                          f"{spacing} days apart (acceptance {acceptance:.1%}); about "
-                          f"{n_adm:.4g} admissible tuples.")
-        notes.append("Pool sizes: " + ", ".join(
-            f"{d.date()}: {s}" for d, s in zip(ed.dates, sizes, strict=True)) + ".")
+            resampling = (
+                f"Monte Carlo: {n_resamples} tuples drawn exactly uniformly from the "
+                f"admissible matched tuples ({pool_desc}) by rejection: independent "
+                f"uniform draws from the pools, rejected unless pairwise at least "
+                f"{spacing} days apart (acceptance {acceptance:.1%}); about "
+                f"{n_adm:.4g} admissible tuples."
+            )
+        notes.append(
+            "Pool sizes: "
+            + ", ".join(f"{d.date()}: {s}" for d, s in zip(ed.dates, sizes, strict=True))
+            + "."
+        )
     p, se = C.resampling_pvalue(observed, null, alternative, exact=exact, in_support=in_support)
     if not in_support:
-        notes.append("The real event set is not itself an admissible placebo set (it is counted "
-                     "as one more member of the reference set).")
+        notes.append(
+            "The real event set is not itself an admissible placebo set (it is counted "
+            "as one more member of the reference set)."
+        )
     return PlaceboResult(
-        statistic=observed, pvalue=p, pvalue_se=se, null_distribution=np.asarray(null),
-        method="exact" if exact else "monte_carlo", null_hypothesis=null_text,
-        resampling=resampling, n_resamples=len(null), n_admissible=float(n_adm),
+        statistic=observed,
+        pvalue=p,
+        pvalue_se=se,
+        null_distribution=np.asarray(null),
+        method="exact" if exact else "monte_carlo",
+        null_hypothesis=null_text,
+        resampling=resampling,
+        n_resamples=len(null),
+        n_admissible=float(n_adm),
         n_admissible_exact=bool(n_adm_exact),
-        min_attainable_pvalue=C.min_pvalue(len(null), alternative, exact=exact,
-                                           in_support=in_support),
-        observed_in_support=in_support, acceptance_rate=float(acceptance), notes=tuple(notes),
-        **common)
+        min_attainable_pvalue=C.min_pvalue(
+            len(null), alternative, exact=exact, in_support=in_support
+        ),
+        observed_in_support=in_support,
+        acceptance_rate=float(acceptance),
+        notes=tuple(notes),
+        **common,
+    )

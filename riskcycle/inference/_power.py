@@ -33,40 +33,83 @@ def _check_grid(n_events: Any, max_events: int) -> tuple[int, ...] | None:
     if isinstance(n_events, int | np.integer) and not isinstance(n_events, bool):
         n_events = [n_events]
     if isinstance(n_events, str) or not hasattr(n_events, "__iter__"):
-        raise TypeError(f"`n_events` must be a sequence of positive integers; got "
-                        f"{type(n_events).__name__}.")
-    out = sorted({check_int(v, "n_events", minimum=1, maximum=max_events,
-                            what="a number of events") for v in n_events})
+        raise TypeError(
+            f"`n_events` must be a sequence of positive integers; got {type(n_events).__name__}."
+        )
+    out = sorted(
+        {
+            check_int(v, "n_events", minimum=1, maximum=max_events, what="a number of events")
+            for v in n_events
+        }
+    )
     if not out:
         raise ValueError("`n_events` must not be empty.")
     return tuple(out)
 
 
-def _power_analysis_iv(horizon, effect, n_events, alpha, target_power, n_simulations,
-                       n_resamples, block_length, method, max_events, delay):
+def _power_analysis_iv(
+    horizon,
+    effect,
+    n_events,
+    alpha,
+    target_power,
+    n_simulations,
+    n_resamples,
+    block_length,
+    method,
+    max_events,
+    delay,
+):
     horizon = C.check_horizon(horizon)
     if effect is not None:
         effect = check_float(effect, "effect", what="an effect in log-return units")
-    max_events = check_int(max_events, "max_events", minimum=1, maximum=500,
-                           what="a number of events")
+    max_events = check_int(
+        max_events, "max_events", minimum=1, maximum=500, what="a number of events"
+    )
     grid = _check_grid(n_events, max_events)
-    alpha = check_float(alpha, "alpha", minimum=0.0, maximum=1.0, inclusive=(False, False),
-                        what="a significance level")
-    target_power = check_float(target_power, "target_power", minimum=0.0, maximum=1.0,
-                               inclusive=(False, False), what="a probability")
+    alpha = check_float(
+        alpha,
+        "alpha",
+        minimum=0.0,
+        maximum=1.0,
+        inclusive=(False, False),
+        what="a significance level",
+    )
+    target_power = check_float(
+        target_power,
+        "target_power",
+        minimum=0.0,
+        maximum=1.0,
+        inclusive=(False, False),
+        what="a probability",
+    )
     n_simulations = check_n_resamples(n_simulations, "n_simulations", minimum=10)
     n_resamples = check_n_resamples(n_resamples, minimum=1)
     if 1.0 / (1 + n_resamples) > alpha:
-        raise ValueError(f"`n_resamples` ({n_resamples}) is too small: the placebo test could "
-                         f"never reach p <= alpha ({alpha}); use at least "
-                         f"{math.ceil(1 / alpha) - 1}.")
+        raise ValueError(
+            f"`n_resamples` ({n_resamples}) is too small: the placebo test could "
+            f"never reach p <= alpha ({alpha}); use at least "
+            f"{math.ceil(1 / alpha) - 1}."
+        )
     if block_length is not None:
-        block_length = check_float(block_length, "block_length", minimum=1.0,
-                                   what="a block length in bars")
+        block_length = check_float(
+            block_length, "block_length", minimum=1.0, what="a block length in bars"
+        )
     method = check_choice(method, "method", ("stationary", "circular"))
     delay = check_timedelta(delay, "delay")
-    return (horizon, effect, grid, alpha, target_power, n_simulations, n_resamples, block_length,
-            method, max_events, delay)
+    return (
+        horizon,
+        effect,
+        grid,
+        alpha,
+        target_power,
+        n_simulations,
+        n_resamples,
+        block_length,
+        method,
+        max_events,
+        delay,
+    )
 
 
 def power_analysis(
@@ -186,10 +229,31 @@ def power_analysis(
     >>> int(pw.table["n_events"].min()), int(pw.table["n_events"].max())  # + bisection rows
     (2, 10)
     """
-    (horizon, effect, grid, alpha, target_power, n_simulations, n_resamples, block_length,
-     method, max_events, delay) = _power_analysis_iv(
-        horizon, effect, n_events, alpha, target_power, n_simulations, n_resamples, block_length,
-        method, max_events, delay)
+    (
+        horizon,
+        effect,
+        grid,
+        alpha,
+        target_power,
+        n_simulations,
+        n_resamples,
+        block_length,
+        method,
+        max_events,
+        delay,
+    ) = _power_analysis_iv(
+        horizon,
+        effect,
+        n_events,
+        alpha,
+        target_power,
+        n_simulations,
+        n_resamples,
+        block_length,
+        method,
+        max_events,
+        delay,
+    )
     gen = check_rng(rng)
     fd = C.follower_data(follower, follower_clock=follower_clock)
     win = C.windows(fd, horizon)
@@ -199,16 +263,37 @@ def power_analysis(
         C.warn_excluded(ed, fd, horizon)
         spacing, _ = C.resolve_spacing(min_spacing, events, ed, fd)
     else:
-        spacing = 1 if min_spacing is None else check_int(
-            min_spacing, "min_spacing", minimum=1,
-            what="a positive integer number of calendar days")
+        spacing = (
+            1
+            if min_spacing is None
+            else check_int(
+                min_spacing,
+                "min_spacing",
+                minimum=1,
+                what="a positive integer number of calendar days",
+            )
+        )
         if effect is None:
-            raise ValueError("`effect` is required when no `events` are given (e.g. effect=0.5 "
-                             "for a 0.5 higher mean forward log return).")
-    return power_core(fd, win, ed, effect=effect, grid=grid, alpha=alpha,
-                      target_power=target_power, spacing=spacing, n_simulations=n_simulations,
-                      n_resamples=n_resamples, block_length=block_length, method=method,
-                      max_events=max_events, rng=gen)
+            raise ValueError(
+                "`effect` is required when no `events` are given (e.g. effect=0.5 "
+                "for a 0.5 higher mean forward log return)."
+            )
+    return power_core(
+        fd,
+        win,
+        ed,
+        effect=effect,
+        grid=grid,
+        alpha=alpha,
+        target_power=target_power,
+        spacing=spacing,
+        n_simulations=n_simulations,
+        n_resamples=n_resamples,
+        block_length=block_length,
+        method=method,
+        max_events=max_events,
+        rng=gen,
+    )
 
 
 def _power_curves(t0, w0, ts, ws, effects, alpha, n_pl):
@@ -224,8 +309,23 @@ def _power_curves(t0, w0, ts, ws, effects, alpha, n_pl):
     return out
 
 
-def power_core(fd, win, ed, *, effect, grid, alpha, target_power, spacing, n_simulations,
-               n_resamples, block_length, method, max_events, rng) -> PowerResult:
+def power_core(
+    fd,
+    win,
+    ed,
+    *,
+    effect,
+    grid,
+    alpha,
+    target_power,
+    spacing,
+    n_simulations,
+    n_resamples,
+    block_length,
+    method,
+    max_events,
+    rng,
+) -> PowerResult:
     """Power on prepared data (shared with :func:`riskcycle.assess_signal`)."""
     from . import _nb, _nb_paths
 
@@ -248,10 +348,17 @@ def power_core(fd, win, ed, *, effect, grid, alpha, target_power, spacing, n_sim
         obs_effect = np.nan
     if effect is None:
         if not np.isfinite(obs_effect):
-            raise ValueError("`effect` is required: no event has a complete window, so there "
-                             "is no observed effect.")
-        effect, effect_source = obs_effect, (
-            "observed: the events' mean forward log return minus the mean over all eligible days")
+            raise ValueError(
+                "`effect` is required: no event has a complete window, so there "
+                "is no observed effect."
+            )
+        effect, effect_source = (
+            obs_effect,
+            (
+                "observed: the events' mean forward log return minus the mean over all "
+                "eligible days"
+            ),
+        )
     else:
         effect_source = "given"
     if block_length is None:
@@ -261,10 +368,15 @@ def power_core(fd, win, ed, *, effect, grid, alpha, target_power, spacing, n_sim
         block, b_source = float(block_length), "given"
     bars_per_event = n_bars_real / max(k_obs, 1)
     if grid is None:
-        grid = tuple(sorted({g for g in DEFAULT_GRID if g <= max_events} | (
-            {k_obs} if 0 < k_obs <= max_events else set())))
-    sd_scale = (sd_obs if np.isfinite(sd_obs) and sd_obs > 0
-                else float(np.std(x) * math.sqrt(h_bars)))
+        grid = tuple(
+            sorted(
+                {g for g in DEFAULT_GRID if g <= max_events}
+                | ({k_obs} if 0 < k_obs <= max_events else set())
+            )
+        )
+    sd_scale = (
+        sd_obs if np.isfinite(sd_obs) and sd_obs > 0 else float(np.std(x) * math.sqrt(h_bars))
+    )
     effects = np.linspace(0.0, 6.0 * sd_scale, _N_EFFECTS)
     eval_effects = np.append(effects, effect)
 
@@ -272,16 +384,18 @@ def power_core(fd, win, ed, *, effect, grid, alpha, target_power, spacing, n_sim
     sd_sim: list[float] = []
 
     def simulate(n: int, child: np.random.Generator) -> dict:
-        n_bars = max(n_bars_real, math.ceil(n * bars_per_event),
-                     2 * ((n - 1) * s_bars + h_bars + 1))
+        n_bars = max(
+            n_bars_real, math.ceil(n * bars_per_event), 2 * ((n - 1) * s_bars + h_bars + 1)
+        )
         rej = np.empty((n_simulations, len(eval_effects)), dtype=bool)
         for lo in range(0, n_simulations, _SIM_CHUNK):
             hi = min(lo + _SIM_CHUNK, n_simulations)
             starts, lengths = draw_blocks(child, hi - lo, len(x), n_bars - 1, block, method)
             u_ev = child.random((hi - lo, n))
             u_pl = child.random((hi - lo, n_resamples, n))
-            t0, w0, ts, ws, short = _nb_paths.power_batch(x, starts, lengths, n_bars, h_bars,
-                                                          s_bars, u_ev, u_pl)
+            t0, w0, ts, ws, short = _nb_paths.power_batch(
+                x, starts, lengths, n_bars, h_bars, s_bars, u_ev, u_pl
+            )
             if short:  # pragma: no cover
                 raise RuntimeError("internal error: pre-drawn blocks did not cover a path.")
             if n == 1:
@@ -299,9 +413,14 @@ def power_core(fd, win, ed, *, effect, grid, alpha, target_power, spacing, n_sim
             y0, y1 = curve[j - 1], curve[j]
             step = effects[j] - effects[j - 1]
             mde = float(effects[j - 1] + (target_power - y0) / (y1 - y0) * step)
-        return {"n_events": n, "n_bars": n_bars, "power": float(pw[-1]),
-                "power_se": float(math.sqrt(pw[-1] * (1 - pw[-1]) / n_simulations)),
-                "mde": mde, "curve": curve}
+        return {
+            "n_events": n,
+            "n_bars": n_bars,
+            "power": float(pw[-1]),
+            "power_se": float(math.sqrt(pw[-1] * (1 - pw[-1]) / n_simulations)),
+            "mde": mde,
+            "curve": curve,
+        }
 
     children = rng.spawn(len(grid) + 1)
     refine_rng = children[-1]
@@ -310,8 +429,10 @@ def power_core(fd, win, ed, *, effect, grid, alpha, target_power, spacing, n_sim
     # events needed at `effect`: first grid point with enough power, refined by bisection
     events_needed = np.nan
     if effect <= 0:
-        notes.append(f"The effect ({effect:.3g}) is not positive: no number of events gives the "
-                     "test power against it.")
+        notes.append(
+            f"The effect ({effect:.3g}) is not positive: no number of events gives the "
+            "test power against it."
+        )
     else:
         ok = [n for n in sorted(cache) if cache[n]["power"] >= target_power]
         if ok:
@@ -328,16 +449,21 @@ def power_core(fd, win, ed, *, effect, grid, alpha, target_power, spacing, n_sim
                     lo_n = mid
             events_needed = float(hi_n)
         else:
-            notes.append(f"Power stays below {target_power:.0%} up to {max(cache)} events at "
-                         f"effect {effect:.3g}.")
-    table = pd.DataFrame([{k: v for k, v in cache[n].items() if k != "curve"}
-                          for n in sorted(cache)])
+            notes.append(
+                f"Power stays below {target_power:.0%} up to {max(cache)} events at "
+                f"effect {effect:.3g}."
+            )
+    table = pd.DataFrame(
+        [{k: v for k, v in cache[n].items() if k != "curve"} for n in sorted(cache)]
+    )
     curves = np.vstack([cache[n]["curve"] for n in sorted(cache)])
     bars_per_year = 365.25 * bars_per_day
     years = events_needed * bars_per_event / bars_per_year if k_obs else np.nan
     # smallest attainable p-values with the observed number of events
-    min_att = {"sign_test": 0.5**k_obs if k_obs else np.nan,
-               "simulated_placebo": 1.0 / (1 + n_resamples)}
+    min_att = {
+        "sign_test": 0.5**k_obs if k_obs else np.nan,
+        "simulated_placebo": 1.0 / (1 + n_resamples),
+    }
     if k_obs:
         cand = elig
         nxt = np.searchsorted(fd.day[cand], fd.day[cand] + spacing, side="left").astype(np.int64)
@@ -346,28 +472,59 @@ def power_core(fd, win, ed, *, effect, grid, alpha, target_power, spacing, n_sim
     power_obs = cache[k_obs]["power"] if k_obs in cache else np.nan
     mde_obs = cache[k_obs]["mde"] if k_obs in cache else np.nan
     if k_obs and k_obs in cache and not np.isfinite(mde_obs):
-        notes.append(f"With {k_obs} events power does not reach {target_power:.0%} for effects up "
-                     f"to {effects[-1]:.3g} (six standard deviations of the forward return).")
+        notes.append(
+            f"With {k_obs} events power does not reach {target_power:.0%} for effects up "
+            f"to {effects[-1]:.3g} (six standard deviations of the forward return)."
+        )
     sd_simulated = float(np.mean(sd_sim)) if sd_sim else np.nan
     if np.isfinite(sd_simulated) and np.isfinite(sd_obs) and sd_simulated < 0.9 * sd_obs:
-        notes.append(f"The simulated forward returns are less dispersed (s.d. {sd_simulated:.3g}) "
-                     f"than the observed ones ({sd_obs:.3g}): power is overstated and the events "
-                     "needed understated.")
+        notes.append(
+            f"The simulated forward returns are less dispersed (s.d. {sd_simulated:.3g}) "
+            f"than the observed ones ({sd_obs:.3g}): power is overstated and the events "
+            "needed understated."
+        )
     return PowerResult(
-        table=table, effect=float(effect), effect_source=effect_source, alpha=alpha,
-        target_power=target_power, n_observed=k_obs, power_observed=power_obs,
-        mde_observed=mde_obs, events_needed=events_needed, years_needed=float(years),
-        min_attainable=min_att, effects=effects, power_curves=curves,
-        sd_forward_observed=sd_obs, sd_forward_simulated=sd_simulated, horizon=h,
-        min_spacing=spacing, block_length=block, method=method, n_simulations=n_simulations,
+        table=table,
+        effect=float(effect),
+        effect_source=effect_source,
+        alpha=alpha,
+        target_power=target_power,
+        n_observed=k_obs,
+        power_observed=power_obs,
+        mde_observed=mde_obs,
+        events_needed=events_needed,
+        years_needed=float(years),
+        min_attainable=min_att,
+        effects=effects,
+        power_curves=curves,
+        sd_forward_observed=sd_obs,
+        sd_forward_simulated=sd_simulated,
+        horizon=h,
+        min_spacing=spacing,
+        block_length=block,
+        method=method,
+        n_simulations=n_simulations,
         n_resamples=n_resamples,
-        resampling=(f"{describe_scheme(method, block)} (block length: {b_source}); "
-                    f"{n_simulations} simulated histories per number of events, pseudo-events "
-                    f"uniform over sets {s_bars} bars apart, effect spread evenly over each "
-                    f"{h_bars}-bar window, placebo test with {n_resamples} sets at alpha "
-                    f"{alpha}."),
-        follower_name=fd.name, notes=tuple(notes),
-        settings={"horizon": h, "effect": effect, "alpha": alpha, "target_power": target_power,
-                  "min_spacing": spacing, "n_simulations": n_simulations,
-                  "n_resamples": n_resamples, "block_length": block_length, "method": method,
-                  "max_events": max_events, "n_events": list(grid)})
+        resampling=(
+            f"{describe_scheme(method, block)} (block length: {b_source}); "
+            f"{n_simulations} simulated histories per number of events, pseudo-events "
+            f"uniform over sets {s_bars} bars apart, effect spread evenly over each "
+            f"{h_bars}-bar window, placebo test with {n_resamples} sets at alpha "
+            f"{alpha}."
+        ),
+        follower_name=fd.name,
+        notes=tuple(notes),
+        settings={
+            "horizon": h,
+            "effect": effect,
+            "alpha": alpha,
+            "target_power": target_power,
+            "min_spacing": spacing,
+            "n_simulations": n_simulations,
+            "n_resamples": n_resamples,
+            "block_length": block_length,
+            "method": method,
+            "max_events": max_events,
+            "n_events": list(grid),
+        },
+    )

@@ -40,8 +40,13 @@ def _null_hist(values: np.ndarray, observed: float, ax: Any, title: str, xlabel:
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
     if v.size:
-        ax.hist(v, bins=min(80, max(10, int(np.sqrt(v.size)))), color="0.7", density=True,
-                label="null distribution")
+        ax.hist(
+            v,
+            bins=min(80, max(10, int(np.sqrt(v.size)))),
+            color="0.7",
+            density=True,
+            label="null distribution",
+        )
     if np.isfinite(observed):
         ax.axvline(observed, color="C3", lw=2, label=f"observed {observed:.3g}")
     ax.set_xlabel(xlabel)
@@ -137,47 +142,81 @@ class PlaceboResult(ResultMixin):
         return self.statistic - self.null_mean
 
     def __repr__(self) -> str:
-        return (f"PlaceboResult(statistic={self.statistic:.4g}, pvalue={self.pvalue:.4g}, "
-                f"method={self.method!r}, n_events={self.n_events}, "
-                f"n_resamples={self.n_resamples})")
+        return (
+            f"PlaceboResult(statistic={self.statistic:.4g}, pvalue={self.pvalue:.4g}, "
+            f"method={self.method!r}, n_events={self.n_events}, "
+            f"n_resamples={self.n_resamples})"
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """One row: the statistic, the p-value with its error and the settings."""
-        return pd.DataFrame([{
-            "test": "placebo_matched" if self.matching.get("halving_window") is not None
-            or self.matching.get("leader_within") is not None else "placebo",
-            "horizon": self.horizon, "statistic_name": self.statistic_name,
-            "statistic": self.statistic, "null_mean": self.null_mean, "effect": self.effect,
-            "pvalue": self.pvalue, "pvalue_se": self.pvalue_se,
-            "min_attainable_pvalue": self.min_attainable_pvalue, "alternative": self.alternative,
-            "method": self.method, "n_events": self.n_events, "n_resamples": self.n_resamples,
-            "n_admissible": self.n_admissible, "n_eligible": self.n_eligible,
-            "min_spacing": self.min_spacing, "null_hypothesis": self.null_hypothesis,
-            "resampling": self.resampling,
-        }])
+        return pd.DataFrame(
+            [
+                {
+                    "test": "placebo_matched"
+                    if self.matching.get("halving_window") is not None
+                    or self.matching.get("leader_within") is not None
+                    else "placebo",
+                    "horizon": self.horizon,
+                    "statistic_name": self.statistic_name,
+                    "statistic": self.statistic,
+                    "null_mean": self.null_mean,
+                    "effect": self.effect,
+                    "pvalue": self.pvalue,
+                    "pvalue_se": self.pvalue_se,
+                    "min_attainable_pvalue": self.min_attainable_pvalue,
+                    "alternative": self.alternative,
+                    "method": self.method,
+                    "n_events": self.n_events,
+                    "n_resamples": self.n_resamples,
+                    "n_admissible": self.n_admissible,
+                    "n_eligible": self.n_eligible,
+                    "min_spacing": self.min_spacing,
+                    "null_hypothesis": self.null_hypothesis,
+                    "resampling": self.resampling,
+                }
+            ]
+        )
 
     def _summary(self) -> Summary:
-        ev = pd.DataFrame({"day0_date": self.day0_dates, "forward_log_return": self.event_returns,
-                           "simple_return": np.expm1(self.event_returns)},
-                          index=pd.DatetimeIndex(self.event_dates, name="event_date"))
+        ev = pd.DataFrame(
+            {
+                "day0_date": self.day0_dates,
+                "forward_log_return": self.event_returns,
+                "simple_return": np.expm1(self.event_returns),
+            },
+            index=pd.DatetimeIndex(self.event_dates, name="event_date"),
+        )
         head = self.to_frame().drop(columns=["null_hypothesis", "resampling"]).T
         head.columns = ["value"]
-        notes = [f"Null hypothesis: {self.null_hypothesis}", f"Resampling: {self.resampling}",
-                 f"p-value: {_fmt_p(self.pvalue, self.pvalue_se)}; the smallest attainable "
-                 f"is {self.min_attainable_pvalue:.3g}.",
-                 f"Minimum spacing {self.min_spacing} days ({self.spacing_source})."]
+        notes = [
+            f"Null hypothesis: {self.null_hypothesis}",
+            f"Resampling: {self.resampling}",
+            f"p-value: {_fmt_p(self.pvalue, self.pvalue_se)}; the smallest attainable "
+            f"is {self.min_attainable_pvalue:.3g}.",
+            f"Minimum spacing {self.min_spacing} days ({self.spacing_source}).",
+        ]
         if len(self.excluded):
-            notes.append("Excluded events: " + "; ".join(
-                f"{d.date()} ({r})" for d, r in self.excluded["reason"].items()))
+            notes.append(
+                "Excluded events: "
+                + "; ".join(f"{d.date()} ({r})" for d, r in self.excluded["reason"].items())
+            )
         notes += list(self.notes)
-        return Summary(title=f"Placebo test, {self.follower_name}, {self.horizon}-day horizon",
-                       tables=(("Test", head), ("Events", ev)), notes=tuple(notes))
+        return Summary(
+            title=f"Placebo test, {self.follower_name}, {self.horizon}-day horizon",
+            tables=(("Test", head), ("Events", ev)),
+            notes=tuple(notes),
+        )
 
     def plot(self, ax: Any = None) -> Any:
         """Histogram of the null distribution with the observed statistic."""
-        return _null_hist(self.null_distribution, self.statistic, ax,
-                          f"Placebo null ({self.method}), p = {self.pvalue:.3g}",
-                          f"{self.statistic_name} {self.horizon}-day log return")
+        return _null_hist(
+            self.null_distribution,
+            self.statistic,
+            ax,
+            f"Placebo null ({self.method}), p = {self.pvalue:.3g}",
+            f"{self.statistic_name} {self.horizon}-day log return",
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -228,40 +267,64 @@ class BootstrapResult(ResultMixin):
 
     def __repr__(self) -> str:
         lo, hi = self.confidence_interval
-        return (f"BootstrapResult(statistic={self.statistic:.4g}, confidence_interval=({lo:.4g}, "
-                f"{hi:.4g}), target={self.target!r}, interval={self.interval!r})")
+        return (
+            f"BootstrapResult(statistic={self.statistic:.4g}, confidence_interval=({lo:.4g}, "
+            f"{hi:.4g}), target={self.target!r}, interval={self.interval!r})"
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """One row: estimate, interval (log and simple returns) and settings."""
         lo, hi = self.confidence_interval
-        return pd.DataFrame([{
-            "target": self.target, "statistic_name": self.statistic_name, "horizon": self.horizon,
-            "statistic": self.statistic, "ci_low": lo, "ci_high": hi,
-            "simple_statistic": np.expm1(self.statistic), "simple_ci_low": np.expm1(lo),
-            "simple_ci_high": np.expm1(hi), "confidence_level": self.confidence_level,
-            "standard_error": self.standard_error, "interval": self.interval,
-            "method": self.method, "block_length": self.block_length,
-            "n_resamples": self.n_resamples, "n_events": self.n_events, "n_obs": self.n_obs,
-        }])
+        return pd.DataFrame(
+            [
+                {
+                    "target": self.target,
+                    "statistic_name": self.statistic_name,
+                    "horizon": self.horizon,
+                    "statistic": self.statistic,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "simple_statistic": np.expm1(self.statistic),
+                    "simple_ci_low": np.expm1(lo),
+                    "simple_ci_high": np.expm1(hi),
+                    "confidence_level": self.confidence_level,
+                    "standard_error": self.standard_error,
+                    "interval": self.interval,
+                    "method": self.method,
+                    "block_length": self.block_length,
+                    "n_resamples": self.n_resamples,
+                    "n_events": self.n_events,
+                    "n_obs": self.n_obs,
+                }
+            ]
+        )
 
     def _summary(self) -> Summary:
         head = self.to_frame().T
         head.columns = ["value"]
-        notes = [f"Resampling: {self.resampling}",
-                 f"Block length {self.block_length:.3g} bars ({self.block_length_source}).",
-                 "Log returns; simple return = exp(log return) - 1."]
+        notes = [
+            f"Resampling: {self.resampling}",
+            f"Block length {self.block_length:.3g} bars ({self.block_length_source}).",
+            "Log returns; simple return = exp(log return) - 1.",
+        ]
         if self.target == "events":
             notes.append(f"Events: {_dates(self.event_dates)}.")
         notes += list(self.notes)
-        return Summary(title=f"Block-bootstrap interval, {self.follower_name}, "
-                             f"{self.horizon}-day horizon", tables=(("", head),),
-                       notes=tuple(notes))
+        return Summary(
+            title=f"Block-bootstrap interval, {self.follower_name}, {self.horizon}-day horizon",
+            tables=(("", head),),
+            notes=tuple(notes),
+        )
 
     def plot(self, ax: Any = None) -> Any:
         """Histogram of the bootstrap distribution with the estimate and the interval."""
-        ax = _null_hist(self.bootstrap_distribution, self.statistic, ax,
-                        f"{self.interval} {self.confidence_level:.0%} interval ({self.method})",
-                        f"{self.statistic_name} {self.horizon}-day log return")
+        ax = _null_hist(
+            self.bootstrap_distribution,
+            self.statistic,
+            ax,
+            f"{self.interval} {self.confidence_level:.0%} interval ({self.method})",
+            f"{self.statistic_name} {self.horizon}-day log return",
+        )
         for v in self.confidence_interval:
             if np.isfinite(v):
                 ax.axvline(v, color="C0", ls="--", lw=1)
@@ -317,43 +380,69 @@ class GarchNullResult(ResultMixin):
     versions: dict = field(default_factory=package_versions)
 
     def __repr__(self) -> str:
-        return (f"GarchNullResult(statistic={self.statistic:.4g}, pvalue={self.pvalue:.4g}, "
-                f"n_resamples={self.n_resamples}, persistence={self.persistence:.4g})")
+        return (
+            f"GarchNullResult(statistic={self.statistic:.4g}, pvalue={self.pvalue:.4g}, "
+            f"n_resamples={self.n_resamples}, persistence={self.persistence:.4g})"
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """One row: statistic, p-value with its error, and the fitted parameters."""
-        row = {"test": "garch_null", "horizon": self.horizon,
-               "statistic_name": self.statistic_name, "statistic": self.statistic,
-               "expected_statistic": self.expected_statistic,
-               "null_mean": float(np.mean(self.null_distribution))
-               if len(self.null_distribution) else np.nan,
-               "pvalue": self.pvalue, "pvalue_se": self.pvalue_se,
-               "min_attainable_pvalue": self.min_attainable_pvalue,
-               "alternative": self.alternative, "n_events": self.n_events,
-               "n_resamples": self.n_resamples, "n_obs": self.n_obs}
+        row = {
+            "test": "garch_null",
+            "horizon": self.horizon,
+            "statistic_name": self.statistic_name,
+            "statistic": self.statistic,
+            "expected_statistic": self.expected_statistic,
+            "null_mean": float(np.mean(self.null_distribution))
+            if len(self.null_distribution)
+            else np.nan,
+            "pvalue": self.pvalue,
+            "pvalue_se": self.pvalue_se,
+            "min_attainable_pvalue": self.min_attainable_pvalue,
+            "alternative": self.alternative,
+            "n_events": self.n_events,
+            "n_resamples": self.n_resamples,
+            "n_obs": self.n_obs,
+        }
         row.update({f"param_{k}": v for k, v in self.params.items()})
-        row.update({"persistence": self.persistence, "converged": self.converged,
-                    "loglikelihood": self.loglikelihood, "null_hypothesis": self.null_hypothesis,
-                    "resampling": self.resampling})
+        row.update(
+            {
+                "persistence": self.persistence,
+                "converged": self.converged,
+                "loglikelihood": self.loglikelihood,
+                "null_hypothesis": self.null_hypothesis,
+                "resampling": self.resampling,
+            }
+        )
         return pd.DataFrame([row])
 
     def _summary(self) -> Summary:
         head = self.to_frame().drop(columns=["null_hypothesis", "resampling"]).T
         head.columns = ["value"]
-        notes = [f"Null hypothesis: {self.null_hypothesis}", f"Resampling: {self.resampling}",
-                 f"p-value: {_fmt_p(self.pvalue, self.pvalue_se)}.",
-                 f"Events: {_dates(self.event_dates)}."]
+        notes = [
+            f"Null hypothesis: {self.null_hypothesis}",
+            f"Resampling: {self.resampling}",
+            f"p-value: {_fmt_p(self.pvalue, self.pvalue_se)}.",
+            f"Events: {_dates(self.event_dates)}.",
+        ]
         if not self.converged:
             notes.append("The GARCH optimiser did not report convergence.")
         notes += list(self.notes)
-        return Summary(title=f"GARCH(1,1)-t null, {self.follower_name}, {self.horizon}-day "
-                             "horizon", tables=(("", head),), notes=tuple(notes))
+        return Summary(
+            title=f"GARCH(1,1)-t null, {self.follower_name}, {self.horizon}-day horizon",
+            tables=(("", head),),
+            notes=tuple(notes),
+        )
 
     def plot(self, ax: Any = None) -> Any:
         """Histogram of the simulated statistic with the observed one."""
-        return _null_hist(self.null_distribution, self.statistic, ax,
-                          f"GARCH(1,1)-t null, p = {self.pvalue:.3g}",
-                          f"{self.statistic_name} {self.horizon}-day log return")
+        return _null_hist(
+            self.null_distribution,
+            self.statistic,
+            ax,
+            f"GARCH(1,1)-t null, p = {self.pvalue:.3g}",
+            f"{self.statistic_name} {self.horizon}-day log return",
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -432,45 +521,69 @@ class BaseRateResult(ResultMixin):
     versions: dict = field(default_factory=package_versions)
 
     def __repr__(self) -> str:
-        return (f"BaseRateResult(base_rate={self.base_rate:.4g}, hits={self.hits}/"
-                f"{self.n_events}, pvalue={self.pvalue:.4g}, "
-                f"bayes_factor={self.bayes_factor:.4g})")
+        return (
+            f"BaseRateResult(base_rate={self.base_rate:.4g}, hits={self.hits}/"
+            f"{self.n_events}, pvalue={self.pvalue:.4g}, "
+            f"bayes_factor={self.bayes_factor:.4g})"
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """One row of unrounded numbers."""
         lo, hi = self.confidence_interval
         clo, chi = self.credible_interval
-        return pd.DataFrame([{
-            "horizon": self.horizon, "threshold": self.threshold, "base_rate": self.base_rate,
-            "base_rate_ci_low": lo, "base_rate_ci_high": hi,
-            "confidence_level": self.confidence_level,
-            "iid_standard_error": self.iid_standard_error,
-            "bootstrap_standard_error": self.bootstrap_standard_error,
-            "block_length": self.block_length, "n_eligible": self.n_eligible,
-            "n_events": self.n_events, "hits": self.hits, "hit_rate": self.statistic,
-            "pvalue": self.pvalue, "pvalue_bootstrap": self.pvalue_bootstrap,
-            "pvalue_bootstrap_se": self.pvalue_bootstrap_se,
-            "min_attainable_pvalue": self.min_attainable_pvalue,
-            "prior_a": self.prior[0], "prior_b": self.prior[1],
-            "posterior_a": self.posterior[0], "posterior_b": self.posterior[1],
-            "posterior_mean": self.posterior_mean, "credible_low": clo, "credible_high": chi,
-            "prob_better": self.prob_better, "bayes_factor": self.bayes_factor,
-            "bayes_factor_two_sided": self.bayes_factor_two_sided,
-        }])
+        return pd.DataFrame(
+            [
+                {
+                    "horizon": self.horizon,
+                    "threshold": self.threshold,
+                    "base_rate": self.base_rate,
+                    "base_rate_ci_low": lo,
+                    "base_rate_ci_high": hi,
+                    "confidence_level": self.confidence_level,
+                    "iid_standard_error": self.iid_standard_error,
+                    "bootstrap_standard_error": self.bootstrap_standard_error,
+                    "block_length": self.block_length,
+                    "n_eligible": self.n_eligible,
+                    "n_events": self.n_events,
+                    "hits": self.hits,
+                    "hit_rate": self.statistic,
+                    "pvalue": self.pvalue,
+                    "pvalue_bootstrap": self.pvalue_bootstrap,
+                    "pvalue_bootstrap_se": self.pvalue_bootstrap_se,
+                    "min_attainable_pvalue": self.min_attainable_pvalue,
+                    "prior_a": self.prior[0],
+                    "prior_b": self.prior[1],
+                    "posterior_a": self.posterior[0],
+                    "posterior_b": self.posterior[1],
+                    "posterior_mean": self.posterior_mean,
+                    "credible_low": clo,
+                    "credible_high": chi,
+                    "prob_better": self.prob_better,
+                    "bayes_factor": self.bayes_factor,
+                    "bayes_factor_two_sided": self.bayes_factor_two_sided,
+                }
+            ]
+        )
 
     def _summary(self) -> Summary:
         head = self.to_frame().T
         head.columns = ["value"]
         thr = f"{self.threshold:+.0%}"
-        notes = [f"Hit: {self.horizon}-day simple return above {thr}.",
-                 f"Null hypothesis: {self.null_hypothesis}", f"Resampling: {self.resampling}",
-                 f"Binomial p-value {_fmt_p(self.pvalue, 0.0)}; with the base rate's "
-                 f"uncertainty {_fmt_p(self.pvalue_bootstrap, self.pvalue_bootstrap_se)}; "
-                 f"a perfect record of {self.n_events} gives {self.min_attainable_pvalue:.3g}.",
-                 "The binomial treats events as independent."]
+        notes = [
+            f"Hit: {self.horizon}-day simple return above {thr}.",
+            f"Null hypothesis: {self.null_hypothesis}",
+            f"Resampling: {self.resampling}",
+            f"Binomial p-value {_fmt_p(self.pvalue, 0.0)}; with the base rate's "
+            f"uncertainty {_fmt_p(self.pvalue_bootstrap, self.pvalue_bootstrap_se)}; "
+            f"a perfect record of {self.n_events} gives {self.min_attainable_pvalue:.3g}.",
+            "The binomial treats events as independent.",
+        ]
         notes += list(self.notes)
-        return Summary(title=f"Base rate and hit rate, {self.follower_name}",
-                       tables=(("", head),), notes=tuple(notes))
+        return Summary(
+            title=f"Base rate and hit rate, {self.follower_name}",
+            tables=(("", head),),
+            notes=tuple(notes),
+        )
 
     def plot(self, ax: Any = None) -> Any:
         """Prior and posterior of the hit rate, with the base rate and its interval."""
@@ -482,8 +595,12 @@ class BaseRateResult(ResultMixin):
         x = np.linspace(0.0005, 0.9995, 400)
         ax.plot(x, stats.beta.pdf(x, *self.prior), color="0.6", ls="--", label="prior")
         if self.n_events:
-            ax.plot(x, stats.beta.pdf(x, *self.posterior), color="C0",
-                    label=f"posterior ({self.hits}/{self.n_events} hits)")
+            ax.plot(
+                x,
+                stats.beta.pdf(x, *self.posterior),
+                color="C0",
+                label=f"posterior ({self.hits}/{self.n_events} hits)",
+            )
         ax.axvline(self.base_rate, color="C3", label=f"base rate {self.base_rate:.2f}")
         ax.axvspan(*self.confidence_interval, color="C3", alpha=0.15)
         ax.set_xlabel("hit rate")
@@ -556,30 +673,41 @@ class PowerResult(ResultMixin):
     versions: dict = field(default_factory=package_versions)
 
     def __repr__(self) -> str:
-        return (f"PowerResult(n_observed={self.n_observed}, effect={self.effect:.4g}, "
-                f"power_observed={self.power_observed:.3g}, mde_observed={self.mde_observed:.4g}, "
-                f"events_needed={self.events_needed})")
+        return (
+            f"PowerResult(n_observed={self.n_observed}, effect={self.effect:.4g}, "
+            f"power_observed={self.power_observed:.3g}, mde_observed={self.mde_observed:.4g}, "
+            f"events_needed={self.events_needed})"
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """The power table (one row per number of events)."""
         return self.table.copy()
 
     def _summary(self) -> Summary:
-        head = pd.DataFrame({"value": {
-            "n_observed": self.n_observed, "effect": self.effect,
-            "power_observed": self.power_observed, "mde_observed": self.mde_observed,
-            "events_needed": self.events_needed, "years_needed": self.years_needed,
-            "alpha": self.alpha, "target_power": self.target_power,
-            "sd_forward_observed": self.sd_forward_observed,
-            "sd_forward_simulated": self.sd_forward_simulated,
-            **{f"min_pvalue_{k}": v for k, v in self.min_attainable.items()}}})
+        head = pd.DataFrame(
+            {
+                "value": {
+                    "n_observed": self.n_observed,
+                    "effect": self.effect,
+                    "power_observed": self.power_observed,
+                    "mde_observed": self.mde_observed,
+                    "events_needed": self.events_needed,
+                    "years_needed": self.years_needed,
+                    "alpha": self.alpha,
+                    "target_power": self.target_power,
+                    "sd_forward_observed": self.sd_forward_observed,
+                    "sd_forward_simulated": self.sd_forward_simulated,
+                    **{f"min_pvalue_{k}": v for k, v in self.min_attainable.items()},
+                }
+            }
+        )
         notes = [f"Effect: {self.effect_source}.", f"Resampling: {self.resampling}"]
         notes += list(self.notes)
-        return Summary(title=f"Power of the placebo test, {self.follower_name}, "
-                             f"{self.horizon}-day horizon",
-                       tables=(("", head), ("Power by number of events",
-                                            self.table.set_index("n_events"))),
-                       notes=tuple(notes))
+        return Summary(
+            title=f"Power of the placebo test, {self.follower_name}, {self.horizon}-day horizon",
+            tables=(("", head), ("Power by number of events", self.table.set_index("n_events"))),
+            notes=tuple(notes),
+        )
 
     def plot(self, ax: Any = None) -> Any:
         """Power against the number of events at the effect, with the target line."""
@@ -588,8 +716,16 @@ class PowerResult(ResultMixin):
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 3.5))
         t = self.table
-        ax.errorbar(t["n_events"], t["power"], yerr=1.96 * t["power_se"], marker="o", ms=3,
-                    lw=1, capsize=2, label=f"effect {self.effect:.3g} (log)")
+        ax.errorbar(
+            t["n_events"],
+            t["power"],
+            yerr=1.96 * t["power_se"],
+            marker="o",
+            ms=3,
+            lw=1,
+            capsize=2,
+            label=f"effect {self.effect:.3g} (log)",
+        )
         ax.axhline(self.target_power, color="0.5", ls="--", lw=1)
         ax.axhline(self.alpha, color="0.5", ls=":", lw=1)
         if self.n_observed:

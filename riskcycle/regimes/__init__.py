@@ -8,9 +8,10 @@
   interval (beside the F, Levene and Brown-Forsythe tests).
 * :func:`~riskcycle.regimes.icss` finds variance breaks without a given date (Inclán-Tiao ICSS with
   the kappa-2 statistic of Sansó, Aragó & Carrion-i-Silvestre).
-* :func:`~riskcycle.regimes.halving_phase_control` and :func:`~riskcycle.regimes.cross_market_control` are the
-  confounder checks: the same equal windows at the same halving-cycle phase in
-  earlier cycles, and in other markets over the same dates.
+* :func:`~riskcycle.regimes.halving_phase_control` and
+  :func:`~riskcycle.regimes.cross_market_control` are the confounder checks: the same
+  equal windows at the same halving-cycle phase in earlier cycles, and in other markets
+  over the same dates.
 * :func:`~riskcycle.regimes.correlation_regimes` measures correlation and beta to benchmarks per
   regime, paired without look-ahead.
 * :func:`~riskcycle.regimes.volatility_ratio_test` is the building block for two samples.

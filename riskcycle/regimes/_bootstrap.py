@@ -40,8 +40,9 @@ _CHUNK_ELEMENTS = 1 << 21  # indices per chunk of replicates (16 MiB of int64)
 # ---------------------------------------------------------------------------
 # stationary bootstrap
 # ---------------------------------------------------------------------------
-def _bootstrap_sd(x: np.ndarray, block_length: float, n_resamples: int,
-                  rng: np.random.Generator) -> np.ndarray:
+def _bootstrap_sd(
+    x: np.ndarray, block_length: float, n_resamples: int, rng: np.random.Generator
+) -> np.ndarray:
     """Standard deviations (ddof=1) of stationary-bootstrap resamples of ``x``."""
     n = len(x)
     out = np.empty(n_resamples)
@@ -49,7 +50,7 @@ def _bootstrap_sd(x: np.ndarray, block_length: float, n_resamples: int,
     for s in range(0, n_resamples, rows):
         b = min(rows, n_resamples - s)
         xs = x[stationary_index_matrix(rng, n, block_length, b)]
-        out[s:s + b] = xs.std(axis=1, ddof=1)
+        out[s : s + b] = xs.std(axis=1, ddof=1)
     return out
 
 
@@ -68,8 +69,9 @@ def percentile_pvalue(log_stat: np.ndarray, alternative: str) -> float:
     return resampling_pvalue(0.0, log_stat, alternative=side)
 
 
-def percentile_interval(dist: np.ndarray, confidence_level: float,
-                        alternative: str) -> tuple[float, float]:
+def percentile_interval(
+    dist: np.ndarray, confidence_level: float, alternative: str
+) -> tuple[float, float]:
     """Percentile interval (one-sided alternatives: one bound at ``confidence_level``)."""
     d = dist[np.isfinite(dist)]
     if len(d) == 0:
@@ -86,8 +88,9 @@ def percentile_interval(dist: np.ndarray, confidence_level: float,
 # ---------------------------------------------------------------------------
 # classic tests
 # ---------------------------------------------------------------------------
-def classic_variance_tests(before: np.ndarray, after: np.ndarray,
-                           alternative: str) -> pd.DataFrame:
+def classic_variance_tests(
+    before: np.ndarray, after: np.ndarray, alternative: str
+) -> pd.DataFrame:
     """F test (after/before variances), Levene (mean-centred), Brown-Forsythe (median-centred)."""
     n1, n2 = len(before), len(after)
     v1, v2 = np.var(before, ddof=1), np.var(after, ddof=1)
@@ -96,16 +99,30 @@ def classic_variance_tests(before: np.ndarray, after: np.ndarray,
         f = v2 / v1
         cdf, sf = stats.f.cdf(f, n2 - 1, n1 - 1), stats.f.sf(f, n2 - 1, n1 - 1)
         p = {"less": cdf, "greater": sf}.get(alternative, min(1.0, 2.0 * min(cdf, sf)))
-        rows.append(("f_test", float(f), float(p), alternative,
-                     "independent, normally distributed returns"))
+        rows.append(
+            (
+                "f_test",
+                float(f),
+                float(p),
+                alternative,
+                "independent, normally distributed returns",
+            )
+        )
     else:
         rows.append(("f_test", math.nan, math.nan, alternative, "undefined: zero variance before"))
     for name, center in (("levene", "mean"), ("brown_forsythe", "median")):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             res = stats.levene(before, after, center=center)
-        rows.append((name, float(res.statistic), float(res.pvalue), "two-sided",
-                     "independent returns (robust to non-normality, not to clustering)"))
+        rows.append(
+            (
+                name,
+                float(res.statistic),
+                float(res.pvalue),
+                "two-sided",
+                "independent returns (robust to non-normality, not to clustering)",
+            )
+        )
     return pd.DataFrame(rows, columns=["test", "statistic", "pvalue", "alternative", "assumes"])
 
 
@@ -151,18 +168,30 @@ class VolatilityRatioResult(ResultMixin):
 
     def __repr__(self) -> str:
         lo, hi = self.confidence_interval
-        return (f"VolatilityRatioResult(statistic={self.statistic:.4g}, pvalue={self.pvalue:.4g}, "
-                f"confidence_interval=({lo:.4g}, {hi:.4g}), n_before={self.n_before}, "
-                f"n_after={self.n_after})")
+        return (
+            f"VolatilityRatioResult(statistic={self.statistic:.4g}, pvalue={self.pvalue:.4g}, "
+            f"confidence_interval=({lo:.4g}, {hi:.4g}), n_before={self.n_before}, "
+            f"n_after={self.n_after})"
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """One row per test: ``test, statistic, pvalue, ci_low, ci_high, alternative, assumes``."""
         lo, hi = self.confidence_interval
-        boot = pd.DataFrame([{
-            "test": "block_bootstrap_ratio", "statistic": self.statistic, "pvalue": self.pvalue,
-            "ci_low": lo, "ci_high": hi, "alternative": self.alternative,
-            "assumes": "stationary returns within each regime (volatility clustering allowed)",
-        }])
+        boot = pd.DataFrame(
+            [
+                {
+                    "test": "block_bootstrap_ratio",
+                    "statistic": self.statistic,
+                    "pvalue": self.pvalue,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "alternative": self.alternative,
+                    "assumes": (
+                        "stationary returns within each regime (volatility clustering allowed)"
+                    ),
+                }
+            ]
+        )
         classic = self.classic_tests.assign(ci_low=math.nan, ci_high=math.nan)
         cols = ["test", "statistic", "pvalue", "ci_low", "ci_high", "alternative", "assumes"]
         return pd.concat([boot, classic[cols]], ignore_index=True)[cols]
@@ -170,16 +199,20 @@ class VolatilityRatioResult(ResultMixin):
     def _summary(self) -> Summary:
         table = self.to_frame().set_index("test")
         info = pd.DataFrame(
-            {"before": [self.n_before, self.volatility_before, self.block_length[0]],
-             "after": [self.n_after, self.volatility_after, self.block_length[1]]},
+            {
+                "before": [self.n_before, self.volatility_before, self.block_length[0]],
+                "after": [self.n_after, self.volatility_after, self.block_length[1]],
+            },
             index=pd.Index(["n_obs", "volatility (per bar)", "block_length"], name="quantity"),
         )
         return Summary(
             "Volatility ratio (after / before)",
             tables=(("Samples", info), ("Tests", table)),
-            notes=(self.null_hypothesis, self.method,
-                   "Monte Carlo standard error of the bootstrap p-value: "
-                   f"{self.pvalue_se:.2g}."),
+            notes=(
+                self.null_hypothesis,
+                self.method,
+                f"Monte Carlo standard error of the bootstrap p-value: {self.pvalue_se:.2g}.",
+            ),
         )
 
     def plot(self, ax: Any = None) -> Any:
@@ -219,16 +252,18 @@ def _as_returns(x: Any, name: str) -> np.ndarray:
     return arr
 
 
-def _volatility_ratio_test_iv(before, after, n_resamples, confidence_level, alternative,
-                              block_length, rng):
+def _volatility_ratio_test_iv(
+    before, after, n_resamples, confidence_level, alternative, block_length, rng
+):
     b = _as_returns(before, "before")
     a = _as_returns(after, "after")
     n_resamples = check_n_resamples(n_resamples)
     confidence_level = check_confidence_level(confidence_level)
     alternative = check_alternative(alternative)
     if block_length is not None:
-        block_length = check_float(block_length, "block_length", minimum=1.0,
-                                   what="a mean block length >= 1")
+        block_length = check_float(
+            block_length, "block_length", minimum=1.0, what="a mean block length >= 1"
+        )
     return b, a, n_resamples, confidence_level, alternative, block_length, check_rng(rng)
 
 
@@ -331,16 +366,30 @@ def volatility_ratio_test(
     True
     """
     b, a, n_resamples, confidence_level, alternative, block_length, gen = (
-        _volatility_ratio_test_iv(before, after, n_resamples, confidence_level, alternative,
-                                  block_length, rng)
+        _volatility_ratio_test_iv(
+            before, after, n_resamples, confidence_level, alternative, block_length, rng
+        )
     )
-    return _ratio_test(b, a, n_resamples=n_resamples, confidence_level=confidence_level,
-                       alternative=alternative, block_length=block_length, rng=gen)
+    return _ratio_test(
+        b,
+        a,
+        n_resamples=n_resamples,
+        confidence_level=confidence_level,
+        alternative=alternative,
+        block_length=block_length,
+        rng=gen,
+    )
 
 
 def _ratio_test(
-    b: np.ndarray, a: np.ndarray, *, n_resamples: int, confidence_level: float,
-    alternative: str, block_length: float | None, rng: np.random.Generator,
+    b: np.ndarray,
+    a: np.ndarray,
+    *,
+    n_resamples: int,
+    confidence_level: float,
+    alternative: str,
+    block_length: float | None,
+    rng: np.random.Generator,
 ) -> VolatilityRatioResult:
     """Validated-input core of :func:`volatility_ratio_test`."""
     sd_b, sd_a = float(np.std(b, ddof=1)), float(np.std(a, ddof=1))
@@ -354,25 +403,42 @@ def _ratio_test(
             warnings.warn(
                 f"the {what!r} sample has {n} returns, fewer than 5 mean block lengths "
                 f"({lbl:.1f}); the bootstrap resamples few blocks.",
-                SmallSampleWarning, stacklevel=3,
+                SmallSampleWarning,
+                stacklevel=3,
             )
-    method = (f"Stationary block bootstrap within each regime ({n_resamples} resamples; mean "
-              f"block length {lb:.1f} before, {la:.1f} after, Politis-White on squared "
-              "returns unless given); percentile interval, p-value by inverting it. Block "
-              "bootstraps under-cover in finite samples, more with persistent volatility "
-              "(simulated: 92% for 95% at GARCH persistence 0.6, n=1000; 83-88% at 0.9+).")
+    method = (
+        f"Stationary block bootstrap within each regime ({n_resamples} resamples; mean "
+        f"block length {lb:.1f} before, {la:.1f} after, Politis-White on squared "
+        "returns unless given); percentile interval, p-value by inverting it. Block "
+        "bootstraps under-cover in finite samples, more with persistent volatility "
+        "(simulated: 92% for 95% at GARCH persistence 0.6, n=1000; 83-88% at 0.9+)."
+    )
     classic = classic_variance_tests(b, a, alternative)
     if sd_b == 0.0 or sd_a == 0.0:
-        warnings.warn("a sample has zero variance; the volatility ratio is undefined (NaN).",
-                      DegenerateDataWarning, stacklevel=3)
+        warnings.warn(
+            "a sample has zero variance; the volatility ratio is undefined (NaN).",
+            DegenerateDataWarning,
+            stacklevel=3,
+        )
         nan = math.nan
         return VolatilityRatioResult(
-            statistic=nan, pvalue=nan, confidence_interval=ConfidenceInterval(nan, nan),
-            bootstrap_distribution=np.full(n_resamples, nan), volatility_before=sd_b,
-            volatility_after=sd_a, n_before=len(b), n_after=len(a), block_length=(lb, la),
-            classic_tests=classic, alternative=alternative, confidence_level=confidence_level,
-            n_resamples=n_resamples, pvalue_se=nan, null_hypothesis=_NULL[alternative],
-            method=method + " Not computed: zero variance.", versions=package_versions(),
+            statistic=nan,
+            pvalue=nan,
+            confidence_interval=ConfidenceInterval(nan, nan),
+            bootstrap_distribution=np.full(n_resamples, nan),
+            volatility_before=sd_b,
+            volatility_after=sd_a,
+            n_before=len(b),
+            n_after=len(a),
+            block_length=(lb, la),
+            classic_tests=classic,
+            alternative=alternative,
+            confidence_level=confidence_level,
+            n_resamples=n_resamples,
+            pvalue_se=nan,
+            null_hypothesis=_NULL[alternative],
+            method=method + " Not computed: zero variance.",
+            versions=package_versions(),
         )
     boot_b = _bootstrap_sd(b, lb, n_resamples, rng)
     boot_a = _bootstrap_sd(a, la, n_resamples, rng)
@@ -382,10 +448,21 @@ def _ratio_test(
     p = percentile_pvalue(log_ratio, alternative)
     lo, hi = percentile_interval(ratio, confidence_level, alternative)
     return VolatilityRatioResult(
-        statistic=sd_a / sd_b, pvalue=p, confidence_interval=ConfidenceInterval(lo, hi),
-        bootstrap_distribution=ratio, volatility_before=sd_b, volatility_after=sd_a,
-        n_before=len(b), n_after=len(a), block_length=(float(lb), float(la)),
-        classic_tests=classic, alternative=alternative, confidence_level=confidence_level,
-        n_resamples=n_resamples, pvalue_se=float(math.sqrt(p * (1 - p) / n_resamples)),
-        null_hypothesis=_NULL[alternative], method=method, versions=package_versions(),
+        statistic=sd_a / sd_b,
+        pvalue=p,
+        confidence_interval=ConfidenceInterval(lo, hi),
+        bootstrap_distribution=ratio,
+        volatility_before=sd_b,
+        volatility_after=sd_a,
+        n_before=len(b),
+        n_after=len(a),
+        block_length=(float(lb), float(la)),
+        classic_tests=classic,
+        alternative=alternative,
+        confidence_level=confidence_level,
+        n_resamples=n_resamples,
+        pvalue_se=float(math.sqrt(p * (1 - p) / n_resamples)),
+        null_hypothesis=_NULL[alternative],
+        method=method,
+        versions=package_versions(),
     )

@@ -41,9 +41,23 @@ __all__ = ["ControlResult", "cross_market_control", "halving_phase_control"]
 ALIGNMENTS = ("cycle_fraction", "days_since_halving", "days_to_halving")
 MIN_WINDOW_OBS = 20
 _COLUMNS = [
-    "label", "role", "date", "window_start", "window_end", "n_before", "n_after",
-    "volatility_before", "volatility_after", "ratio", "ci_low", "ci_high", "pvalue",
-    "f_test_pvalue", "brown_forsythe_pvalue", "block_length_before", "block_length_after",
+    "label",
+    "role",
+    "date",
+    "window_start",
+    "window_end",
+    "n_before",
+    "n_after",
+    "volatility_before",
+    "volatility_after",
+    "ratio",
+    "ci_low",
+    "ci_high",
+    "pvalue",
+    "f_test_pvalue",
+    "brown_forsythe_pvalue",
+    "block_length_before",
+    "block_length_after",
     "reason",
 ]
 
@@ -93,27 +107,43 @@ class ControlResult(ResultMixin):
         return self.table.copy()
 
     def _summary(self) -> Summary:
-        cols = ["date", "n_before", "n_after", "volatility_before", "volatility_after", "ratio",
-                "ci_low", "ci_high", "pvalue", "f_test_pvalue", "brown_forsythe_pvalue"]
+        cols = [
+            "date",
+            "n_before",
+            "n_after",
+            "volatility_before",
+            "volatility_after",
+            "ratio",
+            "ci_low",
+            "ci_high",
+            "pvalue",
+            "f_test_pvalue",
+            "brown_forsythe_pvalue",
+        ]
         table = self.table.set_index("label")[cols]
         notes = [self.null_hypothesis, self.method]
         others = self.table[self.table["role"] != "actual"].dropna(subset=["ratio"])
         if self.kind == "halving_phase" and len(others):
             k = int((others["ratio"] < 1).sum())
-            notes.append(f"Volatility fell at the same phase in {k} of {len(others)} earlier "
-                         "cycle(s) with data.")
+            notes.append(
+                f"Volatility fell at the same phase in {k} of {len(others)} earlier "
+                "cycle(s) with data."
+            )
         elif self.kind == "cross_market":
             ok = self.table.dropna(subset=["ratio"])
             k = int((ok["ratio"] < 1).sum())
             notes.append(f"Volatility fell in {k} of {len(ok)} market(s) over the same windows.")
         skipped = self.table[self.table["reason"] != ""]
         notes += [f"{r.label}: {r.reason}" for r in skipped.itertuples()]
-        title = {"halving_phase": "Same halving-cycle phase in earlier cycles",
-                 "cross_market": "Same dates in other markets"}[self.kind]
-        return Summary(f"{title}: {_fmt_date(self.break_date)}, windows of "
-                       f"{self.window.days} days",
-                       tables=(("Volatility ratio after/before", table),),
-                       notes=tuple(notes))
+        title = {
+            "halving_phase": "Same halving-cycle phase in earlier cycles",
+            "cross_market": "Same dates in other markets",
+        }[self.kind]
+        return Summary(
+            f"{title}: {_fmt_date(self.break_date)}, windows of {self.window.days} days",
+            tables=(("Volatility ratio after/before", table),),
+            notes=tuple(notes),
+        )
 
     def plot(self, ax: Any = None) -> Any:
         """Ratios with their confidence intervals, one row per comparison."""
@@ -136,19 +166,35 @@ class ControlResult(ResultMixin):
         return ax
 
 
-def _compare(close: pd.Series, date: pd.Timestamp, window: pd.Timedelta, ppy: float, *,
-             n_resamples: int, confidence_level: float, alternative: str,
-             block_length: float | None, rng: np.random.Generator
-             ) -> tuple[dict[str, Any], VolatilityRatioResult | None]:
+def _compare(
+    close: pd.Series,
+    date: pd.Timestamp,
+    window: pd.Timedelta,
+    ppy: float,
+    *,
+    n_resamples: int,
+    confidence_level: float,
+    alternative: str,
+    block_length: float | None,
+    rng: np.random.Generator,
+) -> tuple[dict[str, Any], VolatilityRatioResult | None]:
     """One equal-window comparison: returns in [date - window, date) vs [date, date + window)."""
     start, end = date - window, date + window
     row: dict[str, Any] = dict.fromkeys(_COLUMNS, math.nan)
-    row.update(date=date, window_start=start, window_end=end - pd.Timedelta(days=1), reason="",
-               n_before=0, n_after=0)
+    row.update(
+        date=date,
+        window_start=start,
+        window_end=end - pd.Timedelta(days=1),
+        reason="",
+        n_before=0,
+        n_after=0,
+    )
     first, last = close.index[0], close.index[-1]
     if first > start or last < end - pd.Timedelta(days=1):
-        row["reason"] = (f"data ({_fmt_date(first)} to {_fmt_date(last)}) do not cover the "
-                         f"windows {_fmt_date(start)} to {_fmt_date(end - pd.Timedelta(days=1))}")
+        row["reason"] = (
+            f"data ({_fmt_date(first)} to {_fmt_date(last)}) do not cover the "
+            f"windows {_fmt_date(start)} to {_fmt_date(end - pd.Timedelta(days=1))}"
+        )
         return row, None
     r = log_returns(close.loc[:end])
     b = r[(r.index >= start) & (r.index < date)].to_numpy()
@@ -157,16 +203,27 @@ def _compare(close: pd.Series, date: pd.Timestamp, window: pd.Timedelta, ppy: fl
     if min(len(b), len(a)) < MIN_WINDOW_OBS:
         row["reason"] = f"fewer than {MIN_WINDOW_OBS} returns in a window"
         return row, None
-    res = _ratio_test(b, a, n_resamples=n_resamples, confidence_level=confidence_level,
-                      alternative=alternative, block_length=block_length, rng=rng)
+    res = _ratio_test(
+        b,
+        a,
+        n_resamples=n_resamples,
+        confidence_level=confidence_level,
+        alternative=alternative,
+        block_length=block_length,
+        rng=rng,
+    )
     ct = res.classic_tests.set_index("test")["pvalue"]
     row.update(
         volatility_before=res.volatility_before * math.sqrt(ppy),
         volatility_after=res.volatility_after * math.sqrt(ppy),
-        ratio=res.statistic, ci_low=res.confidence_interval.low,
-        ci_high=res.confidence_interval.high, pvalue=res.pvalue,
-        f_test_pvalue=float(ct["f_test"]), brown_forsythe_pvalue=float(ct["brown_forsythe"]),
-        block_length_before=res.block_length[0], block_length_after=res.block_length[1],
+        ratio=res.statistic,
+        ci_low=res.confidence_interval.low,
+        ci_high=res.confidence_interval.high,
+        pvalue=res.pvalue,
+        f_test_pvalue=float(ct["f_test"]),
+        brown_forsythe_pvalue=float(ct["brown_forsythe"]),
+        block_length_before=res.block_length[0],
+        block_length_after=res.block_length[1],
     )
     return row, res
 
@@ -178,8 +235,9 @@ def _common_iv(break_date, window, n_resamples, confidence_level, alternative, b
     confidence_level = check_confidence_level(confidence_level)
     alternative = check_alternative(alternative)
     if block_length is not None:
-        block_length = check_float(block_length, "block_length", minimum=1.0,
-                                   what="a mean block length >= 1")
+        block_length = check_float(
+            block_length, "block_length", minimum=1.0, what="a mean block length >= 1"
+        )
     return date, window, n_resamples, confidence_level, alternative, block_length, check_rng(rng)
 
 
@@ -191,9 +249,11 @@ _NULL = {
 
 
 def _method(n_resamples: int) -> str:
-    return (f"Equal calendar windows; stationary block bootstrap within each window "
-            f"({n_resamples} resamples, Politis-White block length on squared returns); "
-            "F and Brown-Forsythe p-values assume independent returns.")
+    return (
+        f"Equal calendar windows; stationary block bootstrap within each window "
+        f"({n_resamples} resamples, Politis-White block length on squared returns); "
+        "F and Brown-Forsythe p-values assume independent returns."
+    )
 
 
 def _placebo_dates(date: pd.Timestamp, align: str) -> pd.DataFrame:
@@ -201,8 +261,10 @@ def _placebo_dates(date: pd.Timestamp, align: str) -> pd.DataFrame:
     ph = halving_phase([date]).iloc[0]
     epoch = int(ph["epoch"])
     if epoch < 1:
-        raise ValueError(f"`break_date` ({_fmt_date(date)}) is before the first halving "
-                         "(2012-11-28); there is no halving-cycle phase to match.")
+        raise ValueError(
+            f"`break_date` ({_fmt_date(date)}) is before the first halving "
+            "(2012-11-28); there is no halving-cycle phase to match."
+        )
     starts = pd.DatetimeIndex(HALVINGS["timestamp"]).tz_convert("UTC").tz_localize(None)
     length_e = pd.Timedelta(days=float(ph["cycle_length_days"]))
     since = pd.Timedelta(days=float(ph["days_since_halving"]))
@@ -223,12 +285,18 @@ def _placebo_dates(date: pd.Timestamp, align: str) -> pd.DataFrame:
         p = halving_phase([d]).iloc[0]
         reason = ""
         if int(p["epoch"]) != e:
-            reason = (f"the matched date {_fmt_date(d)} falls outside cycle {e} "
-                      f"(align={align!r})")
-        rows.append({"label": f"cycle {e}" + (" (actual)" if e == epoch else ""),
-                     "role": "actual" if e == epoch else "placebo", "date": d, "epoch": e,
-                     "days_since_halving": float(p["days_since_halving"]),
-                     "cycle_fraction": float(p["cycle_fraction"]), "reason": reason})
+            reason = f"the matched date {_fmt_date(d)} falls outside cycle {e} (align={align!r})"
+        rows.append(
+            {
+                "label": f"cycle {e}" + (" (actual)" if e == epoch else ""),
+                "role": "actual" if e == epoch else "placebo",
+                "date": d,
+                "epoch": e,
+                "days_since_halving": float(p["days_since_halving"]),
+                "cycle_fraction": float(p["cycle_fraction"]),
+                "reason": reason,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -289,7 +357,8 @@ def halving_phase_control(
     the actual date.
     """
     date, window, n_resamples, confidence_level, alternative, block_length, gen = _common_iv(
-        break_date, window, n_resamples, confidence_level, alternative, block_length, rng)
+        break_date, window, n_resamples, confidence_level, alternative, block_length, rng
+    )
     align = check_choice(align, "align", ALIGNMENTS)
     frame = price_frame(prices)
     ppy = check_periods_per_year(periods_per_year, prices)
@@ -301,19 +370,40 @@ def halving_phase_control(
             row.update(date=d["date"], n_before=0, n_after=0, reason=d["reason"])
             res = None
         else:
-            row, res = _compare(frame["close"], d["date"], window, ppy,
-                                n_resamples=n_resamples, confidence_level=confidence_level,
-                                alternative=alternative, block_length=block_length, rng=stream)
+            row, res = _compare(
+                frame["close"],
+                d["date"],
+                window,
+                ppy,
+                n_resamples=n_resamples,
+                confidence_level=confidence_level,
+                alternative=alternative,
+                block_length=block_length,
+                rng=stream,
+            )
         row.update(label=d["label"], role=d["role"])
-        rows.append({**row, "epoch": d["epoch"], "days_since_halving": d["days_since_halving"],
-                     "cycle_fraction": d["cycle_fraction"]})
+        rows.append(
+            {
+                **row,
+                "epoch": d["epoch"],
+                "days_since_halving": d["days_since_halving"],
+                "cycle_fraction": d["cycle_fraction"],
+            }
+        )
         if res is not None:
             tests[d["label"]] = res
-    table = pd.DataFrame(rows, columns=[*_COLUMNS, "epoch", "days_since_halving",
-                                        "cycle_fraction"])
+    table = pd.DataFrame(
+        rows, columns=[*_COLUMNS, "epoch", "days_since_halving", "cycle_fraction"]
+    )
     return ControlResult(
-        kind="halving_phase", table=table, ratio_tests=tests, break_date=date, window=window,
-        n_resamples=n_resamples, confidence_level=confidence_level, alternative=alternative,
+        kind="halving_phase",
+        table=table,
+        ratio_tests=tests,
+        break_date=date,
+        window=window,
+        n_resamples=n_resamples,
+        confidence_level=confidence_level,
+        alternative=alternative,
         null_hypothesis=_NULL[alternative],
         method=_method(n_resamples) + f" Phase matched by {align}.",
         versions=package_versions(),
@@ -358,28 +448,47 @@ def cross_market_control(
         Invalid prices or options; a market without ``periods_per_year``.
     """
     date, window, n_resamples, confidence_level, alternative, block_length, gen = _common_iv(
-        break_date, window, n_resamples, confidence_level, alternative, block_length, rng)
+        break_date, window, n_resamples, confidence_level, alternative, block_length, rng
+    )
     markets = check_mapping(markets, "markets")
     if periods_per_year is not None:
         periods_per_year = check_mapping(periods_per_year, "periods_per_year")
     rows, tests = [], {}
     for i, ((name, data), stream) in enumerate(
-            zip(markets.items(), spawn(gen, len(markets)), strict=True)):
+        zip(markets.items(), spawn(gen, len(markets)), strict=True)
+    ):
         frame = price_frame(data, name=f"markets[{name!r}]")
-        ppy = check_periods_per_year((periods_per_year or {}).get(name), data,
-                                     name=f"periods_per_year[{name!r}]",
-                                     data_name=f"markets[{name!r}]")
-        row, res = _compare(frame["close"], date, window, ppy, n_resamples=n_resamples,
-                            confidence_level=confidence_level, alternative=alternative,
-                            block_length=block_length, rng=stream)
+        ppy = check_periods_per_year(
+            (periods_per_year or {}).get(name),
+            data,
+            name=f"periods_per_year[{name!r}]",
+            data_name=f"markets[{name!r}]",
+        )
+        row, res = _compare(
+            frame["close"],
+            date,
+            window,
+            ppy,
+            n_resamples=n_resamples,
+            confidence_level=confidence_level,
+            alternative=alternative,
+            block_length=block_length,
+            rng=stream,
+        )
         row.update(label=name, role="actual" if i == 0 else "control")
         rows.append(row)
         if res is not None:
             tests[name] = res
     return ControlResult(
-        kind="cross_market", table=pd.DataFrame(rows, columns=_COLUMNS), ratio_tests=tests,
-        break_date=date, window=window, n_resamples=n_resamples,
-        confidence_level=confidence_level, alternative=alternative,
-        null_hypothesis=_NULL[alternative], method=_method(n_resamples),
+        kind="cross_market",
+        table=pd.DataFrame(rows, columns=_COLUMNS),
+        ratio_tests=tests,
+        break_date=date,
+        window=window,
+        n_resamples=n_resamples,
+        confidence_level=confidence_level,
+        alternative=alternative,
+        null_hypothesis=_NULL[alternative],
+        method=_method(n_resamples),
         versions=package_versions(),
     )

@@ -48,9 +48,23 @@ _NULL = {
 }
 
 
-def _volatility_regimes_iv(prices, breaks, periods_per_year, window, garch, shift_model,
-                           min_garch_obs, icss_test, benchmarks, frequency, n_resamples,
-                           confidence_level, alternative, block_length, rng):
+def _volatility_regimes_iv(
+    prices,
+    breaks,
+    periods_per_year,
+    window,
+    garch,
+    shift_model,
+    min_garch_obs,
+    icss_test,
+    benchmarks,
+    frequency,
+    n_resamples,
+    confidence_level,
+    alternative,
+    block_length,
+    rng,
+):
     frame = price_frame(prices)
     ppy = check_periods_per_year(periods_per_year, prices)
     returns = log_returns(frame["close"])
@@ -60,8 +74,9 @@ def _volatility_regimes_iv(prices, breaks, periods_per_year, window, garch, shif
         raise ValueError(f"`window` needs exactly one break; got {len(brk)}.")
     garch = check_bool(garch, "garch")
     shift_model = check_choice(shift_model, "shift_model", tuple(GARCH_MODELS))
-    min_garch_obs = check_int(min_garch_obs, "min_garch_obs", minimum=50,
-                              what="an integer number of returns")
+    min_garch_obs = check_int(
+        min_garch_obs, "min_garch_obs", minimum=50, what="an integer number of returns"
+    )
     if icss_test is not None:
         icss_test = check_choice(icss_test, "icss_test", TESTS)
     if benchmarks is not None:
@@ -71,11 +86,27 @@ def _volatility_regimes_iv(prices, breaks, periods_per_year, window, garch, shif
     confidence_level = check_confidence_level(confidence_level)
     alternative = check_alternative(alternative)
     if block_length is not None:
-        block_length = check_float(block_length, "block_length", minimum=1.0,
-                                   what="a mean block length >= 1")
-    return (frame, ppy, returns, brk, window, garch, shift_model, min_garch_obs, icss_test,
-            benchmarks, frequency, n_resamples, confidence_level, alternative, block_length,
-            check_rng(rng))
+        block_length = check_float(
+            block_length, "block_length", minimum=1.0, what="a mean block length >= 1"
+        )
+    return (
+        frame,
+        ppy,
+        returns,
+        brk,
+        window,
+        garch,
+        shift_model,
+        min_garch_obs,
+        icss_test,
+        benchmarks,
+        frequency,
+        n_resamples,
+        confidence_level,
+        alternative,
+        block_length,
+        check_rng(rng),
+    )
 
 
 def volatility_regimes(
@@ -125,10 +156,12 @@ def volatility_regimes(
         Regimes with fewer returns get NaN GARCH rows with the reason (and a
         :class:`~riskcycle.exceptions.SmallSampleWarning`).
     icss_test : {"kappa2", "kappa1", "it"} or None, default "kappa2"
-        Detect variance breaks without the given dates (:func:`~riskcycle.regimes.icss`); None skips.
+        Detect variance breaks without the given dates (:func:`~riskcycle.regimes.icss`);
+        None skips.
     benchmarks : dict of str to prices, optional
         Correlation regimes of ``prices`` to these series
-        (:func:`~riskcycle.regimes.correlation_regimes`), e.g. Russell 2000, S&P 500 and Nasdaq-100.
+        (:func:`~riskcycle.regimes.correlation_regimes`), e.g. Russell 2000, S&P 500 and
+        Nasdaq-100.
     frequency : {"weekly", "daily"}, default "weekly"
         Return frequency of the correlation analysis.
     n_resamples : int, default 9999
@@ -201,21 +234,52 @@ def volatility_regimes(
     >>> bool(res.statistic[0] < 1)
     True
     """
-    (frame, ppy, returns, brk, window, garch, shift_model, min_garch_obs, icss_test, benchmarks,
-     frequency, n_resamples, confidence_level, alternative, block_length, gen) = (
-        _volatility_regimes_iv(prices, breaks, periods_per_year, window, garch, shift_model,
-                               min_garch_obs, icss_test, benchmarks, frequency, n_resamples,
-                               confidence_level, alternative, block_length, rng))
+    (
+        frame,
+        ppy,
+        returns,
+        brk,
+        window,
+        garch,
+        shift_model,
+        min_garch_obs,
+        icss_test,
+        benchmarks,
+        frequency,
+        n_resamples,
+        confidence_level,
+        alternative,
+        block_length,
+        gen,
+    ) = _volatility_regimes_iv(
+        prices,
+        breaks,
+        periods_per_year,
+        window,
+        garch,
+        shift_model,
+        min_garch_obs,
+        icss_test,
+        benchmarks,
+        frequency,
+        n_resamples,
+        confidence_level,
+        alternative,
+        block_length,
+        rng,
+    )
     notes = []
     if window is not None:
         b = brk[0]
         keep = (returns.index >= b - window) & (returns.index < b + window)
         returns = returns[keep]
         first = frame.index.get_loc(returns.index[0]) - 1
-        frame = frame.iloc[first: frame.index.get_loc(returns.index[-1]) + 1]
-        notes.append(f"Equal calendar windows of {window.days} days before and after "
-                     f"{_fmt_date(b)}: {_fmt_date(returns.index[0])} to "
-                     f"{_fmt_date(returns.index[-1])}.")
+        frame = frame.iloc[first : frame.index.get_loc(returns.index[-1]) + 1]
+        notes.append(
+            f"Equal calendar windows of {window.days} days before and after "
+            f"{_fmt_date(b)}: {_fmt_date(returns.index[0])} to "
+            f"{_fmt_date(returns.index[-1])}."
+        )
     labels = regime_labels(returns.index, brk)
     names = regime_names(returns.index, labels, len(brk) + 1)
     counts = np.bincount(labels, minlength=len(brk) + 1)
@@ -231,21 +295,41 @@ def volatility_regimes(
     s_ratio, s_corr = spawn(gen, 2)
     r_all = returns.to_numpy()
     tests = tuple(
-        _ratio_test(r_all[labels == j], r_all[labels == j + 1], n_resamples=n_resamples,
-                    confidence_level=confidence_level, alternative=alternative,
-                    block_length=block_length, rng=stream)
+        _ratio_test(
+            r_all[labels == j],
+            r_all[labels == j + 1],
+            n_resamples=n_resamples,
+            confidence_level=confidence_level,
+            alternative=alternative,
+            block_length=block_length,
+            rng=stream,
+        )
         for j, stream in enumerate(spawn(s_ratio, len(brk)))
     )
     cvol = pd.DataFrame(index=returns.index)
-    garch_fits = pd.DataFrame(columns=["regime", "label", "model", "n_obs", "persistence",
-                                       "half_life", "unconditional_volatility", "nu",
-                                       "loglikelihood", "converged", "reason"])
-    garch_params = pd.DataFrame(columns=["regime", "label", "model", "parameter", "estimate",
-                                         "std_error"])
+    garch_fits = pd.DataFrame(
+        columns=[
+            "regime",
+            "label",
+            "model",
+            "n_obs",
+            "persistence",
+            "half_life",
+            "unconditional_volatility",
+            "nu",
+            "loglikelihood",
+            "converged",
+            "reason",
+        ]
+    )
+    garch_params = pd.DataFrame(
+        columns=["regime", "label", "model", "parameter", "estimate", "std_error"]
+    )
     shift = None
     if garch:
         garch_params, garch_fits, cvol = garch_by_regime(
-            returns, labels, names, ppy, models=tuple(GARCH_MODELS), min_obs=min_garch_obs)
+            returns, labels, names, ppy, models=tuple(GARCH_MODELS), min_obs=min_garch_obs
+        )
         if len(returns) >= min_garch_obs:
             shift = variance_shift(returns, labels, names, brk, ppy, model=shift_model)
             cvol["variance_shift"] = shift.conditional_volatility
@@ -258,23 +342,44 @@ def volatility_regimes(
     if benchmarks is not None:
         fol = frame.copy()
         fol.attrs = dict(getattr(prices, "attrs", {}) or {})
-        corr = correlation_regimes(fol, benchmarks, breaks=brk, frequency=frequency,
-                                   n_resamples=n_resamples, confidence_level=confidence_level,
-                                   alternative=alternative, block_length=block_length,
-                                   rng=s_corr)
+        corr = correlation_regimes(
+            fol,
+            benchmarks,
+            breaks=brk,
+            frequency=frequency,
+            n_resamples=n_resamples,
+            confidence_level=confidence_level,
+            alternative=alternative,
+            block_length=block_length,
+            rng=s_corr,
+        )
     nan = math.nan
     return RegimeResult(
         statistic=np.array([t.statistic for t in tests]),
         pvalue=np.array([t.pvalue for t in tests]),
         confidence_interval=ConfidenceInterval(
             np.array([t.confidence_interval.low for t in tests]),
-            np.array([t.confidence_interval.high for t in tests])),
+            np.array([t.confidence_interval.high for t in tests]),
+        ),
         bootstrap_distribution=np.vstack([t.bootstrap_distribution for t in tests]),
-        breaks=brk, periods_per_year=ppy, realized=realized, garch=garch_fits,
-        garch_params=garch_params, variance_shift=shift, ratio_tests=tests, icss=det,
-        correlation=corr, conditional_volatility=cvol,
-        prices=frame["close"].rename("close"), returns=returns, window=window,
-        n_resamples=n_resamples, confidence_level=confidence_level, alternative=alternative,
-        scale=SCALE if garch else nan, null_hypothesis=_NULL[alternative],
-        notes=(*notes, tests[0].method), versions=package_versions(),
+        breaks=brk,
+        periods_per_year=ppy,
+        realized=realized,
+        garch=garch_fits,
+        garch_params=garch_params,
+        variance_shift=shift,
+        ratio_tests=tests,
+        icss=det,
+        correlation=corr,
+        conditional_volatility=cvol,
+        prices=frame["close"].rename("close"),
+        returns=returns,
+        window=window,
+        n_resamples=n_resamples,
+        confidence_level=confidence_level,
+        alternative=alternative,
+        scale=SCALE if garch else nan,
+        null_hypothesis=_NULL[alternative],
+        notes=(*notes, tests[0].method),
+        versions=package_versions(),
     )

@@ -44,8 +44,12 @@ _CHUNK_ELEMENTS = 1 << 20
 
 
 def align_returns(
-    follower: pd.Series, benchmark: pd.Series, *, frequency: str = "weekly",
-    follower_clock: Any = None, benchmark_clock: Any = None,
+    follower: pd.Series,
+    benchmark: pd.Series,
+    *,
+    frequency: str = "weekly",
+    follower_clock: Any = None,
+    benchmark_clock: Any = None,
 ) -> pd.DataFrame:
     """Paired log returns ``follower, benchmark`` indexed by the benchmark date ending them.
 
@@ -56,8 +60,9 @@ def align_returns(
     if frequency == "weekly":
         keep = ~pd.Index(bdates.to_period("W-FRI")).duplicated(keep="last")
         bdates = bdates[keep]
-    m = map_to_follower(bdates, follower, leader_clock=benchmark_clock,
-                        follower_clock=follower_clock)
+    m = map_to_follower(
+        bdates, follower, leader_clock=benchmark_clock, follower_clock=follower_clock
+    )
     ok = (m["status"] == "ok").to_numpy()
     pos = m["position"].to_numpy()[ok]
     dates = bdates[ok]
@@ -65,8 +70,11 @@ def align_returns(
     bl = np.log(benchmark.loc[dates].to_numpy())
     step = np.diff(pos) > 0
     out = pd.DataFrame(
-        {"follower": np.diff(fl), "benchmark": np.diff(bl),
-         "follower_date": follower.index[pos[1:]]},
+        {
+            "follower": np.diff(fl),
+            "benchmark": np.diff(bl),
+            "follower_date": follower.index[pos[1:]],
+        },
         index=pd.DatetimeIndex(dates[1:], name="date"),
     )
     return out.loc[step]
@@ -90,7 +98,7 @@ def _boot_corr_beta(f, b, block_length, n_resamples, rng):
     for s in range(0, n_resamples, rows):
         k = min(rows, n_resamples - s)
         idx = stationary_index_matrix(rng, n, block_length, k)
-        corr[s:s + k], beta[s:s + k] = _corr_beta(f[idx], b[idx])
+        corr[s : s + k], beta[s : s + k] = _corr_beta(f[idx], b[idx])
     return corr, beta
 
 
@@ -130,8 +138,10 @@ class CorrelationRegimeResult(ResultMixin):
 
     def __repr__(self) -> str:
         c = self.changes[self.changes["quantity"] == "correlation"]
-        parts = ", ".join(f"{r.benchmark}: {r.before:.2f}->{r.after:.2f} (p={r.pvalue:.3g})"
-                          for r in c.itertuples())
+        parts = ", ".join(
+            f"{r.benchmark}: {r.before:.2f}->{r.after:.2f} (p={r.pvalue:.3g})"
+            for r in c.itertuples()
+        )
         return f"CorrelationRegimeResult({self.frequency}; {parts})"
 
     def to_frame(self) -> pd.DataFrame:
@@ -141,10 +151,13 @@ class CorrelationRegimeResult(ResultMixin):
     def _summary(self) -> Summary:
         reg = self.regimes.set_index(["benchmark", "label"])[["n_obs", "correlation", "beta"]]
         ch = self.changes.set_index(["benchmark", "break_date", "quantity"])[
-            ["before", "after", "statistic", "ci_low", "ci_high", "pvalue"]]
-        return Summary(f"Correlation regimes ({self.frequency} returns)",
-                       tables=(("By regime", reg), ("Change at each break", ch)),
-                       notes=(self.null_hypothesis, self.method))
+            ["before", "after", "statistic", "ci_low", "ci_high", "pvalue"]
+        ]
+        return Summary(
+            f"Correlation regimes ({self.frequency} returns)",
+            tables=(("By regime", reg), ("Change at each break", ch)),
+            notes=(self.null_hypothesis, self.method),
+        )
 
     def plot(self, ax: Any = None) -> Any:
         """Rolling correlations with break lines and per-regime levels."""
@@ -160,9 +173,11 @@ class CorrelationRegimeResult(ResultMixin):
         for d in self.breaks:
             ax.axvline(d, color="k", ls="--", lw=0.8)
         ax.axhline(0, color="0.6", lw=0.5)
-        ax.set_ylabel(f"rolling correlation ({self.rolling_window} {self.frequency[:-2]}s)"
-                      if self.frequency == "weekly" else
-                      f"rolling correlation ({self.rolling_window} days)")
+        ax.set_ylabel(
+            f"rolling correlation ({self.rolling_window} {self.frequency[:-2]}s)"
+            if self.frequency == "weekly"
+            else f"rolling correlation ({self.rolling_window} days)"
+        )
         ax.legend(loc="upper left", fontsize="small")
         return ax
 
@@ -179,30 +194,56 @@ def resolve_clock(clock: Any, data: Any, name: str, data_name: str) -> Any:
     return get_clock(clock, name)
 
 
-def _correlation_regimes_iv(follower, benchmarks, breaks, frequency, rolling_window,
-                            follower_clock, benchmark_clock, n_resamples, confidence_level,
-                            alternative, block_length, rng):
+def _correlation_regimes_iv(
+    follower,
+    benchmarks,
+    breaks,
+    frequency,
+    rolling_window,
+    follower_clock,
+    benchmark_clock,
+    n_resamples,
+    confidence_level,
+    alternative,
+    block_length,
+    rng,
+):
     fol = as_price_frame(follower, name="follower")["close"]
     fclock = resolve_clock(follower_clock, follower, "follower_clock", "follower")
     bench, clocks = {}, {}
     for name, data in check_mapping(benchmarks, "benchmarks").items():
         bench[name] = as_price_frame(data, name=f"benchmarks[{name!r}]")["close"]
-        clocks[name] = resolve_clock(benchmark_clock, data, "benchmark_clock",
-                                     f"benchmarks[{name!r}]")
+        clocks[name] = resolve_clock(
+            benchmark_clock, data, "benchmark_clock", f"benchmarks[{name!r}]"
+        )
     frequency = check_choice(frequency, "frequency", FREQUENCIES)
     if rolling_window is None:
         rolling_window = _DEFAULT_WINDOW[frequency]
-    rolling_window = check_int(rolling_window, "rolling_window", minimum=3,
-                               what="an integer number of periods")
+    rolling_window = check_int(
+        rolling_window, "rolling_window", minimum=3, what="an integer number of periods"
+    )
     n_resamples = check_n_resamples(n_resamples)
     confidence_level = check_confidence_level(confidence_level)
     alternative = check_alternative(alternative)
     if block_length is not None:
-        block_length = check_float(block_length, "block_length", minimum=1.0,
-                                   what="a mean block length >= 1")
+        block_length = check_float(
+            block_length, "block_length", minimum=1.0, what="a mean block length >= 1"
+        )
     brk = check_breaks(breaks, fol.index[1:], data_name="follower")
-    return (fol, bench, brk, frequency, rolling_window, fclock, clocks, n_resamples,
-            confidence_level, alternative, block_length, check_rng(rng))
+    return (
+        fol,
+        bench,
+        brk,
+        frequency,
+        rolling_window,
+        fclock,
+        clocks,
+        n_resamples,
+        confidence_level,
+        alternative,
+        block_length,
+        check_rng(rng),
+    )
 
 
 def correlation_regimes(
@@ -265,16 +306,40 @@ def correlation_regimes(
     The interval is the percentile interval of the change and the p-value inverts
     it (null: no change).
     """
-    (fol, bench, brk, frequency, rolling_window, fclock, clocks, n_resamples, confidence_level,
-     alternative, block_length, gen) = _correlation_regimes_iv(
-        follower, benchmarks, breaks, frequency, rolling_window, follower_clock,
-        benchmark_clock, n_resamples, confidence_level, alternative, block_length, rng)
+    (
+        fol,
+        bench,
+        brk,
+        frequency,
+        rolling_window,
+        fclock,
+        clocks,
+        n_resamples,
+        confidence_level,
+        alternative,
+        block_length,
+        gen,
+    ) = _correlation_regimes_iv(
+        follower,
+        benchmarks,
+        breaks,
+        frequency,
+        rolling_window,
+        follower_clock,
+        benchmark_clock,
+        n_resamples,
+        confidence_level,
+        alternative,
+        block_length,
+        rng,
+    )
     streams = spawn(gen, len(bench))
     reg_rows, ch_rows, boots, aligned = [], [], {}, {}
     roll_c, roll_b = {}, {}
     for (name, series), stream in zip(bench.items(), streams, strict=True):
-        pair = align_returns(fol, series, frequency=frequency, follower_clock=fclock,
-                             benchmark_clock=clocks[name])
+        pair = align_returns(
+            fol, series, frequency=frequency, follower_clock=fclock, benchmark_clock=clocks[name]
+        )
         aligned[name] = pair
         f, b = pair["follower"].to_numpy(), pair["benchmark"].to_numpy()
         labels = regime_labels(pair.index, brk)
@@ -288,9 +353,18 @@ def correlation_regimes(
                 )
             c, bt = _corr_beta(f[labels == k][None], b[labels == k][None])
             d = pair.index[labels == k]
-            reg_rows.append({"benchmark": name, "regime": k, "label": label, "start": d[0],
-                             "end": d[-1], "n_obs": n, "correlation": float(c[0]),
-                             "beta": float(bt[0])})
+            reg_rows.append(
+                {
+                    "benchmark": name,
+                    "regime": k,
+                    "label": label,
+                    "start": d[0],
+                    "end": d[-1],
+                    "n_obs": n,
+                    "correlation": float(c[0]),
+                    "beta": float(bt[0]),
+                }
+            )
         boot_by_regime = []
         for k in range(len(names)):
             fk, bk = f[labels == k], b[labels == k]
@@ -302,38 +376,57 @@ def correlation_regimes(
             boot_by_regime.append((lb, *_boot_corr_beta(fk, bk, lb, n_resamples, stream)))
         for j, d in enumerate(brk):
             before = next(r for r in reg_rows if r["benchmark"] == name and r["regime"] == j)
-            after = next(r for r in reg_rows
-                         if r["benchmark"] == name and r["regime"] == j + 1)
+            after = next(r for r in reg_rows if r["benchmark"] == name and r["regime"] == j + 1)
             for qi, q in enumerate(("correlation", "beta")):
                 diff = boot_by_regime[j + 1][1 + qi] - boot_by_regime[j][1 + qi]
                 lo, hi = percentile_interval(diff, confidence_level, alternative)
                 key = (name, _fmt_date(d), q)
                 boots[key] = diff
-                ch_rows.append({
-                    "benchmark": name, "break_date": d, "quantity": q,
-                    "before": before[q], "after": after[q], "statistic": after[q] - before[q],
-                    "ci_low": lo, "ci_high": hi, "pvalue": percentile_pvalue(diff, alternative),
-                    "block_length_before": boot_by_regime[j][0],
-                    "block_length_after": boot_by_regime[j + 1][0],
-                })
+                ch_rows.append(
+                    {
+                        "benchmark": name,
+                        "break_date": d,
+                        "quantity": q,
+                        "before": before[q],
+                        "after": after[q],
+                        "statistic": after[q] - before[q],
+                        "ci_low": lo,
+                        "ci_high": hi,
+                        "pvalue": percentile_pvalue(diff, alternative),
+                        "block_length_before": boot_by_regime[j][0],
+                        "block_length_after": boot_by_regime[j + 1][0],
+                    }
+                )
         cov = pair["follower"].rolling(rolling_window).cov(pair["benchmark"])
         var_b = pair["benchmark"].rolling(rolling_window).var()
         roll_c[name] = pair["follower"].rolling(rolling_window).corr(pair["benchmark"])
         roll_b[name] = cov / var_b
-    null = {"two-sided": "The correlation (beta) is the same before and after each break.",
-            "less": "The correlation (beta) did not fall at the break.",
-            "greater": "The correlation (beta) did not rise at the break."}[alternative]
-    method = (f"{frequency.capitalize()} log returns paired by map_to_follower (benchmark close "
-              "-> first follower bar closing at or after it); stationary block bootstrap of pairs "
-              f"within each regime ({n_resamples} resamples, Politis-White block length on the "
-              "product of standardised returns unless given); percentile interval, p-value by "
-              "inverting it.")
-    return CorrelationRegimeResult(
-        regimes=pd.DataFrame(reg_rows), changes=pd.DataFrame(ch_rows),
-        rolling_correlation=pd.DataFrame(roll_c), rolling_beta=pd.DataFrame(roll_b),
-        aligned=aligned, bootstrap_distribution=boots, breaks=brk, frequency=frequency,
-        rolling_window=rolling_window, n_resamples=n_resamples,
-        confidence_level=confidence_level, alternative=alternative, null_hypothesis=null,
-        method=method, versions=package_versions(),
+    null = {
+        "two-sided": "The correlation (beta) is the same before and after each break.",
+        "less": "The correlation (beta) did not fall at the break.",
+        "greater": "The correlation (beta) did not rise at the break.",
+    }[alternative]
+    method = (
+        f"{frequency.capitalize()} log returns paired by map_to_follower (benchmark close "
+        "-> first follower bar closing at or after it); stationary block bootstrap of pairs "
+        f"within each regime ({n_resamples} resamples, Politis-White block length on the "
+        "product of standardised returns unless given); percentile interval, p-value by "
+        "inverting it."
     )
-
+    return CorrelationRegimeResult(
+        regimes=pd.DataFrame(reg_rows),
+        changes=pd.DataFrame(ch_rows),
+        rolling_correlation=pd.DataFrame(roll_c),
+        rolling_beta=pd.DataFrame(roll_b),
+        aligned=aligned,
+        bootstrap_distribution=boots,
+        breaks=brk,
+        frequency=frequency,
+        rolling_window=rolling_window,
+        n_resamples=n_resamples,
+        confidence_level=confidence_level,
+        alternative=alternative,
+        null_hypothesis=null,
+        method=method,
+        versions=package_versions(),
+    )

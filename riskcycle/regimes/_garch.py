@@ -35,8 +35,14 @@ __all__ = [
 SCALE = 100.0
 _INTEGRATED_TOL = 1e-6  # persistence within this of 1 is reported as integrated
 GARCH_MODELS = {"garch": 0, "gjr": 1}
-_ARCH_NAMES = {"mu": "mu", "omega": "omega", "alpha[1]": "alpha", "gamma[1]": "gamma",
-               "beta[1]": "beta", "nu": "nu"}
+_ARCH_NAMES = {
+    "mu": "mu",
+    "omega": "omega",
+    "alpha[1]": "alpha",
+    "gamma[1]": "gamma",
+    "beta[1]": "beta",
+    "nu": "nu",
+}
 
 
 # ---------------------------------------------------------------------------
@@ -50,8 +56,7 @@ def fit_arch(y_pct: np.ndarray, o: int) -> tuple[Any, str]:
     """
     from arch import arch_model
 
-    model = arch_model(y_pct, mean="Constant", vol="GARCH", p=1, o=o, q=1, dist="t",
-                       rescale=False)
+    model = arch_model(y_pct, mean="Constant", vol="GARCH", p=1, o=o, q=1, dist="t", rescale=False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res = model.fit(disp="off")
@@ -63,14 +68,20 @@ def fit_arch(y_pct: np.ndarray, o: int) -> tuple[Any, str]:
     return res, note
 
 
-def _derived(omega: float, alpha: float, gamma: float, beta: float,
-             ppy: float) -> tuple[float, float, float, str]:
+def _derived(
+    omega: float, alpha: float, gamma: float, beta: float, ppy: float
+) -> tuple[float, float, float, str]:
     """Persistence, half-life (bars), annualised unconditional volatility and a reason if NaN."""
     pers = alpha + 0.5 * gamma + beta
     if not (0.0 < pers < 1.0 - _INTEGRATED_TOL):
-        return pers, math.nan, math.nan, (
-            f"persistence {pers:.6f} at the stationarity boundary (integrated GARCH): no "
-            "finite unconditional variance or half-life"
+        return (
+            pers,
+            math.nan,
+            math.nan,
+            (
+                f"persistence {pers:.6f} at the stationarity boundary (integrated GARCH): no "
+                "finite unconditional variance or half-life"
+            ),
         )
     half = math.log(0.5) / math.log(pers)
     uvol = math.sqrt(omega / (1.0 - pers) * ppy) / SCALE
@@ -78,8 +89,13 @@ def _derived(omega: float, alpha: float, gamma: float, beta: float,
 
 
 def garch_by_regime(
-    returns: pd.Series, labels: np.ndarray, names: list[str], periods_per_year: float,
-    *, models: tuple[str, ...] = ("garch", "gjr"), min_obs: int = 250,
+    returns: pd.Series,
+    labels: np.ndarray,
+    names: list[str],
+    periods_per_year: float,
+    *,
+    models: tuple[str, ...] = ("garch", "gjr"),
+    min_obs: int = 250,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Fit each model to each regime's percent returns with arch.
 
@@ -108,34 +124,74 @@ def garch_by_regime(
             if n < min_obs:
                 warnings.warn(
                     f"regime {label} has {n} returns, fewer than min_garch_obs={min_obs}; its "
-                    f"{model} fit is NaN.", SmallSampleWarning, stacklevel=3,
+                    f"{model} fit is NaN.",
+                    SmallSampleWarning,
+                    stacklevel=3,
                 )
-                frow.append({**base, "n_obs": n, "persistence": math.nan, "half_life": math.nan,
-                             "unconditional_volatility": math.nan, "nu": math.nan,
-                             "loglikelihood": math.nan, "converged": False,
-                             "reason": f"too short to fit: {n} < min_garch_obs={min_obs}"})
+                frow.append(
+                    {
+                        **base,
+                        "n_obs": n,
+                        "persistence": math.nan,
+                        "half_life": math.nan,
+                        "unconditional_volatility": math.nan,
+                        "nu": math.nan,
+                        "loglikelihood": math.nan,
+                        "converged": False,
+                        "reason": f"too short to fit: {n} < min_garch_obs={min_obs}",
+                    }
+                )
                 continue
             res, note = fit_arch(y_all[mask], o)
             p, se = res.params, res.std_err
             for name in p.index:
-                prow.append({**base, "parameter": _ARCH_NAMES.get(name, name),
-                             "estimate": float(p[name]), "std_error": float(se[name])})
+                prow.append(
+                    {
+                        **base,
+                        "parameter": _ARCH_NAMES.get(name, name),
+                        "estimate": float(p[name]),
+                        "std_error": float(se[name]),
+                    }
+                )
             gamma = float(p["gamma[1]"]) if o else 0.0
-            pers, half, uvol, why = _derived(float(p["omega"]), float(p["alpha[1]"]), gamma,
-                                             float(p["beta[1]"]), ppy)
-            frow.append({**base, "n_obs": n, "persistence": pers, "half_life": half,
-                         "unconditional_volatility": uvol, "nu": float(p["nu"]),
-                         "loglikelihood": float(res.loglikelihood),
-                         "converged": res.convergence_flag == 0,
-                         "reason": "; ".join(x for x in (note, why) if x)})
+            pers, half, uvol, why = _derived(
+                float(p["omega"]), float(p["alpha[1]"]), gamma, float(p["beta[1]"]), ppy
+            )
+            frow.append(
+                {
+                    **base,
+                    "n_obs": n,
+                    "persistence": pers,
+                    "half_life": half,
+                    "unconditional_volatility": uvol,
+                    "nu": float(p["nu"]),
+                    "loglikelihood": float(res.loglikelihood),
+                    "converged": res.convergence_flag == 0,
+                    "reason": "; ".join(x for x in (note, why) if x),
+                }
+            )
             cvol.loc[returns.index[mask], model] = (
                 np.asarray(res.conditional_volatility) * math.sqrt(ppy) / SCALE
             )
-    params = pd.DataFrame(prow, columns=["regime", "label", "model", "parameter", "estimate",
-                                         "std_error"])
-    fits = pd.DataFrame(frow, columns=["regime", "label", "model", "n_obs", "persistence",
-                                       "half_life", "unconditional_volatility", "nu",
-                                       "loglikelihood", "converged", "reason"])
+    params = pd.DataFrame(
+        prow, columns=["regime", "label", "model", "parameter", "estimate", "std_error"]
+    )
+    fits = pd.DataFrame(
+        frow,
+        columns=[
+            "regime",
+            "label",
+            "model",
+            "n_obs",
+            "persistence",
+            "half_life",
+            "unconditional_volatility",
+            "nu",
+            "loglikelihood",
+            "converged",
+            "reason",
+        ],
+    )
     return params, fits, cvol
 
 
@@ -152,10 +208,11 @@ def arch_backcast(y: np.ndarray) -> float:
     return float(np.sum(e[:tau] ** 2 * w))
 
 
-def _unpack(theta: np.ndarray, k: int, o: int) -> tuple[float, float, np.ndarray, float,
-                                                        float, float, float]:
+def _unpack(
+    theta: np.ndarray, k: int, o: int
+) -> tuple[float, float, np.ndarray, float, float, float, float]:
     mu, omega = theta[0], theta[1]
-    delta = theta[2:2 + k]
+    delta = theta[2 : 2 + k]
     alpha = theta[2 + k]
     gamma = theta[3 + k] if o else 0.0
     beta = theta[3 + k + o]
@@ -163,8 +220,9 @@ def _unpack(theta: np.ndarray, k: int, o: int) -> tuple[float, float, np.ndarray
     return mu, omega, delta, alpha, gamma, beta, nu
 
 
-def shift_sigma2(theta: np.ndarray, y: np.ndarray, dummies: np.ndarray, o: int,
-                 backcast: float) -> tuple[np.ndarray, np.ndarray]:
+def shift_sigma2(
+    theta: np.ndarray, y: np.ndarray, dummies: np.ndarray, o: int, backcast: float
+) -> tuple[np.ndarray, np.ndarray]:
     r"""Residuals and conditional variances of the shifted model.
 
     :math:`\sigma^2_t = \omega + \sum_k \delta_k D_{kt} + \alpha e^2_{t-1}
@@ -183,15 +241,19 @@ def shift_sigma2(theta: np.ndarray, y: np.ndarray, dummies: np.ndarray, o: int,
     return e, signal.lfilter([1.0], [1.0, -beta], x)
 
 
-def shift_loglikelihood(theta: np.ndarray, y: np.ndarray, dummies: np.ndarray, o: int,
-                        backcast: float) -> np.ndarray:
+def shift_loglikelihood(
+    theta: np.ndarray, y: np.ndarray, dummies: np.ndarray, o: int, backcast: float
+) -> np.ndarray:
     """Per-observation Student-t log-likelihood (arch's standardised t parametrisation)."""
     k = dummies.shape[1]
     nu = theta[4 + k + o]
     e, s2 = shift_sigma2(theta, y, dummies, o, backcast)
     with np.errstate(divide="ignore", invalid="ignore"):
-        c = (special.gammaln((nu + 1) / 2) - special.gammaln(nu / 2)
-             - 0.5 * math.log(math.pi * (nu - 2)))
+        c = (
+            special.gammaln((nu + 1) / 2)
+            - special.gammaln(nu / 2)
+            - 0.5 * math.log(math.pi * (nu - 2))
+        )
         ll = c - 0.5 * np.log(s2) - (nu + 1) / 2 * np.log1p(e * e / (s2 * (nu - 2)))
     return ll
 
@@ -267,35 +329,60 @@ class VarianceShiftResult(ResultMixin):
     versions: dict[str, str] = field(repr=False)
 
     def __repr__(self) -> str:
-        return (f"VarianceShiftResult(model={self.model!r}, statistic={self.statistic:.4g}, "
-                f"pvalue={self.pvalue:.4g}, df={self.df})")
+        return (
+            f"VarianceShiftResult(model={self.model!r}, statistic={self.statistic:.4g}, "
+            f"pvalue={self.pvalue:.4g}, df={self.df})"
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy rows ``quantity, value`` for the test and every parameter."""
-        rows = [("lr_statistic", self.statistic), ("pvalue", self.pvalue), ("df", self.df),
-                ("loglikelihood", self.loglikelihood),
-                ("loglikelihood_restricted", self.loglikelihood_restricted)]
+        rows = [
+            ("lr_statistic", self.statistic),
+            ("pvalue", self.pvalue),
+            ("df", self.df),
+            ("loglikelihood", self.loglikelihood),
+            ("loglikelihood_restricted", self.loglikelihood_restricted),
+        ]
         for name, r in self.params.iterrows():
             rows += [(f"{name}", r["estimate"]), (f"{name}_std_error", r["std_error"])]
         return pd.DataFrame(rows, columns=["quantity", "value"]).astype({"value": float})
 
     def _summary(self) -> Summary:
-        test = pd.DataFrame({"value": [self.statistic, float(self.df), self.pvalue,
-                                       self.loglikelihood, self.loglikelihood_restricted]},
-                            index=pd.Index(["LR statistic", "df", "p-value", "loglik (shift)",
-                                            "loglik (no shift)"], name=""))
+        test = pd.DataFrame(
+            {
+                "value": [
+                    self.statistic,
+                    float(self.df),
+                    self.pvalue,
+                    self.loglikelihood,
+                    self.loglikelihood_restricted,
+                ]
+            },
+            index=pd.Index(
+                ["LR statistic", "df", "p-value", "loglik (shift)", "loglik (no shift)"], name=""
+            ),
+        )
         return Summary(
             f"{self.model.upper()}(1,1)-t with a variance-intercept shift",
-            tables=(("Likelihood-ratio test", test), ("Parameters (percent returns)", self.params),
-                    ("Implied by regime", self.regimes.set_index("label"))),
+            tables=(
+                ("Likelihood-ratio test", test),
+                ("Parameters (percent returns)", self.params),
+                ("Implied by regime", self.regimes.set_index("label")),
+            ),
             notes=(self.null_hypothesis, self.method, *self.notes)
             + (() if self.converged else (f"Optimizer: {self.message}",)),
         )
 
 
 def variance_shift(
-    returns: pd.Series, labels: np.ndarray, names: list[str], breaks: pd.DatetimeIndex,
-    periods_per_year: float, *, model: str = "garch", std_errors: bool = True,
+    returns: pd.Series,
+    labels: np.ndarray,
+    names: list[str],
+    breaks: pd.DatetimeIndex,
+    periods_per_year: float,
+    *,
+    model: str = "garch",
+    std_errors: bool = True,
 ) -> VarianceShiftResult:
     r"""Fit the shifted model by maximum likelihood and test the shifts by likelihood ratio.
 
@@ -319,8 +406,17 @@ def variance_shift(
     p0 = res0.params
     ll0 = float(res0.loglikelihood)
     gamma0 = [float(p0["gamma[1]"])] if o else []
-    base = np.array([float(p0["mu"]), float(p0["omega"]), *([0.0] * k), float(p0["alpha[1]"]),
-                     *gamma0, float(p0["beta[1]"]), float(p0["nu"])])
+    base = np.array(
+        [
+            float(p0["mu"]),
+            float(p0["omega"]),
+            *([0.0] * k),
+            float(p0["alpha[1]"]),
+            *gamma0,
+            float(p0["beta[1]"]),
+            float(p0["nu"]),
+        ]
+    )
 
     def f(theta):
         return shift_loglikelihood(theta, y, dummies, o, bc)
@@ -335,8 +431,9 @@ def variance_shift(
     bounds += [(-1.0, 2.0)] * o + [(0.0, 1.0), (2.05, 500.0)]
     ia, ig, ib = 2 + k, 3 + k, 3 + k + o
     cons = [{"type": "ineq", "fun": lambda t, j=j: t[1] + t[2 + j] - lo_om} for j in range(k)]
-    cons.append({"type": "ineq",
-                 "fun": lambda t: 1.0 - t[ia] - (0.5 * t[ig] if o else 0.0) - t[ib]})
+    cons.append(
+        {"type": "ineq", "fun": lambda t: 1.0 - t[ia] - (0.5 * t[ig] if o else 0.0) - t[ib]}
+    )
     if o:
         cons.append({"type": "ineq", "fun": lambda t: t[ia] + t[ig]})
     # second start: intercepts matching each regime's sample variance at arch's persistence
@@ -344,14 +441,19 @@ def variance_shift(
     om = np.array([np.var(y[labels == j]) * (1 - pers0) for j in range(k + 1)])
     alt = base.copy()
     alt[1] = max(om[0], 2 * lo_om)
-    alt[2:2 + k] = np.maximum(om[1:], 2 * lo_om) - alt[1]
+    alt[2 : 2 + k] = np.maximum(om[1:], 2 * lo_om) - alt[1]
     best, best_val, message, ok = base, objective(base), "started at the restricted optimum", True
     for start in (base, alt):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            opt = optimize.minimize(objective, start, method="SLSQP", bounds=bounds,
-                                    constraints=cons,
-                                    options={"ftol": 1e-12, "maxiter": 2000})
+            opt = optimize.minimize(
+                objective,
+                start,
+                method="SLSQP",
+                bounds=bounds,
+                constraints=cons,
+                options={"ftol": 1e-12, "maxiter": 2000},
+            )
         if opt.fun < best_val:
             best, best_val, message, ok = opt.x, opt.fun, str(opt.message), bool(opt.success)
     ll1 = float(f(best).sum())
@@ -363,29 +465,49 @@ def variance_shift(
             warnings.simplefilter("ignore", RuntimeWarning)
             cov = _robust_cov(best, f, h)
         se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
-    pnames = ["mu", "omega", *[f"delta_{j + 1}" for j in range(k)], "alpha",
-              *(["gamma"] if o else []), "beta", "nu"]
-    params = pd.DataFrame({"estimate": best, "std_error": se}, index=pd.Index(pnames,
-                                                                          name="parameter"))
+    pnames = [
+        "mu",
+        "omega",
+        *[f"delta_{j + 1}" for j in range(k)],
+        "alpha",
+        *(["gamma"] if o else []),
+        "beta",
+        "nu",
+    ]
+    params = pd.DataFrame(
+        {"estimate": best, "std_error": se}, index=pd.Index(pnames, name="parameter")
+    )
     params["t_stat"] = params["estimate"] / params["std_error"]
     _, omega, delta, alpha, gamma, beta, _ = _unpack(best, k, o)
     rrows = []
     for j, label in enumerate(names):
         om_j = omega + (delta[:j].sum() if j else 0.0)
         pers, half, uvol, why = _derived(om_j, alpha, gamma, beta, ppy)
-        rrows.append({"regime": j, "label": label, "omega": om_j,
-                      "unconditional_volatility": uvol, "persistence": pers,
-                      "half_life": half, "reason": why})
+        rrows.append(
+            {
+                "regime": j,
+                "label": label,
+                "omega": om_j,
+                "unconditional_volatility": uvol,
+                "persistence": pers,
+                "half_life": half,
+                "reason": why,
+            }
+        )
     _, s2 = shift_sigma2(best, y, dummies, o, bc)
     cvol = pd.Series(np.sqrt(s2 * ppy) / SCALE, index=returns.index, name="variance_shift")
     restricted = p0.rename(index=_ARCH_NAMES).astype(float)
-    null = ("The GARCH variance intercept is the same in every regime (all delta_k = 0), in a "
-            f"{model.upper()}(1,1) model with Student-t errors fitted to the full sample.")
-    method = ("Own maximum likelihood (scipy SLSQP) of the shifted model; restricted model "
-              "fitted by arch.arch_model (same likelihood, same backcast); LR statistic "
-              f"chi-squared with {k} df. Percent returns (scale 100). Robust (sandwich) standard "
-              "errors from numerical derivatives. Assumes the t-GARCH model is correctly "
-              "specified.")
+    null = (
+        "The GARCH variance intercept is the same in every regime (all delta_k = 0), in a "
+        f"{model.upper()}(1,1) model with Student-t errors fitted to the full sample."
+    )
+    method = (
+        "Own maximum likelihood (scipy SLSQP) of the shifted model; restricted model "
+        "fitted by arch.arch_model (same likelihood, same backcast); LR statistic "
+        f"chi-squared with {k} df. Percent returns (scale 100). Robust (sandwich) standard "
+        "errors from numerical derivatives. Assumes the t-GARCH model is correctly "
+        "specified."
+    )
     if note0:
         method += f" Restricted fit: {note0}."
     notes = []
@@ -398,9 +520,22 @@ def variance_shift(
             "the per-regime fits and the bootstrap ratio."
         )
     return VarianceShiftResult(
-        statistic=lr, pvalue=float(stats.chi2.sf(lr, k)), df=k, params=params,
-        restricted_params=restricted, loglikelihood=max(ll1, ll0), loglikelihood_restricted=ll0,
-        regimes=pd.DataFrame(rrows), conditional_volatility=cvol, model=model, breaks=breaks,
-        scale=SCALE, converged=ok, message=message, null_hypothesis=null, method=method,
-        notes=tuple(notes), versions=package_versions(),
+        statistic=lr,
+        pvalue=float(stats.chi2.sf(lr, k)),
+        df=k,
+        params=params,
+        restricted_params=restricted,
+        loglikelihood=max(ll1, ll0),
+        loglikelihood_restricted=ll0,
+        regimes=pd.DataFrame(rrows),
+        conditional_volatility=cvol,
+        model=model,
+        breaks=breaks,
+        scale=SCALE,
+        converged=ok,
+        message=message,
+        null_hypothesis=null,
+        method=method,
+        notes=tuple(notes),
+        versions=package_versions(),
     )

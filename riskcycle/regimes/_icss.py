@@ -63,8 +63,9 @@ def bartlett_long_run_variance(x: np.ndarray, bandwidth: int | None = None) -> t
     return float(acov(0) + 2.0 * np.sum((1.0 - j / (m + 1.0)) * g)), m
 
 
-def cusum_of_squares(a: np.ndarray, test: str = "kappa2",
-                     bandwidth: int | None = None) -> tuple[float, int, int]:
+def cusum_of_squares(
+    a: np.ndarray, test: str = "kappa2", bandwidth: int | None = None
+) -> tuple[float, int, int]:
     r"""Test statistic, most likely change point and bandwidth for one segment.
 
     With :math:`C_k = \sum_{t\le k} a_t^2` and :math:`\hat\sigma^2 = C_T/T`:
@@ -141,10 +142,15 @@ class ICSSResult(ResultMixin):
         return len(self.change_points)
 
     def __repr__(self) -> str:
-        where = ([_fmt_date(d) for d in self.break_dates] if self.break_dates is not None
-                 else self.change_points.tolist())
-        return (f"ICSSResult(test={self.test!r}, n_breaks={self.n_breaks}, breaks={where}, "
-                f"statistic={self.statistic:.4g}, pvalue={self.pvalue:.4g})")
+        where = (
+            [_fmt_date(d) for d in self.break_dates]
+            if self.break_dates is not None
+            else self.change_points.tolist()
+        )
+        return (
+            f"ICSSResult(test={self.test!r}, n_breaks={self.n_breaks}, breaks={where}, "
+            f"statistic={self.statistic:.4g}, pvalue={self.pvalue:.4g})"
+        )
 
     def relative_to(self, dates: Any) -> pd.DataFrame:
         """Where the detected breaks fall relative to reference ``dates`` (e.g. the ETF approval).
@@ -160,16 +166,25 @@ class ICSSResult(ResultMixin):
         seg = self.segments
         rows = []
         for d in ref:
-            row = {"reference_date": d, "nearest_break": pd.NaT, "offset_days": math.nan,
-                   "segment_of_reference": int(np.searchsorted(self.break_dates.asi8, d.value,
-                                                               side="right")),
-                   "volatility_before_break": math.nan, "volatility_after_break": math.nan}
+            row = {
+                "reference_date": d,
+                "nearest_break": pd.NaT,
+                "offset_days": math.nan,
+                "segment_of_reference": int(
+                    np.searchsorted(self.break_dates.asi8, d.value, side="right")
+                ),
+                "volatility_before_break": math.nan,
+                "volatility_after_break": math.nan,
+            }
             if self.n_breaks:
                 off = (self.break_dates - d).days.to_numpy()
                 j = int(np.argmin(np.abs(off)))
-                row.update(nearest_break=self.break_dates[j], offset_days=float(off[j]),
-                           volatility_before_break=float(seg["volatility"].iloc[j]),
-                           volatility_after_break=float(seg["volatility"].iloc[j + 1]))
+                row.update(
+                    nearest_break=self.break_dates[j],
+                    offset_days=float(off[j]),
+                    volatility_before_break=float(seg["volatility"].iloc[j]),
+                    volatility_after_break=float(seg["volatility"].iloc[j + 1]),
+                )
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -179,17 +194,34 @@ class ICSSResult(ResultMixin):
 
     def _summary(self) -> Summary:
         head = pd.DataFrame(
-            {"value": [self.statistic, self.critical_value, self.pvalue, float(self.n_breaks),
-                       float(self.bandwidth)]},
-            index=pd.Index(["statistic (full sample)", f"critical value ({self.alpha:g})",
-                            "p-value (asymptotic)", "breaks found", "bandwidth"], name=""),
+            {
+                "value": [
+                    self.statistic,
+                    self.critical_value,
+                    self.pvalue,
+                    float(self.n_breaks),
+                    float(self.bandwidth),
+                ]
+            },
+            index=pd.Index(
+                [
+                    "statistic (full sample)",
+                    f"critical value ({self.alpha:g})",
+                    "p-value (asymptotic)",
+                    "breaks found",
+                    "bandwidth",
+                ],
+                name="",
+            ),
         )
         notes = [self.null_hypothesis, self.method]
         if not self.converged:
             notes.append("Step 3 of the algorithm did not settle within max_iter passes.")
-        return Summary(f"ICSS variance breaks ({self.test})",
-                       tables=(("Test", head), ("Segments", self.segments.set_index("segment"))),
-                       notes=tuple(notes))
+        return Summary(
+            f"ICSS variance breaks ({self.test})",
+            tables=(("Test", head), ("Segments", self.segments.set_index("segment"))),
+            notes=tuple(notes),
+        )
 
     def plot(self, ax: Any = None) -> Any:
         """Returns with +/- 2 standard deviation bands of each segment."""
@@ -271,7 +303,8 @@ def _returns_iv(returns: Any) -> tuple[np.ndarray, pd.Series]:
             arr = np.asarray(returns, dtype=float)
         except (TypeError, ValueError) as exc:
             raise TypeError(
-                "`returns` must be a pandas Series or a 1-D array of returns.") from exc
+                "`returns` must be a pandas Series or a 1-D array of returns."
+            ) from exc
         if arr.ndim != 1:
             raise ValueError(f"`returns` must be one-dimensional; got shape {arr.shape}.")
         series = pd.Series(arr)
@@ -284,16 +317,23 @@ def _returns_iv(returns: Any) -> tuple[np.ndarray, pd.Series]:
 def _icss_iv(returns, test, alpha, demean, min_size, bandwidth, max_iter, periods_per_year):
     values, series = _returns_iv(returns)
     test = check_choice(test, "test", TESTS)
-    alpha = check_float(alpha, "alpha", minimum=0.0, maximum=1.0, inclusive=(False, False),
-                        what="a significance level")
+    alpha = check_float(
+        alpha,
+        "alpha",
+        minimum=0.0,
+        maximum=1.0,
+        inclusive=(False, False),
+        what="a significance level",
+    )
     demean = check_bool(demean, "demean")
     min_size = check_int(min_size, "min_size", minimum=2, what="an integer number of returns")
     if bandwidth is not None:
         bandwidth = check_int(bandwidth, "bandwidth", minimum=0, what="a non-negative integer")
     max_iter = check_int(max_iter, "max_iter", minimum=1, what="a positive integer")
     if len(values) < max(min_size, 10):
-        raise ValueError(f"`returns` must have at least {max(min_size, 10)} observations; "
-                         f"got {len(values)}.")
+        raise ValueError(
+            f"`returns` must have at least {max(min_size, 10)} observations; got {len(values)}."
+        )
     ppy = None
     if periods_per_year is not None or "periods_per_year" in (getattr(returns, "attrs", {}) or {}):
         ppy = check_periods_per_year(periods_per_year, returns, data_name="returns")
@@ -400,7 +440,8 @@ def icss(
     (1, True)
     """
     values, series, test, alpha, demean, min_size, bandwidth, max_iter, ppy = _icss_iv(
-        returns, test, alpha, demean, min_size, bandwidth, max_iter, periods_per_year)
+        returns, test, alpha, demean, min_size, bandwidth, max_iter, periods_per_year
+    )
     a = values - values.mean() if demean else values.copy()
     n = len(a)
     crit = float(stats.kstwobign.ppf(1.0 - alpha))
@@ -416,32 +457,52 @@ def icss(
     rows = []
     scale = ppy if ppy is not None else 1.0
     for j in range(len(bounds) - 1):
-        seg = a[bounds[j]:bounds[j + 1]]
+        seg = a[bounds[j] : bounds[j + 1]]
         var = float(np.mean(seg**2))
-        rows.append({
-            "segment": j,
-            "start": series.index[bounds[j]],
-            "end": series.index[bounds[j + 1] - 1],
-            "n_obs": len(seg),
-            "variance": var,
-            "volatility": math.sqrt(var * scale),
-        })
+        rows.append(
+            {
+                "segment": j,
+                "start": series.index[bounds[j]],
+                "end": series.index[bounds[j + 1] - 1],
+                "n_obs": len(seg),
+                "variance": var,
+                "volatility": math.sqrt(var * scale),
+            }
+        )
     segments = pd.DataFrame(rows)
-    names = {"it": "Inclán-Tiao IT", "kappa1": "Sansó et al. kappa_1",
-             "kappa2": "Sansó et al. kappa_2"}
-    method = (f"ICSS (Inclán & Tiao 1994) with the {names[test]} statistic; asymptotic "
-              f"critical value {crit:.4f} at level {alpha:g}")
+    names = {
+        "it": "Inclán-Tiao IT",
+        "kappa1": "Sansó et al. kappa_1",
+        "kappa2": "Sansó et al. kappa_2",
+    }
+    method = (
+        f"ICSS (Inclán & Tiao 1994) with the {names[test]} statistic; asymptotic "
+        f"critical value {crit:.4f} at level {alpha:g}"
+    )
     if test == "kappa2":
-        method += ("; Bartlett long-run variance of squared demeaned returns with "
-                   + ("Newey-West (1994) automatic bandwidth" if bandwidth is None
-                      else f"bandwidth {bandwidth}"))
+        method += "; Bartlett long-run variance of squared demeaned returns with " + (
+            "Newey-West (1994) automatic bandwidth"
+            if bandwidth is None
+            else f"bandwidth {bandwidth}"
+        )
     method += f"; segments shorter than {min_size} not tested."
     return ICSSResult(
-        break_dates=(pd.DatetimeIndex(series.index[cps_arr], name="break_date")
-                     if has_dates else None),
-        change_points=cps_arr, statistic=stat, pvalue=float(stats.kstwobign.sf(stat)),
-        critical_value=crit, test=test, alpha=alpha, bandwidth=bw, segments=segments, n_obs=n,
-        converged=converged, periods_per_year=ppy, returns=series,
+        break_dates=(
+            pd.DatetimeIndex(series.index[cps_arr], name="break_date") if has_dates else None
+        ),
+        change_points=cps_arr,
+        statistic=stat,
+        pvalue=float(stats.kstwobign.sf(stat)),
+        critical_value=crit,
+        test=test,
+        alpha=alpha,
+        bandwidth=bw,
+        segments=segments,
+        n_obs=n,
+        converged=converged,
+        periods_per_year=ppy,
+        returns=series,
         null_hypothesis="The unconditional variance of the returns is constant (no break).",
-        method=method, versions=package_versions(),
+        method=method,
+        versions=package_versions(),
     )

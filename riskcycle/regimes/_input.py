@@ -61,12 +61,21 @@ def check_periods_per_year(
                 "(bundled data records it; pass 365 for daily crypto bars or 252 for "
                 "exchange-traded series)."
             )
-    return check_float(periods_per_year, name, minimum=0.0, inclusive=(False, True),
-                       what="a positive number of bars per year")
+    return check_float(
+        periods_per_year,
+        name,
+        minimum=0.0,
+        inclusive=(False, True),
+        what="a positive number of bars per year",
+    )
 
 
 def check_breaks(
-    breaks: Any, dates: pd.DatetimeIndex, *, name: str = "breaks", data_name: str = "prices",
+    breaks: Any,
+    dates: pd.DatetimeIndex,
+    *,
+    name: str = "breaks",
+    data_name: str = "prices",
     allow_empty: bool = False,
 ) -> pd.DatetimeIndex:
     """Break dates as a sorted, unique DatetimeIndex strictly inside the return dates.
@@ -118,8 +127,9 @@ def regime_names(dates: pd.DatetimeIndex, labels: np.ndarray, n_regimes: int) ->
     return names
 
 
-def check_window(window: Any, name: str = "window", *,
-                 allow_none: bool = True) -> pd.Timedelta | None:
+def check_window(
+    window: Any, name: str = "window", *, allow_none: bool = True
+) -> pd.Timedelta | None:
     """A positive calendar span (``"365D"``, ``pd.Timedelta(days=365)``) or an int of days."""
     if window is None:
         if allow_none:

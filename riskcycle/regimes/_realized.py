@@ -23,9 +23,19 @@ __all__ = [
 ]
 
 REALIZED_COLUMNS = (
-    "regime", "label", "start", "end", "n_obs", "mean_return", "volatility",
-    "parkinson_volatility", "garman_klass_volatility", "downside_semivolatility",
-    "skewness", "excess_kurtosis", "max_drawdown",
+    "regime",
+    "label",
+    "start",
+    "end",
+    "n_obs",
+    "mean_return",
+    "volatility",
+    "parkinson_volatility",
+    "garman_klass_volatility",
+    "downside_semivolatility",
+    "skewness",
+    "excess_kurtosis",
+    "max_drawdown",
 )
 
 _LN2 = math.log(2.0)
@@ -100,8 +110,12 @@ def realized_table(
     if has_ohlc:
         bars = frame.loc[returns.index]
         pk = parkinson_variance(bars["high"].to_numpy(), bars["low"].to_numpy())
-        gk = garman_klass_variance(bars["open"].to_numpy(), bars["high"].to_numpy(),
-                                   bars["low"].to_numpy(), bars["close"].to_numpy())
+        gk = garman_klass_variance(
+            bars["open"].to_numpy(),
+            bars["high"].to_numpy(),
+            bars["low"].to_numpy(),
+            bars["close"].to_numpy(),
+        )
     r_all = returns.to_numpy()
     rows = []
     for k, label in enumerate(names):
@@ -112,13 +126,15 @@ def realized_table(
         if n < 2:
             warnings.warn(
                 f"regime {label} has {n} return(s); its realised measures are NaN.",
-                SmallSampleWarning, stacklevel=3,
+                SmallSampleWarning,
+                stacklevel=3,
             )
         sd, skew, kurt = _moments(r)
         if n >= 2 and sd == 0.0:
             warnings.warn(
                 f"regime {label}: the returns are constant; skewness and kurtosis are NaN.",
-                DegenerateDataWarning, stacklevel=3,
+                DegenerateDataWarning,
+                stacklevel=3,
             )
         row = {
             "regime": k,

@@ -19,11 +19,17 @@ from ._icss import ICSSResult
 __all__ = ["RegimeResult"]
 
 _REALIZED_QUANTITIES = (
-    "n_obs", "mean_return", "volatility", "parkinson_volatility", "garman_klass_volatility",
-    "downside_semivolatility", "skewness", "excess_kurtosis", "max_drawdown",
+    "n_obs",
+    "mean_return",
+    "volatility",
+    "parkinson_volatility",
+    "garman_klass_volatility",
+    "downside_semivolatility",
+    "skewness",
+    "excess_kurtosis",
+    "max_drawdown",
 )
-_GARCH_QUANTITIES = ("persistence", "half_life", "unconditional_volatility", "nu",
-                     "loglikelihood")
+_GARCH_QUANTITIES = ("persistence", "half_life", "unconditional_volatility", "nu", "loglikelihood")
 
 
 def _rows(section: str, regime: str, model: str, values: dict[str, Any]) -> list[tuple]:
@@ -96,8 +102,15 @@ class RegimeResult(ResultMixin):
     def __repr__(self) -> str:
         parts = ", ".join(
             f"{_fmt_date(b)}: ratio={s:.3g} [{lo:.3g}, {hi:.3g}] p={p:.3g}"
-            for b, s, lo, hi, p in zip(self.breaks, self.statistic, self.confidence_interval.low,
-                                       self.confidence_interval.high, self.pvalue, strict=True))
+            for b, s, lo, hi, p in zip(
+                self.breaks,
+                self.statistic,
+                self.confidence_interval.low,
+                self.confidence_interval.high,
+                self.pvalue,
+                strict=True,
+            )
+        )
         return f"RegimeResult({parts})"
 
     # ------------------------------------------------------------------ views
@@ -110,53 +123,109 @@ class RegimeResult(ResultMixin):
         """
         rows: list[tuple] = []
         for r in self.realized.itertuples():
-            rows += _rows("realized", r.label, "",
-                          {q: getattr(r, q) for q in _REALIZED_QUANTITIES})
+            rows += _rows(
+                "realized", r.label, "", {q: getattr(r, q) for q in _REALIZED_QUANTITIES}
+            )
         for r in self.garch.itertuples():
             rows += _rows("garch", r.label, r.model, {q: getattr(r, q) for q in _GARCH_QUANTITIES})
         for r in self.garch_params.itertuples():
-            rows += _rows("garch_params", r.label, r.model,
-                          {r.parameter: r.estimate, f"{r.parameter}_std_error": r.std_error})
+            rows += _rows(
+                "garch_params",
+                r.label,
+                r.model,
+                {r.parameter: r.estimate, f"{r.parameter}_std_error": r.std_error},
+            )
         for b, t in zip(self.breaks, self.ratio_tests, strict=True):
             reg = f"break {_fmt_date(b)}"
-            rows += _rows("ratio_test", reg, "block_bootstrap", {
-                "ratio": t.statistic, "ci_low": t.confidence_interval.low,
-                "ci_high": t.confidence_interval.high, "pvalue": t.pvalue,
-                "block_length_before": t.block_length[0], "block_length_after": t.block_length[1],
-            })
+            rows += _rows(
+                "ratio_test",
+                reg,
+                "block_bootstrap",
+                {
+                    "ratio": t.statistic,
+                    "ci_low": t.confidence_interval.low,
+                    "ci_high": t.confidence_interval.high,
+                    "pvalue": t.pvalue,
+                    "block_length_before": t.block_length[0],
+                    "block_length_after": t.block_length[1],
+                },
+            )
             for c in t.classic_tests.itertuples():
-                rows += _rows("ratio_test", reg, c.test, {"statistic": c.statistic,
-                                                          "pvalue": c.pvalue})
+                rows += _rows(
+                    "ratio_test", reg, c.test, {"statistic": c.statistic, "pvalue": c.pvalue}
+                )
         if self.variance_shift is not None:
             vs = self.variance_shift
-            rows += _rows("variance_shift", "full sample", vs.model, {
-                "lr_statistic": vs.statistic, "pvalue": vs.pvalue, "df": vs.df,
-                "loglikelihood": vs.loglikelihood,
-                "loglikelihood_restricted": vs.loglikelihood_restricted})
+            rows += _rows(
+                "variance_shift",
+                "full sample",
+                vs.model,
+                {
+                    "lr_statistic": vs.statistic,
+                    "pvalue": vs.pvalue,
+                    "df": vs.df,
+                    "loglikelihood": vs.loglikelihood,
+                    "loglikelihood_restricted": vs.loglikelihood_restricted,
+                },
+            )
             for name, p in vs.params.iterrows():
-                rows += _rows("variance_shift", "full sample", vs.model,
-                              {name: p["estimate"], f"{name}_std_error": p["std_error"]})
+                rows += _rows(
+                    "variance_shift",
+                    "full sample",
+                    vs.model,
+                    {name: p["estimate"], f"{name}_std_error": p["std_error"]},
+                )
             for r in vs.regimes.itertuples():
-                rows += _rows("variance_shift", r.label, vs.model, {
-                    "unconditional_volatility": r.unconditional_volatility,
-                    "persistence": r.persistence, "half_life": r.half_life})
+                rows += _rows(
+                    "variance_shift",
+                    r.label,
+                    vs.model,
+                    {
+                        "unconditional_volatility": r.unconditional_volatility,
+                        "persistence": r.persistence,
+                        "half_life": r.half_life,
+                    },
+                )
         if self.icss is not None:
-            rows += _rows("icss", "full sample", self.icss.test, {
-                "statistic": self.icss.statistic, "pvalue": self.icss.pvalue,
-                "critical_value": self.icss.critical_value, "n_breaks": self.icss.n_breaks})
+            rows += _rows(
+                "icss",
+                "full sample",
+                self.icss.test,
+                {
+                    "statistic": self.icss.statistic,
+                    "pvalue": self.icss.pvalue,
+                    "critical_value": self.icss.critical_value,
+                    "n_breaks": self.icss.n_breaks,
+                },
+            )
             rel = self.icss.relative_to(self.breaks)
             for r in rel.itertuples():
-                rows += _rows("icss", f"break {_fmt_date(r.reference_date)}", self.icss.test,
-                              {"nearest_break_offset_days": r.offset_days})
+                rows += _rows(
+                    "icss",
+                    f"break {_fmt_date(r.reference_date)}",
+                    self.icss.test,
+                    {"nearest_break_offset_days": r.offset_days},
+                )
         if self.correlation is not None:
             for r in self.correlation.regimes.itertuples():
-                rows += _rows("correlation", r.label, r.benchmark,
-                              {"correlation": r.correlation, "beta": r.beta, "n_obs": r.n_obs})
+                rows += _rows(
+                    "correlation",
+                    r.label,
+                    r.benchmark,
+                    {"correlation": r.correlation, "beta": r.beta, "n_obs": r.n_obs},
+                )
             for r in self.correlation.changes.itertuples():
-                rows += _rows("correlation", f"break {_fmt_date(r.break_date)}", r.benchmark, {
-                    f"{r.quantity}_change": r.statistic, f"{r.quantity}_change_ci_low": r.ci_low,
-                    f"{r.quantity}_change_ci_high": r.ci_high,
-                    f"{r.quantity}_change_pvalue": r.pvalue})
+                rows += _rows(
+                    "correlation",
+                    f"break {_fmt_date(r.break_date)}",
+                    r.benchmark,
+                    {
+                        f"{r.quantity}_change": r.statistic,
+                        f"{r.quantity}_change_ci_low": r.ci_low,
+                        f"{r.quantity}_change_ci_high": r.ci_high,
+                        f"{r.quantity}_change_pvalue": r.pvalue,
+                    },
+                )
         return pd.DataFrame(rows, columns=["section", "regime", "model", "quantity", "value"])
 
     def _summary(self) -> Summary:
@@ -167,8 +236,13 @@ class RegimeResult(ResultMixin):
         if len(self.garch):
             g = self.garch.set_index(["model", "label"])[list(_GARCH_QUANTITIES)]
             g.index = [f"{m} {lab}" for m, lab in g.index]
-            tables.append((f"GARCH-t per regime (percent returns, scale {self.scale:g}); "
-                           "half-life in bars", g))
+            tables.append(
+                (
+                    f"GARCH-t per regime (percent returns, scale {self.scale:g}); "
+                    "half-life in bars",
+                    g,
+                )
+            )
         rt = []
         for b, t in zip(self.breaks, self.ratio_tests, strict=True):
             f = t.to_frame()
@@ -179,11 +253,21 @@ class RegimeResult(ResultMixin):
         if self.variance_shift is not None:
             vs = self.variance_shift
             vtab = vs.params.copy()
-            tables.append((f"Full-sample {vs.model.upper()}-t with variance-intercept shift: "
-                           f"LR = {vs.statistic:.3f}, df = {vs.df}, p = {vs.pvalue:.4g}", vtab))
-            tables.append(("Implied by the shift model",
-                           vs.regimes.set_index("label")[["omega", "unconditional_volatility",
-                                                          "persistence", "half_life"]]))
+            tables.append(
+                (
+                    f"Full-sample {vs.model.upper()}-t with variance-intercept shift: "
+                    f"LR = {vs.statistic:.3f}, df = {vs.df}, p = {vs.pvalue:.4g}",
+                    vtab,
+                )
+            )
+            tables.append(
+                (
+                    "Implied by the shift model",
+                    vs.regimes.set_index("label")[
+                        ["omega", "unconditional_volatility", "persistence", "half_life"]
+                    ],
+                )
+            )
             notes += [vs.method, *vs.notes]
         if self.icss is not None:
             rel = self.icss.relative_to(self.breaks).set_index("reference_date")
@@ -192,8 +276,12 @@ class RegimeResult(ResultMixin):
         if self.correlation is not None:
             ch = self.correlation.changes.copy()
             ch.index = [f"{r.benchmark} {r.quantity}" for r in ch.itertuples()]
-            tables.append((f"Correlation/beta change ({self.correlation.frequency} returns)",
-                           ch[["before", "after", "statistic", "ci_low", "ci_high", "pvalue"]]))
+            tables.append(
+                (
+                    f"Correlation/beta change ({self.correlation.frequency} returns)",
+                    ch[["before", "after", "statistic", "ci_low", "ci_high", "pvalue"]],
+                )
+            )
         notes += list(self.notes)
         return Summary("Volatility regimes", tables=tuple(tables), notes=tuple(notes))
 
@@ -230,8 +318,13 @@ class RegimeResult(ResultMixin):
         a0.set_yscale("log")
         a0.set_ylabel("price")
         roll = self.returns.rolling(window).std() * ann
-        a1.plot(roll.index, roll.to_numpy(), color="0.5", lw=0.7,
-                label=f"rolling {window}-bar volatility")
+        a1.plot(
+            roll.index,
+            roll.to_numpy(),
+            color="0.5",
+            lw=0.7,
+            label=f"rolling {window}-bar volatility",
+        )
         for r in self.realized.itertuples():
             a1.hlines(r.volatility, r.start, r.end, color="C3", lw=2)
         a1.set_ylabel("annualised vol.")

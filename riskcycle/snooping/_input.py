@@ -12,15 +12,22 @@ __all__ = ["as_matrix", "as_vector"]
 
 def _numeric_array(data: Any, name: str) -> np.ndarray:
     if isinstance(data, pd.DataFrame | pd.Series):
-        bad = [c for c, dt in (data.dtypes.items() if isinstance(data, pd.DataFrame)
-                               else [(data.name, data.dtype)])
-               if not (pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt))]
+        bad = [
+            c
+            for c, dt in (
+                data.dtypes.items()
+                if isinstance(data, pd.DataFrame)
+                else [(data.name, data.dtype)]
+            )
+            if not (pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt))
+        ]
         if bad:
             raise TypeError(f"`{name}` must hold numbers; column {bad[0]!r} is not numeric.")
         return data.to_numpy(dtype=np.float64, copy=True)
     if isinstance(data, str | bytes) or data is None:
-        raise TypeError(f"`{name}` must be an array or a pandas object of numbers; "
-                        f"got {type(data).__name__}.")
+        raise TypeError(
+            f"`{name}` must be an array or a pandas object of numbers; got {type(data).__name__}."
+        )
     try:
         arr = np.array(data, copy=True)
     except (TypeError, ValueError) as exc:  # pragma: no cover - ragged input
@@ -35,12 +42,15 @@ def _check_finite(arr: np.ndarray, name: str, names: list) -> None:
     if bad.any():
         row, col = (int(v[0]) for v in np.nonzero(bad.reshape(arr.shape[0], -1)))
         where = f"row {row}" + (f", column {names[col]!r}" if arr.ndim == 2 else "")
-        raise ValueError(f"`{name}` must be finite; got {arr.reshape(arr.shape[0], -1)[row, col]}"
-                         f" at {where}. Drop or fill missing values first.")
+        raise ValueError(
+            f"`{name}` must be finite; got {arr.reshape(arr.shape[0], -1)[row, col]}"
+            f" at {where}. Drop or fill missing values first."
+        )
 
 
-def as_matrix(data: Any, name: str, *, min_obs: int = 2,
-              min_cols: int = 1) -> tuple[np.ndarray, list, pd.Index | None]:
+def as_matrix(
+    data: Any, name: str, *, min_obs: int = 2, min_cols: int = 1
+) -> tuple[np.ndarray, list, pd.Index | None]:
     """``(n_obs, k)`` float64 C-contiguous copy, column labels and the row index (if pandas).
 
     A 1-D input is one column. NaN or infinite values raise (the caller's job to
@@ -53,14 +63,17 @@ def as_matrix(data: Any, name: str, *, min_obs: int = 2,
     elif arr.ndim == 2:
         names = list(data.columns) if isinstance(data, pd.DataFrame) else list(range(arr.shape[1]))
     else:
-        raise ValueError(f"`{name}` must be 1-D or 2-D (observations x strategies); "
-                         f"got {arr.ndim} dimensions.")
+        raise ValueError(
+            f"`{name}` must be 1-D or 2-D (observations x strategies); got {arr.ndim} dimensions."
+        )
     if arr.shape[0] < min_obs:
-        raise ValueError(f"`{name}` must have at least {min_obs} observations (rows); "
-                         f"got {arr.shape[0]}.")
+        raise ValueError(
+            f"`{name}` must have at least {min_obs} observations (rows); got {arr.shape[0]}."
+        )
     if arr.shape[1] < min_cols:
-        raise ValueError(f"`{name}` must have at least {min_cols} strategies (columns); "
-                         f"got {arr.shape[1]}.")
+        raise ValueError(
+            f"`{name}` must have at least {min_cols} strategies (columns); got {arr.shape[1]}."
+        )
     _check_finite(arr, name, names)
     index = data.index if isinstance(data, pd.DataFrame | pd.Series) else None
     return np.ascontiguousarray(arr), names, index
@@ -75,13 +88,16 @@ def as_vector(data: Any, name: str, n_obs: int, index: pd.Index | None) -> np.nd
         return np.full(n_obs, value)
     if isinstance(data, pd.DataFrame):
         if data.shape[1] != 1:
-            raise ValueError(f"`{name}` must be one series; got a DataFrame with "
-                             f"{data.shape[1]} columns.")
+            raise ValueError(
+                f"`{name}` must be one series; got a DataFrame with {data.shape[1]} columns."
+            )
         data = data.iloc[:, 0]
     arr = _numeric_array(data, name)
     if arr.ndim != 1 or arr.shape[0] != n_obs:
-        raise ValueError(f"`{name}` must be a number or a 1-D series with one value per "
-                         f"observation ({n_obs}); got shape {arr.shape}.")
+        raise ValueError(
+            f"`{name}` must be a number or a 1-D series with one value per "
+            f"observation ({n_obs}); got shape {arr.shape}."
+        )
     if isinstance(data, pd.Series) and index is not None and not data.index.equals(index):
         raise ValueError(f"`{name}` must have the same index as the strategies' data.")
     _check_finite(arr, name, [name])

@@ -156,6 +156,9 @@ def recentred_maxima(centred: np.ndarray, shifts: np.ndarray, scale: np.ndarray)
     ndarray, shape (n_resamples, n_shifts)
     """
     out = np.empty((centred.shape[0], shifts.shape[0]), dtype=np.float64)
-    return _recentred_maxima(centred, np.ascontiguousarray(shifts, dtype=np.float64),
-                             np.ascontiguousarray(scale, dtype=np.float64), out)
-
+    return _recentred_maxima(
+        centred,
+        np.ascontiguousarray(shifts, dtype=np.float64),
+        np.ascontiguousarray(scale, dtype=np.float64),
+        out,
+    )

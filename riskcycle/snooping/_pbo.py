@@ -24,21 +24,27 @@ _CHUNK = 1 << 21  # elements of the (combinations x strategies) temporaries per 
 
 def _pbo_iv(returns, n_partitions, metric):
     if not (callable(metric) or isinstance(metric, str)):
-        raise TypeError(f"`metric` must be one of {list(_METRICS)} or a callable; "
-                        f"got {type(metric).__name__}.")
+        raise TypeError(
+            f"`metric` must be one of {list(_METRICS)} or a callable; got {type(metric).__name__}."
+        )
     if isinstance(metric, str) and metric not in _METRICS:
-        raise ValueError(f"`metric` must be one of {list(_METRICS)} or a callable; "
-                         f"got {metric!r}.")
-    n_partitions = check_int(n_partitions, "n_partitions", minimum=2,
-                             what="an even integer number of partitions")
+        raise ValueError(
+            f"`metric` must be one of {list(_METRICS)} or a callable; got {metric!r}."
+        )
+    n_partitions = check_int(
+        n_partitions, "n_partitions", minimum=2, what="an even integer number of partitions"
+    )
     if n_partitions % 2:
-        raise ValueError(f"`n_partitions` must be an even integer number of partitions; "
-                         f"got {n_partitions}.")
+        raise ValueError(
+            f"`n_partitions` must be an even integer number of partitions; got {n_partitions}."
+        )
     x, names, _ = as_matrix(returns, "returns", min_cols=2)
     per_part = 2 if metric == "sharpe" else 1
     if x.shape[0] < per_part * n_partitions:
-        raise ValueError(f"`returns` must have at least {per_part * n_partitions} observations "
-                         f"for {n_partitions} partitions; got {x.shape[0]}.")
+        raise ValueError(
+            f"`returns` must have at least {per_part * n_partitions} observations "
+            f"for {n_partitions} partitions; got {x.shape[0]}."
+        )
     return x, names, n_partitions, metric
 
 
@@ -50,8 +56,12 @@ def _ranks(oos: np.ndarray, sel: np.ndarray) -> np.ndarray:
     return less + (ties + 1) / 2.0
 
 
-def pbo(returns: Any, *, n_partitions: int = 16,
-        metric: str | Callable[[np.ndarray], np.ndarray] = "sharpe") -> PBOResult:
+def pbo(
+    returns: Any,
+    *,
+    n_partitions: int = 16,
+    metric: str | Callable[[np.ndarray], np.ndarray] = "sharpe",
+) -> PBOResult:
     r"""Probability of backtest overfitting by combinatorially symmetric cross-validation.
 
     If the best of ``N`` backtested strategies were chosen on one half of the data,
@@ -74,7 +84,8 @@ def pbo(returns: Any, *, n_partitions: int = 16,
     -------
     PBOResult
         ``pbo``, ``logits``, the degradation regression and ``probability_of_loss``,
-        with :meth:`~riskcycle.snooping.PBOResult.plot` for the logit histogram and degradation scatter.
+        with :meth:`~riskcycle.snooping.PBOResult.plot` for the logit histogram and
+        degradation scatter.
 
     Raises
     ------
@@ -128,8 +139,9 @@ def pbo(returns: Any, *, n_partitions: int = 16,
     x, names, n_partitions, metric = _pbo_iv(returns, n_partitions, metric)
     n_obs, n_strat = x.shape
     parts = np.array_split(np.arange(n_obs), n_partitions)
-    combos = np.array(list(itertools.combinations(range(n_partitions), n_partitions // 2)),
-                      dtype=np.int64)
+    combos = np.array(
+        list(itertools.combinations(range(n_partitions), n_partitions // 2)), dtype=np.int64
+    )
     n_comb = combos.shape[0]
     is_perf = np.empty(n_comb)
     oos_perf = np.empty(n_comb)
@@ -158,11 +170,14 @@ def pbo(returns: Any, *, n_partitions: int = 16,
             inside[combos[c]] = True
             rows_is = np.concatenate([parts[i] for i in range(n_partitions) if inside[i]])
             rows_oos = np.concatenate([parts[i] for i in range(n_partitions) if not inside[i]])
-            vals = [np.asarray(metric(x[r]), dtype=np.float64).reshape(-1)
-                    for r in (rows_is, rows_oos)]
+            vals = [
+                np.asarray(metric(x[r]), dtype=np.float64).reshape(-1) for r in (rows_is, rows_oos)
+            ]
             if any(v.shape[0] != n_strat for v in vals):
-                raise ValueError(f"`metric` must return one value per strategy ({n_strat}); "
-                                 f"got {vals[0].shape[0]}.")
+                raise ValueError(
+                    f"`metric` must return one value per strategy ({n_strat}); "
+                    f"got {vals[0].shape[0]}."
+                )
             pick(vals[0][None, :], vals[1][None, :], slice(c, c + 1))
     else:
         metric_name = metric
@@ -186,12 +201,15 @@ def pbo(returns: Any, *, n_partitions: int = 16,
                 return np.where(var > 0, (mean + shift) / np.sqrt(var), np.nan)
 
         for lo in range(0, n_comb, step):
-            w = member[lo:lo + step]
+            w = member[lo : lo + step]
             pick(evaluate(w), evaluate(1.0 - w), slice(lo, lo + step))
     if degenerate:
-        warnings.warn("the metric is undefined (e.g. constant returns) for some strategy on "
-                      "some half of the data; such a strategy ranks last there.",
-                      DegenerateDataWarning, stacklevel=2)
+        warnings.warn(
+            "the metric is undefined (e.g. constant returns) for some strategy on "
+            "some half of the data; such a strategy ranks last there.",
+            DegenerateDataWarning,
+            stacklevel=2,
+        )
     omega = ranks / (n_strat + 1.0)
     logits = special.logit(omega)
     finite = np.isfinite(is_perf) & np.isfinite(oos_perf)
@@ -206,9 +224,21 @@ def pbo(returns: Any, *, n_partitions: int = 16,
         intercept = float(ym - slope * xm)
         r2 = float(sxy**2 / (sxx * syy)) if syy > 0 else math.nan
     return PBOResult(
-        pbo=float(np.mean(logits <= 0.0)), logits=logits, relative_ranks=omega,
-        selected=selected, is_performance=is_perf, oos_performance=oos_perf,
-        combinations=combos, degradation_slope=slope, degradation_intercept=intercept,
-        degradation_r2=r2, probability_of_loss=float(np.mean(oos_perf < 0.0)),
-        metric=metric_name, n_partitions=n_partitions, n_combinations=n_comb, n_obs=n_obs,
-        n_strategies=n_strat, strategies=names)
+        pbo=float(np.mean(logits <= 0.0)),
+        logits=logits,
+        relative_ranks=omega,
+        selected=selected,
+        is_performance=is_perf,
+        oos_performance=oos_perf,
+        combinations=combos,
+        degradation_slope=slope,
+        degradation_intercept=intercept,
+        degradation_r2=r2,
+        probability_of_loss=float(np.mean(oos_perf < 0.0)),
+        metric=metric_name,
+        n_partitions=n_partitions,
+        n_combinations=n_comb,
+        n_obs=n_obs,
+        n_strategies=n_strat,
+        strategies=names,
+    )

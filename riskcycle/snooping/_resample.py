@@ -151,12 +151,13 @@ def block_sums_matmul(x: np.ndarray, blocks: Blocks) -> np.ndarray:
         e = s + blocks.lengths[lo:hi]
         base = (rep_of_block[lo:hi] - first) * (n_obs + 1)
         wrap = e > n_obs
-        pos = np.concatenate([base + s, base + np.minimum(e, n_obs),
-                              base[wrap], base[wrap] + e[wrap] - n_obs])
+        pos = np.concatenate(
+            [base + s, base + np.minimum(e, n_obs), base[wrap], base[wrap] + e[wrap] - n_obs]
+        )
         n_b, n_w = len(s), int(wrap.sum())
         weights = np.ones(pos.shape[0])
-        weights[n_b:2 * n_b] = -1.0
-        weights[2 * n_b + n_w:] = -1.0
+        weights[n_b : 2 * n_b] = -1.0
+        weights[2 * n_b + n_w :] = -1.0
         counts = np.bincount(pos, weights=weights, minlength=(last - first) * (n_obs + 1))
         counts = counts.reshape(last - first, n_obs + 1)
         np.cumsum(counts, axis=1, out=counts)
@@ -188,8 +189,9 @@ def block_sums(x: np.ndarray, blocks: Blocks, *, engine: str = "auto") -> np.nda
     raise ValueError(f"unknown engine {engine!r}")
 
 
-def recentred_maxima(centred: np.ndarray, shifts: np.ndarray, scale: np.ndarray,
-                     *, compiled: bool = True) -> np.ndarray:
+def recentred_maxima(
+    centred: np.ndarray, shifts: np.ndarray, scale: np.ndarray, *, compiled: bool = True
+) -> np.ndarray:
     """``out[b, i] = max_j (centred[b, j] + shifts[i, j]) * scale[j]``, shape (B, n_shifts).
 
     ``compiled=False`` is the plain-numpy twin (same arithmetic, B x k temporaries),

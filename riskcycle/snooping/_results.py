@@ -15,10 +15,14 @@ from .._validation import check_float
 __all__ = ["MinTRLResult", "PBOResult", "SPAResult", "SharpeRatioResult", "StepMResult"]
 
 RECENTRINGS = ("lower", "consistent", "upper")
-NULL_SPA = ("No strategy outperforms the benchmark: every expected performance differential "
-            "E[d_j] (strategy minus benchmark) is <= 0.")
-NULL_STEPM = ("For each strategy j separately: strategy j does not outperform the benchmark "
-              "(E[d_j] <= 0); the family-wise error rate over all strategies is controlled.")
+NULL_SPA = (
+    "No strategy outperforms the benchmark: every expected performance differential "
+    "E[d_j] (strategy minus benchmark) is <= 0."
+)
+NULL_STEPM = (
+    "For each strategy j separately: strategy j does not outperform the benchmark "
+    "(E[d_j] <= 0); the family-wise error rate over all strategies is controlled."
+)
 
 
 # ---------------------------------------------------------------------------
@@ -100,14 +104,23 @@ class SPAResult(ResultMixin):
     @property
     def pvalues(self) -> pd.Series:
         """The lower, consistent and upper SPA p-values (the order arch uses)."""
-        return pd.Series([self.pvalue_lower, self.pvalue_consistent, self.pvalue_upper],
-                         index=list(RECENTRINGS), name="pvalue")
+        return pd.Series(
+            [self.pvalue_lower, self.pvalue_consistent, self.pvalue_upper],
+            index=list(RECENTRINGS),
+            name="pvalue",
+        )
 
     def critical_values(self, alpha: float = 0.05) -> pd.Series:
         """Bootstrap critical values of ``statistic`` at significance level ``alpha``, per
         recentring."""
-        alpha = check_float(alpha, "alpha", minimum=0.0, maximum=1.0, inclusive=(False, False),
-                            what="a probability")
+        alpha = check_float(
+            alpha,
+            "alpha",
+            minimum=0.0,
+            maximum=1.0,
+            inclusive=(False, False),
+            what="a probability",
+        )
         crit = np.percentile(self.null_distribution, 100.0 * (1.0 - alpha), axis=0)
         return pd.Series(crit, index=list(RECENTRINGS), name="critical_value")
 
@@ -117,21 +130,31 @@ class SPAResult(ResultMixin):
         rows = []
         for name, p in zip(RECENTRINGS, self.pvalues, strict=True):
             rows.append(("spa", name, self.studentize, self.statistic, p))
-        rows.append(("reality_check", "upper", False, self.reality_check_statistic,
-                     self.reality_check_pvalue))
-        df = pd.DataFrame(rows, columns=["test", "recentring", "studentized", "statistic",
-                                         "pvalue"])
+        rows.append(
+            (
+                "reality_check",
+                "upper",
+                False,
+                self.reality_check_statistic,
+                self.reality_check_pvalue,
+            )
+        )
+        df = pd.DataFrame(
+            rows, columns=["test", "recentring", "studentized", "statistic", "pvalue"]
+        )
         b = self.n_resamples
         df["pvalue_se"] = np.sqrt(df["pvalue"] * (1 - df["pvalue"]) / b)
         df["n_resamples"] = b
         return df
 
     def __repr__(self) -> str:
-        return (f"SPAResult(statistic={self.statistic:.4g}, pvalue={self.pvalue:.4g} "
-                f"[lower={self.pvalue_lower:.4g}, upper={self.pvalue_upper:.4g}], "
-                f"reality_check_pvalue={self.reality_check_pvalue:.4g}, "
-                f"n_strategies={self.n_strategies}, n_obs={self.n_obs}, "
-                f"n_resamples={self.n_resamples})")
+        return (
+            f"SPAResult(statistic={self.statistic:.4g}, pvalue={self.pvalue:.4g} "
+            f"[lower={self.pvalue_lower:.4g}, upper={self.pvalue_upper:.4g}], "
+            f"reality_check_pvalue={self.reality_check_pvalue:.4g}, "
+            f"n_strategies={self.n_strategies}, n_obs={self.n_obs}, "
+            f"n_resamples={self.n_resamples})"
+        )
 
     def _summary(self) -> Summary:
         tests = self.to_frame().set_index(["test", "recentring"])
@@ -140,20 +163,43 @@ class SPAResult(ResultMixin):
         tests = tests[["statistic", "pvalue", "pvalue_se"]]
         top = self.strategies.sort_values("t_statistic", ascending=False).head(10)
         settings = pd.DataFrame(
-            {"value": [self.kind, self.benchmark,
-                       f"{self.block_length:.4g} ({self.block_length_method})",
-                       self.n_resamples, self.n_obs, self.n_strategies, self.studentize,
-                       self.variance_estimator]},
-            index=pd.Index(["kind", "benchmark", "block_length", "n_resamples", "n_obs",
-                            "n_strategies", "studentize", "variance_estimator"], name="setting"))
-        notes = (f"Null hypothesis: {self.null_hypothesis}",
-                 "Stationary bootstrap of the mean differentials; p-values are "
-                 "(1 + #{null >= statistic}) / (1 + n_resamples).",
-                 "Monte Carlo standard error of the consistent p-value: "
-                 f"{self.pvalue_se:.2g}.")
-        return Summary(title="Test for superior predictive ability (Hansen SPA, White RC)",
-                       tables=(("P-values", tests), ("Best strategies", top),
-                               ("Settings", settings)), notes=notes)
+            {
+                "value": [
+                    self.kind,
+                    self.benchmark,
+                    f"{self.block_length:.4g} ({self.block_length_method})",
+                    self.n_resamples,
+                    self.n_obs,
+                    self.n_strategies,
+                    self.studentize,
+                    self.variance_estimator,
+                ]
+            },
+            index=pd.Index(
+                [
+                    "kind",
+                    "benchmark",
+                    "block_length",
+                    "n_resamples",
+                    "n_obs",
+                    "n_strategies",
+                    "studentize",
+                    "variance_estimator",
+                ],
+                name="setting",
+            ),
+        )
+        notes = (
+            f"Null hypothesis: {self.null_hypothesis}",
+            "Stationary bootstrap of the mean differentials; p-values are "
+            "(1 + #{null >= statistic}) / (1 + n_resamples).",
+            f"Monte Carlo standard error of the consistent p-value: {self.pvalue_se:.2g}.",
+        )
+        return Summary(
+            title="Test for superior predictive ability (Hansen SPA, White RC)",
+            tables=(("P-values", tests), ("Best strategies", top), ("Settings", settings)),
+            notes=notes,
+        )
 
     def plot(self, ax: Any = None) -> Any:
         """Histogram of the bootstrap null distribution (consistent) with the statistic."""
@@ -161,10 +207,19 @@ class SPAResult(ResultMixin):
 
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 4))
-        ax.hist(self.null_distribution[:, 1], bins="auto", color="0.6", density=True,
-                label="bootstrap null (consistent)")
-        ax.axvline(self.statistic, color="C3", lw=2,
-                   label=f"statistic = {self.statistic:.3g} (p = {self.pvalue:.3g})")
+        ax.hist(
+            self.null_distribution[:, 1],
+            bins="auto",
+            color="0.6",
+            density=True,
+            label="bootstrap null (consistent)",
+        )
+        ax.axvline(
+            self.statistic,
+            color="C3",
+            lw=2,
+            label=f"statistic = {self.statistic:.3g} (p = {self.pvalue:.3g})",
+        )
         ax.set_xlabel("studentized maximum" if self.studentize else "maximum of sqrt(T) x mean")
         ax.set_ylabel("density")
         ax.set_title(f"SPA test, {self.n_strategies} strategies", fontsize=10)
@@ -222,20 +277,25 @@ class StepMResult(ResultMixin):
         shown = ", ".join(repr(s) for s in self.superior[:5])
         if len(self.superior) > 5:
             shown += f", ... ({len(self.superior)} in all)"
-        return (f"StepMResult(superior=[{shown}], alpha={self.alpha:g}, "
-                f"n_strategies={self.spa.n_strategies}, n_steps={len(self.steps)})")
+        return (
+            f"StepMResult(superior=[{shown}], alpha={self.alpha:g}, "
+            f"n_strategies={self.spa.n_strategies}, n_steps={len(self.steps)})"
+        )
 
     def _summary(self) -> Summary:
         top = self.to_frame().set_index("strategy")
         top = top.sort_values("t_statistic", ascending=False).head(max(10, len(self.superior)))
         steps = self.steps.set_index("step")
-        notes = (f"Null hypotheses: {self.null_hypothesis}",
-                 f"Family-wise error rate: {self.alpha:g}; {len(self.superior)} of "
-                 f"{self.spa.n_strategies} strategies superior.",
-                 "Critical values: bootstrap quantiles of the maximum over the strategies "
-                 "still in, consistent recentring (as arch's StepM).")
-        return Summary(title="Romano-Wolf StepM", tables=(("Steps", steps), ("Strategies", top)),
-                       notes=notes)
+        notes = (
+            f"Null hypotheses: {self.null_hypothesis}",
+            f"Family-wise error rate: {self.alpha:g}; {len(self.superior)} of "
+            f"{self.spa.n_strategies} strategies superior.",
+            "Critical values: bootstrap quantiles of the maximum over the strategies "
+            "still in, consistent recentring (as arch's StepM).",
+        )
+        return Summary(
+            title="Romano-Wolf StepM", tables=(("Steps", steps), ("Strategies", top)), notes=notes
+        )
 
     def plot(self, ax: Any = None) -> Any:
         """Sorted t-statistics with the critical value of each step."""
@@ -326,9 +386,20 @@ class SharpeRatioResult(ResultMixin):
         """One row per strategy (``strategy``, ``sharpe_ratio``, ``sr_benchmark``,
         ``standard_error``, ``statistic``, ``probability``, ``pvalue``, ``n_obs``,
         ``skew``, ``kurtosis``, ``n_trials``, ``sr_variance``), never rounded."""
-        cols = {c: getattr(self, c) for c in ("sharpe_ratio", "sr_benchmark", "standard_error",
-                                              "statistic", "probability", "pvalue", "n_obs",
-                                              "skew", "kurtosis")}
+        cols = {
+            c: getattr(self, c)
+            for c in (
+                "sharpe_ratio",
+                "sr_benchmark",
+                "standard_error",
+                "statistic",
+                "probability",
+                "pvalue",
+                "n_obs",
+                "skew",
+                "kurtosis",
+            )
+        }
         index = self.sharpe_ratio.index if isinstance(self.sharpe_ratio, pd.Series) else None
         df = pd.DataFrame(cols, index=index if index is not None else [self.selected or 0])
         df["n_trials"] = self.n_trials if self.n_trials is not None else np.nan
@@ -341,16 +412,19 @@ class SharpeRatioResult(ResultMixin):
         if isinstance(self.probability, pd.Series):
             return f"SharpeRatioResult({name} of {len(self.probability)} strategies)"
         extra = f", n_trials={self.n_trials}" if self.n_trials is not None else ""
-        return (f"SharpeRatioResult({name}={self.probability:.4g}, sharpe_ratio="
-                f"{self.sharpe_ratio:.4g}, sr_benchmark={self.sr_benchmark:.4g}, "
-                f"n_obs={self.n_obs}{extra})")
+        return (
+            f"SharpeRatioResult({name}={self.probability:.4g}, sharpe_ratio="
+            f"{self.sharpe_ratio:.4g}, sr_benchmark={self.sr_benchmark:.4g}, "
+            f"n_obs={self.n_obs}{extra})"
+        )
 
     def _summary(self) -> Summary:
         df = self.to_frame().set_index("strategy")
-        title = ("Probabilistic Sharpe ratio" if self.method == "psr"
-                 else "Deflated Sharpe ratio")
-        notes = [f"Null hypothesis: {self.null_hypothesis}",
-                 "Sharpe ratios per period; kurtosis is ordinary (normal = 3)."]
+        title = "Probabilistic Sharpe ratio" if self.method == "psr" else "Deflated Sharpe ratio"
+        notes = [
+            f"Null hypothesis: {self.null_hypothesis}",
+            "Sharpe ratios per period; kurtosis is ordinary (normal = 3).",
+        ]
         if self.periods_per_year:
             notes.append(f"Annualisation: {self.periods_per_year:g} periods per year.")
         return Summary(title=title, tables=(("", df),), notes=tuple(notes))
@@ -395,10 +469,19 @@ class MinTRLResult(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per strategy, never rounded."""
-        cols = {c: getattr(self, c) for c in ("min_track_record_length",
-                                              "min_track_record_length_years", "n_obs",
-                                              "sharpe_ratio", "sr_benchmark", "skew", "kurtosis",
-                                              "confidence_level")}
+        cols = {
+            c: getattr(self, c)
+            for c in (
+                "min_track_record_length",
+                "min_track_record_length_years",
+                "n_obs",
+                "sharpe_ratio",
+                "sr_benchmark",
+                "skew",
+                "kurtosis",
+                "confidence_level",
+            )
+        }
         if cols["n_obs"] is None:
             cols["n_obs"] = np.nan
         index = self.sharpe_ratio.index if isinstance(self.sharpe_ratio, pd.Series) else [0]
@@ -410,15 +493,21 @@ class MinTRLResult(ResultMixin):
         v = self.min_track_record_length
         if isinstance(v, pd.Series):
             return f"MinTRLResult({len(v)} strategies)"
-        return (f"MinTRLResult(min_track_record_length={v:.6g}, sharpe_ratio="
-                f"{self.sharpe_ratio:.4g}, sr_benchmark={self.sr_benchmark:.4g}, "
-                f"confidence_level={self.confidence_level:g})")
+        return (
+            f"MinTRLResult(min_track_record_length={v:.6g}, sharpe_ratio="
+            f"{self.sharpe_ratio:.4g}, sr_benchmark={self.sr_benchmark:.4g}, "
+            f"confidence_level={self.confidence_level:g})"
+        )
 
     def _summary(self) -> Summary:
-        return Summary(title="Minimum track record length",
-                       tables=(("", self.to_frame().set_index("strategy")),),
-                       notes=("Observations at the data's frequency; per-period Sharpe ratios; "
-                              "ordinary kurtosis (normal = 3).",))
+        return Summary(
+            title="Minimum track record length",
+            tables=(("", self.to_frame().set_index("strategy")),),
+            notes=(
+                "Observations at the data's frequency; per-period Sharpe ratios; "
+                "ordinary kurtosis (normal = 3).",
+            ),
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -481,39 +570,64 @@ class PBOResult(ResultMixin):
         """One row per combination: ``combination`` (in-sample partitions, e.g. "0-3-5-6"),
         ``selected`` (label), ``is_performance``, ``oos_performance``,
         ``relative_rank``, ``logit`` (never rounded)."""
-        return pd.DataFrame({
-            "combination": ["-".join(map(str, c)) for c in self.combinations],
-            "selected": [self.strategies[j] for j in self.selected],
-            "is_performance": self.is_performance,
-            "oos_performance": self.oos_performance,
-            "relative_rank": self.relative_ranks,
-            "logit": self.logits,
-        })
+        return pd.DataFrame(
+            {
+                "combination": ["-".join(map(str, c)) for c in self.combinations],
+                "selected": [self.strategies[j] for j in self.selected],
+                "is_performance": self.is_performance,
+                "oos_performance": self.oos_performance,
+                "relative_rank": self.relative_ranks,
+                "logit": self.logits,
+            }
+        )
 
     def __repr__(self) -> str:
-        return (f"PBOResult(pbo={self.pbo:.4g}, degradation_slope={self.degradation_slope:.4g}, "
-                f"probability_of_loss={self.probability_of_loss:.4g}, metric={self.metric!r}, "
-                f"n_partitions={self.n_partitions}, n_strategies={self.n_strategies})")
+        return (
+            f"PBOResult(pbo={self.pbo:.4g}, degradation_slope={self.degradation_slope:.4g}, "
+            f"probability_of_loss={self.probability_of_loss:.4g}, metric={self.metric!r}, "
+            f"n_partitions={self.n_partitions}, n_strategies={self.n_strategies})"
+        )
 
     def _summary(self) -> Summary:
         table = pd.DataFrame(
-            {"value": [self.pbo, self.probability_of_loss, self.degradation_slope,
-                       self.degradation_intercept, self.degradation_r2,
-                       float(np.median(self.logits))]},
-            index=pd.Index(["pbo", "probability_of_loss", "degradation_slope",
-                            "degradation_intercept", "degradation_r2", "median_logit"],
-                           name="statistic"))
+            {
+                "value": [
+                    self.pbo,
+                    self.probability_of_loss,
+                    self.degradation_slope,
+                    self.degradation_intercept,
+                    self.degradation_r2,
+                    float(np.median(self.logits)),
+                ]
+            },
+            index=pd.Index(
+                [
+                    "pbo",
+                    "probability_of_loss",
+                    "degradation_slope",
+                    "degradation_intercept",
+                    "degradation_r2",
+                    "median_logit",
+                ],
+                name="statistic",
+            ),
+        )
         counts = pd.Series([self.strategies[j] for j in self.selected]).value_counts().head(10)
-        chosen = pd.DataFrame({"times_selected": counts.to_numpy()},
-                              index=pd.Index(counts.index, name="strategy"))
-        notes = (f"CSCV with {self.n_partitions} partitions of {self.n_obs} observations: "
-                 f"{self.n_combinations} train/test splits; metric {self.metric!r}; "
-                 f"{self.n_strategies} strategies.",
-                 "PBO near 0: the in-sample winner also does well out of sample; near 0.5 or "
-                 "above: selection by backtest is no better than chance.")
-        return Summary(title="Probability of backtest overfitting",
-                       tables=(("", table), ("Most often selected in sample", chosen)),
-                       notes=notes)
+        chosen = pd.DataFrame(
+            {"times_selected": counts.to_numpy()}, index=pd.Index(counts.index, name="strategy")
+        )
+        notes = (
+            f"CSCV with {self.n_partitions} partitions of {self.n_obs} observations: "
+            f"{self.n_combinations} train/test splits; metric {self.metric!r}; "
+            f"{self.n_strategies} strategies.",
+            "PBO near 0: the in-sample winner also does well out of sample; near 0.5 or "
+            "above: selection by backtest is no better than chance.",
+        )
+        return Summary(
+            title="Probability of backtest overfitting",
+            tables=(("", table), ("Most often selected in sample", chosen)),
+            notes=notes,
+        )
 
     def plot(self, ax: Any = None) -> Any:
         """Histogram of the logits and the degradation scatter, side by side.
@@ -533,12 +647,17 @@ class PBOResult(ResultMixin):
         a1.scatter(self.is_performance, self.oos_performance, s=6, alpha=0.4, color="C0")
         if np.isfinite(self.degradation_slope):
             xs = np.linspace(np.min(self.is_performance), np.max(self.is_performance), 2)
-            a1.plot(xs, self.degradation_intercept + self.degradation_slope * xs, color="C3",
-                    label=f"slope {self.degradation_slope:.3g}, R² {self.degradation_r2:.2f}")
+            a1.plot(
+                xs,
+                self.degradation_intercept + self.degradation_slope * xs,
+                color="C3",
+                label=f"slope {self.degradation_slope:.3g}, R² {self.degradation_r2:.2f}",
+            )
             a1.legend(fontsize=8)
         a1.axhline(0.0, color="0.3", lw=0.8)
         a1.set_xlabel(f"in-sample {self.metric}")
         a1.set_ylabel(f"out-of-sample {self.metric}")
-        a1.set_title(f"Performance degradation; P(loss) = {self.probability_of_loss:.3f}",
-                     fontsize=10)
+        a1.set_title(
+            f"Performance degradation; P(loss) = {self.probability_of_loss:.3f}", fontsize=10
+        )
         return ax

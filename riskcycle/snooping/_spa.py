@@ -54,8 +54,9 @@ class _Bootstrap:
     benchmark: str
 
 
-def _common_iv(losses_or_returns, benchmark, kind, block_length, n_resamples, studentize,
-               nested, rng):
+def _common_iv(
+    losses_or_returns, benchmark, kind, block_length, n_resamples, studentize, nested, rng
+):
     kind = check_choice(kind, "kind", _KINDS)
     x, names, index = as_matrix(losses_or_returns, "losses_or_returns", min_obs=_MIN_OBS)
     n_obs = x.shape[0]
@@ -65,8 +66,13 @@ def _common_iv(losses_or_returns, benchmark, kind, block_length, n_resamples, st
         bench = as_vector(benchmark, "benchmark", n_obs, index)
         bench_kind = "constant" if np.ptp(bench) == 0 else "series"
     if block_length is not None:
-        block_length = check_float(block_length, "block_length", minimum=1.0, maximum=float(n_obs),
-                                 what="a mean block length")
+        block_length = check_float(
+            block_length,
+            "block_length",
+            minimum=1.0,
+            maximum=float(n_obs),
+            what="a mean block length",
+        )
     n_resamples = check_n_resamples(n_resamples)
     studentize = check_bool(studentize, "studentize")
     nested = check_bool(nested, "nested")
@@ -79,8 +85,9 @@ def _common_iv(losses_or_returns, benchmark, kind, block_length, n_resamples, st
     return d, names, bench_kind, kind, block_length, n_resamples, studentize, nested, rng
 
 
-def _bootstrap(d, names, bench_kind, block_length, n_resamples, nested, rng,
-               engine: str = "auto", blocks=None) -> _Bootstrap:
+def _bootstrap(
+    d, names, bench_kind, block_length, n_resamples, nested, rng, engine: str = "auto", blocks=None
+) -> _Bootstrap:
     """Bootstrap the means of ``d`` (modified in place: demeaned)."""
     n_obs = d.shape[0]
     constant = (d == d[0]).all(axis=0)
@@ -101,8 +108,18 @@ def _bootstrap(d, names, bench_kind, block_length, n_resamples, nested, rng,
         variance = stationary_variance(d, block_length)
     variance = np.maximum(variance, 0.0)
     threshold = -np.sqrt(variance / n_obs * 2.0 * math.log(math.log(n_obs)))
-    return _Bootstrap(names, n_obs, mean, variance, mean >= threshold, constant, centred,
-                      float(block_length), method, bench_kind)
+    return _Bootstrap(
+        names,
+        n_obs,
+        mean,
+        variance,
+        mean >= threshold,
+        constant,
+        centred,
+        float(block_length),
+        method,
+        bench_kind,
+    )
 
 
 def _spa_result(bs: _Bootstrap, *, kind, n_resamples, studentize, nested) -> tuple[SPAResult, Any]:
@@ -118,20 +135,22 @@ def _spa_result(bs: _Bootstrap, *, kind, n_resamples, studentize, nested) -> tup
                 f"{int((~usable).sum())} strateg{'y has' if (~usable).sum() == 1 else 'ies have'}"
                 f" a constant performance differential (zero variance), e.g. {bad}; "
                 "they are left out of the studentized statistics.",
-                DegenerateDataWarning, stacklevel=3)
+                DegenerateDataWarning,
+                stacklevel=3,
+            )
         scale = np.divide(root, omega, out=np.zeros(k), where=usable)
     else:
         usable = np.ones(k, dtype=bool)
         scale = np.full(k, root)
     tstat = np.where(usable, bs.mean * scale, np.nan)
-    shifts = np.stack([np.minimum(bs.mean, 0.0), np.where(bs.relevant, 0.0, bs.mean),
-                       np.zeros(k)])
+    shifts = np.stack([np.minimum(bs.mean, 0.0), np.where(bs.relevant, 0.0, bs.mean), np.zeros(k)])
     cols = None if usable.all() else np.flatnonzero(usable)
     if cols is None:
         null = recentred_maxima(bs.centred, shifts, scale)
     elif cols.size:
-        null = recentred_maxima(np.ascontiguousarray(bs.centred[:, cols]), shifts[:, cols],
-                                scale[cols])
+        null = recentred_maxima(
+            np.ascontiguousarray(bs.centred[:, cols]), shifts[:, cols], scale[cols]
+        )
     else:
         null = np.full((n_resamples, 3), np.nan)
     # White's Reality Check: unstudentized, all recentred
@@ -144,31 +163,52 @@ def _spa_result(bs: _Bootstrap, *, kind, n_resamples, studentize, nested) -> tup
     pvals = [resampling_pvalue(stat, null[:, i], alternative="greater") for i in range(3)]
     rc_stat = root * float(bs.mean.max())
     strategies = pd.DataFrame(
-        {"mean_differential": bs.mean, "standard_error": omega / root,
-         "t_statistic": tstat, "relevant": bs.relevant},
-        index=pd.Index(bs.names, name="strategy"))
+        {
+            "mean_differential": bs.mean,
+            "standard_error": omega / root,
+            "t_statistic": tstat,
+            "relevant": bs.relevant,
+        },
+        index=pd.Index(bs.names, name="strategy"),
+    )
     p = pvals[1]
     rc_p = resampling_pvalue(rc_stat, rc_null, alternative="greater")
     result = SPAResult(
-        statistic=stat, pvalue=p, pvalue_lower=pvals[0], pvalue_consistent=pvals[1],
-        pvalue_upper=pvals[2], reality_check_pvalue=rc_p,
+        statistic=stat,
+        pvalue=p,
+        pvalue_lower=pvals[0],
+        pvalue_consistent=pvals[1],
+        pvalue_upper=pvals[2],
+        reality_check_pvalue=rc_p,
         reality_check_statistic=rc_stat,
         pvalue_se=resampling_pvalue_se(stat, null[:, 1], alternative="greater"),
-        null_distribution=null, reality_check_null_distribution=rc_null,
-        strategies=strategies, best=best, kind=kind, benchmark=bs.benchmark,
-        block_length=bs.block_length, block_length_method=bs.block_length_method,
-        n_resamples=n_resamples, n_obs=n_obs, n_strategies=k, studentize=studentize,
-        nested=nested, variance_estimator="bootstrap" if nested else "stationary-kernel")
+        null_distribution=null,
+        reality_check_null_distribution=rc_null,
+        strategies=strategies,
+        best=best,
+        kind=kind,
+        benchmark=bs.benchmark,
+        block_length=bs.block_length,
+        block_length_method=bs.block_length_method,
+        n_resamples=n_resamples,
+        n_obs=n_obs,
+        n_strategies=k,
+        studentize=studentize,
+        nested=nested,
+        variance_estimator="bootstrap" if nested else "stationary-kernel",
+    )
     return result, cols
 
 
 # ---------------------------------------------------------------------------
 # public functions
 # ---------------------------------------------------------------------------
-def _spa_test_iv(losses_or_returns, benchmark, kind, block_length, n_resamples, studentize,
-                 nested, rng):
-    return _common_iv(losses_or_returns, benchmark, kind, block_length, n_resamples,
-                      studentize, nested, rng)
+def _spa_test_iv(
+    losses_or_returns, benchmark, kind, block_length, n_resamples, studentize, nested, rng
+):
+    return _common_iv(
+        losses_or_returns, benchmark, kind, block_length, n_resamples, studentize, nested, rng
+    )
 
 
 def spa_test(
@@ -324,20 +364,34 @@ def spa_test(
     >>> bool(res.pvalue > 0.05)
     True
     """
-    (d, names, bench_kind, kind, block_length, n_resamples, studentize, nested,
-     rng) = _spa_test_iv(losses_or_returns, benchmark, kind, block_length, n_resamples,
-                         studentize, nested, rng)
+    (d, names, bench_kind, kind, block_length, n_resamples, studentize, nested, rng) = (
+        _spa_test_iv(
+            losses_or_returns, benchmark, kind, block_length, n_resamples, studentize, nested, rng
+        )
+    )
     bs = _bootstrap(d, names, bench_kind, block_length, n_resamples, nested, rng)
-    return _spa_result(bs, kind=kind, n_resamples=n_resamples, studentize=studentize,
-                       nested=nested)[0]
+    return _spa_result(
+        bs, kind=kind, n_resamples=n_resamples, studentize=studentize, nested=nested
+    )[0]
 
 
-def _stepm_iv(losses_or_returns, benchmark, kind, alpha, block_length, n_resamples, studentize,
-              nested, rng):
-    alpha = check_float(alpha, "alpha", minimum=0.0, maximum=1.0, inclusive=(False, False),
-                        what="a probability (the family-wise error rate)")
-    return (*_common_iv(losses_or_returns, benchmark, kind, block_length, n_resamples,
-                        studentize, nested, rng), alpha)
+def _stepm_iv(
+    losses_or_returns, benchmark, kind, alpha, block_length, n_resamples, studentize, nested, rng
+):
+    alpha = check_float(
+        alpha,
+        "alpha",
+        minimum=0.0,
+        maximum=1.0,
+        inclusive=(False, False),
+        what="a probability (the family-wise error rate)",
+    )
+    return (
+        *_common_iv(
+            losses_or_returns, benchmark, kind, block_length, n_resamples, studentize, nested, rng
+        ),
+        alpha,
+    )
 
 
 def stepm(
@@ -411,17 +465,29 @@ def stepm(
     >>> stepm(returns, block_length=5, n_resamples=500, rng=1).superior
     [3]
     """
-    (d, names, bench_kind, kind, block_length, n_resamples, studentize, nested, rng,
-     alpha) = _stepm_iv(losses_or_returns, benchmark, kind, alpha, block_length, n_resamples,
-                        studentize, nested, rng)
+    (d, names, bench_kind, kind, block_length, n_resamples, studentize, nested, rng, alpha) = (
+        _stepm_iv(
+            losses_or_returns,
+            benchmark,
+            kind,
+            alpha,
+            block_length,
+            n_resamples,
+            studentize,
+            nested,
+            rng,
+        )
+    )
     bs = _bootstrap(d, names, bench_kind, block_length, n_resamples, nested, rng)
-    spa, cols = _spa_result(bs, kind=kind, n_resamples=n_resamples, studentize=studentize,
-                            nested=nested)
+    spa, cols = _spa_result(
+        bs, kind=kind, n_resamples=n_resamples, studentize=studentize, nested=nested
+    )
     return _stepm_from(spa, bs, cols, alpha)
 
 
-def _stepm_from(spa: SPAResult, bs: _Bootstrap, cols: np.ndarray | None,
-                alpha: float) -> StepMResult:
+def _stepm_from(
+    spa: SPAResult, bs: _Bootstrap, cols: np.ndarray | None, alpha: float
+) -> StepMResult:
     tstat = spa.strategies["t_statistic"].to_numpy()
     k = tstat.shape[0]
     usable = np.arange(k) if cols is None else cols
@@ -457,4 +523,6 @@ def _stepm_from(spa: SPAResult, bs: _Bootstrap, cols: np.ndarray | None,
         superior=[names[j] for j in np.flatnonzero(rejected)],
         rejected=pd.Series(rejected, index=spa.strategies.index, name="superior"),
         steps=pd.DataFrame(steps, columns=["step", "n_tested", "critical_value", "n_rejected"]),
-        alpha=alpha, spa=spa)
+        alpha=alpha,
+        spa=spa,
+    )
