@@ -216,7 +216,12 @@ class VolatilityRatioResult(ResultMixin):
         )
 
     def plot(self, ax: Any = None) -> Any:
-        """Histogram of the bootstrap ratios with the estimate and the interval."""
+        """Histogram of the bootstrap ratios with the estimate and the interval.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
@@ -228,9 +233,10 @@ class VolatilityRatioResult(ResultMixin):
         for v in self.confidence_interval:
             if np.isfinite(v):
                 ax.axvline(v, color="C1", ls="--")
-        ax.set_xlabel("volatility ratio (after / before)")
+        ax.set_xlabel("volatility ratio, after / before (unitless)")
+        ax.set_ylabel("bootstrap resamples (count)")
         ax.legend()
-        return ax
+        return ax.figure
 
 
 # ---------------------------------------------------------------------------

@@ -106,6 +106,23 @@ class ControlResult(ResultMixin):
         """The comparison table (tidy, one row per comparison)."""
         return self.table.copy()
 
+    def _findings(self) -> list[str]:
+        out = []
+        level = round(100 * self.confidence_level)
+        for r in self.table.dropna(subset=["ratio"]).itertuples():
+            moved = "fell" if r.ratio < 1 else "rose"
+            sig = (
+                "interval excludes 1"
+                if (r.ci_high < 1 or r.ci_low > 1)
+                else "interval includes 1 (no change is compatible)"
+            )
+            out.append(
+                f"{r.label}: volatility {moved} from {r.volatility_before:.1%} to "
+                f"{r.volatility_after:.1%} (ratio {r.ratio:.3f}, {level}% CI "
+                f"[{r.ci_low:.3f}, {r.ci_high:.3f}], p = {r.pvalue:.4g}; {sig})."
+            )
+        return out
+
     def _summary(self) -> Summary:
         cols = [
             "date",
@@ -121,7 +138,8 @@ class ControlResult(ResultMixin):
             "brown_forsythe_pvalue",
         ]
         table = self.table.set_index("label")[cols]
-        notes = [self.null_hypothesis, self.method]
+        notes = [*self._findings(), f"Null hypothesis of the p-values: {self.null_hypothesis}"]
+        notes.append(self.method)
         others = self.table[self.table["role"] != "actual"].dropna(subset=["ratio"])
         if self.kind == "halving_phase" and len(others):
             k = int((others["ratio"] < 1).sum())
@@ -146,24 +164,36 @@ class ControlResult(ResultMixin):
         )
 
     def plot(self, ax: Any = None) -> Any:
-        """Ratios with their confidence intervals, one row per comparison."""
+        """Ratios with their confidence intervals, one row per comparison.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Axis to draw on; default a new figure.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 0.5 + 0.45 * len(self.table)))
         t = self.table.reset_index(drop=True)
         y = np.arange(len(t))[::-1]
-        lo = (t["ratio"] - t["ci_low"]).clip(lower=0).fillna(0).to_numpy()
-        hi = (t["ci_high"] - t["ratio"]).clip(lower=0).fillna(0).to_numpy()
-        lo[~np.isfinite(lo)] = 0
-        hi[~np.isfinite(hi)] = 0
+        # np.array copies: under pandas' copy-on-write, to_numpy() can be a read-only view
+        lo = np.array(t["ratio"] - t["ci_low"], dtype=float)
+        hi = np.array(t["ci_high"] - t["ratio"], dtype=float)
+        lo = np.where(np.isfinite(lo), np.clip(lo, 0.0, None), 0.0)
+        hi = np.where(np.isfinite(hi), np.clip(hi, 0.0, None), 0.0)
         colors = ["C3" if r == "actual" else "C0" for r in t["role"]]
         ax.errorbar(t["ratio"], y, xerr=[lo, hi], fmt="none", ecolor="0.5")
         ax.scatter(t["ratio"], y, c=colors, zorder=3)
         ax.axvline(1.0, color="k", ls=":")
         ax.set_yticks(y, t["label"])
-        ax.set_xlabel("volatility ratio (after / before)")
-        return ax
+        ax.set_xlabel("volatility ratio, after / before (unitless)")
+        ax.set_ylabel("comparison")
+        return ax.figure
 
 
 def _compare(

@@ -160,7 +160,12 @@ class CorrelationRegimeResult(ResultMixin):
         )
 
     def plot(self, ax: Any = None) -> Any:
-        """Rolling correlations with break lines and per-regime levels."""
+        """Rolling correlations with break lines and per-regime levels.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
@@ -178,8 +183,9 @@ class CorrelationRegimeResult(ResultMixin):
             if self.frequency == "weekly"
             else f"rolling correlation ({self.rolling_window} days)"
         )
+        ax.set_xlabel("date")
         ax.legend(loc="upper left", fontsize="small")
-        return ax
+        return ax.figure
 
 
 def resolve_clock(clock: Any, data: Any, name: str, data_name: str) -> Any:

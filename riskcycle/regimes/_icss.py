@@ -224,7 +224,12 @@ class ICSSResult(ResultMixin):
         )
 
     def plot(self, ax: Any = None) -> Any:
-        """Returns with +/- 2 standard deviation bands of each segment."""
+        """Returns with +/- 2 standard deviation bands of each segment.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
@@ -239,7 +244,9 @@ class ICSSResult(ResultMixin):
             for d in self.break_dates:
                 ax.axvline(d, color="C3", ls="--", lw=0.8)
         ax.set_title(f"ICSS ({self.test}) variance regimes")
-        return ax
+        ax.set_xlabel("date")
+        ax.set_ylabel("log return (per bar)")
+        return ax.figure
 
 
 # ---------------------------------------------------------------------------

@@ -113,6 +113,29 @@ class RegimeResult(ResultMixin):
         )
         return f"RegimeResult({parts})"
 
+    @property
+    def findings(self) -> tuple[str, ...]:
+        """One plain-language sentence per break: what changed, by how much, how sure."""
+        out = []
+        level = round(100 * self.confidence_level)
+        vol = self.realized["volatility"].to_numpy()
+        for j, (b, t) in enumerate(zip(self.breaks, self.ratio_tests, strict=True)):
+            lo, hi = t.confidence_interval.low, t.confidence_interval.high
+            if not np.isfinite(t.statistic):
+                out.append(f"At {_fmt_date(b)}: no ratio could be computed.")
+                continue
+            moved = "fell" if t.statistic < 1 else "rose"
+            if np.isfinite(lo) and np.isfinite(hi) and (hi < 1 or lo > 1):
+                sure = f"the {level}% interval excludes 1"
+            else:
+                sure = f"the {level}% interval includes 1 (no change is compatible with the data)"
+            out.append(
+                f"At {_fmt_date(b)} annualised volatility {moved} from {vol[j]:.1%} to "
+                f"{vol[j + 1]:.1%}: ratio {t.statistic:.3f}, {level}% CI [{lo:.3f}, {hi:.3f}], "
+                f"block-bootstrap p = {t.pvalue:.4g}; {sure}."
+            )
+        return tuple(out)
+
     # ------------------------------------------------------------------ views
     def to_frame(self) -> pd.DataFrame:
         """Every number in one tidy frame: ``section, regime, model, quantity, value``.
@@ -249,7 +272,7 @@ class RegimeResult(ResultMixin):
             f.index = [f"{_fmt_date(b)} {x}" for x in f["test"]]
             rt.append(f.drop(columns=["test", "assumes"]))
         tables.append(("Volatility ratio after/before at each break", pd.concat(rt)))
-        notes = [self.null_hypothesis]
+        notes = [*self.findings, f"Null hypothesis of the p-values: {self.null_hypothesis}"]
         if self.variance_shift is not None:
             vs = self.variance_shift
             vtab = vs.params.copy()
@@ -316,7 +339,7 @@ class RegimeResult(ResultMixin):
         a0, a1, a2 = axes[0], axes[1], axes[2]
         a0.plot(self.prices.index, self.prices.to_numpy(), color="k", lw=0.8)
         a0.set_yscale("log")
-        a0.set_ylabel("price")
+        a0.set_ylabel("price (quote currency, log scale)")
         roll = self.returns.rolling(window).std() * ann
         a1.plot(
             roll.index,
@@ -327,11 +350,11 @@ class RegimeResult(ResultMixin):
         )
         for r in self.realized.itertuples():
             a1.hlines(r.volatility, r.start, r.end, color="C3", lw=2)
-        a1.set_ylabel("annualised vol.")
+        a1.set_ylabel("annualised volatility (fraction)")
         cv = self.conditional_volatility
         for i, col in enumerate(cv.columns):
             a2.plot(cv.index, cv[col].to_numpy(), lw=0.7, color=f"C{i}", label=col)
-        a2.set_ylabel("GARCH cond. vol.")
+        a2.set_ylabel("GARCH cond. volatility\n(annualised fraction)")
         if len(cv.columns):
             a2.legend(loc="upper right", fontsize="small")
         a1.legend(loc="upper right", fontsize="small")
@@ -343,5 +366,6 @@ class RegimeResult(ResultMixin):
             if self.icss is not None and self.icss.break_dates is not None:
                 for b in self.icss.break_dates:
                     a.axvline(b, color="C2", ls=":", lw=0.9)
+        axes[n_panels - 1].set_xlabel("date")
         axes[0].set_title("Volatility regimes (dashed: given breaks; dotted: ICSS breaks)")
         return fig
