@@ -12,6 +12,7 @@ __all__ = [
     "DegenerateDataWarning",
     "EventsExcludedWarning",
     "IncompleteWindowWarning",
+    "ModelBoundaryWarning",
     "OverlappingWindowsWarning",
     "RiskcycleWarning",
     "SmallSampleWarning",
@@ -44,3 +45,9 @@ class OverlappingWindowsWarning(RiskcycleWarning):
 
 class DataLicenceWarning(RiskcycleWarning):
     """The data used carry a licence restriction (e.g. non-commercial use only)."""
+
+
+class ModelBoundaryWarning(RiskcycleWarning):
+    """A fitted model sits on the boundary of its admissible region (e.g. GARCH persistence
+    alpha + beta = 1, where the unconditional variance does not exist); the message says
+    what riskcycle did instead."""
