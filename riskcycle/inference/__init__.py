@@ -14,12 +14,15 @@ overlapping windows and a follower that rises most of the time anyway?
   events' hit count against it (binomial, Beta-Binomial, Bayes factor).
 - :func:`power_analysis`: power of the placebo test against the number of events,
   minimum detectable effect and events needed.
+- :func:`calibrate`: a test's size on the follower's own history (random event
+  sets with the events' count, spacing and era mix) and its calibrated p-value.
 """
 
 from __future__ import annotations
 
 from ._base_rate import base_rate
 from ._bootstrap import bootstrap_ci
+from ._calibrate import CalibrationResult, calibrate
 from ._garch_null import garch_null_test
 from ._placebo import placebo_test
 from ._power import power_analysis
@@ -28,11 +31,13 @@ from ._results import BaseRateResult, BootstrapResult, GarchNullResult, PlaceboR
 __all__ = [
     "BaseRateResult",
     "BootstrapResult",
+    "CalibrationResult",
     "GarchNullResult",
     "PlaceboResult",
     "PowerResult",
     "base_rate",
     "bootstrap_ci",
+    "calibrate",
     "garch_null_test",
     "placebo_test",
     "power_analysis",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -395,6 +395,72 @@ def halving_pools(
     off = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     pool = np.concatenate(pools).astype(np.int64) if pools else np.empty(0, np.int64)
     return pool, off, phase
+
+
+ERA_RULES = ("halving",)
+
+
+@dataclass(frozen=True, slots=True)
+class Eras:
+    """Era labels of the follower's bars (eras are contiguous in time)."""
+
+    rule: str  # "none", "halving" or "dates"
+    breaks: pd.DatetimeIndex  # start dates of eras 1, 2, ... (era 0 starts with the data)
+    label: np.ndarray  # int64 era of every bar
+
+    def names(self) -> list[str]:
+        starts = ["start", *(d.strftime("%Y-%m-%d") for d in self.breaks)]
+        ends = [*(d.strftime("%Y-%m-%d") for d in self.breaks), "end"]
+        return [f"{a} to {b}" for a, b in zip(starts, ends, strict=True)]
+
+    def describe(self) -> str:
+        if self.rule == "none":
+            return "one era (no stratification)"
+        what = "Bitcoin halving cycles" if self.rule == "halving" else "eras"
+        return f"{what} split at " + ", ".join(d.strftime("%Y-%m-%d") for d in self.breaks)
+
+
+def check_eras(eras: Any) -> str | pd.DatetimeIndex | None:
+    """``None``, ``"halving"`` or a sequence of break dates (sorted, unique)."""
+    if eras is None:
+        return None
+    if isinstance(eras, str):
+        if eras not in ERA_RULES:
+            raise ValueError(
+                f"`eras` must be None, 'halving' or a sequence of break dates; got {eras!r}."
+            )
+        return eras
+    if not isinstance(eras, Sequence | np.ndarray | pd.Index | pd.Series):
+        raise TypeError(
+            "`eras` must be None, 'halving' or a sequence of break dates (e.g. "
+            f"['2014-09-17']); got {type(eras).__name__}."
+        )
+    values = list(eras.to_numpy() if isinstance(eras, pd.Series) else eras)
+    dates = [check_timestamp(d, "eras") for d in values]
+    idx = pd.DatetimeIndex([d.tz_convert(None) if d.tzinfo else d for d in dates])
+    if len(idx) == 0:
+        return None
+    return idx.sort_values().unique()
+
+
+def era_labels(fd: FollowerData, eras: str | pd.DatetimeIndex | None) -> Eras:
+    """Era of each follower bar.
+
+    ``"halving"``: the Bitcoin halving cycle of the bar's UTC day close (the same
+    clock as the halving matching); break dates: era ``e`` holds the bars dated on
+    or after break ``e`` and before break ``e + 1``.
+    """
+    if eras is None:
+        return Eras("none", pd.DatetimeIndex([]), np.zeros(fd.n, dtype=np.int64))
+    if isinstance(eras, str):  # "halving"
+        halvings = pd.DatetimeIndex(HALVINGS["timestamp"]).as_unit("ns")
+        t = CRYPTO_UTC.information_times(fd.index).asi8
+        label = np.searchsorted(halvings.asi8, t, side="right").astype(np.int64)
+        breaks = halvings.tz_convert(None) if halvings.tz is not None else halvings
+        return Eras("halving", pd.DatetimeIndex(breaks.normalize()), label)
+    idx = fd.index.tz_convert(None) if fd.index.tz is not None else fd.index
+    label = np.searchsorted(eras.as_unit("ns").asi8, idx.as_unit("ns").asi8, side="right")
+    return Eras("dates", eras, label.astype(np.int64))
 
 
 def check_within(value: Any) -> float:

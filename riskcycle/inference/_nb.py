@@ -10,7 +10,8 @@ inside the functions that need it.
 Kernels
 -------
 - spaced sets of candidate dates (uniform over all sets with a minimum spacing):
-  :func:`spaced_tables`, :func:`spaced_sample`, :func:`spaced_enumerate`;
+  :func:`spaced_tables`, :func:`spaced_sample`, :func:`spaced_enumerate`; with a
+  fixed mix of eras (era-stratified placebo sets): :func:`strata_tables`;
   the all-eligible special case ("stars and bars"): :func:`contiguous_sample`;
 - matched tuples (one pseudo-event per real event, each from its own pool, with
   the spacing rule): :func:`matched_sample` (rejection), :func:`matched_enumerate`;
@@ -35,6 +36,7 @@ __all__ = [
     "spaced_enumerate",
     "spaced_sample",
     "spaced_tables",
+    "strata_tables",
 ]
 
 MEAN, MEDIAN = 0, 1
@@ -105,6 +107,90 @@ def spaced_tables(nxt: np.ndarray, k: int, *, compiled: bool = True) -> tuple[np
     if compiled:
         return _spaced_tables_nb(nxt, int(k))
     return _spaced_tables_np(nxt, int(k))
+
+
+# ---------------------------------------------------------------------------
+# spaced sets with a fixed era mix: counting tables (sampled with spaced_sample)
+# ---------------------------------------------------------------------------
+@nb.njit(cache=True, nogil=True)
+def _strata_tables_nb(nxt, era, seq):  # pragma: no cover - compiled
+    m_count = nxt.shape[0]
+    k = seq.shape[0]
+    table = np.zeros((k + 1, m_count + 1))
+    table[0, :] = 1.0
+    log_count = 0.0
+    for j in range(1, k + 1):
+        want = seq[k - j]
+        acc = 0.0
+        for m in range(m_count - 1, -1, -1):
+            if era[m] == want:
+                acc += table[j - 1, nxt[m]]
+            table[j, m] = acc
+        top = table[j, 0]
+        if top <= 0.0:
+            return table, -np.inf
+        for m in range(m_count + 1):
+            table[j, m] /= top
+        log_count += np.log(top)
+    return table, log_count
+
+
+def _strata_tables_np(
+    nxt: np.ndarray, era: np.ndarray, seq: np.ndarray
+) -> tuple[np.ndarray, float]:
+    m_count = nxt.shape[0]
+    k = seq.shape[0]
+    table = np.zeros((k + 1, m_count + 1))
+    table[0, :] = 1.0
+    log_count = 0.0
+    for j in range(1, k + 1):
+        w = np.where(era == seq[k - j], table[j - 1, nxt], 0.0)
+        table[j, :m_count] = np.cumsum(w[::-1])[::-1]
+        top = table[j, 0]
+        if top <= 0.0:
+            return table, -np.inf
+        table[j] /= top
+        log_count += float(np.log(top))
+    return table, log_count
+
+
+def strata_tables(
+    nxt: np.ndarray, era: np.ndarray, seq: np.ndarray, *, compiled: bool = True
+) -> tuple[np.ndarray, float]:
+    r"""Scaled counts of spaced sets with a fixed era mix (era-stratified placebo sets).
+
+    The candidates (sorted by date) carry an era label ``era[m]``; eras are
+    contiguous in time, so a set's elements in date order have non-decreasing
+    eras. ``seq`` is the required era of each element in date order (the sorted
+    era labels of the real events). With :math:`r` elements still to place, the
+    next one must be in era ``seq[k - r]``, and the counts follow
+    :math:`N_r(m) = N_r(m+1) + [\mathrm{era}(m) = \mathrm{seq}_{k-r}]\,
+    N_{r-1}(\mathrm{nxt}(m))`. Rows are scaled as in :func:`spaced_tables`, and
+    :func:`spaced_sample` draws exactly uniformly from the admissible sets with
+    this table (a candidate of the wrong era has zero weight, so the inversion
+    never stops on it). With a single era this is :func:`spaced_tables`.
+
+    Parameters
+    ----------
+    nxt : ndarray of int64, shape (M,)
+        As in :func:`spaced_tables`.
+    era : ndarray of int64, shape (M,)
+        Era label of each candidate (non-decreasing).
+    seq : ndarray of int64, shape (k,)
+        Era of each set element in date order (non-decreasing).
+
+    Returns
+    -------
+    table : ndarray, shape (k + 1, M + 1)
+    log_count : float
+        Log of the number of admissible sets (``-inf`` when there is none).
+    """
+    nxt = np.ascontiguousarray(nxt, dtype=np.int64)
+    era = np.ascontiguousarray(era, dtype=np.int64)
+    seq = np.ascontiguousarray(seq, dtype=np.int64)
+    if compiled:
+        return _strata_tables_nb(nxt, era, seq)
+    return _strata_tables_np(nxt, era, seq)
 
 
 # ---------------------------------------------------------------------------

@@ -41,6 +41,7 @@ def _placebo_test_iv(
     method,
     max_exact,
     delay,
+    eras,
 ):
     horizon = C.check_horizon(horizon)
     kind, func, name = C.resolve_statistic(statistic)
@@ -62,6 +63,17 @@ def _placebo_test_iv(
     method = check_choice(method, "method", METHODS)
     max_exact = check_int(max_exact, "max_exact", minimum=1, what="a positive integer")
     delay = check_timedelta(delay, "delay")
+    eras = C.check_eras(eras)
+    if eras is not None and halving_window is not None:
+        raise ValueError(
+            "`eras` and `halving_window` cannot be combined: the halving-matched pools "
+            "already fix each pseudo-event's cycle. Pass one of them."
+        )
+    if eras is not None and method == "exact":
+        raise ValueError(
+            "method='exact' is not available with `eras` (era-stratified sets are "
+            "sampled); use method='auto' or 'monte_carlo'."
+        )
     return (
         horizon,
         kind,
@@ -76,6 +88,7 @@ def _placebo_test_iv(
         method,
         max_exact,
         delay,
+        eras,
     )
 
 
@@ -89,7 +102,8 @@ def placebo_test(
     n_resamples: int = 9999,
     min_spacing: int | None = None,
     halving_window: int | None = None,
-    halving_cycles: str = "other",
+    halving_cycles: str = "all",
+    eras: Any = None,
     leader: Any = None,
     leader_within: float | None = None,
     date_range: tuple[Any, Any] | None = None,
@@ -137,10 +151,21 @@ def placebo_test(
         Match on Bitcoin's halving cycle: pseudo-event ``i`` is drawn from the
         dates within ``halving_window`` days of real event ``i``'s phase
         (days since the last halving) in the cycles chosen by ``halving_cycles``.
-    halving_cycles : {"other", "all"}, default "other"
-        ``"other"``: the same phase in the other halving cycles only (the real
-        event's own cycle excluded); ``"all"``: every cycle, so that the real
-        tuple is itself admissible.
+    halving_cycles : {"all", "other"}, default "all"
+        ``"all"``: the same phase in every halving cycle, the real event's own
+        cycle included, so that the real tuple is itself admissible (a
+        randomisation test). ``"other"``: the other cycles only; the real tuple is
+        then outside the null's support and the test over-rejects on Bitcoin's
+        own history (its cycles differ in level: see the size table in the
+        user guide, "Calibration and size"); kept for comparison.
+    eras : None, "halving" or sequence of dates, optional
+        Era-stratified placebo: each placebo set has the same number of dates in
+        each era as the real events, so that early events are compared with
+        early dates. ``"halving"``: Bitcoin's halving cycles
+        (:data:`riskcycle.calendar.HALVINGS`); a sequence of dates: the eras
+        start at these break dates. Sampled exactly uniformly from the
+        admissible stratified sets (:func:`riskcycle.inference._nb.strata_tables`).
+        Cannot be combined with ``halving_window``.
     leader, leader_within : prices and float, optional
         Match on the leader's state: only dates at which the leader's last known
         close was within ``leader_within`` (a fraction, 0.05 = 5%) of its
@@ -259,6 +284,7 @@ def placebo_test(
         method,
         max_exact,
         delay,
+        eras,
     ) = _placebo_test_iv(
         horizon,
         statistic,
@@ -272,6 +298,7 @@ def placebo_test(
         method,
         max_exact,
         delay,
+        eras,
     )
     gen = check_rng(rng)
     fd = C.follower_data(follower, follower_clock=follower_clock)
@@ -302,6 +329,7 @@ def placebo_test(
             "leader_within": within,
             "date_range": date_range,
         },
+        eras=C.era_labels(fd, eras) if eras is not None else None,
         method=method,
         max_exact=max_exact,
         rng=gen,
@@ -341,6 +369,7 @@ def placebo_core(
     max_exact,
     rng,
     warn,
+    eras=None,
 ) -> PlaceboResult:
     """The test on prepared data (shared with :func:`riskcycle.assess_signal`)."""
     from . import _nb
@@ -375,10 +404,18 @@ def placebo_core(
             "method": method,
             "max_exact": max_exact,
             **matching,
+            "eras": None if eras is None else eras.describe(),
         },
     )
     filters = _describe_filters(h, matching)
     matched = halving_window is not None
+    stratified = eras is not None and eras.rule != "none"
+    era_mix = ""
+    if stratified:
+        counts = np.bincount(eras.label[pos], minlength=len(eras.breaks) + 1)
+        era_mix = ", ".join(
+            f"{c} in {nm}" for c, nm in zip(counts, eras.names(), strict=True) if c
+        )
     where = "other" if halving_cycles == "other" else "any"
     null_text = (
         f"the {k} event dates are like {k} dates drawn at random from the eligible dates "
@@ -389,6 +426,7 @@ def placebo_core(
             if matched
             else ""
         )
+        + (f", with the events' mix of {eras.describe()} ({era_mix})" if stratified else "")
         + f": the {stat_name} {h}-day log return after them is a typical value for such sets."
     )
 
@@ -438,7 +476,11 @@ def placebo_core(
     notes: list[str] = []
     if not matched:
         nxt = np.searchsorted(tday, tday + spacing, side="left").astype(np.int64)
-        table, log_count = _nb.spaced_tables(nxt, k)
+        if stratified:
+            seq = np.sort(eras.label[pos])
+            table, log_count = _nb.strata_tables(nxt, eras.label[cand], seq)
+        else:
+            table, log_count = _nb.spaced_tables(nxt, k)
         if not np.isfinite(log_count):
             return nan_result(
                 f"no set of {k} eligible dates {spacing} days apart exists "
@@ -451,7 +493,8 @@ def placebo_core(
         n_adm_exact = n_adm < 1e12
         if n_adm_exact:
             n_adm = float(round(n_adm))
-        exact = method != "monte_carlo" and n_adm <= max_exact + 0.5
+        # exact enumeration walks the unstratified table only
+        exact = method != "monte_carlo" and not stratified and n_adm <= max_exact + 0.5
         if method == "exact" and not exact:
             raise ValueError(
                 f"method='exact' needs at most `max_exact` ({max_exact}) admissible "
@@ -474,8 +517,9 @@ def placebo_core(
             resampling = (
                 f"Monte Carlo: {n_resamples} sets drawn independently and exactly "
                 f"uniformly from all {n_adm:.6g} sets of {k} eligible dates pairwise "
-                f"at least {spacing} days apart (sequential inversion of the counts "
-                "of admissible sets)."
+                f"at least {spacing} days apart"
+                + (f" with the events' era mix ({era_mix})" if stratified else "")
+                + " (sequential inversion of the counts of admissible sets)."
             )
     else:
         # tuple element i comes from real event i's pool (events in date order)
