@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from ._events import PhaseEventResult, phase_event_test
 from ._phases import BullBearResult, bull_bear
 
-__all__ = ["BullBearResult", "bull_bear"]
+__all__ = ["BullBearResult", "PhaseEventResult", "bull_bear", "phase_event_test"]
