@@ -18,6 +18,11 @@ def check_rng(rng: RNGLike, name: str = "rng") -> np.random.Generator:
     a reproducible stream and a ``Generator`` is used as is (not copied), exactly as
     :func:`numpy.random.default_rng` does. Legacy ``RandomState`` objects and floats
     are refused so that the global numpy state is never involved.
+
+    A ``SeedSequence`` is copied first (same ``entropy``, ``spawn_key``, ``pool_size``
+    and ``n_children_spawned``): the returned generator spawns its child streams from
+    the copy, so passing the same ``SeedSequence`` twice gives the same numbers and the
+    caller's object is never advanced.
     """
     if isinstance(rng, bool) or not (
         rng is None
@@ -29,7 +34,19 @@ def check_rng(rng: RNGLike, name: str = "rng") -> np.random.Generator:
         )
     if isinstance(rng, int | np.integer) and rng < 0:
         raise ValueError(f"`{name}` must be a non-negative integer seed; got {rng}.")
+    if isinstance(rng, np.random.SeedSequence):
+        rng = _copy_seed_sequence(rng)
     return np.random.default_rng(rng)
+
+
+def _copy_seed_sequence(seq: np.random.SeedSequence) -> np.random.SeedSequence:
+    """A new ``SeedSequence`` in the same state as ``seq`` (spawning it leaves ``seq`` alone)."""
+    return np.random.SeedSequence(
+        entropy=seq.entropy,
+        spawn_key=seq.spawn_key,
+        pool_size=seq.pool_size,
+        n_children_spawned=seq.n_children_spawned,
+    )
 
 
 def spawn(rng: np.random.Generator, n: int) -> list[np.random.Generator]:
