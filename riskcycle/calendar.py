@@ -11,8 +11,10 @@ rest of the library uses as confounders (halvings, spot-ETF approval).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -90,6 +92,111 @@ _MAX_SUPPLY = 21_000_000.0
 
 
 # ---------------------------------------------------------------------------
+# Business-day calendars (holidays and early closes)
+# ---------------------------------------------------------------------------
+#: Name of the business-day calendar of the Federal Reserve's daily releases: weekdays
+#: that are neither US federal holidays nor days the New York Stock Exchange was closed.
+US_FEDERAL_RESERVE = "us_federal_reserve"
+_CALENDAR_LAST_YEAR = 2200  # beyond it: weekdays, regular closes
+
+
+@dataclass(frozen=True, slots=True)
+class _BusinessDays:
+    """Sessions (naive dates, ns) of a calendar and the UTC close of its early closes."""
+
+    first: int
+    last: int
+    sessions: np.ndarray
+    early_dates: np.ndarray
+    early_closes: np.ndarray
+
+
+def _exchange_calendar(code: str, start: str, end: str) -> Any:
+    """An ``exchange_calendars`` calendar, imported lazily (it takes seconds to import)."""
+    import exchange_calendars as xcals
+
+    try:
+        return xcals.get_calendar(code, start=start, end=end)
+    except xcals.errors.InvalidCalendarName as exc:
+        raise ValueError(
+            f"`calendar` must be an exchange_calendars code such as 'XNYS' or "
+            f"{US_FEDERAL_RESERVE!r}; got {code!r}."
+        ) from exc
+
+
+@lru_cache(maxsize=16)
+def _business_days(code: str, first_year: int, last_year: int) -> _BusinessDays:
+    with warnings.catch_warnings():
+        # exchange_calendars 4.x calls pandas APIs that pandas 3 deprecates
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        return _build_business_days(code, first_year, last_year)
+
+
+def _build_business_days(code: str, first_year: int, last_year: int) -> _BusinessDays:
+    start, end = f"{first_year}-01-01", f"{last_year}-12-31"
+    if code == US_FEDERAL_RESERVE:
+        from pandas.tseries.holiday import USFederalHolidayCalendar
+
+        xnys = _exchange_calendar("XNYS", start, end)
+        weekdays = pd.bdate_range(start, end)
+        federal = USFederalHolidayCalendar().holidays(start, end)
+        sessions = weekdays.difference(federal).intersection(xnys.sessions)
+        early = pd.DatetimeIndex([])
+        early_close = np.array([], dtype=np.int64)
+    else:
+        xcal = _exchange_calendar(code, start, end)
+        sessions = pd.DatetimeIndex(xcal.sessions)
+        early = pd.DatetimeIndex(xcal.early_closes)
+        closes = xcal.closes.loc[early]
+        early_close = pd.DatetimeIndex(closes).tz_convert("UTC").as_unit("ns").asi8
+    return _BusinessDays(
+        first=pd.Timestamp(start).value,
+        last=pd.Timestamp(end).value,
+        sessions=pd.DatetimeIndex(sessions).as_unit("ns").asi8,
+        early_dates=pd.DatetimeIndex(early).as_unit("ns").asi8,
+        early_closes=np.asarray(early_close, dtype=np.int64),
+    )
+
+
+def _business_days_for(code: str, dates: pd.DatetimeIndex, pad_days: int) -> _BusinessDays:
+    """The calendar built over whole decades around ``dates`` (cached per decade span)."""
+    lo = int(dates.min().year) // 10 * 10 if len(dates) else 2000
+    hi = (int((dates.max() + pd.Timedelta(days=pad_days)).year) // 10 + 1) * 10 - 1
+    hi = min(max(hi, lo + 9), _CALENDAR_LAST_YEAR)
+    return _business_days(code, min(lo, hi - 9), hi)
+
+
+def _next_business_days(dates: pd.DatetimeIndex, lag: int, code: str | None) -> pd.DatetimeIndex:
+    """The ``lag``-th business day after each (naive, normalised) date."""
+    fallback = dates + pd.offsets.BDay(lag)
+    if code is None or len(dates) == 0:
+        return fallback
+    bd = _business_days_for(code, dates, pad_days=7 * lag + 31)
+    d = dates.asi8
+    pos = np.searchsorted(bd.sessions, d, side="right") + lag - 1
+    inside = (d >= bd.first) & (pos < len(bd.sessions))
+    out = fallback.asi8.copy()
+    out[inside] = bd.sessions[pos[inside]]
+    return pd.DatetimeIndex(out.view("datetime64[ns]"))
+
+
+def _early_close_times(dates: pd.DatetimeIndex, code: str) -> np.ndarray:
+    """UTC close (ns) of each date that is an early-close session, else ``iNaT``."""
+    out = np.full(len(dates), np.iinfo(np.int64).min, dtype=np.int64)
+    if len(dates) == 0:
+        return out
+    bd = _business_days_for(code, dates, pad_days=0)
+    if len(bd.early_dates) == 0:
+        return out
+    d = dates.asi8
+    pos = np.clip(np.searchsorted(bd.early_dates, d), 0, len(bd.early_dates) - 1)
+    hit = bd.early_dates[pos] == d
+    out[hit] = bd.early_closes[pos[hit]]
+    return out
+
+
+# ---------------------------------------------------------------------------
 # Session clocks
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
@@ -97,8 +204,8 @@ class SessionClock:
     """When a daily value becomes known.
 
     The value dated ``d`` is known at local wall-clock time ``d + close_offset``
-    in ``timezone``, ``business_day_lag`` weekdays later (for data published the
-    next business day). ``close_offset = 24h`` means the end of the day ("24:00").
+    in ``timezone``, ``business_day_lag`` business days later (for data published
+    the next business day). ``close_offset = 24h`` means the end of the day ("24:00").
 
     Parameters
     ----------
@@ -112,9 +219,30 @@ class SessionClock:
         Bars per year used for annualisation: 252 for exchange-traded series,
         365 for 24/7 markets.
     business_day_lag : int
-        Number of weekdays between the value's date and its publication.
+        Number of business days between the value's date and its publication.
     description : str
         One line for documentation and summaries.
+    calendar : str, optional
+        Business-day calendar: an ``exchange_calendars`` code (``"XNYS"`` for the
+        New York Stock Exchange: its holidays and early closes) or
+        ``"us_federal_reserve"`` (weekdays that are neither US federal holidays nor
+        NYSE closures). ``None``: every weekday is a business day.
+    early_closes : bool, default False
+        The value is the exchange's closing price, so on the calendar's early-close
+        sessions it is known at the early close (13:00 New York on the NYSE's half
+        days) rather than at ``close_offset``.
+
+    Notes
+    -----
+    Holidays and early closes come from the ``exchange_calendars`` package (imported on
+    first use; its XNYS calendar records the NYSE's regular holidays, special closures such
+    as national days of mourning, and early closes). The Federal Reserve's releases follow
+    the federal holiday schedule (``pandas.tseries.holiday.USFederalHolidayCalendar``,
+    current rules applied to every year), which closes on Columbus Day and Veterans Day
+    when the NYSE is open; ``"us_federal_reserve"`` therefore skips both the federal
+    holidays and the NYSE's closures, so a value is never taken as known before it was
+    published (on Good Friday, when the NYSE is closed and the Board is open, a release
+    is taken a day late). Dates outside 1885-2200 use weekdays and ``close_offset``.
     """
 
     name: str
@@ -123,6 +251,8 @@ class SessionClock:
     periods_per_year: int
     business_day_lag: int = 0
     description: str = ""
+    calendar: str | None = None
+    early_closes: bool = False
 
     def information_times(self, dates: Any) -> pd.DatetimeIndex:
         """UTC timestamps at which the bars dated ``dates`` become known.
@@ -135,29 +265,44 @@ class SessionClock:
         ['2024-01-12T21:00:00+00:00', '2024-07-12T20:00:00+00:00']
         >>> CRYPTO_UTC.information_times(["2024-01-12"])[0].isoformat()
         '2024-01-13T00:00:00+00:00'
+
+        The day after Thanksgiving is a half day on the NYSE (close 13:00 New York):
+
+        >>> US_EQUITY_CLOSE.information_times(["2024-11-29"])[0].isoformat()
+        '2024-11-29T18:00:00+00:00'
         """
         idx = pd.DatetimeIndex(dates)
         if idx.tz is not None:
             idx = idx.tz_convert(self.timezone).tz_localize(None)
-        idx = idx.normalize()
+        idx = idx.normalize().as_unit("ns")
         if self.business_day_lag:
-            idx = idx + pd.offsets.BDay(self.business_day_lag)
+            idx = _next_business_days(idx, self.business_day_lag, self.calendar)
         # wall-clock time: localise after adding the offset so that a DST change on the
         # day itself cannot move 16:00 to 15:00 or 17:00.
         local = (idx + self.close_offset).tz_localize(
             self.timezone, ambiguous="raise", nonexistent="shift_forward"
         )
-        return pd.DatetimeIndex(local.tz_convert("UTC"), name="information_time").as_unit("ns")
+        utc = local.tz_convert("UTC").as_unit("ns")
+        if self.early_closes and self.calendar is not None and len(idx):
+            early = _early_close_times(idx, self.calendar)
+            t = utc.asi8
+            use = (early != np.iinfo(np.int64).min) & (early < t)
+            if use.any():
+                utc = pd.DatetimeIndex(np.where(use, early, t).view("datetime64[ns]"), tz="UTC")
+        return pd.DatetimeIndex(utc, name="information_time").as_unit("ns")
 
 
 #: US exchange-traded series (Russell 2000, S&P 500, Nasdaq-100, IWM): the close at
-#: 16:00 America/New_York (EST/EDT handled by the zone); 252 sessions a year.
+#: 16:00 America/New_York (EST/EDT handled by the zone), 13:00 on the NYSE's half days
+#: (from the ``exchange_calendars`` XNYS calendar); 252 sessions a year.
 US_EQUITY_CLOSE = SessionClock(
     "us_equity_close",
     pd.Timedelta(hours=16),
     "America/New_York",
     252,
-    description="US equity close, 16:00 New York",
+    description="US equity close, 16:00 New York (13:00 on NYSE half days)",
+    calendar="XNYS",
+    early_closes=True,
 )
 #: Daily crypto bars dated by their UTC day: the bar dated ``d`` closes at 24:00 UTC
 #: (00:00 UTC of ``d + 1``); 365 bars a year.
@@ -169,10 +314,10 @@ CRYPTO_UTC = SessionClock(
     description="24/7 market, daily bar closing 24:00 UTC",
 )
 #: FRED H.15 series (DGS10): the daily H.15 update is posted at 16:15 New York time on
-#: the next business day (Federal Reserve H.15 release schedule). Weekdays are used as
-#: business days (US holidays are not removed: a conservative-enough approximation for
-#: look-ahead purposes, as it never makes a value known earlier than the rule above
-#: except across a holiday).
+#: the next business day (Federal Reserve H.15 release schedule). Business days skip
+#: weekends, US federal holidays and NYSE closures (``"us_federal_reserve"``): the
+#: 10-year yield of Friday 2024-01-12 is known on Tuesday 2024-01-16, after Martin
+#: Luther King Jr. Day.
 FRED_H15 = SessionClock(
     "fred_h15",
     pd.Timedelta(hours=16, minutes=15),
@@ -180,9 +325,11 @@ FRED_H15 = SessionClock(
     252,
     business_day_lag=1,
     description="FRED H.15 release, 16:15 New York next business day",
+    calendar=US_FEDERAL_RESERVE,
 )
 #: Effective federal funds rate: published by the Federal Reserve Bank of New York at
-#: about 09:00 New York time on the next business day.
+#: about 09:00 New York time on the next business day (same business days as
+#: :data:`FRED_H15`).
 FRED_EFFR = SessionClock(
     "fred_effr",
     pd.Timedelta(hours=9),
@@ -190,6 +337,7 @@ FRED_EFFR = SessionClock(
     252,
     business_day_lag=1,
     description="NY Fed EFFR, 09:00 New York next business day",
+    calendar=US_FEDERAL_RESERVE,
 )
 
 _CLOCKS = {c.name: c for c in (US_EQUITY_CLOSE, CRYPTO_UTC, FRED_H15, FRED_EFFR)}
@@ -316,7 +464,7 @@ def map_to_follower(
     with ``delay="4h"`` it maps to the Saturday bar. In summer (EDT) the close is
     known at 20:00 UTC; the result is the same bar. The change is in the UTC time,
     which the clock computes from the wall clock, so a daylight-saving change on
-    the day itself (2024-03-10, a Sunday; 2024-11-01, a Friday) moves nothing.
+    the day itself (2024-03-10 and 2024-11-03, both Sundays) moves nothing.
 
     A 24/7 leader onto an exchange-traded follower: BTC's bar of Saturday
     2024-01-13 is known at 00:00 UTC on Sunday; the first S&P 500 close after that

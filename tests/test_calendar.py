@@ -104,9 +104,9 @@ def test_information_times_handle_dst():
     assert cal.CRYPTO_UTC.information_times(["2024-03-10"])[0] == pd.Timestamp(
         "2024-03-11 00:00", tz="UTC"
     )
-    # FRED H.15: next weekday 16:15 New York (Friday -> Monday)
-    assert cal.FRED_H15.information_times(["2024-01-12"])[0] == pd.Timestamp(
-        "2024-01-15 16:15", tz="America/New_York"
+    # FRED H.15: next business day 16:15 New York (Friday -> Monday)
+    assert cal.FRED_H15.information_times(["2024-01-19"])[0] == pd.Timestamp(
+        "2024-01-22 16:15", tz="America/New_York"
     )
 
 
@@ -280,3 +280,150 @@ def test_alignment_and_events_ignore_the_future(cut, seed, delay_h):
     ok = ms["status"] == "ok"
     assert (ms.loc[ok, "follower_close_time"] > ms.loc[ok, "available_time"]).all()
     assert (ms.loc[ok, "follower_date"] > ms.index[ok]).all()
+
+
+# ---------------------------------------------------------------------------
+# holidays and early closes (exchange_calendars)
+# ---------------------------------------------------------------------------
+# Reference lists, written out from the published schedules (not from the code's sources):
+# US federal holidays 2024 (OPM, "2024 Federal Holidays"), the NYSE's 2024 holidays and
+# 1:00 p.m. early closes (NYSE "Holidays & Trading Hours").
+FEDERAL_2024 = pd.to_datetime(
+    [
+        "2024-01-01",
+        "2024-01-15",
+        "2024-02-19",
+        "2024-05-27",
+        "2024-06-19",
+        "2024-07-04",
+        "2024-09-02",
+        "2024-10-14",
+        "2024-11-11",
+        "2024-11-28",
+        "2024-12-25",
+    ]
+)
+NYSE_HOLIDAYS_2024 = pd.to_datetime(
+    [
+        "2024-01-01",
+        "2024-01-15",
+        "2024-02-19",
+        "2024-03-29",
+        "2024-05-27",
+        "2024-06-19",
+        "2024-07-04",
+        "2024-09-02",
+        "2024-11-28",
+        "2024-12-25",
+    ]
+)
+NYSE_EARLY_CLOSES_2024 = pd.to_datetime(["2024-07-03", "2024-11-29", "2024-12-24"])
+
+
+def test_fred_clocks_skip_us_holidays():
+    ny = "America/New_York"
+    h15 = cal.FRED_H15.information_times(
+        ["2024-01-12", "2024-10-11", "2024-11-08", "2024-12-24", "2025-01-08"]
+    )
+    expected = pd.DatetimeIndex(
+        [
+            "2024-01-16 16:15",  # Fri -> Tue: Martin Luther King Jr. Day (NYSE and Fed closed)
+            "2024-10-15 16:15",  # Columbus Day: the NYSE is open, the Fed is closed
+            "2024-11-12 16:15",  # Veterans Day: idem
+            "2024-12-26 16:15",  # Christmas
+            "2025-01-10 16:15",  # 2025-01-09, national day of mourning for President Carter
+        ]
+    ).tz_localize(ny)
+    pd.testing.assert_index_equal(h15, expected.tz_convert("UTC").as_unit("ns"), check_names=False)
+    effr = cal.FRED_EFFR.information_times(["2024-01-12", "2024-11-27"])
+    assert effr.tz_convert(ny).strftime("%Y-%m-%d %H:%M").tolist() == [
+        "2024-01-16 09:00",
+        "2024-11-29 09:00",  # Thanksgiving skipped
+    ]
+    # the 10-year yield of Friday 2024-01-12 is not known on MLK day: the first BTC bar
+    # closing after its release is Tuesday's (closing 2024-01-17 00:00 UTC)
+    btc = pd.date_range("2024-01-10", "2024-01-20")
+    m = cal.map_to_follower(
+        ["2024-01-12"], btc, leader_clock="fred_h15", follower_clock="utc_midnight"
+    )
+    assert m["follower_date"].iloc[0] == pd.Timestamp("2024-01-16")
+    assert m["information_time"].iloc[0] > pd.Timestamp("2024-01-16", tz=ny)
+
+
+def test_us_equity_half_days_close_at_13():
+    t = cal.US_EQUITY_CLOSE.information_times(
+        ["2024-07-03", "2024-11-27", "2024-11-29", "2024-12-24", "2024-12-26"]
+    )
+    local = t.tz_convert("America/New_York").strftime("%H:%M").tolist()
+    assert local == ["13:00", "16:00", "13:00", "13:00", "16:00"]
+    assert t[2] == pd.Timestamp("2024-11-29 18:00", tz="UTC")  # EST: 13:00 = 18:00 UTC
+    assert t[0] == pd.Timestamp("2024-07-03 17:00", tz="UTC")  # EDT: 13:00 = 17:00 UTC
+
+
+def test_half_day_signal_maps_after_18_utc():
+    """A Russell close on the day after Thanksgiving is known at 18:00 UTC, not 21:00."""
+    # A follower whose daily bar closes at 18:30 UTC (e.g. a European market's close):
+    # the half-day close (18:00 UTC) is known before it, a 16:00 close (21:00 UTC) would not be.
+    eu = cal.SessionClock("eu_close", pd.Timedelta(hours=18, minutes=30), "UTC", 252)
+    fol = pd.bdate_range("2024-11-25", "2024-12-06")
+    m = cal.map_to_follower(
+        ["2024-11-27", "2024-11-29"], fol, leader_clock="us_equity_close", follower_clock=eu
+    )
+    assert m["information_time"].tolist() == [
+        pd.Timestamp("2024-11-27 21:00", tz="UTC"),
+        pd.Timestamp("2024-11-29 18:00", tz="UTC"),
+    ]
+    assert m["follower_date"].tolist() == [
+        pd.Timestamp("2024-11-28"),  # regular day: after 21:00 UTC -> next bar
+        pd.Timestamp("2024-11-29"),  # half day: the same day's 18:30 UTC bar
+    ]
+    # onto BTC with a 5h30 delay: 18:00 + 5:30 = 23:30 UTC, still the Friday bar
+    btc = pd.date_range("2024-11-25", "2024-12-06")
+    kw = dict(leader_clock="us_equity_close", follower_clock="utc_midnight", delay="5h30min")
+    m = cal.map_to_follower(["2024-11-29"], btc, **kw)
+    assert m["follower_date"].iloc[0] == pd.Timestamp("2024-11-29")
+    # IWM (same clock) closes at 13:00 too: day 0 is the half-day close, the trade the next
+    iwm = pd.DatetimeIndex(["2024-11-26", "2024-11-27", "2024-11-29", "2024-12-02"])
+    same = dict(leader_clock="us_equity_close", follower_clock="us_equity_close")
+    day0 = cal.map_to_follower(["2024-11-29"], iwm, **same).iloc[0]
+    assert day0["follower_date"] == pd.Timestamp("2024-11-29")
+    assert day0["follower_close_time"] == day0["available_time"]
+    trade = cal.map_to_follower(["2024-11-29"], iwm, strict=True, **same)
+    assert trade["follower_date"].iloc[0] == pd.Timestamp("2024-12-02")
+
+
+def _reference_release(d: pd.Timestamp) -> pd.Timestamp:
+    """Next day after ``d`` that is a weekday, not a federal holiday and not an NYSE holiday."""
+    closed = set(FEDERAL_2024) | set(NYSE_HOLIDAYS_2024)
+    nxt = d + pd.Timedelta(days=1)
+    while nxt.weekday() >= 5 or nxt in closed:
+        nxt += pd.Timedelta(days=1)
+    return nxt
+
+
+@settings(max_examples=80, deadline=None)
+@given(day=st.integers(min_value=0, max_value=360), delay_h=st.integers(min_value=0, max_value=30))
+def test_holiday_and_half_day_clocks_never_look_ahead(day, delay_h):
+    """Against the published 2024 schedules: no value is known before it was published."""
+    d = pd.Timestamp("2024-01-01") + pd.Timedelta(days=day)
+    ny = "America/New_York"
+    # FRED H.15: 16:15 New York on the next open day
+    t = cal.FRED_H15.information_times([d])[0].tz_convert(ny)
+    assert t.tz_localize(None) == _reference_release(d) + pd.Timedelta(hours=16, minutes=15)
+    # US equity close: 13:00 on the early-close days, 16:00 on the other sessions
+    if d.weekday() < 5 and d not in set(NYSE_HOLIDAYS_2024):
+        t = cal.US_EQUITY_CLOSE.information_times([d])[0].tz_convert(ny)
+        hour = 13 if d in set(NYSE_EARLY_CLOSES_2024) else 16
+        assert t.tz_localize(None) == d + pd.Timedelta(hours=hour)
+    # mapping onto BTC: the mapped bar closes at or after the value is available, the bar
+    # before it closed earlier; the same holds when the future dates are cut away
+    btc = pd.date_range("2023-12-25", "2025-01-15")
+    for clock in ("fred_h15", "fred_effr", "us_equity_close"):
+        kw = dict(leader_clock=clock, follower_clock="utc_midnight", delay=f"{delay_h}h")
+        row = cal.map_to_follower([d], btc, **kw).iloc[0]
+        pos = row["position"]
+        assert row["follower_close_time"] >= row["available_time"]
+        assert cal.CRYPTO_UTC.information_times(btc[pos - 1 : pos])[0] < row["available_time"]
+        cut = btc[btc <= row["follower_date"]]
+        again = cal.map_to_follower([d], cut, **kw).iloc[0]
+        assert again["follower_date"] == row["follower_date"]
