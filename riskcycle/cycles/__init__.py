@@ -16,5 +16,13 @@ from __future__ import annotations
 
 from ._events import PhaseEventResult, phase_event_test
 from ._phases import BullBearResult, bull_bear
+from ._sync import ConcordanceResult, concordance
 
-__all__ = ["BullBearResult", "PhaseEventResult", "bull_bear", "phase_event_test"]
+__all__ = [
+    "BullBearResult",
+    "ConcordanceResult",
+    "PhaseEventResult",
+    "bull_bear",
+    "concordance",
+    "phase_event_test",
+]
