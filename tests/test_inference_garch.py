@@ -10,13 +10,27 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 import riskcycle
-from riskcycle.exceptions import DegenerateDataWarning, EventsExcludedWarning
+from riskcycle.exceptions import (
+    DegenerateDataWarning,
+    EventsExcludedWarning,
+    ModelBoundaryWarning,
+)
 from riskcycle.inference import GarchNullResult, garch_null_test
-from riskcycle.inference._garch_null import fit_garch_t, simulate_garch_t
+from riskcycle.inference import _common as C
+from riskcycle.inference._garch_null import (
+    BOUNDARY_TOL,
+    fit_garch_t,
+    garch_core,
+    null_parameters,
+    simulate_garch_t,
+)
 
 matplotlib.use("Agg")
 KW = {"leader_clock": "utc_midnight"}
 TRUE = {"mu": 0.05, "omega": 0.05, "alpha": 0.08, "beta": 0.9, "nu": 6.0}
+# seeded regression values of test_seeded_regression_btc_as_of (recorded, not a reference)
+REGRESSION_P = 0.02
+REGRESSION_NULL_MEAN = 0.44332814917399826
 
 
 def garch_prices(seed, n=1500, params=TRUE):
@@ -51,8 +65,11 @@ def test_statistic_expected_value_and_reproducibility():
     )
     assert_allclose(a.null_distribution, b.null_distribution)
     assert a.pvalue == b.pvalue
-    # the model's expected window return: the fitted drift (percent) times the bars
-    assert_allclose(a.expected_statistic, a.params["mu"] / 100 * 180)
+    # the model's expected window return: the sample mean daily log return times the bars
+    assert_allclose(a.drift, np.mean(np.diff(lc)), rtol=1e-12)
+    assert_allclose(a.expected_statistic, a.drift * 180, rtol=1e-12)
+    # a stationary fit (true alpha + beta = 0.98): no boundary warning (warnings are errors)
+    assert not a.at_boundary and a.persistence < 1 - 1e-6
     # the simulated statistics centre on it (199 paths: within 4 standard errors)
     se = a.null_distribution.std() / np.sqrt(99)
     assert abs(a.null_distribution.mean() - a.expected_statistic) < 4 * se
@@ -83,6 +100,7 @@ def test_btc_long_four_events(rut, btc_long):
     with (
         pytest.warns(EventsExcludedWarning),
         pytest.warns(riskcycle.exceptions.IncompleteWindowWarning),
+        pytest.warns(ModelBoundaryWarning),
     ):
         res = garch_null_test(b, ev, horizon=365, n_resamples=199, rng=0)
     assert [d.year for d in res.event_dates] == [2011, 2013, 2016, 2020]
@@ -144,3 +162,97 @@ def test_result_views():
     assert "GARCH(1,1)" in text and "Null hypothesis" in text and "Monte Carlo s.e." in text
     assert repr(r).startswith("GarchNullResult(")
     assert r.plot().get_title().startswith("GARCH")
+
+
+# ---------------------------------------------------------------------------
+# drift at the sample mean, start at the sample variance, the unit-persistence boundary
+# (btc_long: the part before 2014-09-17 is Coin Metrics data, CC BY-NC 4.0)
+# ---------------------------------------------------------------------------
+def test_null_mean_log_return_is_the_sample_mean(btc_long):
+    """The null's simulated mean daily log return equals the sample mean within Monte Carlo
+    error; the Student-t location (the drift before this was fixed) is far outside it."""
+    x = C.follower_data(btc_long.loc[:"2026-01-22"]).returns
+    fit = fit_garch_t(x)
+    par = null_parameters(fit, x)
+    n_paths = 400
+    r = simulate_garch_t(par, n_paths, len(x), 500, np.random.default_rng(2026))
+    path_means = r.mean(axis=1)
+    # Monte Carlo s.e. of the average over paths: s.d. of the path means / sqrt(400)
+    mc_se = path_means.std(ddof=1) / np.sqrt(n_paths)
+    # 4 standard errors: a false alarm has probability about 6e-5 (normal approximation)
+    assert abs(path_means.mean() - x.mean()) < 4 * mc_se
+    # the test can fail: the fitted location (about 0.13% a day against a mean of 0.24%)
+    # is more than 10 standard errors away
+    assert abs(fit["params"]["mu"] / 100 - x.mean()) > 10 * mc_se
+
+
+def test_boundary_fit_warns_and_paths_start_at_the_sample_variance():
+    """A fit on the unit boundary: ModelBoundaryWarning, and every path starts at the sample
+    variance (reproduced step by step from the same innovations with burn=0)."""
+    f = garch_prices(7, n=600)
+    fd = C.follower_data(f)
+    win = C.windows(fd, 30)
+    ed = C.event_data(fd, win, list(f.index[[20, 300]]), leader_clock="utc_midnight")
+    x = fd.returns
+    on_boundary = {
+        "params": {"mu": 0.01, "omega": 0.05, "alpha": 0.1, "beta": 0.9 - 1e-12, "nu": 5.0},
+        "converged": True,
+        "loglikelihood": -1.0,
+        "variance": np.nan,
+    }
+    kw = dict(
+        kind=0,
+        func=None,
+        stat_name="mean",
+        alternative="greater",
+        n_resamples=5,
+        burn=0,
+        warn=True,
+        fit=on_boundary,
+    )
+    with pytest.warns(ModelBoundaryWarning, match=r"unit-persistence boundary .* sample variance"):
+        res = garch_core(fd, win, ed, rng=np.random.default_rng(3), **kw)
+    s2 = np.var(100 * x)
+    assert res.at_boundary and res.start_variance == pytest.approx(s2, rel=1e-14)
+    assert res.drift == pytest.approx(np.mean(x), rel=1e-12)
+    assert any("boundary" in n for n in res.notes)
+    # the same innovations, first step by hand: h_1 = omega + (alpha + beta) * s2
+    p = on_boundary["params"]
+    nu = p["nu"]
+    z = np.random.default_rng(3).standard_t(nu, size=(5, len(x))) * np.sqrt((nu - 2) / nu)
+    h1 = p["omega"] + (p["alpha"] + p["beta"]) * s2
+    r0 = (100 * np.mean(x) + np.sqrt(h1) * z[:, 0]) / 100
+    r = simulate_garch_t(null_parameters(on_boundary, x), 5, len(x), 0, np.random.default_rng(3))
+    assert_allclose(r[:, 0], r0, rtol=1e-12)
+    # and garch_core used exactly these paths
+    c = np.concatenate([np.zeros((5, 1)), np.cumsum(r, axis=1)], axis=1)
+    pos, ends = ed.positions, win.end[ed.positions]
+    assert_allclose(res.null_distribution, (c[:, ends] - c[:, pos]).mean(axis=1), rtol=1e-10)
+    # the old start, omega / (1 - alpha - beta), would be 5e10 %^2: not what was used
+    assert p["omega"] / (1 - p["alpha"] - p["beta"]) > 1e9 * s2
+    assert 1 - (p["alpha"] + p["beta"]) < BOUNDARY_TOL
+
+
+def test_simulate_without_start_on_the_boundary_is_refused():
+    p = {"mu": 0.0, "omega": 0.05, "alpha": 0.1, "beta": 0.9, "nu": 5.0}
+    with pytest.raises(ValueError, match=r"alpha \+ beta = .* >= 1: the unconditional variance"):
+        simulate_garch_t(p, 2, 10, 0, np.random.default_rng(0))
+
+
+def test_seeded_regression_btc_as_of(rut, btc):
+    """Regression values recorded from this implementation (drift at the sample mean, start
+    at the sample variance) for rut -> btc, 365 days, as of 2026-01-22, rng=2026; they are
+    not an external reference: they guard against unintended changes."""
+    ev = riskcycle.breakouts(rut.loc[:"2026-01-22"], min_gap=250)
+    b = btc.loc[:"2026-01-22"]
+    with (
+        pytest.warns(EventsExcludedWarning),
+        pytest.warns(riskcycle.exceptions.IncompleteWindowWarning),
+        pytest.warns(ModelBoundaryWarning),
+    ):
+        res = garch_null_test(b, ev, horizon=365, n_resamples=999, rng=2026)
+    assert res.n_events == 2 and res.at_boundary
+    # the count behind the p-value is an integer: exact; the null mean up to the optimiser's
+    # tolerance (arch's SLSQP; 1e-6 relative covers BLAS differences between machines)
+    assert res.pvalue == pytest.approx(REGRESSION_P, abs=1e-12)
+    assert_allclose(res.null_distribution.mean(), REGRESSION_NULL_MEAN, rtol=1e-6)

@@ -342,15 +342,25 @@ class GarchNullResult(ResultMixin):
         As for :class:`PlaceboResult`; ``null_distribution`` holds the statistic on
         each simulated path.
     params : dict
-        Fitted ``mu``, ``omega``, ``alpha``, ``beta`` (daily returns in percent, as
-        arch reports them) and ``nu`` (degrees of freedom).
+        Fitted ``mu`` (the Student-t location, *not* the simulation's drift),
+        ``omega``, ``alpha``, ``beta`` (daily returns in percent, as arch reports
+        them) and ``nu`` (degrees of freedom).
     persistence : float
         ``alpha + beta``.
+    at_boundary : bool
+        Whether ``persistence`` is within 1e-6 of 1 (integrated GARCH: no
+        unconditional variance).
+    drift : float
+        The simulation's constant drift: the sample mean daily log return (not
+        percent).
+    start_variance : float
+        The variance every path starts from: the sample variance of the daily
+        log returns (percent squared, as ``params``).
     converged : bool
         The optimiser's convergence flag.
     expected_statistic : float
-        The model's mean forward log return over the window (constant-mean drift
-        times the bars in the window, averaged over the events).
+        The model's mean forward log return over the window (``drift`` times the
+        bars in the window, averaged over the events).
     """
 
     statistic: float
@@ -363,6 +373,9 @@ class GarchNullResult(ResultMixin):
     params: dict
     persistence: float
     converged: bool
+    at_boundary: bool = False
+    drift: float = np.nan
+    start_variance: float = np.nan
     loglikelihood: float
     expected_statistic: float
     min_attainable_pvalue: float
@@ -408,6 +421,9 @@ class GarchNullResult(ResultMixin):
         row.update(
             {
                 "persistence": self.persistence,
+                "at_boundary": self.at_boundary,
+                "drift": self.drift,
+                "start_variance": self.start_variance,
                 "converged": self.converged,
                 "loglikelihood": self.loglikelihood,
                 "null_hypothesis": self.null_hypothesis,
