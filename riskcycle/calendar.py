@@ -590,13 +590,20 @@ def halving_phase(dates: Any) -> pd.DataFrame:
     >>> halving_phase(["2024-04-19", "2024-04-20"])["epoch"].tolist()
     [3, 4]
     """
-    close = _day_close_utc(dates, "dates")
+    return _halving_phase(dates, "dates")
+
+
+def _halving_phase(dates: Any, name: str) -> pd.DataFrame:
+    """:func:`halving_phase` with errors naming the caller's argument ``name``."""
+    given = _dates_of(dates, name)
+    close = CRYPTO_UTC.information_times(given)
     times, _ = _anchors()
     epoch = np.searchsorted(times, close.asi8, side="right") - 1
     if (epoch < 0).any():
-        bad = close[epoch < 0][0]
+        bad = given[epoch < 0][0]
         raise ValueError(
-            f"`dates` must not be before the genesis block (2009-01-03); got {bad.date()}."
+            f"`{name}` must not be before the genesis block (2009-01-03); got "
+            f"{bad.date().isoformat()}."
         )
     start = times[epoch]
     ends = np.concatenate([times[1:], [times[-1] + _mean_cycle().value]])
@@ -610,7 +617,7 @@ def halving_phase(dates: Any) -> pd.DataFrame:
             "cycle_length_days": length / 86_400e9,
             "cycle_fraction": days / (length / 86_400e9),
         },
-        index=pd.DatetimeIndex(_dates_of(dates, "dates"), name="date"),
+        index=pd.DatetimeIndex(given, name="date"),
     )
     return out
 

@@ -427,3 +427,15 @@ def test_holiday_and_half_day_clocks_never_look_ahead(day, delay_h):
         cut = btc[btc <= row["follower_date"]]
         again = cal.map_to_follower([d], cut, **kw).iloc[0]
         assert again["follower_date"] == row["follower_date"]
+
+
+def test_genesis_error_names_the_argument_and_the_date_given():
+    # the date the user wrote (2008-06-01), not its 24:00 UTC close (2008-06-02)
+    with pytest.raises(
+        ValueError,
+        match=r"`dates` must not be before the genesis block \(2009-01-03\); got 2008-06-01\.$",
+    ):
+        cal.halving_phase(["2010-01-01", "2008-06-01"])
+    # callers name their own argument (regimes' halving-phase control: `break_date`)
+    with pytest.raises(ValueError, match=r"^`break_date` must not be before the genesis block"):
+        cal._halving_phase(["2008-06-01"], "break_date")
