@@ -15,14 +15,17 @@
 from __future__ import annotations
 
 from ._events import PhaseEventResult, phase_event_test
+from ._leadlag import LeadLagResult, lead_lag
 from ._phases import BullBearResult, bull_bear
 from ._sync import ConcordanceResult, concordance
 
 __all__ = [
     "BullBearResult",
     "ConcordanceResult",
+    "LeadLagResult",
     "PhaseEventResult",
     "bull_bear",
     "concordance",
+    "lead_lag",
     "phase_event_test",
 ]
