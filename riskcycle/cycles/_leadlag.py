@@ -241,11 +241,17 @@ class LeadLagResult(ResultMixin):
         import matplotlib.pyplot as plt
 
         keys = list(dict.fromkeys(zip(self.ccf["frequency"], self.ccf["era"], strict=True)))
+        freqs = list(dict.fromkeys(self.ccf["frequency"]))
+        eras = list(dict.fromkeys(self.ccf["era"]))
         if ax is None:
-            fig, axes = plt.subplots(
-                1, len(keys), figsize=(3.3 * len(keys), 3), sharey=True, squeeze=False
+            fig, grid = plt.subplots(
+                len(freqs),
+                len(eras),
+                figsize=(3.4 * len(eras), 2.9 * len(freqs)),
+                sharey=True,
+                squeeze=False,
             )
-            axes = axes[0]
+            axes = [grid[freqs.index(f), eras.index(e)] for f, e in keys]
         else:
             axes = list(np.ravel(ax))
             if len(axes) < len(keys):
@@ -259,7 +265,8 @@ class LeadLagResult(ResultMixin):
             unit = "days" if freq == "daily" else "weeks"
             a.set_xlabel(f"lag ({unit}; > 0: {self.leader_name} leads)")
             a.set_title(f"{freq}, {era}", fontsize=9)
-        axes[0].set_ylabel("cross-correlation of log returns")
+            a.set_ylabel("cross-correlation")
+        fig.tight_layout()
         return fig
 
 
