@@ -163,32 +163,54 @@ def check_timedelta(value: Any, name: str, *, allow_negative: bool = False) -> p
 # ---------------------------------------------------------------------------
 # price data
 # ---------------------------------------------------------------------------
-def _read_csv(path: os.PathLike | str, name: str) -> pd.DataFrame:
+def _read_csv(path: os.PathLike | str, name: str) -> tuple[pd.DataFrame, str]:
+    """The CSV file (layouts of :mod:`riskcycle._csv`) and its field separator."""
+    from ._csv import read_csv
+
     try:
-        return pd.read_csv(path)
+        return read_csv(path, name)
     except FileNotFoundError as exc:
         raise ValueError(f"`{name}`: no such file {os.fspath(path)!r}.") from exc
+    except (IsADirectoryError, PermissionError) as exc:
+        raise ValueError(f"`{name}`: could not open {os.fspath(path)!r} ({exc}).") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise ValueError(f"`{name}`: could not read {os.fspath(path)!r} as CSV ({exc}).") from exc
 
 
-def _to_datetime_index(values: Any, name: str, timezone: str) -> pd.DatetimeIndex:
+def _to_datetime_index(
+    values: Any, name: str, timezone: str, dayfirst: bool | None = None
+) -> pd.DatetimeIndex:
+    """Daily dates from an index, a column or the text of a CSV file.
+
+    Timezone-aware values are converted to ``timezone`` (the clock's zone). When they are
+    not at midnight there but are at midnight as written (a US equity file stamped
+    ``2024-01-12 00:00:00+00:00``), the dates as written are kept: each stamp labels a
+    day, not the instant of a close.
+    """
+    from ._csv import parse_dates
+
     if isinstance(values, pd.DatetimeIndex):
         idx = values
+        wall = values.tz_localize(None) if values.tz is not None else values
+        written = values.astype(str).to_numpy()
     else:
-        try:
-            idx = pd.DatetimeIndex(pd.to_datetime(values, format="mixed"))
-        except (ValueError, TypeError) as exc:
-            raise ValueError(f"`{name}`: the dates could not be parsed ({exc}).") from exc
+        idx, wall, written = parse_dates(values, name, dayfirst)
     if idx.hasnans:
         pos = int(np.flatnonzero(idx.isna())[0])
         raise ValueError(f"`{name}` has a missing date (NaT) at row {pos}.")
+
+    def _midnight(x: pd.DatetimeIndex) -> np.ndarray:
+        return np.asarray(x == x.normalize())
+
     if idx.tz is not None:
-        idx = idx.tz_convert(timezone).tz_localize(None)
-    if len(idx) and not (idx == idx.normalize()).all():
-        bad = idx[idx != idx.normalize()][0]
+        local = idx.tz_convert(timezone).tz_localize(None)
+        idx = wall if not _midnight(local).all() and _midnight(wall).all() else local
+    at_midnight = _midnight(idx)
+    if len(idx) and not at_midnight.all():
+        pos = int(np.flatnonzero(~at_midnight)[0])
         raise ValueError(
-            f"`{name}` must hold daily bars (dates at midnight); got a time of day at {bad}."
+            f"`{name}` must hold daily bars (dates at midnight); got a time of day at "
+            f"{idx[pos]} (as written: {written[pos]!r})."
         )
     return pd.DatetimeIndex(idx.as_unit("ns"), name="date")
 
@@ -203,6 +225,7 @@ def as_price_frame(
     date_column: str | None = None,
     required: Sequence[str] = ("close",),
     positive: bool = True,
+    dayfirst: bool | None = None,
 ) -> pd.DataFrame:
     """Validate daily price data and return a new, clean DataFrame.
 
@@ -210,9 +233,12 @@ def as_price_frame(
     ----------
     data : pandas.Series, pandas.DataFrame, str or os.PathLike
         A Series is taken as closes; a DataFrame must have a ``close`` column
-        (case-insensitive, ``Close``/``Adj Close`` accepted); a path is read as CSV.
-        The dates come from a :class:`~pandas.DatetimeIndex`, or else from a date
-        column (``date_column`` or the first of ``date``, ``Date``, ...).
+        (case-insensitive, ``Close``/``Adj Close``/``Price``/``Close/Last`` accepted); a
+        path is read as CSV (the layouts listed in :func:`riskcycle.datasets.read_prices`;
+        a CSV with a single value column, as FRED's, takes it as the close; a file
+        written newest first is reversed). The dates come from a
+        :class:`~pandas.DatetimeIndex`, or else from a date column (``date_column`` or
+        the first of ``date``, ``Date``, ``DATE``, ``observation_date``, ...).
     name : str
         The argument's name, used in error messages.
     nan_policy : {"raise", "omit"}
@@ -225,6 +251,11 @@ def as_price_frame(
         zone) before the time of day is dropped.
     positive : bool
         Require prices (every numeric price column) to be strictly positive.
+    dayfirst : bool, optional
+        Order of numeric dates such as ``03/04/2024``: ``True`` for dd/mm/yyyy, ``False``
+        for mm/dd/yyyy. ``None`` (default): the order that the dates themselves prove (a
+        first field above 12 is a day, a second field above 12 is a day); when none does,
+        a ``ValueError`` asks for ``dayfirst``. Dates are never silently swapped.
 
     Returns
     -------
@@ -233,13 +264,26 @@ def as_price_frame(
         sorted, unique. Never a view of ``data``.
     """
     check_choice(nan_policy, "nan_policy", NAN_POLICIES)
-    if isinstance(data, str | os.PathLike):
-        data = _read_csv(data, name)
-        if date_column is None and not any(c in data.columns for c in _DATE_COLUMNS):
-            raise ValueError(
-                f"`{name}`: the CSV has no date column (expected one of "
-                f"{list(_DATE_COLUMNS[:3])})."
-            )
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        raise TypeError(f"`dayfirst` must be True, False or None; got {dayfirst!r}.")
+    from_csv = isinstance(data, str | os.PathLike)
+    if from_csv:
+        from ._csv import CSV_DATE_COLUMNS, clean_columns
+
+        data, sep = _read_csv(data, name)
+        if date_column is None:
+            date_column = next((c for c in CSV_DATE_COLUMNS if c in data.columns), None)
+            if date_column is None:
+                raise ValueError(
+                    f"`{name}`: the CSV has no date column (expected one of "
+                    f"{list(CSV_DATE_COLUMNS[:4])}); got columns {list(data.columns)}."
+                )
+        data = clean_columns(data, sep, date_column)
+        named = {"close", "adj close", "adj_close", "price", "close/last"}
+        named |= {"open", "high", "low", "volume"}
+        values = [c for c in data.columns if c != date_column]
+        if len(values) == 1 and str(values[0]).strip().lower() not in named:
+            data = data.rename(columns={values[0]: "close"})  # FRED: one series column
     if isinstance(data, pd.Series):
         if not isinstance(data.index, pd.DatetimeIndex):
             raise TypeError(
@@ -256,7 +300,7 @@ def as_price_frame(
     frame = frame.copy()
     # dates
     if isinstance(frame.index, pd.DatetimeIndex) and date_column is None:
-        idx = _to_datetime_index(frame.index, name, timezone)
+        idx = _to_datetime_index(frame.index, name, timezone, dayfirst)
     else:
         col = date_column
         if col is None:
@@ -267,16 +311,18 @@ def as_price_frame(
                 + (f" named {date_column!r}" if date_column else "")
                 + f"; got index {type(frame.index).__name__} and columns {list(frame.columns)}."
             )
-        idx = _to_datetime_index(frame[col].to_numpy(), name, timezone)
+        idx = _to_datetime_index(frame[col], name, timezone, dayfirst)
         frame = frame.drop(columns=[col])
+    if from_csv and len(idx) > 1 and (np.diff(idx.asi8) < 0).all():
+        idx, frame = idx[::-1], frame.iloc[::-1]  # a file written newest first
     frame.index = idx
     # columns
     rename = {}
-    for c in frame.columns:
-        key = str(c).strip().lower().replace(" ", "_")
-        rename[c] = (
-            "close" if key in ("adj_close", "price") and "close" not in frame.columns else key
-        )
+    keys = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
+    for c, key in zip(frame.columns, keys, strict=True):
+        # an alias is the close only when there is no Close column, wherever it stands
+        alias = key in ("adj_close", "price", "close/last")
+        rename[c] = "close" if alias and "close" not in keys else key
     frame = frame.rename(columns=rename)
     frame = frame.loc[:, ~frame.columns.duplicated()]
     for col in required:

@@ -384,6 +384,7 @@ def read_prices(
     nan_policy: str = "raise",
     min_length: int = 2,
     date_column: str | None = None,
+    dayfirst: bool | None = None,
     name: str = "data",
 ) -> pd.DataFrame:
     """Validate user data (CSV path, Series or DataFrame) into the bundled-data shape.
@@ -406,7 +407,15 @@ def read_prices(
     min_length : int, default 2
         Minimum number of rows.
     date_column : str, optional
-        Column holding the dates when the index is not a ``DatetimeIndex``.
+        Column holding the dates when the index is not a ``DatetimeIndex`` (default:
+        the first of ``date``, ``Date``, ``DATE``, ``observation_date``, ``datetime``,
+        ``timestamp``, ``time``, ``open_time``, ``unix``).
+    dayfirst : bool, optional
+        Order of numeric dates such as ``03/04/2024`` (``dd/mm/yyyy`` with ``True``,
+        ``mm/dd/yyyy`` with ``False``). By default the dates decide: a first field above
+        12 makes the file day-first, a second field above 12 month-first; a file in which
+        no date decides is refused with a message asking for ``dayfirst``. Day and month
+        are never swapped silently.
     name : str
         Name for error messages and ``attrs["name"]``.
 
@@ -444,6 +453,7 @@ def read_prices(
         min_length=min_length,
         timezone=clk.timezone,
         date_column=date_column,
+        dayfirst=dayfirst,
     )
     frame.attrs = {
         "name": name,
