@@ -56,8 +56,9 @@ def politis_white_block_length(x: np.ndarray, *, kind: str = "stationary") -> fl
     Returns
     -------
     float
-        :func:`arch.bootstrap.optimal_block_length` of ``x`` (column ``kind``),
-        then guarded:
+        The estimate of :func:`arch.bootstrap.optimal_block_length` (column
+        ``kind``), computed here with the same operations (so the same number, without
+        importing arch; tested against arch), then guarded:
 
         * fewer than ``MIN_PW_OBS`` = 10 observations, or a constant series: 1.0
           (no dependence can be estimated; the bootstrap is then i.i.d.);
@@ -81,12 +82,56 @@ def politis_white_block_length(x: np.ndarray, *, kind: str = "stationary") -> fl
     n = x.size
     if n < MIN_PW_OBS or np.ptp(x) == 0.0:
         return 1.0
-    from arch.bootstrap import optimal_block_length
-
-    value = float(optimal_block_length(x)[kind].iloc[0])
+    value = _politis_white(x)[0 if kind == "stationary" else 1]
     if not np.isfinite(value):
         return 1.0
     return float(min(max(value, 1.0), max(n / 3.0, 1.0)))
+
+
+def _politis_white(x: np.ndarray) -> tuple[float, float]:
+    r"""Stationary and circular Politis-White block lengths of one series.
+
+    The estimator of arch 8's ``arch.bootstrap.base._single_optimal_block``, line by
+    line (the same numpy operations in the same order, so the same floating-point
+    result): the tuning parameter :math:`m` is twice the first lag after which
+    :math:`k_n = \max(5, \lfloor\log_{10} n\rfloor)` consecutive
+    autocorrelations lie within :math:`\pm 2\sqrt{\log_{10}(n)/n}` (at most
+    :math:`\lceil\sqrt n\rceil + k_n`), the flat-top kernel gives :math:`G` and the
+    long-run variance, and :math:`b = (2G^2/d)^{1/3} n^{1/3}` with :math:`d = 2\hat\sigma^4`
+    (stationary) or :math:`\tfrac43\hat\sigma^4` (circular), capped at
+    :math:`\lceil\min(3\sqrt n, n/3)\rceil`.
+    """
+    nobs = x.shape[0]
+    eps = x - x.mean(0)
+    b_max = np.ceil(min(3 * np.sqrt(nobs), nobs / 3))
+    kn = max(5, int(np.log10(nobs)))
+    m_max = int(np.ceil(np.sqrt(nobs))) + kn
+    cv = 2 * np.sqrt(np.log10(nobs) / nobs)
+    acv = np.zeros(m_max + 1)
+    abs_acorr = np.zeros(m_max + 1)
+    opt_m = None
+    for i in range(m_max + 1):
+        v1 = eps[i + 1 :] @ eps[i + 1 :]
+        v2 = eps[: -(i + 1)] @ eps[: -(i + 1)]
+        cross_prod = eps[i:] @ eps[: nobs - i]
+        acv[i] = cross_prod / nobs
+        with np.errstate(divide="ignore", invalid="ignore"):  # lags beyond short samples
+            abs_acorr[i] = np.abs(cross_prod) / np.sqrt(v1 * v2)
+        if i >= kn and opt_m is None and np.all(abs_acorr[i - kn : i] < cv):
+            opt_m = i - kn
+    m = 2 * max(opt_m, 1) if opt_m is not None else m_max
+    m = min(m, m_max)
+    g = 0.0
+    lr_acv = acv[0]
+    for k in range(1, m + 1):
+        lam = 1 if k / m <= 1 / 2 else 2 * (1 - k / m)
+        g += 2 * lam * k * acv[k]
+        lr_acv += 2 * lam * acv[k]
+    d_sb = 2 * lr_acv**2
+    d_cb = 4 / 3 * lr_acv**2
+    b_sb = ((2 * g**2) / d_sb) ** (1 / 3) * nobs ** (1 / 3)
+    b_cb = ((2 * g**2) / d_cb) ** (1 / 3) * nobs ** (1 / 3)
+    return float(min(b_sb, b_max)), float(min(b_cb, b_max))
 
 
 # ---------------------------------------------------------------------------

@@ -40,6 +40,30 @@ def test_block_length_matches_arch_on_ar1(kind):
     assert_allclose(R.politis_white_block_length(x, kind=kind), expected, rtol=1e-12)
 
 
+@pytest.mark.parametrize("n", [15, 37, 250, 5879])
+@pytest.mark.parametrize("phi", [0.0, 0.5, 0.97])
+def test_block_length_is_arch_estimator_without_importing_arch(n, phi):
+    # riskcycle's own Politis-White code repeats arch 8's operations in the same order
+    # (arch.bootstrap.base._single_optimal_block), so both columns agree to the last bit
+    from arch.bootstrap import optimal_block_length
+
+    x = _ar1(n, phi, 7)
+    expected = optimal_block_length(x).iloc[0].to_numpy()
+    assert_array_equal(np.array(R._politis_white(x)), expected)
+
+
+def test_block_length_does_not_import_arch():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np; from riskcycle._resample import politis_white_block_length;"
+        "politis_white_block_length(np.sin(np.arange(500.0))); print('arch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_block_length_guards():
     assert R.politis_white_block_length(np.arange(9.0)) == 1.0  # n < 10
     assert R.politis_white_block_length(np.full(500, 3.0)) == 1.0  # constant

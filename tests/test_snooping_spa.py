@@ -67,7 +67,7 @@ def _replayed(d, block_length, reps, seed, *, nested=False, studentize=False):
 # the resampling machinery: kernels equal their numpy twins
 # ---------------------------------------------------------------------------
 @pytest.mark.parametrize("block_length", [1.0, 3.3, 40.0, 500.0])
-def test_block_kernels_equal_numpy_twin_and_direct_sums(block_length):
+def test_block_kernels_equal_twin_and_direct_sums(block_length):
     rng = np.random.default_rng(1)
     n_obs, k, reps = 300, 7, 40
     x = np.cumsum(rng.standard_normal((n_obs, k)), axis=0) * 0.1
@@ -76,11 +76,9 @@ def test_block_kernels_equal_numpy_twin_and_direct_sums(block_length):
     # blocks tile each resample exactly
     assert_array_equal(np.add.reduceat(blocks.lengths, blocks.offsets[:-1]), n_obs)
     assert blocks.lengths.min() >= 1 and blocks.starts.max() < n_obs
-    prefix = rs.prefix_sums(x)
-    kernel = _nb.block_sums(prefix, blocks.starts, blocks.lengths, blocks.offsets)
-    twin = rs.block_sums_numpy(prefix, blocks)
-    assert_allclose(rs.block_sums(x, blocks, engine="prefix"), twin, rtol=0, atol=0)
-    matmul = rs.block_sums(x, blocks, engine="matmul")
+    kernel = rs.block_sums(x, blocks)
+    # the twin does the same operations in the same order: equal to the last bit
+    assert_array_equal(kernel, _nb.block_sums_py(x, blocks.starts, blocks.lengths, blocks.offsets))
     idx = np.stack(
         [
             np.concatenate(
@@ -97,20 +95,75 @@ def test_block_kernels_equal_numpy_twin_and_direct_sums(block_length):
         ]
     )
     direct = x[idx].sum(axis=1)
-    scale = np.abs(prefix).max()  # sums are differences of prefix sums: rounding ~ eps * scale
-    assert_allclose(kernel, twin, rtol=0, atol=1e-12 * scale)
-    assert_allclose(matmul, direct, rtol=0, atol=1e-12 * scale)
+    # sums are differences of prefix sums: rounding ~ eps * (largest prefix sum)
+    scale = np.abs(np.cumsum(x, axis=0)).max()
     assert_allclose(kernel, direct, rtol=0, atol=1e-12 * scale)
     # and the blocks reconstructed from the index arrays give the same sums
     assert_allclose(
-        rs.block_sums_numpy(prefix, rs.blocks_from_indices(idx)),
-        direct,
-        rtol=0,
-        atol=1e-12 * scale,
+        rs.block_sums(x, rs.blocks_from_indices(idx)), direct, rtol=0, atol=1e-12 * scale
     )
 
 
-def test_maxima_kernel_equals_numpy_twin():
+def _with_threads(n, fn, *args):
+    numba = pytest.importorskip("numba")
+    before = numba.get_num_threads()
+    numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+    try:
+        return fn(*args)
+    finally:
+        numba.set_num_threads(before)
+
+
+def test_kernels_do_not_depend_on_the_thread_count():
+    # several tiles of columns (the tile width is at least 8) and chunks of resamples,
+    # so that the tasks are spread over the threads differently
+    rng = np.random.default_rng(11)
+    n_obs, k, reps = 120, 53, 600
+    x = rng.standard_normal((n_obs, k))
+    blocks = rs.draw_stationary_blocks(rng, n_obs, 4.0, reps)
+    args = (x, blocks.starts, blocks.lengths, blocks.offsets)
+    one = _with_threads(1, _nb.block_sums, *args)
+    many = _with_threads(8, _nb.block_sums, *args)
+    assert_array_equal(one, many)
+    assert_array_equal(one, _nb.block_sums_py(*args))
+    shifts = np.stack([np.minimum(x.mean(axis=0), 0.0), np.zeros(k)])
+    scale = rng.uniform(0.5, 2.0, k)
+    assert_array_equal(
+        _with_threads(1, _nb.recentred_maxima, one, shifts, scale),
+        _with_threads(8, _nb.recentred_maxima, one, shifts, scale),
+    )
+    assert_array_equal(
+        _with_threads(1, _nb.stationary_variance, x - x.mean(axis=0), 3.0),
+        _with_threads(8, _nb.stationary_variance, x - x.mean(axis=0), 3.0),
+    )
+
+
+def test_block_sums_memory_scales_with_k():
+    # no work array independent of k (no resample-count matrix) and no copy of the data:
+    # the numpy-side peak is the output plus small buffers. (The kernel's prefix tiles,
+    # one per running task, are allocated by numba's runtime, which tracemalloc does not
+    # see; the bound below leaves room for them anyway.)
+    import tracemalloc
+
+    rng = np.random.default_rng(12)
+    n_obs, reps = 2000, 400
+    blocks = rs.draw_stationary_blocks(rng, n_obs, 10.0, reps)
+    x = rng.standard_normal((n_obs, 16))
+    rs.block_sums(x, blocks)  # compile outside the trace
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        out = rs.block_sums(x, blocks)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    tile = (n_obs + 1) * _nb.tile_width(n_obs) * 8
+    # output + (at most) one tile per thread + small buffers; the old count matrix
+    # alone was 32 MiB
+    assert peak <= out.nbytes + 8 * tile + 64 * 1024
+
+
+def test_maxima_kernel_equals_twin():
     rng = np.random.default_rng(4)
     centred = rng.standard_normal((300, 40))
     shifts = np.stack(
@@ -120,7 +173,7 @@ def test_maxima_kernel_equals_numpy_twin():
     # same arithmetic ((c + shift) * scale, then max): equal to the last bit
     assert_array_equal(
         _nb.recentred_maxima(centred, shifts, scale),
-        rs.recentred_maxima(centred, shifts, scale, compiled=False),
+        _nb.recentred_maxima_py(centred, shifts, scale),
     )
 
 
@@ -310,20 +363,6 @@ def test_same_rng_same_numbers_and_generator_use():
         assert a.pvalues.equals(r.pvalues)
     d = spa_test(x, block_length=4, n_resamples=200, rng=43)
     assert not np.array_equal(a.null_distribution, d.null_distribution)
-
-
-def test_engines_give_the_same_test():
-    x = _data(seed=15)
-    d1 = x.copy()
-    d2 = x.copy()
-    blocks = rs.draw_stationary_blocks(np.random.default_rng(0), x.shape[0], 6.0, 300)
-    a = _spa._bootstrap(
-        d1, list(range(12)), "zero", 6.0, 300, False, None, engine="prefix", blocks=blocks
-    )
-    b = _spa._bootstrap(
-        d2, list(range(12)), "zero", 6.0, 300, False, None, engine="matmul", blocks=blocks
-    )
-    assert_allclose(a.centred, b.centred, rtol=0, atol=1e-15)
 
 
 def test_kind_benchmark_and_labels():

@@ -1,10 +1,16 @@
-"""Compiled inner loops of the snooping statistics (numba, ``cache=True``).
+"""Compiled inner loops of the snooping statistics (numba, ``cache=True``) and their twins.
 
-Kernels receive pre-drawn random numbers (block starts and lengths drawn with
-numpy from the caller's generator) and never draw their own, so the compiled
-and the plain-numpy paths of :mod:`riskcycle.snooping._resample` give the same
-numbers for the same ``rng``. This module imports numba (about 0.5 s): import it
-lazily, inside the function that needs it.
+Every kernel ``name`` has a plain-Python/numpy twin ``name_py`` right after it that
+performs the same floating-point operations in the same order, so the two agree to
+the last bit (tested); the twins are for the tests, the kernels for everything else.
+
+Kernels receive pre-drawn random numbers (block starts and lengths drawn with numpy
+from the caller's generator) and never draw their own. The parallel kernels
+(``numba.prange``) split the work into independent tasks (tiles of columns, chunks of
+resamples), each writing only its own output slots, and never combine partial
+results across tasks, so their output is the same whatever the number of threads.
+This module imports numba (about 0.5 s): import it lazily, inside the function that
+needs it.
 """
 
 from __future__ import annotations
@@ -12,48 +18,76 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-__all__ = ["block_sums", "recentred_maxima", "stationary_variance"]
+__all__ = [
+    "block_sums",
+    "block_sums_py",
+    "recentred_maxima",
+    "recentred_maxima_py",
+    "stationary_variance",
+    "tile_width",
+]
 
-#: columns processed together: one task handles one tile of columns of one resample
-_TILE = 256
+#: bytes of one tile's prefix sums, kept in the core's L2 cache while all its blocks are summed
+_TILE_BYTES = 1 << 20
+#: resamples per task: enough tasks to keep every thread busy, few enough prefix recomputations
+_CHUNK_RESAMPLES = 256
 
 
-@nb.njit(cache=True, nogil=True, boundscheck=False)
-def _block_sums(prefix, starts, lengths, offsets, out):  # pragma: no cover - compiled
-    n_obs = prefix.shape[0] - 1
-    k = prefix.shape[1]
+def tile_width(n_obs: int) -> int:
+    """Columns per tile: a multiple of 8 in [8, 64] whose ``(n_obs + 1)``-row prefix
+    sums fit in ``_TILE_BYTES`` (at least 8 columns, whatever ``n_obs``)."""
+    w = _TILE_BYTES // (8 * (n_obs + 1))
+    return int(min(64, max(8, w - w % 8)))
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False, parallel=True)
+def _block_sums(x, starts, lengths, offsets, width, chunk, out):  # pragma: no cover - compiled
+    n_obs, k = x.shape
     n_rep = offsets.shape[0] - 1
-    n_tiles = (k + _TILE - 1) // _TILE
-    for task in range(n_tiles * n_rep):
-        tile = task // n_rep
-        b = task - tile * n_rep
-        lo = tile * _TILE
-        hi = min(lo + _TILE, k)
-        row = out[b]
-        for j in range(lo, hi):
-            row[j] = 0.0
-        for m in range(offsets[b], offsets[b + 1]):
-            s = starts[m]
-            e = s + lengths[m]
-            if e <= n_obs:
-                for j in range(lo, hi):
-                    row[j] += prefix[e, j] - prefix[s, j]
-            else:
-                e -= n_obs
-                for j in range(lo, hi):
-                    row[j] += (prefix[n_obs, j] - prefix[s, j]) + prefix[e, j]
+    n_tiles = (k + width - 1) // width
+    n_chunks = (n_rep + chunk - 1) // chunk
+    for task in nb.prange(n_tiles * n_chunks):
+        tile = task // n_chunks
+        lo = tile * width
+        w = min(width, k - lo)
+        first = (task - tile * n_chunks) * chunk
+        last = min(first + chunk, n_rep)
+        # this tile's prefix sums (the same sequential sums as numpy.cumsum)
+        pre = np.empty((n_obs + 1, w))
+        for j in range(w):
+            pre[0, j] = 0.0
+        for t in range(n_obs):
+            for j in range(w):
+                pre[t + 1, j] = pre[t, j] + x[t, lo + j]
+        acc = np.empty(w)
+        for b in range(first, last):
+            for j in range(w):
+                acc[j] = 0.0
+            for m in range(offsets[b], offsets[b + 1]):
+                s = starts[m]
+                e = s + lengths[m]
+                if e <= n_obs:
+                    for j in range(w):
+                        acc[j] += pre[e, j] - pre[s, j]
+                else:  # the block wraps around the end of the sample
+                    e -= n_obs
+                    for j in range(w):
+                        acc[j] += (pre[n_obs, j] - pre[s, j]) + pre[e, j]
+            for j in range(w):
+                out[b, lo + j] = acc[j]
     return out
 
 
 def block_sums(
-    prefix: np.ndarray, starts: np.ndarray, lengths: np.ndarray, offsets: np.ndarray
+    x: np.ndarray, starts: np.ndarray, lengths: np.ndarray, offsets: np.ndarray
 ) -> np.ndarray:
-    """Sum of every column over each resample, from the blocks that make it up.
+    """Sum of every column of ``x`` over each resample, from the blocks that make it up.
 
     Parameters
     ----------
-    prefix : ndarray, shape (n_obs + 1, k), C-contiguous float64
-        Column prefix sums, ``prefix[0] = 0`` and ``prefix[t] = x[0] + ... + x[t-1]``.
+    x : ndarray, shape (n_obs, k), float64
+        The data (not copied: each task builds the prefix sums of its own tile of
+        columns, so memory beyond the output is one tile per thread).
     starts, lengths : ndarray of int64
         The blocks of all resamples one after another: block ``m`` covers the
         circular positions ``starts[m], ..., starts[m] + lengths[m] - 1`` (mod n_obs),
@@ -64,40 +98,81 @@ def block_sums(
     Returns
     -------
     ndarray, shape (n_resamples, k)
-        ``out[b, j]``: sum of column ``j`` over the observations of resample ``b``.
-        Cost O(n_blocks * k), independent of the block lengths.
+        ``out[b, j]``: sum of column ``j`` over the observations of resample ``b``,
+        accumulated block by block (in block order, starting from 0) as differences
+        of prefix sums :math:`P_e - P_s` (a wrapping block:
+        :math:`(P_n - P_s) + P_{e-n}`). Cost O(n_blocks k), independent of the block
+        lengths; the same numbers as :func:`block_sums_py` whatever the number of
+        threads.
     """
-    out = np.empty((offsets.shape[0] - 1, prefix.shape[1]), dtype=np.float64)
-    return _block_sums(prefix, starts, lengths, offsets, out)
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    out = np.empty((offsets.shape[0] - 1, x.shape[1]), dtype=np.float64)
+    return _block_sums(
+        x,
+        np.ascontiguousarray(starts, dtype=np.int64),
+        np.ascontiguousarray(lengths, dtype=np.int64),
+        np.ascontiguousarray(offsets, dtype=np.int64),
+        tile_width(x.shape[0]),
+        _CHUNK_RESAMPLES,
+        out,
+    )
 
 
-@nb.njit(cache=True, nogil=True, boundscheck=False)
-def _stationary_variance(x, a, out):  # pragma: no cover - compiled
+def block_sums_py(
+    x: np.ndarray, starts: np.ndarray, lengths: np.ndarray, offsets: np.ndarray
+) -> np.ndarray:
+    """Plain twin of :func:`block_sums`: the same operations in the same order (a Python
+    loop over blocks, numpy across columns). Slow; for tests."""
+    x = np.asarray(x, dtype=np.float64)
+    n_obs, k = x.shape
+    pre = np.zeros((n_obs + 1, k))
+    np.cumsum(x, axis=0, out=pre[1:])  # sequential: pre[t + 1] = pre[t] + x[t]
+    out = np.empty((offsets.shape[0] - 1, k))
+    for b in range(out.shape[0]):
+        acc = np.zeros(k)
+        for m in range(offsets[b], offsets[b + 1]):
+            s = int(starts[m])
+            e = s + int(lengths[m])
+            if e <= n_obs:
+                acc += pre[e] - pre[s]
+            else:
+                acc += (pre[n_obs] - pre[s]) + pre[e - n_obs]
+        out[b] = acc
+    return out
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False, parallel=True)
+def _stationary_variance(x, a, width, out):  # pragma: no cover - compiled
     n, k = x.shape
-    h = np.zeros(k)  # H_t = sum_{j=1}^{n-1} a^j x_{(t+j) mod n}
-    g = np.zeros(k)  # K_t = sum_{j=1}^{n-1} j a^j x_{(t+j) mod n}
-    # start at t = n - 1: x_{(n-1+j) mod n} = x_{j-1}
-    w = 1.0
-    for j in range(1, n):
-        w *= a
-        if w == 0.0:
-            break
-        for c in range(k):
-            h[c] += w * x[j - 1, c]
-            g[c] += j * w * x[j - 1, c]
     an = a**n
-    for c in range(k):
-        out[c] = x[n - 1, c] * x[n - 1, c] + 2.0 * x[n - 1, c] * (h[c] - g[c] / n)
-    # backward recursion around the circle
-    for t in range(n - 2, -1, -1):
-        for c in range(k):
-            xn = x[t + 1, c]
-            xt = x[t, c]
-            g[c] = a * (g[c] + h[c] + xn) - n * an * xt
-            h[c] = a * (h[c] + xn) - an * xt
-            out[c] += xt * xt + 2.0 * xt * (h[c] - g[c] / n)
-    for c in range(k):
-        out[c] /= n
+    for tile in nb.prange((k + width - 1) // width):
+        lo = tile * width
+        hi = min(lo + width, k)
+        w = hi - lo
+        h = np.zeros(w)  # H_t = sum_{j=1}^{n-1} a^j x_{(t+j) mod n}
+        g = np.zeros(w)  # K_t = sum_{j=1}^{n-1} j a^j x_{(t+j) mod n}
+        # start at t = n - 1: x_{(n-1+j) mod n} = x_{j-1}
+        wt = 1.0
+        for j in range(1, n):
+            wt *= a
+            if wt == 0.0:
+                break
+            for c in range(w):
+                h[c] += wt * x[j - 1, lo + c]
+                g[c] += j * wt * x[j - 1, lo + c]
+        for c in range(w):
+            xl = x[n - 1, lo + c]
+            out[lo + c] = xl * xl + 2.0 * xl * (h[c] - g[c] / n)
+        # backward recursion around the circle
+        for t in range(n - 2, -1, -1):
+            for c in range(w):
+                xn = x[t + 1, lo + c]
+                xt = x[t, lo + c]
+                g[c] = a * (g[c] + h[c] + xn) - n * an * xt
+                h[c] = a * (h[c] + xn) - an * xt
+                out[lo + c] += xt * xt + 2.0 * xt * (h[c] - g[c] / n)
+        for c in range(w):
+            out[lo + c] /= n
     return out
 
 
@@ -119,23 +194,25 @@ def stationary_variance(x: np.ndarray, block_length: float) -> np.ndarray:
         the estimator arch uses), evaluated through the equivalent circular form
         :math:`\tilde\gamma_0 + 2\sum_j (1-j/n)(1-p)^j\tilde\gamma_j` with circular
         autocovariances :math:`\tilde\gamma_j`, whose exponential weights follow a
-        backward recursion.
+        backward recursion. Columns are independent: tiles of 64 run in parallel,
+        each column's arithmetic is the same whatever the tiling. The textbook
+        O(n^2 k) sum in :mod:`riskcycle.snooping._resample` checks it.
     """
     out = np.empty(x.shape[1], dtype=np.float64)
-    return _stationary_variance(x, 1.0 - 1.0 / block_length, out)
+    return _stationary_variance(
+        np.ascontiguousarray(x, dtype=np.float64), 1.0 - 1.0 / block_length, 64, out
+    )
 
 
-@nb.njit(cache=True, nogil=True, boundscheck=False)
+@nb.njit(cache=True, nogil=True, boundscheck=False, parallel=True)
 def _recentred_maxima(centred, shifts, scale, out):  # pragma: no cover - compiled
     n_rep, k = centred.shape
     n_shift = shifts.shape[0]
-    for b in range(n_rep):
-        row = centred[b]
+    for b in nb.prange(n_rep):
         for i in range(n_shift):
-            shift = shifts[i]
             best = -np.inf
             for j in range(k):
-                v = (row[j] + shift[j]) * scale[j]
+                v = (centred[b, j] + shifts[i, j]) * scale[j]
                 if v > best:
                     best = v
             out[b, i] = best
@@ -147,18 +224,27 @@ def recentred_maxima(centred: np.ndarray, shifts: np.ndarray, scale: np.ndarray)
 
     Parameters
     ----------
-    centred : ndarray, shape (n_resamples, k), C-contiguous float64
+    centred : ndarray, shape (n_resamples, k), float64
     shifts : ndarray, shape (n_shifts, k)
     scale : ndarray, shape (k,)
 
     Returns
     -------
     ndarray, shape (n_resamples, n_shifts)
+        One task per resample (row): the same numbers whatever the number of threads.
     """
     out = np.empty((centred.shape[0], shifts.shape[0]), dtype=np.float64)
     return _recentred_maxima(
-        centred,
+        np.ascontiguousarray(centred, dtype=np.float64),
         np.ascontiguousarray(shifts, dtype=np.float64),
         np.ascontiguousarray(scale, dtype=np.float64),
         out,
     )
+
+
+def recentred_maxima_py(centred: np.ndarray, shifts: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Plain twin of :func:`recentred_maxima` (the same products, then the maximum)."""
+    out = np.empty((centred.shape[0], shifts.shape[0]))
+    for i, shift in enumerate(np.asarray(shifts, dtype=np.float64)):
+        out[:, i] = ((centred + shift) * scale).max(axis=1)
+    return out

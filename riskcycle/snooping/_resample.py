@@ -8,11 +8,10 @@ rows of the prefix-sum array. This module
 
 * draws the blocks with numpy from the caller's generator
   (:func:`draw_stationary_blocks`),
-* sums them either with the compiled prefix-sum kernel
-  (:func:`riskcycle.snooping._nb.block_sums`, cost O(n_blocks k)) or, when the
-  blocks are short, as a product of a resample-count matrix with the data
-  (:func:`block_sums_matmul`, cost O(n_obs k) per resample but at BLAS speed),
-* and keeps plain-numpy twins of both compiled kernels for the tests.
+* and sums them with the compiled prefix-sum kernel
+  (:func:`riskcycle.snooping._nb.block_sums`, cost O(n_blocks k), parallel over
+  tiles of columns and chunks of resamples, deterministic whatever the number of
+  threads); the kernels' plain twins sit beside them in :mod:`riskcycle.snooping._nb`.
 """
 
 from __future__ import annotations
@@ -27,8 +26,6 @@ from .._resample import politis_white_block_length, stationary_blocks
 __all__ = [
     "Blocks",
     "block_sums",
-    "block_sums_matmul",
-    "block_sums_numpy",
     "default_block_length",
     "draw_stationary_blocks",
     "recentred_maxima",
@@ -36,14 +33,7 @@ __all__ = [
     "stationary_variance_numpy",
 ]
 
-#: the prefix-sum kernel is used when the mean block length is at least this long;
-#: below it the count-matrix product (BLAS) is faster (see benchmarks/bench_snooping.py)
-PREFIX_MIN_BLOCK = 32.0
-_CHUNK_ELEMENTS = 1 << 19  # bound on temporary arrays (elements) per chunk
-_MATMUL_ELEMENTS = 1 << 22  # resample-count matrix per chunk (32 MiB)
-#: below this many inner-loop steps the plain-numpy twins beat the threaded kernels
-#: (waking the threads costs milliseconds)
-COMPILED_MIN_WORK = 1 << 20
+_CHUNK_ELEMENTS = 1 << 19  # bound on temporary arrays (elements) per chunk of draws
 
 
 class Blocks(NamedTuple):
@@ -108,102 +98,28 @@ def blocks_from_indices(indices: np.ndarray) -> Blocks:
     return Blocks(indices[rows, cols], (nxt - cols).astype(np.int64), offsets, n_obs)
 
 
-def prefix_sums(x: np.ndarray) -> np.ndarray:
-    """``(n + 1, k)`` column prefix sums with a leading row of zeros."""
-    prefix = np.empty((x.shape[0] + 1, x.shape[1]), dtype=np.float64)
-    prefix[0] = 0.0
-    np.cumsum(x, axis=0, out=prefix[1:])
-    return prefix
-
-
-def block_sums_numpy(prefix: np.ndarray, blocks: Blocks) -> np.ndarray:
-    """Plain-numpy twin of :func:`riskcycle.snooping._nb.block_sums` (same arithmetic)."""
-    n_obs = blocks.n_obs
-    k = prefix.shape[1]
-    n_rep = blocks.offsets.shape[0] - 1
-    out = np.empty((n_rep, k))
-    per_chunk = max(1, _CHUNK_ELEMENTS // max(1, k * (1 + len(blocks.starts) // max(n_rep, 1))))
-    for first in range(0, n_rep, per_chunk):
-        last = min(n_rep, first + per_chunk)
-        lo, hi = blocks.offsets[first], blocks.offsets[last]
-        s = blocks.starts[lo:hi]
-        e = s + blocks.lengths[lo:hi]
-        wrap = e > n_obs
-        contrib = prefix[np.minimum(e, n_obs)] - prefix[s]
-        contrib[wrap] += prefix[e[wrap] - n_obs]
-        out[first:last] = np.add.reduceat(contrib, blocks.offsets[first:last] - lo, axis=0)
-    return out
-
-
-def block_sums_matmul(x: np.ndarray, blocks: Blocks) -> np.ndarray:
-    """Resample sums as ``counts @ x``, where ``counts[b, t]`` is how often resample ``b``
-    uses observation ``t`` (built from the blocks with difference arrays)."""
-    n_obs = blocks.n_obs
-    n_rep = blocks.offsets.shape[0] - 1
-    out = np.empty((n_rep, x.shape[1]))
-    # large chunks: BLAS is several times slower on thin matrices
-    per_chunk = max(1, min(n_rep, _MATMUL_ELEMENTS // (n_obs + 1)))
-    rep_of_block = np.repeat(np.arange(n_rep, dtype=np.int64), np.diff(blocks.offsets))
-    for first in range(0, n_rep, per_chunk):
-        last = min(n_rep, first + per_chunk)
-        lo, hi = blocks.offsets[first], blocks.offsets[last]
-        s = blocks.starts[lo:hi]
-        e = s + blocks.lengths[lo:hi]
-        base = (rep_of_block[lo:hi] - first) * (n_obs + 1)
-        wrap = e > n_obs
-        pos = np.concatenate(
-            [base + s, base + np.minimum(e, n_obs), base[wrap], base[wrap] + e[wrap] - n_obs]
-        )
-        n_b, n_w = len(s), int(wrap.sum())
-        weights = np.ones(pos.shape[0])
-        weights[n_b : 2 * n_b] = -1.0
-        weights[2 * n_b + n_w :] = -1.0
-        counts = np.bincount(pos, weights=weights, minlength=(last - first) * (n_obs + 1))
-        counts = counts.reshape(last - first, n_obs + 1)
-        np.cumsum(counts, axis=1, out=counts)
-        np.matmul(counts[:, :n_obs], x, out=out[first:last])
-    return out
-
-
-def block_sums(x: np.ndarray, blocks: Blocks, *, engine: str = "auto") -> np.ndarray:
+def block_sums(x: np.ndarray, blocks: Blocks) -> np.ndarray:
     """Sums of every column of ``x`` (n_obs x k) over each resample, shape (n_resamples, k).
 
-    ``engine``: ``"prefix"`` (prefix-sum kernel: compiled, or its numpy twin for small
-    problems), ``"matmul"`` (count matrix
-    times data, BLAS) or ``"auto"`` (prefix kernel when the mean block length is at
-    least ``PREFIX_MIN_BLOCK``). Both give the same sums up to rounding.
+    Block sums as differences of prefix sums, in the compiled kernel
+    :func:`riskcycle.snooping._nb.block_sums` (tiles of columns whose prefix sums stay
+    in cache, in parallel; the same numbers whatever the number of threads, and the
+    same as its plain twin :func:`riskcycle.snooping._nb.block_sums_py`). Cost
+    O(n_blocks k); memory: the output plus one tile of prefix sums per thread.
     """
-    n_rep = blocks.offsets.shape[0] - 1
-    if engine == "auto":
-        mean_length = blocks.n_obs * n_rep / max(len(blocks.starts), 1)
-        engine = "prefix" if mean_length >= PREFIX_MIN_BLOCK else "matmul"
-    if engine == "prefix":
-        prefix = prefix_sums(x)
-        if len(blocks.starts) * x.shape[1] < COMPILED_MIN_WORK:
-            return block_sums_numpy(prefix, blocks)
-        from ._nb import block_sums as _kernel
+    from ._nb import block_sums as _kernel
 
-        return _kernel(prefix, blocks.starts, blocks.lengths, blocks.offsets)
-    if engine == "matmul":
-        return block_sums_matmul(x, blocks)
-    raise ValueError(f"unknown engine {engine!r}")
+    return _kernel(x, blocks.starts, blocks.lengths, blocks.offsets)
 
 
-def recentred_maxima(
-    centred: np.ndarray, shifts: np.ndarray, scale: np.ndarray, *, compiled: bool = True
-) -> np.ndarray:
+def recentred_maxima(centred: np.ndarray, shifts: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """``out[b, i] = max_j (centred[b, j] + shifts[i, j]) * scale[j]``, shape (B, n_shifts).
 
-    ``compiled=False`` is the plain-numpy twin (same arithmetic, B x k temporaries),
-    also used for small problems."""
-    if compiled and centred.size * shifts.shape[0] >= COMPILED_MIN_WORK:
-        from ._nb import recentred_maxima as _kernel
+    Compiled, parallel over resamples; twin :func:`riskcycle.snooping._nb.recentred_maxima_py`.
+    """
+    from ._nb import recentred_maxima as _kernel
 
-        return _kernel(centred, shifts, scale)
-    out = np.empty((centred.shape[0], shifts.shape[0]))
-    for i, shift in enumerate(shifts):
-        out[:, i] = ((centred + shift) * scale).max(axis=1)
-    return out
+    return _kernel(centred, shifts, scale)
 
 
 def stationary_variance(x: np.ndarray, block_length: float) -> np.ndarray:
