@@ -172,10 +172,17 @@ def test_power_curve_monotone_and_mde(btc):
         "2014-01-01", "2021-01-01"
     )
     res = power_analysis(
-        b, ev, horizon=365, n_events=[2, 5], n_simulations=60, n_resamples=39, rng=0
+        b,
+        ev,
+        horizon=365,
+        n_events=[2, 5],
+        scheme="block",
+        n_simulations=60,
+        n_resamples=39,
+        rng=0,
     )
     assert res.n_observed == 2
-    assert res.effect_source.startswith("observed")
+    assert res.effect_source.startswith("observed") and res.post_hoc
     curve = res.power_curves[0]
     assert curve[0] <= 0.2 and curve[-1] == 1.0  # size near alpha; six s.d. always found
     assert np.all(np.diff(curve) >= -0.05)  # common random numbers: monotone up to noise
@@ -224,6 +231,7 @@ def test_power_needs_effect_without_events_and_reports_unreachable():
         ({"n_simulations": 5}, ValueError, "`n_simulations` must be a positive integer >= 10"),
         ({"method": "iid"}, ValueError, "`method` must be one of"),
         ({"effect": "big"}, TypeError, "`effect` must be an effect in log-return units"),
+        ({"scheme": "bootstrap"}, ValueError, "`scheme` must be one of"),
     ],
 )
 def test_power_invalid_arguments(kwargs, exc, match):
@@ -239,8 +247,194 @@ def test_power_views_and_reproducibility():
     b = power_analysis(f, rng=5, **kw)
     pd.testing.assert_frame_equal(a.table, b.table)
     assert isinstance(a, PowerResult)
-    assert list(a.to_frame().columns) == ["n_events", "n_bars", "power", "power_se", "mde"]
+    assert list(a.to_frame().columns) == [
+        "n_events",
+        "n_bars",
+        "power",
+        "power_se",
+        "mde",
+        "mde_se",
+        "effect",
+        "post_hoc",
+        "events_needed",
+        "events_needed_se",
+        "events_needed_low",
+        "events_needed_high",
+        "scheme",
+    ]
+    assert not a.post_hoc and "post_hoc" not in str(a.summary())
     text = str(a.summary())
     assert "Power by number of events" in text and "Resampling" in text
     assert repr(a).startswith("PowerResult(")
     assert a.plot().get_ylabel() == "power"
+
+
+# ---------------------------------------------------------------------------
+# power on the real path (btc_long: the part before 2014-09-17 is Coin Metrics data,
+# CC BY-NC 4.0)
+# ---------------------------------------------------------------------------
+def test_real_path_batch_matches_brute_force():
+    """The linear-in-effect statistics equal a brute-force recomputation: add delta/L to each
+    daily return in every pseudo-event window of the real path, recompute forward returns."""
+    from riskcycle.inference import _common as C
+    from riskcycle.inference._power import real_path_batch, spaced_design
+
+    rng = np.random.default_rng(1)
+    f = prices(rng.standard_normal(400) * 0.02)
+    fd = C.follower_data(f)
+    win = C.windows(fd, 30)
+    e_pos, _nxt, n_max = spaced_design(fd, win, 20)
+    # the greedy chain is a largest set: 371 eligible days, 20 days apart -> 19 events
+    assert n_max == len(range(0, len(e_pos), 20)) == 19
+    e_end = win.end[e_pos].astype(np.int64)
+    ev = np.array([[3, 40, 90], [10, 31, 200]])
+    pl = rng.integers(0, len(e_pos), size=(2, 5, 3))
+    t0, w0, ts, ws = real_path_batch(fd.log_close, e_pos, e_end, win.fwd[e_pos], ev, pl)
+    delta = 0.37
+    for r in range(2):
+        ret = np.diff(fd.log_close).copy()  # ret[t - 1]: return into bar t
+        for i in ev[r]:
+            s, e = e_pos[i], e_end[i]
+            ret[s:e] += delta / (e - s)  # bars s+1..e
+        lc = np.concatenate([[fd.log_close[0]], fd.log_close[0] + np.cumsum(ret)])
+        fw = lc[e_end] - lc[e_pos]
+        assert_allclose(t0[r] + delta * w0[r], fw[ev[r]].mean(), rtol=1e-12)
+        assert_allclose(ts[r] + delta * ws[r], fw[pl[r]].mean(axis=1), rtol=1e-12)
+    # set 0 (days 3, 40, 90): windows of 30 days do not overlap, each carries delta once;
+    # set 1 (10, 31, 200): the windows from 10 and 31 share 9 days, so w > 1
+    assert_allclose(w0[0], 1.0, rtol=1e-12)
+    assert w0[1] > 1.0
+
+
+def test_real_path_size_at_zero_effect_is_alpha(btc_long):
+    """At zero effect the pseudo-events are drawn as the placebo sets are: an exact
+    randomisation test, rejecting with probability floor(alpha (B + 1)) / (B + 1) = 0.05."""
+    b = btc_long.loc[:"2026-01-22"]
+    res = power_analysis(
+        b,
+        horizon=365,
+        effect=0.0,
+        n_events=[4],
+        min_spacing=362,
+        n_simulations=600,
+        n_resamples=99,
+        rng=3,
+    )
+    assert res.scheme == "real_path" and res.max_events_history == 15
+    rej = round(res.power_curves[0, 0] * 600)
+    assert stats.binomtest(rej, 600, 0.05).pvalue > 0.01
+    assert res.sd_forward_simulated == res.sd_forward_observed
+    # Monte Carlo error of every power value: sqrt(p (1 - p) / R)
+    p = res.table["power"].to_numpy()
+    assert_allclose(res.table["power_se"], np.sqrt(p * (1 - p) / 600), rtol=1e-12)
+    assert_allclose(res.power_curves_se, np.sqrt(res.power_curves * (1 - res.power_curves) / 600))
+
+
+def test_real_path_history_bounds_the_number_of_events(btc):
+    b = btc.loc[:"2026-01-22"]
+    res = power_analysis(
+        b,
+        horizon=365,
+        effect=0.5,
+        n_events=[2, 12],
+        min_spacing=362,
+        n_simulations=20,
+        n_resamples=19,
+        rng=0,
+    )
+    t = res.table.set_index("n_events")
+    # 2014-09-17 .. 2025-01-22 eligible, 362 days apart: 11 events at most
+    assert res.max_events_history == 11
+    assert np.isfinite(t.loc[2, "power"]) and np.isnan(t.loc[12, "power"])
+    assert any("holds at most 11 events 362 days apart" in n for n in res.notes)
+
+
+def test_post_hoc_power_is_labelled_with_its_reference(btc_long, rut):
+    ev = riskcycle.breakouts(rut.loc[:"2026-01-22"], min_gap=250)
+    with pytest.warns(EventsExcludedWarning), pytest.warns(IncompleteWindowWarning):
+        res = power_analysis(
+            btc_long.loc[:"2026-01-22"],
+            ev,
+            horizon=365,
+            n_events=[4],
+            n_simulations=40,
+            n_resamples=39,
+            rng=0,
+        )
+    assert res.post_hoc and res.n_observed == 4
+    text = str(res.summary())
+    assert "post_hoc_power_observed" in text and "10.1198/000313001300339897" in text
+    assert res.power_observed_se == pytest.approx(
+        math.sqrt(res.power_observed * (1 - res.power_observed) / 40)
+    )
+    assert np.isfinite(res.mde_observed_se) and res.mde_observed_se > 0
+
+
+def test_events_needed_has_a_monte_carlo_error():
+    """i.i.d. returns, block scheme: the events needed come with a bootstrap error and an
+    interval that contains them; the to_frame columns carry them on every row."""
+    f = iid_prices(1500, seed=2)
+    res = power_analysis(
+        f,
+        horizon=30,
+        effect=0.12,
+        n_events=[1, 2, 3, 4, 5, 6, 8],
+        min_spacing=40,
+        scheme="block",
+        block_length=1,
+        n_simulations=80,
+        n_resamples=39,
+        rng=1,
+    )
+    assert np.isfinite(res.events_needed)
+    lo, hi = res.events_needed_interval
+    assert lo <= res.events_needed <= hi or np.isnan(hi)
+    assert res.events_needed_se >= 0
+    df = res.to_frame()
+    assert (df["events_needed"] == res.events_needed).all()
+    assert (df["events_needed_se"] == res.events_needed_se).all()
+    assert "events_needed_se" in str(res.summary())
+
+
+@pytest.mark.slow
+def test_mde_monte_carlo_error_matches_the_spread_over_seeds():
+    """The bootstrap Monte Carlo error of the minimum detectable effect agrees with the
+    standard deviation of the estimate over independent seeds (12 seeds: the ratio of a
+    standard deviation from 12 draws to the truth lies in (0.55, 1.45) with probability
+    about 0.98 under normality)."""
+    f = iid_prices(1500, seed=5)
+    kw = dict(
+        horizon=30,
+        effect=0.1,
+        n_events=[4],
+        min_spacing=40,
+        n_simulations=100,
+        n_resamples=39,
+    )
+    runs = [power_analysis(f, rng=s, **kw) for s in range(12)]
+    mde = np.array([r.mde_observed if np.isfinite(r.mde_observed) else np.nan for r in runs])
+    mde = np.array([r.table["mde"].iloc[0] for r in runs])
+    se = np.array([r.table["mde_se"].iloc[0] for r in runs])
+    ratio = np.std(mde, ddof=1) / np.mean(se)
+    assert 0.55 < ratio < 1.45
+
+
+@pytest.mark.slow
+def test_short_blocks_overstate_power_against_the_real_path(btc_long, rut):
+    """Issue 11: with 4 events on btc_long a short-block bootstrap reports more power than the
+    real path gives (0.67 against 0.48 there); the real path's dispersion is the follower's."""
+    from riskcycle._resample import politis_white_block_length
+    from riskcycle.inference import _common as C
+
+    b = btc_long.loc[:"2026-01-22"]
+    ev = riskcycle.breakouts(rut.loc[:"2026-01-22"], min_gap=250)
+    kw = dict(horizon=365, n_events=[4], n_simulations=200, n_resamples=99, rng=11)
+    with pytest.warns(EventsExcludedWarning), pytest.warns(IncompleteWindowWarning):
+        real = power_analysis(b, ev, **kw)
+    pw = politis_white_block_length(C.follower_data(b).returns, kind="stationary")
+    with pytest.warns(EventsExcludedWarning), pytest.warns(IncompleteWindowWarning):
+        short = power_analysis(b, ev, scheme="block", block_length=pw, **kw)
+    gap = short.power_observed - real.power_observed
+    se = math.hypot(short.power_observed_se, real.power_observed_se)
+    assert gap > 2 * se
+    assert short.sd_forward_simulated < 0.9 * real.sd_forward_observed

@@ -629,24 +629,39 @@ class BaseRateResult(ResultMixin):
 class PowerResult(ResultMixin):
     """Power of the placebo test by simulation, minimum detectable effect, events needed.
 
+    Every simulated number carries its Monte Carlo standard error (``*_se``).
+
     Attributes
     ----------
     table : DataFrame
-        One row per number of events: ``n_events``, ``power`` (at
-        ``effect``), ``power_se`` (Monte Carlo), ``mde`` (minimum detectable
-        effect at ``target_power``), ``n_bars`` (length of the simulated history).
+        One row per number of events: ``n_events``, ``n_bars`` (length of the
+        history the pseudo-events live on), ``power`` (at ``effect``) and
+        ``power_se`` (Monte Carlo), ``mde`` (minimum detectable effect at
+        ``target_power``) and ``mde_se`` (Monte Carlo). NaN power where the
+        history cannot hold that many events (``scheme="real_path"``).
     effect : float
         The effect the power column is computed at (the observed excess mean
-        forward log return unless given).
+        forward log return unless given); ``effect_source`` says which.
+    post_hoc : bool
+        True when ``effect`` is the observed effect: the power at it is post-hoc
+        power, a function of the observed p-value that adds nothing to it
+        (Hoenig & Heisey 2001, doi:10.1198/000313001300339897).
     n_observed : int
         Events with complete windows in the data (0 when none were given).
-    power_observed : float
-        Power at ``effect`` with ``n_observed`` events.
-    mde_observed : float
-        Minimum detectable effect (log return) with ``n_observed`` events.
+    power_observed, power_observed_se : float
+        Power at ``effect`` with ``n_observed`` events and its Monte Carlo error
+        (post-hoc power when ``post_hoc``).
+    mde_observed, mde_observed_se : float
+        Minimum detectable effect (log return) with ``n_observed`` events and its
+        Monte Carlo error.
     events_needed : float
         Smallest number of events with power >= ``target_power`` at ``effect``
         (NaN when none up to the largest simulated; see ``notes``).
+    events_needed_se : float
+        Its Monte Carlo standard error (bootstrap over the simulations).
+    events_needed_interval : tuple of float
+        2.5% and 97.5% quantiles of the events needed over that bootstrap (NaN
+        upper end when the target is not reached in more than 2.5% of them).
     years_needed : float
         ``events_needed`` at the observed event rate, in years.
     min_attainable : dict
@@ -654,11 +669,17 @@ class PowerResult(ResultMixin):
         (``0.5 ** n``), of the placebo test on these data (one over the number
         of admissible sets) and of the simulated placebo test (``1/(B+1)``).
     effects, power_curves : ndarray
-        The effect grid and power at each (row: ``table`` row) for plotting.
+        The effect grid and power at each (row: ``table`` row) for plotting;
+        ``power_curves_se`` gives their Monte Carlo errors.
     sd_forward_observed, sd_forward_simulated : float
         Standard deviation of the forward log return across eligible days in the
-        data and on the simulated paths: the simulation understates the
-        dispersion (and overstates power) when the second is clearly smaller.
+        data and on the simulated histories (equal for ``scheme="real_path"``):
+        the simulation understates the dispersion (and overstates power) when
+        the second is clearly smaller.
+    scheme : {"real_path", "block"}
+        Pseudo-events on the follower's real history or on block-bootstrapped
+        histories; ``max_events_history`` is the most events the real history
+        holds at ``min_spacing`` (None for ``"block"``).
     """
 
     table: pd.DataFrame
@@ -683,31 +704,66 @@ class PowerResult(ResultMixin):
     n_simulations: int
     n_resamples: int
     resampling: str
+    post_hoc: bool = False
+    power_observed_se: float = np.nan
+    mde_observed_se: float = np.nan
+    events_needed_se: float = np.nan
+    events_needed_interval: tuple[float, float] = (np.nan, np.nan)
+    scheme: str = "block"
+    max_events_history: int | None = None
     follower_name: str = "follower"
     notes: tuple[str, ...] = ()
     settings: dict = field(default_factory=dict)
     versions: dict = field(default_factory=package_versions)
 
+    @property
+    def power_curves_se(self) -> np.ndarray:
+        """Monte Carlo standard errors of ``power_curves``: sqrt(p (1 - p) / n_simulations)."""
+        p = self.power_curves
+        return np.sqrt(p * (1 - p) / self.n_simulations)
+
     def __repr__(self) -> str:
         return (
-            f"PowerResult(n_observed={self.n_observed}, effect={self.effect:.4g}, "
-            f"power_observed={self.power_observed:.3g}, mde_observed={self.mde_observed:.4g}, "
+            f"PowerResult(scheme={self.scheme!r}, n_observed={self.n_observed}, "
+            f"effect={self.effect:.4g}, mde_observed={self.mde_observed:.4g}, "
             f"events_needed={self.events_needed})"
         )
 
     def to_frame(self) -> pd.DataFrame:
-        """The power table (one row per number of events)."""
-        return self.table.copy()
+        """The power table (one row per number of events) with the study-level results.
+
+        Columns: those of ``table``, then ``effect``, ``post_hoc``, ``events_needed``,
+        ``events_needed_se``, ``events_needed_low``, ``events_needed_high`` and
+        ``scheme``, the same on every row.
+        """
+        out = self.table.copy()
+        lo, hi = self.events_needed_interval
+        out["effect"] = self.effect
+        out["post_hoc"] = self.post_hoc
+        out["events_needed"] = self.events_needed
+        out["events_needed_se"] = self.events_needed_se
+        out["events_needed_low"] = lo
+        out["events_needed_high"] = hi
+        out["scheme"] = self.scheme
+        return out
 
     def _summary(self) -> Summary:
+        lo, hi = self.events_needed_interval
+        label = "post_hoc_power_observed" if self.post_hoc else "power_observed"
         head = pd.DataFrame(
             {
                 "value": {
+                    "scheme": self.scheme,
                     "n_observed": self.n_observed,
                     "effect": self.effect,
-                    "power_observed": self.power_observed,
+                    label: self.power_observed,
+                    f"{label}_se": self.power_observed_se,
                     "mde_observed": self.mde_observed,
+                    "mde_observed_se": self.mde_observed_se,
                     "events_needed": self.events_needed,
+                    "events_needed_se": self.events_needed_se,
+                    "events_needed_low": lo,
+                    "events_needed_high": hi,
                     "years_needed": self.years_needed,
                     "alpha": self.alpha,
                     "target_power": self.target_power,
@@ -717,7 +773,14 @@ class PowerResult(ResultMixin):
                 }
             }
         )
-        notes = [f"Effect: {self.effect_source}.", f"Resampling: {self.resampling}"]
+        notes = [
+            f"Effect: {self.effect_source}.",
+            f"Resampling: {self.resampling}",
+            "Monte Carlo errors: power sqrt(p(1-p)/R) with R = "
+            f"{self.n_simulations} simulations; minimum detectable effect and events needed "
+            "by a bootstrap over the simulations (events_needed_low/high: its 2.5% and "
+            "97.5% quantiles).",
+        ]
         notes += list(self.notes)
         return Summary(
             title=f"Power of the placebo test, {self.follower_name}, {self.horizon}-day horizon",
@@ -726,7 +789,7 @@ class PowerResult(ResultMixin):
         )
 
     def plot(self, ax: Any = None) -> Any:
-        """Power against the number of events at the effect, with the target line."""
+        """Power against the number of events at the effect (±1.96 Monte Carlo s.e.)."""
         import matplotlib.pyplot as plt
 
         if ax is None:
@@ -740,7 +803,7 @@ class PowerResult(ResultMixin):
             ms=3,
             lw=1,
             capsize=2,
-            label=f"effect {self.effect:.3g} (log)",
+            label=f"effect {self.effect:.3g} (log){', post-hoc' if self.post_hoc else ''}",
         )
         ax.axhline(self.target_power, color="0.5", ls="--", lw=1)
         ax.axhline(self.alpha, color="0.5", ls=":", lw=1)
