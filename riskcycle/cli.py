@@ -240,15 +240,38 @@ def _regimes(args: argparse.Namespace, progress: _Progress) -> int:
     bench = None
     if args.benchmarks:
         bench = {b: _load_series(b, None, "benchmarks") for b in args.benchmarks.split(",") if b}
+    import numpy as np
+
+    from .regimes import halving_phase_control
+
+    breaks = tuple(b for b in args.breaks.split(",") if b)
+    window = f"{args.window}D" if args.window is not None else None
+    if args.window is not None and args.window <= 0:
+        raise ValueError(f"--window must be a positive number of days; got {args.window}.")
+    if args.halving_control and len(breaks) != 1:
+        raise ValueError(f"--halving-control needs exactly one break; got {len(breaks)}.")
+    s_main, s_ctrl = np.random.SeedSequence(args.seed).spawn(2)
     progress("fitting regimes (realised, GARCH, bootstrap ratio, ICSS)")
     res = riskcycle.volatility_regimes(
         prices,
-        breaks=tuple(args.breaks.split(",")),
+        breaks=breaks,
+        window=window,
         benchmarks=bench,
         n_resamples=args.n_resamples,
-        rng=args.seed,
+        rng=s_main,
     )
     print(res.summary())
+    if args.halving_control:
+        progress("halving-phase control (same phase of earlier cycles)")
+        ctrl = halving_phase_control(
+            prices,
+            break_date=breaks[0],
+            window=window or "365D",
+            n_resamples=args.n_resamples,
+            rng=s_ctrl,
+        )
+        print()
+        print(ctrl.summary())
     return 0
 
 
@@ -355,6 +378,19 @@ def _parser() -> argparse.ArgumentParser:
         "--benchmarks",
         default="rut,spx,ndx",
         help="comma-separated bundled names for the correlation regime ('' for none)",
+    )
+    pg.add_argument(
+        "--window",
+        type=int,
+        default=None,
+        help="equal calendar windows of this many days before and after the (single) break "
+        "(default: all data; the halving control then uses 365)",
+    )
+    pg.add_argument(
+        "--halving-control",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also compare the same halving-cycle phase in earlier cycles (default on)",
     )
     pg.add_argument("--n-resamples", type=int, default=9999)
     pg.add_argument("--seed", type=int, default=20240110)

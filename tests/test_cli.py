@@ -75,3 +75,26 @@ def test_report_command_writes_outputs(tmp_path, capsys):
     data = json.loads((out / "results.json").read_text())
     assert data["methods"]["settings"]["n_resamples"] == 49
     assert str(out / "report.html") in capsys.readouterr().out
+
+
+def test_regimes_window_and_halving_control(tmp_path, capsys):
+    # small input: two and a half years of bundled BTC closes written as a user CSV
+    import riskcycle
+
+    btc = riskcycle.datasets.load("btc").loc["2022-07-01":"2024-12-31"]
+    csv = tmp_path / "btc_small.csv"
+    btc.rename_axis("date").to_csv(csv)
+    argv = ["regimes", "--series", str(csv), "--clock", "utc_midnight", "--benchmarks", ""]
+    argv += ["--n-resamples", "99", "--quiet"]
+    assert main([*argv, "--window", "300"]) == 0
+    out = capsys.readouterr().out
+    assert "Equal calendar windows of 300 days" in out
+    assert "At 2024-01-10 annualised volatility" in out  # a finding, not the null
+    assert "Same halving-cycle phase in earlier cycles: 2024-01-10, windows of 300 days" in out
+    assert "cycle 3 (actual)" in out
+    assert main([*argv, "--no-halving-control"]) == 0
+    assert "Same halving-cycle phase" not in capsys.readouterr().out
+    assert main([*argv, "--window", "0"]) == 2
+    assert "--window must be a positive number of days; got 0" in capsys.readouterr().err
+    assert main([*argv, "--breaks", "2023-06-01,2024-01-10"]) == 2
+    assert "--halving-control needs exactly one break; got 2" in capsys.readouterr().err
