@@ -24,7 +24,7 @@ from ..calendar import GENESIS, SessionClock, _clock_of, halving_phase, map_to_f
 from ..exceptions import DegenerateDataWarning, EventsExcludedWarning
 from . import _signals
 from ._null import bootstrap_sharpe, random_entry_trades
-from ._portfolio import from_signals_kwargs, run_portfolio
+from ._portfolio import from_signals_kwargs, lazy_portfolios
 from ._result import BacktestResult, ConfidenceInterval, drawdown, short_timedelta
 from ._snoop import psr_or_nan
 
@@ -336,7 +336,8 @@ def backtest(
     Returns
     -------
     BacktestResult
-        The vectorbt portfolios of the strategy and of buy-and-hold, daily returns,
+        The daily returns of the strategy and of buy-and-hold, their vectorbt
+        portfolios (simulated on first use),
         trades, random-entry p-values, the Sharpe-ratio confidence interval and the
         probabilistic Sharpe ratio.
 
@@ -370,11 +371,16 @@ def backtest(
     time plus the delay. The first exit to fire closes the position; signals
     during a position are skipped.
 
-    **Simulation.** :meth:`vectorbt.Portfolio.from_signals` with every argument
-    passed explicitly (nothing read from ``vectorbt.settings``): long only, all
-    cash in at ``close * (1 + slippage)``, fees on traded value, fractional
-    units, out at ``close * (1 - slippage)``; one bar = ``freq="1D"``.
-    Buy-and-hold enters at the follower's first bar with the same costs.
+    **Simulation.** The fills and returns of
+    :meth:`vectorbt.Portfolio.from_signals` with every argument passed explicitly
+    (nothing read from ``vectorbt.settings``): long only, all cash in at
+    ``close * (1 + slippage)``, fees on traded value, fractional units, out at
+    ``close * (1 - slippage)``; one bar = ``freq="1D"``. Buy-and-hold enters at
+    the follower's first bar with the same costs. The returns are computed by
+    riskcycle's compiled kernel, which repeats vectorbt's order arithmetic (equal to
+    vectorbt's returns; tested); ``portfolio`` and ``benchmark_portfolio`` run
+    vectorbt itself on the same signals when first used (vectorbt then compiles its
+    simulation, about 10 s in a new process).
 
     **Significance.** The random-entry null places the same number of
     non-overlapping trades with the same holding lengths (bars) at random
@@ -384,7 +390,9 @@ def backtest(
     returns to rounding error), and :math:`p = (1 + \#\{T^\ast \ge T\})/(1 + n)`.
     The Sharpe-ratio interval is the percentile interval of the stationary
     bootstrap (Politis and Romano 1994) of the daily returns, mean block length
-    by Politis and White (2004) (:func:`arch.bootstrap.optimal_block_length`).
+    by Politis and White (2004) (the estimator of
+    :func:`arch.bootstrap.optimal_block_length`, computed by
+    :func:`riskcycle._resample.politis_white_block_length`).
     The probabilistic Sharpe ratio (Bailey and López de Prado 2012) comes from
     :func:`riskcycle.probabilistic_sharpe_ratio`.
 
@@ -474,13 +482,27 @@ def backtest(
             stacklevel=2,
         )
 
-    # vectorbt: strategy and buy-and-hold, two columns of one simulation ------------------
+    # strategy and buy-and-hold, two columns of riskcycle's kernel (vectorbt's fills and
+    # returns, equal to vectorbt's); the vectorbt portfolios are simulated on first use
+    from . import _nb
+
+    mat = _nb.strategy_returns(
+        close,
+        np.array([0, plan.n_trades, plan.n_trades + 1]),
+        np.append(plan.entries, 0),
+        np.append(plan.exits, -1),  # buy-and-hold: in at the first bar, never out
+        fees=fees,
+        slippage=slippage,
+        init_cash=init_cash,
+    )
+    rets = pd.Series(mat[:, 0], index=idx, name="strategy")
+    bh_rets = pd.Series(mat[:, 1], index=idx, name="buy_and_hold")
     ent = np.zeros((n, 2), dtype=bool)
     ext = np.zeros((n, 2), dtype=bool)
     ent[plan.entries, 0] = True
     ext[plan.exits[plan.exits >= 0], 0] = True
-    ent[0, 1] = True  # buy-and-hold: in at the first bar, never out
-    both = run_portfolio(
+    ent[0, 1] = True
+    pf, bh = lazy_portfolios(
         close_s,
         ent,
         ext,
@@ -489,10 +511,6 @@ def backtest(
         init_cash=init_cash,
         columns=pd.Index(["strategy", "buy_and_hold"], name="portfolio"),
     )
-    pf = both["strategy"]
-    bh = both["buy_and_hold"]
-    rets = pf.returns().rename("strategy")
-    bh_rets = bh.returns().rename("buy_and_hold")
     with np.errstate(divide="ignore", invalid="ignore"):
         sd = rets.std(ddof=1)
         sharpe = float(rets.mean() / sd * np.sqrt(ppy)) if sd > 0 else np.nan
@@ -501,8 +519,6 @@ def backtest(
     total = float(np.prod(1.0 + rets.to_numpy()) - 1.0)
 
     # significance -------------------------------------------------------------------------
-    from . import _nb
-
     null = pd.DataFrame({"total_return": np.empty(0), "sharpe_ratio": np.empty(0)})
     boot = np.empty(0)
     block = np.nan

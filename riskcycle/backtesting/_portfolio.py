@@ -14,7 +14,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["from_signals_kwargs", "run_portfolio", "signal_matrices", "year_freq"]
+__all__ = [
+    "LazyPortfolio",
+    "from_signals_kwargs",
+    "run_portfolio",
+    "signal_matrices",
+    "year_freq",
+]
 
 
 def year_freq(periods_per_year: int) -> str:
@@ -134,3 +140,80 @@ def run_portfolio(
         price=cl,
         **from_signals_kwargs(fees=fees, slippage=slippage, init_cash=init_cash),
     )
+
+
+class _Once:
+    """Calls ``build`` on first use and keeps its result (shared by several columns)."""
+
+    __slots__ = ("_build", "_value")
+
+    def __init__(self, build: Any) -> None:
+        self._build = build
+        self._value = None
+
+    def __call__(self) -> Any:
+        if self._value is None:
+            self._value = self._build()
+            self._build = None
+        return self._value
+
+
+class LazyPortfolio:
+    """One column of a :meth:`vectorbt.Portfolio.from_signals` run, simulated on first use.
+
+    riskcycle computes a backtest's returns with its own kernel (the same numbers as
+    vectorbt's); the vectorbt portfolio, for users who want its records, plots and
+    statistics, is built (and vectorbt imported and compiled, about 10 s in a new
+    process) only when one of its attributes is first used. Attribute access and
+    indexing are passed on to the ``vectorbt.Portfolio``; :attr:`portfolio` is the
+    object itself.
+    """
+
+    __slots__ = ("_column", "_source")
+
+    def __init__(self, source: _Once, column: Any) -> None:
+        self._source = source
+        self._column = column
+
+    @property
+    def portfolio(self) -> Any:
+        """The ``vectorbt.Portfolio`` of this column (simulated on first use)."""
+        return self._source()[self._column]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.portfolio, name)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.portfolio[key]
+
+    def __repr__(self) -> str:
+        state = "built" if self._source._value is not None else "built on first use"
+        return f"<vectorbt Portfolio of column {self._column!r} ({state})>"
+
+
+def lazy_portfolios(
+    close: pd.Series,
+    entries: np.ndarray,
+    exits: np.ndarray,
+    *,
+    fees: float,
+    slippage: float,
+    init_cash: float,
+    columns: Any,
+) -> list[LazyPortfolio]:
+    """:func:`run_portfolio`'s columns as :class:`LazyPortfolio` objects (one simulation,
+    run when the first of them is used)."""
+    source = _Once(
+        lambda: run_portfolio(
+            close,
+            entries,
+            exits,
+            fees=fees,
+            slippage=slippage,
+            init_cash=init_cash,
+            columns=columns,
+        )
+    )
+    return [LazyPortfolio(source, c) for c in columns]
