@@ -278,7 +278,8 @@ def backtest_section(
     s.text(
         f"Entry at the close of the first {fname} bar that closes after the {lname} close "
         f"was known; exit after {horizon} calendar days; 10 bp fees and 10 bp slippage per "
-        "side; simulated with vectorbt (every argument explicit). Random-entry nulls make the "
+        "side; vectorbt's fills (every argument explicit), computed by riskcycle's compiled "
+        "kernel, which gives vectorbt's returns. Random-entry nulls make the "
         "same number of trades of the same lengths at random admissible dates."
     )
     lo, hi = res.confidence_interval
