@@ -6,6 +6,8 @@ import dataclasses
 from types import SimpleNamespace
 
 import matplotlib
+import matplotlib.figure
+import matplotlib.pyplot
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,6 +23,8 @@ FAST = dict(
     garch_resamples=49,
     power_simulations=20,
     power_resamples=19,
+    n_calibration=99,
+    calibration_resamples=99,
     rng=7,
 )
 AS_OF = pd.Timestamp("2026-01-22")
@@ -105,31 +109,49 @@ def test_commentary_case_numbers(as_of_full, btc):
     assert (pd.Timestamp("2025-09-18"), 90) not in fu.index
 
 
-def test_verdict_is_decided_by_the_numbers(as_of_full):
+def test_verdict_is_decided_by_the_calibrated_pvalues(as_of_full):
     a = as_of_full
     tests = a.to_frame().set_index("test")
-    main = tests.loc[["placebo", "placebo_halving_matched", "garch_null"], "pvalue"]
-    sig = main < a.alpha
+    verdict_tests = tests[tests["in_verdict"]]
+    # the plain, halving-matched and era placebo tests and the hit count enter the verdict;
+    # the GARCH null does not
+    assert set(verdict_tests.index) == {
+        "placebo",
+        "placebo_halving_matched",
+        "placebo_era",
+        "hit_count",
+    }
+    assert not tests.loc["garch_null", "in_verdict"]
+    sig = verdict_tests["pvalue_calibrated"] <= a.alpha
     expected = "supported" if sig.all() else "mixed" if sig.any() else "not_supported"
+    if a.fragile_events:
+        expected = "fragile"
     assert a.verdict_label == expected
     text = " ".join(a.verdict)
-    assert f"p = {main['placebo']:.2f}" in text or f"p = {main['placebo']:.2g}" in text
+    assert text.startswith("Bottom line:")
     assert "2016-11-14, 2020-11-13" in text and "2025-09-18" in text
     assert f"{a.base_rate.base_rate:.0%}" in text
-    assert "cannot give p below 0.25" in text
+    assert "a sign test cannot give p below 0.25" in text
+    assert "not used by the verdict" in text
 
 
-def _fake(p_plain, p_matched, p_garch, k=3):
+def _facts(cal_ps, *, k=3, loo_labels=None):
+    from riskcycle.assess import _Facts
+
+    dates = pd.date_range("2014-01-01", periods=k, freq="400D")
     pl = SimpleNamespace(
         statistic=1.0,
         null_mean=0.5,
-        pvalue=p_plain,
+        pvalue=cal_ps[0],
         method="monte_carlo",
         pvalue_se=0.001,
-        event_dates=pd.DatetimeIndex(["2016-11-14"] * k),
+        event_dates=dates,
     )
-    plm = SimpleNamespace(pvalue=p_matched, method="exact")
-    garch = SimpleNamespace(pvalue=p_garch, expected_statistic=0.4)
+    names = ("placebo", "placebo_halving_matched", "placebo_era", "hit_count")
+    calibration = {
+        t: SimpleNamespace(pvalue_calibrated=p, size=0.05)
+        for t, p in zip(names, cal_ps, strict=True)
+    }
     br = SimpleNamespace(
         base_rate=0.7,
         confidence_interval=(0.6, 0.8),
@@ -138,18 +160,12 @@ def _fake(p_plain, p_matched, p_garch, k=3):
         bayes_factor=1.5,
         min_attainable_pvalue=0.7**k,
     )
-    pw = SimpleNamespace(
-        effect=0.5,
-        events_needed=12.0,
-        years_needed=40.0,
-        mde_observed=0.9,
-        power_observed=0.3,
-        target_power=0.8,
-        sd_forward_simulated=0.7,
-        sd_forward_observed=1.0,
-        table=pd.DataFrame({"n_events": [1, 50]}),
+    loo = pd.DataFrame(
+        {"left_out": dates, "verdict_without": loo_labels}
+        if loo_labels is not None
+        else {"left_out": [], "verdict_without": []}
     )
-    return dict(
+    return _Facts(
         leader="rut",
         follower="btc",
         definition="rule",
@@ -159,35 +175,120 @@ def _fake(p_plain, p_matched, p_garch, k=3):
         pending=[],
         data_end=pd.Timestamp("2026-01-22"),
         pl=pl,
-        plm=plm,
-        garch=garch,
+        plm=SimpleNamespace(pvalue=cal_ps[1]),
+        ple=SimpleNamespace(pvalue=cal_ps[2]),
+        garch=None,
+        garch_size=None,
         boot=None,
         br=br,
-        pw=pw,
+        pw=None,
         thr=0.0,
+        calibration=calibration,
+        loo=loo,
+        family_wise=None,
     )
 
 
 @pytest.mark.parametrize(
     ("ps", "label"),
     [
-        ((0.01, 0.02, 0.03), "supported"),
-        ((0.01, 0.30, 0.03), "mixed"),
-        ((0.20, 0.30, 0.40), "not_supported"),
+        ((0.01, 0.02, 0.03, 0.04), "supported"),
+        ((0.01, 0.30, 0.03, 0.5), "mixed"),
+        ((0.20, 0.30, 0.40, 0.5), "not_supported"),
     ],
 )
-def test_verdict_labels_and_sentences(ps, label):
-    sentences, got = _verdict(**_fake(*ps))
-    assert got == label
-    text = " ".join(sentences)
-    assert f"p = {ps[0]:.2f}" in text
-    assert "about 12 events (40 years at the observed rate)" in text
-    assert "the power is overstated" in text  # simulated s.d. 0.7 < 0.9 * observed 1.0
-    if label == "mixed" and ps[0] < 0.05 <= ps[1]:
-        assert "halving cycle" in text
-    none = _fake(*ps, k=0)
-    s0, l0 = _verdict(**none)
-    assert l0 == "no_events" and "nothing to assess" in s0[0]
+def test_verdict_labels_from_calibrated_pvalues(ps, label):
+    sentences, got, fragile = _verdict(_facts(ps, k=5))
+    assert got == label and fragile == ()
+    assert sentences[0].startswith("Bottom line:")
+    # with 5 events the sign-test floor (0.031) is below 5%: no floor sentence
+    assert not any("sign test cannot" in s for s in sentences)
+    s3, _, _ = _verdict(_facts(ps, k=3))
+    assert any("a sign test cannot give p below 0.12" in s for s in s3)
+
+
+def test_leave_one_out_flip_is_labelled_fragile_and_names_the_event():
+    ps = (0.01, 0.02, 0.03, 0.04)
+    loo = ["supported", "not_supported", "supported"]
+    sentences, label, fragile = _verdict(_facts(ps, k=3, loo_labels=loo))
+    assert label == "fragile"
+    assert fragile == (pd.Timestamp("2015-02-05"),)
+    assert any(
+        "Fragile: leaving out the event of 2015-02-05 changes this conclusion to "
+        "not_supported" in s
+        for s in sentences
+    )
+    # a conclusion of no evidence is not called fragile
+    _, label0, fragile0 = _verdict(_facts((0.2, 0.3, 0.4, 0.5), k=3, loo_labels=loo))
+    assert label0 == "not_supported" and fragile0 == ()
+    # one event: any conclusion rests on it
+    _, label1, fragile1 = _verdict(_facts((0.01, 0.02, 0.03, 0.04), k=1))
+    assert label1 == "fragile" and fragile1 == (pd.Timestamp("2014-01-01"),)
+
+
+def test_no_events_label():
+    f = _facts((0.01, 0.02, 0.03, 0.04), k=0)
+    s0, l0, fr = _verdict(f)
+    assert l0 == "no_events" and "nothing to assess" in s0[0] and fr == ()
+
+
+def test_leave_one_out_detects_a_constructed_single_event_claim():
+    """A follower that jumps once after one of three dates: the claim rests on that date."""
+    rng = np.random.default_rng(5)
+    idx = pd.date_range("2000-01-01", periods=3000, freq="D")
+    r = rng.normal(0.0, 0.01, len(idx))
+    r[1225] += 2.5  # a jump 10 days after the second event (day 1215)
+    prices = pd.Series(100 * np.exp(np.cumsum(r)), index=idx, name="close")
+    events = ["2001-03-01", "2003-04-30", "2005-06-01"]
+    a = assess_signal(
+        events,
+        prices,
+        horizon=60,
+        horizons=[60],
+        halving_window=None,
+        eras=None,
+        leader_clock="utc_midnight",
+        follower_clock="utc_midnight",
+        n_resamples=999,
+        garch_resamples=19,
+        power_simulations=10,
+        power_resamples=19,
+        n_calibration=199,
+        rng=3,
+    )
+    assert a.placebo.n_events == 3
+    assert a.calibration["placebo"].pvalue_calibrated <= 0.05
+    loo = a.leave_one_out.set_index("left_out")
+    # without the jump the two remaining dates are ordinary (seeded: p well above alpha)
+    assert loo.loc[pd.Timestamp("2003-04-30"), "pvalue_calibrated_placebo"] > 0.1
+    assert loo.loc[pd.Timestamp("2003-04-30"), "verdict_without"] == "not_supported"
+    assert pd.Timestamp("2003-04-30") in a.fragile_events
+    assert a.verdict_label == "fragile"
+    assert any("2003-04-30" in s and s.startswith("Fragile") for s in a.verdict)
+
+
+def test_events_given_directly_match_detected_events(rut, btc):
+    """An Events object, a DatetimeIndex and a list of dates give the same tests."""
+    kw = dict(horizons=[365], as_of=AS_OF, **{k: v for k, v in FAST.items() if k != "horizons"})
+    kw["n_calibration"] = 49
+    detected = assess_signal(rut, btc, **kw)
+    ev = detected.events
+    dates = list(ev.dates.strftime("%Y-%m-%d"))
+    a = assess_signal(ev, btc, **kw)
+    assert a.placebo.pvalue == detected.placebo.pvalue
+    assert a.calibration["placebo"].pvalue_calibrated == (
+        detected.calibration["placebo"].pvalue_calibrated
+    )
+    assert a.settings["events_given"] and not detected.settings["events_given"]
+    used = detected.placebo.event_dates  # 2016-11-14 and 2020-11-13 (btc starts 2014-09)
+    gap = int((used[1] - used[0]) / pd.Timedelta(days=1))
+    for given in (ev.dates, dates, pd.Series(ev.dates)):
+        a = assess_signal(given, btc, leader_clock="us_equity_close", **kw)
+        assert_array_equal(a.placebo.day0_dates, detected.placebo.day0_dates)
+        assert a.placebo.statistic == detected.placebo.statistic
+        # plain dates carry no detection rule: the placebo spacing is their smallest gap
+        assert a.placebo.min_spacing == gap == 1460
+        assert a.settings["events_given"]
 
 
 def test_no_events_yet(rut, btc):
@@ -208,23 +309,37 @@ def test_views(as_of_full):
         "statistic",
         "pvalue",
         "pvalue_se",
+        "pvalue_calibrated",
+        "pvalue_calibrated_se",
+        "size_at_alpha",
+        "size_ci_low",
+        "size_ci_high",
+        "in_verdict",
         "min_attainable_pvalue",
         "n_events",
         "null_hypothesis",
         "resampling",
     ]
     assert df["null_hypothesis"].str.len().min() > 20
+    cal = df[df["in_verdict"]]
+    assert ((cal["pvalue_calibrated"] > 0) & (cal["pvalue_calibrated"] <= 1)).all()
+    assert (cal["size_ci_low"] <= cal["size_at_alpha"]).all()
+    assert (cal["size_at_alpha"] <= cal["size_ci_high"]).all()
     text = str(a.summary())
-    for part in ("Tests", "Key numbers", "After 2026-01-22", "Taken together"):
+    for part in ("Tests", "Key numbers", "After 2026-01-22", "Bottom line", "Leave one event out"):
         assert part in text
     assert a.summary().as_markdown().startswith("### ")
     assert repr(a).startswith("SignalAssessment(rut -> btc, horizon=365, n_events=2")
-    axes = a.plot()
-    assert len(axes) == 4
+    fig = a.plot()
+    assert isinstance(fig, matplotlib.figure.Figure) and len(fig.axes) >= 4
     with pytest.raises(ValueError, match="`ax` must hold four Axes"):
-        a.plot(ax=[axes[0]])
+        a.plot(ax=[fig.axes[0]])
+    matplotlib.pyplot.close("all")
     assert a.settings["as_of"] == AS_OF and a.settings["min_gap"] == 250
     assert a.event_study is not None and a.event_study.horizons == (90, 365)
+    # two events: leave-one-out has a row per event; the family-wise test covers both horizons
+    assert len(a.leave_one_out) == 2
+    assert a.family_wise["horizons"] == (90, 365)
 
 
 @pytest.mark.parametrize(
@@ -246,6 +361,14 @@ def test_views(as_of_full):
         ({"halving_window": -3}, ValueError, "`halving_window` must be a non-negative integer"),
         ({"halving_cycles": "each"}, ValueError, "`halving_cycles` must be one of"),
         ({"n_resamples": 5}, ValueError, "`n_resamples` must be a positive integer >= 19"),
+        ({"n_calibration": 5}, ValueError, "`n_calibration` must be a positive integer >= 19"),
+        (
+            {"calibration_resamples": 5},
+            ValueError,
+            "`calibration_resamples` must be a positive integer >= 19",
+        ),
+        ({"eras": "decades"}, ValueError, "`eras` must be None, 'halving' or a sequence"),
+        ({"eras": 2014}, TypeError, "`eras` must be None, 'halving' or a sequence"),
         ({"garch_resamples": 0}, ValueError, "`garch_resamples` must be a positive integer"),
         ({"power_simulations": 2}, ValueError, "`power_simulations` must be a positive integer"),
         ({"power_resamples": 9}, ValueError, "`power_resamples` \\(9\\) is too small for alpha"),
