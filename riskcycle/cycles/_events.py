@@ -372,13 +372,13 @@ def phase_event_test(
         follower_clock=fclock,
         delay=delay,
     )
-    day = (idx.asi8 // _DAY_NS).astype(np.int64)
+    day = (idx.as_unit("ns").asi8 // _DAY_NS).astype(np.int64)
     last_day = int(day[-1])
     tp = phases.turning_points
     troughs = tp[tp["kind"] == "trough"]
-    tr_day = (pd.DatetimeIndex(troughs["date"]).asi8 // _DAY_NS).astype(np.int64)
+    tr_day = (pd.DatetimeIndex(troughs["date"]).as_unit("ns").asi8 // _DAY_NS).astype(np.int64)
     conf_dates = pd.DatetimeIndex(troughs["confirmation_date"])
-    cf_day = (conf_dates.asi8 // _DAY_NS).astype(np.int64)
+    cf_day = (conf_dates.as_unit("ns").asi8 // _DAY_NS).astype(np.int64)
     cf_order = np.argsort(cf_day, kind="stable")
     cf_sorted = cf_day[cf_order]
 

@@ -508,7 +508,7 @@ def bull_bear(
     )
     x = close.to_numpy(dtype=float)
     idx = pd.DatetimeIndex(close.index)
-    day = (idx.asi8 // _DAY_NS).astype(np.int64)
+    day = (idx.as_unit("ns").asi8 // _DAY_NS).astype(np.int64)
     turns, asof = _turns(x, day, s)
     phases, state = _phase_table(close, turns, x)
     tp = pd.DataFrame(
