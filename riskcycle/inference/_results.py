@@ -222,7 +222,7 @@ class PlaceboResult(ResultMixin):
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BootstrapResult(ResultMixin):
-    """Block-bootstrap confidence interval for a forward-return statistic.
+    """Confidence interval for a forward-return statistic (across events or every day).
 
     Attributes
     ----------
@@ -231,16 +231,26 @@ class BootstrapResult(ResultMixin):
     confidence_interval : tuple of float
         ``(low, high)`` at ``confidence_level`` by the ``interval`` method.
     standard_error : float
-        Standard deviation of the bootstrap distribution.
+        Standard deviation of the bootstrap distribution; for ``interval="t"``
+        the standard error of the events' mean, s.d. / sqrt(n_events).
     bootstrap_distribution : ndarray
+        Empty for the intervals across events (no resampling).
     target : {"events", "unconditional"}
-        Across events (each event window resampled within itself) or every
-        eligible day of the follower.
-    method : {"stationary", "circular"}
-    interval : {"percentile", "basic", "studentized"}
+        The events' forward returns or every eligible day of the follower.
+    variation : {"between_events", "within_windows", "path"}
+        What the interval's width reflects: the dispersion between the events'
+        forward returns (``interval`` "t" or "order_statistic": an interval for
+        the events' mean or median forward return), only the noise inside each
+        event's window (block bootstrap of each window within itself: it does
+        not cover the events' mean forward return), or the whole path
+        (``target="unconditional"``).
+    method : {"stationary", "circular", "none"}
+        Block scheme ("none" for the intervals across events).
+    interval : {"t", "order_statistic", "percentile", "basic", "studentized"}
     block_length : float
-        Mean (stationary) or fixed (circular) block length in bars;
-        ``block_length_source`` says whether it was given or estimated.
+        Mean (stationary) or fixed (circular) block length in bars (NaN when no
+        block bootstrap is run); ``block_length_source`` says whether it was
+        given or estimated.
     """
 
     statistic: float
@@ -250,6 +260,7 @@ class BootstrapResult(ResultMixin):
     bootstrap_distribution: np.ndarray
     target: str
     statistic_name: str
+    variation: str = "within_windows"
     method: str
     interval: str
     block_length: float
@@ -269,7 +280,8 @@ class BootstrapResult(ResultMixin):
         lo, hi = self.confidence_interval
         return (
             f"BootstrapResult(statistic={self.statistic:.4g}, confidence_interval=({lo:.4g}, "
-            f"{hi:.4g}), target={self.target!r}, interval={self.interval!r})"
+            f"{hi:.4g}), target={self.target!r}, interval={self.interval!r}, "
+            f"variation={self.variation!r})"
         )
 
     def to_frame(self) -> pd.DataFrame:
@@ -279,6 +291,7 @@ class BootstrapResult(ResultMixin):
             [
                 {
                     "target": self.target,
+                    "variation": self.variation,
                     "statistic_name": self.statistic_name,
                     "horizon": self.horizon,
                     "statistic": self.statistic,
@@ -302,16 +315,22 @@ class BootstrapResult(ResultMixin):
     def _summary(self) -> Summary:
         head = self.to_frame().T
         head.columns = ["value"]
-        notes = [
-            f"Resampling: {self.resampling}",
-            f"Block length {self.block_length:.3g} bars ({self.block_length_source}).",
-            "Log returns; simple return = exp(log return) - 1.",
-        ]
+        notes = [f"Resampling: {self.resampling}"]
+        if np.isfinite(self.block_length):
+            notes.append(
+                f"Block length {self.block_length:.3g} bars ({self.block_length_source})."
+            )
+        notes.append("Log returns; simple return = exp(log return) - 1.")
         if self.target == "events":
             notes.append(f"Events: {_dates(self.event_dates)}.")
         notes += list(self.notes)
+        kind = {
+            "between_events": "Interval across events",
+            "within_windows": "Block-bootstrap interval (within-window noise only)",
+            "path": "Block-bootstrap interval",
+        }.get(self.variation, "Interval")
         return Summary(
-            title=f"Block-bootstrap interval, {self.follower_name}, {self.horizon}-day horizon",
+            title=f"{kind}, {self.follower_name}, {self.horizon}-day horizon",
             tables=(("", head),),
             notes=tuple(notes),
         )
@@ -322,7 +341,7 @@ class BootstrapResult(ResultMixin):
             self.bootstrap_distribution,
             self.statistic,
             ax,
-            f"{self.interval} {self.confidence_level:.0%} interval ({self.method})",
+            f"{self.interval} {self.confidence_level:.0%} interval ({self.variation})",
             f"{self.statistic_name} {self.horizon}-day log return",
         )
         for v in self.confidence_interval:
