@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,65 @@ def _pair_data(args: argparse.Namespace, *, truncate: bool) -> tuple[Any, Any]:
     if truncate and args.as_of:
         leader, follower = leader.loc[: args.as_of], follower.loc[: args.as_of]
     return leader, follower
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Every numeric and date option of the analysis subcommands, before any work starts."""
+    import math
+
+    import pandas as pd
+
+    def positive_int(flag: str, value: Any, what: str = "a positive integer") -> None:
+        if value is not None and value < 1:
+            raise ValueError(f"{flag} must be {what}; got {value}.")
+
+    positive_int("--min-gap", getattr(args, "min_gap", None), "a positive number of sessions")
+    positive_int("--horizon", getattr(args, "horizon", None), "a positive number of days")
+    positive_int("--hold", getattr(args, "hold", None), "a positive number of days")
+    positive_int("--n-resamples", getattr(args, "n_resamples", None))
+    seed = getattr(args, "seed", None)
+    if seed is not None and seed < 0:
+        raise ValueError(f"--seed must be a non-negative integer; got {seed}.")
+    for flag, attr, upper in (
+        ("--margin", "margin", math.inf),
+        ("--fees", "fees", 1.0),
+        ("--slippage", "slippage", 1.0),
+    ):
+        value = getattr(args, attr, None)
+        if value is not None and not (math.isfinite(value) and 0 <= value < upper):
+            allowed = "a non-negative number" if upper == math.inf else "a fraction in [0, 1)"
+            raise ValueError(f"{flag} must be {allowed}; got {value}.")
+    for flag, attr in (("--as-of", "as_of"), ("--start", "start"), ("--end", "end")):
+        value = getattr(args, attr, None)
+        if value is None:
+            continue
+        try:
+            ok = pd.Timestamp(value) is not pd.NaT
+        except (ValueError, TypeError, OverflowError):
+            ok = False
+        if not ok:
+            raise ValueError(f"{flag} must be a date such as 2026-01-22; got {value!r}.")
+
+
+def _prepare_out(out: str, force: bool) -> Path:
+    """A fresh or emptied output folder that is known to be writable, before the analysis."""
+    import tempfile
+
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"--out must be a folder; {str(path)!r} is a file.")
+    if path.is_dir() and any(path.iterdir()) and not force:
+        raise ValueError(
+            f"--out folder {str(path)!r} is not empty; choose a new folder or pass --force "
+            "to overwrite the report files in it."
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise OSError(f"--out folder {str(path)!r} is not writable ({exc}).") from exc
+    return path
 
 
 def _horizons(text: str) -> tuple[int, ...]:
@@ -151,23 +211,30 @@ def _events(args: argparse.Namespace, progress: _Progress) -> int:
 def _report(args: argparse.Namespace, progress: _Progress) -> int:
     from .report import build_report
 
-    # as-of truncation happens inside (the follow-up needs the later data)
-    leader, follower = _pair_data(args, truncate=False)
-    report = build_report(
-        leader=leader,
-        follower=follower,
-        as_of=args.as_of or "2026-01-22",
-        min_gap=args.min_gap,
-        margin=args.margin,
-        use_high=args.use_high,
-        horizons=args.horizons,
-        horizon=max(args.horizons),
-        n_resamples=args.n_resamples,
-        progress=progress,
-        rng=args.seed,
-    )
-    progress(f"writing {args.out}")
-    paths = report.write(args.out)
+    created = not Path(args.out).exists()
+    out = _prepare_out(args.out, args.force)  # fail now, not after the analysis
+    try:
+        # as-of truncation happens inside (the follow-up needs the later data)
+        leader, follower = _pair_data(args, truncate=False)
+        report = build_report(
+            leader=leader,
+            follower=follower,
+            as_of=args.as_of or "2026-01-22",
+            min_gap=args.min_gap,
+            margin=args.margin,
+            use_high=args.use_high,
+            horizons=args.horizons,
+            horizon=max(args.horizons),
+            n_resamples=args.n_resamples,
+            progress=progress,
+            rng=args.seed,
+        )
+    except BaseException:
+        if created and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()  # leave no empty folder behind
+        raise
+    progress(f"writing {out}")
+    paths = report.write(out)
     for kind, path in paths.items():
         print(f"{kind:>8}: {path}")
     return 0
@@ -186,7 +253,7 @@ def _assess(args: argparse.Namespace, progress: _Progress) -> int:
         margin=args.margin,
         use_high=args.use_high,
         horizons=args.horizons,
-        horizon=args.horizon or max(args.horizons),
+        horizon=max(args.horizons) if args.horizon is None else args.horizon,
         as_of=args.as_of,
         n_resamples=args.n_resamples,
         rng=args.seed,
@@ -203,16 +270,17 @@ def _backtest(args: argparse.Namespace, progress: _Progress) -> int:
         leader, min_gap=args.min_gap, margin=args.margin, use_high=args.use_high
     )
     progress("backtesting with vectorbt (first run compiles, about 10 s)")
-    res = riskcycle.backtest(
-        follower,
-        events,
-        hold=args.hold,
-        delay=args.delay,
-        fees=args.fees,
-        slippage=args.slippage,
-        n_resamples=args.n_resamples,
-        rng=args.seed,
-    )
+    with _notes():
+        res = riskcycle.backtest(
+            follower,
+            events,
+            hold=args.hold,
+            delay=args.delay,
+            fees=args.fees,
+            slippage=args.slippage,
+            n_resamples=args.n_resamples,
+            rng=args.seed,
+        )
     print(res.summary())
     if args.sweep:
         progress("parameter sweep with SPA, StepM, deflated Sharpe ratio and PBO")
@@ -231,6 +299,18 @@ def _backtest(args: argparse.Namespace, progress: _Progress) -> int:
         print()
         print(grid.summary())
     return 0
+
+
+@contextmanager
+def _notes() -> Iterator[None]:
+    """Warnings of a stage printed as one ``note:`` line each on stderr (as ``events`` does)."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        print(f"note: {w.category.__name__}: {w.message}", file=sys.stderr)
 
 
 def _regimes(args: argparse.Namespace, progress: _Progress) -> int:
@@ -333,6 +413,11 @@ def _parser() -> argparse.ArgumentParser:
         "--n-resamples", type=int, default=2000, help="resamples per method (default 2000)"
     )
     pr.add_argument("--seed", type=int, default=20260122, help="random seed (default 20260122)")
+    pr.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty --out folder, overwriting the report files in it",
+    )
     _common(pr)
     pr.set_defaults(func=_report)
     pa = sub.add_parser(
@@ -417,8 +502,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     progress = _Progress(getattr(args, "quiet", False))
     func: Callable[[argparse.Namespace, _Progress], int] = args.func
     try:
+        if args.command != "regimes":
+            _check_options(args)
         return func(args, progress)
-    except (ValueError, TypeError, KeyError, OSError) as exc:
+    except (ValueError, TypeError, KeyError, OSError, ImportError) as exc:
         if getattr(args, "debug", False):
             raise
         print(f"riskcycle: error: {exc}", file=sys.stderr)

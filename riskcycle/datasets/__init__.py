@@ -540,7 +540,7 @@ def fetch(
         import yfinance as yf
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
-            "riskcycle.datasets.fetch needs yfinance: pip install 'riskcycle[fetch]'."
+            'riskcycle.datasets.fetch needs yfinance: pip install "riskcycle[fetch]".'
         ) from exc
     start_ts = check_timestamp(start, "start", allow_none=True)
     end_ts = check_timestamp(end, "end", allow_none=True)
