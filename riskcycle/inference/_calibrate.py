@@ -319,6 +319,16 @@ class NominalTest:
     name: str
     pvalues: Callable[[np.ndarray], np.ndarray]
     null_hypothesis: str
+    #: tie-breaker among equal p-values (larger = more extreme), e.g. the statistic
+    score: Callable[[np.ndarray], np.ndarray] | None = None
+
+
+def _score(win, kind, func, alternative) -> Callable | None:
+    """The statistic in the direction of the alternative (ties at the p-value floor)."""
+    if alternative == "two-sided":
+        return None
+    sign = 1.0 if alternative == "greater" else -1.0
+    return lambda sets: sign * set_statistics(win, sets, kind, func)
 
 
 def placebo_spec(
@@ -337,7 +347,7 @@ def placebo_spec(
         return pvalues_against(t, cache["null"], alternative, exact=exact)
 
     name = "placebo" if eras.rule == "none" else "placebo_era"
-    return NominalTest(name, pvalues, "")
+    return NominalTest(name, pvalues, "", _score(win, kind, func, alternative))
 
 
 def matched_spec(
@@ -370,7 +380,9 @@ def matched_spec(
             ]
         )
 
-    return NominalTest("placebo_halving_matched", pvalues, "")
+    return NominalTest(
+        "placebo_halving_matched", pvalues, "", _score(win, kind, func, alternative)
+    )
 
 
 def hit_count_spec(win: C.Windows, *, threshold: float) -> NominalTest:
@@ -390,12 +402,29 @@ def hit_count_spec(win: C.Windows, *, threshold: float) -> NominalTest:
 # ---------------------------------------------------------------------------
 # the calibration itself
 # ---------------------------------------------------------------------------
-def calibrated_pvalue(p_obs: float, null_p: np.ndarray) -> tuple[float, float]:
-    """:math:`(1 + \\#\\{p_j \\le p\\})/(1 + N)` and its Monte Carlo standard error."""
-    v = null_p[np.isfinite(null_p)]
+def calibrated_pvalue(
+    p_obs: float,
+    null_p: np.ndarray,
+    s_obs: float | None = None,
+    null_s: np.ndarray | None = None,
+) -> tuple[float, float]:
+    """:math:`(1 + \\#\\{j: p_j \\preceq p\\})/(1 + N)` and its Monte Carlo standard error.
+
+    :math:`p_j \\preceq p` when :math:`p_j < p`, or :math:`p_j = p` (relative 1e-12)
+    and, when scores are given, :math:`s_j \\ge s` (the statistic breaks ties among
+    equal p-values, e.g. many sets at the smallest attainable p-value).
+    """
+    ok = np.isfinite(null_p)
+    v = null_p[ok]
     if not np.isfinite(p_obs) or v.size == 0:
         return np.nan, np.nan
-    pc = (1 + np.count_nonzero(v <= p_obs * (1 + 1e-12))) / (1 + v.size)
+    tol = abs(p_obs) * 1e-12
+    below = v < p_obs - tol
+    tied = np.abs(v - p_obs) <= tol
+    if null_s is not None and s_obs is not None and np.isfinite(s_obs):
+        sv = np.asarray(null_s, dtype=float)[ok]
+        tied &= sv >= s_obs - abs(s_obs) * 1e-12
+    pc = (1 + np.count_nonzero(below | tied)) / (1 + v.size)
     return float(pc), float(math.sqrt(pc * (1 - pc) / v.size))
 
 
@@ -473,9 +502,13 @@ def calibrate_core(
         )
     sets = d.draw(n_sets, rng)
     null_p = np.asarray(spec.pvalues(sets), dtype=float)
+    obs = np.asarray(pos, dtype=np.int64)[None, :]
     if p_observed is None:
-        p_observed = float(spec.pvalues(np.asarray(pos, dtype=np.int64)[None, :])[0])
-    pc, se = calibrated_pvalue(p_observed, null_p)
+        p_observed = float(spec.pvalues(obs)[0])
+    if spec.score is not None:
+        pc, se = calibrated_pvalue(p_observed, null_p, float(spec.score(obs)[0]), spec.score(sets))
+    else:
+        pc, se = calibrated_pvalue(p_observed, null_p)
     size, ci, within = size_at(null_p, alpha)
     notes = []
     n_nan = int((~np.isfinite(null_p)).sum())

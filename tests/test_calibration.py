@@ -1,0 +1,322 @@
+"""Era-stratified placebo sets, riskcycle.inference.calibrate, and sizes on the real path."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from scipy import stats
+
+import riskcycle
+from riskcycle.inference import _calibrate as K
+from riskcycle.inference import _common as C
+from riskcycle.inference import _nb, calibrate
+
+
+def _expected_exclusions():
+    """The Russell 2000 events before btc_long starts and the pending 2025 one warn."""
+    import contextlib
+    import warnings
+
+    @contextlib.contextmanager
+    def ctx():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", riskcycle.exceptions.EventsExcludedWarning)
+            with pytest.warns(riskcycle.exceptions.IncompleteWindowWarning):
+                yield
+
+    return ctx()
+
+
+# ---------------------------------------------------------------------------
+# the stratified sampler
+# ---------------------------------------------------------------------------
+def _brute_sets(tday, era, seq, s):
+    k = len(seq)
+    out = []
+    for c in itertools.combinations(range(len(tday)), k):
+        if all(tday[c[i + 1]] - tday[c[i]] >= s for i in range(k - 1)) and list(
+            era[list(c)]
+        ) == list(seq):
+            out.append(c)
+    return out
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_strata_tables_count_equals_brute_force(compiled):
+    rng = np.random.default_rng(0)
+    tday = np.sort(rng.choice(200, 24, replace=False)).astype(np.int64)
+    era = np.searchsorted([70, 140], tday, side="right").astype(np.int64)
+    for seq, s in (([0, 1, 2], 10), ([0, 0, 2], 15), ([1, 1], 5), ([2, 2, 2], 30)):
+        seq = np.array(seq, dtype=np.int64)
+        nxt = np.searchsorted(tday, tday + s, side="left").astype(np.int64)
+        _, log_count = _nb.strata_tables(nxt, era, seq, compiled=compiled)
+        n = len(_brute_sets(tday, era, seq, s))
+        if n == 0:
+            assert log_count == -np.inf
+        else:
+            # the scaled counts lose about 1e-15 relative per row
+            assert_allclose(math.exp(log_count), n, rtol=1e-12)
+
+
+def test_strata_tables_twins_agree_and_reduce_to_spaced_tables():
+    rng = np.random.default_rng(1)
+    tday = np.sort(rng.choice(5000, 400, replace=False)).astype(np.int64)
+    nxt = np.searchsorted(tday, tday + 90, side="left").astype(np.int64)
+    era = np.searchsorted([1500, 3500], tday, side="right").astype(np.int64)
+    seq = np.array([0, 1, 1, 2], dtype=np.int64)
+    t1, c1 = _nb.strata_tables(nxt, era, seq, compiled=True)
+    t2, c2 = _nb.strata_tables(nxt, era, seq, compiled=False)
+    assert_allclose(t1, t2, rtol=1e-12, atol=0)  # summation order is the same; rounding only
+    assert_allclose(c1, c2, rtol=1e-12)
+    # one era: exactly the unstratified counts
+    t3, c3 = _nb.strata_tables(nxt, np.zeros_like(era), np.zeros(4, dtype=np.int64))
+    t4, c4 = _nb.spaced_tables(nxt, 4)
+    assert_array_equal(t3, t4)
+    assert c3 == c4
+
+
+def test_stratified_sets_are_uniform_over_the_admissible_sets():
+    rng = np.random.default_rng(2)
+    tday = np.sort(rng.choice(120, 16, replace=False)).astype(np.int64)
+    era = np.searchsorted([60], tday, side="right").astype(np.int64)
+    seq = np.array([0, 1, 1], dtype=np.int64)
+    s = 12
+    nxt = np.searchsorted(tday, tday + s, side="left").astype(np.int64)
+    table, _ = _nb.strata_tables(nxt, era, seq)
+    admissible = _brute_sets(tday, era, seq, s)
+    draws = _nb.spaced_sample(table, nxt, rng.random((40_000, 3)))
+    seen = pd.Series([tuple(r) for r in draws]).value_counts()
+    assert set(seen.index) <= set(admissible)  # never an inadmissible set
+    counts = np.array([seen.get(c, 0) for c in admissible])
+    # chi-square goodness of fit to the uniform distribution over the admissible sets
+    assert stats.chisquare(counts).pvalue > 1e-3
+
+
+# ---------------------------------------------------------------------------
+# eras and the era-stratified placebo
+# ---------------------------------------------------------------------------
+def test_era_labels(btc_long):
+    fd = C.follower_data(btc_long)
+    e = C.era_labels(fd, "halving")
+    # bars closing before 2012-11-28 15:24 UTC are in cycle 0; the bar of 2012-11-28 closes
+    # 24:00 UTC that day, after the halving
+    lab = pd.Series(e.label, index=fd.index)
+    assert lab["2012-11-27"] == 0 and lab["2012-11-28"] == 1
+    assert lab["2024-04-19"] == 3 and lab["2024-04-20"] == 4  # halving 2024-04-20 00:09 UTC
+    d = C.era_labels(fd, C.check_eras(["2014-09-17"]))
+    lab = pd.Series(d.label, index=fd.index)
+    assert lab["2014-09-16"] == 0 and lab["2014-09-17"] == 1
+    assert d.names() == ["start to 2014-09-17", "2014-09-17 to end"]
+
+
+def test_era_placebo_keeps_the_event_mix(btc_long, rut):
+    ev = riskcycle.breakouts(rut, min_gap=250)
+    with _expected_exclusions():
+        res = riskcycle.placebo_test(
+            btc_long, ev, horizon=365, eras=["2014-09-17"], n_resamples=999, rng=3
+        )
+    assert res.n_events == 4 and res.observed_in_support
+    assert "2 in start to 2014-09-17, 2 in 2014-09-17 to end" in res.null_hypothesis
+    assert res.method == "monte_carlo" and 0 < res.pvalue <= 1
+    with pytest.raises(ValueError, match="`eras` and `halving_window` cannot be combined"):
+        riskcycle.placebo_test(btc_long, ev, horizon=365, eras="halving", halving_window=90)
+    with pytest.raises(ValueError, match="method='exact' is not available with `eras`"):
+        riskcycle.placebo_test(btc_long, ev, horizon=365, eras="halving", method="exact")
+
+
+def test_own_cycle_matching_contains_the_observed_set(btc_long, rut):
+    """halving_cycles='all' (the default) is a randomisation test; 'other' is not."""
+    ev = riskcycle.breakouts(rut, min_gap=250)
+    kw = dict(horizon=365, halving_window=90, n_resamples=199, rng=4)
+    with _expected_exclusions():
+        own = riskcycle.placebo_test(btc_long, ev, **kw)
+    with _expected_exclusions():
+        other = riskcycle.placebo_test(btc_long, ev, halving_cycles="other", **kw)
+    assert own.matching["halving_cycles"] == "all" and own.observed_in_support
+    assert not other.observed_in_support
+
+
+# ---------------------------------------------------------------------------
+# calibrate
+# ---------------------------------------------------------------------------
+def _toy():
+    rng = np.random.default_rng(11)
+    idx = pd.date_range("2001-01-01", periods=160, freq="D")
+    prices = pd.Series(100 * np.exp(np.cumsum(rng.normal(0.001, 0.02, len(idx)))), index=idx)
+    return prices
+
+
+def test_calibrated_pvalue_equals_brute_force_on_a_small_case():
+    """Every admissible set enumerated: the exact calibrated p and size, against calibrate()."""
+    prices = _toy()
+    events = pd.DatetimeIndex(["2001-02-10", "2001-04-01"])
+    h, s = 10, 20
+    fd = C.follower_data(prices, follower_clock="utc_midnight")
+    win = C.windows(fd, h)
+    cand = np.flatnonzero(win.complete)
+    fwd = win.fwd
+
+    # the test: the exact plain placebo p (share of all admissible sets at least as large)
+    sets = [c for c in itertools.combinations(cand, 2) if fd.day[c[1]] - fd.day[c[0]] >= s]
+    means = np.array([fwd[list(c)].mean() for c in sets])
+
+    def exact_p(dates: pd.DatetimeIndex) -> float:
+        pos = fd.index.get_indexer(dates)
+        return float(np.mean(means >= fwd[pos].mean() - 1e-12))
+
+    pos_obs = fd.index.get_indexer(events + pd.Timedelta(days=0))
+    p_obs = float(np.mean(means >= fwd[pos_obs].mean() - 1e-12))
+    p_all = np.array([np.mean(means >= m - 1e-12) for m in means])
+    exact_calibrated = float(np.mean(p_all <= p_obs))  # population share, N -> infinity
+    exact_size = float(np.mean(p_all <= 0.05))
+
+    n = 4000
+    res = calibrate(
+        prices,
+        events,
+        horizon=h,
+        test=exact_p,
+        n_sets=n,
+        eras=None,
+        min_spacing=s,
+        leader_clock="utc_midnight",
+        follower_clock="utc_midnight",
+        rng=5,
+    )
+    assert res.n_events == 2 and res.min_spacing == s
+    assert res.pvalue == pytest.approx(p_obs, abs=1e-15)
+    # Monte Carlo: within 4 standard errors of the enumerated values
+    se_c = math.sqrt(exact_calibrated * (1 - exact_calibrated) / n)
+    assert abs(res.pvalue_calibrated - exact_calibrated) <= 4 * se_c + 1 / (n + 1)
+    se_s = math.sqrt(exact_size * (1 - exact_size) / n)
+    assert abs(res.size - exact_size) <= 4 * se_s
+    # an exact randomisation p-value is (conservatively) valid: size at most alpha
+    assert exact_size <= 0.05
+    # the formula itself
+    null_p = res.null_pvalues
+    assert res.pvalue_calibrated == (1 + np.sum(null_p <= res.pvalue * (1 + 1e-12))) / (1 + n)
+
+
+def test_calibrate_views_and_reproducibility(btc, rut):
+    ev = riskcycle.breakouts(rut, min_gap=250).between("2014-01-01", "2021-01-01")
+    kw = dict(horizon=365, n_sets=99, n_resamples=199)
+    a = calibrate(btc, ev, rng=np.random.SeedSequence(9), **kw)
+    b = calibrate(btc, ev, rng=9, **kw)
+    assert_array_equal(a.null_pvalues, b.null_pvalues)  # int and SeedSequence(int) agree
+    assert a.calibration_sets.shape == (99, 2)
+    assert (np.diff(a.calibration_sets, axis=1) >= np.timedelta64(362, "D")).all()
+    df = a.to_frame()
+    assert df.loc[0, "pvalue_calibrated"] == a.pvalue_calibrated
+    assert df.loc[0, "size_ci_low"] <= a.size <= df.loc[0, "size_ci_high"]
+    assert "Size at 0.05 on this path" in str(a.summary())
+    assert repr(a).startswith("CalibrationResult(test='placebo'")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = a.plot()
+    assert isinstance(fig, matplotlib.figure.Figure)
+    assert fig.axes[0].get_xlabel().startswith("nominal p-value")
+    plt.close(fig)
+
+
+def test_calibrated_hit_count_matches_base_rate(btc_long, rut):
+    ev = riskcycle.breakouts(rut, min_gap=250)
+    with _expected_exclusions():
+        cal = calibrate(btc_long, ev, horizon=365, test="hit_count", n_sets=99, rng=1)
+    with _expected_exclusions():
+        br = riskcycle.base_rate(btc_long, ev, horizon=365, n_resamples=99, rng=1)
+    assert cal.pvalue == pytest.approx(br.pvalue, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        ({"test": "sign"}, ValueError, "`test` must be one of"),
+        ({"test": 3}, TypeError, "`test` must be one of"),
+        ({"n_sets": 5}, ValueError, "`n_sets` must be an integer number of random sets"),
+        ({"n_sets": 10**7}, ValueError, "`n_sets` must be at most 1,000,000"),
+        ({"alpha": 1.5}, ValueError, "`alpha` must be a level"),
+        ({"eras": "decade"}, ValueError, "`eras` must be None, 'halving' or a sequence"),
+        ({"eras": 5}, TypeError, "`eras` must be None, 'halving' or a sequence"),
+        ({"eras": ["not a date"]}, ValueError, "`eras`"),
+        ({"halving_cycles": "some"}, ValueError, "`halving_cycles` must be one of"),
+        ({"horizon": 0}, ValueError, "`horizon` must be a positive integer"),
+    ],
+)
+def test_calibrate_invalid_arguments(btc, rut, kwargs, exc, match):
+    ev = riskcycle.breakouts(rut, min_gap=250).between("2014-01-01", "2021-01-01")
+    with pytest.raises(exc, match=match):
+        calibrate(btc, ev, **{"horizon": 365, **kwargs})
+
+
+# ---------------------------------------------------------------------------
+# sizes on the real Bitcoin path (reduced versions of benchmarks/size_table.py)
+# ---------------------------------------------------------------------------
+def _real_path_rejections(btc_long, test, n_sets, eras, dates, seed, **kw):
+    """Nominal and calibrated p-values of random date sets on the real path.
+
+    The sets have the structure of ``dates`` (count, 362-day spacing, era mix).
+    """
+    fd = C.follower_data(btc_long)
+    win = C.windows(fd, 365)
+    era = C.era_labels(fd, C.check_eras(eras))
+    opts = K._calibrate_iv(
+        365,
+        test,
+        0.05,
+        99,
+        eras,
+        "mean",
+        "greater",
+        kw.get("n_resamples", 199),
+        90,
+        "all",
+        0.0,
+        C.NO_DELAY,
+    )
+    rng = np.random.default_rng(seed)
+    structure = fd.index.get_indexer(pd.DatetimeIndex(dates))
+    d = K.design(fd, win, structure, spacing=362, eras=era)
+    spec = K.nominal_test(fd, win, opts, spacing=362, eras=era, rng=rng)
+    sets = d.draw(n_sets, rng)
+    p_nominal = spec.pvalues(sets)
+    score = spec.score(sets)
+    # calibrated p of each set against the others (exchangeable sets of one design)
+    p_cal = np.array(
+        [
+            K.calibrated_pvalue(p, np.delete(p_nominal, i), score[i], np.delete(score, i))[0]
+            for i, p in enumerate(p_nominal)
+        ]
+    )
+    return p_nominal, p_cal
+
+
+BTC_LONG_EVENTS = ["2011-04-27", "2013-01-02", "2016-11-14", "2020-11-13"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("test", "eras", "dates"),
+    [
+        ("placebo", ["2014-09-17"], BTC_LONG_EVENTS),
+        ("placebo_era", ["2014-09-17"], BTC_LONG_EVENTS),
+        ("placebo_halving_matched", "halving", BTC_LONG_EVENTS[2:]),
+    ],
+)
+def test_calibrated_tests_hold_their_size_on_the_real_btc_path(btc_long, test, eras, dates):
+    """Random dates on btc_long: calibrated p-values reject at most at the nominal rate.
+
+    Judged with an exact binomial test at 1% (reduced from benchmarks/size_table.py).
+    """
+    n = 400 if test != "placebo_halving_matched" else 200
+    _, p_cal = _real_path_rejections(btc_long, test, n, eras, dates, seed=20)
+    for alpha in (0.05, 0.10):
+        x = int(np.sum(p_cal <= alpha))
+        assert stats.binomtest(x, n, alpha).pvalue > 0.01, (test, alpha, x / n)
