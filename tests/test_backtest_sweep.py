@@ -210,3 +210,66 @@ def test_views(result):
 def test_validation(rut, btc, kwargs, exc, match):
     with pytest.raises(exc, match=match):
         sweep(rut, btc, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# the compiled planning and statistics equal the library's plain code
+# ---------------------------------------------------------------------------
+def test_compiled_record_events_equal_breakouts(rut):
+    from riskcycle.backtesting import _nb
+    from riskcycle.events import _record_events
+
+    x = rut["close"].to_numpy(dtype=float)
+    pairs = [(1, 0.0), (60, 0.0), (250, 0.0), (250, 0.02), (400, 0.05), (10**6, 0.0)]
+    off, pos = _nb.record_events(x, [g for g, _ in pairs], [m for _, m in pairs])
+    for r, (g, m) in enumerate(pairs):
+        expected = [t for t, _, _ in _record_events(x, g, m)]
+        assert pos[off[r] : off[r + 1]].tolist() == expected
+
+
+def test_compiled_plans_equal_build_plan(rut, btc):
+    # every combination whose only exit rule is a holding period (or none) is planned in
+    # compiled code; the reference plans each one with riskcycle.breakouts + build_plan
+    from riskcycle.backtesting import _signals
+    from riskcycle.backtesting._core import build_plan
+    from riskcycle.backtesting._sweep import _plans, _sweep_iv
+
+    grid = dict(min_gap=[120, 250], margin=[0.0, 0.01], hold=[30, 365, None], delay=["0h", "2D"])
+    iv = _sweep_iv(
+        rut, btc, grid["min_gap"], grid["margin"], grid["hold"], grid["delay"], [None], [None],
+        0.001, 0.001, 100.0, "buy_and_hold", None, None, None, 0, 0.05, 16, "numba", 0,
+    )  # fmt: skip
+    lead, lclock, frame, fclock, grd = iv[:5]
+    table, offsets, entries, exits = _plans(lead, lclock, frame, fclock, grd)
+    assert len(table) == 2 * 2 * 3 * 2
+    for j, row in table.iterrows():
+        ev = riskcycle.breakouts(
+            lead, min_gap=int(row["min_gap"]), margin=float(row["margin"]), clock=lclock
+        )
+        sig = _signals.as_signal(ev, leader=lead, leader_clock=None)
+        _, plan = build_plan(
+            sig,
+            frame,
+            fclock,
+            lead,
+            hold=None if np.isnan(row["hold"]) else int(row["hold"]),
+            trailing_stop=None,
+            exit_below=None,
+            delay=row["delay"],
+        )
+        lo, hi = offsets[j], offsets[j + 1]
+        np.testing.assert_array_equal(entries[lo:hi], plan.entries)
+        np.testing.assert_array_equal(exits[lo:hi], plan.exits)
+    assert (exits == -1).any() and (exits >= 0).any()  # open and closed trades both tested
+
+
+def test_drawdown_and_exposure_from_the_kernel_pass(result):
+    from riskcycle.backtesting._result import drawdown
+
+    g = result.grid
+    # the kernel repeats drawdown()'s operations: equal to the last bit
+    np.testing.assert_array_equal(
+        g["max_drawdown"].to_numpy(), drawdown(result.returns).min(axis=0).to_numpy()
+    )
+    assert ((g["exposure"] >= 0) & (g["exposure"] <= 1)).all()
+    assert (g.loc[g["n_trades"] == 0, "exposure"] == 0).all()

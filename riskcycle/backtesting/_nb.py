@@ -37,6 +37,9 @@ import numba as nb
 import numpy as np
 
 __all__ = [
+    "hold_plans",
+    "record_events",
+    "returns_and_drawdown",
     "sharpe_from_returns",
     "stationary_bootstrap_sharpe",
     "stationary_bootstrap_sharpe_py",
@@ -191,6 +194,115 @@ def _sb_sharpe(x, starts, lengths, ann, out):  # pragma: no cover - compiled
     return out
 
 
+@nb.njit(cache=True, nogil=True, parallel=True)
+def _returns_dd(
+    close, offsets, entries, exits, fees, slippage, init_cash, out, dd
+):  # pragma: no cover - compiled
+    k = offsets.shape[0] - 1
+    for j in nb.prange(k):
+        col = out[:, j]
+        _simulate(
+            close, entries, exits, offsets[j], offsets[j + 1], fees, slippage, init_cash, col
+        )
+        # drawdown of the compounded value from its running peak (at least 1), in the
+        # same operations as riskcycle.backtesting._result.drawdown
+        value = 1.0
+        peak = 1.0
+        worst = np.inf
+        for i in range(col.shape[0]):
+            value = value * (1.0 + col[i])
+            if value > peak:
+                peak = value
+            d = value / peak - 1.0
+            if d < worst:
+                worst = d
+        dd[j] = worst
+    return out
+
+
+@nb.njit(cache=True, nogil=True)
+def _record_events(x, min_gap, margin, out):  # pragma: no cover - compiled
+    """Event positions of the 'record' rule (riskcycle.events._record_events)."""
+    n_found = 0
+    record = x[0]
+    rec_pos = 0
+    armed = False
+    ref = np.nan
+    for t in range(1, x.shape[0]):
+        xt = x[t]
+        if xt > record:
+            if not armed and t - rec_pos >= min_gap:
+                armed = True
+                ref = record
+            record = xt
+            rec_pos = t
+        if armed and xt > ref * (1.0 + margin):
+            out[n_found] = t
+            n_found += 1
+            armed = False
+    return n_found
+
+
+@nb.njit(cache=True, nogil=True)
+def _record_events_many(x, min_gaps, margins, offsets, out):  # pragma: no cover - compiled
+    buf = np.empty(x.shape[0], dtype=np.int64)
+    offsets[0] = 0
+    for r in range(min_gaps.shape[0]):
+        m = _record_events(x, min_gaps[r], margins[r], buf)
+        for i in range(m):
+            out[offsets[r] + i] = buf[i]
+        offsets[r + 1] = offsets[r] + m
+    return offsets[-1]
+
+
+@nb.njit(cache=True, nogil=True)
+def _hold_plans(
+    ev_offsets,
+    ev_pos,
+    rule,
+    delay,
+    hold,
+    day0_pos,
+    day0_ok,
+    hold_end,
+    hold_ok,
+    base,
+    counts,
+    ent,
+    ext,
+):  # pragma: no cover - compiled
+    """Trades of each combination: plan_trades with a fixed holding period (or none)."""
+    n = hold_end.shape[1]
+    for c in range(rule.shape[0]):
+        r = rule[c]
+        d = delay[c]
+        h = hold[c]
+        m = base[c]
+        last_exit = -1
+        open_trade = False
+        for i in range(ev_offsets[r], ev_offsets[r + 1]):
+            p = ev_pos[i]
+            if p < 0 or not day0_ok[d, p]:
+                continue
+            e = day0_pos[d, p]
+            if open_trade or e <= last_exit:
+                continue
+            x = -1
+            if h >= 0 and hold_ok[h, e]:
+                x = min(max(hold_end[h, e], e + 1), n - 1)
+                if x <= e:
+                    x = -1
+            ent[m] = e
+            ext[m] = x
+            m += 1
+            if x >= 0:
+                last_exit = x
+            else:
+                open_trade = True
+        counts[c] = m - base[c]
+    return counts
+
+
 # ---------------------------------------------------------------------------
 # public wrappers
 # ---------------------------------------------------------------------------
@@ -248,6 +360,88 @@ def strategy_stats(close, offsets, entries, exits, *, fees, slippage, init_cash,
         math.sqrt(periods_per_year),
         out,
     )
+
+
+def returns_and_drawdown(close, offsets, entries, exits, *, fees, slippage, init_cash):
+    """:func:`strategy_returns` and, from the same pass, each column's maximum drawdown.
+
+    Returns
+    -------
+    returns : ndarray, shape (n_bars, n_columns), Fortran-ordered
+    max_drawdown : ndarray, shape (n_columns,)
+        ``min_t V_t / max(1, V_0, ..., V_t) - 1`` with ``V_t`` the compounded value
+        ``prod_{s <= t} (1 + r_s)``: the same numbers as
+        ``riskcycle.backtesting._result.drawdown(returns).min()``.
+    """
+    close = np.ascontiguousarray(close, dtype=np.float64)
+    offsets, entries, exits = _csr(offsets, entries, exits)
+    out = np.empty((close.shape[0], offsets.shape[0] - 1), dtype=np.float64, order="F")
+    dd = np.empty(offsets.shape[0] - 1, dtype=np.float64)
+    _returns_dd(
+        close, offsets, entries, exits, float(fees), float(slippage), float(init_cash), out, dd
+    )
+    return out, dd
+
+
+def record_events(x, min_gaps, margins):
+    """Event positions of the 'record' breakout rule for several (min_gap, margin) pairs.
+
+    The rule of :func:`riskcycle.breakouts` (``method="record"``, the same comparisons;
+    twin: ``riskcycle.events._record_events``), compiled. Returns compressed rows
+    ``(offsets, positions)``: pair ``r`` owns ``positions[offsets[r]:offsets[r + 1]]``.
+    """
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    min_gaps = np.ascontiguousarray(min_gaps, dtype=np.int64)
+    margins = np.ascontiguousarray(margins, dtype=np.float64)
+    offsets = np.empty(min_gaps.shape[0] + 1, dtype=np.int64)
+    out = np.empty(x.shape[0] * max(1, min_gaps.shape[0]), dtype=np.int64)
+    total = _record_events_many(x, min_gaps, margins, offsets, out)
+    return offsets, out[:total].copy()
+
+
+def hold_plans(ev_offsets, ev_pos, rule, delay, hold, day0_pos, day0_ok, hold_end, hold_ok):
+    """Trades of many combinations whose only exit rule is a holding period (or none).
+
+    The loop of :func:`riskcycle.backtesting._signals.plan_trades` (its twin) with
+    ``trailing_stop=None`` and ``below_exec=None``, compiled, for every combination
+    ``c`` at once: the leader events ``ev_pos[ev_offsets[rule[c]]:ev_offsets[rule[c] + 1]]``
+    (positions in the leader's index; -1 for none), their entry bars ``day0_pos[delay[c]]``
+    (valid where ``day0_ok``), the holding-period ends ``hold_end[hold[c]]`` (complete where
+    ``hold_ok``; ``hold[c] = -1`` for no holding period). ``hold_end`` has one column per
+    follower bar (at least one row).
+
+    Returns
+    -------
+    offsets, entries, exits : ndarray of int64
+        Compressed-row trades (see the module docstring).
+    """
+    rule = np.ascontiguousarray(rule, dtype=np.int64)
+    ev_offsets = np.ascontiguousarray(ev_offsets, dtype=np.int64)
+    width = np.diff(ev_offsets)[rule]
+    base = np.zeros(rule.shape[0] + 1, dtype=np.int64)
+    np.cumsum(width, out=base[1:])
+    ent = np.empty(int(base[-1]), dtype=np.int64)
+    ext = np.empty_like(ent)
+    counts = np.empty(rule.shape[0], dtype=np.int64)
+    _hold_plans(
+        ev_offsets,
+        np.ascontiguousarray(ev_pos, dtype=np.int64),
+        rule,
+        np.ascontiguousarray(delay, dtype=np.int64),
+        np.ascontiguousarray(hold, dtype=np.int64),
+        np.ascontiguousarray(day0_pos, dtype=np.int64),
+        np.ascontiguousarray(day0_ok, dtype=np.bool_),
+        np.ascontiguousarray(hold_end, dtype=np.int64),
+        np.ascontiguousarray(hold_ok, dtype=np.bool_),
+        base,
+        counts,
+        ent,
+        ext,
+    )
+    keep = np.arange(ent.shape[0]) - np.repeat(base[:-1], width) < np.repeat(counts, width)
+    offsets = np.zeros(rule.shape[0] + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return offsets, ent[keep], ext[keep]
 
 
 def stationary_bootstrap_sharpe(x, starts, lengths, periods_per_year):

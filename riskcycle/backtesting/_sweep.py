@@ -313,30 +313,76 @@ def _sweep_iv(
 
 
 def _plans(lead, lclock, frame, fclock, grid):
-    """Trade plans of every combination, in the grid's row order.
+    """Grid table and compressed-row trades (offsets, entries, exits) of every combination.
 
-    Events are detected once per breakout definition, the day-0 bar of every
-    leader date once per delay and the holding-period ends of every bar once per
-    holding period.
+    Combinations whose only exit rule is a holding period (or none) are planned in
+    compiled code, all at once (:func:`._nb.record_events` finds the breakouts of every
+    (min_gap, margin) pair, :func:`._nb.hold_plans` the trades: the rules of
+    :func:`riskcycle.breakouts` and :func:`._signals.plan_trades`, with the same
+    results); those with a trailing stop or a leader-below exit go through
+    :func:`._core.build_plan`. The day-0 bar of every leader date is mapped once per
+    delay and the holding-period ends of every bar once per holding period.
     """
-    rows, plans = [], []
+    from . import _nb
+
     idx = frame.index
-    close_times = fclock.information_times(idx).asi8
+    n = len(idx)
+    combos = list(itertools.product(*(grid[c] for c in GRID_COLUMNS)))
+    rows = [
+        (g, mg, np.nan if h is None else h, d, np.nan if ts is None else ts, xb)
+        for g, mg, h, d, ts, xb in combos
+    ]
+    table = pd.DataFrame(rows, columns=list(GRID_COLUMNS))
     # entry / leader-below execution bars: strictly after the leader value was known
+    delays = list(dict.fromkeys(grid["delay"]))
     day0_all = {
         d: map_to_follower(
             lead.index, idx, leader_clock=lclock, follower_clock=fclock, delay=d, strict=True
         )
-        for d in grid["delay"]
+        for d in delays
     }
-    hold_ends = {
-        h: horizon_end_positions(idx, np.arange(len(idx)), h)
-        for h in grid["hold"]
-        if h is not None
-    }
+    holds = [h for h in dict.fromkeys(grid["hold"]) if h is not None]
+    hold_ends = {h: horizon_end_positions(idx, np.arange(n), h) for h in holds}
+    per_combo: list = [None] * len(combos)
+
+    fast = [c for c, (*_, ts, xb) in enumerate(combos) if ts is None and xb is None]
+    if fast:
+        rules = list(dict.fromkeys((combos[c][0], combos[c][1]) for c in fast))
+        ev_off, ev_pos = _nb.record_events(
+            lead["close"].to_numpy(dtype=float), [g for g, _ in rules], [m for _, m in rules]
+        )
+        # as riskcycle.breakouts + as_signal: event dates (normalised) looked up in the index
+        ev_pos = lead.index.get_indexer(lead.index[ev_pos].normalize())
+        day0_pos = np.stack([day0_all[d]["position"].to_numpy() for d in delays])
+        day0_ok = np.stack([day0_all[d]["status"].to_numpy() == "ok" for d in delays])
+        if holds:
+            hold_end = np.stack([hold_ends[h][0] for h in holds])
+            hold_ok = np.stack([hold_ends[h][1] for h in holds])
+        else:
+            hold_end = np.zeros((1, n), dtype=np.int64)
+            hold_ok = np.zeros((1, n), dtype=bool)
+        off, ent, ext = _nb.hold_plans(
+            ev_off,
+            ev_pos,
+            [rules.index((combos[c][0], combos[c][1])) for c in fast],
+            [delays.index(combos[c][3]) for c in fast],
+            [-1 if combos[c][2] is None else holds.index(combos[c][2]) for c in fast],
+            day0_pos,
+            day0_ok,
+            hold_end,
+            hold_ok,
+        )
+        if len(fast) == len(combos):
+            return table, off, ent, ext
+        for i, c in enumerate(fast):
+            per_combo[c] = (ent[off[i] : off[i + 1]], ext[off[i] : off[i + 1]])
+
+    close_times = fclock.information_times(idx).asi8
     events: dict = {}
     below: dict = {}
-    for g, mg, h, d, ts, xb in itertools.product(*(grid[c] for c in GRID_COLUMNS)):
+    for c, (g, mg, h, d, ts, xb) in enumerate(combos):
+        if per_combo[c] is not None:
+            continue
         if (g, mg) not in events:
             ev = breakouts(lead, method="record", min_gap=g, margin=mg, clock=lclock)
             sig = _signals.as_signal(ev, leader=lead, leader_clock=None)
@@ -360,9 +406,13 @@ def _plans(lead, lclock, frame, fclock, grid):
             hold_end=hold_ends.get(h),
             below_exec=below.get((g, mg, d, xb)),
         )
-        rows.append((g, mg, np.nan if h is None else h, d, np.nan if ts is None else ts, xb))
-        plans.append(plan)
-    return pd.DataFrame(rows, columns=list(GRID_COLUMNS)), plans
+        per_combo[c] = (plan.entries, plan.exits)
+    counts = np.array([len(e) for e, _ in per_combo], dtype=np.int64)
+    offsets = np.zeros(len(combos) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    entries = np.concatenate([e for e, _ in per_combo]).astype(np.int64)
+    exits = np.concatenate([x for _, x in per_combo]).astype(np.int64)
+    return table, offsets, entries, exits
 
 
 def plans_to_csr(plans) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -515,14 +565,14 @@ def sweep(
         engine,
         rng,
     )
-    table, plans = _plans(lead, lclock, frame, fclock, grid)
+    table, offsets, entries, exits = _plans(lead, lclock, frame, fclock, grid)
     close = frame["close"].to_numpy()
     n = len(close)
-    offsets, entries, exits = plans_to_csr(plans)
     from . import _nb
 
+    max_dd = None
     if engine == "numba":
-        mat = _nb.strategy_returns(
+        mat, max_dd = _nb.returns_and_drawdown(
             close, offsets, entries, exits, fees=fees, slippage=slippage, init_cash=init_cash
         )
     else:
@@ -554,14 +604,13 @@ def sweep(
     sd = mat.std(axis=0, ddof=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         sharpe = np.where(sd > 0, mat.mean(axis=0) / sd * np.sqrt(ppy), np.nan)
-    in_pos = np.zeros(mat.shape[1])
-    for j, p in enumerate(plans):
-        held = np.where(p.exits < 0, n, p.exits) - p.entries
-        in_pos[j] = held.sum() / n
+    held = np.where(exits < 0, n, exits) - entries
+    col = np.repeat(np.arange(mat.shape[1]), np.diff(offsets))
+    in_pos = np.bincount(col, weights=held, minlength=mat.shape[1]) / n
     table["n_trades"] = np.diff(offsets)
     table["total_return"] = np.prod(1.0 + mat, axis=0) - 1.0
     table["sharpe_ratio"] = sharpe
-    table["max_drawdown"] = drawdown(returns).min(axis=0).to_numpy()
+    table["max_drawdown"] = drawdown(returns).min(axis=0).to_numpy() if max_dd is None else max_dd
     table["exposure"] = in_pos
     table["distinct"] = _distinct(offsets, entries, exits)
     table.index = pd.RangeIndex(len(table), name="strategy")
