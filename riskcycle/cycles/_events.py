@@ -363,8 +363,7 @@ def phase_event_test(
             "follower_clock='utc_midnight')."
         )
     fclock = get_clock(follower_clock if follower_clock is not None else phases.clock)
-    if isinstance(events, pd.DatetimeIndex | list | tuple | np.ndarray):
-        _dates_of(events, "events")  # type check with the argument's name
+    _dates_of(events, "events")  # type check with the argument's name
     m = map_to_follower(
         events,
         idx,
