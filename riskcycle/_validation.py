@@ -17,6 +17,11 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "MAX_DATE",
+    "MAX_DAYS",
+    "MAX_RESAMPLES",
+    "MIN_DATE",
+    "as_event_dates",
     "as_price_frame",
     "as_price_series",
     "check_alternative",
@@ -24,11 +29,25 @@ __all__ = [
     "check_choice",
     "check_confidence_level",
     "check_float",
+    "check_horizon",
+    "check_horizons",
     "check_int",
     "check_n_resamples",
+    "check_size",
     "check_timedelta",
     "check_timestamp",
 ]
+
+# Upper bounds of size-like arguments. They are far beyond any meaningful analysis and keep
+# every derived quantity (dates, nanosecond offsets, array sizes) inside int64 and memory, so
+# a huge value is a ValueError naming the argument, never a MemoryError, an OverflowError or a
+# silently wrapped int64.
+MAX_DAYS = 36_525  # 100 years: horizons, windows, gaps, spacings, burn-ins, delays
+MAX_RESAMPLES = 10_000_000  # resamples, simulations, replications
+# pandas' nanosecond timestamps cover 1677-09-21 to 2262-04-11; whole days inside that range
+MIN_DATE = pd.Timestamp("1677-09-22")
+MAX_DATE = pd.Timestamp("2262-04-10")
+MAX_TIMEDELTA = pd.Timedelta(days=MAX_DAYS)
 
 NAN_POLICIES = ("raise", "omit")
 ALTERNATIVES = ("two-sided", "less", "greater")
@@ -117,8 +136,90 @@ def check_confidence_level(value: Any, name: str = "confidence_level") -> float:
     )
 
 
-def check_n_resamples(value: Any, name: str = "n_resamples", minimum: int = 1) -> int:
-    return check_int(value, name, minimum=minimum, what="a positive integer")
+def _check_cap(value: int, name: str, maximum: int | None, reason: str) -> int:
+    if maximum is not None and value > maximum:
+        raise ValueError(f"`{name}` must be at most {maximum:,} ({reason}); got {value:,}.")
+    return value
+
+
+def check_n_resamples(
+    value: Any, name: str = "n_resamples", minimum: int = 1, maximum: int = MAX_RESAMPLES
+) -> int:
+    """A number of resamples (or simulations) in ``[minimum, maximum]``."""
+    n = check_int(value, name, minimum=minimum, what="a positive integer")
+    return _check_cap(n, name, maximum, "riskcycle's bound on resamples")
+
+
+def check_size(
+    value: Any,
+    name: str,
+    *,
+    minimum: int = 1,
+    maximum: int = MAX_DAYS,
+    what: str = "a positive integer number of observations",
+) -> int:
+    """A size-like integer (window, gap, spacing, burn-in...) in ``[minimum, maximum]``.
+
+    The default ``maximum`` (:data:`MAX_DAYS`, 100 years of days) keeps every derived date,
+    offset and array inside int64 and memory. Below ``minimum`` the message reads as
+    :func:`check_int`'s (``>= minimum``); above ``maximum`` it names the bound.
+    """
+    n = check_int(value, name, minimum=minimum, what=what)
+    return _check_cap(n, name, maximum, "100 years of days, longer than any data")
+
+
+def _span_days(index: pd.DatetimeIndex) -> int:
+    return int((index[-1] - index[0]) // pd.Timedelta(days=1)) if len(index) else 0
+
+
+def check_horizon(
+    value: Any,
+    name: str = "horizon",
+    *,
+    index: pd.DatetimeIndex | None = None,
+    maximum: int = MAX_DAYS,
+    what: str = "a positive integer number of calendar days",
+) -> int:
+    """A horizon in calendar days: a positive integer, at most ``maximum``.
+
+    With ``index`` (the dates of the data the horizon is measured on), a horizon longer than
+    the data's span (last date minus first date) is refused with a message naming the span:
+    no window of that length fits in the data.
+    """
+    h = check_int(value, name, minimum=1, what=what)
+    _check_cap(h, name, maximum, "days: 100 years, longer than any data")
+    if index is not None:
+        span = _span_days(index)
+        if h > span:
+            where = f" ({_fmt_date(index[0])} to {_fmt_date(index[-1])})" if len(index) else ""
+            raise ValueError(
+                f"`{name}` ({h} days) is longer than the data, which span {span} days{where}."
+            )
+    return h
+
+
+def check_horizons(
+    values: Any,
+    name: str = "horizons",
+    *,
+    index: pd.DatetimeIndex | None = None,
+    maximum: int = MAX_DAYS,
+    what: str = "a sequence of positive integer numbers of calendar days",
+) -> tuple[int, ...]:
+    """One horizon or a non-empty sequence of unique horizons (order kept).
+
+    Each is checked as in :func:`check_horizon`.
+    """
+    if isinstance(values, numbers.Integral) and not isinstance(values, bool | np.bool_):
+        values = [values]
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence | np.ndarray | pd.Index):
+        raise TypeError(f"`{name}` must be {what}; got {type(values).__name__}.")
+    if len(values) == 0:
+        raise ValueError(f"`{name}` must hold at least one horizon; got an empty sequence.")
+    out = tuple(check_horizon(v, name, index=index, maximum=maximum, what=what) for v in values)
+    if len(set(out)) != len(out):
+        raise ValueError(f"`{name}` must be unique; got {list(out)}.")
+    return out
 
 
 def check_timestamp(value: Any, name: str, *, allow_none: bool = False) -> pd.Timestamp | None:
@@ -139,25 +240,149 @@ def check_timestamp(value: Any, name: str, *, allow_none: bool = False) -> pd.Ti
         raise ValueError(f"`{name}` must be a date, not NaT.")
     if ts.tzinfo is not None:
         ts = ts.tz_convert("UTC").tz_localize(None)
+    if not MIN_DATE <= ts <= MAX_DATE:
+        raise ValueError(
+            f"`{name}` must be a date between {MIN_DATE.date()} and {MAX_DATE.date()} "
+            f"(pandas' nanosecond timestamps); got {value!r}."
+        )
     return ts
 
 
-def check_timedelta(value: Any, name: str, *, allow_negative: bool = False) -> pd.Timedelta:
-    """A ``datetime.timedelta``, ``pd.Timedelta`` or string such as ``"4h"``."""
+def check_timedelta(
+    value: Any,
+    name: str,
+    *,
+    allow_negative: bool = False,
+    maximum: pd.Timedelta | None = MAX_TIMEDELTA,
+) -> pd.Timedelta:
+    """A ``datetime.timedelta``, ``pd.Timedelta`` or string such as ``"4h"``.
+
+    Its size is at most ``maximum`` (default 100 years) so that adding it to any date of the
+    data stays a valid timestamp.
+    """
     if isinstance(value, bool) or not isinstance(value, str | _dt.timedelta | np.timedelta64):
         raise TypeError(
             f"`{name}` must be a timedelta (datetime.timedelta, pandas.Timedelta or a string "
             f"such as '4h'); got {type(value).__name__}."
         )
+    too_long = (
+        f"`{name}` must be a timedelta of at most {maximum.days} days; got {value!r}."
+        if maximum is not None
+        else f"`{name}` is out of the range of pandas' timedeltas; got {value!r}."
+    )
     try:
         td = pd.Timedelta(value)
+    except (OverflowError, pd.errors.OutOfBoundsTimedelta) as exc:
+        raise ValueError(too_long) from exc
     except (ValueError, TypeError) as exc:
         raise ValueError(f"`{name}` could not be parsed as a timedelta; got {value!r}.") from exc
     if td is pd.NaT:
         raise ValueError(f"`{name}` must be a timedelta, not NaT.")
     if not allow_negative and td < pd.Timedelta(0):
         raise ValueError(f"`{name}` must be a non-negative timedelta; got {value!r}.")
+    if maximum is not None and abs(td) > maximum:
+        raise ValueError(too_long)
+    try:
+        td = td.as_unit("ns")
+    except (OverflowError, pd.errors.OutOfBoundsTimedelta) as exc:
+        raise ValueError(too_long) from exc
     return td
+
+
+# ---------------------------------------------------------------------------
+# event dates
+# ---------------------------------------------------------------------------
+def as_event_dates(obj: Any, name: str = "events") -> pd.DatetimeIndex:
+    """Dates given as events (or any list of dates) as a tz-naive nanosecond DatetimeIndex.
+
+    Accepted: an object with a ``dates`` DatetimeIndex (:class:`~riskcycle.Events`), a
+    ``DatetimeIndex``, a sequence or array of dates (strings, ``datetime``, ``Timestamp``,
+    ``datetime64``); a ``Series`` *of dates* gives its values, a Series of anything else its
+    ``DatetimeIndex``; a ``DataFrame`` gives its one datetime column, or else its
+    ``DatetimeIndex``. Timezone-aware dates are converted to UTC. The order is kept.
+
+    Raises
+    ------
+    TypeError
+        Numbers (integers or floats would otherwise be read as nanoseconds after 1970), a
+        single date or string, a Series without dates in its values or index, or anything
+        that is not a collection of dates; the message names ``name``.
+    ValueError
+        A DataFrame with no or several datetime columns and no DatetimeIndex, a missing date
+        (NaT), an unparsable string or a date outside pandas' nanosecond range.
+    """
+    if isinstance(getattr(obj, "dates", None), pd.DatetimeIndex) and not isinstance(
+        obj, pd.Series | pd.DataFrame | pd.Index
+    ):
+        obj = obj.dates  # riskcycle Events
+    if isinstance(obj, pd.DataFrame):
+        cols = [c for c in obj.columns if pd.api.types.is_datetime64_any_dtype(obj[c])]
+        if len(cols) == 1:
+            obj = obj[cols[0]]
+        elif isinstance(obj.index, pd.DatetimeIndex):
+            obj = obj.index
+        else:
+            raise ValueError(
+                f"`{name}` as a DataFrame must have exactly one datetime column or a "
+                f"DatetimeIndex; got datetime columns {cols} and a "
+                f"{type(obj.index).__name__}."
+            )
+    if isinstance(obj, pd.Series):
+        if pd.api.types.is_datetime64_any_dtype(obj.dtype):
+            obj = pd.DatetimeIndex(obj.to_numpy() if obj.dt.tz is None else obj)
+        elif isinstance(obj.index, pd.DatetimeIndex):
+            obj = obj.index
+        else:
+            raise TypeError(
+                f"`{name}` as a Series must hold dates (datetime64 values) or have a "
+                f"DatetimeIndex; got dtype {obj.dtype} with a {type(obj.index).__name__}."
+            )
+    if isinstance(obj, str | bytes | _dt.date | np.datetime64) or not isinstance(
+        obj, Sequence | pd.Index | np.ndarray
+    ):
+        single = isinstance(obj, str | bytes | _dt.date | np.datetime64)
+        raise TypeError(
+            f"`{name}` must be an Events object or a sequence of dates (a DatetimeIndex, "
+            "a list, a Series of dates)"
+            + ("; got a single date (wrap it in a list)." if single else "")
+            + ("" if single else f"; got {type(obj).__name__}.")
+        )
+    if not isinstance(obj, pd.DatetimeIndex):
+        values = obj if isinstance(obj, pd.Index | np.ndarray) else np.asarray(obj, dtype=object)
+        kind = getattr(values, "dtype", np.dtype(object)).kind
+        if kind == "O" and len(values):
+            if any(isinstance(v, _dt.timedelta | np.timedelta64) for v in values):
+                kind = "m"
+            elif any(isinstance(v, numbers.Number | np.number) for v in values):
+                kind = "f"
+        if kind in "biufc":
+            raise TypeError(
+                f"`{name}` must be dates, not numbers (integers or floats would be read as "
+                f"nanoseconds after 1970-01-01); got {type(obj).__name__} of numbers."
+            )
+        if kind == "m":
+            raise TypeError(f"`{name}` must be dates, not timedeltas.")
+        try:
+            obj = pd.DatetimeIndex(pd.to_datetime(values, format="mixed", utc=False))
+        except (OverflowError, pd.errors.OutOfBoundsDatetime) as exc:
+            raise ValueError(
+                f"`{name}` has a date outside {MIN_DATE.date()} to {MAX_DATE.date()} "
+                "(pandas' nanosecond timestamps)."
+            ) from exc
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"`{name}` could not be read as dates ({exc}).") from exc
+    idx = obj
+    if idx.hasnans:
+        pos = int(np.flatnonzero(idx.isna())[0])
+        raise ValueError(f"`{name}` has a missing date (NaT) at position {pos}.")
+    if idx.tz is not None:
+        idx = idx.tz_convert("UTC").tz_localize(None)
+    if len(idx) and (idx.min() < MIN_DATE or idx.max() > MAX_DATE):
+        raise ValueError(
+            f"`{name}` has a date outside {MIN_DATE.date()} to {MAX_DATE.date()} "
+            "(pandas' nanosecond timestamps)."
+        )
+    return pd.DatetimeIndex(idx.as_unit("ns"), name=None)
 
 
 # ---------------------------------------------------------------------------

@@ -17,14 +17,15 @@ import pandas as pd
 
 from ._results import ResultMixin, Summary, package_versions
 from ._validation import (
+    as_event_dates,
     as_price_frame,
     check_bool,
     check_choice,
     check_float,
-    check_int,
+    check_size,
     check_timestamp,
 )
-from .calendar import SessionClock, _clock_of, _dates_of, get_clock
+from .calendar import SessionClock, _clock_of, get_clock
 
 __all__ = ["Event", "Events", "breakouts"]
 
@@ -232,7 +233,7 @@ class Events(ResultMixin):
             When given, the dates must be in its index; ``levels`` are its closes
             there and ``prior_records`` the running maximum before them.
         """
-        idx = _dates_of(dates, "dates").normalize()
+        idx = as_event_dates(dates, "dates").normalize()
         if len(idx) > 1 and (np.diff(idx.asi8) <= 0).any():
             raise ValueError("`dates` must be sorted ascending and unique.")
         clk = get_clock(clock, "clock")
@@ -299,9 +300,7 @@ def _breakouts_iv(prices, method, min_gap, window, margin, use_high, min_spacing
     margin = check_float(margin, "margin", minimum=0.0, what="a non-negative fraction")
     use_high = check_bool(use_high, "use_high")
     if method == "record":
-        min_gap = check_int(
-            min_gap, "min_gap", minimum=1, what="a positive integer number of sessions"
-        )
+        min_gap = check_size(min_gap, "min_gap", what="a positive integer number of sessions")
         if window is not None:
             raise ValueError("`window` applies to method='rolling' only; got method='record'.")
         if min_spacing is not None:
@@ -312,12 +311,12 @@ def _breakouts_iv(prices, method, min_gap, window, margin, use_high, min_spacing
     else:
         if window is None:
             raise ValueError("`window` is required for method='rolling' (e.g. window=200).")
-        window = check_int(window, "window", minimum=2, what="an integer number of sessions")
+        window = check_size(window, "window", minimum=2, what="an integer number of sessions")
         min_spacing = (
             window
             if min_spacing is None
-            else check_int(
-                min_spacing, "min_spacing", minimum=1, what="a positive integer number of sessions"
+            else check_size(
+                min_spacing, "min_spacing", what="a positive integer number of sessions"
             )
         )
     clk = _clock_of(prices, clock, "clock")

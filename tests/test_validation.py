@@ -99,3 +99,142 @@ def test_package_versions():
     v = package_versions()
     assert set(v) >= {"riskcycle", "numpy", "pandas", "scipy", "arch", "vectorbt"}
     assert v["numpy"] == np.__version__
+
+
+# ---------------------------------------------------------------------------
+# size-like arguments, dates and event dates
+# ---------------------------------------------------------------------------
+def test_check_size_and_n_resamples_upper_bounds():
+    from riskcycle._validation import MAX_DAYS, MAX_RESAMPLES, check_size
+
+    assert check_size(MAX_DAYS, "burn") == MAX_DAYS
+    with pytest.raises(ValueError, match=r"`burn` must be at most 36,525 \(100 years of days"):
+        check_size(10**12, "burn")
+    with pytest.raises(ValueError, match=r"`gap` must be a non-negative integer >= 0; got -1"):
+        check_size(-1, "gap", minimum=0, what="a non-negative integer")
+    with pytest.raises(TypeError, match=r"`burn` must be a positive integer number"):
+        check_size(1e3, "burn")
+    assert check_n_resamples(MAX_RESAMPLES) == MAX_RESAMPLES
+    with pytest.raises(ValueError, match=r"`n_resamples` must be at most 10,000,000"):
+        check_n_resamples(10**15)
+
+
+def test_check_horizon_bounds_and_data_span():
+    from riskcycle._validation import check_horizon, check_horizons
+
+    idx = pd.date_range("2020-01-01", "2020-12-31", freq="D")
+    assert check_horizon(365, index=idx) == 365
+    # about 90,000 days wraps int64 nanoseconds: refused whatever the data
+    with pytest.raises(ValueError, match=r"`horizon` must be at most 36,525 \(days"):
+        check_horizon(90_000)
+    with pytest.raises(
+        ValueError,
+        match=r"`horizon` \(366 days\) is longer than the data, which span 365 days "
+        r"\(2020-01-01 to 2020-12-31\)",
+    ):
+        check_horizon(366, index=idx)
+    with pytest.raises(
+        ValueError,
+        match=r"`horizon` must be a positive integer number of calendar days >= 1; got 0",
+    ):
+        check_horizon(0)
+    with pytest.raises(
+        TypeError, match=r"`horizon` must be a positive integer number of calendar days; got 2.5"
+    ):
+        check_horizon(2.5)
+    assert check_horizons(30) == (30,)
+    assert check_horizons(np.array([90, 30])) == (90, 30)
+    with pytest.raises(ValueError, match=r"`horizons` must be unique; got \[30, 30\]"):
+        check_horizons([30, 30])
+    with pytest.raises(ValueError, match=r"`horizons` must hold at least one horizon"):
+        check_horizons([])
+    with pytest.raises(TypeError, match=r"`horizons` must be a sequence of positive integer"):
+        check_horizons("30")
+    with pytest.raises(ValueError, match=r"`horizons` must be at most 36,525"):
+        check_horizons([30, 10**18])
+
+
+def test_check_timestamp_and_timedelta_ranges():
+    from riskcycle._validation import MAX_DATE
+
+    assert check_timestamp("2262-04-10", "d") == MAX_DATE
+    for late in (
+        "2300-01-01",
+        dt.date(2300, 1, 1),
+        np.datetime64("2300-01-01"),
+        dt.datetime(9999, 1, 1),
+    ):
+        with pytest.raises(
+            ValueError, match=r"`d` must be a date between 1677-09-22 and 2262-04-10"
+        ):
+            check_timestamp(late, "d")
+    with pytest.raises(ValueError, match=r"`d` must be a date between"):
+        check_timestamp("1500-01-01", "d")
+    for huge in ("1000000D", dt.timedelta(days=10**6), np.timedelta64(10**15, "D")):
+        with pytest.raises(ValueError, match=r"`delay` must be a timedelta of at most 36525 days"):
+            check_timedelta(huge, "delay")
+    assert check_timedelta("36525D", "delay") == pd.Timedelta(days=36525)
+    assert check_timedelta("-2h", "lag", allow_negative=True) == pd.Timedelta(hours=-2)
+    with pytest.raises(ValueError, match=r"`lag` must be a timedelta of at most 36525 days"):
+        check_timedelta("-40000D", "lag", allow_negative=True)
+
+
+def test_as_event_dates_reads_values_of_a_series_of_dates():
+    from riskcycle._validation import as_event_dates
+
+    want = pd.DatetimeIndex(["2016-11-14", "2020-11-13"]).as_unit("ns")
+    # a Series of dates: its values, not its RangeIndex (which would give 1970 timestamps)
+    s = pd.Series(pd.to_datetime(["2016-11-14", "2020-11-13"]))
+    pd.testing.assert_index_equal(as_event_dates(s), want)
+    tz = pd.Series(pd.to_datetime(["2016-11-14 05:00", "2020-11-13 05:00"]).tz_localize("UTC"))
+    pd.testing.assert_index_equal(as_event_dates(tz).normalize(), want)
+    # a DataFrame: its one datetime column, or else its DatetimeIndex
+    df = pd.DataFrame({"when": want, "level": [1.0, 2.0]})
+    pd.testing.assert_index_equal(as_event_dates(df), want)
+    pd.testing.assert_index_equal(as_event_dates(pd.DataFrame({"x": [1, 2]}, index=want)), want)
+    # a Series of prices indexed by date: its index (as before)
+    pd.testing.assert_index_equal(as_event_dates(pd.Series([1.0, 2.0], index=want)), want)
+    pd.testing.assert_index_equal(as_event_dates(["2016-11-14", dt.date(2020, 11, 13)]), want)
+    assert as_event_dates([]).dtype == "datetime64[ns]"
+
+
+@pytest.mark.parametrize(
+    ("obj", "exc", "match"),
+    [
+        ([20161114], TypeError, r"`events` must be dates, not numbers"),
+        (np.array([1.5e18]), TypeError, r"`events` must be dates, not numbers"),
+        (
+            pd.Series([1, 2]),
+            TypeError,
+            r"`events` as a Series must hold dates \(datetime64 values\) or have a DatetimeIndex; got dtype int64",
+        ),
+        ([1, "2016-11-14"], TypeError, r"`events` must be dates, not numbers"),
+        ([pd.Timedelta(1)], TypeError, r"`events` must be dates, not timedeltas"),
+        (
+            pd.DataFrame({"x": [1]}),
+            ValueError,
+            r"`events` as a DataFrame must have exactly one datetime column or a DatetimeIndex; got datetime columns \[\]",
+        ),
+        (
+            pd.DataFrame(
+                {"a": pd.to_datetime(["2020-01-01"]), "b": pd.to_datetime(["2020-01-02"])}
+            ),
+            ValueError,
+            r"got datetime columns \['a', 'b'\]",
+        ),
+        (
+            "2016-11-14",
+            TypeError,
+            r"`events` must be an Events object or a sequence of dates .*single date",
+        ),
+        (5, TypeError, r"`events` must be an Events object or a sequence of dates .*; got int"),
+        (["2300-01-01"], ValueError, r"`events` has a date outside 1677-09-22 to 2262-04-10"),
+        ([pd.NaT], ValueError, r"`events` has a missing date \(NaT\) at position 0"),
+        (["soon"], ValueError, r"`events` could not be read as dates"),
+    ],
+)
+def test_as_event_dates_errors(obj, exc, match):
+    from riskcycle._validation import as_event_dates
+
+    with pytest.raises(exc, match=match):
+        as_event_dates(obj, "events")

@@ -16,6 +16,7 @@ from .._validation import (
     check_bool,
     check_confidence_level,
     check_float,
+    check_horizon,
     check_int,
     check_n_resamples,
     check_timedelta,
@@ -30,6 +31,8 @@ from ._snoop import psr_or_nan
 
 __all__ = ["backtest"]
 
+MAX_PERIODS_PER_YEAR = 366 * 24 * 60  # one-minute bars around the clock
+
 NULL_HYPOTHESIS = (
     "the signal has no timing ability: the strategy's {stat} is a typical draw from "
     "strategies with the same number of non-overlapping trades and the same holding "
@@ -39,15 +42,22 @@ NULL_HYPOTHESIS = (
 
 def _periods_per_year(frame: pd.DataFrame, clock: SessionClock, value: Any) -> int:
     if value is not None:
-        return check_int(value, "periods_per_year", minimum=1, what="a positive integer")
+        return check_int(
+            value,
+            "periods_per_year",
+            minimum=1,
+            maximum=MAX_PERIODS_PER_YEAR,
+            what="a positive integer",
+        )
     ppy = (frame.attrs or {}).get("periods_per_year")
     return int(ppy) if ppy is not None else int(clock.periods_per_year)
 
 
-def _exit_rules_iv(hold, trailing_stop, exit_below, leader):
+def _exit_rules_iv(hold, trailing_stop, exit_below, leader, follower_index):
     if hold is not None:
-        hold = check_int(
-            hold, "hold", minimum=1, what="a positive integer number of calendar days"
+        # a holding period longer than the follower's data never ends inside it
+        hold = check_horizon(
+            hold, "hold", index=follower_index, what="a positive integer number of calendar days"
         )
     if trailing_stop is not None:
         trailing_stop = check_float(
@@ -136,7 +146,9 @@ def _backtest_iv(
         tz = _clock_of(leader, leader_clock, "leader_clock").timezone if known else "UTC"
         lead = as_price_frame(leader, name="leader", timezone=tz)
     signal = _signals.as_signal(events_or_signal, leader=lead, leader_clock=leader_clock)
-    hold, trailing_stop, exit_below = _exit_rules_iv(hold, trailing_stop, exit_below, lead)
+    hold, trailing_stop, exit_below = _exit_rules_iv(
+        hold, trailing_stop, exit_below, lead, frame.index
+    )
     delay = check_timedelta(delay, "delay")
     fees, slippage, init_cash = _costs_iv(fees, slippage, init_cash)
     ppy = _periods_per_year(frame, fclock, periods_per_year)

@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validation import check_timedelta
+from .._validation import as_event_dates, check_timedelta
 from .._windows import NO_DELAY
-from ..calendar import SessionClock, _clock_of, _dates_of, map_to_follower
+from ..calendar import SessionClock, _clock_of, map_to_follower
 
 __all__ = ["event_day0_positions", "forward_log_returns"]
 
@@ -124,16 +124,8 @@ def event_day0_positions(
 
 def _event_dates(events: Any) -> pd.DatetimeIndex:
     """Validated event dates: sorted, unique, no NaT."""
-    dates = events.dates if hasattr(events, "dates") and hasattr(events, "clock") else events
-    if isinstance(dates, pd.Timestamp | str):
-        raise TypeError(
-            "`events` must be an Events object or a sequence of dates; got a "
-            "single date (wrap it in a list)."
-        )
-    try:
-        idx = _dates_of(dates, "events")
-    except ValueError as exc:
-        raise ValueError(f"`events` {exc}".replace("`events` `events`", "`events`")) from exc
+    # a Series of dates gives its values (not its RangeIndex); numbers are refused
+    idx = as_event_dates(events, "events")
     if len(idx) > 1:
         d = np.diff(idx.asi8)
         if (d < 0).any():

@@ -11,11 +11,15 @@ import pandas as pd
 
 from .._results import package_versions
 from .._validation import (
+    MAX_DAYS,
     as_price_frame,
     check_alternative,
     check_choice,
     check_confidence_level,
+    check_horizon,
+    check_horizons,
     check_int,
+    check_size,
     check_timedelta,
 )
 from .._windows import horizon_end_positions
@@ -51,27 +55,7 @@ def _fmt(dates: Any) -> str:
 
 
 def _check_horizons(horizons: Any) -> tuple[int, ...]:
-    if isinstance(horizons, int | np.integer) and not isinstance(horizons, bool | np.bool_):
-        horizons = (horizons,)
-    if isinstance(horizons, str) or not isinstance(horizons, Sequence | np.ndarray):
-        raise TypeError(
-            "`horizons` must be a sequence of positive integer numbers of calendar "
-            f"days; got {type(horizons).__name__}."
-        )
-    if len(horizons) == 0:
-        raise ValueError("`horizons` must hold at least one horizon; got an empty sequence.")
-    out = [
-        check_int(
-            h,
-            "horizons",
-            minimum=1,
-            what="a sequence of positive integer numbers of calendar days",
-        )
-        for h in horizons
-    ]
-    if len(set(out)) != len(out):
-        raise ValueError(f"`horizons` must be unique; got {list(out)}.")
-    return tuple(sorted(out))
+    return tuple(sorted(check_horizons(horizons, "horizons")))
 
 
 def _check_path_window(path_window: Any, horizons: tuple[int, ...]) -> tuple[int, int]:
@@ -89,6 +73,7 @@ def _check_path_window(path_window: Any, horizons: tuple[int, ...]) -> tuple[int
     lo = check_int(
         path_window[0],
         "path_window",
+        minimum=-MAX_DAYS,
         maximum=0,
         what="a pair of integer day offsets (first <= 0 <= last); first",
     )
@@ -96,6 +81,7 @@ def _check_path_window(path_window: Any, horizons: tuple[int, ...]) -> tuple[int
         path_window[1],
         "path_window",
         minimum=0,
+        maximum=MAX_DAYS,
         what="a pair of integer day offsets (first <= 0 <= last); last",
     )
     return (lo, hi)
@@ -123,14 +109,11 @@ def _event_study_iv(
     horizons = _check_horizons(horizons)
     model = check_choice(model, "model", MODELS)
     return_type = check_choice(return_type, "return_type", RETURN_TYPES)
-    estimation_window = check_int(
-        estimation_window,
-        "estimation_window",
-        minimum=1,
-        what="a positive integer number of calendar days",
+    estimation_window = check_size(
+        estimation_window, "estimation_window", what="a positive integer number of calendar days"
     )
-    gap = check_int(gap, "gap", minimum=0, what="a non-negative integer number of calendar days")
-    min_estimation_obs = check_int(
+    gap = check_size(gap, "gap", minimum=0, what="a non-negative integer number of calendar days")
+    min_estimation_obs = check_size(
         min_estimation_obs, "min_estimation_obs", minimum=5, what="an integer number of returns"
     )
     path_window = _check_path_window(path_window, horizons)
@@ -141,6 +124,8 @@ def _event_study_iv(
     frame = as_price_frame(
         follower, name="follower", nan_policy=nan_policy, timezone=fclock.timezone
     )
+    # a horizon longer than the follower's data has no complete window anywhere
+    check_horizon(max(horizons), "horizons", index=frame.index)
     dates = _event_dates(events)
     if len(dates) == 0:
         raise ValueError("`events` is empty: there is nothing to study.")
