@@ -55,6 +55,12 @@ _LAZY = {
     "spa_test": "riskcycle.snooping",
     "stepm": "riskcycle.snooping",
     "pbo": "riskcycle.snooping",
+    "cycles": "riskcycle.cycles",
+    "bull_bear": "riskcycle.cycles",
+    "BullBearResult": "riskcycle.cycles",
+    "phase_event_test": "riskcycle.cycles",
+    "concordance": "riskcycle.cycles",
+    "lead_lag": "riskcycle.cycles",
 }
 
 __all__ = ["RiskcycleWarning", "__version__", *sorted(_LAZY)]
