@@ -393,8 +393,10 @@ def read_prices(
     ----------
     data : str, os.PathLike, pandas.Series or pandas.DataFrame
         Daily prices. A Series is taken as closes. A DataFrame (or CSV) needs a
-        ``close`` column (``Close``, ``Adj Close`` and ``price`` are accepted) and
-        either a ``DatetimeIndex`` or a date column.
+        ``close`` column (``Close``, ``Adj Close`` when there is no ``Close``,
+        ``Price`` and ``Close/Last`` are accepted) and either a ``DatetimeIndex`` or
+        a date column. CSV files are read in the layouts vendors and exchanges write
+        (see Notes).
     clock : SessionClock or str
         When a bar's value becomes known: ``"us_equity_close"`` (16:00 New York,
         252 a year) for US exchange-traded series, ``"utc_midnight"`` (24:00 UTC,
@@ -434,6 +436,20 @@ def read_prices(
         Unsorted or duplicate dates, NaN (with ``nan_policy="raise"``), infinite or
         non-positive prices, fewer than ``min_length`` rows, an unreadable CSV; each
         message names the argument and the first offending date.
+
+    Notes
+    -----
+    CSV layouts read as they come: Yahoo Finance and Stooq exports; yfinance files
+    whose UTC offset changes with daylight saving (converted to the clock's zone) and
+    ``yf.download``'s three header rows; stamps at midnight in another zone (a US
+    index stamped ``00:00+00:00`` keeps its written dates); epoch seconds,
+    milliseconds, microseconds or nanoseconds (the unit from the magnitude of the
+    largest value) and ``yyyymmdd`` integers; FRED downloads (``observation_date`` or
+    ``DATE``, the single series column as ``close``, ``.`` as missing); numeric dates
+    in day-first or month-first order as the dates prove, else ``dayfirst``;
+    thousands separators, decimal commas and currency signs; ``,``, ``;``, tab or
+    ``|`` separators; gzip; newest-first files (reversed); a banner line above the
+    header; instrument-label columns (``symbol``, ``ticker``, ``unix``) dropped.
 
     Examples
     --------
