@@ -263,13 +263,20 @@ def test_compiled_plans_equal_build_plan(rut, btc):
     assert (exits == -1).any() and (exits >= 0).any()  # open and closed trades both tested
 
 
-def test_drawdown_and_exposure_from_the_kernel_pass(result):
+def test_statistics_from_the_kernel_pass_equal_numpy(result):
     from riskcycle.backtesting._result import drawdown
 
     g = result.grid
-    # the kernel repeats drawdown()'s operations: equal to the last bit
+    mat = result.returns.to_numpy()
+    # the kernel repeats numpy's (pairwise) sums, product and drawdown()'s operations:
+    # equal to the last bit
     np.testing.assert_array_equal(
         g["max_drawdown"].to_numpy(), drawdown(result.returns).min(axis=0).to_numpy()
     )
+    np.testing.assert_array_equal(g["total_return"].to_numpy(), np.prod(1.0 + mat, axis=0) - 1.0)
+    sd = mat.std(axis=0, ddof=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sharpe = np.where(sd > 0, mat.mean(axis=0) / sd * np.sqrt(result.periods_per_year), np.nan)
+    np.testing.assert_array_equal(g["sharpe_ratio"].to_numpy(), sharpe)
     assert ((g["exposure"] >= 0) & (g["exposure"] <= 1)).all()
     assert (g.loc[g["n_trades"] == 0, "exposure"] == 0).all()

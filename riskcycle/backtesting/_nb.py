@@ -39,7 +39,7 @@ import numpy as np
 __all__ = [
     "hold_plans",
     "record_events",
-    "returns_and_drawdown",
+    "returns_and_stats",
     "sharpe_from_returns",
     "stationary_bootstrap_sharpe",
     "stationary_bootstrap_sharpe_py",
@@ -194,29 +194,78 @@ def _sb_sharpe(x, starts, lengths, ann, out):  # pragma: no cover - compiled
     return out
 
 
+@nb.njit(cache=True, nogil=True)
+def _pairwise_sum(a, lo, n):  # pragma: no cover - compiled
+    """numpy's pairwise summation of ``a[lo:lo + n]`` (``pairwise_sum`` in numpy's
+    ``loops_utils.h``: 8 accumulators in blocks of at most 128, halves above), so that
+    the sums equal ``numpy.sum`` of a contiguous column to the last bit."""
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += a[lo + i]
+        return res
+    if n <= 128:
+        r0 = a[lo]
+        r1 = a[lo + 1]
+        r2 = a[lo + 2]
+        r3 = a[lo + 3]
+        r4 = a[lo + 4]
+        r5 = a[lo + 5]
+        r6 = a[lo + 6]
+        r7 = a[lo + 7]
+        i = 8
+        while i < n - (n % 8):
+            r0 += a[lo + i]
+            r1 += a[lo + i + 1]
+            r2 += a[lo + i + 2]
+            r3 += a[lo + i + 3]
+            r4 += a[lo + i + 4]
+            r5 += a[lo + i + 5]
+            r6 += a[lo + i + 6]
+            r7 += a[lo + i + 7]
+            i += 8
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n:
+            res += a[lo + i]
+            i += 1
+        return res
+    n2 = n // 2
+    n2 -= n2 % 8
+    return _pairwise_sum(a, lo, n2) + _pairwise_sum(a, lo + n2, n - n2)
+
+
 @nb.njit(cache=True, nogil=True, parallel=True)
-def _returns_dd(
-    close, offsets, entries, exits, fees, slippage, init_cash, out, dd
+def _returns_stats(
+    close, offsets, entries, exits, fees, slippage, init_cash, out, stats
 ):  # pragma: no cover - compiled
-    k = offsets.shape[0] - 1
+    n, k = out.shape
     for j in nb.prange(k):
         col = out[:, j]
         _simulate(
             close, entries, exits, offsets[j], offsets[j + 1], fees, slippage, init_cash, col
         )
-        # drawdown of the compounded value from its running peak (at least 1), in the
-        # same operations as riskcycle.backtesting._result.drawdown
+        # growth and drawdown of the compounded value from its running peak (at least 1),
+        # in the same operations as numpy.prod(1 + r) and _result.drawdown
         value = 1.0
         peak = 1.0
         worst = np.inf
-        for i in range(col.shape[0]):
+        for i in range(n):
             value = value * (1.0 + col[i])
             if value > peak:
                 peak = value
             d = value / peak - 1.0
             if d < worst:
                 worst = d
-        dd[j] = worst
+        # mean and standard deviation (ddof=1) as numpy.mean / numpy.std compute them
+        mean = _pairwise_sum(col, 0, n) / n
+        sq = np.empty(n)
+        for i in range(n):
+            t = col[i] - mean
+            sq[i] = t * t
+        stats[j, 0] = mean
+        stats[j, 1] = np.sqrt(_pairwise_sum(sq, 0, n) / (n - 1)) if n > 1 else np.nan
+        stats[j, 2] = value
+        stats[j, 3] = worst
     return out
 
 
@@ -362,25 +411,28 @@ def strategy_stats(close, offsets, entries, exits, *, fees, slippage, init_cash,
     )
 
 
-def returns_and_drawdown(close, offsets, entries, exits, *, fees, slippage, init_cash):
-    """:func:`strategy_returns` and, from the same pass, each column's maximum drawdown.
+def returns_and_stats(close, offsets, entries, exits, *, fees, slippage, init_cash):
+    """:func:`strategy_returns` and, from the same pass, each column's statistics.
 
     Returns
     -------
     returns : ndarray, shape (n_bars, n_columns), Fortran-ordered
-    max_drawdown : ndarray, shape (n_columns,)
-        ``min_t V_t / max(1, V_0, ..., V_t) - 1`` with ``V_t`` the compounded value
-        ``prod_{s <= t} (1 + r_s)``: the same numbers as
-        ``riskcycle.backtesting._result.drawdown(returns).min()``.
+    stats : ndarray, shape (n_columns, 4)
+        Per column: mean and standard deviation (``ddof=1``) of the returns, the
+        growth :math:`\\prod_t (1 + r_t)` and the maximum drawdown
+        ``min_t V_t / max(1, V_0, ..., V_t) - 1`` of the compounded value ``V``; the
+        same numbers as ``numpy.mean``, ``numpy.std(ddof=1)``, ``numpy.prod(1 + r)``
+        and ``riskcycle.backtesting._result.drawdown(r).min()`` give on the returns
+        (the same operations in the same order; tested).
     """
     close = np.ascontiguousarray(close, dtype=np.float64)
     offsets, entries, exits = _csr(offsets, entries, exits)
     out = np.empty((close.shape[0], offsets.shape[0] - 1), dtype=np.float64, order="F")
-    dd = np.empty(offsets.shape[0] - 1, dtype=np.float64)
-    _returns_dd(
-        close, offsets, entries, exits, float(fees), float(slippage), float(init_cash), out, dd
+    stats = np.empty((offsets.shape[0] - 1, 4), dtype=np.float64)
+    _returns_stats(
+        close, offsets, entries, exits, float(fees), float(slippage), float(init_cash), out, stats
     )
-    return out, dd
+    return out, stats
 
 
 def record_events(x, min_gaps, margins):

@@ -570,9 +570,9 @@ def sweep(
     n = len(close)
     from . import _nb
 
-    max_dd = None
+    col_stats = None
     if engine == "numba":
-        mat, max_dd = _nb.returns_and_drawdown(
+        mat, col_stats = _nb.returns_and_stats(
             close, offsets, entries, exits, fees=fees, slippage=slippage, init_cash=init_cash
         )
     else:
@@ -601,16 +601,25 @@ def sweep(
         bh = np.zeros(n)
     bench = pd.Series(bh, index=frame.index, name=benchmark)
 
-    sd = mat.std(axis=0, ddof=1)
+    if col_stats is None:  # vectorbt's matrix: the same statistics with numpy and pandas
+        col_stats = np.column_stack(
+            [
+                mat.mean(axis=0),
+                mat.std(axis=0, ddof=1),
+                np.prod(1.0 + mat, axis=0),
+                drawdown(returns).min(axis=0).to_numpy(),
+            ]
+        )
+    mean, sd, growth, max_dd = col_stats.T
     with np.errstate(divide="ignore", invalid="ignore"):
-        sharpe = np.where(sd > 0, mat.mean(axis=0) / sd * np.sqrt(ppy), np.nan)
+        sharpe = np.where(sd > 0, mean / sd * np.sqrt(ppy), np.nan)
     held = np.where(exits < 0, n, exits) - entries
     col = np.repeat(np.arange(mat.shape[1]), np.diff(offsets))
     in_pos = np.bincount(col, weights=held, minlength=mat.shape[1]) / n
     table["n_trades"] = np.diff(offsets)
-    table["total_return"] = np.prod(1.0 + mat, axis=0) - 1.0
+    table["total_return"] = growth - 1.0
     table["sharpe_ratio"] = sharpe
-    table["max_drawdown"] = drawdown(returns).min(axis=0).to_numpy() if max_dd is None else max_dd
+    table["max_drawdown"] = max_dd
     table["exposure"] = in_pos
     table["distinct"] = _distinct(offsets, entries, exits)
     table.index = pd.RangeIndex(len(table), name="strategy")
