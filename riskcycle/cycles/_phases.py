@@ -143,9 +143,10 @@ class BullBearResult(ResultMixin):
         end), ``log_return``, ``duration_days`` (calendar days),
         ``start_confirmation`` (confirmation date of the turning point that
         starts the phase; NaT for a phase that starts with the data),
-        ``end_confirmation``, ``censored_start`` (the phase began before the data
-        or before the first turning point) and ``censored_end`` (still running at
-        the end of the data).
+        ``end_confirmation``, ``censored_start`` (the phase began before the data,
+        before the first turning point or at a turning point on the first bar,
+        which earlier data might not confirm) and ``censored_end`` (still running
+        at the end of the data).
         """
         return self.phases.copy()
 
@@ -343,7 +344,7 @@ def _phase_table(close: pd.Series, turns, x: np.ndarray) -> tuple[pd.DataFrame, 
                 "duration_days": int((idx[b] - idx[a]).days),
                 "start_confirmation": idx[ca] if ca is not None else pd.NaT,
                 "end_confirmation": idx[cb] if cb is not None else pd.NaT,
-                "censored_start": ka is None,
+                "censored_start": ka is None or a == 0,
                 "censored_end": kb is None,
             }
         )
