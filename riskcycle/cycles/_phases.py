@@ -398,9 +398,10 @@ def bull_bear(
     rise, fall : float, default 0.20
         Lunde-Timmermann thresholds :math:`\lambda_1` and :math:`\lambda_2`: a
         bull phase is dated from a trough once the price has risen by ``rise``
-        from it, a bear phase from a peak once it has fallen by ``fall``. The
-        paper's variants include (0.20, 0.10) and (0.15, 0.10); 0.20/0.20 is the
-        financial press's convention.
+        from it, a bear phase from a peak once it has fallen by ``fall``. Variants
+        used in the literature include (0.20, 0.10) and (0.15, 0.10); 0.20/0.20 is
+        the financial press's convention. For a volatile asset such as Bitcoin
+        20% moves are frequent: larger thresholds date fewer, longer phases.
     window, censor, min_phase, min_cycle : float, default 8, 6, 4, 16
         Pagan-Sossounov settings in months (1 month = 365.25/12 calendar days):
         half-width of the window in which a turning point must be the extreme,
@@ -473,9 +474,10 @@ def bull_bear(
     a turning point until it is confirmed.
 
     Validated against a brute-force transcription of each rule's definition
-    on simulated random walks (tests/test_cycles.py), and on the bundled S&P-
-    and Russell 2000 histories by inspection of the well-known turns (2000,
-    2002, 2007, 2009, 2020, 2022).
+    on simulated random walks, including every truncated sample for the
+    confirmation dates (tests/test_cycles.py), and on the bundled Russell 2000
+    against its well-known closing extremes (the 2009-03-09 and 2020-03-18
+    lows, the 2021-11-08 record).
 
     References
     ----------
