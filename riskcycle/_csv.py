@@ -324,8 +324,8 @@ def parse_dates(
         idx = pd.DatetimeIndex(ser)
         wall = idx.tz_localize(None) if idx.tz is not None else idx
         return idx, wall, written
-    if pd.api.types.is_bool_dtype(ser.dtype):
-        raise TypeError(f"`{name}`: the dates are booleans.")
+    if pd.api.types.is_bool_dtype(ser.dtype) or pd.api.types.is_complex_dtype(ser.dtype):
+        raise TypeError(f"`{name}`: the dates must be dates, text or numbers; got {ser.dtype}.")
     if pd.api.types.is_numeric_dtype(ser.dtype):
         idx, wall = _from_numbers(ser.to_numpy(), name)
         return idx, wall, written

@@ -11,6 +11,8 @@ import gzip
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from riskcycle.datasets import read_prices
 
@@ -323,3 +325,58 @@ def test_adjusted_close_never_replaces_close_whatever_the_column_order(tmp_path)
     out = read_prices(path, clock="us_equity_close")
     np.testing.assert_array_equal(out["close"], [185.6, 184.2])
     np.testing.assert_array_equal(out["adj_close"], [180.0, 178.7])
+
+
+def test_dates_that_are_not_dates_are_type_errors():
+    frame = pd.DataFrame({"date": [True, False], "close": [1.0, 2.0]})
+    with pytest.raises(TypeError, match=r"`data`: the dates must be dates, text or numbers"):
+        read_prices(frame, clock="utc_midnight")
+    frame = pd.DataFrame({"date": [1 + 2j, 3 + 0j], "close": [1.0, 2.0]})
+    with pytest.raises(TypeError, match=r"got complex128"):
+        read_prices(frame, clock="utc_midnight")
+
+
+_DATE_TEXT = [
+    "2024-01-02",
+    "02/01/2024",
+    "13/01/2024",
+    "01/13/2024",
+    "2024-01-02 00:00:00-05:00",
+    "2024-01-02T00:00:00Z",
+    "1704067200",
+    "1704067200000",
+    "20240102",
+    ".",
+    "",
+    "abc",
+    "2024-13-45",
+    "2024-01-02 10:00",
+    "Jan 2, 2024",
+    "02.01.2024",
+    "2262-05-01",
+    "99999999999999999999",
+]
+_NUMBER_TEXT = ["1", "2.5", '"1,234.5"', "1.234,5", ".", "", "-3", "abc", "$4", "1e400", "0"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    sep=st.sampled_from([",", ";", "\t"]),
+    header=st.sampled_from(["date", "Date", "observation_date", "timestamp", "x"]),
+    rows=st.lists(
+        st.tuples(st.sampled_from(_DATE_TEXT), st.sampled_from(_NUMBER_TEXT)), max_size=5
+    ),
+    dayfirst=st.sampled_from([None, True, False]),
+)
+def test_any_csv_reads_or_raises_value_or_type_error(
+    tmp_path_factory, sep, header, rows, dayfirst
+):
+    text = sep.join([header, "close"]) + "\n" + "".join(f"{d}{sep}{v}\n" for d, v in rows)
+    path = tmp_path_factory.mktemp("fuzz") / "f.csv"
+    path.write_text(text, encoding="utf-8")
+    try:
+        out = read_prices(path, clock="utc_midnight", dayfirst=dayfirst, nan_policy="omit")
+    except (ValueError, TypeError):
+        return
+    assert out.index.is_monotonic_increasing and out.index.is_unique
+    assert (out["close"] > 0).all() and (out.index == out.index.normalize()).all()
