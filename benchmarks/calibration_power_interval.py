@@ -219,6 +219,13 @@ def coverage(n_t=20_000, n_within=1000, k=4, spacing=362):
 
 if __name__ == "__main__":
     warnings.simplefilter("ignore", rc.exceptions.RiskcycleWarning)
-    {"garch": garch, "garch_size": garch_size, "power": power, "grid": grid}.get(
-        sys.argv[1], coverage
-    )()
+    parts = {
+        "garch": garch,
+        "garch_size": garch_size,
+        "power": power,
+        "grid": grid,
+        "coverage": coverage,
+    }
+    if len(sys.argv) != 2 or sys.argv[1] not in parts:
+        sys.exit(f"usage: python {sys.argv[0]} {{{'|'.join(parts)}}}")
+    parts[sys.argv[1]]()

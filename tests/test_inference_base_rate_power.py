@@ -347,6 +347,9 @@ def test_real_path_history_bounds_the_number_of_events(btc):
     assert res.max_events_history == 11
     assert np.isfinite(t.loc[2, "power"]) and np.isnan(t.loc[12, "power"])
     assert any("holds at most 11 events 362 days apart" in n for n in res.notes)
+    # no events needed measured: no Monte Carlo error for them either
+    assert np.isnan(res.events_needed) and np.isnan(res.events_needed_se)
+    assert np.isnan(res.events_needed_interval).all()
 
 
 def test_post_hoc_power_is_labelled_with_its_reference(btc_long, rut):

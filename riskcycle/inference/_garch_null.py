@@ -378,7 +378,7 @@ def garch_core(
     if params_sim["at_boundary"]:
         msg = (
             f"the GARCH(1,1)-t fit of {fd.name} sits on the unit-persistence boundary "
-            f"(alpha + beta = 1 - {max(1.0 - pers, 0.0):.1e}): the unconditional variance does "
+            f"(alpha + beta = {pers:.13f}): the unconditional variance does "
             f"not exist (integrated GARCH); simulated paths start at the sample variance "
             f"({params_sim['variance']:.4g} %^2 a day) and discard {burn} values."
         )

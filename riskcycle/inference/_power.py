@@ -642,6 +642,8 @@ def power_core(
     mde_se, en_se, en_iv, en_boot_reached = _mc_errors(
         cache, ns, effects, target_power, effect, n_simulations, mc_rng
     )
+    if not np.isfinite(events_needed):  # no point estimate: no error for it either
+        en_se, en_iv = np.nan, (np.nan, np.nan)
     for n in ns:
         cache[n]["mde_se"] = mde_se[n]
     table = pd.DataFrame(
@@ -816,5 +818,8 @@ def _mc_errors(cache, ns, effects, target, effect, n_sim, rng):
         return mde_se, np.nan, (np.nan, np.nan), 0.0
     se = float(np.std(en[reached], ddof=1)) if reached.sum() > 1 else np.nan
     filled = np.where(reached, en, np.inf)
-    lo, hi = np.quantile(filled, [0.025, 0.975], method="inverted_cdf")
-    return mde_se, se, (float(lo), float(hi) if np.isfinite(hi) else np.nan), share
+    lo, hi = (
+        float(v) if np.isfinite(v) else np.nan
+        for v in np.quantile(filled, [0.025, 0.975], method="inverted_cdf")
+    )
+    return mde_se, se, (lo, hi), share
