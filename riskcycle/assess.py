@@ -309,7 +309,13 @@ def _power_numbers(pw: Any) -> dict:
     if pw is None:
         return {}
     out = {}
-    for name in ("mde_observed", "events_needed", "events_needed_se", "years_needed"):
+    for name in (
+        "mde_observed",
+        "mde_observed_se",
+        "events_needed",
+        "events_needed_se",
+        "years_needed",
+    ):
         if hasattr(pw, name):
             out[name] = getattr(pw, name)
     return out
@@ -455,8 +461,12 @@ def _facts_sentences(f: _Facts, cal: dict) -> list[str]:
     )
     if f.boot is not None and np.isfinite(f.boot.confidence_interval[0]):
         lo, hi = f.boot.confidence_interval
+        what = {
+            "between_events": "from the dispersion between the events",
+            "within_windows": "block bootstrap within the windows only, not between events",
+        }.get(getattr(f.boot, "variation", ""), f.boot.interval)
         out.append(
-            f"Block-bootstrap {f.boot.confidence_level:.0%} interval for that mean: "
+            f"{f.boot.confidence_level:.0%} interval for that mean ({what}): "
             f"{lo:.2f} to {hi:.2f} ({_x(lo)} to {_x(hi)})."
         )
     parts = []
@@ -544,10 +554,22 @@ def _power_sentences(f: _Facts) -> list[str]:
         if np.isfinite(pw.mde_observed)
         else "no effect in the range simulated"
     )
+    se = getattr(pw, "events_needed_se", np.nan)
+    se_txt = (
+        f" (Monte Carlo s.e. {se:.1f})"
+        if np.isfinite(se) and np.isfinite(pw.events_needed)
+        else ""
+    )
+    scheme = getattr(pw, "scheme", "block")
+    where = (
+        f"pseudo-events on {f.follower}'s own history"
+        if scheme == "real_path"
+        else "block-bootstrapped histories"
+    )
     return [
-        f"{pw.target_power:.0%} power for the placebo test needs {mde} with {f.k} events, "
-        f"or {need} at an effect the size of the observed one (a planning figure, not "
-        "evidence: see the power analysis)."
+        f"{pw.target_power:.0%} power for the placebo test ({where}) needs {mde} with "
+        f"{f.k} events, or {need}{se_txt} at an effect the size of the observed one (a "
+        "planning figure, not evidence: power at the observed effect is post-hoc power)."
     ]
 
 
@@ -865,7 +887,7 @@ def _other_tests(p: _Prepared, opts: AssessOptions, collect, streams) -> tuple:
     boot_kw = dict(
         statistic="mean",
         method="stationary",
-        interval="percentile",
+        interval=None,  # across events: a t-interval from their own dispersion
         block_length=None,
         confidence_level=opts.confidence_level,
         n_resamples=opts.n_resamples,

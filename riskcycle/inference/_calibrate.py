@@ -287,12 +287,12 @@ def set_statistics(win: C.Windows, sets: np.ndarray, kind: int, func: Callable) 
 
 
 def _matched_pvalue(
-    fd, win, cand, tday, values, row, *, window, cycles, spacing, kind, func, alt, n_draws, rng
+    win, t_all, cand, tday, values, row, *, window, cycles, spacing, kind, func, alt, n_draws, rng
 ) -> float:
     """Nominal halving-matched placebo p-value of one set (Monte Carlo, ``n_draws`` tuples)."""
     from . import _nb
 
-    pool, off, _ = C.halving_pools(fd, cand, row, window, cycles)
+    pool, off, _ = C.halving_pools_from_times(t_all[cand], t_all[row], window, cycles)
     if (np.diff(off) == 0).any():
         return np.nan
     k = len(row)
@@ -356,13 +356,18 @@ def matched_spec(
     cand = np.flatnonzero(win.complete)
     tday = fd.day[cand]
     values = win.fwd[cand]
+    t_all = C.CRYPTO_UTC.information_times(fd.index).asi8
+    if (np.searchsorted(C._anchors_ns(), t_all[cand], side="right") == 0).any():
+        raise ValueError(
+            "halving matching needs a follower that starts after the genesis block (2009-01-03)."
+        )
 
     def pvalues(sets: np.ndarray) -> np.ndarray:
         return np.array(
             [
                 _matched_pvalue(
-                    fd,
                     win,
+                    t_all,
                     cand,
                     tday,
                     values,

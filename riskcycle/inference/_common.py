@@ -371,20 +371,31 @@ def halving_pools(
 
     Returns ``(pool, off, phase_days)``.
     """
-    anchors = _anchors_ns()
     t_c = CRYPTO_UTC.information_times(fd.index[cand]).asi8
     t_e = CRYPTO_UTC.information_times(fd.index[event_pos]).asi8
-    epoch = np.searchsorted(anchors, t_e, side="right") - 1
-    if (epoch < 0).any():
-        bad = fd.index[event_pos][epoch < 0][0]
+    anchors = _anchors_ns()
+    bad = np.searchsorted(anchors, t_e, side="right") == 0
+    if bad.any():
         raise ValueError(
             f"halving matching needs events after the genesis block (2009-01-03); "
-            f"got day 0 on {bad.date()}."
+            f"got day 0 on {fd.index[event_pos][bad][0].date()}."
         )
+    return halving_pools_from_times(t_c, t_e, window, cycles)
+
+
+def halving_pools_from_times(
+    t_c: np.ndarray, t_e: np.ndarray, window: int, cycles: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`halving_pools` from the candidates' and events' UTC day closes (ns).
+
+    Events must be after the genesis block (checked by the caller).
+    """
+    anchors = _anchors_ns()
+    epoch = np.searchsorted(anchors, t_e, side="right") - 1
     phase = (t_e - anchors[epoch]) / _DAY_NS
     pools, sizes = [], []
-    for i in range(len(event_pos)):
-        keep = np.zeros(len(cand), dtype=bool)
+    for i in range(len(t_e)):
+        keep = np.zeros(len(t_c), dtype=bool)
         for j, a in enumerate(anchors):
             if cycles == "other" and j == epoch[i]:
                 continue

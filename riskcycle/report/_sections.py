@@ -386,24 +386,45 @@ def backtest_section(
 # ---------------------------------------------------------------------------
 # few-event inference
 # ---------------------------------------------------------------------------
+def _tp(t: pd.DataFrame, test: str, col: str) -> float:
+    return float(t.loc[test, col]) if test in t.index else np.nan
+
+
 def _assessment_row(a) -> dict[str, Any]:
     t = a.to_frame().set_index("test")
-    return {
+    pw = a.power
+    row = {
         "events with a complete window": a.placebo.n_events,
         "mean log return": a.placebo.statistic,
         "random-date mean": a.placebo.null_mean,
-        "placebo p": t.loc["placebo", "pvalue"],
-        "placebo p s.e.": t.loc["placebo", "pvalue_se"],
-        "halving-matched p": t.loc["placebo_halving_matched", "pvalue"],
-        "GARCH-null p": t.loc["garch_null", "pvalue"],
-        "base rate": a.base_rate.base_rate,
-        "hit probability": a.base_rate.pvalue,
-        "min p, exact sign test": a.min_attainable_pvalues.get("sign_test", np.nan),
-        "power at observed effect": a.power.power_observed,
-        "min detectable effect (log)": a.power.mde_observed,
-        "events needed (80% power)": a.power.events_needed,
-        "verdict": a.verdict_label,
     }
+    for test, label in (
+        ("placebo", "placebo"),
+        ("placebo_halving_matched", "halving-matched"),
+        ("placebo_era", "era-stratified"),
+        ("hit_count", "hit count"),
+    ):
+        row[f"{label} p"] = _tp(t, test, "pvalue")
+        row[f"{label} p, calibrated"] = _tp(t, test, "pvalue_calibrated")
+        row[f"{label} size at {a.alpha:g} on this history"] = _tp(t, test, "size_at_alpha")
+    row.update(
+        {
+            "placebo p s.e.": _tp(t, "placebo", "pvalue_se"),
+            "GARCH-null p (not in the verdict)": _tp(t, "garch_null", "pvalue"),
+            "family-wise placebo p, all horizons": _tp(t, "placebo_family_wise", "pvalue"),
+            "base rate": a.base_rate.base_rate,
+            "min p, exact sign test": a.min_attainable_pvalues.get("sign_test", np.nan),
+            "post-hoc power at observed effect": pw.power_observed if pw else np.nan,
+            "post-hoc power s.e.": getattr(pw, "power_observed_se", np.nan) if pw else np.nan,
+            "min detectable effect (log)": pw.mde_observed if pw else np.nan,
+            "events needed (80% power)": pw.events_needed if pw else np.nan,
+            "events needed s.e.": getattr(pw, "events_needed_se", np.nan) if pw else np.nan,
+            "fragile: rests on": ", ".join(d.strftime("%Y-%m-%d") for d in a.fragile_events)
+            or "-",
+            "verdict": a.verdict_label,
+        }
+    )
+    return row
 
 
 def inference_section(
@@ -448,12 +469,17 @@ def inference_section(
     s = doc.section("Few-event inference: how much can these events show?")
     s.text(
         "Each p-value states its null: placebo tests draw sets of random dates with the same "
-        "spacing as the real events (plain) or at the same phase of other halving cycles "
-        "(matched); the GARCH null simulates the follower from a fitted GARCH(1,1)-t model; "
-        "the hit probability is the chance that a signal unrelated to the follower does at "
-        "least as well against the base rate of a one-year rise. Power comes from "
-        f"block-bootstrapped {display_name(follower, fname)} returns with the effect "
-        "injected after pseudo-events."
+        "spacing as the real events (plain), at the same phase of the halving cycles (matched, "
+        "each event's own cycle included) or with the events' mix of halving-cycle eras "
+        "(era-stratified); the GARCH null simulates the follower from a fitted GARCH(1,1)-t "
+        "model; the hit-count test asks whether a signal unrelated to the follower would "
+        "match the events' count of one-year rises at the base rate. Beside every nominal p "
+        "stands its calibrated p: the share of random event sets on "
+        f"{display_name(follower, fname)}'s own history (same count, spacing and era mix) "
+        "whose p is at least as small, and the test's size on that history. The verdict uses "
+        "only calibrated p-values; it is called fragile when leaving out one event changes "
+        "it. Power comes from pseudo-events on the follower's own history with the effect "
+        "added."
     )
     table = pd.DataFrame({name: _assessment_row(a) for name, a in results.items()})
     table.index.name = "quantity"
@@ -483,6 +509,7 @@ def inference_section(
             **_assessment_row(a),
             "verdict_sentences": list(a.verdict),
             "tests": a.to_frame(),
+            "leave_one_out": a.leave_one_out,
             "follow_up": a.follow_up,
         }
         for name, a in results.items()
@@ -493,26 +520,43 @@ def inference_section(
     alpha = a.alpha
     weak = {
         k: row[k]
-        for k in ("min p, exact sign test", "halving-matched p", "hit probability")
+        for k in (
+            "min p, exact sign test",
+            "halving-matched p, calibrated",
+            "hit count p, calibrated",
+        )
         if np.isfinite(row[k]) and row[k] >= alpha
     }
     measured = (
         f"{row['events with a complete window']} events: exact sign test cannot go below "
-        f"p = {row['min p, exact sign test']:.3g}; placebo p {row['placebo p']:.3g}, "
-        f"halving-matched p {row['halving-matched p']:.3g}, GARCH-null p "
-        f"{row['GARCH-null p']:.3g}, hit probability {row['hit probability']:.3g}; power "
-        f"{row['power at observed effect']:.0%}, events needed "
-        f"{row['events needed (80% power)']}"
+        f"p = {row['min p, exact sign test']:.3g}; calibrated p: placebo "
+        f"{row['placebo p, calibrated']:.3g}, halving-matched "
+        f"{row['halving-matched p, calibrated']:.3g}, era-stratified "
+        f"{row['era-stratified p, calibrated']:.3g}, hit count "
+        f"{row['hit count p, calibrated']:.3g}; verdict {row['verdict']}"
+        + (f" (rests on {row['fragile: rests on']})" if a.fragile_events else "")
     )
     return [
         Claim(
             claim="Two samples are not proof (the commentary's own caveat)",
             stated="two events cannot establish the signal",
             measured=measured,
-            rule="confirmed if any of the exact sign-test floor, the halving-matched placebo p or "
-            f"the hit probability is >= {alpha:g} for the commentary's events",
-            verdict=("confirmed (" + ", ".join(weak) + f" >= {alpha:g})")
-            if weak
+            rule="confirmed if any of the exact sign-test floor, the calibrated halving-matched "
+            f"p or the calibrated hit-count p is >= {alpha:g} for the commentary's events, or "
+            "the verdict rests on one event (fragile)",
+            verdict=(
+                "confirmed ("
+                + ", ".join(
+                    [f"{k} >= {alpha:g}" for k in weak]
+                    + (
+                        ["fragile: rests on " + row["fragile: rests on"]]
+                        if a.fragile_events
+                        else []
+                    )
+                )
+                + ")"
+            )
+            if weak or a.fragile_events
             else "not confirmed",
             numbers={
                 k: (float(v) if isinstance(v, int | float | np.floating) else v)
