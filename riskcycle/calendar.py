@@ -97,7 +97,8 @@ _MAX_SUPPLY = 21_000_000.0
 #: Name of the business-day calendar of the Federal Reserve's daily releases: weekdays
 #: that are neither US federal holidays nor days the New York Stock Exchange was closed.
 US_FEDERAL_RESERVE = "us_federal_reserve"
-_CALENDAR_LAST_YEAR = 2200  # beyond it: weekdays, regular closes
+_CALENDAR_FIRST_YEAR = 1885  # outside these years: weekdays, regular closes
+_CALENDAR_LAST_YEAR = 2200
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +165,8 @@ def _business_days_for(code: str, dates: pd.DatetimeIndex, pad_days: int) -> _Bu
     lo = int(dates.min().year) // 10 * 10 if len(dates) else 2000
     hi = (int((dates.max() + pd.Timedelta(days=pad_days)).year) // 10 + 1) * 10 - 1
     hi = min(max(hi, lo + 9), _CALENDAR_LAST_YEAR)
-    return _business_days(code, min(lo, hi - 9), hi)
+    lo = max(min(lo, hi - 9), _CALENDAR_FIRST_YEAR)
+    return _business_days(code, lo, max(hi, lo + 9))
 
 
 def _next_business_days(dates: pd.DatetimeIndex, lag: int, code: str | None) -> pd.DatetimeIndex:
