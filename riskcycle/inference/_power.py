@@ -230,11 +230,13 @@ def power_analysis(
     are, so the rejection rate is :math:`\alpha` (an exact randomisation test);
     at :math:`\delta > 0` the test meets the real path's dispersion of
     forward returns. The history bounds the number of events: with spacing
-    :math:`s` it holds at most ``max_events_history`` of them, and near that
-    bound few sets are admissible, so the test cannot reject (power falls to
-    0). Numbers of events beyond the bound get NaN power; the events needed
-    beyond it cannot be measured on the real path (a note says so; the block
-    scheme can extrapolate).
+    :math:`s` it holds at most ``max_events_history`` of them; as the sets
+    approach that bound the placebo sets overlap the pseudo-events' windows
+    more and more (so the effect lifts them too) and few sets are admissible,
+    so power stops growing with the number of events and then falls. Numbers
+    of events beyond the bound get NaN power; the events needed beyond it
+    cannot be measured on the real path (a note says so; the block scheme can
+    extrapolate, with long blocks).
 
     **Block** (``scheme="block"``). A history of
     :math:`\max(N, \lceil nN/n_{obs}\rceil)` bars (:math:`N` the follower's
