@@ -115,10 +115,11 @@ class _BusinessDays:
 def _exchange_calendar(code: str, start: str, end: str) -> Any:
     """An ``exchange_calendars`` calendar, imported lazily (it takes seconds to import)."""
     import exchange_calendars as xcals
+    from exchange_calendars.errors import InvalidCalendarName
 
     try:
         return xcals.get_calendar(code, start=start, end=end)
-    except xcals.errors.InvalidCalendarName as exc:
+    except InvalidCalendarName as exc:
         raise ValueError(
             f"`calendar` must be an exchange_calendars code such as 'XNYS' or "
             f"{US_FEDERAL_RESERVE!r}; got {code!r}."

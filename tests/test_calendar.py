@@ -439,3 +439,32 @@ def test_genesis_error_names_the_argument_and_the_date_given():
     # callers name their own argument (regimes' halving-phase control: `break_date`)
     with pytest.raises(ValueError, match=r"^`break_date` must not be before the genesis block"):
         cal._halving_phase(["2008-06-01"], "break_date")
+
+
+def test_exchange_calendars_is_imported_lazily_and_codes_are_checked():
+    import subprocess
+    import sys
+
+    code = "import sys, riskcycle; print('exchange_calendars' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    # any exchange_calendars code works for a clock of one's own; an unknown one is named
+    lse = cal.SessionClock(
+        "lse",
+        pd.Timedelta(hours=16, minutes=30),
+        "Europe/London",
+        252,
+        business_day_lag=1,
+        calendar="XLON",
+    )
+    # Thursday 2024-03-28 -> Tuesday 2024-04-02: Good Friday and Easter
+    # Monday are London Stock Exchange holidays
+    t = lse.information_times(["2024-03-28"])[0].tz_convert("Europe/London")
+    assert t.strftime("%Y-%m-%d %H:%M") == "2024-04-02 16:30"
+    bad = cal.SessionClock(
+        "x", pd.Timedelta(hours=16), "UTC", 252, business_day_lag=1, calendar="NOPE"
+    )
+    with pytest.raises(
+        ValueError, match=r"`calendar` must be an exchange_calendars code .*'NOPE'"
+    ):
+        bad.information_times(["2024-01-02"])
