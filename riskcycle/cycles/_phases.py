@@ -239,6 +239,7 @@ class BullBearResult(ResultMixin):
             "triangles: turning points, bars: confirmation dates",
             fontsize=9,
         )
+        fig.tight_layout()
         return fig
 
 

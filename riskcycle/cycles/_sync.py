@@ -181,6 +181,7 @@ class ConcordanceResult(ResultMixin):
         ax.set_xlabel("date")
         ax.set_title(f"Concordance {self.statistic:.3f} (p = {self.pvalue:.3g})", fontsize=9)
         ax.legend(fontsize=8, loc="center left")
+        fig.tight_layout()
         return fig
 
 
