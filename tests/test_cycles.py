@@ -370,3 +370,13 @@ def test_bull_bear_prices_validation():
     bad.iloc[3] = -1.0
     with pytest.raises(ValueError, match="`prices` prices must be positive"):
         bull_bear(bad)
+
+
+@pytest.mark.parametrize("method", ["lunde_timmermann", "pagan_sossounov"])
+def test_scaling_prices_changes_no_date(method):
+    # the rules compare price ratios and extremes: a change of units moves nothing
+    s = _walk(9, 1200)
+    a = bull_bear(s, method=method).turning_points
+    b = bull_bear(s * 1234.5, method=method).turning_points
+    pd.testing.assert_frame_equal(a.drop(columns="price"), b.drop(columns="price"))
+    np.testing.assert_allclose(b["price"], a["price"] * 1234.5, rtol=1e-12)
