@@ -120,12 +120,9 @@ def _granger(a: pd.DataFrame, max_lag: int) -> list[dict[str, Any]]:
 
     data = a[["leader", "follower"]].to_numpy()
     model = VAR(data)
-    lags = max_lag
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # statsmodels' frequency and convergence notices
-        order = model.select_order(maxlags=max_lag).selected_orders.get("aic", 1)
-        lags = max(1, int(order))
-        fit = model.fit(lags)
+    order = model.select_order(maxlags=max_lag).selected_orders.get("aic", 1)
+    lags = max(1, int(order))  # AIC may choose 0 lags; a Granger test needs one
+    fit = model.fit(lags)
     names = {0: "leader", 1: "follower"}
     rows = []
     for causing, caused in ((0, 1), (1, 0)):
@@ -360,7 +357,7 @@ def lead_lag(
     assets and is not evidence of a lead.
 
     **Granger causality** (Granger 1969): a VAR on the paired returns with the
-    lag order chosen by AIC up to ``max_lag``, and statsmodels' F test that the
+    lag order chosen by AIC up to ``max_lag`` (at least 1), and statsmodels' F test that the
     leader's lags do not enter the follower's equation, and the reverse.
 
     Validated: :func:`cross_correlation` against
