@@ -42,7 +42,7 @@ from .._validation import (
     check_timestamp,
 )
 from ..exceptions import EventsExcludedWarning
-from ._garch import SCALE, fit_arch
+from ._garch import SCALE, arch_backcast, fit_arch
 from ._input import check_periods_per_year, log_returns, price_frame
 
 __all__ = ["AbnormalVolatilityResult", "abnormal_volatility", "abnormal_volatility_path"]
@@ -72,18 +72,20 @@ def _garch_forecasts(
         )
         if note:
             notes.append(f"fit ending {s}: {note}")
-    # variance filter with piecewise parameters, started at the first refit's backcast
+    # variance filter with piecewise parameters: through the first estimation sample with the
+    # first fit (as arch filters it, from its backcast), then each fit from its refit date on
     first = starts[0]
-    seg = np.searchsorted(np.asarray(starts), np.arange(n), side="right") - 1
-    e2_prev = s2_prev = float(np.mean((y[:first] - params[0][0]) ** 2))
+    t0 = max(0, first - window)
+    seg = np.maximum(np.searchsorted(np.asarray(starts), np.arange(n), side="right") - 1, 0)
+    e2_prev = s2_prev = arch_backcast(y[t0:first])
     s2_next = np.full(n, np.nan)  # sigma2_{t | t-1}
-    for t in range(first, n):
+    for t in range(t0, n):
         mu, om, al, be = params[seg[t]]
         s2_next[t] = om + al * e2_prev + be * s2_prev
         s2_prev = s2_next[t]
         e2_prev = (y[t] - mu) ** 2
     for t in range(first, n - horizon + 1):
-        mu, om, al, be = params[seg[t - 1]] if t > first else params[0]
+        mu, om, al, be = params[seg[t]]  # fitted on returns before the refit date <= t
         pers = al + be
         s2 = s2_next[t]
         if pers < 1 - 1e-8:
