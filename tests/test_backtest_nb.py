@@ -309,3 +309,16 @@ def test_null_pvalue_is_uniform_for_random_entries(btc):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert all(0 < p <= 1 for p in pvals)
+
+
+def test_pairwise_sum_equals_numpy_sum():
+    # the kernel's statistics repeat numpy's pairwise summation; sizes around the
+    # 8-wide unrolling, the 128-element blocks and several levels of halving
+    from riskcycle.backtesting._nb import _pairwise_sum
+
+    rng = np.random.default_rng(3)
+    for n in [*range(1, 140), 255, 256, 257, 1000, 5879, 70001]:
+        a = rng.standard_normal(n) * 0.01 + 0.001
+        assert _pairwise_sum(a, 0, n) == np.sum(a), n
+    a = rng.standard_normal(500)
+    assert _pairwise_sum(a, 100, 300) == np.sum(a[100:400])

@@ -195,43 +195,85 @@ def _sb_sharpe(x, starts, lengths, ann, out):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, nogil=True)
-def _pairwise_sum(a, lo, n):  # pragma: no cover - compiled
-    """numpy's pairwise summation of ``a[lo:lo + n]`` (``pairwise_sum`` in numpy's
-    ``loops_utils.h``: 8 accumulators in blocks of at most 128, halves above), so that
-    the sums equal ``numpy.sum`` of a contiguous column to the last bit."""
+def _pairwise_leaf(a, lo, n):  # pragma: no cover - compiled
     if n < 8:
         res = 0.0
         for i in range(n):
             res += a[lo + i]
         return res
+    r0 = a[lo]
+    r1 = a[lo + 1]
+    r2 = a[lo + 2]
+    r3 = a[lo + 3]
+    r4 = a[lo + 4]
+    r5 = a[lo + 5]
+    r6 = a[lo + 6]
+    r7 = a[lo + 7]
+    i = 8
+    while i < n - (n % 8):
+        r0 += a[lo + i]
+        r1 += a[lo + i + 1]
+        r2 += a[lo + i + 2]
+        r3 += a[lo + i + 3]
+        r4 += a[lo + i + 4]
+        r5 += a[lo + i + 5]
+        r6 += a[lo + i + 6]
+        r7 += a[lo + i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@nb.njit(cache=True, nogil=True)
+def _pairwise_sum(a, lo, n):  # pragma: no cover - compiled
+    """numpy's pairwise summation of ``a[lo:lo + n]`` (``pairwise_sum`` in numpy's
+    ``loops_utils.h``: 8 accumulators in blocks of at most 128, split in halves whose
+    first has a multiple of 8 elements above), so that the sums equal ``numpy.sum`` of a
+    contiguous column to the last bit. The recursion runs on an explicit stack (numba's
+    on-disk cache does not reload recursive functions reliably)."""
     if n <= 128:
-        r0 = a[lo]
-        r1 = a[lo + 1]
-        r2 = a[lo + 2]
-        r3 = a[lo + 3]
-        r4 = a[lo + 4]
-        r5 = a[lo + 5]
-        r6 = a[lo + 6]
-        r7 = a[lo + 7]
-        i = 8
-        while i < n - (n % 8):
-            r0 += a[lo + i]
-            r1 += a[lo + i + 1]
-            r2 += a[lo + i + 2]
-            r3 += a[lo + i + 3]
-            r4 += a[lo + i + 4]
-            r5 += a[lo + i + 5]
-            r6 += a[lo + i + 6]
-            r7 += a[lo + i + 7]
-            i += 8
-        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while i < n:
-            res += a[lo + i]
-            i += 1
-        return res
-    n2 = n // 2
-    n2 -= n2 % 8
-    return _pairwise_sum(a, lo, n2) + _pairwise_sum(a, lo + n2, n - n2)
+        return _pairwise_leaf(a, lo, n)
+    los = np.empty(64, dtype=np.int64)
+    ns = np.empty(64, dtype=np.int64)
+    stage = np.zeros(64, dtype=np.int64)  # 0: new, 1: left child pending, 2: right pending
+    left = np.empty(64)
+    los[0] = lo
+    ns[0] = n
+    stage[0] = 0
+    top = 1
+    val = 0.0
+    while top > 0:
+        i = top - 1
+        if stage[i] == 0 and ns[i] > 128:
+            half = ns[i] // 2
+            half -= half % 8
+            stage[i] = 1
+            los[top] = los[i]
+            ns[top] = half
+            stage[top] = 0
+            top += 1
+            continue
+        if stage[i] == 0:  # a leaf: its sum goes up to the parents
+            val = _pairwise_leaf(a, los[i], ns[i])
+            top -= 1
+        while top > 0:
+            p = top - 1
+            if stage[p] == 1:  # left half done: now the right half
+                left[p] = val
+                stage[p] = 2
+                half = ns[p] // 2
+                half -= half % 8
+                los[top] = los[p] + half
+                ns[top] = ns[p] - half
+                stage[top] = 0
+                top += 1
+                break
+            val = left[p] + val  # both halves done
+            top -= 1
+    return val
 
 
 @nb.njit(cache=True, nogil=True, parallel=True)
