@@ -460,10 +460,10 @@ def as_price_frame(
         A Series is taken as closes; a DataFrame must have a ``close`` column
         (case-insensitive, ``Close``/``Adj Close``/``Price``/``Close/Last`` accepted); a
         path is read as CSV (the layouts listed in :func:`riskcycle.datasets.read_prices`;
-        a CSV with a single value column, as FRED's, takes it as the close; a file
-        written newest first is reversed). The dates come from a
-        :class:`~pandas.DatetimeIndex`, or else from a date column (``date_column`` or
-        the first of ``date``, ``Date``, ``DATE``, ``observation_date``, ...).
+        a CSV with a single value column, as FRED's, takes it as the close). The dates
+        come from a :class:`~pandas.DatetimeIndex`, or else from a date column
+        (``date_column`` or the first of ``date``, ``Date``, ``DATE``,
+        ``observation_date``, ...).
     name : str
         The argument's name, used in error messages.
     nan_policy : {"raise", "omit"}
@@ -538,8 +538,6 @@ def as_price_frame(
             )
         idx = _to_datetime_index(frame[col], name, timezone, dayfirst)
         frame = frame.drop(columns=[col])
-    if from_csv and len(idx) > 1 and (np.diff(idx.asi8) < 0).all():
-        idx, frame = idx[::-1], frame.iloc[::-1]  # a file written newest first
     frame.index = idx
     # columns
     rename = {}
@@ -569,9 +567,16 @@ def as_price_frame(
         d = np.diff(idx.asi8)
         if (d < 0).any():
             pos = int(np.flatnonzero(d < 0)[0]) + 1
+            newest_first = (d < 0).all() and len(idx) > 2
             raise ValueError(
                 f"`{name}` dates must be sorted ascending; {_fmt_date(idx[pos])} follows "
-                f"{_fmt_date(idx[pos - 1])}."
+                f"{_fmt_date(idx[pos - 1])}"
+                + (
+                    " (every date follows a later one: the data are written newest first; "
+                    "reverse the rows, e.g. frame.iloc[::-1], or sort them by date)."
+                    if newest_first
+                    else "."
+                )
             )
         if (d == 0).any():
             pos = int(np.flatnonzero(d == 0)[0]) + 1

@@ -173,18 +173,34 @@ def test_yyyymmdd_integers(tmp_path):
     np.testing.assert_array_equal(out["close"], [10.5, 10.7])
 
 
-def test_cryptodatadownload_banner_newest_first(tmp_path):
-    path = _write(
-        tmp_path,
-        "https://www.CryptoDataDownload.com\n"
-        "unix,date,symbol,open,high,low,close,Volume BTC,Volume USD\n"
-        "1704153600000,2024-01-02 00:00:00,BTC/USD,44179.5,45879.6,44148.3,44946.9,65.1,2926000\n"
-        "1704067200000,2024-01-01 00:00:00,BTC/USD,42283.5,44184.1,42180.7,44179.5,27.1,1201000\n",
-    )
+CDD_HEADER = (
+    "https://www.CryptoDataDownload.com\n"
+    "unix,date,symbol,open,high,low,close,Volume BTC,Volume USD\n"
+)
+CDD_ROWS = [
+    "1704067200000,2024-01-01 00:00:00,BTC/USD,42283.5,44184.1,42180.7,44179.5,27.1,1201000\n",
+    "1704153600000,2024-01-02 00:00:00,BTC/USD,44179.5,45879.6,44148.3,44946.9,65.1,2926000\n",
+    "1704240000000,2024-01-03 00:00:00,BTC/USD,44946.9,45500.0,40750.0,42845.2,81.2,3478000\n",
+]
+
+
+def test_cryptodatadownload_banner_and_label_columns(tmp_path):
+    path = _write(tmp_path, CDD_HEADER + "".join(CDD_ROWS))
     out = read_prices(path, clock="utc_midnight")
-    assert _dates(out) == ["2024-01-01", "2024-01-02"]  # newest-first file reversed
-    np.testing.assert_array_equal(out["close"], [44179.5, 44946.9])
+    assert _dates(out) == ["2024-01-01", "2024-01-02", "2024-01-03"]
+    np.testing.assert_array_equal(out["close"], [44179.5, 44946.9, 42845.2])
     assert "symbol" not in out.columns and "unix" not in out.columns
+
+
+def test_newest_first_files_are_refused_with_a_message_that_says_so(tmp_path):
+    # CryptoDataDownload writes its files newest first
+    path = _write(tmp_path, CDD_HEADER + "".join(CDD_ROWS[::-1]))
+    with pytest.raises(
+        ValueError,
+        match=r"`data` dates must be sorted ascending; 2024-01-02 follows 2024-01-03 \(every "
+        r"date follows a later one: the data are written newest first; reverse the rows",
+    ):
+        read_prices(path, clock="utc_midnight")
 
 
 # ---------------------------------------------------------------------------
@@ -252,13 +268,14 @@ def test_ambiguous_day_first_is_refused_and_dayfirst_decides(tmp_path):
         read_prices(mixed, clock="utc_midnight")
 
 
-def test_nasdaq_export_month_first_dollars_newest_first(tmp_path):
+def test_nasdaq_export_month_first_dollars(tmp_path):
+    # Nasdaq.com's layout (its files come newest first: here already reversed)
     path = _write(
         tmp_path,
         "Date,Close/Last,Volume,Open,High,Low\n"
-        "01/16/2024,$183.63,65603040,$182.16,$184.26,$180.934\n"
+        "01/11/2024,$185.59,49128410,$186.54,$187.05,$183.62\n"
         "01/12/2024,$185.92,40477780,$186.06,$186.74,$185.19\n"
-        "01/11/2024,$185.59,49128410,$186.54,$187.05,$183.62\n",
+        "01/16/2024,$183.63,65603040,$182.16,$184.26,$180.934\n",
     )
     out = read_prices(path, clock="us_equity_close")
     assert _dates(out) == ["2024-01-11", "2024-01-12", "2024-01-16"]

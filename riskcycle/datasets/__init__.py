@@ -448,8 +448,9 @@ def read_prices(
     ``DATE``, the single series column as ``close``, ``.`` as missing); numeric dates
     in day-first or month-first order as the dates prove, else ``dayfirst``;
     thousands separators, decimal commas and currency signs; ``,``, ``;``, tab or
-    ``|`` separators; gzip; newest-first files (reversed); a banner line above the
-    header; instrument-label columns (``symbol``, ``ticker``, ``unix``) dropped.
+    ``|`` separators; gzip; a banner line above the header; instrument-label columns
+    (``symbol``, ``ticker``, ``unix``) dropped. Files written newest first are refused
+    like any unsorted data, with a message saying so.
 
     Examples
     --------
