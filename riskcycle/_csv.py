@@ -16,7 +16,7 @@ file in ``tests/test_csv_layouts.py``:
 - day-first (``dd/mm/yyyy``, ``dd.mm.yyyy``) and month-first (``mm/dd/yyyy``) dates, read
   the way the file itself decides (a day above 12) or as ``dayfirst`` says;
 - thousands separators (``"2,467.70"``, ``2.467,70``, ``2'467.70``), currency signs and
-  ``;`` or tab separators; files newest-first; a banner line above the header.
+  ``;``, tab or ``|`` separators; a banner line above the header.
 """
 
 from __future__ import annotations
