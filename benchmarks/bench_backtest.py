@@ -16,6 +16,13 @@ kernel; wall times after a warm-up call (median of several runs), the ratio, the
 largest absolute difference of the daily returns, and the first-call compile times
 of both (a fresh process; riskcycle's with an empty numba cache, then with it).
 
+Part 1b, the whole sweep, signals to statistics: ``sweep(..., n_resamples=0)`` (trade
+signals of every combination, the kernel, Sharpe ratios, growth, drawdowns, exposure)
+against vectorbt given the same signals (riskcycle's planner, then
+``Portfolio.from_signals``, ``returns``, ``total_return``, ``sharpe_ratio``,
+``max_drawdown``), alternating, ``--runs`` pairs, with the largest difference of the
+daily returns.
+
 Part 2, the full sweep: ``riskcycle.backtesting.sweep`` on the 1,000 combinations
 with SPA/StepM at 1,000 bootstrap replicates (plus DSR and PBO), with the time
 split into signals, kernel and snooping; then on the same ``T x k`` daily-return
@@ -28,6 +35,7 @@ side (arch's ``SPA`` does not studentize; riskcycle runs with
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -38,6 +46,10 @@ import time
 import warnings
 
 import numpy as np
+
+
+def result(key: str, **values) -> None:
+    print("RESULT " + json.dumps({"key": key, **values}), flush=True)
 
 
 def timed(fn):
@@ -111,7 +123,7 @@ def main() -> None:
     import riskcycle
     from riskcycle.backtesting import _nb, sweep
     from riskcycle.backtesting._portfolio import run_portfolio, signal_matrices
-    from riskcycle.backtesting._sweep import _plans, _sweep_iv, plans_to_csr
+    from riskcycle.backtesting._sweep import _plans, _sweep_iv
     from riskcycle.snooping import spa_test
 
     rut = riskcycle.datasets.load("rut")
@@ -148,8 +160,8 @@ def main() -> None:
         0,
     )
     lead, lclock, frame, fclock, grd = iv[:5]
-    t_plans, (_, plans) = timed(lambda: _plans(lead, lclock, frame, fclock, grd))
-    offsets, entries, exits = plans_to_csr(plans)
+    _plans(lead, lclock, frame, fclock, grd)  # warm-up (compiled planner)
+    t_plans, (_, offsets, entries, exits) = timed(lambda: _plans(lead, lclock, frame, fclock, grd))
     close_s = frame["close"]
     close = close_s.to_numpy()
     ent, ext = signal_matrices(len(close), offsets, entries, exits)
@@ -185,6 +197,51 @@ def main() -> None:
         f"  speed-up: {mv / mf:.1f}x;  max |difference| of daily returns: "
         f"{np.abs(fast - ref).max():.3g}"
     )
+    result("kernel", ours=t_fast, vbt=t_vbt, maxdiff=float(np.abs(fast - ref).max()))
+
+    # Part 1b: the whole sweep, signals to statistics -----------------------------------------
+    print(f"\nPart 1b: whole sweep of the {k} combinations, signals to statistics, warm")
+
+    def rc_whole():
+        return sweep(rut, btc, **g, n_resamples=0, **costs)
+
+    def vbt_whole():
+        # the same trade signals (riskcycle's planner), vectorbt's simulation and statistics
+        _, o, e, x = _plans(lead, lclock, frame, fclock, grd)
+        en, ex = signal_matrices(len(close), o, e, x)
+        pf = run_portfolio(close_s, en, ex, **costs)
+        rets = pf.returns()
+        stats = (pf.total_return(), pf.sharpe_ratio(), pf.max_drawdown())
+        return rets.to_numpy(), stats
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rc_whole()
+        vbt_whole()
+        t_rc, t_vw = [], []
+        for _ in range(args.runs):
+            t, res_rc = timed(rc_whole)
+            t_rc.append(t)
+            t, (vrets, _) = timed(vbt_whole)
+            t_vw.append(t)
+    wdiff = float(np.abs(res_rc.returns.to_numpy() - vrets).max())
+    rt = [v / r for v, r in zip(t_vw, t_rc, strict=True)]
+    print(
+        f"  riskcycle sweep(n_resamples=0) (signals, kernel, Sharpe, drawdown, exposure): "
+        f"median {statistics.median(t_rc):.3f} s (range {min(t_rc):.3f}-{max(t_rc):.3f})"
+    )
+    print(
+        "  vectorbt (same signals; from_signals, returns, total_return, sharpe_ratio, "
+        f"max_drawdown): median {statistics.median(t_vw):.3f} s (range {min(t_vw):.3f}-"
+        f"{max(t_vw):.3f})"
+    )
+    print(
+        f"  whole-sweep speed-up {statistics.median(t_vw) / statistics.median(t_rc):.1f}x "
+        f"(per-pair {min(rt):.1f}-{max(rt):.1f}x, {args.runs} alternating pairs); max "
+        f"|difference| of daily returns: {wdiff:.3g}"
+    )
+    result("whole", ours=t_rc, vbt=t_vw, maxdiff=wdiff, k=k)
+
     first, cached, vbt_first = compile_times()
     print(
         f"  first call in a fresh process: riskcycle {first:.2f} s (empty numba cache), "
