@@ -163,7 +163,7 @@ class SignalAssessment(ResultMixin):
                     "size_at_alpha": cal.size if cal is not None else np.nan,
                     "size_ci_low": lo,
                     "size_ci_high": hi,
-                    "in_verdict": cal is not None,
+                    "in_verdict": cal is not None and test in VERDICT_TESTS,
                     "min_attainable_pvalue": float(
                         res.min_attainable_pvalue if min_p is None else min_p
                     ),
@@ -358,7 +358,6 @@ class _Facts:
     plm: Any
     ple: Any
     garch: Any
-    garch_size: float | None
     boot: Any
     br: Any
     pw: Any
@@ -379,7 +378,7 @@ def _verdict(f: _Facts) -> tuple[tuple[str, ...], str, tuple]:
         if len(f.pending):
             out.append(f"Still inside their window: {', '.join(f.pending)}.")
         return tuple(out), "no_events", ()
-    cal = {t: c.pvalue_calibrated for t, c in f.calibration.items()}
+    cal = {t: c.pvalue_calibrated for t, c in f.calibration.items() if t in VERDICT_TESTS}
     label = label_of(cal, f.alpha)
     fragile = _fragile(f, label)
     verdict_label = "fragile" if fragile and label in ("supported", "mixed") else label
@@ -486,9 +485,11 @@ def _facts_sentences(f: _Facts, cal: dict) -> list[str]:
     if parts:
         out.append("Placebo tests " + "; ".join(parts) + ".")
     if f.garch is not None and np.isfinite(f.garch.pvalue):
+        c = f.calibration.get("garch_null")
         size = (
-            f" its measured size is {f.garch_size:.0%} at 5%, so"
-            if f.garch_size is not None
+            f" its size at {f.alpha:g} on this history is {c.size:.3f} (calibrated p "
+            f"{_fmt_p(c.pvalue_calibrated)});"
+            if c is not None
             else ""
         )
         out.append(
@@ -1016,6 +1017,35 @@ def _calibrations(p: _Prepared, opts: AssessOptions, pos, nulls: dict, collect, 
     return out
 
 
+def _garch_calibration(p: _Prepared, opts: AssessOptions, collect, rng):
+    """The GARCH null's size and calibrated p on this history (reported, not in the verdict)."""
+    from .inference import _calibrate as K
+
+    s_spec, s_sets = rng.spawn(2)
+    spec = K.garch_spec(
+        p.fd,
+        p.win,
+        kind=p.kind,
+        func=p.func,
+        alternative=opts.alternative,
+        n_paths=opts.garch_resamples,
+        burn=500,
+        rng=s_spec,
+    )
+    return collect(
+        K.calibrate_core,
+        p.fd,
+        p.win,
+        p.ed.positions,
+        spec,
+        spacing=p.spacing,
+        eras=p.eras,
+        alpha=opts.alpha,
+        n_sets=opts.n_calibration,
+        rng=s_sets,
+    )
+
+
 def _null_of(res) -> dict:
     if res is None or not len(res.null_distribution):
         return {}
@@ -1086,11 +1116,6 @@ def _family_wise(p: _Prepared, opts: AssessOptions, rng) -> dict | None:
             "(Westfall & Young 1993 min-p)."
         ),
     }
-
-
-def _garch_size(p: _Prepared, garch, opts) -> float | None:
-    """Size of the GARCH null at 5% on Bitcoin's path, from the documented size table."""
-    return None
 
 
 def _as_definition(events: Any, lclock) -> str:
@@ -1298,6 +1323,8 @@ def assess_signal(
     boot, boot_u, garch, br, pw = _other_tests(prep, opts, collect, streams)
     nulls = {"placebo": _null_of(pl), "placebo_era": _null_of(ple)}
     calibration = _calibrations(prep, opts, ed.positions, nulls, collect, streams[8])
+    if garch is not None and np.isfinite(garch.pvalue):
+        calibration["garch_null"] = _garch_calibration(prep, opts, collect, streams[11])
     loo = _leave_one_out(prep, opts, collect, streams[9])
     fw = _family_wise(prep, opts, streams[10])
     pending = [d.strftime("%Y-%m-%d") for d in ed.leader_dates[ed.status == "incomplete"]]
@@ -1314,7 +1341,6 @@ def assess_signal(
         plm=plm,
         ple=ple,
         garch=garch,
-        garch_size=_garch_size(prep, garch, opts),
         boot=boot,
         br=br,
         pw=pw,

@@ -122,6 +122,8 @@ def test_verdict_is_decided_by_the_calibrated_pvalues(as_of_full):
         "hit_count",
     }
     assert not tests.loc["garch_null", "in_verdict"]
+    # the GARCH null is calibrated too (shown), but stays out of the verdict
+    assert 0 < tests.loc["garch_null", "pvalue_calibrated"] <= 1
     sig = verdict_tests["pvalue_calibrated"] <= a.alpha
     expected = "supported" if sig.all() else "mixed" if sig.any() else "not_supported"
     if a.fragile_events:
@@ -178,7 +180,6 @@ def _facts(cal_ps, *, k=3, loo_labels=None):
         plm=SimpleNamespace(pvalue=cal_ps[1]),
         ple=SimpleNamespace(pvalue=cal_ps[2]),
         garch=None,
-        garch_size=None,
         boot=None,
         br=br,
         pw=None,

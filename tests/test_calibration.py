@@ -320,3 +320,16 @@ def test_calibrated_tests_hold_their_size_on_the_real_btc_path(btc_long, test, e
     for alpha in (0.05, 0.10):
         x = int(np.sum(p_cal <= alpha))
         assert stats.binomtest(x, n, alpha).pvalue > 0.01, (test, alpha, x / n)
+
+
+def test_garch_calibration_agrees_with_garch_null_test(btc, rut):
+    """The shared-path GARCH p-value of the real events equals garch_null_test's within MC error."""
+    ev = riskcycle.breakouts(rut, min_gap=250).between("2014-01-01", "2021-01-01")
+    with pytest.warns(riskcycle.exceptions.ModelBoundaryWarning):
+        cal = calibrate(btc, ev, horizon=365, test="garch_null", n_sets=49, n_resamples=999, rng=6)
+    with pytest.warns(riskcycle.exceptions.ModelBoundaryWarning):
+        ref = riskcycle.garch_null_test(btc, ev, horizon=365, n_resamples=999, rng=7)
+    p = 0.5 * (cal.pvalue + ref.pvalue)
+    # two independent Monte Carlo estimates of one p-value, 999 paths each
+    assert abs(cal.pvalue - ref.pvalue) <= 4 * math.sqrt(2 * p * (1 - p) / 999) + 2 / 1000
+    assert cal.null_pvalues.shape == (49,)

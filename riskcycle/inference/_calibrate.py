@@ -42,7 +42,7 @@ from . import _common as C
 
 __all__ = ["CalibrationResult", "calibrate"]
 
-TESTS = ("placebo", "placebo_halving_matched", "placebo_era", "hit_count")
+TESTS = ("placebo", "placebo_halving_matched", "placebo_era", "hit_count", "garch_null")
 _MAX_SETS = 1_000_000
 _MAX_PROPOSALS = 50_000_000
 
@@ -390,6 +390,76 @@ def matched_spec(
     )
 
 
+def garch_spec(
+    fd: C.FollowerData,
+    win: C.Windows,
+    *,
+    kind: int,
+    func: Callable,
+    alternative: str,
+    n_paths: int,
+    burn: int,
+    rng: np.random.Generator,
+) -> NominalTest:
+    """GARCH(1,1)-t null (:func:`riskcycle.garch_null_test`) with paths shared by all sets.
+
+    The paths are simulated once, on the first call, from the fit to the whole follower
+    (drift at the sample mean, started at the sample variance); each set's p-value
+    compares its statistic on the real path with the same statistic at its own bars on
+    every simulated path.
+    """
+    from ._garch_null import fit_garch_t, null_parameters, simulate_garch_t
+
+    cache: dict = {}
+
+    def paths() -> np.ndarray:
+        if "c" not in cache:
+            x = fd.returns
+            params = null_parameters(fit_garch_t(x), x)
+            if params["at_boundary"]:
+                import warnings
+
+                from ..exceptions import ModelBoundaryWarning
+
+                warnings.warn(
+                    f"the GARCH(1,1)-t fit of {fd.name} sits on the unit-persistence "
+                    f"boundary (alpha + beta = {params['persistence']:.13f}): simulated "
+                    "paths start at the sample variance.",
+                    ModelBoundaryWarning,
+                    stacklevel=5,
+                )
+            r = simulate_garch_t(params, n_paths, len(x), burn, rng, h0=params["variance"])
+            c = np.zeros((n_paths, len(x) + 1))
+            np.cumsum(r, axis=1, out=c[:, 1:])
+            cache["c"] = c
+        return cache["c"]
+
+    def pvalues(sets: np.ndarray) -> np.ndarray:
+        c = paths()
+        t_obs = set_statistics(win, sets, kind, func)
+        out = np.empty(len(sets))
+        for lo in range(0, len(sets), 256):
+            part = sets[lo : lo + 256]
+            fw = c[:, win.end[part]] - c[:, part]  # (paths, sets, k)
+            t_sim = (
+                fw.mean(axis=-1)
+                if kind == 0
+                else np.asarray(
+                    np.median(fw, axis=-1)
+                    if kind == 1
+                    else func(fw.reshape(-1, fw.shape[-1])).reshape(fw.shape[:2]),
+                    dtype=float,
+                )
+            )
+            for j in range(len(part)):
+                out[lo + j] = pvalues_against(
+                    t_obs[lo + j : lo + j + 1], t_sim[:, j], alternative, exact=False
+                )[0]
+        return out
+
+    return NominalTest("garch_null", pvalues, "", _score(win, kind, func, alternative))
+
+
 def hit_count_spec(win: C.Windows, *, threshold: float) -> NominalTest:
     """Exact binomial test of the hit count at the base rate of all eligible days."""
     log_thr = math.log1p(threshold)
@@ -704,6 +774,8 @@ def nominal_test(
             rng=rng,
             **common,
         )
+    if test == "garch_null":
+        return garch_spec(fd, win, n_paths=opts.n_resamples, burn=500, rng=rng, **common)
     return hit_count_spec(win, threshold=opts.threshold)
 
 
@@ -744,12 +816,14 @@ def calibrate(
         The events (a leader's breakouts, or any dates: FOMC meetings, approvals).
     horizon : int
         Forward window in calendar days.
-    test : {"placebo", "placebo_halving_matched", "placebo_era", "hit_count"} or callable
+    test : {"placebo", "placebo_halving_matched", "placebo_era", "hit_count", "garch_null"} \
+or callable
         The test to calibrate: the plain placebo test, the placebo matched on
         Bitcoin's halving-cycle phase (``halving_window``, ``halving_cycles``),
         the era-stratified placebo (``eras``), the exact binomial test of the hit
-        count at the base rate (``threshold``), or a callable taking a
-        DatetimeIndex of day-0 follower dates and returning a p-value.
+        count at the base rate (``threshold``), the GARCH(1,1)-t null
+        (``n_resamples`` simulated paths shared by all sets), or a callable
+        taking a DatetimeIndex of day-0 follower dates and returning a p-value.
     alpha : float, default 0.05
         Level at which the size is measured.
     n_sets : int, default 1000
