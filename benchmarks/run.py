@@ -54,6 +54,7 @@ SCRIPTS = {
     "snooping": "bench_snooping.py",
     "backtest": "bench_backtest.py",
     "inference": "bench_inference.py",
+    "threads": "bench_threads.py",
 }
 MIN_RUNS = 5
 ANALYSIS = re.compile(r"<!-- analysis -->\n(.*?)<!-- /analysis -->", re.S)
@@ -531,6 +532,26 @@ def rows_inference(run: ScriptRun, quick: bool) -> list[Row]:
     return out
 
 
+def rows_threads(run: ScriptRun, quick: bool) -> list[Row]:
+    out = []
+    for r in (r for r in results(run.output) if r["key"] == "threads"):
+        sp = statistics.median(r["one"]) / statistics.median(r["two"])
+        pair = [a / b for a, b in zip(r["one"], r["two"], strict=True)]
+        out.append(
+            Row(
+                f"{r['what']}: NUMBA_NUM_THREADS=1 vs 2 (separate processes, "
+                f"{len(r['one'])} alternating pairs)",
+                "1: " + med_range(r["one"]) + "; 2: " + med_range(r["two"]),
+                "",
+                f"{sp:.2f}x (pairs {min(pair):.2f}-{max(pair):.2f}x)",
+                ">= 1.7x",
+                sp >= 1.7,
+                "" if sp >= 1.7 else f"{sp:.2f}x is below 1.7x",
+            )
+        )
+    return out or [Row("bench_threads.py", "n/a", "", "", "", None, "no RESULT records")]
+
+
 def rows_import_report(run: ScriptRun, data: dict | None, quick: bool) -> list[Row]:
     if not data:
         return [
@@ -818,6 +839,8 @@ def render(runs: dict[str, ScriptRun], extra: dict, meta: dict, old: str | None)
         elif name == "inference":
             parsed[name] = parse_inference(run.output)
             rows[name] = rows_inference(run, quick)
+        elif name == "threads":
+            rows[name] = rows_threads(run, quick)
         elif name == "import_report":
             parsed[name] = extra.get("import_report")
             rows[name] = rows_import_report(run, parsed[name], quick)

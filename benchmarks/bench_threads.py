@@ -1,0 +1,116 @@
+"""Benchmark: speed-up from 1 to 2 threads of the inference hot paths (separate processes).
+
+Run by hand::
+
+    python benchmarks/bench_threads.py             # 5 alternating process pairs
+    python benchmarks/bench_threads.py --quick     # 2 pairs, smaller sizes
+
+Each workload runs in fresh processes with ``NUMBA_NUM_THREADS=1`` and ``=2``,
+alternating (1, 2, 1, 2, ...), ``--pairs`` processes each; a process makes one warm-up
+call (kernels loaded from numba's cache) and then times ``--runs`` calls, of which the
+median is kept. Workloads (the public functions, on the bundled BTC history with the
+Russell 2000 breakout events): ``riskcycle.placebo_test`` (100,000 random event sets
+with halving-phase matching), ``riskcycle.garch_null_test`` (1,000 GARCH paths) and,
+if it exists, ``riskcycle.inference.calibrate``. Lines starting with ``RESULT`` are JSON
+records for ``benchmarks/run.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import textwrap
+
+CHILD = textwrap.dedent("""
+    import json, statistics, sys, time, warnings
+    import riskcycle
+    which, quick, runs = sys.argv[1], sys.argv[2] == "1", int(sys.argv[3])
+    btc = riskcycle.datasets.load("btc_long")
+    rut = riskcycle.datasets.load("rut")
+    events = riskcycle.breakouts(rut, min_gap=250).between(start=btc.index[0])
+    scale = 10 if quick else 1
+
+    def call():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if which == "placebo":
+                return riskcycle.placebo_test(btc, events, horizon=180, halving_window=90,
+                                              n_resamples=100_000 // scale,
+                                              method="monte_carlo", rng=0)
+            if which == "garch_null":
+                return riskcycle.garch_null_test(btc, events, horizon=180,
+                                                 n_resamples=1000 // scale, rng=0)
+            import riskcycle.inference as inf
+            return inf.calibrate(btc, events, horizon=180, rng=0)
+
+    call()
+    ts = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        call()
+        ts.append(time.perf_counter() - t0)
+    import numba
+    print(json.dumps(dict(threads=numba.get_num_threads(), t=statistics.median(ts))))
+""")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--pairs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", default="placebo,garch_null,calibrate")
+    args = parser.parse_args()
+    pairs = 2 if args.quick else args.pairs
+    import riskcycle.inference as inf
+
+    names = [w for w in args.only.split(",") if w != "calibrate" or hasattr(inf, "calibrate")]
+    print(f"cpus {os.cpu_count()}, load before {os.getloadavg()}; workloads {names}")
+    for name in names:
+        res: dict = {1: [], 2: []}
+        failed = None
+        for _ in range(pairs):
+            for threads in (1, 2):
+                env = dict(os.environ, NUMBA_NUM_THREADS=str(threads))
+                run = subprocess.run(
+                    [
+                        sys.executable,
+                        "-c",
+                        CHILD,
+                        name,
+                        "1" if args.quick else "0",
+                        str(args.runs),
+                    ],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                )
+                if run.returncode != 0:
+                    failed = run.stderr.strip().splitlines()[-1:] or ["?"]
+                    break
+                res[threads].append(json.loads(run.stdout.strip().splitlines()[-1])["t"])
+            if failed:
+                break
+        if failed:
+            print(f"{name}: failed ({failed[0]})")
+            continue
+        sp = [a / b for a, b in zip(res[1], res[2], strict=True)]
+        m1, m2 = statistics.median(res[1]), statistics.median(res[2])
+        print(
+            f"{name}: 1 thread {m1:.3f} s ({min(res[1]):.3f}-{max(res[1]):.3f}); 2 threads "
+            f"{m2:.3f} s ({min(res[2]):.3f}-{max(res[2]):.3f}); speed-up {m1 / m2:.2f}x "
+            f"(per-pair {min(sp):.2f}-{max(sp):.2f}x), {pairs} alternating process pairs",
+            flush=True,
+        )
+        print(
+            "RESULT " + json.dumps({"key": "threads", "what": name, "one": res[1], "two": res[2]})
+        )
+    print(f"load after {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
