@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import numbers
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,7 @@ __all__ = [
     "check_horizon",
     "check_horizons",
     "check_int",
+    "check_keys",
     "check_n_resamples",
     "check_size",
     "check_timedelta",
@@ -124,6 +125,19 @@ def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
     if value not in choices:
         raise ValueError(f"`{name}` must be one of {list(choices)}; got {value!r}.")
     return value
+
+
+def check_keys(
+    mapping: Mapping[Any, Any], name: str, allowed: Iterable[Any], allowed_name: str
+) -> None:
+    """Every key of ``mapping`` must be in ``allowed`` (a typo is an error, not ignored)."""
+    allowed = list(allowed)
+    unknown = [k for k in mapping if k not in allowed]
+    if unknown:
+        raise ValueError(
+            f"`{name}` has keys that are not in `{allowed_name}`: {unknown}; "
+            f"expected some of {allowed}."
+        )
 
 
 def check_alternative(value: Any, name: str = "alternative") -> str:

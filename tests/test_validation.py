@@ -238,3 +238,15 @@ def test_as_event_dates_errors(obj, exc, match):
 
     with pytest.raises(exc, match=match):
         as_event_dates(obj, "events")
+
+
+def test_check_keys():
+    from riskcycle._validation import check_keys
+
+    check_keys({"btc": 365}, "periods_per_year", {"btc": 1, "spx": 2}, "markets")
+    with pytest.raises(
+        ValueError,
+        match=r"`periods_per_year` has keys that are not in `markets`: \['bct'\]; "
+        r"expected some of \['btc', 'spx'\]",
+    ):
+        check_keys({"bct": 365}, "periods_per_year", {"btc": 1, "spx": 2}, "markets")

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["as_matrix", "as_vector"]
+__all__ = ["MAX_MAGNITUDE", "MIN_MAGNITUDE", "as_matrix", "as_vector", "power_of_two_scale"]
+
+# Magnitudes inside which products of sums of squares (the block-length selection multiplies
+# two of them: fourth powers times n**2) stay finite and normal (no overflow to inf, no
+# underflow to 0) in float64 for any realistic number of observations.
+MAX_MAGNITUDE = 1e50
+MIN_MAGNITUDE = 1e-50
 
 
 def _numeric_array(data: Any, name: str) -> np.ndarray:
@@ -19,10 +26,17 @@ def _numeric_array(data: Any, name: str) -> np.ndarray:
                 if isinstance(data, pd.DataFrame)
                 else [(data.name, data.dtype)]
             )
-            if not (pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt))
+            if not (
+                pd.api.types.is_numeric_dtype(dt)
+                and not pd.api.types.is_bool_dtype(dt)
+                and not pd.api.types.is_complex_dtype(dt)
+            )
         ]
         if bad:
-            raise TypeError(f"`{name}` must hold numbers; column {bad[0]!r} is not numeric.")
+            raise TypeError(
+                f"`{name}` must hold numbers; column {bad[0]!r} is not numeric (real: no "
+                "complex, boolean or timedelta values)."
+            )
         return data.to_numpy(dtype=np.float64, copy=True)
     if isinstance(data, str | bytes) or data is None:
         raise TypeError(
@@ -32,8 +46,12 @@ def _numeric_array(data: Any, name: str) -> np.ndarray:
         arr = np.array(data, copy=True)
     except (TypeError, ValueError) as exc:  # pragma: no cover - ragged input
         raise TypeError(f"`{name}` must be an array of numbers ({exc}).") from exc
-    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.number)):
-        raise TypeError(f"`{name}` must hold numbers; got dtype {arr.dtype}.")
+    # complex numbers would lose their imaginary part; timedeltas and objects are not returns
+    if arr.dtype.kind not in "iuf":  # (numpy counts timedelta64 as an integer type)
+        raise TypeError(
+            f"`{name}` must hold numbers (real: no complex, boolean or timedelta values); "
+            f"got dtype {arr.dtype}."
+        )
     return arr.astype(np.float64)
 
 
@@ -48,13 +66,44 @@ def _check_finite(arr: np.ndarray, name: str, names: list) -> None:
         )
 
 
+def _check_magnitude(arr: np.ndarray, name: str) -> None:
+    """Refuse values whose squares would overflow or underflow (statistics would be NaN/0)."""
+    top = float(np.max(np.abs(arr))) if arr.size else 0.0
+    if top > MAX_MAGNITUDE or 0.0 < top < MIN_MAGNITUDE:
+        raise ValueError(
+            f"`{name}` has values of magnitude up to {top:.3g}: outside "
+            f"[{MIN_MAGNITUDE:g}, {MAX_MAGNITUDE:g}], where sums of squares overflow or "
+            "underflow in float64. Rescale the data by a positive factor first (the tests' "
+            "p-values do not depend on the scale)."
+        )
+
+
+def power_of_two_scale(arr: np.ndarray) -> float:
+    """A power of two ``s`` with ``max|arr| * s`` in [0.5, 1) (1 for an all-zero array).
+
+    Multiplying by a power of two is exact in floating point (no rounding), so a
+    scale-invariant statistic of ``arr * s`` equals that of ``arr`` bit for bit while
+    its intermediate sums of squares stay finite and normal.
+    """
+    top = float(np.max(np.abs(arr))) if arr.size else 0.0
+    if top == 0.0 or not np.isfinite(top):
+        return 1.0
+    return math.ldexp(1.0, -math.frexp(top)[1])
+
+
 def as_matrix(
-    data: Any, name: str, *, min_obs: int = 2, min_cols: int = 1
+    data: Any, name: str, *, min_obs: int = 2, min_cols: int = 1, check_magnitude: bool = True
 ) -> tuple[np.ndarray, list, pd.Index | None]:
     """``(n_obs, k)`` float64 C-contiguous copy, column labels and the row index (if pandas).
 
     A 1-D input is one column. NaN or infinite values raise (the caller's job to
     decide how to fill them: an untraded day is a zero return, not a missing one).
+    Complex, boolean, timedelta and object data raise ``TypeError``.
+
+    With ``check_magnitude`` values of magnitude above :data:`MAX_MAGNITUDE` (or a largest
+    magnitude below :data:`MIN_MAGNITUDE`) raise ``ValueError``: their sums of squares
+    overflow or underflow. Scale-invariant statistics pass ``check_magnitude=False`` and
+    multiply by :func:`power_of_two_scale` themselves (exact, whatever the magnitude).
     """
     arr = _numeric_array(data, name)
     if arr.ndim == 1:
@@ -75,6 +124,8 @@ def as_matrix(
             f"`{name}` must have at least {min_cols} strategies (columns); got {arr.shape[1]}."
         )
     _check_finite(arr, name, names)
+    if check_magnitude:
+        _check_magnitude(arr, name)
     index = data.index if isinstance(data, pd.DataFrame | pd.Series) else None
     return np.ascontiguousarray(arr), names, index
 
@@ -85,6 +136,7 @@ def as_vector(data: Any, name: str, n_obs: int, index: pd.Index | None) -> np.nd
         value = float(data)
         if not np.isfinite(value):
             raise ValueError(f"`{name}` must be finite; got {value}.")
+        _check_magnitude(np.array([value]), name)
         return np.full(n_obs, value)
     if isinstance(data, pd.DataFrame):
         if data.shape[1] != 1:
@@ -101,4 +153,5 @@ def as_vector(data: Any, name: str, n_obs: int, index: pd.Index | None) -> np.nd
     if isinstance(data, pd.Series) and index is not None and not data.index.equals(index):
         raise ValueError(f"`{name}` must have the same index as the strategies' data.")
     _check_finite(arr, name, [name])
+    _check_magnitude(arr, name)
     return arr

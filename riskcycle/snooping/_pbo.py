@@ -13,12 +13,14 @@ from scipy import special
 
 from .._validation import check_int
 from ..exceptions import DegenerateDataWarning
-from ._input import as_matrix
+from ._input import as_matrix, power_of_two_scale
 from ._results import PBOResult
 
 __all__ = ["PBOResult", "pbo"]
 
 _METRICS = ("sharpe", "mean")
+# C(20, 10) = 184,756 splits; C(S, S/2) grows about 4x per 2 partitions beyond
+_MAX_PARTITIONS = 20
 _CHUNK = 1 << 21  # elements of the (combinations x strategies) temporaries per chunk
 
 
@@ -38,12 +40,21 @@ def _pbo_iv(returns, n_partitions, metric):
         raise ValueError(
             f"`n_partitions` must be an even integer number of partitions; got {n_partitions}."
         )
-    x, names, _ = as_matrix(returns, "returns", min_cols=2)
+    # the built-in metrics rescale exactly inside pbo(); a callable metric sees the data as
+    # given, refused only when its sums of squares could overflow
+    x, names, _ = as_matrix(
+        returns, "returns", min_cols=2, check_magnitude=not isinstance(metric, str)
+    )
     per_part = 2 if metric == "sharpe" else 1
     if x.shape[0] < per_part * n_partitions:
         raise ValueError(
             f"`returns` must have at least {per_part * n_partitions} observations "
             f"for {n_partitions} partitions; got {x.shape[0]}."
+        )
+    if n_partitions > _MAX_PARTITIONS:
+        raise ValueError(
+            f"`n_partitions` must be at most {_MAX_PARTITIONS} (C(S, S/2) splits: 184,756 for "
+            f"20, about 4 times more per 2 partitions beyond); got {n_partitions}."
         )
     return x, names, n_partitions, metric
 
@@ -72,8 +83,8 @@ def pbo(
     returns : array_like or pandas.DataFrame, shape (T, N)
         Per-period returns of the ``N`` strategies (columns) tried, at least 2.
     n_partitions : int, default 16
-        :math:`S`, an even number of contiguous partitions of the rows. There are
-        :math:`\binom{S}{S/2}` combinations (12,870 for 16).
+        :math:`S`, an even number of contiguous partitions of the rows, at most 20.
+        There are :math:`\binom{S}{S/2}` combinations (12,870 for 16, 184,756 for 20).
     metric : {"sharpe", "mean"} or callable, default "sharpe"
         Performance of each strategy on a set of rows: the per-period Sharpe ratio
         (mean over standard deviation, ``ddof=1``), the mean return, or a function
@@ -92,7 +103,8 @@ def pbo(
     TypeError
         Non-numeric returns, ``metric`` of the wrong type.
     ValueError
-        Odd or too many partitions for the rows, fewer than 2 strategies, NaN.
+        Odd or too many partitions for the rows, fewer than 2 strategies, NaN; with a
+        callable ``metric``, values of magnitude above 1e100.
 
     Warns
     -----
@@ -109,13 +121,18 @@ def pbo(
     one row when ``S`` does not divide ``T``). For each of the
     :math:`\binom{S}{S/2}` ways to choose ``S/2`` partitions as the in-sample set
     (the rest, in time order, is out of sample), the strategy with the best
-    in-sample metric is selected, its out-of-sample rank :math:`r_c` among the
-    ``N`` (1 = worst; ties share the average rank) gives
+    in-sample metric is selected (among exactly tied in-sample bests, the first
+    column: the choice uses in-sample data only), its out-of-sample rank :math:`r_c`
+    among the ``N`` (1 = worst; exact ties share the average rank) gives
     :math:`\bar\omega_c = r_c/(N+1)` and :math:`\lambda_c = \log(\bar\omega_c /
     (1-\bar\omega_c))`. The PBO is the share of :math:`\lambda_c \le 0` [1]_. With
     an odd ``N`` the median rank gives :math:`\lambda = 0`, counted as overfit. For
-    the built-in metrics the per-partition sums are computed once and combined by
-    matrix products, so the 12,870 splits of ``S = 16`` cost little.
+    the built-in metrics the per-partition counts, sums and squared deviations about
+    each partition's own mean are computed once and combined by matrix products, so the
+    12,870 splits of ``S = 16`` cost little; each half's metric is computed from its
+    own partitions only, so identical data give identical metrics (exact ties), and
+    the data are first rescaled by a power of two (exact), so multiplying all returns
+    by a positive factor changes neither the selections nor the PBO.
 
     Validated on a hand-computed example (S = 4, three strategies), on pure-noise
     strategies (PBO near 0.5) and with one strategy that has a real edge (PBO 0).
@@ -163,6 +180,7 @@ def pbo(
         oos_perf[rows] = oos_m[r, sel]
         ranks[rows] = _ranks(oos_m, sel)
 
+    unit = 1.0  # performance values times `unit` are of order one (for the regression)
     if callable(metric):
         metric_name = getattr(metric, "__name__", "custom")
         for c in range(n_comb):
@@ -181,24 +199,35 @@ def pbo(
             pick(vals[0][None, :], vals[1][None, :], slice(c, c + 1))
     else:
         metric_name = metric
-        shift = x.mean(axis=0)  # centre for accurate sums of squares
-        xc = x - shift
+        # Scale-free: an exact power-of-two rescaling keeps sums of squares finite for any
+        # magnitude (the Sharpe ratio and every rank are unchanged; means are scaled back).
+        scale = power_of_two_scale(x)
+        xs = x * scale
+        if metric == "mean":
+            unit = scale
+        # Each half is summarised from its own partitions only (counts, sums, and squares
+        # about each partition's own mean): the in-sample metric, and so the selected
+        # strategy, never depends on out-of-sample values, and identical in-sample data
+        # give bit-identical metrics (exact ties).
         counts = np.array([len(p) for p in parts], dtype=np.float64)
-        sums = np.stack([xc[p].sum(axis=0) for p in parts])
-        squares = np.stack([(xc[p] ** 2).sum(axis=0) for p in parts])
+        sums = np.stack([xs[p].sum(axis=0) for p in parts])
+        part_mean = sums / counts[:, None]
+        within = np.stack([((xs[p] - part_mean[i]) ** 2).sum(axis=0) for i, p in enumerate(parts)])
+        weighted_sq = counts[:, None] * part_mean**2
         member = np.zeros((n_comb, n_partitions))
         member[np.repeat(np.arange(n_comb), combos.shape[1]), combos.ravel()] = 1.0
         step = max(1, _CHUNK // n_strat)
 
         def evaluate(w):
             n = (w @ counts)[:, None]
-            s = w @ sums
-            mean = s / n
+            mean = (w @ sums) / n
             if metric == "mean":
-                return mean + shift
-            var = np.maximum((w @ squares) - s * mean, 0.0) / (n - 1.0)
+                return mean / scale
+            # pooled sum of squares: within-partition part + between-partition part
+            between = np.maximum((w @ weighted_sq) - n * mean**2, 0.0)
+            var = ((w @ within) + between) / (n - 1.0)
             with np.errstate(divide="ignore", invalid="ignore"):
-                return np.where(var > 0, (mean + shift) / np.sqrt(var), np.nan)
+                return np.where(var > 0, mean / np.sqrt(var), np.nan)
 
         for lo in range(0, n_comb, step):
             w = member[lo : lo + step]
@@ -215,13 +244,13 @@ def pbo(
     finite = np.isfinite(is_perf) & np.isfinite(oos_perf)
     slope = intercept = r2 = math.nan
     if finite.sum() >= 2 and np.ptp(is_perf[finite]) > 0:
-        xi, yi = is_perf[finite], oos_perf[finite]
+        xi, yi = is_perf[finite] * unit, oos_perf[finite] * unit  # exact (a power of two)
         xm, ym = xi.mean(), yi.mean()
         sxx = np.sum((xi - xm) ** 2)
         sxy = np.sum((xi - xm) * (yi - ym))
         syy = np.sum((yi - ym) ** 2)
         slope = float(sxy / sxx)
-        intercept = float(ym - slope * xm)
+        intercept = float((ym - slope * xm) / unit)
         r2 = float(sxy**2 / (sxx * syy)) if syy > 0 else math.nan
     return PBOResult(
         pbo=float(np.mean(logits <= 0.0)),

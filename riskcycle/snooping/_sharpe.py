@@ -18,7 +18,7 @@ from scipy import special
 
 from .._validation import check_confidence_level, check_float, check_int
 from ..exceptions import DegenerateDataWarning
-from ._input import as_matrix
+from ._input import as_matrix, power_of_two_scale
 from ._results import MinTRLResult, SharpeRatioResult
 
 __all__ = [
@@ -144,7 +144,12 @@ def _moments(
             raise ValueError(
                 "`n_obs` is taken from the returns; pass it only with a Sharpe-ratio input."
             )
-        x, names, _ = as_matrix(returns_or_sr, "returns_or_sr", min_obs=max(3, ddof + 2))
+        # the Sharpe ratio, skewness and kurtosis are scale-free: an exact power-of-two
+        # rescaling keeps the fourth moments finite whatever the magnitude of the returns
+        x, names, _ = as_matrix(
+            returns_or_sr, "returns_or_sr", min_obs=max(3, ddof + 2), check_magnitude=False
+        )
+        x *= power_of_two_scale(x)
         frame = x.shape[1] > 1 or (isinstance(returns_or_sr, pd.DataFrame))
         if frame and not allow_frame:
             raise ValueError("`returns_or_sr` must be one series of returns or a Sharpe ratio.")
@@ -363,6 +368,7 @@ def _deflated_sharpe_ratio_iv(
         need_n_obs=True,
     )
     selected = None
+    n_given = None  # the number of trials (columns) given in a matrix
     if matrix and m.sr.shape[0] > 1:
         finite = np.isfinite(m.sr)
         if finite.sum() < 2:
@@ -371,6 +377,7 @@ def _deflated_sharpe_ratio_iv(
             )
         j = int(np.nanargmax(m.sr))
         selected = m.names[j]
+        n_given = int(m.sr.shape[0])
         trial_sr = m.sr[finite]
         if n_trials is None:
             n_trials = int(m.sr.shape[0])
@@ -393,6 +400,12 @@ def _deflated_sharpe_ratio_iv(
             selected = m.names[0]
         sr_variance_given = True
     n_trials = check_int(n_trials, "n_trials", minimum=2, what="an integer number of trials")
+    if n_given is not None and n_trials < n_given:
+        raise ValueError(
+            f"`n_trials` must be at least the number of trials given ({n_given} columns of "
+            f"`returns_or_sr`); got {n_trials}. It counts every trial behind the selection, "
+            "including any run but not kept."
+        )
     if sr_variance_given:
         sr_variance = check_float(
             sr_variance, "sr_variance", minimum=0.0, what="a non-negative variance"
@@ -427,7 +440,8 @@ def deflated_sharpe_ratio(
             per-period Sharpe ratios.
         n_trials : int, optional
             Number of independent trials :math:`N` behind the selection (at least 2).
-            With a matrix it may be given to count trials that were run but not kept.
+            With a matrix it may be given to count trials that were run but not kept,
+            so it must be at least the number of columns.
         sr_variance : float, optional
             Variance of the trials' Sharpe ratios :math:`V` (annualised if
             ``periods_per_year``, converted by :math:`V/q`).
@@ -447,8 +461,9 @@ def deflated_sharpe_ratio(
         TypeError
             Non-numeric input.
         ValueError
-            Missing ``n_trials``/``sr_variance`` for a single strategy, ``n_trials < 2``,
-            negative ``sr_variance``, plus the errors of :func:`probabilistic_sharpe_ratio`.
+            Missing ``n_trials``/``sr_variance`` for a single strategy, ``n_trials < 2``
+            or below the number of columns of a matrix, negative ``sr_variance``, plus
+            the errors of :func:`probabilistic_sharpe_ratio`.
 
         Warns
         -----
