@@ -160,23 +160,6 @@ def segment_partition(y: np.ndarray, max_breaks: int, h: int) -> list[tuple[floa
     return out
 
 
-def _prewhitened_lrv(u: np.ndarray) -> float:
-    r"""Long-run variance with AR(1) prewhitening (Andrews & Monahan 1992).
-
-    :math:`\hat\rho` from OLS of :math:`u_t` on :math:`u_{t-1}` (capped at 0.97), the
-    Bartlett/Newey-West long-run variance :math:`\hat\omega_e` of
-    :math:`e_t = u_t - \hat\rho u_{t-1}`, recoloured: :math:`\hat\omega_e/(1-\hat\rho)^2`.
-    Prewhitening matters here: :math:`|r_t|` under GARCH is persistent and the plain
-    Newey-West estimate is then biased down, which makes the break interval too short.
-    """
-    u = u - u.mean()
-    rho = float(u[1:] @ u[:-1] / (u[:-1] @ u[:-1])) if len(u) > 2 else 0.0
-    rho = min(max(rho, -0.97), 0.97)
-    e = u[1:] - rho * u[:-1]
-    w, _ = bartlett_long_run_variance(e, bandwidth=int(len(e) ** 0.5))
-    return w / (1.0 - rho) ** 2
-
-
 def _criterion(ssr: float, t: int, m: int, selection: str) -> float:
     p = 2 * m + 1  # m + 1 means and m break dates (q = 1)
     if selection == "bic":
@@ -439,8 +422,16 @@ def variance_breaks(
     :math:`[\hat k - \lceil q_{1-a/2}\,\omega_1^2/\delta^2\rceil,
     \hat k - \lfloor q_{a/2}\,\omega_1^2/\delta^2\rfloor]` (the construction of R's
     ``strucchange::confint.breakpointsfull``). It is a large-sample interval
-    for one break at a time, assumes the breaks are well separated, and is
-    validated by simulation in the tests (GARCH data with a known break).
+    for one break at a time and assumes the breaks are well separated. Measured
+    coverage of the 95% interval for one known break (1,600 returns, volatility
+    ratio 0.6; ``tests/test_regimes_breaks.py``, 120 replications): 111/120 (binomial
+    95% interval 0.86-0.97) with independent Student-t returns, but only 92/120
+    (0.68-0.84) under GARCH(1,1)-t clustering (:math:`\alpha = 0.1, \beta = 0.8`),
+    and about 0.6-0.75 at persistence 0.95 (100 replications): bursts of
+    volatility look like breaks and pull the estimate away more often than the
+    asymptotic distribution allows. A longer HAC bandwidth or AR(1) prewhitening did
+    not help (measured). Read the intervals as lower bounds on the uncertainty of
+    the date.
 
     References
     ----------
@@ -511,8 +502,8 @@ def variance_breaks(
         y1, y2 = y[bounds[j] : k], y[k : bounds[j + 2]]
         mu1, mu2 = y1.mean(), y2.mean()
         delta = mu2 - mu1
-        w1 = _prewhitened_lrv(y1 - mu1)
-        w2 = _prewhitened_lrv(y2 - mu2)
+        w1, _ = bartlett_long_run_variance(y1 - mu1)
+        w2, _ = bartlett_long_run_variance(y2 - mu2)
         phi = w2 / w1
         scale = w1 / delta**2
         q_hi = argmax_quantile(1 - a2, phi)
