@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 import riskcycle as rc
-from riskcycle import datasets, regimes, snooping
+from riskcycle import cycles, datasets, inference, regimes, snooping
 
 
 @functools.cache
@@ -105,6 +105,49 @@ STOCHASTIC: dict[str, Callable[[Any], Any]] = {
     ),
     "spa_test": lambda rng: snooping.spa_test(_d("matrix"), n_resamples=99, rng=rng),
     "stepm": lambda rng: snooping.stepm(_d("matrix"), n_resamples=99, rng=rng),
+    "calibrate": lambda rng: inference.calibrate(
+        _d("follower"), _d("events"), horizon=90, n_sets=19, n_resamples=19, rng=rng
+    ),
+    "abnormal_volatility": lambda rng: regimes.abnormal_volatility(
+        _d("btc"),
+        ["2020-03-12", "2024-01-11"],
+        model="rolling",
+        estimation_window=365,
+        n_resamples=99,
+        rng=rng,
+    ),
+    "volatility_by_halving_phase": lambda rng: regimes.volatility_by_halving_phase(
+        _d("btc_long"), window="30D", n_resamples=99, rng=rng
+    ),
+    "concordance": lambda rng: cycles.concordance(
+        _d("rut").loc["2010":], _d("btc_long").loc["2010":], n_resamples=99, rng=rng
+    ),
+    "lead_lag": lambda rng: cycles.lead_lag(
+        _d("rut").loc["2021":"2024"],
+        _d("btc_long").loc["2021":"2024"],
+        frequency="weekly",
+        n_resamples=99,
+        rng=rng,
+    ),
+    "phase_event_test": lambda rng: cycles.phase_event_test(
+        _d("btc_long"), _d("events"), horizon=365, n_resamples=99, rng=rng
+    ),
+}
+
+# public functions without `rng` that return a result object
+DETERMINISTIC: dict[str, Callable[[], Any]] = {
+    "breakouts": lambda: _d("events"),
+    "event_study": lambda: rc.event_study(_d("follower"), _d("events"), horizons=[30, 90]),
+    "icss": lambda: regimes.icss(np.diff(np.log(_d("btc").loc["2021":]["close"].to_numpy()))),
+    "variance_breaks": lambda: regimes.variance_breaks(_d("btc").loc["2021":], max_breaks=2),
+    "variance_effect": lambda: regimes.variance_effect(
+        _d("btc").loc["2022":], event_date="2024-01-10"
+    ),
+    "bull_bear": lambda: cycles.bull_bear(_d("btc_long")),
+    "pbo": lambda: snooping.pbo(_d("matrix"), n_partitions=4),
+    "probabilistic_sharpe_ratio": lambda: snooping.probabilistic_sharpe_ratio(_d("matrix")),
+    "deflated_sharpe_ratio": lambda: snooping.deflated_sharpe_ratio(_d("matrix")),
+    "min_track_record_length": lambda: snooping.min_track_record_length(_d("matrix")[:, 0]),
 }
 
 
@@ -140,8 +183,11 @@ def same(a: Any, b: Any, path: str = "result") -> None:
     elif isinstance(a, np.random.Generator):
         return  # a generator stored in a result is compared through the numbers it drew
     else:
-        try:
-            equal = a == b
-        except ValueError:  # objects whose == is element-wise
-            equal = repr(a) == repr(b)
+        if type(a).__eq__ is object.__eq__:  # identity only (e.g. a lazy vectorbt Portfolio)
+            equal = type(a) is type(b) and repr(a) == repr(b)
+        else:
+            try:
+                equal = a == b
+            except ValueError:  # objects whose == is element-wise
+                equal = repr(a) == repr(b)
         assert bool(np.all(equal)), f"{path}: {a!r} != {b!r}"
