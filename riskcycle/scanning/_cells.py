@@ -1,0 +1,236 @@
+"""One cell of a scan, and the family-wise max statistic on shared draws (internal).
+
+Workers receive plain data (the follower's prepared closes, the events, the
+horizon, the options and a ``SeedSequence``) and return a dict of numbers, so
+the result does not depend on where a cell ran.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._grid import ScanOptions
+
+#: the per-cell columns (NaN where a test did not run)
+PVALUE_COLUMNS = tuple(
+    f"{kind}_{t}"
+    for t in ("placebo", "placebo_era", "placebo_halving_matched", "hit_count")
+    for kind in ("pvalue", "pvalue_calibrated")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CellTask:
+    """What a worker needs for one cell."""
+
+    index: int
+    follower: int
+    horizon: int
+    events: Any  # Events (detected on the leader cut at as_of) or DatetimeIndex
+    leader_clock: Any
+    bitcoin_like: bool
+    seed: np.random.SeedSequence
+
+
+def _none_eras(n: int):
+    from ..inference import _common as C
+
+    return C.Eras("none", pd.DatetimeIndex([]), np.zeros(n, dtype=np.int64))
+
+
+def prepare(fd, events, horizon: int, leader_clock) -> tuple:
+    """Windows, event positions (complete windows only) and the placebo spacing."""
+    from ..inference import _common as C
+
+    win = C.windows(fd, horizon)
+    ed = C.event_data(fd, win, events, leader_clock=leader_clock)
+    pos = ed.positions
+    spacing, _ = C.resolve_spacing(None, events, ed, fd)
+    return win, ed, pos, spacing
+
+
+def run_cell(fd, task: CellTask, opts: ScanOptions) -> dict:
+    """Effect, interval, nominal and calibrated p-values of the verdict's tests for one cell."""
+    from ..assess import VERDICT_TESTS, label_of
+    from ..inference import _calibrate as K
+    from ..inference import _common as C
+
+    win, ed, pos, spacing = prepare(fd, task.events, task.horizon, task.leader_clock)
+    k = len(pos)
+    row: dict[str, Any] = {
+        "n_events": k,
+        "n_excluded": int((ed.status != "ok").sum()),
+        "first_event": ed.dates[0] if k else pd.NaT,
+        "last_event": ed.dates[-1] if k else pd.NaT,
+        "event_dates": ";".join(d.strftime("%Y-%m-%d") for d in ed.dates),
+        "min_spacing": int(spacing),
+    }
+    nan_row = {
+        "statistic": np.nan,
+        "random_mean": np.nan,
+        "effect": np.nan,
+        "effect_ci_low": np.nan,
+        "effect_ci_high": np.nan,
+        "n_hits": np.nan,
+        "base_rate": np.nan,
+        **dict.fromkeys(PVALUE_COLUMNS, np.nan),
+        "verdict": "no_events",
+    }
+    row.update(nan_row)
+    if k == 0:
+        row["status"] = "no_events"
+        return row
+    kind, func, _ = C.resolve_statistic("mean")
+    none = _none_eras(fd.n)
+    d_plain = K.design(fd, win, pos, spacing=spacing, eras=none)
+    if not np.isfinite(d_plain.log_count):
+        row["status"] = "no_admissible_set"
+        row["verdict"] = "not_assessed"
+        return row
+    gen = np.random.default_rng(task.seed)
+    s_null, s_spec, *s_sets = gen.spawn(2 + len(VERDICT_TESTS))
+    # the plain placebo's null: uniform sets with the events' count and spacing
+    null = K.set_statistics(win, d_plain.draw(opts.n_resamples, s_null), kind, func)
+    stat = float(np.mean(win.fwd[pos]))
+    q = (1 - opts.confidence_level) / 2
+    lo_q, hi_q = np.quantile(null, [q, 1 - q])
+    log_thr = math.log1p(opts.threshold)
+    eligible = win.fwd[win.complete]
+    row.update(
+        statistic=stat,
+        random_mean=float(null.mean()),
+        effect=stat - float(null.mean()),
+        effect_ci_low=stat - float(hi_q),
+        effect_ci_high=stat - float(lo_q),
+        n_hits=int(np.sum(win.fwd[pos] > log_thr)),
+        base_rate=float(np.mean(eligible > log_thr)),
+    )
+    era = C.era_labels(fd, opts.eras if task.bitcoin_like else None)
+    common = dict(kind=kind, func=func, alternative=opts.alternative)
+    specs: dict[str, Any] = {
+        "placebo": K.placebo_spec(
+            fd,
+            win,
+            spacing=spacing,
+            eras=none,
+            n_resamples=opts.n_resamples,
+            rng=s_spec,
+            null=null,
+            **common,
+        )
+    }
+    notes = []
+    if "placebo_era" in opts.tests and task.bitcoin_like and era.rule != "none":
+        specs["placebo_era"] = K.placebo_spec(
+            fd,
+            win,
+            spacing=spacing,
+            eras=era,
+            n_resamples=opts.n_resamples,
+            rng=s_spec,
+            **common,
+        )
+    if "placebo_halving_matched" in opts.tests and task.bitcoin_like:
+        try:
+            specs["placebo_halving_matched"] = K.matched_spec(
+                fd,
+                win,
+                spacing=spacing,
+                window=opts.halving_window,
+                cycles="all",
+                n_resamples=opts.calibration_resamples,
+                rng=s_spec,
+                **common,
+            )
+        except ValueError as exc:
+            notes.append(f"halving-matched test not run: {exc}")
+    if "hit_count" in opts.tests:
+        specs["hit_count"] = K.hit_count_spec(win, threshold=opts.threshold)
+    d_cal = K.design(fd, win, pos, spacing=spacing, eras=era)
+    calibrated = {}
+    if np.isfinite(d_cal.log_count):
+        for (name, spec), stream in zip(specs.items(), s_sets, strict=False):
+            cal = K.calibrate_core(
+                fd,
+                win,
+                pos,
+                spec,
+                spacing=spacing,
+                eras=era,
+                alpha=opts.alpha,
+                n_sets=opts.n_calibration,
+                rng=stream,
+            )
+            row[f"pvalue_{name}"] = cal.pvalue
+            row[f"pvalue_calibrated_{name}"] = cal.pvalue_calibrated
+            calibrated[name] = cal.pvalue_calibrated
+    else:
+        notes.append("no random set with the events' era mix: not calibrated")
+        row["pvalue_placebo"] = float(specs["placebo"].pvalues(pos[None, :])[0])
+    row["verdict"] = label_of(calibrated, opts.alpha) if calibrated else "not_assessed"
+    row["status"] = "ok"
+    row["cell_notes"] = "; ".join(notes)
+    return row
+
+
+def run_chunk(fds: dict, tasks: list[CellTask], opts: ScanOptions) -> list[tuple[int, dict]]:
+    """The cells of one chunk, in order (the worker's entry point)."""
+    return [(t.index, run_cell(fds[t.follower], t, opts)) for t in tasks]
+
+
+# ---------------------------------------------------------------------------
+# family-wise: the max statistic over every cell of a follower, shared draws
+# ---------------------------------------------------------------------------
+def family_wise(
+    fd, cells: list[tuple[int, Any, int, Any]], opts: ScanOptions, seed: np.random.SeedSequence
+) -> dict:
+    """Westfall-Young min-p over a follower's cells on shared circular shifts.
+
+    ``cells``: ``(index, events, horizon, leader_clock)``. Draw ``b`` is one
+    fraction :math:`u_b \\in [0, 1)`; at horizon ``h`` every cell's day-0 bars move
+    by :math:`\\lfloor u_b N_h \\rfloor` bars on the circle of the :math:`N_h`
+    bars with a complete ``h``-day window (wrapping at its end), so all cells of
+    the follower move together and their dependence is kept.
+    """
+    from ..inference import _calibrate as K
+    from ..inference import _common as C
+
+    gen = np.random.default_rng(seed)
+    u = gen.random(opts.n_resamples)
+    wins: dict[int, Any] = {}
+    p_obs, p_null, index = [], [], []
+    for idx, events, h, lclock in cells:
+        if h not in wins:
+            wins[h] = C.windows(fd, h)
+        win = wins[h]
+        pos = C.event_data(fd, win, events, leader_clock=lclock).positions
+        if len(pos) == 0:
+            continue
+        n_circle = int(np.count_nonzero(win.complete))
+        shift = np.floor(u * n_circle).astype(np.int64)
+        eligible = np.flatnonzero(win.complete)  # a prefix of the bars
+        rot = eligible[(pos[None, :] + shift[:, None]) % n_circle]
+        t_null = win.fwd[rot].mean(axis=1)
+        t_obs = np.array([win.fwd[pos].mean()])
+        p_obs.append(K.pvalues_against(t_obs, t_null, opts.alternative, exact=False)[0])
+        # each draw's p-value against the draws (its own value counted once)
+        p_null.append(K.pvalues_against(t_null, t_null, opts.alternative, exact=True))
+        index.append(idx)
+    if not index:
+        return {"index": [], "pvalue_shift": [], "pvalue_family_wise": [], "null": np.empty(0)}
+    p_obs_a = np.asarray(p_obs)
+    m = np.min(np.vstack(p_null), axis=0)  # the null distribution of the min-p
+    m_sorted = np.sort(m)
+    count = np.searchsorted(m_sorted, p_obs_a * (1 + 1e-12), side="right")
+    adjusted = (1 + count) / (1 + len(m))
+    return {
+        "index": index,
+        "pvalue_shift": p_obs_a.tolist(),
+        "pvalue_family_wise": adjusted.tolist(),
+        "null": m,
+    }
