@@ -61,6 +61,9 @@ _LAZY = {
     "phase_event_test": "riskcycle.cycles",
     "concordance": "riskcycle.cycles",
     "lead_lag": "riskcycle.cycles",
+    "scan": "riskcycle.scanning",
+    "ScanResult": "riskcycle.scanning",
+    "scanning": "riskcycle.scanning",
 }
 
 __all__ = ["RiskcycleWarning", "__version__", *sorted(_LAZY)]
