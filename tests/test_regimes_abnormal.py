@@ -121,7 +121,7 @@ def test_event_with_known_spike_and_tests():
     fig = res.plot()
     assert "log of variance ratio" in fig.axes[0].get_ylabel()
     plt.close(fig)
-    # same rng, same numbers; a SeedSequence is not consumed
+    # same seed, same numbers
     again = abnormal_volatility(
         p, dates, model="rolling", estimation_window=365, n_resamples=999, rng=0
     )

@@ -303,7 +303,10 @@ def abnormal_volatility(
         Daily prices (a Series of closes or a frame with ``close``).
     events : date, sequence of dates or riskcycle Events
         Event dates on the follower's calendar: the first return of the after-window
-        is the one dated on the event (or the next date with data).
+        is the one dated on the event (or the next date with data), the forecast uses
+        the returns dated before it. For a leader's event known at the US close of day
+        ``d`` (e.g. :func:`riskcycle.breakouts`), pass ``d + 1 day``: Bitcoin's bar of
+        ``d`` closes at 24:00 UTC and mostly precedes the information.
     horizon : int, default 30
         Returns in the after-window.
     model : {"garch", "rolling"}, default "garch"
