@@ -265,7 +265,8 @@ class VarianceBreakResult(ResultMixin):
         )
 
     def plot(self, ax: Any = None) -> Any:
-        """Absolute returns, segment means, break dates with intervals and candidates.
+        """Rolling volatility, segment volatilities, break dates with their intervals and
+        the candidate dates within the data.
 
         Returns
         -------
@@ -290,8 +291,13 @@ class VarianceBreakResult(ResultMixin):
                 label=f"{round(100 * self.confidence_level)}% CI" if j == 0 else None,
             )
             ax.axvline(row.break_date, color="C3", ls="--", lw=1)
-        for i, c in enumerate(self.candidates.itertuples()):
-            ax.axvline(c.date, color=f"C{(i % 6) + 4}", ls=":", lw=1, label=c.label)
+        first, last = r.index[0], r.index[-1]
+        inside = self.candidates[
+            (self.candidates["date"] >= first) & (self.candidates["date"] <= last)
+        ]
+        for i, c in enumerate(inside.itertuples()):
+            ax.axvline(c.date, color=f"C{(i % 6) + 4}", ls=":", lw=1.2, label=c.label)
+        ax.set_xlim(first, last)
         ax.set_xlabel("date")
         ax.set_ylabel("annualised volatility (fraction)")
         ax.set_title("Variance breaks (least squares on |r|) with Bai (1997) intervals")
