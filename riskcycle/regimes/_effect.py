@@ -174,6 +174,12 @@ class VarianceEffectResult(ResultMixin):
             if integrated > 1 - 1e-6
             else "the GARCH variance intercept (and the unconditional variance)"
         )
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            sure += (
+                "; the profile likelihood does not fall to the cut-off on one side within "
+                "exp(+-12.8), so that end of the interval is unbounded (the effect is weakly "
+                "identified)"
+            )
         return (
             f"From {_fmt_date(self.event_date)} {what} is "
             f"{self.statistic:.3f} times its earlier level ({moved}; "
@@ -266,6 +272,7 @@ class VarianceEffectResult(ResultMixin):
         a1.axvline(self.event_date, color="C3", ls="--", lw=1)
         a1.set_xlabel("date")
         a1.set_ylabel("conditional volatility\n(annualised fraction)")
+        fig.tight_layout()
         return fig
 
 
