@@ -1,0 +1,378 @@
+"""riskcycle.scan: q-values, family-wise p-values, engines, views, CLI and size."""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import riskcycle
+from riskcycle.events import Events
+from riskcycle.scanning import add_scan_parser
+from riskcycle.scanning._cells import family_wise
+from riskcycle.scanning._grid import check_options
+from riskcycle.scanning._scan import COLUMNS
+
+SMALL = dict(
+    definitions=[{"min_gap": 250}, {"min_gap": 250, "use_high": True}],
+    horizons=[90, 365],
+    as_of="2026-01-22",
+    n_resamples=99,
+    n_calibration=29,
+    backend="sequential",
+)
+
+
+@pytest.fixture(scope="module")
+def small():
+    return riskcycle.scan(["rut", "spx"], ["btc", "eth"], **SMALL, rng=5)
+
+
+# ---------------------------------------------------------------------------
+# across cells
+# ---------------------------------------------------------------------------
+def test_qvalues_equal_statsmodels_and_the_bh_formula(small):
+    from statsmodels.stats.multitest import multipletests
+
+    df = small.to_frame()
+    ok = np.isfinite(df["pvalue"].to_numpy(dtype=float))
+    p = df.loc[ok, "pvalue"].to_numpy(dtype=float)
+    assert p.size >= 6
+    # statsmodels on the same p-values: the same computation, so equal to the last bit
+    np.testing.assert_array_equal(df.loc[ok, "qvalue_bh"], multipletests(p, method="fdr_bh")[1])
+    np.testing.assert_array_equal(df.loc[ok, "qvalue_by"], multipletests(p, method="fdr_by")[1])
+    # Benjamini & Hochberg (1995) step-up by hand: q_(i) = min_{j >= i} m p_(j) / j;
+    # BY multiplies by sum_{i<=m} 1/i (Benjamini & Yekutieli 2001, Theorem 1.3).
+    # Tolerance: floating-point order of operations only.
+    m = p.size
+    order = np.argsort(p)
+    raw = p[order] * m / np.arange(1, m + 1)
+    q_bh = np.empty(m)
+    q_bh[order] = np.minimum(1, np.minimum.accumulate(raw[::-1])[::-1])
+    np.testing.assert_allclose(df.loc[ok, "qvalue_bh"], q_bh, rtol=1e-12)
+    c_m = np.sum(1.0 / np.arange(1, m + 1))
+    q_by = np.empty(m)
+    q_by[order] = np.minimum(1, np.minimum.accumulate((raw * c_m)[::-1])[::-1])
+    np.testing.assert_allclose(df.loc[ok, "qvalue_by"], q_by, rtol=1e-12)
+    # cells without a p-value are outside the family
+    assert df.loc[~ok, "qvalue_bh"].isna().all()
+    s = small.share_significant
+    assert s["nominal"] == pytest.approx(np.mean(p <= 0.05))
+    assert s["bh"] == pytest.approx(np.mean(q_bh <= 0.05))
+    assert s["by"] <= s["bh"] <= s["nominal"]
+
+
+def test_intraday_definition_without_highs_is_not_applicable(small):
+    df = small.to_frame()
+    spx_high = df[(df["leader"] == "spx") & df["use_high"]]
+    assert len(spx_high) == 4
+    assert (spx_high["status"] == "not_applicable").all()
+    assert spx_high["pvalue"].isna().all()
+    assert small.n_cells == int(df["pvalue"].notna().sum())
+
+
+def test_family_wise_never_below_a_cells_own_p_and_is_the_smallest_adjusted(small):
+    df = small.to_frame()
+    ok = df["pvalue_shift"].notna()
+    assert (df.loc[ok, "pvalue_family_wise"] >= df.loc[ok, "pvalue_shift"]).all()
+    for _, row in small.family_wise.iterrows():
+        sub = df[(df["follower"] == row["follower"]) & ok]
+        assert row["pvalue"] == sub["pvalue_family_wise"].min()
+        assert row["statistic"] == sub["pvalue_shift"].min()
+        assert row["n_cells"] == len(sub)
+
+
+def _random_walk(n, seed):
+    rng = np.random.default_rng(seed)
+    idx = pd.date_range("2020-01-01", periods=n, freq="D")
+    s = pd.Series(100 * np.exp(np.cumsum(rng.normal(0, 0.03, n))), index=idx, name="x")
+    return s
+
+
+def test_family_wise_equals_brute_force_max_statistic():
+    from riskcycle.inference import _common as C
+
+    close = _random_walk(260, 3)
+    fd = C.follower_data(close, follower_clock="utc_midnight")
+    ev = {
+        "a": Events.from_dates(["2020-01-20", "2020-03-15", "2020-06-01"], clock="utc_midnight"),
+        "b": Events.from_dates(["2020-02-10", "2020-03-20"], clock="utc_midnight"),
+    }
+    horizons = (5, 20)
+    opts = check_options(
+        definitions=[{}],
+        horizons=horizons,
+        as_of=None,
+        alpha=0.05,
+        confidence_level=0.95,
+        alternative="greater",
+        tests=["placebo"],
+        bitcoin_like="auto",
+        threshold=0.0,
+        eras=None,
+        halving_window=90,
+        n_resamples=60,
+        n_calibration=19,
+        calibration_resamples=19,
+        backend="sequential",
+        n_jobs=1,
+        chunk_size=1,
+        progress=False,
+        scheduler=None,
+    )
+    cells = [
+        (i, e, h, e.clock)
+        for i, (e, h) in enumerate((e, h) for e in ev.values() for h in horizons)
+    ]
+    seed = np.random.SeedSequence(42)
+    got = family_wise(fd, cells, opts, seed)
+
+    # brute force, one draw and one event at a time
+    u = np.random.default_rng(np.random.SeedSequence(42)).random(60)
+    x = np.log(close.to_numpy())
+    n = len(x)
+    t = np.empty((len(cells), 60))
+    t_obs = np.empty(len(cells))
+    for j, (_, e, h, clk) in enumerate(cells):
+        win = C.windows(fd, h)
+        pos = C.event_data(fd, win, e, leader_clock=clk).positions
+        n_circle = n - h  # daily bars: the window from bar i is complete when i + h < n
+        t_obs[j] = np.mean([x[p + h] - x[p] for p in pos])
+        for b in range(60):
+            shift = int(np.floor(u[b] * n_circle))
+            t[j, b] = np.mean(
+                [x[(p + shift) % n_circle + h] - x[(p + shift) % n_circle] for p in pos]
+            )
+    p_obs = np.array([(1 + np.sum(t[j] >= t_obs[j])) / 61 for j in range(len(cells))])
+    p_draw = np.array(
+        [[np.sum(t[j] >= t[j, b]) / 60 for b in range(60)] for j in range(len(cells))]
+    )
+    min_p = p_draw.min(axis=0)
+    adjusted = np.array([(1 + np.sum(min_p <= p)) / 61 for p in p_obs])
+    # tolerance: sums of logs in a different order (1e-15) only move exact ties
+    np.testing.assert_allclose(got["pvalue_shift"], p_obs, rtol=1e-12)
+    np.testing.assert_allclose(got["null"], min_p, rtol=1e-12)
+    np.testing.assert_allclose(got["pvalue_family_wise"], adjusted, rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# engines
+# ---------------------------------------------------------------------------
+def test_bit_identical_across_backends_workers_and_chunks():
+    kw = dict(
+        definitions=[{"min_gap": 250}, {"method": "rolling", "window": 252}],
+        horizons=[90, 365],
+        as_of="2026-01-22",
+        n_resamples=59,
+        n_calibration=19,
+        rng=np.random.SeedSequence(11),
+    )
+    ref = riskcycle.scan(["rut"], ["btc"], backend="sequential", chunk_size=1, **kw).to_frame()
+    for backend, n_jobs, chunk in (("threads", 2, 3), ("loky", 2, 2)):
+        got = riskcycle.scan(
+            ["rut"], ["btc"], backend=backend, n_jobs=n_jobs, chunk_size=chunk, **kw
+        ).to_frame()
+        pd.testing.assert_frame_equal(got, ref)
+    assert ref["status"].eq("ok").all()
+
+
+def test_dask_backend_without_distributed_names_the_extra(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import fails as if not installed
+    with pytest.raises(ValueError, match=r'pip install "riskcycle\[dask\]"'):
+        riskcycle.scan(["rut"], ["btc"], **{**SMALL, "backend": "dask"}, rng=0)
+
+
+def test_progress_bar_on_stderr(capsys):
+    riskcycle.scan(
+        ["rut"], ["btc"], **{**SMALL, "definitions": [{"min_gap": 250}]}, progress=True, rng=0
+    )
+    err = capsys.readouterr().err
+    assert "scan" in err and "chunk" in err
+
+
+# ---------------------------------------------------------------------------
+# views
+# ---------------------------------------------------------------------------
+def test_views(small):
+    df = small.to_frame()
+    assert tuple(df.columns) == COLUMNS
+    assert len(df) == 2 * 2 * 2 * 2
+    assert all(c == c.lower() and " " not in c for c in df.columns)
+    df.loc[0, "effect"] = 99.0  # a copy: the result does not move
+    assert small.to_frame().loc[0, "effect"] != 99.0
+    curve = small.specification_curve()
+    assert curve["effect"].is_monotonic_increasing
+    assert (curve["effect_ci_low"] <= curve["effect_ci_high"]).all()
+    text = str(small.summary())
+    assert "Benjamini-Hochberg" in text and "By follower" in text
+    assert "ScanResult(n_cells=" in repr(small)
+    assert small.summary().as_html().startswith("<h3>")
+
+
+def test_plot(small):
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    fig = small.plot()
+    assert isinstance(fig, Figure)
+    ax_curve, ax_choices, ax_heat = fig.axes[:3]
+    assert "effect" in ax_curve.get_ylabel()
+    assert ax_choices.get_xlabel() and ax_heat.get_xlabel() == "follower"
+    assert len(ax_heat.get_yticklabels()) == 2
+    plt.close(fig)
+
+
+def test_cli_subcommand(tmp_path, capsys):
+    p = argparse.ArgumentParser(prog="riskcycle")
+    add_scan_parser(p.add_subparsers(dest="command"))
+    csv, png = tmp_path / "cells.csv", tmp_path / "scan.png"
+    args = p.parse_args(
+        [
+            "scan",
+            "--leaders",
+            "rut",
+            "--followers",
+            "btc",
+            "--horizons",
+            "90,365",
+            "--definition",
+            "method=record,min_gap=250",
+            "--n-resamples",
+            "99",
+            "--n-calibration",
+            "29",
+            "--as-of",
+            "2026-01-22",
+            "--backend",
+            "sequential",
+            "--csv",
+            str(csv),
+            "--figure",
+            str(png),
+            "--quiet",
+        ]
+    )
+    assert args.func(args) == 0
+    assert "Scan: 1 leader(s) x 1 follower(s)" in capsys.readouterr().out
+    assert len(pd.read_csv(csv)) == 2 and png.stat().st_size > 0
+    with pytest.raises(SystemExit):
+        p.parse_args(["scan", "--definition", "min_gap"])
+
+
+# ---------------------------------------------------------------------------
+# input validation
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("kwargs", "err", "match"),
+    [
+        ({"definitions": "record"}, TypeError, "`definitions` must be a sequence"),
+        ({"definitions": []}, ValueError, "at least one event definition"),
+        ({"definitions": [3]}, TypeError, r"`definitions\[0\]` must be a dict"),
+        ({"definitions": [{"gap": 3}]}, ValueError, "unknown key"),
+        ({"definitions": [{"method": "rolling"}]}, ValueError, "needs a 'window'"),
+        ({"definitions": [{"window": 20}]}, ValueError, "apply to method='rolling' only"),
+        ({"definitions": [{"min_gap": 0}]}, ValueError, r"min_gap'\]` must be"),
+        ({"definitions": [{}, {"min_gap": 250}]}, ValueError, "must be unique"),
+        ({"horizons": "90"}, TypeError, "`horizons` must be a sequence"),
+        ({"horizons": [0]}, ValueError, "`horizons` must be"),
+        ({"tests": ["hit_count"]}, ValueError, "must include 'placebo'"),
+        ({"tests": ["placebo", "sign"]}, ValueError, "`tests` must be one of"),
+        ({"tests": "placebo"}, TypeError, "`tests` must be a sequence"),
+        ({"backend": "spark"}, ValueError, "`backend` must be one of"),
+        ({"n_jobs": 0}, ValueError, "`n_jobs` must be a positive number"),
+        ({"scheduler": "tcp://x:8786"}, ValueError, "`scheduler` needs backend='dask'"),
+        ({"scheduler": 8786, "backend": "dask"}, TypeError, "`scheduler` must be an address"),
+        ({"n_resamples": 19, "alpha": 0.01}, ValueError, "too small for alpha"),
+        ({"bitcoin_like": "yes"}, ValueError, "`bitcoin_like` must be 'auto'"),
+        ({"bitcoin_like": 1}, TypeError, "`bitcoin_like` must be 'auto'"),
+        ({"alpha": 1.5}, ValueError, "`alpha` must be"),
+        ({"chunk_size": 0}, ValueError, "`chunk_size` must be"),
+        ({"progress": 1}, TypeError, "`progress` must be True or False"),
+        ({"as_of": "2014-09-18"}, ValueError, "fewer than three observations"),
+        ({"rng": 1.5}, TypeError, "`rng` must be"),
+    ],
+)
+def test_input_validation(kwargs, err, match):
+    with pytest.raises(err, match=match):
+        riskcycle.scan(["rut"], ["btc"], **{**SMALL, **kwargs})
+
+
+@pytest.mark.parametrize(
+    ("leaders", "err", "match"),
+    [
+        (["nope"], ValueError, r"`leaders\[0\]` must be a bundled series"),
+        ([3.0], TypeError, r"`leaders\[0\]` must be a bundled name"),
+        (3.0, TypeError, "`leaders` must be a bundled name"),
+        ([], ValueError, "`leaders` must hold at least one series"),
+        (["rut", "rut"], ValueError, "`leaders` must have unique names"),
+        (["my_prices.csv"], ValueError, "`leader_clock` is required"),
+    ],
+)
+def test_series_validation(leaders, err, match):
+    with pytest.raises(err, match=match):
+        riskcycle.scan(leaders, ["btc"], **SMALL)
+
+
+def test_inputs_untouched_and_frames_and_csv_accepted(tmp_path):
+    btc = riskcycle.datasets.load("btc", end="2026-01-22")
+    rut = riskcycle.datasets.load("rut", end="2026-01-22")
+    before = rut.copy()
+    path = tmp_path / "russell.csv"
+    rut[["close"]].to_csv(path, index_label="date")
+    res = riskcycle.scan(
+        {"rut_frame": rut, "rut_csv": str(path)},
+        {"bitcoin": btc},
+        **{**SMALL, "definitions": [{"min_gap": 250}], "horizons": [365]},
+        leader_clock="us_equity_close",
+        rng=2,
+    )
+    pd.testing.assert_frame_equal(rut, before)
+    df = res.to_frame()
+    assert list(df["leader"]) == ["rut_frame", "rut_csv"]
+    assert bool(df["bitcoin_like"].all())  # "bitcoin" in the name
+    # the same closes read from a frame and from a CSV give the same events
+    assert df["event_dates"].iloc[0] == df["event_dates"].iloc[1]
+    assert df["pvalue_shift"].iloc[0] == df["pvalue_shift"].iloc[1]
+
+
+# ---------------------------------------------------------------------------
+# size on the real path
+# ---------------------------------------------------------------------------
+@pytest.mark.slow
+def test_family_wise_size_on_btc_with_random_leader_dates(btc):
+    """Random leaders' dates on Bitcoin's real path: the family-wise p holds its level.
+
+    Each replication draws three leaders of four dates each (at least 150 days
+    apart, uniform over the bars), scans them at 30 and 90 days and rejects when
+    the follower's family-wise p-value is at most 0.05. The rejection rate must
+    not be significantly above 0.05 (one-sided exact binomial test at 1%).
+    """
+    rng = np.random.default_rng(20261130)
+    idx = btc.index
+    n_rep, rejections = 120, 0
+    for r in range(n_rep):
+        leaders = {}
+        for i in range(3):
+            while True:
+                d = np.sort(rng.choice(len(idx) - 91, 4, replace=False))
+                if (np.diff(d) >= 150).all():
+                    break
+            leaders[f"L{i}"] = Events.from_dates(idx[d], clock="utc_midnight")
+        res = riskcycle.scan(
+            leaders,
+            {"btc": btc},
+            horizons=[30, 90],
+            tests=["placebo"],
+            n_resamples=199,
+            n_calibration=19,
+            backend="sequential",
+            rng=r,
+        )
+        rejections += int(res.family_wise["pvalue"].iloc[0] <= 0.05)
+    test = stats.binomtest(rejections, n_rep, 0.05, alternative="greater")
+    assert test.pvalue > 0.01, (rejections, n_rep)
