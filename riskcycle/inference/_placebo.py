@@ -241,14 +241,17 @@ def placebo_test(
     **Validity.** When the real dates are themselves a uniform draw from the
     admissible sets (the randomisation null) the p-value is exactly valid. When
     instead the dates are fixed and the follower's returns are unrelated to them,
-    the p-value is approximately uniform if the placebo sets span many
-    effectively different windows: the plain test over the whole history does;
-    so does the matched test in the commentary's configuration (two events,
-    365-day horizon, 90 days either side of the phase, other cycles: about 6%
-    rejections at 5% in simulation). With pools narrow relative to the horizon
-    (30 days either side around 30-day windows, one or two cycles) few distinct
-    placebo windows remain and the matched test rejects too often (about 14% at
-    5%): widen ``halving_window`` or read the p-value as descriptive.
+    validity depends on the follower's history: on Bitcoin's (``btc_long``, 365-day
+    horizon, 1,000 random date sets per case; ``benchmarks/SIZE_TABLE.md`` and the
+    user guide, "Calibration and size") the plain test holds its size at 5% for
+    dates drawn uniformly (3.4-5.4% for 2 to 5 dates) but rejects 8-19% when early
+    and late dates are mixed as in the claim, because Bitcoin's early years rose far
+    more than its later ones; the era-stratified test (``eras="halving"``) stays at
+    4.3-6.3% in every case; the own-cycle matched test behaves like the plain one;
+    the other-cycles matched test rejects 11-37%. Use
+    :func:`riskcycle.inference.calibrate` to measure the size for your follower and
+    event structure and to get a calibrated p-value; :func:`riskcycle.assess_signal`
+    decides its verdict on calibrated p-values only.
 
     Validated in the test suite: exact enumeration against brute force, sampled
     against exact within Monte Carlo error, and uniform p-values under simulated
