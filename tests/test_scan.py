@@ -212,6 +212,9 @@ def test_views(small):
     assert "Benjamini-Hochberg" in text and "By follower" in text
     assert "ScanResult(n_cells=" in repr(small)
     assert small.summary().as_html().startswith("<h3>")
+    # 12 cells, calibrated p-values no smaller than 1/30: BH cannot reject at 0.05
+    assert any("no cell can pass Benjamini-Hochberg" in n for n in small.notes)
+    assert "use n_calibration >= 239" in " ".join(small.notes)
 
 
 def test_plot(small):

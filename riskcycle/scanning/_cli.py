@@ -90,8 +90,8 @@ def add_scan_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--n-calibration",
         type=int,
-        default=200,
-        help="calibration sets per test and cell (default 200)",
+        default=4999,
+        help="calibration sets per test and cell (default 4999)",
     )
     p.add_argument(
         "--matched",

@@ -289,6 +289,19 @@ def _family_frame(df: pd.DataFrame, fw_by_follower: dict, names: list[str]) -> p
     return pd.DataFrame(rows)
 
 
+def _notes(df: pd.DataFrame, opts: ScanOptions) -> tuple[str, ...]:
+    m = int(df["pvalue"].notna().sum())
+    floor = 1.0 / (1 + opts.n_calibration)
+    if m and floor * m > opts.alpha:
+        return (
+            f"With {m} cells and n_calibration={opts.n_calibration}, the smallest calibrated "
+            f"p-value ({floor:.2g}) times {m} exceeds alpha: no cell can pass "
+            f"Benjamini-Hochberg at {opts.alpha:g}; use n_calibration >= "
+            f"{int(np.ceil(m / opts.alpha)) - 1}.",
+        )
+    return ()
+
+
 # ---------------------------------------------------------------------------
 # public function
 # ---------------------------------------------------------------------------
@@ -308,7 +321,7 @@ def scan(
     eras: Any = "halving",
     halving_window: int = 90,
     n_resamples: int = 999,
-    n_calibration: int = 200,
+    n_calibration: int = 4999,
     calibration_resamples: int = 199,
     backend: str = "loky",
     n_jobs: int | None = 1,
@@ -375,8 +388,11 @@ def scan(
     n_resamples : int, default 999
         Placebo draws per cell, and shared draws of the family-wise test per
         follower.
-    n_calibration : int, default 200
-        Random event sets of each calibration.
+    n_calibration : int, default 4999
+        Random event sets of each calibration. The calibrated p-value cannot go
+        below :math:`1/(1 + n)`, so with :math:`m` cells no cell can pass
+        Benjamini-Hochberg at ``alpha`` unless :math:`m/(1 + n) \le \alpha`
+        (the result's notes say so).
     calibration_resamples : int, default 199
         Matched draws per set of the halving-matched test's calibration.
     backend : {"loky", "threads", "sequential", "dask"}, default "loky"
@@ -516,6 +532,7 @@ def scan(
     fw = {fd.name: family_wise(fd, families[i], opts, fw_seeds[i]) for i, fd in enumerate(fds)}
     df = _assemble(meta, results, fw, opts)
     return ScanResult(
+        notes=_notes(df, opts),
         cells=df,
         family_wise=_family_frame(df, fw, [fd.name for fd in fds]),
         null_distributions={name: v["null"] for name, v in fw.items()},
