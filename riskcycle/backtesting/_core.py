@@ -498,7 +498,7 @@ def backtest(
     # returns, equal to vectorbt's); the vectorbt portfolios are simulated on first use
     from . import _nb
 
-    mat = _nb.strategy_returns(
+    mat, _ = _nb.returns_and_stats(  # the sweep's kernel: one kernel to compile for both
         close,
         np.array([0, plan.n_trades, plan.n_trades + 1]),
         np.append(plan.entries, 0),

@@ -588,7 +588,7 @@ def sweep(
         mat, index=frame.index, columns=pd.RangeIndex(mat.shape[1], name="strategy")
     )
     if benchmark == "buy_and_hold":
-        bh = _nb.strategy_returns(
+        bh = _nb.returns_and_stats(
             close,
             np.array([0, 1]),
             np.array([0]),
@@ -596,7 +596,7 @@ def sweep(
             fees=fees,
             slippage=slippage,
             init_cash=init_cash,
-        )[:, 0]
+        )[0][:, 0]
     else:
         bh = np.zeros(n)
     bench = pd.Series(bh, index=frame.index, name=benchmark)
