@@ -15,11 +15,47 @@ from .._results import package_versions
 from .._rng import check_rng
 from .._validation import check_bool, check_float, check_int, check_timestamp
 from ..events import describe
-from ._claims import COMMENTARY_DATE, claims_frame, data_claims, display_name
+from ._claims import (
+    CLAIM_ORDER,
+    COMMENTARY_DATE,
+    Claim,
+    claims_frame,
+    data_claims,
+    display_name,
+    series_label,
+)
 from ._document import Document, to_jsonable
 from ._methods import methods_section
 
-__all__ = ["Report", "build_report"]
+__all__ = ["SECTIONS", "Report", "build_report"]
+
+#: The report's sections, in the order they appear.
+SECTIONS = (
+    "bottom_line",
+    "claims",
+    "events",
+    "event_study",
+    "inference",
+    "robustness",
+    "regimes",
+    "backtest",
+    "methods",
+)
+
+#: Which section computes each claim that needs a statistical stage.
+_CLAIM_SECTION = {
+    "6": "regimes",
+    "9": "claims",
+    "10": "claims",
+    "13": "inference",
+    "14": "backtest",
+}
+
+_COINMETRICS = ("btc_long", "btc_coinmetrics")
+COINMETRICS_NOTE = (
+    "Bitcoin prices before 2014-09-17 are Coin Metrics community data, licensed CC BY-NC "
+    "4.0: attribution 'Coin Metrics community data' required; non-commercial use only."
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,6 +114,28 @@ def _pivot_returns(frame: pd.DataFrame, value: str = "return_to_date") -> pd.Dat
     return t
 
 
+def _sections_iv(sections: Any) -> tuple[str, ...]:
+    if isinstance(sections, str) or not isinstance(sections, tuple | list):
+        raise TypeError(
+            f"`sections` must be a tuple of section names; got {type(sections).__name__}."
+        )
+    if not all(isinstance(x, str) for x in sections):
+        raise TypeError("`sections` must be a tuple of section names (strings).")
+    unknown = [x for x in sections if x not in SECTIONS]
+    if unknown:
+        raise ValueError(
+            f"`sections` has unknown name(s) {', '.join(map(repr, unknown))}; choose from "
+            f"{', '.join(SECTIONS)}."
+        )
+    if not sections:
+        raise ValueError(f"`sections` must name at least one of {', '.join(SECTIONS)}.")
+    return tuple(sections)
+
+
+def _name(frame: pd.DataFrame, fallback: str) -> str:
+    return str((getattr(frame, "attrs", {}) or {}).get("name", fallback))
+
+
 def build_report(
     *,
     leader: str | pd.DataFrame = "rut",
@@ -89,15 +147,7 @@ def build_report(
     horizons: tuple[int, ...] = (30, 90, 180, 365),
     horizon: int = 365,
     n_resamples: int = 2000,
-    sections: tuple[str, ...] = (
-        "claims",
-        "events",
-        "event_study",
-        "inference",
-        "regimes",
-        "backtest",
-        "methods",
-    ),
+    sections: tuple[str, ...] = SECTIONS,
     progress: Callable[[str], None] | None = None,
     rng: Any = 20260122,
 ) -> Report:
@@ -107,7 +157,8 @@ def build_report(
     ----------
     leader, follower : str or DataFrame
         Bundled names (default Russell 2000 ``"rut"`` and BTC with its Coin Metrics
-        back-history ``"btc_long"``) or validated frames (``riskcycle.datasets.read_prices``).
+        back-history ``"btc_long"``) or validated frames (``riskcycle.datasets.read_prices``;
+        bundled frames carry their name in ``attrs["name"]``, which the data table uses).
     as_of : date-like
         The commentary's date (2026-01-22): the as-of analysis truncates every input
         there; the out-of-sample follow-up uses the data after it.
@@ -124,7 +175,8 @@ def build_report(
     n_resamples : int
         Resamples of every resampling method (placebo, bootstraps, GARCH null, nulls).
     sections : tuple of str
-        Sections to build (all by default).
+        Sections to build, from :data:`SECTIONS` (all by default). The bottom line needs
+        the few-event inference and computes it even when its section is not shown.
     progress : callable, optional
         Called with a short message as each stage starts.
     rng : int, Generator or SeedSequence
@@ -133,8 +185,21 @@ def build_report(
     Returns
     -------
     Report
+
+    Raises
+    ------
+    TypeError, ValueError
+        Invalid arguments, e.g. an unknown name in ``sections``.
     """
+    import matplotlib.pyplot as plt
+
     from .. import breakouts, datasets, event_study
+    from ._figures import (
+        fig_btc_overview,
+        fig_event_paths,
+        fig_halving_paths,
+        fig_leader_events,
+    )
 
     as_of_ts = check_timestamp(as_of, "as_of")
     min_gap = check_int(
@@ -145,20 +210,25 @@ def build_report(
     rule = {"min_gap": min_gap, "margin": margin, "use_high": use_high}
     horizon = check_int(horizon, "horizon", minimum=1, what="a positive integer number of days")
     n_resamples = check_int(n_resamples, "n_resamples", minimum=1, what="a positive integer")
+    sections = _sections_iv(sections)
     seed_seq = np.random.SeedSequence(rng) if isinstance(rng, int | np.integer) else None
     gen = check_rng(seed_seq if seed_seq is not None else rng)
     streams = gen.spawn(8)
     say = progress or (lambda _m: None)
     col = _Collector()
+    alpha = 0.05
 
     lead = datasets.load(leader) if isinstance(leader, str) else leader
     fol = datasets.load(follower) if isinstance(follower, str) else follower
     lname = display_name(lead, "leader")
     fname = display_name(fol, "follower")
-    data_names = [n for n in (leader, follower) if isinstance(n, str)]
-    for extra in ("spx", "ndx", "btc"):
-        if extra not in data_names:
-            data_names.append(extra)
+    used: list[str] = []
+
+    def use(*names: str) -> None:
+        used.extend(n for n in names if n not in used)
+
+    use(_name(lead, "leader"), _name(fol, "follower"))
+    definition = "intraday" if use_high else "close"
 
     doc = Document(
         title=f"riskcycle: do {lname} breakouts lead {fname}?",
@@ -169,26 +239,20 @@ def build_report(
         ),
     )
     numbers: dict[str, Any] = {"as_of": as_of_ts, "leader": lname, "follower": fname}
+    bl_section = doc.section("Bottom line") if "bottom_line" in sections else None
 
     say("breakout events and event study")
     events = breakouts(lead, **rule)
+    intraday = breakouts(lead, **dict(rule, use_high=True)) if "high" in lead else events
     study = col.run("event study", lambda: event_study(fol, events, horizons=horizons))
     long_table = study.to_frame()
+    found: dict[str, Claim] = {
+        c.number: c for c in data_claims(lead, fol, events.dates, long_table, as_of=as_of_ts)
+    }
 
-    if "claims" in sections:
-        claims = data_claims(lead, fol, events.dates, long_table, as_of=as_of_ts)
-        s = doc.section("The commentary's claims against the data")
-        s.text(
-            "Each row states a claim of the commentary, what the data say, the rule that "
-            "turns the measurement into a verdict, and the verdict. Rows that need the "
-            "statistical stages (volatility regime, 'two samples are not proof') follow "
-            "in their sections and are repeated in the summary table at the end of this "
-            "section when those stages run."
-        )
-        numbers["claims"] = [{"claim": c.claim, "verdict": c.verdict, **c.numbers} for c in claims]
-        doc_claims = s
-    else:
-        claims, doc_claims = [], None
+    doc_claims = (
+        doc.section("The commentary's claims against the data") if ("claims" in sections) else None
+    )
 
     if "events" in sections:
         s = doc.section(f"Breakout events of {lname}")
@@ -201,14 +265,11 @@ def build_report(
             caption="Events",
             digits=2,
         )
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(figsize=(10, 4))
-        events.plot(lead, ax=ax)
         s.figure(
-            fig,
+            fig_leader_events(lead, events, intraday, lname),
             "events",
-            f"{lname} closes (log scale) with the breakout events and the records they broke",
+            f"{lname} closes (log scale) with the breakout events and the records they broke"
+            + ("; hollow markers: breakouts of the daily high only" if "high" in lead else ""),
         )
         numbers["events"] = events.to_frame()
 
@@ -248,26 +309,22 @@ def build_report(
                 + ", ".join(f"{d:%Y-%m-%d} ({st})" for d, st in study.excluded["status"].items())
                 + "."
             )
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(figsize=(10, 4.5))
-        study.plot(ax=ax)
         s.figure(
-            fig,
+            fig_event_paths(study, fname, lname, max(horizons)),
             "event_paths",
-            f"Cumulative {fname} return after each breakout and the "
-            "mean path with its confidence band",
+            f"Growth of 1 in {fname} after each breakout (log scale). The black line is the "
+            f"geometric mean over the events whose {max(horizons)}-day window is complete, so "
+            "every day of it averages the same events; dashed: an event still inside its "
+            "window, shown to date and not in the mean.",
         )
         numbers["event_study"] = {"windows": long_table, "tests": study.tests}
 
-    extra_claims = []
-    if "inference" in sections:
+    cases = []
+    if {"bottom_line", "inference", "robustness"} & set(sections):
         say("few-event inference (as of the commentary and on all data)")
-        from ._sections import inference_section
+        from ._sections import run_inference
 
-        extra_claims += inference_section(
-            doc,
-            numbers,
+        cases = run_inference(
             col,
             lead,
             fol,
@@ -276,19 +333,30 @@ def build_report(
             horizon=horizon,
             n_resamples=n_resamples,
             rng=streams[0],
+            alternative_rule=("high" in lead)
+            and bool({"bottom_line", "robustness"} & set(sections)),
         )
+    if "inference" in sections:
+        from ._sections import inference_section
+
+        for c in inference_section(doc, numbers, cases, fol, as_of=as_of_ts, horizon=horizon):
+            found[c.number] = c
+    if "robustness" in sections:
+        from ._sections import robustness_section
+
+        robustness_section(doc, numbers, cases, alpha=alpha, horizon=horizon)
     if "regimes" in sections:
         say("volatility regimes around the spot-ETF approval")
         from ._sections import regimes_section
 
-        extra_claims += regimes_section(
-            doc, numbers, col, fol, n_resamples=n_resamples, rng=streams[1]
-        )
+        use("rut", "spx", "ndx")
+        for c in regimes_section(doc, numbers, col, fol, n_resamples=n_resamples, rng=streams[1]):
+            found[c.number] = c
     if "backtest" in sections:
         say("backtest with significance and data-snooping control")
         from ._sections import backtest_section
 
-        backtest_section(
+        for c in backtest_section(
             doc,
             numbers,
             col,
@@ -298,19 +366,100 @@ def build_report(
             horizon=horizon,
             n_resamples=n_resamples,
             rng=streams[2],
-        )
+        ):
+            found[c.number] = c
 
     if doc_claims is not None:
-        all_claims = claims + extra_claims
-        doc_claims.table(claims_frame(all_claims).set_index("claim"), caption="Claims")
-        numbers["claims"] = [
-            {"claim": c.claim, "verdict": c.verdict, **c.numbers} for c in all_claims
+        say("the commentary's claims about other markets")
+        from ._markets import market_claims
+
+        btc = fol.loc[fol["source"] == "yahoo"].copy() if "source" in fol else fol.copy()
+        btc.attrs = dict(fol.attrs)
+        mclaims, mnumbers, (steps, corr), mused = market_claims(
+            col, btc, alpha=alpha, n_resamples=n_resamples, rng=streams[3]
+        )
+        use(*mused)
+        for c in mclaims:
+            found[c.number] = c
+        rows = [
+            found.get(n)
+            or Claim(
+                number=n,
+                claim="(needs the " + _CLAIM_SECTION.get(n, n) + " section)",
+                stated="",
+                measured="",
+                rule="",
+                verdict=f"not computed: the {_CLAIM_SECTION.get(n, n)} section was not built",
+                numbers={},
+            )
+            for n in CLAIM_ORDER
         ]
+        s = doc_claims
+        s.text(
+            "Each row states a claim of the commentary (numbered as in the commentary; 5 is "
+            "split into its return, the prices it is stated with and the earlier cycles, and "
+            "the rows marked + are the report's own), what the data say, the rule that turns "
+            "the measurement into a verdict, and the verdict. Tolerances follow the precision "
+            "with which each claim was stated. Claims the bundled data cannot settle say so "
+            "and name the data that would."
+        )
+        s.table(claims_frame(rows).set_index("#"), caption="Claims")
+        s.table(
+            steps,
+            caption="Claim 9: does each step of the risk curve lead the next? (weekly returns; "
+            "p-values of the leader-leads and follower-leads tests)",
+        )
+        s.table(corr, caption="Claim 10: Bitcoin's weekly correlation with each index")
+        s.figure(
+            fig_btc_overview(fol, events, intraday, as_of_ts, fname, lname),
+            "bitcoin",
+            f"{fname} (log scale) with the halvings, the spot-ETF approval, the commentary's "
+            f"date and the {lname} breakouts (claims 3, 4, 6 and 8)",
+        )
+        s.figure(
+            fig_halving_paths(fol, fname),
+            "halvings",
+            f"{fname} from each halving: growth of 1 from the last close before it, with each "
+            "cycle's multiple at its last day shown (claim 5)",
+        )
+        plt.close("all")
+        numbers["claims"] = [
+            {"number": c.number, "claim": c.claim, "verdict": c.verdict, **c.numbers} for c in rows
+        ]
+        numbers["markets"] = mnumbers
+
+    if bl_section is not None:
+        from ._bottom import bottom_line
+
+        fu = found.get("+b")
+        fu_numbers = None
+        if fu is not None and fu.numbers:
+            fu_numbers = {
+                "event": fu.numbers["event"],
+                "return": fu.numbers["return"],
+                "complete": fu.numbers["complete"],
+                "last_date": fu.numbers["last_date"],
+            }
+        nov = found.get("4")
+        text, cards, bl_numbers = bottom_line(
+            cases,
+            as_of=as_of_ts,
+            definition=definition,
+            lname=lname,
+            fname=fname,
+            follow_up=fu_numbers,
+            intraday_break=nov.numbers if nov is not None and nov.numbers else None,
+            backtest=numbers.get("backtest"),
+            alpha=alpha,
+        )
+        bl_section.card(cards)
+        bl_section.text(text)
+        numbers["bottom_line"] = bl_numbers
 
     if "methods" in sections:
         settings = {
-            "leader": lname,
-            "follower": fname,
+            "leader": series_label(lead, "leader"),
+            "follower": series_label(fol, "follower"),
             "as_of": f"{as_of_ts:%Y-%m-%d}",
             "min_gap": min_gap,
             "margin": margin,
@@ -319,15 +468,20 @@ def build_report(
             "horizon": horizon,
             "n_resamples": n_resamples,
         }
+        user = {n: f for n, f in ((_name(lead, "leader"), lead), (_name(fol, "follower"), fol))}
         numbers["methods"] = methods_section(
             doc,
             seed=rng if isinstance(rng, int) else str(rng),
             settings=settings,
-            data_names=data_names,
+            data_names=used,
+            frames=user,
         )
+    if any(n in _COINMETRICS for n in used):
+        doc.subtitle += " " + COINMETRICS_NOTE
     if col.messages:
         s = doc.section("Warnings raised while computing")
         for m in col.messages:
             s.text(m)
+    numbers["data_used"] = used
     numbers["warnings"] = list(col.messages)
     return Report(document=doc, numbers=to_jsonable(numbers), warnings=tuple(col.messages))

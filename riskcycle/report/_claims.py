@@ -15,7 +15,15 @@ import pandas as pd
 
 from ..calendar import HALVINGS, btc_supply
 
-__all__ = ["Claim", "claims_frame", "data_claims", "display_name"]
+__all__ = [
+    "CLAIM_ORDER",
+    "Claim",
+    "claims_frame",
+    "data_claims",
+    "display_name",
+    "untestable_claim",
+    "verdict_class",
+]
 
 #: The commentary's date (its data end on the previous close).
 COMMENTARY_DATE = pd.Timestamp("2026-01-22")
@@ -26,12 +34,69 @@ _DISPLAY = {
     "spx": "S&P 500",
     "ndx": "Nasdaq-100",
     "iwm": "IWM",
-    "btc": "BTC",
-    "btc_long": "BTC",
-    "btc_ohlcv": "BTC",
-    "btc_coinmetrics": "BTC",
-    "eth": "ETH",
+    "btc": "Bitcoin",
+    "btc_long": "Bitcoin",
+    "btc_ohlcv": "Bitcoin",
+    "btc_coinmetrics": "Bitcoin",
+    "eth": "Ether",
+    "dgs10": "10-year Treasury yield",
+    "effr": "Fed funds rate",
 }
+
+#: Where each bundled series comes from, in a reader's words (settings table).
+_HISTORY = {
+    "btc": "Bitcoin, Yahoo Finance closes from 2014-09-17",
+    "btc_long": "Bitcoin, Coin Metrics 2010-07-18 to 2014-09-16, then Yahoo Finance",
+    "btc_coinmetrics": "Bitcoin, Coin Metrics reference rate 2010-2019",
+    "btc_ohlcv": "Bitcoin, Yahoo Finance daily OHLCV",
+}
+
+#: The commentary's claims in its order (rows of the claims table); 5 is split in three
+#: (the return, the prices it is stated with, the earlier cycles), and the report adds two
+#: rows ("+"): the September 2025 breakout and what followed it.
+CLAIM_ORDER = (
+    "1",
+    "2",
+    "3",
+    "4",
+    "5a",
+    "5b",
+    "5c",
+    "6",
+    "7",
+    "8",
+    "9",
+    "10",
+    "11",
+    "12",
+    "13",
+    "14",
+    "+a",
+    "+b",
+)
+
+
+def verdict_class(text: str) -> str:
+    """Colour class of a verdict in the HTML: ``good``, ``weak``, ``bad`` or ``none``."""
+    t = str(text).lower().strip()
+    if t.startswith(("cannot be tested", "not computed")):
+        return "none"
+    if t.startswith(("not ", "no ", "no:", "overstated", "understated")):
+        return "bad"
+    if t.startswith(("partly", "only", "fragile", "mixed")) or "so far" in t or "mixes" in t:
+        return "weak"
+    if t.startswith(("consistent", "supported", "confirmed", "yes")):
+        return "good"
+    return "none"
+
+
+def series_label(frame: pd.DataFrame, default: str) -> str:
+    """The reader's name and, for bundled series, the registry name and history."""
+    name = (getattr(frame, "attrs", {}) or {}).get("name", default)
+    shown = _DISPLAY.get(name, name)
+    if name in _HISTORY:
+        return f"{shown} ({name}: {_HISTORY[name].split(', ', 1)[1]})"
+    return shown if shown == name else f"{shown} ({name})"
 
 
 def display_name(frame: pd.DataFrame, default: str) -> str:
@@ -42,17 +107,34 @@ def display_name(frame: pd.DataFrame, default: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
+    """One row of the claims table: the claim, what was measured, the rule, the verdict."""
+
     claim: str
     stated: str
     measured: str
     rule: str
     verdict: str
     numbers: dict
+    number: str = ""
+
+
+def untestable_claim(number: str, claim: str, stated: str, needs: str) -> Claim:
+    """A row for a claim the bundled data cannot settle, saying which data would."""
+    return Claim(
+        claim=claim,
+        stated=stated,
+        measured="not in the bundled data",
+        rule=f"would need {needs}",
+        verdict=f"cannot be tested with the bundled data; would need {needs}",
+        numbers={},
+        number=number,
+    )
 
 
 def claims_frame(claims: list[Claim]) -> pd.DataFrame:
     return pd.DataFrame(
         {
+            "#": [c.number for c in claims],
             "claim": [c.claim for c in claims],
             "stated": [c.stated for c in claims],
             "measured": [c.measured for c in claims],
@@ -71,6 +153,231 @@ def _about(measured: float, stated: float, tol: float) -> str:
 def _close_on_or_before(s: pd.Series, date: Any) -> tuple[pd.Timestamp, float]:
     sub = s.loc[: pd.Timestamp(date)]
     return sub.index[-1], float(sub.iloc[-1])
+
+
+def _days(n: int) -> pd.Timedelta:
+    return pd.Timedelta(days=n)
+
+
+def _halving_days() -> pd.DatetimeIndex:
+    """Halving dates as UTC calendar days (the daily bar that closes after the block)."""
+    return pd.DatetimeIndex(HALVINGS["timestamp"].dt.tz_localize(None).dt.normalize())
+
+
+def _claim_sideways(lead: pd.DataFrame, fc: pd.Series, as_of: pd.Timestamp) -> list[Claim]:
+    """Claims 2 (sideways since the end-2021 high, intraday break in Nov 2024, price
+    discovery) and 4 (BTC already near 100k then)."""
+    lc = lead["close"].loc[:as_of]
+    end21 = pd.Timestamp("2021-12-31")
+    rec_close = float(lc.loc[:end21].max())
+    rec_close_d = lc.loc[:end21].idxmax()
+    has_high = "high" in lead
+    hi = lead["high"].loc[:as_of] if has_high else lc
+    rec_high = float(hi.loc[:end21].max())
+    later = hi.loc[end21 + _days(1) :]
+    above = later[later > rec_high]
+    first_intraday = above.index[0] if len(above) else None
+    closes_above = lc.loc[end21 + _days(1) :][lc.loc[end21 + _days(1) :] > rec_close]
+    first_close = closes_above.index[0] if len(closes_above) else None
+    stop = first_intraday if first_intraday is not None else as_of
+    between = lc.loc[end21 + _days(1) : stop - _days(1)]
+    low_rel = float(between.min() / rec_close - 1) if len(between) else np.nan
+    high_rel = float(between.max() / rec_close - 1) if len(between) else np.nan
+    # price discovery: a new all-time closing high within the 20 sessions up to as_of
+    running = lc.cummax().shift(1)
+    new_highs = lc[lc > running]
+    recent = lc.index[-20:]
+    last_new_high = new_highs.index[-1] if len(new_highs) else None
+    discovery = last_new_high is not None and last_new_high >= recent[0]
+    sideways = np.isfinite(high_rel) and high_rel < 0.0
+    nov24 = first_intraday is not None and (first_intraday.year, first_intraday.month) == (
+        2024,
+        11,
+    )
+    fails = [
+        txt
+        for ok, txt in (
+            (sideways, "a close above the 2021 record before the intraday break"),
+            (nov24, "the first intraday break is not in November 2024"),
+            (discovery, "no new closing high in the last 20 sessions"),
+        )
+        if not ok
+    ]
+    if not has_high:
+        c2 = untestable_claim(
+            "2",
+            "The Russell 2000 went sideways since its end-2021 high, first broke above it in "
+            "November 2024 (intraday) and is now in price discovery",
+            "sideways, intraday break Nov 2024, price discovery",
+            "daily highs of the leader",
+        )
+    else:
+        c2 = Claim(
+            number="2",
+            claim="The Russell 2000 went sideways since its end-2021 high, first broke above it "
+            "in November 2024 (intraday) and is now in price discovery",
+            stated="sideways 2022-2024; intraday break Nov 2024; price discovery",
+            measured=(
+                f"2021 record close {rec_close:,.2f} ({rec_close_d:%Y-%m-%d}), intraday "
+                f"{rec_high:,.2f}; closes from 2022 to the break ranged {low_rel:+.1%} to "
+                f"{high_rel:+.1%} of the record; first intraday high above it "
+                + (f"{first_intraday:%Y-%m-%d}" if first_intraday is not None else "never")
+                + "; first close above it "
+                + (f"{first_close:%Y-%m-%d}" if first_close is not None else "never")
+                + "; last new closing high "
+                + (f"{last_new_high:%Y-%m-%d}" if last_new_high is not None else "none")
+            ),
+            rule="no close above the 2021 record between 2022 and the first intraday break; "
+            "that break in November 2024; a new all-time closing high within the 20 sessions "
+            f"up to {as_of:%Y-%m-%d}",
+            verdict="consistent" if not fails else "not supported (" + "; ".join(fails) + ")",
+            numbers={
+                "record_close": rec_close,
+                "record_high": rec_high,
+                "first_intraday_break": first_intraday,
+                "first_close_break": first_close,
+                "low_relative_to_record": low_rel,
+                "high_relative_to_record": high_rel,
+                "last_new_closing_high": last_new_high,
+            },
+        )
+    out = [c2]
+    # 4. BTC near 100k at the November 2024 break
+    if first_intraday is None:
+        out.append(
+            Claim(
+                number="4",
+                claim="In November 2024, when the Russell 2000 first passed its 2021 high, BTC "
+                "was already near 100k",
+                stated="BTC about 100k",
+                measured="no intraday break of the 2021 high in the data",
+                rule="BTC close on the day of the break within 10% of 100,000",
+                verdict="not supported (no break)",
+                numbers={},
+            )
+        )
+        return out
+    d0, p0 = _close_on_or_before(fc, first_intraday)
+    d1, p1 = _close_on_or_before(fc, first_intraday + _days(365))
+    known = first_intraday + _days(365) <= as_of
+    rel = p0 / 100_000 - 1
+    r365 = p1 / p0 - 1
+    out.append(
+        Claim(
+            number="4",
+            claim="In November 2024, when the Russell 2000 first passed its 2021 high, BTC was "
+            "already near 100k",
+            stated="BTC about 100k",
+            measured=f"BTC close {p0:,.0f} on {d0:%Y-%m-%d} ({rel:+.1%} from 100k); 365 days "
+            f"later {p1:,.0f} on {d1:%Y-%m-%d} ({r365:+.1%}"
+            + (f", known by {as_of:%Y-%m-%d})" if known else ", after the commentary)"),
+            rule="BTC close on the day of the intraday break within 10% of 100,000",
+            verdict="consistent" if abs(rel) <= 0.10 else "not supported",
+            numbers={
+                "break_date": first_intraday,
+                "btc_close": p0,
+                "relative_to_100k": rel,
+                "btc_return_365d": r365,
+                "known_by_as_of": known,
+            },
+        )
+    )
+    return out
+
+
+def _claim_cycles(fc: pd.Series, as_of: pd.Timestamp) -> Claim:
+    """Claim 5c: about 5x and 27x in the two previous halving cycles."""
+    halvings = _halving_days()
+    elapsed = int((as_of - halvings[-1]).days)
+    rows = []
+    for i, h in enumerate(halvings[:-1]):
+        _, hp = _close_on_or_before(fc, h - _days(1))
+        cyc = fc.loc[h : halvings[i + 1] - _days(1)]
+        _, same = _close_on_or_before(fc, h + _days(elapsed))
+        rows.append(
+            {
+                "halving": h,
+                "same_elapsed": same / hp,
+                "cycle_peak": float(cyc.max() / hp),
+                "peak_date": cyc.idxmax(),
+            }
+        )
+    prev = rows[-2:]  # the two previous cycles, older first
+    tol = 0.25
+    stated = {"27x": 27.0, "5x": 5.0}
+    match = {}
+    for (label, value), r in zip(stated.items(), prev, strict=True):
+        match[label] = [m for m in ("same_elapsed", "cycle_peak") if abs(r[m] / value - 1) <= tol]
+    if any(not v for v in match.values()):
+        verdict = "not supported (" + ", ".join(k for k, v in match.items() if not v) + ")"
+    elif len(set.intersection(*(set(v) for v in match.values()))):
+        verdict = "consistent"
+    else:
+        verdict = "partly consistent (mixes measures)"
+    words = {"same_elapsed": f"after {elapsed} days", "cycle_peak": "at the cycle's peak"}
+    return Claim(
+        number="5c",
+        claim="In the two previous cycles BTC rose about 5x and 27x",
+        stated="5x (2020 cycle) and 27x (2016 cycle)",
+        measured="; ".join(
+            f"{r['halving']:%Y} halving: x{r['same_elapsed']:.1f} after {elapsed} days (as "
+            f"long as since the 2024 halving), x{r['cycle_peak']:.1f} at the cycle's peak "
+            f"({r['peak_date']:%Y-%m-%d})"
+            for r in prev
+        )
+        + "; matches: "
+        + "; ".join(
+            f"{k} {' and '.join(words[m] for m in v) if v else 'none'}" for k, v in match.items()
+        ),
+        rule=f"each stated multiple within {tol:.0%} of the same measure (the multiple "
+        f"{elapsed} days after the halving, or at the cycle's peak) for its cycle",
+        verdict=verdict,
+        numbers={"elapsed_days": elapsed, "cycles": rows, "matches": match},
+    )
+
+
+def _claim_record_before_halving(fc: pd.Series) -> Claim:
+    """Claim 8: March 2024, first record before a halving."""
+    rows = []
+    for h in _halving_days():
+        year = fc.loc[h - _days(365) : h]
+        if len(year) == 0 or fc.index[0] > h - _days(365):
+            continue
+        low_d = year.idxmin()
+        record = float(fc.loc[:low_d].max())
+        after = fc.loc[low_d:]
+        above = after[after > record]
+        first = above.index[0] if len(above) else None
+        rows.append({"halving": h, "record": record, "first_above": first})
+    last = rows[-1]
+    earlier = rows[:-1]
+    before_last = last["first_above"] is not None and last["first_above"] < last["halving"]
+    in_march = before_last and (last["first_above"].year, last["first_above"].month) == (2024, 3)
+    earlier_after = all(
+        r["first_above"] is None or r["first_above"] >= r["halving"] for r in earlier
+    )
+    ok = before_last and in_march and earlier_after
+    return Claim(
+        number="8",
+        claim="In March 2024 BTC passed its previous record before the halving, for the first "
+        "time in its history",
+        stated="record broken before the halving, first time",
+        measured="; ".join(
+            f"{r['halving']:%Y-%m-%d} halving: record {r['record']:,.2f} first passed "
+            + (f"{r['first_above']:%Y-%m-%d}" if r["first_above"] is not None else "never")
+            + (
+                " (before)"
+                if r["first_above"] is not None and r["first_above"] < r["halving"]
+                else " (after)"
+            )
+            for r in rows
+        ),
+        rule="the record is the all-time closing high as of the lowest close of the year before "
+        "each halving; the 2024 halving's record first passed in March 2024, before it, and "
+        "every earlier one after its halving",
+        verdict="consistent" if ok else "not supported",
+        numbers={"halvings": rows},
+    )
 
 
 def data_claims(
@@ -101,7 +408,6 @@ def data_claims(
     lc = leader["close"]
     fc = follower["close"]
     out: list[Claim] = []
-
     # 1. 2016 and 2020 breakouts, followed by BTC bull markets
     r365 = event_returns.loc[event_returns["horizon"] == 365].set_index("event_date")
     years = {2016, 2020}
@@ -113,8 +419,9 @@ def data_claims(
     bull = all(m - 1 > bull_threshold for m in mult.values()) and len(mult) == 2
     out.append(
         Claim(
-            claim="The Russell 2000 broke out to new all-time highs in 2016 and 2020, and BTC "
-            "started a bull market after each",
+            number="3",
+            claim="In 2016 and 2020 the Russell 2000's breakouts were followed by BTC bull "
+            "markets (two hits out of two)",
             stated="bull market after both",
             measured="; ".join(f"{k}: BTC x{v:.2f} after 365 days" for k, v in mult.items()),
             rule=f"breakout events exist in both years and BTC's 365-day return > "
@@ -128,6 +435,7 @@ def data_claims(
     sep25 = [d for d in events_dates if d.year == 2025 and d.month == 9]
     out.append(
         Claim(
+            number="+a",
             claim="The Russell 2000 broke out again in September 2025",
             stated="breakout in Sep 2025",
             measured=(
@@ -142,6 +450,8 @@ def data_claims(
         )
     )
 
+    out += _claim_sideways(leader, fc, as_of)
+
     # 3. +9% in the first three weeks of 2026, past 2,700
     d0, p0 = _close_on_or_before(lc, "2025-12-31")
     d1, p1 = _close_on_or_before(lc, as_of)
@@ -153,6 +463,7 @@ def data_claims(
     v1 = _about(ret, 0.09, tol)
     out.append(
         Claim(
+            number="1",
             claim="The Russell 2000 rose about 9% in the first three weeks of 2026 and passed "
             "2,700",
             stated="+9%, above 2,700",
@@ -185,6 +496,7 @@ def data_claims(
     low_high = float(after_low.max() / y.min() - 1)
     out.append(
         Claim(
+            number="11",
             claim="The Russell 2000 rose over 40% in 2025",
             stated="> +40%",
             measured=f"calendar year {cal_ret:+.1%}; from the {low_d:%Y-%m-%d} low to the "
@@ -211,6 +523,7 @@ def data_claims(
     bret = ap / hp - 1
     out.append(
         Claim(
+            number="5a",
             claim="BTC rose about 50% from the April 2024 halving (about 63k) to about 90k",
             stated="+50% (63k to 90k)",
             measured=f"{bret:+.1%} ({hd:%Y-%m-%d} close {hp:,.0f} to {ad:%Y-%m-%d} close "
@@ -220,6 +533,24 @@ def data_claims(
             numbers={"return": bret, "halving_close": hp, "as_of_close": ap},
         )
     )
+
+    # 5b. the prices the claim is stated with, judged on their own
+    tol_p = 0.05
+    r63, r90 = hp / 63_000 - 1, ap / 90_000 - 1
+    out.append(
+        Claim(
+            number="5b",
+            claim="BTC was about 63k at the April 2024 halving and about 90k at the commentary",
+            stated="63k and 90k (itself +43%)",
+            measured=f"{hd:%Y-%m-%d} close {hp:,.0f} ({r63:+.1%} from 63k); {ad:%Y-%m-%d} close "
+            f"{ap:,.0f} ({r90:+.1%} from 90k)",
+            rule=f"each price within {tol_p:.0%} of the stated one (judged on the prices, not "
+            "on the rounded percentage)",
+            verdict="consistent" if max(abs(r63), abs(r90)) <= tol_p else "not supported",
+            numbers={"halving_close": hp, "as_of_close": ap, "rel_63k": r63, "rel_90k": r90},
+        )
+    )
+    out.append(_claim_cycles(fc, as_of))
 
     # 6. Issuance 1.7% -> 0.85%, about 94% mined
     sup = btc_supply(
@@ -237,6 +568,7 @@ def data_claims(
     )
     out.append(
         Claim(
+            number="7",
             claim="Issuance fell from about 1.7% to about 0.85% a year at the April 2024 halving; "
             "about 94% of all coins are mined",
             stated="1.7% -> 0.85%; 94%",
@@ -245,6 +577,18 @@ def data_claims(
             "riskcycle.btc_supply)",
             verdict="consistent" if ok else "not supported",
             numbers={"issuance_before": before, "issuance_after": after, "share_mined": mined},
+        )
+    )
+
+    out.append(_claim_record_before_halving(fc.loc[:as_of]))
+    out.append(
+        untestable_claim(
+            "12",
+            "Small-cap ETFs saw about $20bn of outflows in 2025; about 40% of Russell 2000 "
+            "companies reported losses in Q3 2025",
+            "$20bn outflows; 40% loss-makers",
+            "ETF fund-flow data (shares outstanding or issuers' flow reports) and the Russell "
+            "2000 constituents' Q3 2025 earnings",
         )
     )
 
@@ -264,6 +608,7 @@ def data_claims(
         verdict_ret = m - 1 if complete else to_date
         out.append(
             Claim(
+                number="+b",
                 claim="So crypto will follow the 2025 breakout (out of sample, after the "
                 "commentary)",
                 stated="BTC bull market after the Sep 2025 breakout",

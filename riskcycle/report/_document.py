@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["Document", "Figure", "Paragraph", "Section", "Table", "to_jsonable"]
+__all__ = ["Card", "Document", "Figure", "Paragraph", "Section", "Table", "to_jsonable"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,13 @@ class Table:
     frame: pd.DataFrame
     caption: str = ""
     digits: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """Verdict boxes: ``(label, value, colour class)`` with class good/weak/bad/none."""
+
+    items: tuple[tuple[str, str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +56,9 @@ class Section:
 
     def table(self, frame: pd.DataFrame, caption: str = "", digits: int = 4) -> None:
         self.blocks.append(Table(frame, caption, digits))
+
+    def card(self, items: list[tuple[str, str, str]]) -> None:
+        self.blocks.append(Card(tuple(items)))
 
     def figure(self, fig: Any, name: str, caption: str = "") -> None:
         """Add a matplotlib figure (rendered to PNG at once, then closed)."""
@@ -99,6 +109,7 @@ def _cells(
 def _inline_html(s: str) -> str:
     s = html.escape(s)
     s = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", s)
+    s = re.sub(r"(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])", r"<em>\1</em>", s)
     return re.sub(r"`(.+?)`", r"<code>\1</code>", s)
 
 
@@ -114,7 +125,24 @@ th{background:#f3f3f3}
 caption{caption-side:top;text-align:left;font-weight:600;padding:.3em 0}
 figure{margin:1em 0}figure img{max-width:100%}figcaption{font-size:.85em;color:#555}
 code{background:#f5f5f5;padding:0 .2em}.meta{color:#666;font-size:.85em}
+.cards{display:flex;flex-wrap:wrap;gap:.6em;margin:1em 0}
+.card{border:1px solid #ccc;border-left-width:6px;border-radius:4px;padding:.4em .7em;
+min-width:12em;flex:1}
+.card .k{font-size:.8em;color:#555}.card .v{font-weight:600;font-size:1.05em}
+.good{border-left-color:#2e8b57;background:#eef8f1}.weak{border-left-color:#d4a017;
+background:#fdf7e6}.bad{border-left-color:#c0392b;background:#fbeeee}
+.none{border-left-color:#999;background:#f5f5f5}
+td.good,td.weak,td.bad,td.none{border-left-width:5px;border-left-style:solid}
 """
+
+
+def _td_class(text: str, numeric: bool, verdict: bool) -> str:
+    """Numbers align right; verdict cells get their colour class."""
+    if verdict:
+        from ._claims import verdict_class
+
+        return verdict_class(text)
+    return "n" if numeric else "t"
 
 
 @dataclass(slots=True)
@@ -157,6 +185,7 @@ class Document:
                 elif isinstance(b, Table):
                     head, rows, num = _cells(b.frame, b.digits)
                     cap = f"<caption>{_inline_html(b.caption)}</caption>" if b.caption else ""
+                    is_verdict = [h.startswith("verdict") for h in head]
                     out.append(
                         f"<table>{cap}<thead><tr>"
                         + "".join(f"<th>{html.escape(h)}</th>" for h in head)
@@ -164,13 +193,23 @@ class Document:
                         + "".join(
                             "<tr>"
                             + "".join(
-                                f'<td class="{"n" if isnum else "t"}">{html.escape(c)}</td>'
-                                for c, isnum in zip(r, nr, strict=True)
+                                f'<td class="{_td_class(c, isnum, v)}">{html.escape(c)}</td>'
+                                for c, isnum, v in zip(r, nr, is_verdict, strict=True)
                             )
                             + "</tr>"
                             for r, nr in zip(rows, num, strict=True)
                         )
                         + "</tbody></table>"
+                    )
+                elif isinstance(b, Card):
+                    out.append(
+                        '<div class="cards">'
+                        + "".join(
+                            f'<div class="card {cls}"><div class="k">{html.escape(k)}</div>'
+                            f'<div class="v">{html.escape(v)}</div></div>'
+                            for k, v, cls in b.items
+                        )
+                        + "</div>"
                     )
                 elif isinstance(b, Figure):
                     data = base64.b64encode(b.png).decode("ascii")
@@ -201,6 +240,10 @@ class Document:
                     out += [
                         "| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows
                     ]
+                    out.append("")
+                elif isinstance(b, Card):
+                    out += ["| | |", "|---|---|"]
+                    out += [f"| {k} | **{v}** |" for k, v, _ in b.items]
                     out.append("")
                 elif isinstance(b, Figure):
                     out += [f"![{b.caption or b.name}]({figure_dir}/{b.name}.png)", ""]

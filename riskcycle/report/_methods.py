@@ -60,8 +60,42 @@ REFERENCES = (
 )
 
 
-def methods_section(doc, *, seed, settings: dict, data_names: list[str]) -> dict:
-    """Append the methods/provenance/versions section; return its JSON numbers."""
+def _data_table(data_names: list[str], frames: dict) -> pd.DataFrame:
+    """One row per series used: the registry's record, or what a supplied frame says."""
+    reg = available()
+    cols = ["description", "source", "licence", "first_date", "last_date", "rows"]
+    rows = []
+    for n in data_names:
+        if n in reg.index:
+            rows.append(reg.loc[n, cols].rename(n))
+            continue
+        f = frames.get(n)
+        attrs = (getattr(f, "attrs", {}) or {}) if f is not None else {}
+        rows.append(
+            pd.Series(
+                {
+                    "description": "supplied by the user",
+                    "source": attrs.get("source", "the user's file"),
+                    "licence": attrs.get("licence", "as stated by its source"),
+                    "first_date": f.index[0] if f is not None and len(f) else None,
+                    "last_date": f.index[-1] if f is not None and len(f) else None,
+                    "rows": len(f) if f is not None else None,
+                },
+                name=n,
+            )
+        )
+    out = pd.DataFrame(rows)
+    out.index.name = "name"
+    return out
+
+
+def methods_section(
+    doc, *, seed, settings: dict, data_names: list[str], frames: dict | None = None
+) -> dict:
+    """Append the methods/provenance/versions section; return its JSON numbers.
+
+    ``data_names`` lists every series the report used (registry names, or the names of
+    frames the caller supplied, described from ``frames``)."""
     s = doc.section("Methods, data provenance and versions")
     s.text(
         "Events: first close above the prior all-time closing high after a drought of "
@@ -78,10 +112,15 @@ def methods_section(doc, *, seed, settings: dict, data_names: list[str]) -> dict
         pd.DataFrame({"setting": list(settings), "value": [str(v) for v in settings.values()]}),
         caption="Settings of this report",
     )
-    reg = available().loc[
-        data_names, ["description", "source", "licence", "first_date", "last_date", "rows"]
-    ]
+    reg = _data_table(data_names, frames or {})
     s.table(reg, caption="Data used (full provenance: riskcycle/datasets/PROVENANCE.md)")
+    if any(n in ("btc_long", "btc_coinmetrics") for n in data_names):
+        s.text(
+            "**Licence of the Bitcoin back-history:** prices before 2014-09-17 are Coin "
+            "Metrics community data, licensed CC BY-NC 4.0 (attribution 'Coin Metrics "
+            "community data' required; non-commercial use only). This report and anything "
+            "derived from those rows inherit the non-commercial condition."
+        )
     vers = package_versions()
     s.table(
         pd.DataFrame({"package": list(vers), "version": list(vers.values())}),
