@@ -7,6 +7,7 @@ bundled data, and matplotlib draws with the non-interactive Agg backend.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -37,6 +38,18 @@ extensions = [
     "riskcycle_data",
 ]
 
+# Formulas render offline: sphinx-mathjax-offline (the docs extra) bundles MathJax 3 and
+# copies it into _static/mathjax, and the pages load it from there instead of a CDN.
+# (No LaTeX/dvipng toolchain is assumed, so sphinx.ext.imgmath is not used.)
+OFFLINE_MATHJAX = importlib.util.find_spec("sphinx-mathjax-offline") is not None
+if OFFLINE_MATHJAX:
+    extensions.append("sphinx-mathjax-offline")
+else:
+    print(
+        "riskcycle docs: sphinx-mathjax-offline is not installed; formulas need the network "
+        "(pip install sphinx-mathjax-offline)"
+    )
+
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "dev", "Thumbs.db", ".DS_Store", "**/*.ipynb", "**/*.py.md5"]
 source_suffix = {".rst": "restructuredtext"}
@@ -63,7 +76,8 @@ numpydoc_xref_param_type = False
 numpydoc_validation_checks: set[str] = set()  # numpydoc validation off
 
 # -- math --------------------------------------------------------------------
-# MathJax is referenced by a script tag only; nothing is downloaded at build time.
+# MathJax is served from the built site (see OFFLINE_MATHJAX above); nothing is downloaded
+# at build time or when a page is read.
 mathjax3_config = {"tex": {"macros": {"E": r"\operatorname{E}", "Var": r"\operatorname{Var}"}}}
 
 # -- sphinx-gallery ----------------------------------------------------------
@@ -104,3 +118,22 @@ html_theme_options = {
 html_sidebars = {"**": ["about.html", "navigation.html", "relations.html", "searchbox.html"]}
 html_show_sourcelink = False
 html_last_updated_fmt = None
+
+
+def _check_offline_mathjax(app, exc):
+    """Fail the build (under -W) if pages would load MathJax from the network."""
+    if exc is not None or app.builder.format != "html":
+        return
+    from sphinx.util import logging
+
+    log = logging.getLogger("riskcycle.docs")
+    path = str(app.config.mathjax_path)
+    if path.startswith(("http:", "https:", "//")):
+        log.warning("MathJax is loaded from %s: formulas will not render offline", path)
+    elif not (Path(app.outdir) / "_static" / path).is_file():
+        log.warning("MathJax file _static/%s is missing from the built site", path)
+
+
+def setup(app):
+    # after sphinx-mathjax-offline's own build-finished handler has copied the files
+    app.connect("build-finished", _check_offline_mathjax, priority=900)
