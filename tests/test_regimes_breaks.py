@@ -122,6 +122,40 @@ def test_recovers_a_clear_break_and_reports_candidates():
     assert abs((sq.break_dates[0] - true).days) <= 10
 
 
+def test_bootstrap_interval():
+    rng = np.random.default_rng(12)
+    r = np.r_[rng.normal(0, 0.04, 700), rng.normal(0, 0.015, 700)]
+    p = _prices(r)
+    true = p.index[701]
+    res = variance_breaks(
+        p,
+        n_breaks=1,
+        max_breaks=1,
+        interval="bootstrap",
+        n_resamples=99,
+        rng=1,
+        candidates={"true": true},
+    )
+    b = res.breaks.iloc[0]
+    assert b.ci_low == b.bootstrap_ci_low and b.ci_high == b.bootstrap_ci_high
+    assert b.ci_low <= true <= b.ci_high
+    assert 0 <= b.bootstrap_persistence <= 1
+    assert "Bai's (1997) interval" in str(res.summary())
+    again = variance_breaks(
+        p,
+        n_breaks=1,
+        max_breaks=1,
+        interval="bootstrap",
+        n_resamples=99,
+        rng=1,
+        candidates={"true": true},
+    )
+    pd.testing.assert_frame_equal(res.breaks, again.breaks)
+    bai = variance_breaks(p, n_breaks=1, max_breaks=1, candidates={"true": true})
+    assert pd.isna(bai.breaks["bootstrap_ci_low"].iloc[0])
+    assert bai.breaks["ci_low"].iloc[0] == res.breaks["bai_ci_low"].iloc[0]
+
+
 def test_no_break_in_iid_data_and_fixed_number():
     rng = np.random.default_rng(5)
     p = _prices(rng.normal(0, 0.02, 1500))
@@ -171,6 +205,10 @@ def test_input_errors(btc):
         variance_breaks(btc, candidates=["2024-01-10"])
     with pytest.raises(ValueError, match=r"`confidence_level`"):
         variance_breaks(btc, confidence_level=1.5)
+    with pytest.raises(ValueError, match=r"`interval` must be one of"):
+        variance_breaks(btc, interval="wald")
+    with pytest.raises(ValueError, match=r"`n_resamples` must be"):
+        variance_breaks(btc, interval="bootstrap", n_resamples=5)
     with pytest.raises(ValueError, match=r"too few for a break"):
         variance_breaks(btc.iloc[:15])
 
@@ -188,7 +226,7 @@ def test_input_errors(btc):
 )
 def test_interval_coverage_known_break(alpha, beta, low):
     rng = np.random.default_rng(20240110)
-    n, k0, reps = 1600, 800, 120
+    n, k0, reps = 1600, 800, 100 if alpha == 0.0 else 80
     hits = 0
     for _ in range(reps):
         p = _prices(simulate_garch(rng, n, k0, 0.36, alpha, beta))
@@ -205,3 +243,29 @@ def test_interval_coverage_known_break(alpha, beta, low):
         assert ci.low <= 0.95 <= ci.high, (hits, reps)
     else:
         assert ci.high >= low, (hits, reps)
+
+
+@pytest.mark.slow
+def test_bootstrap_interval_coverage_under_garch():
+    rng = np.random.default_rng(20240111)
+    n, k0, reps = 1600, 800, 60
+    hits = 0
+    for _ in range(reps):
+        p = _prices(simulate_garch(rng, n, k0, 0.36, 0.1, 0.8))
+        true = p.index[k0 + 1]
+        res = variance_breaks(
+            p,
+            n_breaks=1,
+            max_breaks=1,
+            interval="bootstrap",
+            n_resamples=199,
+            candidates={"true": true},
+            rng=rng,
+        )
+        hits += int(res.candidates["inside"].iloc[0] == 1)
+    ci = stats.binomtest(hits, reps).proportion_ci(0.95)
+    print(
+        f"bootstrap break-date 95% CI coverage, GARCH(0.1, 0.8): {hits}/{reps} "
+        f"[{ci.low:.3f}, {ci.high:.3f}]"
+    )
+    assert ci.low <= 0.95 <= ci.high, (hits, reps)

@@ -135,7 +135,7 @@ def test_bias_and_coverage_on_simulated_data():
     # coverage of the profile interval = 1 - rejection rate of the LR test of the true
     # delta, so each replication needs two fits (free and delta fixed at the truth)
     rng = np.random.default_rng(20240110)
-    reps, n, mult = 100, 1500, 0.5
+    reps, n, mult = 80, 1500, 0.5
     est, cover = [], 0
     crit = stats.chi2.ppf(0.95, 1)
     for _ in range(reps):

@@ -21,12 +21,14 @@ import pandas as pd
 from scipy import optimize, special
 
 from .._results import ConfidenceInterval, ResultMixin, Summary, package_versions
+from .._rng import RNGLike, check_rng, spawn
 from .._validation import (
     _fmt_date,
     check_choice,
     check_confidence_level,
     check_float,
     check_int,
+    check_n_resamples,
     check_timestamp,
 )
 from ..calendar import HALVINGS
@@ -43,6 +45,7 @@ __all__ = [
 ]
 
 TRANSFORMS = ("abs", "squared")
+INTERVALS = ("bootstrap", "bai")
 SELECTIONS = ("lwz", "bic", "fixed")
 
 
@@ -160,6 +163,56 @@ def segment_partition(y: np.ndarray, max_breaks: int, h: int) -> list[tuple[floa
     return out
 
 
+def single_break_index(y: np.ndarray, h: int) -> np.ndarray:
+    """Least-squares single mean break of each row of ``y`` (first index of the new
+    segment), among ``h .. L - h``; vectorised over rows."""
+    y = np.atleast_2d(y)
+    length = y.shape[1]
+    s1 = np.cumsum(y, axis=1)
+    s2 = np.cumsum(y * y, axis=1)
+    i = np.arange(h, length - h + 1)
+    left = s2[:, i - 1] - s1[:, i - 1] ** 2 / i
+    t1, t2 = s1[:, -1:], s2[:, -1:]
+    right = (t2 - s2[:, i - 1]) - (t1 - s1[:, i - 1]) ** 2 / (length - i)
+    return i[np.argmin(left + right, axis=1)]
+
+
+def bootstrap_break_offsets(
+    r: np.ndarray, k: int, h: int, transform: str, n_resamples: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Model-based bootstrap of a break date within one segment of returns ``r``.
+
+    Fits GARCH(1,1)-t with the variance intercept multiplied by :math:`e^{\delta}`
+    from index ``k`` on (:func:`riskcycle.regimes._effect.fit_dummy_garch`), simulates
+    ``n_resamples`` paths of the fitted model (break at ``k``, started at arch's
+    backcast of ``r``), re-estimates the break on each path by least squares and
+    returns the offsets :math:`\hat k^* - k` and the fitted parameters.
+    """
+    from ._effect import fit_dummy_garch
+    from ._garch import SCALE, arch_backcast, fit_arch
+
+    y = r * SCALE
+    n = len(y)
+    dummy = (np.arange(n) >= k).astype(float)
+    res0, _ = fit_arch(y, 0)
+    p = res0.params
+    start = np.array([p["mu"], p["omega"], 0.0, p["alpha[1]"], p["beta[1]"], p["nu"]], dtype=float)
+    theta, _, _, _ = fit_dummy_garch(y, dummy, start=start)
+    mu, omega, delta, alpha, beta, nu = theta
+    z = rng.standard_t(nu, (n_resamples, n)) * math.sqrt((nu - 2.0) / nu)
+    om = omega * np.exp(delta * dummy)
+    s2 = np.full(n_resamples, arch_backcast(y))
+    e2 = s2.copy()
+    sim = np.empty((n_resamples, n))
+    for t in range(n):
+        s2 = om[t] + alpha * e2 + beta * s2
+        sim[:, t] = np.sqrt(s2) * z[:, t]
+        e2 = sim[:, t] ** 2
+    x = mu + sim
+    ys = np.abs(x) if transform == "abs" else x * x
+    return single_break_index(ys, h) - k, theta
+
+
 def _criterion(ssr: float, t: int, m: int, selection: str) -> float:
     p = 2 * m + 1  # m + 1 means and m break dates (q = 1)
     if selection == "bic":
@@ -181,7 +234,7 @@ class VarianceBreakResult(ResultMixin):
     break_dates : pandas.DatetimeIndex
         First date of each new regime.
     confidence_interval : ConfidenceInterval
-        ``low`` and ``high`` DatetimeIndex, one entry per break (Bai 1997).
+        ``low`` and ``high`` DatetimeIndex, one entry per break (``interval``).
     breaks : pandas.DataFrame
         Per break: ``break_date, ci_low, ci_high, ci_days`` (width), ``level_before,
         level_after`` (mean of the transformed returns), ``volatility_before,
@@ -211,6 +264,8 @@ class VarianceBreakResult(ResultMixin):
     trimming: float
     max_breaks: int
     confidence_level: float
+    interval: str
+    n_resamples: int
     periods_per_year: float
     method: str
     versions: dict[str, str] = field(repr=False)
@@ -232,12 +287,24 @@ class VarianceBreakResult(ResultMixin):
         for j, r in enumerate(self.breaks.itertuples(), start=1):
             inside = self.candidates.loc[self.candidates["inside"] == j, "label"].tolist()
             out.append(
-                f"Break {j} at {_fmt_date(r.break_date)} ({level}% CI {_fmt_date(r.ci_low)} to "
-                f"{_fmt_date(r.ci_high)}, {r.ci_days} days): annualised volatility "
-                f"{r.volatility_before:.1%} -> {r.volatility_after:.1%}; candidates inside: "
+                f"Break {j} at {_fmt_date(r.break_date)} ({level}% {self.interval} CI "
+                f"{_fmt_date(r.ci_low)} to {_fmt_date(r.ci_high)}, {r.ci_days} days): "
+                f"annualised volatility {r.volatility_before:.1%} -> "
+                f"{r.volatility_after:.1%}; candidates inside: "
                 + (", ".join(inside) if inside else "none")
                 + "."
             )
+            if self.interval == "bootstrap":
+                out.append(
+                    f"Break {j}: Bai's (1997) interval {_fmt_date(r.bai_ci_low)} to "
+                    f"{_fmt_date(r.bai_ci_high)}; the GARCH fitted around it has persistence "
+                    f"{r.bootstrap_persistence:.4f}"
+                    + (
+                        " (integrated: under it the date is barely identified)."
+                        if r.bootstrap_persistence > 0.999
+                        else "."
+                    )
+                )
         return tuple(out)
 
     def to_frame(self) -> pd.DataFrame:
@@ -257,7 +324,7 @@ class VarianceBreakResult(ResultMixin):
         return Summary(
             f"Variance break dates ({self.n_breaks} selected by {self.selection.upper()})",
             tables=(
-                ("Breaks with Bai (1997) intervals", b),
+                (f"Breaks with {self.interval} intervals", b),
                 ("Candidate dates", c),
                 ("Partitions considered", crit),
             ),
@@ -300,7 +367,8 @@ class VarianceBreakResult(ResultMixin):
         ax.set_xlim(first, last)
         ax.set_xlabel("date")
         ax.set_ylabel("annualised volatility (fraction)")
-        ax.set_title("Variance breaks (least squares on |r|) with Bai (1997) intervals")
+        how = "bootstrap" if self.interval == "bootstrap" else "Bai (1997)"
+        ax.set_title(f"Variance breaks (least squares on |r|) with {how} intervals")
         ax.legend(loc="upper right", fontsize="x-small")
         return ax.figure
 
@@ -367,8 +435,11 @@ def variance_breaks(
     transform: str = "abs",
     trimming: float = 0.15,
     candidates: dict[str, Any] | None = None,
+    interval: str = "bai",
+    n_resamples: int = 499,
     confidence_level: float = 0.95,
     periods_per_year: float | None = None,
+    rng: RNGLike = None,
 ) -> VarianceBreakResult:
     r"""Estimate the dates of volatility breaks with confidence intervals.
 
@@ -393,9 +464,17 @@ def variance_breaks(
     candidates : dict of str to date, optional
         Dates to place against the intervals; default :data:`DEFAULT_CANDIDATES`
         (ETF listing 2023-10-23, ETF approval 2024-01-10, the four halvings).
+    interval : {"bai", "bootstrap"}, default "bai"
+        Interval for each date (``ci_low/ci_high`` and the candidates' ``inside``):
+        Bai's (1997) asymptotic interval, always computed (``bai_ci_low/high``), or a
+        model-based GARCH(1,1)-t bootstrap (``bootstrap_ci_low/high``).
+    n_resamples : int, default 499
+        Bootstrap paths per break (``interval="bootstrap"``).
     confidence_level : float, default 0.95
     periods_per_year : float, optional
         Annualisation; default ``prices.attrs["periods_per_year"]``.
+    rng : int, Generator or SeedSequence, optional
+        Random stream of the bootstrap (one child stream per break).
 
     Returns
     -------
@@ -436,8 +515,27 @@ def variance_breaks(
     and about 0.6-0.75 at persistence 0.95 (100 replications): bursts of
     volatility look like breaks and pull the estimate away more often than the
     asymptotic distribution allows. A longer HAC bandwidth or AR(1) prewhitening did
-    not help (measured). Read the intervals as lower bounds on the uncertainty of
+    not help (measured). Read Bai's intervals as lower bounds on the uncertainty of
     the date.
+
+    The bootstrap interval takes clustering into account: within the
+    two regimes around break :math:`\hat k` (from the previous to the next break),
+    it fits GARCH(1,1)-t with the variance intercept multiplied by
+    :math:`e^{\delta}` from :math:`\hat k` on (as :func:`variance_effect`),
+    simulates ``n_resamples`` paths of that model with the break at :math:`\hat k`,
+    re-estimates the break on each by least squares with the same minimum segment
+    length, and inverts the offsets :math:`d^* = \hat k^* - \hat k`:
+    :math:`[\hat k - q_{1-a/2}(d^*), \hat k - q_{a/2}(d^*)]` (basic bootstrap). It
+    assumes that model around each break. Measured coverage of its 95% interval
+    (same design, 60 replications, 199 paths): 55/60 (binomial 95% interval
+    0.82-0.97) under GARCH(1,1)-t with :math:`\alpha = 0.1, \beta = 0.8`, 50/60
+    (0.72-0.92) at persistence 0.95, 57/60 (0.86-0.99) with independent returns.
+    When the GARCH fitted around a break is integrated
+    (``bootstrap_persistence`` of 1, as for Bitcoin), the simulated variance wanders
+    like a random walk and the bootstrap interval spans most of the two regimes:
+    under that model the date is not identified. Integrated GARCH is itself a
+    symptom of unmodelled breaks (Lamoureux & Lastrapes 1990), so neither interval
+    is the last word; ``summary()`` reports both.
 
     References
     ----------
@@ -462,6 +560,9 @@ def variance_breaks(
     >>> res.n_breaks >= 0
     True
     """
+    interval = check_choice(interval, "interval", INTERVALS)
+    n_resamples = check_n_resamples(n_resamples, minimum=19)
+    gen = check_rng(rng)
     returns, ppy, h, max_breaks, n_breaks, selection, transform, trimming, cand, cl = (
         _variance_breaks_iv(
             prices,
@@ -504,6 +605,7 @@ def variance_breaks(
     )
     a2 = (1 - cl) / 2
     rows = []
+    streams = spawn(gen, len(idx)) if idx else []
     for j, k in enumerate(idx):
         y1, y2 = y[bounds[j] : k], y[k : bounds[j + 2]]
         mu1, mu2 = y1.mean(), y2.mean()
@@ -514,14 +616,32 @@ def variance_breaks(
         scale = w1 / delta**2
         q_hi = argmax_quantile(1 - a2, phi)
         q_lo = argmax_quantile(a2, phi)
-        lo = max(k - math.ceil(q_hi * scale), 0)
-        hi = min(k - math.floor(q_lo * scale), t - 1)
+        b_lo = max(k - math.ceil(q_hi * scale), 0)
+        b_hi = min(k - math.floor(q_lo * scale), t - 1)
+        boot_lo = boot_hi = pd.NaT
+        pers = math.nan
+        lo, hi = b_lo, b_hi
+        if interval == "bootstrap":
+            a, b = bounds[j], bounds[j + 2]
+            off, theta = bootstrap_break_offsets(
+                r[a:b], k - a, h, transform, n_resamples, streams[j]
+            )
+            pers = float(theta[3] + theta[4])
+            d_lo, d_hi = np.quantile(off, [a2, 1 - a2])
+            lo = int(max(k - math.ceil(d_hi), 0))
+            hi = int(min(k - math.floor(d_lo), t - 1))
+            boot_lo, boot_hi = dates[lo], dates[hi]
         rows.append(
             {
                 "break_date": dates[k],
                 "ci_low": dates[lo],
                 "ci_high": dates[hi],
                 "ci_days": int((dates[hi] - dates[lo]).days),
+                "bai_ci_low": dates[b_lo],
+                "bai_ci_high": dates[b_hi],
+                "bootstrap_ci_low": boot_lo,
+                "bootstrap_ci_high": boot_hi,
+                "bootstrap_persistence": pers,
                 "level_before": mu1,
                 "level_after": mu2,
                 "volatility_before": seg["volatility"].iloc[j],
@@ -536,6 +656,11 @@ def variance_breaks(
         "ci_low",
         "ci_high",
         "ci_days",
+        "bai_ci_low",
+        "bai_ci_high",
+        "bootstrap_ci_low",
+        "bootstrap_ci_high",
+        "bootstrap_persistence",
         "level_before",
         "level_after",
         "volatility_before",
@@ -563,11 +688,16 @@ def variance_breaks(
                 "inside": inside,
             }
         )
+    how = (
+        f"model-based GARCH(1,1)-t bootstrap ({n_resamples} paths per break)"
+        if interval == "bootstrap"
+        else "Bai (1997) with Bartlett long-run variances on each side"
+    )
     method = (
         f"Least squares on {'|r|' if transform == 'abs' else 'r^2'} (log returns) over all "
         f"partitions with segments of at least {h} returns (trimming {trimming:g}); number of "
-        f"breaks by {selection.upper()} among 0..{max_breaks}; {round(100 * cl)}% intervals "
-        "of Bai (1997) with Bartlett long-run variances on each side (heteroskedastic regimes)."
+        f"breaks by {selection.upper()} among 0..{max_breaks}; {round(100 * cl)}% intervals: "
+        f"{how}; Bai's asymptotic interval in bai_ci_low/bai_ci_high."
     )
     return VarianceBreakResult(
         break_dates=pd.DatetimeIndex(breaks["break_date"], name="break_date"),
@@ -585,6 +715,8 @@ def variance_breaks(
         trimming=trimming,
         max_breaks=max_breaks,
         confidence_level=cl,
+        interval=interval,
+        n_resamples=n_resamples,
         periods_per_year=ppy,
         method=method,
         versions=package_versions(),
