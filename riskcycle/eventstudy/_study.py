@@ -463,7 +463,7 @@ def event_study(
     keep = status == "ok"
     if not keep.any():
         raise ValueError(
-            f"no event falls inside the follower's data ({idx[0].date()} to "
+            f"`events`: no event falls inside the follower's data ({idx[0].date()} to "
             f"{idx[-1].date()}); events run {dates[0].date()} to {dates[-1].date()}."
         )
     ev_dates = dates[keep]
