@@ -244,11 +244,11 @@ def placebo_test(
     validity depends on the follower's history: on Bitcoin's (``btc_long``, 365-day
     horizon, 1,000 random date sets per case; ``benchmarks/SIZE_TABLE.md`` and the
     user guide, "Calibration and size") the plain test holds its size at 5% for
-    dates drawn uniformly (3.4-5.4% for 2 to 5 dates) but rejects 8-19% when early
+    dates drawn uniformly (4.5-6.7% for 2 to 5 dates) but rejects 9-18% when early
     and late dates are mixed as in the claim, because Bitcoin's early years rose far
     more than its later ones; the era-stratified test (``eras="halving"``) stays at
-    4.3-6.3% in every case; the own-cycle matched test behaves like the plain one;
-    the other-cycles matched test rejects 11-37%. Use
+    4.4-6.6% in every case; the own-cycle matched test behaves like the plain one
+    (3-17%); the other-cycles matched test rejects 12-37%. Use
     :func:`riskcycle.inference.calibrate` to measure the size for your follower and
     event structure and to get a calibrated p-value; :func:`riskcycle.assess_signal`
     decides its verdict on calibrated p-values only.
