@@ -419,14 +419,18 @@ def _headline(f, label, verdict_label, fragile, cal) -> list[str]:
         if f.k == 1:
             out.append(f"Fragile: this rests on a single event ({days}).")
         else:
-            one = len(fragile) == 1
-            out.append(
-                f"Fragile: leaving out the event of {days} "
-                + ("changes" if one else "(any one of them) changes")
-                + f" this conclusion to {', '.join(_flipped_to(f.loo, label))} "
-                + "(see the leave-one-out table): it rests on "
-                + ("that event." if one else "each of these events.")
-            )
+            flips = ", ".join(_flipped_to(f.loo, label))
+            if len(fragile) == 1:
+                out.append(
+                    f"Fragile: leaving out the event of {days} changes this conclusion to "
+                    f"{flips} (see the leave-one-out table): it rests on that event."
+                )
+            else:
+                out.append(
+                    f"Fragile: leaving out any one of the events {days} changes this "
+                    f"conclusion to {flips} (see the leave-one-out table): it rests on "
+                    "each of them."
+                )
     floor = 0.5**f.k
     if floor > f.alpha:
         out.append(
