@@ -118,7 +118,7 @@ def test_kernels_do_not_depend_on_the_thread_count():
     # several tiles of columns (the tile width is at least 8) and chunks of resamples,
     # so that the tasks are spread over the threads differently
     rng = np.random.default_rng(11)
-    n_obs, k, reps = 120, 53, 600
+    n_obs, k, reps = 120, 200, 1100
     x = rng.standard_normal((n_obs, k))
     blocks = rs.draw_stationary_blocks(rng, n_obs, 4.0, reps)
     args = (x, blocks.starts, blocks.lengths, blocks.offsets)
@@ -126,6 +126,17 @@ def test_kernels_do_not_depend_on_the_thread_count():
     many = _with_threads(8, _nb.block_sums, *args)
     assert_array_equal(one, many)
     assert_array_equal(one, _nb.block_sums_py(*args))
+    # more threads than cores, ranges handed out as threads become free
+    width = _nb.tile_width(n_obs)
+    n_tasks = -(-k // width) * -(-reps // _nb._CHUNK_RESAMPLES)
+    assert n_tasks > 7
+    seven = np.empty_like(one)
+    _nb.run_tasks(
+        lambda lo, hi: _nb._block_sums(*args, width, _nb._CHUNK_RESAMPLES, lo, hi, seven),
+        n_tasks,
+        n_threads=7,
+    )
+    assert_array_equal(one, seven)
     shifts = np.stack([np.minimum(x.mean(axis=0), 0.0), np.zeros(k)])
     scale = rng.uniform(0.5, 2.0, k)
     assert_array_equal(

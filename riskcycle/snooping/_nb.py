@@ -5,15 +5,21 @@ performs the same floating-point operations in the same order, so the two agree 
 the last bit (tested); the twins are for the tests, the kernels for everything else.
 
 Kernels receive pre-drawn random numbers (block starts and lengths drawn with numpy
-from the caller's generator) and never draw their own. The parallel kernels
-(``numba.prange``) split the work into independent tasks (tiles of columns, chunks of
-resamples), each writing only its own output slots, and never combine partial
-results across tasks, so their output is the same whatever the number of threads.
+from the caller's generator) and never draw their own. The heavy kernels split their
+work into independent tasks (tiles of columns, chunks of resamples), each writing only
+its own output slots and never combining partial results across tasks, so their output
+is the same whatever the number of threads. The kernels are serial and release the GIL
+(``nogil=True``); :func:`run_tasks` runs ranges of tasks on Python threads, as many as
+``numba.get_num_threads()`` (``NUMBA_NUM_THREADS``). Compared with ``parallel=True``
+this compiles and loads in a fraction of the time and never spin-waits on a busy
+machine.
 This module imports numba (about 0.5 s): import it lazily, inside the function that
 needs it.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import numba as nb
 import numpy as np
@@ -23,6 +29,7 @@ __all__ = [
     "block_sums_py",
     "recentred_maxima",
     "recentred_maxima_py",
+    "run_tasks",
     "stationary_variance",
     "tile_width",
 ]
@@ -33,6 +40,29 @@ _TILE_BYTES = 1 << 20
 _CHUNK_RESAMPLES = 256
 
 
+def run_tasks(kernel, n_tasks: int, *, n_threads: int | None = None) -> None:
+    """Call ``kernel(lo, hi)`` on ranges of tasks ``0..n_tasks`` from several threads.
+
+    ``kernel`` must release the GIL and write disjoint outputs for disjoint task
+    ranges. The tasks are cut into about four ranges per thread and handed out as
+    threads become free (so a thread that the operating system pauses delays little);
+    with one thread (or one task) the kernel runs once, in the calling thread.
+    """
+    if n_threads is None:
+        n_threads = nb.get_num_threads()
+    n_threads = max(1, min(n_threads, n_tasks))
+    if n_threads == 1:
+        kernel(0, n_tasks)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    n_ranges = min(n_tasks, 4 * n_threads)
+    edges = [n_tasks * i // n_ranges for i in range(n_ranges + 1)]
+    with ThreadPoolExecutor(max_workers=n_threads) as pool:
+        for f in [pool.submit(kernel, lo, hi) for lo, hi in itertools.pairwise(edges)]:
+            f.result()
+
+
 def tile_width(n_obs: int) -> int:
     """Columns per tile: a multiple of 8 in [8, 64] whose ``(n_obs + 1)``-row prefix
     sums fit in ``_TILE_BYTES`` (at least 8 columns, whatever ``n_obs``)."""
@@ -40,13 +70,14 @@ def tile_width(n_obs: int) -> int:
     return int(min(64, max(8, w - w % 8)))
 
 
-@nb.njit(cache=True, nogil=True, boundscheck=False, parallel=True)
-def _block_sums(x, starts, lengths, offsets, width, chunk, out):  # pragma: no cover - compiled
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def _block_sums(
+    x, starts, lengths, offsets, width, chunk, first_task, last_task, out
+):  # pragma: no cover - compiled
     n_obs, k = x.shape
     n_rep = offsets.shape[0] - 1
-    n_tiles = (k + width - 1) // width
     n_chunks = (n_rep + chunk - 1) // chunk
-    for task in nb.prange(n_tiles * n_chunks):
+    for task in range(first_task, last_task):
         tile = task // n_chunks
         lo = tile * width
         w = min(width, k - lo)
@@ -106,16 +137,20 @@ def block_sums(
         threads.
     """
     x = np.ascontiguousarray(x, dtype=np.float64)
-    out = np.empty((offsets.shape[0] - 1, x.shape[1]), dtype=np.float64)
-    return _block_sums(
+    n_rep = offsets.shape[0] - 1
+    out = np.empty((n_rep, x.shape[1]), dtype=np.float64)
+    width = tile_width(x.shape[0])
+    n_tasks = -(-x.shape[1] // width) * -(-n_rep // _CHUNK_RESAMPLES)
+    args = (
         x,
         np.ascontiguousarray(starts, dtype=np.int64),
         np.ascontiguousarray(lengths, dtype=np.int64),
         np.ascontiguousarray(offsets, dtype=np.int64),
-        tile_width(x.shape[0]),
+        width,
         _CHUNK_RESAMPLES,
-        out,
     )
+    run_tasks(lambda lo, hi: _block_sums(*args, lo, hi, out), n_tasks)
+    return out
 
 
 def block_sums_py(
@@ -141,11 +176,11 @@ def block_sums_py(
     return out
 
 
-@nb.njit(cache=True, nogil=True, boundscheck=False, parallel=True)
-def _stationary_variance(x, a, width, out):  # pragma: no cover - compiled
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def _stationary_variance(x, a, width, first_tile, last_tile, out):  # pragma: no cover - compiled
     n, k = x.shape
     an = a**n
-    for tile in nb.prange((k + width - 1) // width):
+    for tile in range(first_tile, last_tile):
         lo = tile * width
         hi = min(lo + width, k)
         w = hi - lo
@@ -194,14 +229,16 @@ def stationary_variance(x: np.ndarray, block_length: float) -> np.ndarray:
         the estimator arch uses), evaluated through the equivalent circular form
         :math:`\tilde\gamma_0 + 2\sum_j (1-j/n)(1-p)^j\tilde\gamma_j` with circular
         autocovariances :math:`\tilde\gamma_j`, whose exponential weights follow a
-        backward recursion. Columns are independent: tiles of 64 run in parallel,
-        each column's arithmetic is the same whatever the tiling. The textbook
+        backward recursion. Columns are independent: tiles of 64 run on
+        :func:`run_tasks`' threads, each column's arithmetic the same whatever the
+        number of threads. The textbook
         O(n^2 k) sum in :mod:`riskcycle.snooping._resample` checks it.
     """
+    x = np.ascontiguousarray(x, dtype=np.float64)
     out = np.empty(x.shape[1], dtype=np.float64)
-    return _stationary_variance(
-        np.ascontiguousarray(x, dtype=np.float64), 1.0 - 1.0 / block_length, 64, out
-    )
+    a = 1.0 - 1.0 / block_length
+    run_tasks(lambda lo, hi: _stationary_variance(x, a, 64, lo, hi, out), -(-x.shape[1] // 64))
+    return out
 
 
 @nb.njit(cache=True, nogil=True, boundscheck=False)  # O(B k): not worth a parallel compile
