@@ -129,6 +129,9 @@ STOCHASTIC: dict[str, Callable[[Any], Any]] = {
         n_resamples=99,
         rng=rng,
     ),
+    "variance_breaks": lambda rng: regimes.variance_breaks(
+        _d("btc").loc["2021":], max_breaks=2, interval="bootstrap", n_resamples=19, rng=rng
+    ),
     "phase_event_test": lambda rng: cycles.phase_event_test(
         _d("btc_long"), _d("events"), horizon=365, n_resamples=99, rng=rng
     ),

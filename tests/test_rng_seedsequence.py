@@ -7,6 +7,8 @@ a public function that spawns child streams leaves the caller's object untouched
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import warnings
 
 import numpy as np
@@ -23,6 +25,7 @@ def _call(fn, rng):
         return fn(rng)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(STOCHASTIC))
 def test_same_seedsequence_twice_same_numbers_and_not_mutated(name):
     seq = np.random.SeedSequence(20240110, spawn_key=(3,))
@@ -50,3 +53,29 @@ def test_check_rng_copies_seedsequence_state():
 def test_generator_used_as_is():
     gen = np.random.default_rng(3)
     assert check_rng(gen) is gen
+
+
+# build_report runs the whole analysis (minutes); it normalises rng with check_rng like the rest
+_NOT_RUN_HERE = {"build_report"}
+
+
+def test_every_public_function_with_rng_is_covered():
+    modules = (
+        "riskcycle.inference",
+        "riskcycle.assess",
+        "riskcycle.regimes",
+        "riskcycle.cycles",
+        "riskcycle.backtesting",
+        "riskcycle.snooping",
+        "riskcycle.report",
+        "riskcycle.eventstudy",
+        "riskcycle.events",
+    )
+    with_rng = set()
+    for module in modules:
+        mod = importlib.import_module(module)
+        for name in getattr(mod, "__all__", []):
+            obj = getattr(mod, name)
+            if inspect.isfunction(obj) and "rng" in inspect.signature(obj).parameters:
+                with_rng.add(name)
+    assert with_rng - _NOT_RUN_HERE == set(STOCHASTIC)
