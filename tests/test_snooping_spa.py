@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 
+from riskcycle._threads import run_tasks
 from riskcycle.exceptions import DegenerateDataWarning
 from riskcycle.snooping import SPAResult, StepMResult, _nb, _spa, spa_test, stepm
 from riskcycle.snooping import _resample as rs
@@ -131,10 +132,10 @@ def test_kernels_do_not_depend_on_the_thread_count():
     n_tasks = -(-k // width) * -(-reps // _nb._CHUNK_RESAMPLES)
     assert n_tasks > 7
     seven = np.empty_like(one)
-    _nb.run_tasks(
+    run_tasks(
         lambda lo, hi: _nb._block_sums(*args, width, _nb._CHUNK_RESAMPLES, lo, hi, seven),
         n_tasks,
-        n_threads=7,
+        threads=7,
     )
     assert_array_equal(one, seven)
     shifts = np.stack([np.minimum(x.mean(axis=0), 0.0), np.zeros(k)])

@@ -26,6 +26,10 @@ Trades come in compressed-row form: column ``j`` owns the trades
 leaves the position open at the end of the data. Kernels never draw random
 numbers; the random-entry null and the bootstrap pass them in.
 
+The kernels are serial and release the GIL; the wrappers run them over ranges of
+columns (or resamples) on :func:`riskcycle._threads.run_tasks`' threads, each column
+computed alone, so the numbers do not depend on the number of threads.
+
 This module imports numba: import it lazily, inside the functions that need it.
 """
 
@@ -35,6 +39,8 @@ import math
 
 import numba as nb
 import numpy as np
+
+from .._threads import run_tasks
 
 __all__ = [
     "hold_plans",
@@ -129,12 +135,11 @@ def _simulate(close, entries, exits, lo, hi, fees, slippage, init_cash, out):  #
     return prev_value
 
 
-@nb.njit(cache=True, nogil=True, parallel=True)
+@nb.njit(cache=True, nogil=True)
 def _returns_matrix(
-    close, offsets, entries, exits, fees, slippage, init_cash, out
+    close, offsets, entries, exits, fees, slippage, init_cash, out, first, last
 ):  # pragma: no cover - compiled
-    k = offsets.shape[0] - 1
-    for j in nb.prange(k):  # ``out`` is Fortran-ordered: each column is contiguous
+    for j in range(first, last):  # ``out`` is Fortran-ordered: each column is contiguous
         _simulate(
             close, entries, exits, offsets[j], offsets[j + 1], fees, slippage, init_cash, out[:, j]
         )
@@ -155,12 +160,11 @@ def _mean_std(x):  # pragma: no cover - compiled
     return m, math.sqrt(v / (n - 1)) if n > 1 else np.nan
 
 
-@nb.njit(cache=True, nogil=True, parallel=True)
+@nb.njit(cache=True, nogil=True)
 def _stats(
-    close, offsets, entries, exits, fees, slippage, init_cash, ann, out
+    close, offsets, entries, exits, fees, slippage, init_cash, ann, out, first, last
 ):  # pragma: no cover - compiled
-    k = offsets.shape[0] - 1
-    for j in nb.prange(k):
+    for j in range(first, last):
         buf = np.empty(close.shape[0])
         final = _simulate(
             close, entries, exits, offsets[j], offsets[j + 1], fees, slippage, init_cash, buf
@@ -171,10 +175,10 @@ def _stats(
     return out
 
 
-@nb.njit(cache=True, nogil=True, parallel=True)
-def _sb_sharpe(x, starts, lengths, ann, out):  # pragma: no cover - compiled
+@nb.njit(cache=True, nogil=True)
+def _sb_sharpe(x, starts, lengths, ann, out, first, last):  # pragma: no cover - compiled
     n = x.shape[0]
-    for b in nb.prange(starts.shape[0]):
+    for b in range(first, last):
         buf = np.empty(n)
         t = 0
         j = 0
@@ -276,12 +280,12 @@ def _pairwise_sum(a, lo, n):  # pragma: no cover - compiled
     return val
 
 
-@nb.njit(cache=True, nogil=True, parallel=True)
+@nb.njit(cache=True, nogil=True)
 def _returns_stats(
-    close, offsets, entries, exits, fees, slippage, init_cash, out, stats
+    close, offsets, entries, exits, fees, slippage, init_cash, out, stats, first, last
 ):  # pragma: no cover - compiled
-    n, k = out.shape
-    for j in nb.prange(k):
+    n = out.shape[0]
+    for j in range(first, last):
         col = out[:, j]
         _simulate(
             close, entries, exits, offsets[j], offsets[j + 1], fees, slippage, init_cash, col
@@ -422,10 +426,11 @@ def strategy_returns(close, offsets, entries, exits, *, fees, slippage, init_cas
     """
     close = np.ascontiguousarray(close, dtype=np.float64)
     offsets, entries, exits = _csr(offsets, entries, exits)
-    out = np.empty((close.shape[0], offsets.shape[0] - 1), dtype=np.float64, order="F")
-    return _returns_matrix(
-        close, offsets, entries, exits, float(fees), float(slippage), float(init_cash), out
-    )
+    k = offsets.shape[0] - 1
+    out = np.empty((close.shape[0], k), dtype=np.float64, order="F")
+    args = (close, offsets, entries, exits, float(fees), float(slippage), float(init_cash), out)
+    run_tasks(lambda lo, hi: _returns_matrix(*args, lo, hi), k)
+    return out
 
 
 def strategy_stats(close, offsets, entries, exits, *, fees, slippage, init_cash, periods_per_year):
@@ -439,18 +444,12 @@ def strategy_stats(close, offsets, entries, exits, *, fees, slippage, init_cash,
     """
     close = np.ascontiguousarray(close, dtype=np.float64)
     offsets, entries, exits = _csr(offsets, entries, exits)
-    out = np.empty((offsets.shape[0] - 1, 2), dtype=np.float64)
-    return _stats(
-        close,
-        offsets,
-        entries,
-        exits,
-        float(fees),
-        float(slippage),
-        float(init_cash),
-        math.sqrt(periods_per_year),
-        out,
-    )
+    k = offsets.shape[0] - 1
+    out = np.empty((k, 2), dtype=np.float64)
+    args = (close, offsets, entries, exits, float(fees), float(slippage), float(init_cash))
+    ann = math.sqrt(periods_per_year)
+    run_tasks(lambda lo, hi: _stats(*args, ann, out, lo, hi), k)
+    return out
 
 
 def returns_and_stats(close, offsets, entries, exits, *, fees, slippage, init_cash):
@@ -471,9 +470,8 @@ def returns_and_stats(close, offsets, entries, exits, *, fees, slippage, init_ca
     offsets, entries, exits = _csr(offsets, entries, exits)
     out = np.empty((close.shape[0], offsets.shape[0] - 1), dtype=np.float64, order="F")
     stats = np.empty((offsets.shape[0] - 1, 4), dtype=np.float64)
-    _returns_stats(
-        close, offsets, entries, exits, float(fees), float(slippage), float(init_cash), out, stats
-    )
+    args = (close, offsets, entries, exits, float(fees), float(slippage), float(init_cash))
+    run_tasks(lambda lo, hi: _returns_stats(*args, out, stats, lo, hi), offsets.shape[0] - 1)
     return out, stats
 
 
@@ -549,13 +547,15 @@ def stationary_bootstrap_sharpe(x, starts, lengths, periods_per_year):
     """
     x = np.ascontiguousarray(x, dtype=np.float64)
     out = np.empty(starts.shape[0], dtype=np.float64)
-    return _sb_sharpe(
+    args = (
         x,
         np.ascontiguousarray(starts, dtype=np.int64),
         np.ascontiguousarray(lengths, dtype=np.int64),
         math.sqrt(periods_per_year),
         out,
     )
+    run_tasks(lambda lo, hi: _sb_sharpe(*args, lo, hi), starts.shape[0])
+    return out
 
 
 # ---------------------------------------------------------------------------

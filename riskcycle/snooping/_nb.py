@@ -9,27 +9,26 @@ from the caller's generator) and never draw their own. The heavy kernels split t
 work into independent tasks (tiles of columns, chunks of resamples), each writing only
 its own output slots and never combining partial results across tasks, so their output
 is the same whatever the number of threads. The kernels are serial and release the GIL
-(``nogil=True``); :func:`run_tasks` runs ranges of tasks on Python threads, as many as
-``numba.get_num_threads()`` (``NUMBA_NUM_THREADS``). Compared with ``parallel=True``
-this compiles and loads in a fraction of the time and never spin-waits on a busy
-machine.
+(``nogil=True``); :func:`riskcycle._threads.run_tasks` runs ranges of tasks on
+Python threads, as many as ``numba.get_num_threads()`` (``NUMBA_NUM_THREADS``).
+Compared with ``parallel=True`` this compiles and loads in a fraction of the time and
+never spin-waits on a busy machine.
 This module imports numba (about 0.5 s): import it lazily, inside the function that
 needs it.
 """
 
 from __future__ import annotations
 
-import itertools
-
 import numba as nb
 import numpy as np
+
+from .._threads import run_tasks
 
 __all__ = [
     "block_sums",
     "block_sums_py",
     "recentred_maxima",
     "recentred_maxima_py",
-    "run_tasks",
     "stationary_variance",
     "tile_width",
 ]
@@ -38,29 +37,6 @@ __all__ = [
 _TILE_BYTES = 1 << 20
 #: resamples per task: enough tasks to keep every thread busy, few enough prefix recomputations
 _CHUNK_RESAMPLES = 256
-
-
-def run_tasks(kernel, n_tasks: int, *, n_threads: int | None = None) -> None:
-    """Call ``kernel(lo, hi)`` on ranges of tasks ``0..n_tasks`` from several threads.
-
-    ``kernel`` must release the GIL and write disjoint outputs for disjoint task
-    ranges. The tasks are cut into about four ranges per thread and handed out as
-    threads become free (so a thread that the operating system pauses delays little);
-    with one thread (or one task) the kernel runs once, in the calling thread.
-    """
-    if n_threads is None:
-        n_threads = nb.get_num_threads()
-    n_threads = max(1, min(n_threads, n_tasks))
-    if n_threads == 1:
-        kernel(0, n_tasks)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    n_ranges = min(n_tasks, 4 * n_threads)
-    edges = [n_tasks * i // n_ranges for i in range(n_ranges + 1)]
-    with ThreadPoolExecutor(max_workers=n_threads) as pool:
-        for f in [pool.submit(kernel, lo, hi) for lo, hi in itertools.pairwise(edges)]:
-            f.result()
 
 
 def tile_width(n_obs: int) -> int:
@@ -229,9 +205,9 @@ def stationary_variance(x: np.ndarray, block_length: float) -> np.ndarray:
         the estimator arch uses), evaluated through the equivalent circular form
         :math:`\tilde\gamma_0 + 2\sum_j (1-j/n)(1-p)^j\tilde\gamma_j` with circular
         autocovariances :math:`\tilde\gamma_j`, whose exponential weights follow a
-        backward recursion. Columns are independent: tiles of 64 run on
-        :func:`run_tasks`' threads, each column's arithmetic the same whatever the
-        number of threads. The textbook
+        backward recursion. Columns are independent: tiles of 64 run on the
+        threads of :func:`riskcycle._threads.run_tasks`, each column's arithmetic the
+        same whatever the number of threads. The textbook
         O(n^2 k) sum in :mod:`riskcycle.snooping._resample` checks it.
     """
     x = np.ascontiguousarray(x, dtype=np.float64)
