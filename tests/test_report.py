@@ -13,18 +13,59 @@ import pytest
 
 import riskcycle
 from riskcycle.report import build_report
-from riskcycle.report._document import Document, to_jsonable
+from riskcycle.report._build import SECTIONS
+from riskcycle.report._claims import CLAIM_ORDER
+from riskcycle.report._document import Document, Section, to_jsonable
 
-SECTIONS = ("claims", "events", "event_study", "inference", "regimes", "backtest", "methods")
+# registry names a reader should never see in a figure
+INTERNAL_NAMES = re.compile(r"\b(rut|btc_long|btc_coinmetrics|btc|spx|ndx|dgs10|effr)\b")
+
+
+FIGURE_TEXTS: dict[str, list] = {}  # filled by the report_dir fixture
+
+
+def _figure_texts(fig) -> list[tuple[str, str, object]]:
+    """(kind, text, window extent) of every visible text of a drawn figure."""
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    out = []
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        out.append(("title", fig._suptitle.get_text(), fig._suptitle.get_window_extent(r)))
+    for ax in fig.axes:
+        for kind, t in (
+            ("title", ax.title),
+            ("label", ax.xaxis.label),
+            ("label", ax.yaxis.label),
+        ):
+            if t.get_text() and t.get_visible():
+                out.append((kind, t.get_text(), t.get_window_extent(r)))
+        for t in ax.get_xticklabels() + ax.get_yticklabels():
+            if t.get_text() and t.get_visible():
+                out.append(("tick", t.get_text(), t.get_window_extent(r)))
+        leg = ax.get_legend()
+        if leg is not None:
+            out += [("legend", t.get_text(), t.get_window_extent(r)) for t in leg.get_texts()]
+        out += [("text", t.get_text(), t.get_window_extent(r)) for t in ax.texts if t.get_text()]
+    return out
 
 
 @pytest.fixture(scope="module")
 def report_dir(tmp_path_factory):
-    # A small number of resamples keeps this under a minute; the statistics themselves are
-    # tested in their own modules.
-    report = build_report(n_resamples=199, rng=7)
+    # A small number of resamples keeps this short; the statistics themselves are tested in
+    # their own modules. Every figure's texts are recorded as it is added.
+    texts: dict[str, list] = {}
+    add = Section.figure
+
+    def recording(self, fig, name, caption=""):
+        texts[name] = _figure_texts(fig)
+        return add(self, fig, name, caption)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Section, "figure", recording)
+        report = build_report(n_resamples=199, rng=7)
     out = tmp_path_factory.mktemp("report")
     paths = report.write(out)
+    FIGURE_TEXTS.update(texts)
     return report, out, paths
 
 
@@ -87,6 +128,149 @@ def test_claim_verdicts_follow_their_rules(report_dir):
     assert all(v["verdict"] for v in claims.values())
     names = " ".join(claims)
     assert "two samples" in names.lower() and "volatility" in names.lower()
+
+
+def test_bottom_line_comes_first_and_its_words_follow_the_numbers(report_dir):
+    report, _, paths = report_dir
+    assert report.document.sections[0].title == "Bottom line"
+    bl = report.numbers["bottom_line"]
+    inf = report.numbers["inference"]
+    as_of = [v["verdict_label"] for k, v in inf.items() if "as of" in k]
+    labels = bl["labels"]
+    assert labels["as_of"] == as_of[0] and labels["as_of_long"] == as_of[1]
+    # the answer's rule (riskcycle.report._bottom): "No" when every as-of verdict is
+    # not_supported, "Yes" only when all are supported, the other definition too, and the
+    # out-of-sample breakout was followed; otherwise "Not reliably"
+    if all(v == "not_supported" for v in as_of):
+        expected = "No"
+    elif (
+        all(v == "supported" for v in as_of)
+        and labels["other_definition"] in (None, "supported")
+        and bl["followed_out_of_sample"] is not False
+    ):
+        expected = "Yes, on the evidence so far"
+    else:
+        expected = "Not reliably"
+    assert bl["answer"] == expected
+    # out of sample: Bitcoin since the 2025-09-18 breakout, recomputed from the data
+    btc = riskcycle.datasets.load("btc_long")["close"]
+    ret = btc.iloc[-1] / btc.loc["2025-09-18"] - 1
+    assert bl["followed_out_of_sample"] == (ret > 0.20)
+    text = bl["text"]
+    assert f"{ret:+.0%}" in text
+    assert ("did not beat" in text) == (
+        report.numbers["backtest"]["random_entry_pvalue_sharpe"] >= 0.05
+    )
+    # the November 2024 intraday breakout: Bitcoin a year later, known by the commentary
+    claims = {c["number"]: c for c in report.numbers["claims"]}
+    nov = claims["4"]
+    r = btc.loc["2025-11-25"] / btc.loc["2024-11-25"] - 1
+    assert nov["break_date"].startswith("2024-11-25")
+    assert nov["btc_return_365d"] == pytest.approx(r, rel=1e-12)
+    assert f"{r:+.0%} a year later" in text
+    # every label shown in the paragraph is the label computed
+    for key in ("other_definition", "all_data"):
+        words = {
+            "not_supported": "not distinguished from chance",
+            "no_events": "without events",
+        }.get(labels[key], labels[key])
+        assert words in text
+    html = paths["html"].read_text()
+    assert html.index("Bottom line") < html.index("claims against the data")
+    assert 'class="card' in html
+
+
+def test_every_commentary_claim_is_a_row(report_dir):
+    report, _, paths = report_dir
+    rows = report.numbers["claims"]
+    assert [c["number"] for c in rows] == list(CLAIM_ORDER)
+    numbers = {c["number"] for c in rows}
+    assert {str(i) for i in range(1, 15) if i != 5} <= numbers and {"5a", "5b", "5c"} <= numbers
+    for c in rows:
+        assert c["verdict"] and not c["verdict"].startswith("not computed"), c
+    claims = {c["number"]: c for c in rows}
+    assert claims["12"]["verdict"].startswith("cannot be tested with the bundled data; would need")
+    # claim 2 recomputed: first daily high above the 2021 intraday record
+    rut = riskcycle.datasets.load("rut")
+    rec = rut.loc[:"2021-12-31", "high"].max()
+    later = rut.loc["2022-01-01":, "high"]
+    assert claims["2"]["first_intraday_break"][:10] == f"{later[later > rec].index[0]:%Y-%m-%d}"
+    # claim 8 recomputed: the 2021 record close first passed in March 2024, before the halving
+    btc = riskcycle.datasets.load("btc_long")["close"]
+    rec = btc.loc[:"2021-12-31"].max()
+    first = btc.loc["2022-01-01":][btc.loc["2022-01-01":] > rec].index[0]
+    last = claims["8"]["halvings"][-1]
+    assert last["first_above"][:10] == f"{first:%Y-%m-%d}"
+    assert (claims["8"]["verdict"] == "consistent") == (
+        (first.year, first.month) == (2024, 3)
+        and all(h["first_above"] >= h["halving"] for h in claims["8"]["halvings"][:-1])
+    )
+    # claim 5b judges the stated prices themselves (5% rule)
+    hp = btc.loc["2024-04-19"]
+    ap = btc.loc["2026-01-22"]
+    ok = abs(hp / 63_000 - 1) <= 0.05 and abs(ap / 90_000 - 1) <= 0.05
+    assert (claims["5b"]["verdict"] == "consistent") == ok
+    md = paths["markdown"].read_text()
+    for c in rows:
+        assert f"| {c['number']} | " in md
+
+
+def test_coinmetrics_licence_shown_when_the_back_history_is_used():
+    load = riskcycle.datasets.load
+    # frames, as the command line passes them: names come from attrs["name"]
+    rep = build_report(leader=load("rut"), follower=load("btc_long"), sections=("methods",))
+    assert {"rut", "btc_long"} <= set(rep.numbers["methods"]["data"])
+    html = rep.to_html()
+    assert html.count("CC BY-NC 4.0") >= 2  # the data table and the note (and the subtitle)
+    assert "Coin Metrics community data" in rep.document.subtitle
+    follower = rep.numbers["methods"]["settings"]["follower"]
+    assert "Bitcoin" in follower and "btc_long" in follower and "Coin Metrics" in follower
+    rep = build_report(leader=load("rut"), follower=load("btc"), sections=("methods",))
+    assert "CC BY-NC" not in rep.to_html()
+    assert set(rep.numbers["methods"]["data"]) == {"rut", "btc"}
+
+
+def test_sections_are_validated():
+    with pytest.raises(ValueError, match="`sections` has unknown name\\(s\\) 'robustnes'"):
+        build_report(sections=("claims", "robustnes"))
+    with pytest.raises(TypeError, match="`sections` must be a tuple of section names"):
+        build_report(sections="claims")
+    with pytest.raises(ValueError, match="`sections` must name at least one"):
+        build_report(sections=())
+    assert SECTIONS[0] == "bottom_line"
+
+
+def test_figures_use_readers_names_and_do_not_overlap(report_dir):
+    texts = FIGURE_TEXTS
+    assert {
+        "events",
+        "event_paths",
+        "inference",
+        "specifications",
+        "regimes",
+        "backtest",
+        "sweep",
+        "bitcoin",
+        "halvings",
+    } <= set(texts)
+    shown = " ".join(t for items in texts.values() for _, t, _ in items)
+    assert "Russell 2000" in shown and "Bitcoin" in shown
+    for name, items in texts.items():
+        for kind, t, _ in items:
+            assert not INTERNAL_NAMES.search(t), (name, kind, t)
+        # titles and axis labels overlap nothing else
+        heads = [(k, t, b) for k, t, b in items if k in ("title", "label")]
+        for _k, t, b in heads:
+            for k2, t2, b2 in items:
+                if b2 is b or k2 in ("legend", "text"):
+                    continue
+                assert not b.overlaps(b2), (name, t, t2)
+    # the halvings and the spot-ETF approval are marked and labelled
+    bitcoin = " ".join(t for _, t, _ in texts["bitcoin"])
+    assert "halving 2016" in bitcoin and "spot-ETF approval 2024-01-10" in bitcoin
+    # the event-path mean averages only complete events, and says so
+    legend = " ".join(t for k, t, _ in texts["event_paths"] if k == "legend")
+    assert "complete events" in legend and "incomplete" in legend
 
 
 def test_report_is_reproducible_for_a_seed():

@@ -342,9 +342,22 @@ def build_report(
         for c in inference_section(doc, numbers, cases, fol, as_of=as_of_ts, horizon=horizon):
             found[c.number] = c
     if "robustness" in sections:
-        from ._sections import robustness_section
+        from ._sections import robustness_section, scan_available, scan_block
 
-        robustness_section(doc, numbers, cases, alpha=alpha, horizon=horizon)
+        rob = robustness_section(doc, numbers, cases, alpha=alpha, horizon=horizon)
+        if scan_available():
+            say("scan over definitions, horizons and Bitcoin histories")
+            scan_block(
+                rob,
+                numbers,
+                col,
+                lead,
+                fol,
+                as_of=as_of_ts,
+                rule=rule,
+                n_resamples=n_resamples,
+                rng=streams[4],
+            )
     if "regimes" in sections:
         say("volatility regimes around the spot-ETF approval")
         from ._sections import regimes_section

@@ -291,6 +291,8 @@ def _claim_cycles(fc: pd.Series, as_of: pd.Timestamp) -> Claim:
     elapsed = int((as_of - halvings[-1]).days)
     rows = []
     for i, h in enumerate(halvings[:-1]):
+        if fc.index[0] > h - _days(1):
+            continue  # the follower's data start after this halving
         _, hp = _close_on_or_before(fc, h - _days(1))
         cyc = fc.loc[h : halvings[i + 1] - _days(1)]
         _, same = _close_on_or_before(fc, h + _days(elapsed))
@@ -301,6 +303,13 @@ def _claim_cycles(fc: pd.Series, as_of: pd.Timestamp) -> Claim:
                 "cycle_peak": float(cyc.max() / hp),
                 "peak_date": cyc.idxmax(),
             }
+        )
+    if len(rows) < 2:
+        return untestable_claim(
+            "5c",
+            "In the two previous cycles BTC rose about 5x and 27x",
+            "5x and 27x",
+            "Bitcoin prices from before the 2016 halving (the bundled btc_long)",
         )
     prev = rows[-2:]  # the two previous cycles, older first
     tol = 0.25
@@ -338,6 +347,14 @@ def _claim_cycles(fc: pd.Series, as_of: pd.Timestamp) -> Claim:
 
 def _claim_record_before_halving(fc: pd.Series) -> Claim:
     """Claim 8: March 2024, first record before a halving."""
+    if fc.index[0] > _halving_days()[0] - _days(365):
+        return untestable_claim(
+            "8",
+            "In March 2024 BTC passed its previous record before the halving, for the first "
+            "time in its history",
+            "record broken before the halving, first time",
+            "Bitcoin prices from before the first halving (the bundled btc_long)",
+        )
     rows = []
     for h in _halving_days():
         year = fc.loc[h - _days(365) : h]

@@ -23,6 +23,7 @@ __all__ = [
     "fig_leader_events",
     "fig_nulls",
     "fig_rolling_volatility",
+    "fig_scan_curve",
     "fig_specifications",
     "fig_sweep_heatmap",
 ]
@@ -31,6 +32,7 @@ _RED = "#c0392b"
 _BLUE = "#1f5fa8"
 _GREY = "#7f7f7f"
 _GREEN = "#2e8b57"
+_BOX = {"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.6}
 
 
 def _halvings() -> pd.DatetimeIndex:
@@ -59,6 +61,7 @@ def _mark_dates(ax, start: pd.Timestamp, end: pd.Timestamp, *, etf: bool = True)
                 ha="right",
                 fontsize=7.5,
                 color="#555",
+                bbox=_BOX,
             )
     if etf and start <= ETF_APPROVAL <= end:
         ax.axvline(ETF_APPROVAL, color=_GREEN, ls="--", lw=1.2)
@@ -72,6 +75,7 @@ def _mark_dates(ax, start: pd.Timestamp, end: pd.Timestamp, *, etf: bool = True)
             ha="right",
             fontsize=7.5,
             color=_GREEN,
+            bbox=_BOX,
         )
 
 
@@ -104,11 +108,15 @@ def fig_leader_events(lead: pd.DataFrame, events: Any, intraday: Any, lname: str
             f"{r['event_date']:%Y-%m}",
             (r["event_date"], r["level"]),
             textcoords="offset points",
-            xytext=(0, 8),
+            xytext=(0, 9),
             ha="center",
             fontsize=7.5,
+            bbox=_BOX,
         )
     only = [d for d in intraday.dates if d not in set(events.dates)]
+    # an intraday breakout within 90 days of a close breakout is the same episode: marked,
+    # not labelled again
+    far = [d for d in only if min(abs((d - e).days) for e in events.dates) > 90]
     if only:
         lv = lead["high"].reindex(only)
         ax.scatter(
@@ -121,17 +129,19 @@ def fig_leader_events(lead: pd.DataFrame, events: Any, intraday: Any, lname: str
             zorder=3,
             label="breakout on the daily high only (intraday definition)",
         )
-        for d in only:
+        for d in far:
             ax.annotate(
                 f"{d:%Y-%m} (intraday)",
                 (d, lv.loc[d]),
                 textcoords="offset points",
-                xytext=(0, -14),
+                xytext=(0, -16),
                 ha="center",
                 fontsize=7.5,
                 color=_BLUE,
+                bbox=_BOX,
             )
     ax.set_yscale("log")
+    ax.set_ylim(top=float(c.max()) * 1.35)
     ax.set_ylabel(f"{lname} (index points, log scale)")
     ax.set_xlabel("date")
     ax.set_title(f"{lname}: breakouts to new all-time highs (dashed: the record broken)")
@@ -248,8 +258,8 @@ def fig_event_paths(study: Any, fname: str, lname: str, horizon: int):
     ax.set_xlabel(f"calendar days after the {lname} breakout (day 0 = first {fname} bar after)")
     ax.set_ylabel(f"{fname}: growth of 1 (log scale)")
     ax.set_title(
-        f"{fname} after each {lname} breakout; the mean uses only events with a "
-        f"complete {horizon}-day window, so it never changes its membership"
+        f"{fname} after each {lname} breakout (mean: events with a complete "
+        f"{horizon}-day window only)"
     )
     ax.legend(loc="upper left", fontsize=8, ncol=2)
     return fig
@@ -300,8 +310,8 @@ def fig_nulls(a: Any, fname: str, horizon: int):
         note = f"p = {res.pvalue:.3g}" + (f", calibrated p = {pc:.3g}" if np.isfinite(pc) else "")
         if g is not None:
             out = len(null) - len(shown)
-            note += (
-                f"; persistence {g.persistence:.3f}"
+            note += "\n" + (
+                f"model persistence {g.persistence:.3f}"
                 + (" (at the stationarity boundary)" if g.at_boundary else "")
                 + (f"; {out} of {len(null)} simulated means off the axis" if out else "")
             )
@@ -316,7 +326,7 @@ def fig_rolling_volatility(
     close: pd.Series, fname: str, icss_breaks=(), window: int = 30, periods_per_year: float = 365.0
 ):
     """Rolling annualised volatility with the ETF approval, halvings and ICSS breaks."""
-    fig, ax = _new(height=4.2)
+    fig, ax = _new(height=4.8)
     r = np.log(close).diff().dropna()
     vol = r.rolling(window).std() * np.sqrt(periods_per_year)
     ax.plot(
@@ -346,7 +356,7 @@ def fig_rolling_volatility(
     ax.set_ylabel("annualised volatility (fraction)")
     ax.set_xlabel("date")
     ax.set_title(f"{fname}: volatility before and after the spot-ETF approval")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=8)
     return fig
 
 
@@ -438,4 +448,48 @@ def fig_specifications(table: pd.DataFrame, alpha: float):
     ax.set_xlabel("calibrated p-value (log scale; left of the line: distinguished from chance)")
     ax.set_title("The verdict's tests under each specification")
     ax.legend(loc="lower left", fontsize=8, bbox_to_anchor=(1.01, 0.0))
+    return fig
+
+
+def fig_scan_curve(cells: pd.DataFrame, lname: str, alpha: float):
+    """Specification curve of a scan: sorted effects with intervals."""
+    ok = cells.loc[cells["effect"].notna()].sort_values("effect").reset_index(drop=True)
+    fig, ax = _new(height=4.0, width=9.5)
+    x = np.arange(len(ok))
+    sig = ok["significant_bh"].astype(bool).to_numpy() if "significant_bh" in ok else None
+    ax.vlines(x, ok["effect_ci_low"], ok["effect_ci_high"], color=_GREY, lw=1)
+    for follower, mk in zip(ok["follower"].unique(), "os^Dv", strict=False):
+        m = (ok["follower"] == follower).to_numpy()
+        filled = m & sig if sig is not None else m
+        ax.scatter(
+            x[filled],
+            ok.loc[filled, "effect"],
+            marker=mk,
+            color=_BLUE,
+            zorder=3,
+            label=f"{follower} (passes Benjamini-Hochberg)",
+        )
+        ax.scatter(
+            x[m & ~filled],
+            ok.loc[m & ~filled, "effect"],
+            marker=mk,
+            zorder=3,
+            facecolors="white",
+            edgecolors=_BLUE,
+            label=f"{follower}",
+        )
+    ax.axhline(0, color=_GREY, lw=0.8)
+    ax.set_xticks(
+        x,
+        [
+            f"{d.split(', ', 1)[-1]}, {h}d"
+            for d, h in zip(ok["definition"], ok["horizon"], strict=True)
+        ],
+        rotation=60,
+        ha="right",
+        fontsize=7,
+    )
+    ax.set_ylabel("effect (mean log return minus random dates)")
+    ax.set_title(f"Scan of the {lname} breakout claim: every cell's effect, sorted")
+    ax.legend(loc="upper left", fontsize=8)
     return fig
