@@ -284,6 +284,19 @@ CASES: dict[str, tuple[Callable[..., Any], dict, dict[str, list]]] = {
             "periods_per_year": SCALARS,
         },
     ),
+    "sweep": (
+        rc.sweep,
+        {
+            "leader": lambda: _RUT.copy(),
+            "follower": _follower,
+            "min_gap": lambda: [250],
+            "hold": lambda: [90],
+            "n_resamples": lambda: 9,
+            "n_partitions": lambda: 4,
+            "rng": lambda: 0,
+        },
+        {"min_gap": SIZES, "hold": SIZES},
+    ),
     "spa_test": (
         snooping.spa_test,
         {"losses_or_returns": _matrix, "n_resamples": lambda: 19, "rng": lambda: 0},
@@ -359,6 +372,13 @@ KNOWN_FAILURES: dict[tuple[str, str], str] = {
         "inference checks `burn` without an upper bound: MemoryError, or numpy's 'Maximum "
         "allowed dimension exceeded' (use _validation.check_size)"
     ),
+    **{
+        ("sweep", arg): (
+            f"sweep checks `{arg}` without an upper bound: 2**63 raises OverflowError "
+            "(use _validation.check_size / check_horizon)"
+        )
+        for arg in ("min_gap", "hold")
+    },
     ("volatility_regimes", "window"): (
         "regimes' window check lets window=2**63 reach pandas: OutOfBoundsTimedelta with "
         "pandas' message (no argument name)"
@@ -459,6 +479,7 @@ _POSITIONAL = {
     "garch_null_test": ("follower", "events"),
     "volatility_regimes": ("prices",),
     "backtest": ("follower", "events_or_signal"),
+    "sweep": ("leader", "follower"),
     "spa_test": ("losses_or_returns",),
     "stepm": ("losses_or_returns",),
     "pbo": ("returns",),
