@@ -4,8 +4,8 @@
     python benchmarks/bench_scan.py --pairs 0            # headline only
 
 Leaders rut, spx, ndx (and iwm with --iwm); followers btc, btc_long, eth; the five
-default definitions and the four default horizons. Timings alternate sequential and
-2-worker (loky) runs after one warm-up of each (numba caches loaded, loky workers
+default definitions and the four default horizons. Timings alternate sequential,
+2-worker (loky) and 2-thread runs after one warm-up of each (numba caches loaded, loky workers
 started), and report the median with the min-max range, with the load average
 before and after. The two engines' tables are checked to be identical.
 """
@@ -63,12 +63,13 @@ def main() -> None:
     print(res.family_wise.to_string())
     print(f"joint p over followers (Bonferroni): {res.pvalue_joint:.4g}")
     print(f"warm-up: sequential {t_seq:.1f} s, 2 workers {t_par:.1f} s")
-    seq, par = [], []
+    seq, par, thr = [], [], []
     for _ in range(a.pairs):
         seq.append(run(leaders, followers, "sequential", 1, a.seed, a.n_calibration)[1])
         par.append(run(leaders, followers, "loky", 2, a.seed, a.n_calibration)[1])
+        thr.append(run(leaders, followers, "threads", 2, a.seed, a.n_calibration)[1])
     if a.pairs:
-        for name, v in (("sequential", seq), ("2 workers (loky)", par)):
+        for name, v in (("sequential", seq), ("2 workers (loky)", par), ("2 threads", thr)):
             print(
                 f"{name}: median {statistics.median(v):.1f} s "
                 f"(range {min(v):.1f}-{max(v):.1f}, {len(v)} runs)"

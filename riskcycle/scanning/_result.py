@@ -165,8 +165,8 @@ class ScanResult(ResultMixin):
         """Specification curve with the cells' choices, and a leader x follower heatmap.
 
         Left: every cell's effect (events minus random days, forward log return)
-        with its interval, sorted, filled where significant after
-        Benjamini-Hochberg; below it, the choices of each cell. Right: the share
+        with its interval, sorted, filled where significant (orange: nominally
+        only, red: after Benjamini-Hochberg); below it, the choices of each cell. Right: the share
         of each leader-follower pair's cells significant after Benjamini-Hochberg,
         annotated with the median effect.
 
@@ -181,20 +181,23 @@ class ScanResult(ResultMixin):
         ax_h = fig.add_subplot(gs[:, 1])
         x = np.arange(len(curve))
         sig = curve["significant_bh"].to_numpy(dtype=bool)
+        nom = curve["significant"].to_numpy(dtype=bool) & ~sig
         eff = curve["effect"].to_numpy(dtype=float)
         lo = curve["effect_ci_low"].to_numpy(dtype=float)
         hi = curve["effect_ci_high"].to_numpy(dtype=float)
         ax.vlines(x, lo, hi, color="0.6", lw=0.8)
+        rest = ~sig & ~nom
         ax.scatter(
-            x[~sig],
-            eff[~sig],
+            x[rest],
+            eff[rest],
             s=14,
             facecolors="white",
             edgecolors="k",
             zorder=3,
-            label="not significant (BH)",
+            label="not significant",
         )
-        ax.scatter(x[sig], eff[sig], s=14, color="C3", zorder=3, label="significant (BH)")
+        ax.scatter(x[nom], eff[nom], s=14, color="C1", zorder=3, label="significant, nominal only")
+        ax.scatter(x[sig], eff[sig], s=14, color="C3", zorder=3, label="significant after BH")
         ax.axhline(0.0, color="0.3", lw=0.8, ls="--")
         s = self.share_significant
         ax.set_ylabel("effect: events minus random days\n(forward log return)")
