@@ -460,24 +460,26 @@ def fig_scan_curve(cells: pd.DataFrame, lname: str, alpha: float):
     ax.vlines(x, ok["effect_ci_low"], ok["effect_ci_high"], color=_GREY, lw=1)
     for follower, mk in zip(ok["follower"].unique(), "os^Dv", strict=False):
         m = (ok["follower"] == follower).to_numpy()
-        filled = m & sig if sig is not None else m
-        ax.scatter(
-            x[filled],
-            ok.loc[filled, "effect"],
-            marker=mk,
-            color=_BLUE,
-            zorder=3,
-            label=f"{follower} (passes Benjamini-Hochberg)",
-        )
-        ax.scatter(
-            x[m & ~filled],
-            ok.loc[m & ~filled, "effect"],
-            marker=mk,
-            zorder=3,
-            facecolors="white",
-            edgecolors=_BLUE,
-            label=f"{follower}",
-        )
+        filled = m & sig if sig is not None else np.zeros_like(m)
+        if filled.any():
+            ax.scatter(
+                x[filled],
+                ok.loc[filled, "effect"],
+                marker=mk,
+                color=_BLUE,
+                zorder=3,
+                label=f"{follower}: passes Benjamini-Hochberg",
+            )
+        if (m & ~filled).any():
+            ax.scatter(
+                x[m & ~filled],
+                ok.loc[m & ~filled, "effect"],
+                marker=mk,
+                zorder=3,
+                facecolors="white",
+                edgecolors=_BLUE,
+                label=f"{follower}" + (": does not pass" if sig is not None else ""),
+            )
     ax.axhline(0, color=_GREY, lw=0.8)
     ax.set_xticks(
         x,
@@ -491,5 +493,5 @@ def fig_scan_curve(cells: pd.DataFrame, lname: str, alpha: float):
     )
     ax.set_ylabel("effect (mean log return minus random dates)")
     ax.set_title(f"Scan of the {lname} breakout claim: every cell's effect, sorted")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return fig

@@ -989,6 +989,8 @@ def scan_block(s, numbers, col, leader, follower, *, as_of, rule, n_resamples, r
         + ("distinguishes" if joint < res.alpha else "does not distinguish")
         + " the breakouts from chance."
     )
+    for note in getattr(res, "notes", ()):
+        s.text(f"Scan note: {note}")
     s.table(t.set_index("follower"), caption="Scan cells (calibrated placebo p-values)")
     s.figure(
         fig_scan_curve(cells, lname, res.alpha),
