@@ -356,7 +356,9 @@ def backtest(
     Raises
     ------
     TypeError, ValueError
-        Invalid arguments (each message names the argument).
+        Invalid arguments (each message names the argument), including a ``hold``
+        above 36,525 days or longer than the follower's data, a ``delay`` above 100
+        years and ``n_resamples`` above 10,000,000.
 
     Warns
     -----

@@ -204,7 +204,9 @@ def event_study(
         (sorted unique dates, finite positive prices); never modified.
     events : Events or sequence of dates
         Leader events (:func:`riskcycle.breakouts`), or sorted unique dates of the
-        leader's bars together with ``leader_clock``.
+        leader's bars together with ``leader_clock``: a list or DatetimeIndex, a
+        Series of dates (its values are used), or a DataFrame with one datetime
+        column (or a DatetimeIndex). Numbers are refused (they are not dates).
     horizons : sequence of int or int, default (30, 90, 180, 365)
         Window lengths in calendar days. The window of horizon :math:`h` runs
         from the day-0 close to the close of the last follower bar dated on or
@@ -257,10 +259,11 @@ def event_study(
     TypeError
         Wrong types (``horizons`` not integers, ``events`` not dates, ...).
     ValueError
-        Unsorted or duplicate event dates, non-positive horizons, NaN or unsorted
-        prices, a benchmark that does not overlap the follower, a benchmark with a
-        model that does not use one (or none with one that does), no event inside
-        the follower's data.
+        Unsorted or duplicate event dates, non-positive horizons, a horizon above
+        36,525 days (100 years) or longer than the follower's data, dates outside
+        1677-09-22 to 2262-04-10, NaN or unsorted prices, a benchmark that does not
+        overlap the follower, a benchmark with a model that does not use one (or none
+        with one that does), no event inside the follower's data.
 
     Warns
     -----
