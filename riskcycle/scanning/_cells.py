@@ -217,9 +217,14 @@ def family_wise(
         rot = eligible[(pos[None, :] + shift[:, None]) % n_circle]
         t_null = win.fwd[rot].mean(axis=1)
         t_obs = np.array([win.fwd[pos].mean()])
-        p_obs.append(K.pvalues_against(t_obs, t_null, opts.alternative, exact=False)[0])
-        # each draw's p-value against the draws (its own value counted once)
-        p_null.append(K.pvalues_against(t_null, t_null, opts.alternative, exact=True))
+        # every p-value, the observed one's and each draw's, against the same B + 1
+        # values (the observed and the draws): the observed set is then exchangeable
+        # with the draws; a draw ranked against the draws alone could not reach the
+        # observed floor 1/(B + 1) and the min-p test would over-reject
+        t_all = np.concatenate([t_obs, t_null])
+        p_all = K.pvalues_against(t_all, t_all, opts.alternative, exact=True)
+        p_obs.append(p_all[0])
+        p_null.append(p_all[1:])
         index.append(idx)
     if not index:
         return {"index": [], "pvalue_shift": [], "pvalue_family_wise": [], "null": np.empty(0)}

@@ -454,8 +454,10 @@ def scan(
     and definitions move together, so the overlap of their events and the
     correlation of the horizons are kept (a rotation test; the null: the
     events' timing relative to the follower is arbitrary). Each cell's
-    statistic is its p-value against the draws
-    (``pvalue_shift``); the family statistic is the smallest of them, and
+    statistic is its p-value among the :math:`B + 1` values (the observed one
+    and the draws), and every draw's p-value is ranked among the same
+    :math:`B + 1` values, so that the observed set is exchangeable with the
+    draws (``pvalue_shift``); the family statistic is the smallest of them, and
     ``pvalue_family_wise`` of a cell is the share of draws whose smallest
     p-value is at most the cell's (single-step min-p adjustment, Westfall &
     Young 1993, p. 47), never below the cell's ``pvalue_shift``. The
