@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import pytest
 from matplotlib.figure import Figure
 
 from riskcycle.regimes import (
@@ -66,3 +67,19 @@ def test_ratio_test_icss_correlation_plots(btc, rut):
         btc.loc["2021":], {"rut": rut}, breaks="2024-01-10", n_resamples=99, rng=0
     )
     _check_views(res)
+
+
+def test_messages_name_the_arguments_the_caller_has():
+    """A user series without a clock asks for attrs['clock'] (not a missing parameter);
+    a break before the first halving names `break_date`."""
+    import riskcycle
+
+    btc = riskcycle.datasets.load("btc")
+    rut = riskcycle.datasets.load("rut")
+    plain = pd.Series(btc["close"].to_numpy(), index=btc.index)  # no attrs
+    with pytest.raises(ValueError, match=r"`benchmarks` needs to know when `prices` closes"):
+        riskcycle.volatility_regimes(plain, benchmarks={"rut": rut}, periods_per_year=365)
+    with pytest.raises(ValueError, match=r"`break_date` \(2012-01-01\) is before the first"):
+        riskcycle.regimes.halving_phase_control(
+            riskcycle.datasets.load("btc_long"), break_date="2012-01-01"
+        )

@@ -32,7 +32,7 @@ from .._validation import (
     check_n_resamples,
     check_timestamp,
 )
-from ..calendar import HALVINGS, halving_phase
+from ..calendar import HALVINGS, _halving_phase
 from ._bootstrap import VolatilityRatioResult, _ratio_test
 from ._input import check_mapping, check_periods_per_year, check_window, log_returns, price_frame
 
@@ -288,7 +288,7 @@ def _method(n_resamples: int) -> str:
 
 def _placebo_dates(date: pd.Timestamp, align: str) -> pd.DataFrame:
     """The same cycle phase as ``date`` in every earlier halving cycle (epochs >= 1)."""
-    ph = halving_phase([date]).iloc[0]
+    ph = _halving_phase([date], "break_date").iloc[0]
     epoch = int(ph["epoch"])
     if epoch < 1:
         raise ValueError(
@@ -312,7 +312,7 @@ def _placebo_dates(date: pd.Timestamp, align: str) -> pd.DataFrame:
             else:  # days_to_halving
                 d = starts[e] - (length_e - since)
             d = d.normalize()
-        p = halving_phase([d]).iloc[0]
+        p = _halving_phase([d], "break_date").iloc[0]
         reason = ""
         if int(p["epoch"]) != e:
             reason = f"the matched date {_fmt_date(d)} falls outside cycle {e} (align={align!r})"

@@ -342,6 +342,13 @@ def volatility_regimes(
     if benchmarks is not None:
         fol = frame.copy()
         fol.attrs = dict(getattr(prices, "attrs", {}) or {})
+        if "clock" not in fol.attrs:
+            raise ValueError(
+                "`benchmarks` needs to know when `prices` closes: `prices` carries no "
+                "attrs['clock'] (bundled data records one). Set prices.attrs['clock'] = "
+                "'utc_midnight' (24/7 daily bars) or 'us_equity_close', or call "
+                "riskcycle.regimes.correlation_regimes(..., follower_clock=...) yourself."
+            )
         corr = correlation_regimes(
             fol,
             benchmarks,
