@@ -94,7 +94,11 @@ def fig_leader_events(lead: pd.DataFrame, events: Any, intraday: Any, lname: str
         zorder=3,
         label="breakout (close above the prior record after a drought)",
     )
+    prev = None
     for _, r in ev.iterrows():
+        # a label within three years of the previous one goes higher, so they never touch
+        near = prev is not None and (r["event_date"] - prev).days < 3 * 365
+        prev = r["event_date"]
         ax.hlines(
             r["prior_record"],
             r["prior_record_date"],
@@ -108,7 +112,7 @@ def fig_leader_events(lead: pd.DataFrame, events: Any, intraday: Any, lname: str
             f"{r['event_date']:%Y-%m}",
             (r["event_date"], r["level"]),
             textcoords="offset points",
-            xytext=(0, 9),
+            xytext=(0, 22 if near else 9),
             ha="center",
             fontsize=7.5,
             bbox=_BOX,
@@ -141,12 +145,12 @@ def fig_leader_events(lead: pd.DataFrame, events: Any, intraday: Any, lname: str
                 bbox=_BOX,
             )
     ax.set_yscale("log")
-    ax.set_ylim(top=float(c.max()) * 1.35)
+    ax.set_ylim(top=float(c.max()) * 1.6)
     ax.set_ylabel(f"{lname} (index points, log scale)")
     ax.set_xlabel("date")
     ax.set_title(f"{lname}: breakouts to new all-time highs (dashed: the record broken)")
     ax.legend(loc="upper left", fontsize=8)
-    ax.margins(x=0.02)
+    ax.margins(x=0.04)
     return fig
 
 
@@ -188,7 +192,7 @@ def fig_btc_overview(fol: pd.DataFrame, events: Any, intraday: Any, as_of, fname
     ax.set_ylabel(f"{fname} (USD, log scale)")
     ax.set_xlabel("date")
     ax.set_title(f"{fname} with the halvings, the spot-ETF approval and the {lname} breakouts")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="center right", fontsize=8)
     ax.margins(x=0.02)
     return fig
 
