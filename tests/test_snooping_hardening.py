@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_array_equal
 
+from riskcycle.exceptions import DegenerateDataWarning
 from riskcycle.snooping import (
     deflated_sharpe_ratio,
     min_track_record_length,
@@ -218,3 +219,31 @@ def test_pbo_too_many_partitions():
         ValueError, match=r"`n_partitions` must be at most 20 \(C\(S, S/2\) splits"
     ):
         pbo(_matrix(shape=(400, 3)), n_partitions=40)
+
+
+@pytest.mark.parametrize("level", [0.001, 1 / 3, 7.1])
+def test_pbo_constant_nonzero_strategy_is_never_selected(level):
+    # constant returns have no Sharpe ratio: rounding in the sums must not make it a winner
+    x = np.random.default_rng(3).standard_normal((203, 4)) * 0.01
+    x[:, 0] = level
+    with pytest.warns(DegenerateDataWarning, match="metric is undefined"):
+        res = pbo(x, n_partitions=8)
+    assert (res.selected != 0).all()
+
+
+def test_pbo_sharpe_accurate_when_the_mean_dwarfs_the_spread():
+    # mean / sd = 1e4: the per-half variance is computed about each partition's mean (no
+    # cancellation), so the built-in Sharpe ratio equals numpy's two-pass one closely
+    rng = np.random.default_rng(5)
+    x = 1.0 + rng.standard_normal((200, 5)) * 1e-4
+
+    def sharpe(a):
+        return a.mean(axis=0) / a.std(axis=0, ddof=1)
+
+    built = pbo(x, n_partitions=6)
+    custom = pbo(x, n_partitions=6, metric=sharpe)
+    assert_array_equal(built.selected, custom.selected)
+    # both are two-pass (about a mean): the data's relative resolution is eps / 1e-4 = 2e-12,
+    # so 1e-10 allows for the different summation orders; an uncentred sum of squares
+    # (sum x^2 - n mean^2) would be off by about eps * mean^2 / var = 2e-8 in the variance
+    np.testing.assert_allclose(built.is_performance, custom.is_performance, rtol=1e-10)

@@ -22,6 +22,7 @@ _METRICS = ("sharpe", "mean")
 # C(20, 10) = 184,756 splits; C(S, S/2) grows about 4x per 2 partitions beyond
 _MAX_PARTITIONS = 20
 _CHUNK = 1 << 21  # elements of the (combinations x strategies) temporaries per chunk
+_MIN_CV = 1e-12  # standard deviation / |mean| below which returns count as constant
 
 
 def _pbo_iv(returns, n_partitions, metric):
@@ -213,7 +214,10 @@ def pbo(
         sums = np.stack([xs[p].sum(axis=0) for p in parts])
         part_mean = sums / counts[:, None]
         within = np.stack([((xs[p] - part_mean[i]) ** 2).sum(axis=0) for i, p in enumerate(parts)])
-        weighted_sq = counts[:, None] * part_mean**2
+        # between-partition part of a half's sum of squares, without cancellation:
+        # sum_p n_p (m_p - m)^2 = sum_{p<q} n_p n_q (m_p - m_q)^2 / n over the half's pairs
+        pi, qi = np.triu_indices(n_partitions, 1)
+        pair_sq = counts[pi, None] * counts[qi, None] * (part_mean[pi] - part_mean[qi]) ** 2
         member = np.zeros((n_comb, n_partitions))
         member[np.repeat(np.arange(n_comb), combos.shape[1]), combos.ravel()] = 1.0
         step = max(1, _CHUNK // n_strat)
@@ -223,11 +227,13 @@ def pbo(
             mean = (w @ sums) / n
             if metric == "mean":
                 return mean / scale
-            # pooled sum of squares: within-partition part + between-partition part
-            between = np.maximum((w @ weighted_sq) - n * mean**2, 0.0)
+            between = ((w[:, pi] * w[:, qi]) @ pair_sq) / n
             var = ((w @ within) + between) / (n - 1.0)
+            # constant returns leave only rounding in `var` (an sd about 1e-16 of the
+            # mean): a per-period Sharpe ratio above 1e12 is taken as undefined
+            defined = var > (_MIN_CV * mean) ** 2
             with np.errstate(divide="ignore", invalid="ignore"):
-                return np.where(var > 0, mean / np.sqrt(var), np.nan)
+                return np.where(defined & (var > 0), mean / np.sqrt(var), np.nan)
 
         for lo in range(0, n_comb, step):
             w = member[lo : lo + step]
