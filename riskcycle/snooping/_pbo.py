@@ -110,7 +110,8 @@ def pbo(
     Warns
     -----
     DegenerateDataWarning
-        A strategy's metric is undefined on a half (constant returns): it ranks last.
+        A strategy's metric is undefined on a half (constant returns, or a standard
+        deviation below 1e-12 of the mean): it ranks last.
 
     See Also
     --------
@@ -128,8 +129,9 @@ def pbo(
     :math:`\bar\omega_c = r_c/(N+1)` and :math:`\lambda_c = \log(\bar\omega_c /
     (1-\bar\omega_c))`. The PBO is the share of :math:`\lambda_c \le 0` [1]_. With
     an odd ``N`` the median rank gives :math:`\lambda = 0`, counted as overfit. For
-    the built-in metrics the per-partition counts, sums and squared deviations about
-    each partition's own mean are computed once and combined by matrix products, so the
+    the built-in metrics the per-partition counts, sums, squared deviations about
+    each partition's own mean and squared differences between partition means are
+    computed once and combined by matrix products (no cancellation), so the
     12,870 splits of ``S = 16`` cost little; each half's metric is computed from its
     own partitions only, so identical data give identical metrics (exact ties), and
     the data are first rescaled by a power of two (exact), so multiplying all returns
