@@ -1199,10 +1199,11 @@ def assess_signal(
     halving_cycles : {"all", "other"}, default "all"
         As in :func:`riskcycle.placebo_test`: ``"all"`` keeps each event's own
         cycle in its pool (a randomisation test).
-    eras : None, "halving" or sequence of dates, default "halving"
+    eras : None, "halving", "variance_breaks" or sequence of dates, default "halving"
         Eras of the era-stratified placebo test and of the calibration's random
-        sets (Bitcoin's halving cycles by default; for another follower pass
-        break dates or None).
+        sets (Bitcoin's halving cycles by default; ``"variance_breaks"`` finds
+        them from the follower's data; for another follower pass that, break
+        dates or None).
     n_resamples : int, default 9999
         Placebo sets and bootstrap resamples.
     garch_resamples : int, default 999

@@ -368,8 +368,16 @@ def test_views(as_of_full):
             ValueError,
             "`calibration_resamples` must be a positive integer >= 19",
         ),
-        ({"eras": "decades"}, ValueError, "`eras` must be None, 'halving' or a sequence"),
-        ({"eras": 2014}, TypeError, "`eras` must be None, 'halving' or a sequence"),
+        (
+            {"eras": "decades"},
+            ValueError,
+            "`eras` must be None, 'halving', 'variance_breaks' or a sequence",
+        ),
+        (
+            {"eras": 2014},
+            TypeError,
+            "`eras` must be None, 'halving', 'variance_breaks' or a sequence",
+        ),
         ({"garch_resamples": 0}, ValueError, "`garch_resamples` must be a positive integer"),
         ({"power_simulations": 2}, ValueError, "`power_simulations` must be a positive integer"),
         ({"power_resamples": 9}, ValueError, "`power_resamples` \\(9\\) is too small for alpha"),

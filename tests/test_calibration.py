@@ -243,8 +243,16 @@ def test_calibrated_hit_count_matches_base_rate(btc_long, rut):
         ({"n_sets": 5}, ValueError, "`n_sets` must be an integer number of random sets"),
         ({"n_sets": 10**7}, ValueError, "`n_sets` must be at most 1,000,000"),
         ({"alpha": 1.5}, ValueError, "`alpha` must be a level"),
-        ({"eras": "decade"}, ValueError, "`eras` must be None, 'halving' or a sequence"),
-        ({"eras": 5}, TypeError, "`eras` must be None, 'halving' or a sequence"),
+        (
+            {"eras": "decade"},
+            ValueError,
+            "`eras` must be None, 'halving', 'variance_breaks' or a sequence",
+        ),
+        (
+            {"eras": 5},
+            TypeError,
+            "`eras` must be None, 'halving', 'variance_breaks' or a sequence",
+        ),
         ({"eras": ["not a date"]}, ValueError, "`eras`"),
         ({"halving_cycles": "some"}, ValueError, "`halving_cycles` must be one of"),
         ({"horizon": 0}, ValueError, "`horizon` must be a positive integer"),
@@ -318,3 +326,20 @@ def test_calibrated_tests_hold_their_size_on_the_real_btc_path(btc_long, test, e
     if test == "placebo":
         x = int(np.sum(p_nom <= 0.05))
         assert stats.binomtest(x, n, 0.05, alternative="greater").pvalue < 0.01, x / n
+
+
+def test_eras_found_from_the_data_are_the_variance_breaks(btc_long):
+    """eras='variance_breaks': the eras start at regimes.variance_breaks' dates, computed
+    only from the data given (an as-of cut sees only its own data)."""
+    from riskcycle.regimes import variance_breaks
+
+    cut = btc_long.loc[:"2020-12-31"]
+    fd = C.follower_data(cut)
+    e = C.era_labels(fd, C.check_eras("variance_breaks"))
+    found = pd.DatetimeIndex(variance_breaks(cut, periods_per_year=365).break_dates)
+    assert_array_equal(e.breaks, found)
+    assert len(found) >= 1 and e.rule == "variance_breaks"
+    lab = pd.Series(e.label, index=fd.index)
+    first = found[0]
+    assert lab[lab.index < first].max() == 0 and lab[first] == 1
+    assert "volatility regimes found in the data" in e.describe()

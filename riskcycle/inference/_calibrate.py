@@ -828,10 +828,12 @@ or callable
         Level at which the size is measured.
     n_sets : int, default 1000
         Random event sets.
-    eras : None, "halving" or sequence of dates, default "halving"
+    eras : None, "halving", "variance_breaks" or sequence of dates, default "halving"
         The eras whose mix the random sets keep (and of the era-stratified
-        placebo): Bitcoin's halving cycles, break dates of your own, or None for
-        one era. For a follower other than Bitcoin pass break dates or None.
+        placebo): Bitcoin's halving cycles, eras found from the follower's data
+        (its volatility breaks, :func:`riskcycle.regimes.variance_breaks`), break
+        dates of your own, or None for one era. For a follower other than Bitcoin
+        pass ``"variance_breaks"``, break dates or None.
     min_spacing : int, optional
         Minimum calendar days between dates of a set; default as in
         :func:`riskcycle.placebo_test`.

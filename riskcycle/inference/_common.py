@@ -408,7 +408,7 @@ def halving_pools_from_times(
     return pool, off, phase
 
 
-ERA_RULES = ("halving",)
+ERA_RULES = ("halving", "variance_breaks")
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,24 +427,28 @@ class Eras:
     def describe(self) -> str:
         if self.rule == "none":
             return "one era (no stratification)"
-        what = "Bitcoin halving cycles" if self.rule == "halving" else "eras"
+        what = {
+            "halving": "Bitcoin halving cycles",
+            "variance_breaks": "volatility regimes found in the data (variance_breaks)",
+        }.get(self.rule, "eras")
         return f"{what} split at " + ", ".join(d.strftime("%Y-%m-%d") for d in self.breaks)
 
 
 def check_eras(eras: Any) -> str | pd.DatetimeIndex | None:
-    """``None``, ``"halving"`` or a sequence of break dates (sorted, unique)."""
+    """``None``, ``"halving"``, ``"variance_breaks"`` or a sequence of break dates."""
     if eras is None:
         return None
     if isinstance(eras, str):
         if eras not in ERA_RULES:
             raise ValueError(
-                f"`eras` must be None, 'halving' or a sequence of break dates; got {eras!r}."
+                "`eras` must be None, 'halving', 'variance_breaks' or a sequence of break "
+                f"dates; got {eras!r}."
             )
         return eras
     if not isinstance(eras, Sequence | np.ndarray | pd.Index | pd.Series):
         raise TypeError(
-            "`eras` must be None, 'halving' or a sequence of break dates (e.g. "
-            f"['2014-09-17']); got {type(eras).__name__}."
+            "`eras` must be None, 'halving', 'variance_breaks' or a sequence of break "
+            f"dates (e.g. ['2014-09-17']); got {type(eras).__name__}."
         )
     values = list(eras.to_numpy() if isinstance(eras, pd.Series) else eras)
     dates = [check_timestamp(d, "eras") for d in values]
@@ -458,11 +462,24 @@ def era_labels(fd: FollowerData, eras: str | pd.DatetimeIndex | None) -> Eras:
     """Era of each follower bar.
 
     ``"halving"``: the Bitcoin halving cycle of the bar's UTC day close (the same
-    clock as the halving matching); break dates: era ``e`` holds the bars dated on
-    or after break ``e`` and before break ``e + 1``.
+    clock as the halving matching); ``"variance_breaks"``: eras found from the
+    follower's own data (only the data given, so an as-of cut stays look-ahead free):
+    the volatility breaks of :func:`riskcycle.regimes.variance_breaks` (least squares
+    on absolute returns over all partitions with 15% trimming, the number of breaks
+    chosen by the LWZ criterion; Bai & Perron 1998); break dates: era ``e`` holds the
+    bars dated on or after break ``e`` and before break ``e + 1``.
     """
     if eras is None:
         return Eras("none", pd.DatetimeIndex([]), np.zeros(fd.n, dtype=np.int64))
+    if isinstance(eras, str) and eras == "variance_breaks":
+        from ..regimes import variance_breaks
+
+        found = variance_breaks(fd.close, periods_per_year=fd.clock.periods_per_year)
+        breaks = pd.DatetimeIndex(found.break_dates)
+        breaks = breaks.tz_convert(None) if breaks.tz is not None else breaks
+        idx = fd.index.tz_convert(None) if fd.index.tz is not None else fd.index
+        label = np.searchsorted(breaks.as_unit("ns").asi8, idx.as_unit("ns").asi8, side="right")
+        return Eras("variance_breaks", breaks, label.astype(np.int64))
     if isinstance(eras, str):  # "halving"
         halvings = pd.DatetimeIndex(HALVINGS["timestamp"]).as_unit("ns")
         t = CRYPTO_UTC.information_times(fd.index).asi8

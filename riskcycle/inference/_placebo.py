@@ -158,12 +158,14 @@ def placebo_test(
         then outside the null's support and the test over-rejects on Bitcoin's
         own history (its cycles differ in level: see the size table in the
         user guide, "Calibration and size"); kept for comparison.
-    eras : None, "halving" or sequence of dates, optional
+    eras : None, "halving", "variance_breaks" or sequence of dates, optional
         Era-stratified placebo: each placebo set has the same number of dates in
         each era as the real events, so that early events are compared with
         early dates. ``"halving"``: Bitcoin's halving cycles
-        (:data:`riskcycle.calendar.HALVINGS`); a sequence of dates: the eras
-        start at these break dates. Sampled exactly uniformly from the
+        (:data:`riskcycle.calendar.HALVINGS`); ``"variance_breaks"``: eras found
+        from the follower's data (its volatility breaks,
+        :func:`riskcycle.regimes.variance_breaks` with the LWZ rule); a sequence of
+        dates: the eras start at these break dates. Sampled exactly uniformly from the
         admissible stratified sets (:func:`riskcycle.inference._nb.strata_tables`).
         Cannot be combined with ``halving_window``.
     leader, leader_within : prices and float, optional
