@@ -65,6 +65,27 @@ def test_qvalues_equal_statsmodels_and_the_bh_formula(small):
     assert s["by"] <= s["bh"] <= s["nominal"]
 
 
+def test_one_cell_equals_the_single_analyses():
+    btc = riskcycle.datasets.load("btc", end="2026-01-22")
+    rut = riskcycle.datasets.load("rut", end="2026-01-22")
+    ev = riskcycle.breakouts(rut, min_gap=250).between("2014-10-01", None)
+    pl = riskcycle.placebo_test(btc, ev, horizon=90, n_resamples=99, rng=0)
+    br = riskcycle.base_rate(btc, ev, horizon=90, n_resamples=99, rng=0)
+    cell = riskcycle.scan(
+        ["rut"], ["btc"], **{**SMALL, "definitions": [{"min_gap": 250}], "horizons": [90]}, rng=0
+    ).to_frame()
+    assert len(cell) == 1
+    row = cell.iloc[0]
+    assert row["n_events"] == pl.n_events == br.n_events == 3
+    assert row["min_spacing"] == pl.min_spacing
+    assert row["n_hits"] == br.hits
+    # deterministic parts: the same mean forward log return, base rate and binomial
+    # p-value (tolerance: floating-point summation order only)
+    np.testing.assert_allclose(row["statistic"], pl.statistic, rtol=1e-12)
+    np.testing.assert_allclose(row["base_rate"], br.base_rate, rtol=1e-12)
+    np.testing.assert_allclose(row["pvalue_hit_count"], br.pvalue, rtol=1e-12)
+
+
 def test_intraday_definition_without_highs_is_not_applicable(small):
     df = small.to_frame()
     spx_high = df[(df["leader"] == "spx") & df["use_high"]]
