@@ -129,6 +129,16 @@ STOCHASTIC: dict[str, Callable[[Any], Any]] = {
         n_resamples=99,
         rng=rng,
     ),
+    "scan": lambda rng: rc.scan(
+        ["rut"],
+        ["btc"],
+        definitions=[{"min_gap": 250}],
+        horizons=[90],
+        n_resamples=99,
+        n_calibration=19,
+        calibration_resamples=19,
+        rng=rng,
+    ),
     "variance_breaks": lambda rng: regimes.variance_breaks(
         _d("btc").loc["2021":], max_breaks=2, interval="bootstrap", n_resamples=19, rng=rng
     ),

@@ -36,6 +36,7 @@ PUBLIC_MODULES = (
     "riskcycle.cycles",
     "riskcycle.backtesting",
     "riskcycle.snooping",
+    "riskcycle.scanning",
 )
 
 BUILDERS = {

@@ -67,6 +67,7 @@ def test_every_public_function_with_rng_is_covered():
         "riskcycle.cycles",
         "riskcycle.backtesting",
         "riskcycle.snooping",
+        "riskcycle.scanning",
         "riskcycle.report",
         "riskcycle.eventstudy",
         "riskcycle.events",
