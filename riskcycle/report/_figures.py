@@ -436,22 +436,23 @@ def fig_sweep_heatmap(grid: pd.DataFrame, benchmark_sharpe: float, fname: str):
 
 def fig_specifications(table: pd.DataFrame, alpha: float):
     """Calibrated p-values of each specification (a small specification curve)."""
-    fig, ax = _new(height=0.45 * len(table) + 1.6, width=9.5)
+    fig, ax = _new(height=0.45 * len(table) + 2.4, width=10.0)
     y = np.arange(len(table))[::-1]
     for col, mk, lab in (
         ("placebo p, calibrated", "o", "placebo (same spacing)"),
         ("halving-matched p, calibrated", "s", "halving-matched placebo"),
+        ("era-stratified p, calibrated", "^", "era-stratified placebo"),
         ("hit count p, calibrated", "D", "hit count"),
     ):
         if col in table:
             ax.scatter(table[col].to_numpy(dtype=float), y, marker=mk, s=40, label=lab)
     ax.axvline(alpha, color=_RED, ls="--", lw=1, label=f"{alpha:g} level")
-    ax.set_yticks(y, list(table.index))
+    ax.set_yticks(y, [str(n).replace(" (Coin Metrics back-history)", "") for n in table.index])
     ax.set_xscale("log")
     ax.set_xlim(1e-3, 1.0)
     ax.set_xlabel("calibrated p-value (log scale; left of the line: distinguished from chance)")
     ax.set_title("The verdict's tests under each specification")
-    ax.legend(loc="lower left", fontsize=8, bbox_to_anchor=(1.01, 0.0))
+    ax.legend(loc="upper center", fontsize=8, bbox_to_anchor=(0.5, -0.22), ncol=5)
     return fig
 
 
