@@ -459,7 +459,7 @@ def fig_specifications(table: pd.DataFrame, alpha: float):
 def fig_scan_curve(cells: pd.DataFrame, lname: str, alpha: float):
     """Specification curve of a scan: sorted effects with intervals."""
     ok = cells.loc[cells["effect"].notna()].sort_values("effect").reset_index(drop=True)
-    fig, ax = _new(height=4.0, width=9.5)
+    fig, ax = _new(height=5.2, width=11.0)
     x = np.arange(len(ok))
     sig = ok["significant_bh"].astype(bool).to_numpy() if "significant_bh" in ok else None
     ax.vlines(x, ok["effect_ci_low"], ok["effect_ci_high"], color=_GREY, lw=1)
@@ -496,7 +496,7 @@ def fig_scan_curve(cells: pd.DataFrame, lname: str, alpha: float):
         ha="right",
         fontsize=7,
     )
-    ax.set_ylabel("effect (mean log return minus random dates)")
+    ax.set_ylabel("effect (log return minus random dates)")
     ax.set_title(f"Scan of the {lname} breakout claim: every cell's effect, sorted")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.legend(loc="upper left", fontsize=8)
     return fig
