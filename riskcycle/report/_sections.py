@@ -27,6 +27,13 @@ __all__ = [
 ]
 
 
+def _reader(name: Any) -> str:
+    """A bundled series' reader's name ("Russell 2000" for ``rut``) in a table cell."""
+    from ._claims import _DISPLAY
+
+    return _DISPLAY.get(name, name) if isinstance(name, str) else name
+
+
 def _ci(lo: float, hi: float) -> str:
     return f"[{lo:.2f}, {hi:.2f}]"
 
@@ -158,7 +165,7 @@ def regimes_section(doc, numbers, col, follower, *, n_resamples, rng) -> list[Cl
         caption="Halving-phase control: equal 365-day windows at the same cycle fraction",
     )
     s.table(
-        cross.table[
+        cross.table.assign(label=[_reader(v) for v in cross.table["label"]])[
             [
                 "label",
                 "role",
@@ -174,6 +181,7 @@ def regimes_section(doc, numbers, col, follower, *, n_resamples, rng) -> list[Cl
     )
     if res.correlation is not None:
         cc = res.correlation.changes
+        cc = cc.assign(benchmark=[_reader(v) for v in cc["benchmark"]])
         s.table(
             cc[
                 [
