@@ -189,6 +189,14 @@ def test_every_commentary_claim_is_a_row(report_dir):
     for c in rows:
         assert c["verdict"] and not c["verdict"].startswith("not computed"), c
     claims = {c["number"]: c for c in rows}
+    # the verdict stored is the one in the table (no measured number may overwrite it)
+    md_rows = {
+        r.split(" | ")[0].strip("| "): r.rstrip(" |").rsplit(" | ", 1)[-1]
+        for r in paths["markdown"].read_text().splitlines()
+        if r.startswith("| ") and r.count(" | ") >= 5
+    }
+    for c in rows:
+        assert md_rows[c["number"]] == c["verdict"], c["number"]
     assert claims["12"]["verdict"].startswith("cannot be tested with the bundled data; would need")
     # claim 2 recomputed: first daily high above the 2021 intraday record
     rut = riskcycle.datasets.load("rut")

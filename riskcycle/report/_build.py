@@ -437,7 +437,7 @@ def build_report(
         )
         plt.close("all")
         numbers["claims"] = [
-            {"number": c.number, "claim": c.claim, "verdict": c.verdict, **c.numbers} for c in rows
+            {"number": c.number, "claim": c.claim, **c.numbers, "verdict": c.verdict} for c in rows
         ]
         numbers["markets"] = mnumbers
 

@@ -856,7 +856,9 @@ def inference_section(doc, numbers, cases: list[Case], follower, *, as_of, horiz
             if weak or a.fragile_events
             else "not confirmed",
             numbers={
-                k: (float(v) if isinstance(v, int | float | np.floating) else v)
+                ("assess_signal_verdict" if k == "verdict" else k): (
+                    float(v) if isinstance(v, int | float | np.floating) else v
+                )
                 for k, v in row.items()
             },
         )
