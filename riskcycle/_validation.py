@@ -571,6 +571,7 @@ def as_price_frame(
         if not (
             pd.api.types.is_numeric_dtype(frame[col])
             and not pd.api.types.is_bool_dtype(frame[col])
+            and not pd.api.types.is_complex_dtype(frame[col])
         ):
             raise TypeError(
                 f"`{name}`: column {col!r} must be numeric; got dtype {frame[col].dtype}."

@@ -28,6 +28,7 @@ from ._validation import (
     check_choice,
     check_confidence_level,
     check_float,
+    check_horizon,
     check_int,
     check_n_resamples,
     check_timedelta,
@@ -394,8 +395,9 @@ def _fragile(f: _Facts, label: str) -> list[pd.Timestamp]:
         return [f.pl.event_dates[0]]
     if not len(f.loo):
         return []
-    flips = f.loo["verdict_without"] != label
-    return [pd.Timestamp(d) for d in f.loo.loc[flips, "left_out"]]
+    strength = {"supported": 2, "mixed": 1, "not_supported": 0}
+    weaker = f.loo["verdict_without"].map(strength) < strength[label]
+    return [pd.Timestamp(d) for d in f.loo.loc[weaker, "left_out"]]
 
 
 def _headline(f, label, verdict_label, fragile, cal) -> list[str]:
@@ -441,7 +443,9 @@ def _headline(f, label, verdict_label, fragile, cal) -> list[str]:
 
 
 def _flipped_to(loo: pd.DataFrame, label: str) -> list[str]:
-    return sorted(set(loo.loc[loo["verdict_without"] != label, "verdict_without"]))
+    strength = {"supported": 2, "mixed": 1, "not_supported": 0}
+    weaker = loo["verdict_without"].map(strength) < strength[label]
+    return sorted(set(loo.loc[weaker, "verdict_without"]))
 
 
 def _facts_sentences(f: _Facts, cal: dict) -> list[str]:
@@ -506,8 +510,8 @@ def _facts_sentences(f: _Facts, cal: dict) -> list[str]:
         c = f.calibration.get("hit_count")
         calp = f", calibrated {_fmt_p(c.pvalue_calibrated)}" if c is not None else ""
         out.append(
-            f"{f.follower} {verb} over {f.h} days from {f.br.base_rate:.0%} of all days (95% "
-            f"interval {f.br.confidence_interval[0]:.0%} to "
+            f"{f.follower} {verb} over {f.h} days from {f.br.base_rate:.0%} of all days "
+            f"({f.br.confidence_level:.0%} interval {f.br.confidence_interval[0]:.0%} to "
             f"{f.br.confidence_interval[1]:.0%}); {f.br.hits} of {f.k} events did, which a "
             f"signal unrelated to {f.follower} would match or beat with probability "
             f"{_fmt_p(f.br.pvalue)}{calp} (Bayes factor {f.br.bayes_factor:.2g} for 'better "
@@ -621,13 +625,23 @@ def _check_horizons(horizons: Any, horizon: Any) -> tuple[tuple[int, ...], int]:
             f"got {type(horizons).__name__}."
         )
     what = "a positive integer number of calendar days"
-    horizons = tuple(sorted({check_int(h, "horizons", minimum=1, what=what) for h in horizons}))
+    horizons = tuple(sorted({check_horizon(h, "horizons", what=what) for h in horizons}))
     if not horizons:
         raise ValueError("`horizons` must not be empty.")
-    horizon = (
-        horizons[-1] if horizon is None else check_int(horizon, "horizon", minimum=1, what=what)
-    )
+    horizon = horizons[-1] if horizon is None else check_horizon(horizon, "horizon", what=what)
     return tuple(sorted({*horizons, horizon})), horizon
+
+
+def _check_direction(alternative: Any) -> str:
+    alternative = check_alternative(alternative)
+    if alternative != "greater":
+        raise ValueError(
+            "`alternative` must be 'greater' in assess_signal: its verdict, hit count and "
+            f"power are written for a claim that the follower rose; got {alternative!r}. For "
+            "other directions use riskcycle.placebo_test and riskcycle.inference.calibrate "
+            "directly."
+        )
+    return alternative
 
 
 def _assess_signal_iv(
@@ -690,7 +704,7 @@ def _assess_signal_iv(
         horizon=horizon,
         as_of=None if as_of is None else as_of.normalize(),
         threshold=threshold,
-        alternative=check_alternative(alternative),
+        alternative=_check_direction(alternative),
         halving_window=halving_window,
         halving_cycles=check_choice(halving_cycles, "halving_cycles", ("all", "other")),
         eras=check_eras(eras),
@@ -747,8 +761,10 @@ def _inputs(leader, follower, opts: AssessOptions, leader_clock, follower_clock)
     from .inference import _common as C
 
     given = _is_event_input(leader)
-    if given and isinstance(leader, pd.Series):
-        leader = pd.DatetimeIndex(leader.to_numpy())
+    if given and not isinstance(leader, Events):
+        from ._validation import as_event_dates
+
+        leader = as_event_dates(leader, "leader")
     if isinstance(leader, Events) and leader_clock is None:
         lclock = leader.clock
     else:
@@ -1096,9 +1112,11 @@ def _family_wise(p: _Prepared, opts: AssessOptions, rng) -> dict | None:
     for j, w in enumerate(wins):
         t_null = K.set_statistics(w, draws, p.kind, p.func)
         t_obs = K.set_statistics(w, pos[None, :], p.kind, p.func)
-        p_obs[j] = K.pvalues_against(t_obs, t_null, opts.alternative, exact=False)[0]
-        # each draw's p-value against the others (its own value counted once)
-        p_null[:, j] = K.pvalues_against(t_null, t_null, opts.alternative, exact=True)
+        # the observed set and every draw ranked among the same B + 1 values, so that
+        # equal ranks give equal p-values (exchangeable under the null)
+        t_all = np.concatenate([t_obs, t_null])
+        p_all = K.pvalues_against(t_all, t_all, opts.alternative, exact=True)
+        p_obs[j], p_null[:, j] = p_all[0], p_all[1:]
     stat = float(p_obs.min())
     m = p_null.min(axis=1)
     pval = (1 + np.count_nonzero(m <= stat * (1 + 1e-12))) / (1 + len(m))
@@ -1191,8 +1209,11 @@ def assess_signal(
         ``follow_up`` uses later data.
     threshold : float, default 0
         Simple-return threshold of a "hit" for the base rate (0: "rose").
-    alternative : {"greater", "less", "two-sided"}, default "greater"
-        Of the placebo and GARCH tests.
+    alternative : {"greater"}, default "greater"
+        The claim's direction: the follower rose. Other directions are refused
+        (the hit count, power and verdict sentences are written for rises); use
+        :func:`riskcycle.placebo_test` and :func:`riskcycle.inference.calibrate`
+        for them.
     halving_window : int or None, default 90
         Days either side of each event's halving-cycle phase for the matched
         placebo test (None: no matched test).

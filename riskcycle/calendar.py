@@ -375,6 +375,8 @@ def _clock_of(series: Any, clock: SessionClock | str | None, name: str) -> Sessi
 
 
 def _dates_of(obj: Any, name: str) -> pd.DatetimeIndex:
+    if isinstance(obj, pd.Series) and pd.api.types.is_datetime64_any_dtype(obj.dtype):
+        obj = pd.DatetimeIndex(obj.to_numpy())  # a Series *of dates*: its values
     if isinstance(obj, pd.Series | pd.DataFrame):
         obj = obj.index
     if hasattr(obj, "dates") and isinstance(obj.dates, pd.DatetimeIndex):  # Events

@@ -157,6 +157,7 @@ def _facts(cal_ps, *, k=3, loo_labels=None):
     br = SimpleNamespace(
         base_rate=0.7,
         confidence_interval=(0.6, 0.8),
+        confidence_level=0.9,
         hits=k,
         pvalue=0.7**k,
         bayes_factor=1.5,
@@ -202,6 +203,7 @@ def test_verdict_labels_from_calibrated_pvalues(ps, label):
     sentences, got, fragile = _verdict(_facts(ps, k=5))
     assert got == label and fragile == ()
     assert sentences[0].startswith("Bottom line:")
+    assert any("(90% interval 60% to 80%)" in s for s in sentences)  # the level used
     # with 5 events the sign-test floor (0.031) is below 5%: no floor sentence
     assert not any("sign test cannot" in s for s in sentences)
     s3, _, _ = _verdict(_facts(ps, k=3))
@@ -391,3 +393,70 @@ def test_views(as_of_full):
 def test_invalid_arguments(rut, btc, kwargs, exc, match):
     with pytest.raises(exc, match=match):
         assess_signal(rut, btc, **{**FAST, **kwargs})
+
+
+def test_leaving_out_an_event_that_strengthens_the_result_is_not_fragile():
+    # "mixed" with all events; "supported" without one: nothing rests on that event
+    _, label, fragile = _verdict(
+        _facts((0.01, 0.30, 0.03, 0.04), k=3, loo_labels=["mixed", "supported", "mixed"])
+    )
+    assert label == "mixed" and fragile == ()
+
+
+def test_given_events_timezone_aware_and_direction(rut, btc):
+    kw = {k: v for k, v in FAST.items() if k != "horizons"}
+    kw["n_calibration"] = 49
+    aware = pd.DatetimeIndex(["2016-11-14", "2020-11-13", "2025-09-18"]).tz_localize("UTC")
+    a = assess_signal(aware, btc, horizons=[365], as_of=AS_OF, leader_clock="utc_midnight", **kw)
+    assert [d.strftime("%Y-%m-%d") for d in a.placebo.event_dates] == ["2016-11-14", "2020-11-13"]
+    with pytest.raises(ValueError, match="`alternative` must be 'greater' in assess_signal"):
+        assess_signal(rut, btc, alternative="less", **FAST)
+
+
+@pytest.mark.slow
+def test_family_wise_pvalue_holds_its_size():
+    """Random events on a random walk: the min-p family-wise p rejects at most alpha.
+
+    (The observed set and the draws are ranked among the same values; 600 repetitions,
+    exact binomial test at 1%.)"""
+    from scipy import stats
+
+    from riskcycle.assess import AssessOptions, _family_wise, _Prepared
+    from riskcycle.inference import _calibrate as K
+    from riskcycle.inference import _common as C
+
+    rng = np.random.default_rng(8)
+    idx = pd.date_range("2000-01-01", periods=2500, freq="D")
+    prices = pd.Series(np.exp(np.cumsum(rng.normal(0, 0.02, len(idx)))), index=idx)
+    fd = C.follower_data(prices, follower_clock="utc_midnight")
+    none = C.Eras("none", pd.DatetimeIndex([]), np.zeros(fd.n, dtype=np.int64))
+    kind, func, _ = C.resolve_statistic("mean")
+    opts = AssessOptions(
+        horizons=(30, 90, 180),
+        horizon=180,
+        as_of=None,
+        threshold=0.0,
+        alternative="greater",
+        halving_window=None,
+        halving_cycles="all",
+        eras=None,
+        n_resamples=199,
+        garch_resamples=19,
+        power_simulations=10,
+        power_resamples=19,
+        n_calibration=19,
+        calibration_resamples=19,
+        alpha=0.05,
+        target_power=0.8,
+        confidence_level=0.95,
+        prior=(1.0, 1.0),
+        delay=pd.Timedelta(0),
+    )
+    win = C.windows(fd, 180)
+    d = K.design(fd, win, np.zeros(3, dtype=np.int64), spacing=60, eras=none)
+    n, rejections = 600, 0
+    for s in d.draw(n, rng):
+        ed = C.EventData(leader_dates=fd.index[s], day0=s, status=np.array(["ok"] * 3))
+        prep = _Prepared(fd, win, ed, 60, "given", none, kind, func)
+        rejections += _family_wise(prep, opts, rng)["pvalue"] <= 0.05
+    assert stats.binomtest(int(rejections), n, 0.05).pvalue > 0.01, rejections / n

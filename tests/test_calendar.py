@@ -468,3 +468,13 @@ def test_exchange_calendars_is_imported_lazily_and_codes_are_checked():
         ValueError, match=r"`calendar` must be an exchange_calendars code .*'NOPE'"
     ):
         bad.information_times(["2024-01-02"])
+
+
+def test_a_series_of_dates_is_read_by_its_values():
+    """A Series *of dates* gives its values (not its RangeIndex as 1970 timestamps)."""
+    import riskcycle
+
+    btc = riskcycle.datasets.load("btc")
+    dates = pd.Series(pd.to_datetime(["2016-11-14", "2020-11-13"]))
+    m = riskcycle.map_to_follower(dates, btc, leader_clock="us_equity_close")
+    assert list(m.index.strftime("%Y-%m-%d")) == ["2016-11-14", "2020-11-13"]

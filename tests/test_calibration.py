@@ -343,3 +343,52 @@ def test_eras_found_from_the_data_are_the_variance_breaks(btc_long):
     first = found[0]
     assert lab[lab.index < first].max() == 0 and lab[first] == 1
     assert "volatility regimes found in the data" in e.describe()
+
+
+def test_hit_count_direction_and_placebo_era_needs_eras(btc, rut):
+    ev = riskcycle.breakouts(rut, min_gap=250).between("2014-01-01", "2021-01-01")
+    up = calibrate(btc, ev, horizon=365, test="hit_count", n_sets=19, rng=1)
+    down = calibrate(btc, ev, horizon=365, test="hit_count", alternative="less", n_sets=19, rng=1)
+    base = up.pvalue**0.5  # two hits out of two: p = base**2
+    assert down.pvalue == pytest.approx(1.0, abs=1e-12)  # two hits: P(at most 2 of 2) = 1
+    assert up.pvalue == pytest.approx(stats.binom.sf(1, 2, base), rel=1e-12)
+    with pytest.raises(ValueError, match="test='placebo_era' needs `eras`"):
+        calibrate(btc, ev, horizon=365, test="placebo_era", eras=None)
+
+
+def test_placebo_nulls_follow_each_sets_era_mix(btc_long):
+    """Sets of different era mixes are each compared with their own mix's null."""
+    fd = C.follower_data(btc_long)
+    win = C.windows(fd, 365)
+    eras = C.era_labels(fd, "halving")
+    kind, func, _ = C.resolve_statistic("mean")
+    spec = K.placebo_spec(
+        fd,
+        win,
+        spacing=362,
+        eras=eras,
+        kind=kind,
+        func=func,
+        alternative="greater",
+        n_resamples=499,
+        rng=np.random.default_rng(0),
+    )
+    a = fd.index.get_indexer(pd.DatetimeIndex(["2011-04-27", "2013-01-02"]))
+    b = fd.index.get_indexer(pd.DatetimeIndex(["2021-01-04", "2022-06-01"]))
+    together = spec.pvalues(np.vstack([a, b]))
+    alone_b = K.placebo_spec(
+        fd,
+        win,
+        spacing=362,
+        eras=eras,
+        kind=kind,
+        func=func,
+        alternative="greater",
+        n_resamples=499,
+        rng=np.random.default_rng(0),
+    ).pvalues(b[None, :])
+    # the second set's p-value does not depend on which set came first (own-mix null)
+    d = K.design(fd, win, b, spacing=362, eras=eras)
+    assert d.era_mix() == {"2020-05-11 to 2024-04-20": 2}
+    assert 0 < together[1] <= 1 and 0 < alone_b[0] <= 1
+    assert abs(together[1] - alone_b[0]) < 0.1  # independent nulls of one mix, 499 draws

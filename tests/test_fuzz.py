@@ -351,27 +351,6 @@ CASES: dict[str, tuple[Callable[..., Any], dict, dict[str, list]]] = {
 
 # (case, argument) -> reason: bugs the fuzz finds in modules maintained elsewhere
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("read_prices", "data"): (
-        "as_price_frame accepts complex prices (numpy ComplexWarning, imaginary part dropped)"
-    ),
-    ("volatility_regimes", "prices"): (
-        "as_price_frame accepts complex prices (numpy ComplexWarning, imaginary part dropped)"
-    ),
-    **{
-        (case, "horizon"): (
-            "inference checks `horizon` without an upper bound: 2**31 overflows int64 "
-            "(RuntimeWarning), 2**63 raises OverflowError (use _validation.check_horizon)"
-        )
-        for case in ("placebo_test", "bootstrap_ci", "base_rate", "garch_null_test")
-    },
-    ("placebo_test", "min_spacing"): (
-        "inference checks `min_spacing` without an upper bound: 2**63 raises OverflowError "
-        "(use _validation.check_size)"
-    ),
-    ("garch_null_test", "burn"): (
-        "inference checks `burn` without an upper bound: MemoryError, or numpy's 'Maximum "
-        "allowed dimension exceeded' (use _validation.check_size)"
-    ),
     **{
         ("sweep", arg): (
             f"sweep checks `{arg}` without an upper bound: 2**63 raises OverflowError "
@@ -379,10 +358,6 @@ KNOWN_FAILURES: dict[tuple[str, str], str] = {
         )
         for arg in ("min_gap", "hold")
     },
-    ("volatility_regimes", "window"): (
-        "regimes' window check lets window=2**63 reach pandas: OutOfBoundsTimedelta with "
-        "pandas' message (no argument name)"
-    ),
 }
 
 PARAMS = [

@@ -335,16 +335,25 @@ def placebo_spec(
     fd, win, *, spacing, eras, kind, func, alternative, n_resamples, rng, null=None, exact=False
 ) -> NominalTest:
     """Plain (``eras.rule == 'none'``) or era-stratified placebo; ``null`` reused if given."""
-    cache: dict = {} if null is None else {"null": null}
+    given = null
 
     def pvalues(sets: np.ndarray) -> np.ndarray:
-        if "null" not in cache:
-            # the placebo's own null, drawn once: uniform spaced sets with the era mix of
-            # the sets evaluated (every set of one calibration has the same mix)
-            d = design(fd, win, sets[0], spacing=spacing, eras=eras)
-            cache["null"] = set_statistics(win, d.draw(n_resamples, rng), kind, func)
         t = set_statistics(win, sets, kind, func)
-        return pvalues_against(t, cache["null"], alternative, exact=exact)
+        if given is not None:
+            return pvalues_against(t, given, alternative, exact=exact)
+        # the placebo's own null, drawn once per era mix (uniform spaced sets with that
+        # mix; every set of one calibration has the same mix)
+        out = np.empty(len(sets))
+        mixes = [tuple(np.sort(eras.label[row])) for row in sets]
+        for mix in dict.fromkeys(mixes):
+            rows = [i for i, m in enumerate(mixes) if m == mix]
+            if mix not in cache:
+                d = design(fd, win, sets[rows[0]], spacing=spacing, eras=eras)
+                cache[mix] = set_statistics(win, d.draw(n_resamples, rng), kind, func)
+            out[rows] = pvalues_against(t[rows], cache[mix], alternative, exact=exact)
+        return out
+
+    cache: dict = {}
 
     name = "placebo" if eras.rule == "none" else "placebo_era"
     return NominalTest(name, pvalues, "", _score(win, kind, func, alternative))
@@ -460,8 +469,14 @@ def garch_spec(
     return NominalTest("garch_null", pvalues, "", _score(win, kind, func, alternative))
 
 
-def hit_count_spec(win: C.Windows, *, threshold: float) -> NominalTest:
-    """Exact binomial test of the hit count at the base rate of all eligible days."""
+def hit_count_spec(
+    win: C.Windows, *, threshold: float, alternative: str = "greater"
+) -> NominalTest:
+    """Exact binomial test of the hit count at the base rate of all eligible days.
+
+    "greater": at least as many hits; "less": at most as many; "two-sided": twice the
+    smaller one-sided p-value, at most 1.
+    """
     log_thr = math.log1p(threshold)
     fwd = win.fwd[win.complete]
     base = float(np.mean(fwd > log_thr)) if fwd.size else np.nan
@@ -469,7 +484,11 @@ def hit_count_spec(win: C.Windows, *, threshold: float) -> NominalTest:
     def pvalues(sets: np.ndarray) -> np.ndarray:
         hits = (win.fwd[sets] > log_thr).sum(axis=1)
         k = sets.shape[1]
-        return stats.binom.sf(hits - 1, k, base)
+        upper = stats.binom.sf(hits - 1, k, base)
+        if alternative == "greater":
+            return upper
+        lower = stats.binom.cdf(hits, k, base)
+        return lower if alternative == "less" else np.minimum(1.0, 2 * np.minimum(upper, lower))
 
     return NominalTest("hit_count", pvalues, "")
 
@@ -684,12 +703,19 @@ def _calibrate_iv(
     if n_sets > _MAX_SETS:
         raise ValueError(f"`n_sets` must be at most {_MAX_SETS:,}; got {n_sets:,}.")
     eras = C.check_eras(eras)
+    if test == "placebo_era" and eras is None:
+        raise ValueError(
+            "test='placebo_era' needs `eras` ('halving', 'variance_breaks' or break dates); "
+            "with eras=None it would be the plain placebo test."
+        )
     kind, func, name = C.resolve_statistic(statistic)
     alternative = check_alternative(alternative)
     n_resamples = check_n_resamples(n_resamples, minimum=19)
-    halving_window = check_int(
+    halving_window = C.check_optional_int(
         halving_window, "halving_window", minimum=0, what="a non-negative number of days"
     )
+    if halving_window is None:
+        raise TypeError("`halving_window` must be a non-negative number of days; got None.")
     halving_cycles = check_choice(halving_cycles, "halving_cycles", ("all", "other"))
     threshold = check_float(
         threshold,
@@ -776,7 +802,7 @@ def nominal_test(
         )
     if test == "garch_null":
         return garch_spec(fd, win, n_paths=opts.n_resamples, burn=500, rng=rng, **common)
-    return hit_count_spec(win, threshold=opts.threshold)
+    return hit_count_spec(win, threshold=opts.threshold, alternative=opts.alternative)
 
 
 def calibrate(

@@ -20,7 +20,7 @@ import pandas as pd
 from .._resample import resampling_pvalue as mc_pvalue
 from .._resample import resampling_pvalue_se as mc_pvalue_se
 from .._resample import tail_counts
-from .._validation import as_price_series, check_choice, check_float, check_int, check_timestamp
+from .._validation import as_price_series, check_choice, check_float, check_timestamp
 from .._windows import NO_DELAY, horizon_end_positions
 from ..calendar import CRYPTO_UTC, GENESIS, HALVINGS, SessionClock, _clock_of
 from ..eventstudy._core import event_day0_positions, forward_log_returns
@@ -103,9 +103,10 @@ def windows(fd: FollowerData, horizon: int) -> Windows:
 
 
 def check_horizon(horizon: Any) -> int:
-    return check_int(
-        horizon, "horizon", minimum=1, what="a positive integer number of calendar days"
-    )
+    """A positive number of calendar days, at most 100 years (int64 dates stay in range)."""
+    from .._validation import check_horizon as _check
+
+    return _check(horizon, "horizon")
 
 
 # ---------------------------------------------------------------------------
@@ -198,7 +199,9 @@ def resolve_spacing(
 ) -> tuple[int, str]:
     """The placebo sets' minimum spacing in calendar days and where it comes from."""
     if min_spacing is not None:
-        return check_int(
+        from .._validation import check_size
+
+        return check_size(
             min_spacing,
             "min_spacing",
             minimum=1,
@@ -506,4 +509,7 @@ def excluded_frame(ed: EventData) -> pd.DataFrame:
 
 
 def check_optional_int(value: Any, name: str, *, minimum: int, what: str) -> int | None:
-    return None if value is None else check_int(value, name, minimum=minimum, what=what)
+    """None, or an integer in ``[minimum, 100 years of days]`` (size-like arguments)."""
+    from .._validation import check_size
+
+    return None if value is None else check_size(value, name, minimum=minimum, what=what)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._rng import check_rng
-from .._validation import check_alternative, check_int, check_n_resamples, check_timedelta
+from .._validation import check_alternative, check_n_resamples, check_size, check_timedelta
 from ..exceptions import DegenerateDataWarning, ModelBoundaryWarning, SmallSampleWarning
 from . import _common as C
 from ._results import GarchNullResult
@@ -120,7 +120,7 @@ def _garch_null_test_iv(horizon, statistic, alternative, n_resamples, burn, dela
     kind, func, name = C.resolve_statistic(statistic)
     alternative = check_alternative(alternative)
     n_resamples = check_n_resamples(n_resamples)
-    burn = check_int(burn, "burn", minimum=0, what="a non-negative integer")
+    burn = check_size(burn, "burn", minimum=0, what="a non-negative integer")
     delay = check_timedelta(delay, "delay")
     return horizon, kind, func, name, alternative, n_resamples, burn, delay
 

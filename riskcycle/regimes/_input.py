@@ -136,10 +136,19 @@ def check_window(
             return None
         raise TypeError(f"`{name}` must be a calendar span such as '365D'; got None.")
     if isinstance(window, numbers.Integral) and not isinstance(window, bool | np.bool_):
-        window = pd.Timedelta(days=int(window))
+        from .._validation import check_size
+
+        window = pd.Timedelta(
+            days=check_size(window, name, minimum=1, what="a positive number of days")
+        )
     td = check_timedelta(window, name)
     if td <= pd.Timedelta(0):
         raise ValueError(f"`{name}` must be a positive calendar span; got {window!r}.")
+    if td > pd.Timedelta(days=36_525):
+        raise ValueError(
+            f"`{name}` must be at most 36,525 days (100 years, longer than any data); "
+            f"got {td.days:,} days."
+        )
     return td
 
 
