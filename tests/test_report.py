@@ -258,6 +258,7 @@ def test_figures_use_readers_names_and_do_not_overlap(report_dir):
         "regimes",
         "backtest",
         "sweep",
+        "pbo",
         "bitcoin",
         "halvings",
     } <= set(texts)

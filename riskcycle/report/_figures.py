@@ -22,6 +22,7 @@ __all__ = [
     "fig_halving_paths",
     "fig_leader_events",
     "fig_nulls",
+    "fig_pbo_logits",
     "fig_rolling_volatility",
     "fig_scan_curve",
     "fig_specifications",
@@ -498,5 +499,22 @@ def fig_scan_curve(cells: pd.DataFrame, lname: str, alpha: float):
     )
     ax.set_ylabel("effect (log return minus random dates)")
     ax.set_title(f"Scan of the {lname} breakout claim: every cell's effect, sorted")
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def fig_pbo_logits(logits: Any, pbo: float):
+    """Histogram of the PBO logits: the in-sample best's out-of-sample relative rank."""
+    fig, ax = _new(height=3.4, width=8.0)
+    lg = np.asarray(logits, dtype=float)
+    lg = lg[np.isfinite(lg)]
+    ax.hist(lg, bins=40, color="#b0b0b0")
+    ax.axvline(0, color=_RED, lw=1.5, label="median rank out of sample (logit 0)")
+    ax.set_xlabel("logit of the out-of-sample relative rank of the in-sample best strategy")
+    ax.set_ylabel("splits")
+    ax.set_title(
+        f"Probability of backtest overfitting: {pbo:.2f} (share of splits left of 0)",
+        fontsize=10,
+    )
     ax.legend(loc="upper left", fontsize=8)
     return fig

@@ -432,7 +432,7 @@ def backtest_section(
     )
     trades = res.to_frame("trades")
     s.table(trades.set_index(trades.columns[0]), caption="Trades", digits=4)
-    from ._figures import fig_equity, fig_sweep_heatmap
+    from ._figures import fig_equity, fig_pbo_logits, fig_sweep_heatmap
 
     ppy = res.periods_per_year
     tear = pd.DataFrame(
@@ -504,6 +504,13 @@ def backtest_section(
         "sweep",
         "Sharpe ratio of the grid's strategies by drought length and holding period (mean "
         f"over margin and delay), against buy-and-hold {fname}",
+    )
+    s.figure(
+        fig_pbo_logits(grid.pbo.logits, grid.pbo.pbo),
+        "pbo",
+        "Combinatorially symmetric cross-validation over the grid: for each split of the "
+        "history, the logit of where the in-sample best strategy ranks out of sample; "
+        "below 0 it ranks below the median (Bailey et al. 2017)",
     )
     plt.close("all")
     numbers["backtest"] = {
