@@ -492,6 +492,9 @@ def _parser() -> argparse.ArgumentParser:
     pd_.add_argument("--out", default=None, help="fetch: CSV file to write")
     _common(pd_)
     pd_.set_defaults(func=_data)
+    from .scanning import add_scan_parser
+
+    add_scan_parser(sub)
     return p
 
 
