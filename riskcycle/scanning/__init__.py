@@ -12,13 +12,22 @@ the engine.
 from __future__ import annotations
 
 from ._cli import add_scan_parser, run_scan_command
-from ._grid import DEFAULT_DEFINITIONS, DEFAULT_HORIZONS
+from ._grid import (
+    DEFAULT_DEFINITIONS,
+    DEFAULT_HORIZONS,
+    DEMONSTRATION,
+    DEMONSTRATION_FOLLOWERS,
+    DEMONSTRATION_LEADERS,
+)
 from ._result import ScanResult
 from ._scan import scan
 
 __all__ = [
     "DEFAULT_DEFINITIONS",
     "DEFAULT_HORIZONS",
+    "DEMONSTRATION",
+    "DEMONSTRATION_FOLLOWERS",
+    "DEMONSTRATION_LEADERS",
     "ScanResult",
     "add_scan_parser",
     "run_scan_command",

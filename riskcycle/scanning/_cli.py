@@ -59,8 +59,9 @@ def add_scan_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--leaders",
         type=_names,
-        default=["rut", "spx", "ndx"],
-        help="comma-separated bundled names or CSV paths (default rut,spx,ndx)",
+        default=["rut", "spx", "ndx", "iwm"],
+        help="comma-separated bundled names or CSV paths (default rut,spx,ndx,iwm: the "
+        "bundled demonstration)",
     )
     p.add_argument(
         "--followers",

@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,19 @@ DEFAULT_DEFINITIONS = (
     {"method": "rolling", "window": 252},
 )
 DEFAULT_HORIZONS = (30, 90, 180, 365)
+#: the bundled demonstration's leaders: Russell 2000, S&P 500, Nasdaq-100 and IWM
+DEMONSTRATION_LEADERS = ("rut", "spx", "ndx", "iwm")
+#: the bundled demonstration's followers: BTC (2014+), BTC with its 2010-2014 history, ETH
+DEMONSTRATION_FOLLOWERS = ("btc", "btc_long", "eth")
+#: the bundled demonstration scan: ``riskcycle.scan(**DEMONSTRATION)``
+DEMONSTRATION = MappingProxyType(
+    {
+        "leaders": DEMONSTRATION_LEADERS,
+        "followers": DEMONSTRATION_FOLLOWERS,
+        "definitions": DEFAULT_DEFINITIONS,
+        "horizons": DEFAULT_HORIZONS,
+    }
+)
 #: the tests a scan can run per cell (the verdict's tests of :func:`riskcycle.assess_signal`)
 SCAN_TESTS = ("placebo", "placebo_era", "placebo_halving_matched", "hit_count")
 BACKENDS = ("sequential", "threads", "loky", "dask")

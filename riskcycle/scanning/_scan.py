@@ -17,6 +17,8 @@ from ._cells import PVALUE_COLUMNS, CellTask, family_wise, run_chunk
 from ._grid import (
     DEFAULT_DEFINITIONS,
     DEFAULT_HORIZONS,
+    DEMONSTRATION_FOLLOWERS,
+    DEMONSTRATION_LEADERS,
     GIVEN,
     Definition,
     ScanOptions,
@@ -306,8 +308,8 @@ def _notes(df: pd.DataFrame, opts: ScanOptions) -> tuple[str, ...]:
 # public function
 # ---------------------------------------------------------------------------
 def scan(
-    leaders: Any,
-    followers: Any,
+    leaders: Any = DEMONSTRATION_LEADERS,
+    followers: Any = DEMONSTRATION_FOLLOWERS,
     *,
     definitions: Sequence[dict] = DEFAULT_DEFINITIONS,
     horizons: Sequence[int] = DEFAULT_HORIZONS,
@@ -348,12 +350,14 @@ def scan(
     Parameters
     ----------
     leaders : name, path, DataFrame, Series, Events, or a sequence or dict of them
-        The leaders: bundled names (``"rut"``), CSV paths (read with
+        The leaders (default: the bundled demonstration's, ``("rut", "spx",
+        "ndx", "iwm")``): bundled names (``"rut"``), CSV paths (read with
         :func:`riskcycle.datasets.read_prices`, ``leader_clock`` required),
         price frames or series, or :class:`~riskcycle.Events` (their dates are
         the events; ``definitions`` do not apply). A dict gives the names.
     followers : name, path, DataFrame, Series, or a sequence or dict of them
-        The followers, as ``leaders`` (``follower_clock`` for CSV files).
+        The followers, as ``leaders`` (default: the bundled demonstration's,
+        ``("btc", "btc_long", "eth")``) (``follower_clock`` for CSV files).
     definitions : sequence of dict, default five definitions
         Keyword arguments of :func:`riskcycle.breakouts` (``method``,
         ``min_gap``, ``window``, ``margin``, ``use_high``, ``min_spacing``).
