@@ -668,3 +668,50 @@ def test_validation_of_the_signal(btc, rut):
     short = rut.loc["2017-01-01":]
     with pytest.raises(ValueError, match="`leader` has no bar on the signal date 2016-11-14"):
         backtest(btc, ev, leader=short, exit_below="prior_record")
+
+
+def test_tear_sheet_measures_by_hand(main_result):
+    """CAGR, volatility, Sortino, Calmar, drawdown and its length, win rate, recomputed
+    from the daily returns and trades with plain numpy."""
+    res = main_result
+    t = res.tear_sheet()
+    assert list(t.columns) == ["strategy", "buy_and_hold", "random_entry_median"]
+    r = res.returns.to_numpy(dtype=float)
+    dates = res.returns.index
+    value = np.cumprod(1 + r)
+    years = (dates[-1] - dates[0]).days / 365.25
+    cagr = value[-1] ** (1 / years) - 1
+    np.testing.assert_allclose(t.loc["cagr", "strategy"], cagr, rtol=1e-12)
+    np.testing.assert_allclose(
+        t.loc["volatility", "strategy"], r.std(ddof=1) * np.sqrt(365), rtol=1e-12
+    )
+    down = np.sqrt(np.mean(np.minimum(r, 0) ** 2))
+    np.testing.assert_allclose(
+        t.loc["sortino_ratio", "strategy"], r.mean() / down * np.sqrt(365), rtol=1e-12
+    )
+    peak = np.maximum.accumulate(np.maximum(value, 1.0))
+    mdd = -(value / peak - 1).min()
+    np.testing.assert_allclose(t.loc["max_drawdown", "strategy"], mdd, rtol=1e-12)
+    np.testing.assert_allclose(t.loc["calmar_ratio", "strategy"], cagr / mdd, rtol=1e-12)
+    # the longest spell under water, peak to recovery, by brute force over all spells
+    under = value / peak - 1 < 0
+    longest, i = 0, 0
+    while i < len(under):
+        if under[i]:
+            j = i
+            while j + 1 < len(under) and under[j + 1]:
+                j += 1
+            end = j + 1 if j + 1 < len(under) else j
+            longest = max(longest, (dates[end] - dates[max(i - 1, 0)]).days)
+            i = j + 1
+        else:
+            i += 1
+    assert t.loc["max_drawdown_days", "strategy"] == longest
+    wins = (res.trades["trade_return"] > 0).mean()
+    assert t.loc["win_rate", "strategy"] == wins
+    assert t.loc["n_trades", "strategy"] == res.n_trades
+    assert t.loc["sharpe_ratio", "strategy"] == res.statistic
+    assert t.loc["sharpe_ratio", "random_entry_median"] == np.median(
+        res.null_distribution["sharpe_ratio"]
+    )
+    assert t.loc["exposure", "buy_and_hold"] == 1.0

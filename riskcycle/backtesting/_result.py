@@ -20,6 +20,38 @@ def drawdown(returns: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
     return value / np.maximum(value.cummax(), 1.0) - 1.0
 
 
+def _tear_measures(r: pd.Series, ppy: float) -> dict[str, float]:
+    """CAGR, volatility, Sortino, Calmar and drawdown measures of daily simple returns."""
+    r = r.astype(float)
+    value = (1.0 + r).cumprod()
+    years = (r.index[-1] - r.index[0]).days / 365.25 if len(r) > 1 else 0.0
+    cagr = float(value.iloc[-1] ** (1.0 / years) - 1.0) if years > 0 else np.nan
+    vol = float(r.std(ddof=1) * np.sqrt(ppy)) if len(r) > 1 else np.nan
+    downside = float(np.sqrt(np.mean(np.minimum(r.to_numpy(), 0.0) ** 2)))
+    sortino = float(r.mean() / downside * np.sqrt(ppy)) if downside > 0 else np.nan
+    peak = np.maximum(value.cummax(), 1.0)
+    dd = value / peak - 1.0
+    mdd = float(-dd.min()) if len(dd) else np.nan
+    # longest spell below the running peak, from the peak's date to the recovery
+    under = (dd < 0).to_numpy()
+    dates = r.index
+    longest, start = 0, None
+    for i, u in enumerate(under):
+        if u and start is None:
+            start = i - 1 if i > 0 else 0
+        if start is not None and (not u or i == len(under) - 1):
+            longest = max(longest, (dates[i] - dates[start]).days)
+            start = None
+    return {
+        "cagr": cagr,
+        "volatility": vol,
+        "sortino_ratio": sortino,
+        "calmar_ratio": cagr / mdd if mdd and mdd > 0 else np.nan,
+        "max_drawdown": mdd,
+        "max_drawdown_days": float(longest),
+    }
+
+
 def short_timedelta(td: pd.Timedelta) -> str:
     """``"0h"``, ``"4h"``, ``"1D"``, ``"90min"``: a delay as people write it."""
     td = pd.Timedelta(td)
@@ -206,6 +238,67 @@ class BacktestResult(ResultMixin):
                 "in_position": pos,
             }
         )
+
+    def tear_sheet(self) -> pd.DataFrame:
+        r"""The measures of a performance tear sheet, for the strategy and buy-and-hold.
+
+        Returns
+        -------
+        DataFrame
+            One row per measure (never rounded): ``cagr`` (compound annual growth over
+            the calendar span), ``volatility`` (annualised standard deviation of daily
+            returns, :attr:`periods_per_year`), ``sharpe_ratio``, ``sortino_ratio``
+            (mean over the downside deviation :math:`\sqrt{\overline{\min(r, 0)^2}}`,
+            annualised), ``calmar_ratio`` (CAGR over the maximum drawdown),
+            ``max_drawdown`` (a fraction), ``max_drawdown_days`` (calendar days from
+            the peak before the deepest-lasting drawdown to the recovery, or to the last
+            date when it has not recovered), ``exposure`` (share of bars in position),
+            ``win_rate`` (share of trades with a positive return) and ``n_trades``;
+            columns ``strategy``, ``buy_and_hold`` and ``random_entry_median`` (the
+            median of the random-entry null, where the null holds that measure: total
+            return and Sharpe ratio). A measure that does not apply is NaN.
+        """
+        ppy = float(self.periods_per_year)
+        strat = _tear_measures(self.returns, ppy)
+        strat["sharpe_ratio"] = float(self.statistic)
+        strat["exposure"] = float(self.exposure)
+        tr = self.trades["trade_return"].to_numpy(dtype=float) if len(self.trades) else []
+        strat["win_rate"] = float(np.mean(np.asarray(tr) > 0)) if len(tr) else np.nan
+        strat["n_trades"] = float(self.n_trades)
+        bench = _tear_measures(self.benchmark_returns, ppy)
+        bench["sharpe_ratio"] = float(self.benchmark_sharpe_ratio)
+        bench["exposure"] = 1.0
+        bench["win_rate"] = np.nan
+        bench["n_trades"] = np.nan
+        null = self.null_distribution
+        rand = dict.fromkeys(strat, np.nan)
+        if len(null):
+            rand["sharpe_ratio"] = float(np.nanmedian(null["sharpe_ratio"]))
+            rand["total_return"] = float(np.nanmedian(null["total_return"]))
+        strat["total_return"] = float(self.total_return)
+        bench["total_return"] = float(self.benchmark_total_return)
+        rows = [
+            "total_return",
+            "cagr",
+            "volatility",
+            "sharpe_ratio",
+            "sortino_ratio",
+            "calmar_ratio",
+            "max_drawdown",
+            "max_drawdown_days",
+            "exposure",
+            "win_rate",
+            "n_trades",
+        ]
+        out = pd.DataFrame(
+            {
+                "strategy": [strat[k] for k in rows],
+                "buy_and_hold": [bench[k] for k in rows],
+                "random_entry_median": [rand.get(k, np.nan) for k in rows],
+            },
+            index=pd.Index(rows, name="measure"),
+        )
+        return out
 
     def portfolio_stats(self, metrics: Any = None) -> pd.Series:
         """vectorbt's ``Portfolio.stats()`` with the annualisation passed explicitly.

@@ -319,36 +319,6 @@ def regimes_section(doc, numbers, col, follower, *, n_resamples, rng) -> list[Cl
 # ---------------------------------------------------------------------------
 # backtest
 # ---------------------------------------------------------------------------
-def _tear_sheet(r: pd.Series, ppy: float, sharpe: float) -> dict[str, float]:
-    """Tear-sheet measures of a daily return series (display only)."""
-    eq = (1 + r).cumprod()
-    years = max((r.index[-1] - r.index[0]).days / 365.25, 1e-9)
-    cagr = float(eq.iloc[-1] ** (1 / years) - 1)
-    vol = float(r.std() * np.sqrt(ppy))
-    down = r[r < 0]
-    dd = eq / eq.cummax() - 1
-    mdd = float(-dd.min())
-    under = dd < 0
-    runs = (under != under.shift()).cumsum()[under]
-    dur = (
-        int(runs.groupby(runs).apply(lambda g: (g.index[-1] - g.index[0]).days).max())
-        if len(runs)
-        else 0
-    )
-    return {
-        "CAGR": cagr,
-        "volatility (annualised)": vol,
-        "Sharpe ratio": sharpe,
-        "Sortino ratio": float(r.mean() / np.sqrt((down**2).sum() / len(r)) * np.sqrt(ppy))
-        if len(down)
-        else np.nan,
-        "Calmar ratio": cagr / mdd if mdd > 0 else np.nan,
-        "maximum drawdown": mdd,
-        "longest drawdown (days)": float(dur),
-        "exposure (share of days invested)": float((r != 0).mean()),
-    }
-
-
 def backtest_section(
     doc, numbers, col, leader, follower, *, rule, horizon, n_resamples, rng
 ) -> list[Claim]:
@@ -434,25 +404,26 @@ def backtest_section(
     s.table(trades.set_index(trades.columns[0]), caption="Trades", digits=4)
     from ._figures import fig_equity, fig_pbo_logits, fig_sweep_heatmap
 
-    ppy = res.periods_per_year
-    tear = pd.DataFrame(
-        {
-            "strategy": _tear_sheet(res.returns, ppy, res.statistic),
-            f"buy-and-hold {fname}": _tear_sheet(
-                res.benchmark_returns, ppy, res.benchmark_sharpe_ratio
-            ),
-        }
-    )
-    tr_ret = trades[[c for c in trades.columns if c == "trade_return"]]
-    tear.loc["win rate (trades)"] = [
-        float((tr_ret["trade_return"] > 0).mean()) if len(tr_ret.columns) else np.nan,
-        np.nan,
-    ]
-    tear.loc["trades"] = [float(res.n_trades), np.nan]
-    null = np.asarray(res.null_distribution, dtype=float)
-    tear["random-entry median"] = np.nan
-    tear.loc["Sharpe ratio", "random-entry median"] = (
-        float(np.nanmedian(null)) if null.size else np.nan
+    labels = {
+        "total_return": "total return",
+        "cagr": "CAGR",
+        "volatility": "volatility (annualised)",
+        "sharpe_ratio": "Sharpe ratio",
+        "sortino_ratio": "Sortino ratio",
+        "calmar_ratio": "Calmar ratio",
+        "max_drawdown": "maximum drawdown",
+        "max_drawdown_days": "longest drawdown (days)",
+        "exposure": "exposure (share of days invested)",
+        "win_rate": "win rate (trades)",
+        "n_trades": "trades",
+    }
+    tear = res.tear_sheet().rename(
+        index=labels,
+        columns={
+            "strategy": "strategy",
+            "buy_and_hold": f"buy-and-hold {fname}",
+            "random_entry_median": "random-entry median",
+        },
     )
     tear.index.name = "measure"
     s.table(
