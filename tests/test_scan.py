@@ -205,29 +205,38 @@ def test_bit_identical_across_backends_workers_and_chunks():
 
 
 @pytest.mark.slow
-def test_bit_identical_on_a_dask_local_cluster():
+def test_bit_identical_on_one_worker_a_process_pool_and_a_dask_local_cluster():
+    """n_jobs=1, two loky processes and a 2-worker Dask LocalCluster started here agree."""
     distributed = pytest.importorskip("distributed")
     kw = dict(
-        definitions=[{"min_gap": 250}],
+        definitions=[{"min_gap": 250}, {"method": "rolling", "window": 252}],
         horizons=[90, 365],
         as_of="2026-01-22",
         n_resamples=59,
         n_calibration=19,
+        chunk_size=1,
         rng=np.random.SeedSequence(11),
     )
-    ref = riskcycle.scan(["rut"], ["btc"], backend="sequential", **kw).to_frame()
+    leaders, followers = ["rut", "ndx"], ["btc", "eth"]
+    ref = riskcycle.scan(leaders, followers, backend="loky", n_jobs=1, **kw).to_frame()
+    pool = riskcycle.scan(leaders, followers, backend="loky", n_jobs=2, **kw).to_frame()
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
-        distributed.Client(cluster),
+        distributed.Client(cluster) as client,
     ):
-        got = riskcycle.scan(["rut"], ["btc"], backend="dask", n_jobs=2, chunk_size=1, **kw)
+        got = riskcycle.scan(leaders, followers, backend="dask", n_jobs=2, **kw)
         by_address = riskcycle.scan(
             ["rut"], ["btc"], backend="dask", scheduler=cluster.scheduler_address, **kw
-        )
+        ).to_frame()
+        n_workers = len(client.scheduler_info()["workers"])
+    assert n_workers == 2
+    assert ref["status"].eq("ok").all() and len(ref) == 2 * 2 * 2 * 2
+    pd.testing.assert_frame_equal(pool, ref)
     pd.testing.assert_frame_equal(got.to_frame(), ref)
-    pd.testing.assert_frame_equal(by_address.to_frame(), ref)
+    one = riskcycle.scan(["rut"], ["btc"], backend="sequential", **kw).to_frame()
+    pd.testing.assert_frame_equal(by_address, one)
 
 
 def test_dask_backend_without_a_client_says_so():
