@@ -447,3 +447,58 @@ def test_family_wise_size_on_btc_with_random_leader_dates(btc):
     for level, x in zip((0.01, 0.05), rejections, strict=True):
         test = stats.binomtest(int(x), n_rep, level, alternative="greater")
         assert test.pvalue > 0.01, (level, x, n_rep)
+
+
+@pytest.mark.slow
+def test_false_positive_rate_with_followers_unrelated_to_the_leaders():
+    """Bundled leaders' events against random-walk followers: BH and family-wise hold q.
+
+    The leaders' events are those of Russell 2000 and S&P 500 (record after 250
+    sessions; 252-session rolling high); each replication draws a follower
+    independent of them (a daily geometric random walk with Student-t(4)
+    increments, 2016-2026) and scans the four event sets at 30 and 90 days (8
+    cells). Every hypothesis is null, so the false discovery rate equals the
+    probability of at least one Benjamini-Hochberg rejection at q = 0.1
+    (Benjamini & Hochberg 1995), and the family-wise error rate is the share of
+    replications whose family-wise p-value is at most 0.1. Neither rate may be
+    significantly above 0.1 (one-sided exact binomial test at 1%).
+    """
+    rut = riskcycle.datasets.load("rut", end="2026-01-22")
+    spx = riskcycle.datasets.load("spx", end="2026-01-22")
+    events = {
+        f"{name}_{label}": riskcycle.breakouts(data, **kw)
+        for name, data in (("rut", rut), ("spx", spx))
+        for label, kw in (
+            ("record", {"min_gap": 250}),
+            ("rolling", {"method": "rolling", "window": 252}),
+        )
+    }
+    idx = pd.date_range("2016-01-01", "2026-01-22", freq="D")
+    rng = np.random.default_rng(20261201)
+    n_rep, q = 100, 0.1
+    any_bh = fw = 0
+    for r in range(n_rep):
+        steps = 0.02 * rng.standard_t(4, len(idx)) / np.sqrt(2)
+        walk = pd.Series(100 * np.exp(np.cumsum(steps)), index=idx, name="walk")
+        res = riskcycle.scan(
+            events,
+            {"walk": walk},
+            horizons=[30, 90],
+            tests=["placebo"],
+            alpha=q,
+            n_resamples=99,
+            n_calibration=159,  # 8 cells x 1/160 = 0.05 <= q: BH can reject
+            backend="sequential",
+            follower_clock="utc_midnight",
+            rng=r,
+        )
+        df = res.to_frame()
+        assert df["pvalue"].notna().sum() == 8
+        any_bh += bool(df["significant_bh"].any())
+        fw += bool(res.family_wise["pvalue"].iloc[0] <= q)
+    for x in (any_bh, fw):
+        assert stats.binomtest(x, n_rep, q, alternative="greater").pvalue > 0.01, (
+            any_bh,
+            fw,
+            n_rep,
+        )
