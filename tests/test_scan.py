@@ -502,3 +502,25 @@ def test_false_positive_rate_with_followers_unrelated_to_the_leaders():
             fw,
             n_rep,
         )
+
+
+def test_bundled_demonstration_is_the_default_grid():
+    import inspect
+
+    from riskcycle.scanning import DEMONSTRATION
+
+    assert DEMONSTRATION["leaders"] == ("rut", "spx", "ndx", "iwm")
+    assert DEMONSTRATION["followers"] == ("btc", "btc_long", "eth")
+    assert len(DEMONSTRATION["definitions"]) >= 4 and len(DEMONSTRATION["horizons"]) >= 4
+    bundled = set(riskcycle.datasets.available().index)
+    assert set(DEMONSTRATION["leaders"]) | set(DEMONSTRATION["followers"]) <= bundled
+    with pytest.raises(TypeError):
+        DEMONSTRATION["leaders"] = ("rut",)  # read-only
+    params = inspect.signature(riskcycle.scan).parameters
+    for key, value in DEMONSTRATION.items():
+        assert params[key].default == value, key
+    p = argparse.ArgumentParser(prog="riskcycle")
+    add_scan_parser(p.add_subparsers(dest="command"))
+    args = p.parse_args(["scan"])
+    assert tuple(args.leaders) == DEMONSTRATION["leaders"]
+    assert tuple(args.followers) == DEMONSTRATION["followers"]
