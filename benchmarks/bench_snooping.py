@@ -159,12 +159,17 @@ def thread_scaling(n_obs, k, reps, bsize, pairs) -> dict:
 
 # -- the arithmetic bound -------------------------------------------------------------------------
 def add_rate_kernel():
+    """Streaming adds, run like riskcycle's kernels: a serial nogil kernel over ranges of
+    tasks on riskcycle._threads.run_tasks' threads (numba's parallel=True would leave
+    OpenMP threads spinning between calls and slow the kernel it alternates with)."""
     import numba as nb
 
-    @nb.njit(nogil=True, boundscheck=False, parallel=True)
-    def stream_add(a, reps, out):  # each task sums the rows of its own cache-resident tile
-        n_task, rows, w = a.shape
-        for t in nb.prange(n_task):
+    from riskcycle._threads import run_tasks
+
+    @nb.njit(nogil=True, boundscheck=False)
+    def stream_add(a, reps, out, first, last):  # each task sums the rows of its own tile
+        _, rows, w = a.shape
+        for t in range(first, last):
             acc = np.zeros(w)
             for _ in range(reps):
                 for i in range(rows):
@@ -172,9 +177,11 @@ def add_rate_kernel():
                         acc[j] += a[t, i, j]
             for j in range(w):
                 out[t, j] = acc[j]
-        return out
 
-    return stream_add
+    def run(a, reps, out):
+        run_tasks(lambda lo, hi: stream_add(a, reps, out, lo, hi), a.shape[0])
+
+    return run
 
 
 def main() -> None:
@@ -189,6 +196,11 @@ def main() -> None:
     parser.add_argument(
         "--memory-k", default="100,200,1000,5000", help="strategy counts for peak memory"
     )
+    parser.add_argument(
+        "--sections",
+        default="arch,memory,bound,threads",
+        help="comma-separated subset of arch, memory, bound, threads",
+    )
     args = parser.parse_args()
     pairs = max(args.pairs, args.arch_runs)
 
@@ -198,7 +210,7 @@ def main() -> None:
 
     import riskcycle
     from riskcycle.snooping import _nb, spa_test, stepm
-    from riskcycle.snooping._resample import block_sums, draw_stationary_blocks
+    from riskcycle.snooping._resample import draw_stationary_blocks
 
     n_obs, reps = (1000, 200) if args.quick else (4000, 1000)
     ks = (200, 50) if args.quick else (1000, 200)
@@ -212,6 +224,7 @@ def main() -> None:
     print(f"T={n_obs}, B={reps}, stationary bootstrap, mean block length {bsize:g}")
     print(f"load before: {os.getloadavg()}\n")
 
+    sections = set(args.sections.split(","))
     (imp, first), (_, cached) = compile_times()
     print(
         f"import riskcycle.snooping {imp:.2f} s; first-call overhead (numba import and "
@@ -220,7 +233,7 @@ def main() -> None:
     result("compile", first=first, cached=cached, imp=imp)
 
     # 1. SPA and StepM against arch -------------------------------------------------------------
-    for k in ks:
+    for k in ks if "arch" in sections else ():
         x = make_data(n_obs, k)
         zero = np.zeros(n_obs)
 
@@ -309,7 +322,7 @@ def main() -> None:
 
     # 2. memory ---------------------------------------------------------------------------------
     print("peak traced memory, one SPA call each (input allocated before):")
-    for k in mem_ks:
+    for k in mem_ks if "memory" in sections else ():
         x = make_data(n_obs, k)
         zero = np.zeros(n_obs)
         spa_test(x[:, : min(k, 8)], block_length=bsize, n_resamples=10, rng=0)
@@ -337,6 +350,17 @@ def main() -> None:
     x = make_data(n_obs, k)
     blocks = draw_stationary_blocks(np.random.default_rng(0), n_obs, bsize, reps)
     n_adds = len(blocks.starts) * k
+    if "bound" in sections:
+        bound_section(x, blocks, n_adds, n_obs, k, reps, threads, pairs)
+    if "threads" in sections:
+        threads_section(n_obs, k, reps, bsize, pairs)
+    print(f"\nload after: {os.getloadavg()}")
+
+
+def bound_section(x, blocks, n_adds, n_obs, k, reps, threads, pairs) -> None:
+    from riskcycle.snooping import _nb
+    from riskcycle.snooping._resample import block_sums
+
     stream_add = add_rate_kernel()
     w = _nb.tile_width(n_obs)
     tiles = np.random.default_rng(1).standard_normal((4 * threads, n_obs + 1, w))
@@ -379,7 +403,8 @@ def main() -> None:
     )
     print()
 
-    # 4. 1 -> 2 threads -------------------------------------------------------------------------
+
+def threads_section(n_obs, k, reps, bsize, pairs) -> None:
     sc = thread_scaling(n_obs, k, reps, bsize, pairs)
     for what in ("spa", "blocks"):
         t1 = [r[what] for r in sc[1]]
@@ -392,7 +417,6 @@ def main() -> None:
             "runs each)"
         )
         result("threads", what=what, one=t1, two=t2, k=k, T=n_obs, B=reps)
-    print(f"\nload after: {os.getloadavg()}")
 
 
 if __name__ == "__main__":
