@@ -156,8 +156,11 @@ def _engine(opts: ScanOptions) -> Iterator[tuple[str | None, int]]:
             client.close()
 
 
-def _execute(fds: list, tasks: list[CellTask], opts: ScanOptions) -> dict[int, dict]:
-    """Run the cells in fixed-size chunks on the configured engine, in order."""
+def _execute(
+    fds: list, tasks: list[CellTask], families: list, fw_seeds: list, opts: ScanOptions
+) -> tuple[dict[int, dict], dict[str, dict]]:
+    """Run the cells in fixed-size chunks, then each follower's family-wise test, on the
+    configured engine, in order."""
     from joblib import Parallel, delayed
     from tqdm import tqdm
 
@@ -181,7 +184,12 @@ def _execute(fds: list, tasks: list[CellTask], opts: ScanOptions) -> dict[int, d
         for res in Parallel(n_jobs=n_jobs, return_as="generator", **kw)(jobs):
             out.update(res)
             bar.update()
-    return out
+        # one task per follower (its own seed): the max statistic over its cells
+        fw_jobs = (
+            delayed(family_wise)(fd, families[i], opts, fw_seeds[i]) for i, fd in enumerate(fds)
+        )
+        fw = Parallel(n_jobs=n_jobs, **kw)(fw_jobs)
+    return out, {fd.name: v for fd, v in zip(fds, fw, strict=True)}
 
 
 def _qvalues(p: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
@@ -534,8 +542,7 @@ def scan(
     cell_seeds = root.spawn(n_max)
     fw_seeds = root.spawn(len(fds))
     meta, tasks, families = _grid(lead, fds, opts, leader_clock, cell_seeds)
-    results = _execute(fds, tasks, opts)
-    fw = {fd.name: family_wise(fd, families[i], opts, fw_seeds[i]) for i, fd in enumerate(fds)}
+    results, fw = _execute(fds, tasks, families, fw_seeds, opts)
     df = _assemble(meta, results, fw, opts)
     return ScanResult(
         notes=_notes(df, opts),
