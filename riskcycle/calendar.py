@@ -12,7 +12,6 @@ rest of the library uses as confounders (halvings, spot-ETF approval).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -375,26 +374,16 @@ def _clock_of(series: Any, clock: SessionClock | str | None, name: str) -> Sessi
 
 
 def _dates_of(obj: Any, name: str) -> pd.DatetimeIndex:
-    if isinstance(obj, pd.Series) and pd.api.types.is_datetime64_any_dtype(obj.dtype):
-        obj = pd.DatetimeIndex(obj.to_numpy())  # a Series *of dates*: its values
-    if isinstance(obj, pd.Series | pd.DataFrame):
-        obj = obj.index
-    if hasattr(obj, "dates") and isinstance(obj.dates, pd.DatetimeIndex):  # Events
-        obj = obj.dates
-    if isinstance(obj, str) or not isinstance(obj, Sequence | pd.Index | np.ndarray):
-        raise TypeError(
-            f"`{name}` must be a DatetimeIndex, a sequence of dates or a pandas object with a "
-            f"DatetimeIndex; got {type(obj).__name__}."
-        )
-    try:
-        idx = pd.DatetimeIndex(obj)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"`{name}` could not be read as dates ({exc}).") from exc
-    if idx.hasnans:
-        raise ValueError(f"`{name}` contains NaT.")
-    if idx.tz is not None:
-        idx = idx.tz_convert("UTC").tz_localize(None)
-    return idx.as_unit("ns")
+    """Dates of ``obj`` (tz-naive UTC nanoseconds): one reading rule for the whole library.
+
+    Events, a DatetimeIndex or sequence of dates, a Series of dates (its values), a
+    DataFrame with one datetime column, or a pandas object with a DatetimeIndex; numbers
+    are refused (they would be read as nanoseconds after 1970). See
+    :func:`riskcycle._validation.as_event_dates`.
+    """
+    from ._validation import as_event_dates
+
+    return as_event_dates(obj, name)
 
 
 def map_to_follower(

@@ -88,7 +88,7 @@ def test_halving_phase():
     assert p["cycle_length_days"].iloc[2] == pytest.approx(full)
     with pytest.raises(ValueError, match="must not be before the genesis block"):
         riskcycle.halving_phase(["2008-01-01"])
-    with pytest.raises(TypeError, match="`dates` must be a DatetimeIndex"):
+    with pytest.raises(TypeError, match="`dates` must be an Events object or a sequence of dates"):
         riskcycle.halving_phase(5)
 
 
@@ -227,7 +227,9 @@ def test_clock_from_attrs_and_errors():
         cal.map_to_follower(rut, btc, delay="-1h")
     with pytest.raises(TypeError, match="`delay` must be a timedelta"):
         cal.map_to_follower(rut, btc, delay=3)
-    with pytest.raises(TypeError, match="`leader_dates` must be a DatetimeIndex"):
+    with pytest.raises(
+        TypeError, match="`leader_dates` must be an Events object or a sequence of dates"
+    ):
         cal.map_to_follower("2024-01-02", btc)
     with pytest.raises(ValueError, match="`follower` dates must be sorted ascending and unique"):
         cal.map_to_follower(rut, btc.index[::-1], follower_clock="utc_midnight")

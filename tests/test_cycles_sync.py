@@ -132,7 +132,9 @@ def test_phase_event_follower_validation():
     s.attrs = {}
     with pytest.raises(ValueError, match="`follower_clock` is required"):
         phase_event_test(s, ["2010-06-01"], leader_clock="utc_midnight")
-    with pytest.raises(TypeError, match="`events` must be a DatetimeIndex"):
+    with pytest.raises(
+        TypeError, match="`events` must be an Events object or a sequence of dates"
+    ):
         phase_event_test(bull_bear(_walk(0, 900)), "2010-06-01")
 
 

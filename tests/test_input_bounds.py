@@ -163,12 +163,8 @@ def test_events_from_dates_series_of_dates():
 
 
 # ---------------------------------------------------------------------------
-# found while hardening, in modules maintained separately (strict xfails: remove the mark
-# with the fix)
+# found while hardening, in modules maintained separately (fixed since)
 # ---------------------------------------------------------------------------
-@pytest.mark.xfail(
-    strict=True, reason="calendar._dates_of reads a DataFrame of dates through its RangeIndex"
-)
 def test_map_to_follower_dataframe_of_dates(small):
     out = riskcycle.map_to_follower(
         pd.DataFrame({"date": pd.to_datetime(["2016-11-14"])}),
@@ -178,15 +174,11 @@ def test_map_to_follower_dataframe_of_dates(small):
     assert out.index[0] == pd.Timestamp("2016-11-14")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="calendar._dates_of reads integers as nanoseconds after 1970"
-)
 def test_map_to_follower_refuses_numbers(small):
     with pytest.raises(TypeError, match=r"`leader_dates` must be dates, not numbers"):
         riskcycle.map_to_follower([20161114], small["btc"], leader_clock="us_equity_close")
 
 
-@pytest.mark.xfail(strict=True, reason="base_rate returns NaN for no events without a warning")
 def test_base_rate_without_events_warns(small):
     with pytest.warns(RiskcycleWarning):
         riskcycle.base_rate(
@@ -194,9 +186,6 @@ def test_base_rate_without_events_warns(small):
         )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="cross_market_control ignores periods_per_year keys naming no market"
-)
 def test_cross_market_control_refuses_unknown_periods_per_year_keys():
     markets = {"btc": riskcycle.datasets.load("btc"), "spx": riskcycle.datasets.load("spx")}
     with pytest.raises(ValueError, match=r"`periods_per_year` has keys that are not in"):

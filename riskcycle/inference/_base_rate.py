@@ -245,6 +245,13 @@ def base_rate_core(
         ev_dates = pd.DatetimeIndex([], name="event_date")
     n = len(pos)
     k = int(np.sum(ev_ret > log_thr))
+    if ed is not None and n == 0 and warn:
+        warnings.warn(
+            f"no event has a complete {h}-day window: the hit count and its p-value are NaN "
+            "(the base rate is still given).",
+            SmallSampleWarning,
+            stacklevel=4,
+        )
     null_text = (
         f"each event is a hit ({h}-day return above {threshold:+.0%}) with the "
         "probability of a random eligible day (the base rate), independently of the "

@@ -483,6 +483,12 @@ def cross_market_control(
     markets = check_mapping(markets, "markets")
     if periods_per_year is not None:
         periods_per_year = check_mapping(periods_per_year, "periods_per_year")
+        unknown = sorted(set(periods_per_year) - set(markets))
+        if unknown:
+            raise ValueError(
+                f"`periods_per_year` has keys that are not in `markets`: {unknown}; the "
+                f"markets are {list(markets)}."
+            )
     rows, tests = [], {}
     for i, ((name, data), stream) in enumerate(
         zip(markets.items(), spawn(gen, len(markets)), strict=True)
