@@ -159,8 +159,7 @@ def _engine(opts: ScanOptions) -> Iterator[tuple[str | None, int]]:
 def _execute(
     fds: list, tasks: list[CellTask], families: list, fw_seeds: list, opts: ScanOptions
 ) -> tuple[dict[int, dict], dict[str, dict]]:
-    """Run the cells in fixed-size chunks, then each follower's family-wise test, on the
-    configured engine, in order."""
+    """Run the cells (fixed-size chunks) and the family-wise tests on the engine, in order."""
     from joblib import Parallel, delayed
     from tqdm import tqdm
 
