@@ -350,15 +350,7 @@ CASES: dict[str, tuple[Callable[..., Any], dict, dict[str, list]]] = {
 }
 
 # (case, argument) -> reason: bugs the fuzz finds in modules maintained elsewhere
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    **{
-        ("sweep", arg): (
-            f"sweep checks `{arg}` without an upper bound: 2**63 raises OverflowError "
-            "(use _validation.check_size / check_horizon)"
-        )
-        for arg in ("min_gap", "hold")
-    },
-}
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 PARAMS = [
     pytest.param(

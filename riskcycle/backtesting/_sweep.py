@@ -13,7 +13,15 @@ import pandas as pd
 
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
-from .._validation import as_price_frame, check_choice, check_float, check_int, check_timedelta
+from .._validation import (
+    as_price_frame,
+    check_choice,
+    check_float,
+    check_horizon,
+    check_int,
+    check_size,
+    check_timedelta,
+)
 from .._windows import horizon_end_positions
 from ..calendar import SessionClock, _clock_of, map_to_follower
 from ..events import breakouts
@@ -234,7 +242,7 @@ def _sweep_iv(
         "min_gap": _values(
             min_gap,
             "min_gap",
-            lambda v: check_int(
+            lambda v: check_size(
                 v, "min_gap", minimum=1, what="a positive integer number of sessions"
             ),
         ),
@@ -249,9 +257,7 @@ def _sweep_iv(
             lambda v: (
                 None
                 if v is None
-                else check_int(
-                    v, "hold", minimum=1, what="a positive integer number of calendar days"
-                )
+                else check_horizon(v, "hold", what="a positive integer number of calendar days")
             ),
         ),
         "delay": _values(delay, "delay", lambda v: check_timedelta(v, "delay")),
