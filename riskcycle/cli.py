@@ -269,7 +269,7 @@ def _backtest(args: argparse.Namespace, progress: _Progress) -> int:
     events = riskcycle.breakouts(
         leader, min_gap=args.min_gap, margin=args.margin, use_high=args.use_high
     )
-    progress("backtesting with vectorbt (first run compiles, about 10 s)")
+    progress("backtesting (riskcycle's kernel; the first run compiles it)")
     with _notes():
         res = riskcycle.backtest(
             follower,
