@@ -83,3 +83,26 @@ def test_messages_name_the_arguments_the_caller_has():
         riskcycle.regimes.halving_phase_control(
             riskcycle.datasets.load("btc_long"), break_date="2012-01-01"
         )
+
+
+def test_weekly_bars_are_not_annualised_as_daily():
+    """btc.iloc[::7] keeps attrs['periods_per_year'] = 365: refused, with the fix named;
+    with periods_per_year=52 the annualised volatility matches the daily data's."""
+    import riskcycle
+
+    btc = riskcycle.datasets.load("btc")
+    weekly = btc.iloc[::7]
+    with pytest.raises(ValueError, match=r"median of 7 days between bars.*periods_per_year=52"):
+        riskcycle.volatility_regimes(weekly, n_resamples=99, rng=0)
+    with pytest.warns(riskcycle.exceptions.SmallSampleWarning):
+        w = riskcycle.volatility_regimes(weekly, periods_per_year=52, n_resamples=99, rng=0)
+    d = riskcycle.volatility_regimes(btc, n_resamples=99, rng=0)
+
+    # weekly and daily annualised volatility of the same path agree within 20% (sampling)
+    def vols(res):
+        f = res.to_frame()
+        sel = (f["section"] == "realized") & (f["quantity"] == "volatility")
+        return f.loc[sel, "value"].to_numpy()
+
+    ratio = vols(w) / vols(d)
+    assert np.all(np.abs(ratio - 1) < 0.2), ratio

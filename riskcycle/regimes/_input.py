@@ -48,6 +48,21 @@ def log_returns(close: pd.Series) -> pd.Series:
     return out
 
 
+def _check_bar_spacing(data: Any, ppy: float, name: str, data_name: str) -> None:
+    """Refuse a recorded daily annualisation for bars that are not daily (e.g. weekly)."""
+    idx = getattr(data, "index", None)
+    if not isinstance(idx, pd.DatetimeIndex) or len(idx) < 3 or ppy < 200:
+        return
+    gap = float(np.median(np.diff(idx.asi8)) / 86_400e9)
+    if gap > 3.5:  # daily bars (24/7 or exchange sessions) are at most a long weekend apart
+        per_year = 365.25 / gap
+        raise ValueError(
+            f"`{data_name}` has a median of {gap:g} days between bars but its "
+            f"attrs['periods_per_year'] ({ppy:g}) is for daily bars: pass `{name}` for the "
+            f"bars you have (about {per_year:.0f} a year, e.g. {name}=52 for weekly bars)."
+        )
+
+
 def check_periods_per_year(
     periods_per_year: Any, data: Any, *, name: str = "periods_per_year", data_name: str = "prices"
 ) -> float:
@@ -61,6 +76,7 @@ def check_periods_per_year(
                 "(bundled data records it; pass 365 for daily crypto bars or 252 for "
                 "exchange-traded series)."
             )
+        _check_bar_spacing(data, float(periods_per_year), name, data_name)
     return check_float(
         periods_per_year,
         name,
