@@ -62,8 +62,9 @@ _COMMON_PARAMS = """
 
 
 def _doc(func):
-    func.__doc__ = func.__doc__.replace("%(common)s", _COMMON_PARAMS.strip("\n")).replace(
-        "%(references)s", _REFERENCES.strip("\n")
+    # the placeholders stand at the docstring's own indentation (4 spaces), like the blocks
+    func.__doc__ = func.__doc__.replace("    %(common)s", _COMMON_PARAMS.strip("\n")).replace(
+        "    %(references)s", _REFERENCES.strip("\n")
     )
     return func
 
@@ -259,65 +260,65 @@ def probabilistic_sharpe_ratio(
 ) -> SharpeRatioResult:
     r"""Probabilistic Sharpe ratio: the probability that the true Sharpe ratio exceeds a benchmark.
 
-        Parameters
-        ----------
-        returns_or_sr : float, array_like, pandas.Series or pandas.DataFrame
-            Per-period returns (one strategy, or one column per strategy), or an
-            estimated Sharpe ratio (a number; then ``n_obs`` is required).
-        sr_benchmark : float, default 0.0
-            The benchmark Sharpe ratio :math:`SR^*` (per period unless ``periods_per_year``).
-        n_obs : int, optional
-            Number of returns behind a Sharpe-ratio input.
+    Parameters
+    ----------
+    returns_or_sr : float, array_like, pandas.Series or pandas.DataFrame
+        Per-period returns (one strategy, or one column per strategy), or an
+        estimated Sharpe ratio (a number; then ``n_obs`` is required).
+    sr_benchmark : float, default 0.0
+        The benchmark Sharpe ratio :math:`SR^*` (per period unless ``periods_per_year``).
+    n_obs : int, optional
+        Number of returns behind a Sharpe-ratio input.
     %(common)s
 
-        Returns
-        -------
-        SharpeRatioResult
-            ``probability`` (the PSR), ``statistic`` (z), ``pvalue`` (``1 - PSR``),
-            ``sharpe_ratio``, ``standard_error`` and the moments used.
+    Returns
+    -------
+    SharpeRatioResult
+        ``probability`` (the PSR), ``statistic`` (z), ``pvalue`` (``1 - PSR``),
+        ``sharpe_ratio``, ``standard_error`` and the moments used.
 
-        Raises
-        ------
-        TypeError
-            Non-numeric input.
-        ValueError
-            A Sharpe-ratio input without ``n_obs`` (or returns with it), a kurtosis
-            below 1 or below :math:`1 + \gamma_3^2`, non-finite returns.
+    Raises
+    ------
+    TypeError
+        Non-numeric input.
+    ValueError
+        A Sharpe-ratio input without ``n_obs`` (or returns with it), a kurtosis
+        below 1 or below :math:`1 + \gamma_3^2`, non-finite returns.
 
-        Warns
-        -----
-        DegenerateDataWarning
-            Constant returns, or moments for which the variance term is not positive
-            (NaN is returned).
+    Warns
+    -----
+    DegenerateDataWarning
+        Constant returns, or moments for which the variance term is not positive
+        (NaN is returned).
 
-        See Also
-        --------
-        deflated_sharpe_ratio : The PSR against the expected maximum of many trials.
-        min_track_record_length : Observations needed for the PSR to reach a level.
+    See Also
+    --------
+    deflated_sharpe_ratio : The PSR against the expected maximum of many trials.
+    min_track_record_length : Observations needed for the PSR to reach a level.
 
-        Notes
-        -----
-        .. math::
+    Notes
+    -----
+    .. math::
 
-            \widehat{PSR}(SR^*) = \Phi\left(\frac{(\widehat{SR} - SR^*)\sqrt{T-1}}
-            {\sqrt{1 - \gamma_3\widehat{SR} + \frac{\gamma_4 - 1}{4}\widehat{SR}^2}}\right)
+        \widehat{PSR}(SR^*) = \Phi\left(\frac{(\widehat{SR} - SR^*)\sqrt{T-1}}
+        {\sqrt{1 - \gamma_3\widehat{SR} + \frac{\gamma_4 - 1}{4}\widehat{SR}^2}}\right)
 
-        with the per-period :math:`\widehat{SR}` (mean over standard deviation with
-        ``ddof``), skewness :math:`\gamma_3` and ordinary kurtosis :math:`\gamma_4`
-        (normal: 3) [1]_, [3]_. Annualised Sharpe ratios must be converted first,
-        :math:`SR = SR_{ann}/\sqrt{q}` (done by ``periods_per_year=q``): the formula is
-        not scale-free in the frequency. Validated against the published example:
-        :math:`\widehat{SR} = 1.14` against :math:`SR^* = 1` with :math:`T = 250` under
-        normality gives PSR 0.9573.
+    with the per-period :math:`\widehat{SR}` (mean over standard deviation with
+    ``ddof``), skewness :math:`\gamma_3` and ordinary kurtosis :math:`\gamma_4`
+    (normal: 3) [1]_, [3]_. Annualised Sharpe ratios must be converted first,
+    :math:`SR = SR_{ann}/\sqrt{q}` (done by ``periods_per_year=q``): the formula is
+    not scale-free in the frequency. Validated against the published example:
+    :math:`\widehat{SR} = 1.14` against :math:`SR^* = 1` with :math:`T = 250` under
+    normality gives PSR 0.9573.
 
     %(references)s
 
-        Examples
-        --------
-        >>> from riskcycle.snooping import probabilistic_sharpe_ratio
-        >>> res = probabilistic_sharpe_ratio(1.14, sr_benchmark=1.0, n_obs=250)
-        >>> round(res.probability, 4)
-        0.9573
+    Examples
+    --------
+    >>> from riskcycle.snooping import probabilistic_sharpe_ratio
+    >>> res = probabilistic_sharpe_ratio(1.14, sr_benchmark=1.0, n_obs=250)
+    >>> round(res.probability, 4)
+    0.9573
     """
     m, sr_star = _probabilistic_sharpe_ratio_iv(
         returns_or_sr, sr_benchmark, n_obs, skew, kurtosis, periods_per_year, ddof
@@ -429,79 +430,79 @@ def deflated_sharpe_ratio(
 ) -> SharpeRatioResult:
     r"""Deflated Sharpe ratio: the PSR against the best Sharpe ratio luck alone would give.
 
-        Parameters
-        ----------
-        returns_or_sr : float, array_like, pandas.Series or pandas.DataFrame
-            Either the selected strategy (its per-period returns, or its Sharpe ratio
-            with ``n_obs``), together with ``n_trials`` and ``sr_variance``; or a 2-D
-            matrix of all trials' returns (observations x trials): the trial with the
-            highest Sharpe ratio is the selected one, ``n_trials`` defaults to the number
-            of columns and ``sr_variance`` to the variance (``ddof=1``) of their
-            per-period Sharpe ratios.
-        n_trials : int, optional
-            Number of independent trials :math:`N` behind the selection (at least 2).
-            With a matrix it may be given to count trials that were run but not kept,
-            so it must be at least the number of columns.
-        sr_variance : float, optional
-            Variance of the trials' Sharpe ratios :math:`V` (annualised if
-            ``periods_per_year``, converted by :math:`V/q`).
-        n_obs : int, optional
-            Number of returns behind a Sharpe-ratio input.
+    Parameters
+    ----------
+    returns_or_sr : float, array_like, pandas.Series or pandas.DataFrame
+        Either the selected strategy (its per-period returns, or its Sharpe ratio
+        with ``n_obs``), together with ``n_trials`` and ``sr_variance``; or a 2-D
+        matrix of all trials' returns (observations x trials): the trial with the
+        highest Sharpe ratio is the selected one, ``n_trials`` defaults to the number
+        of columns and ``sr_variance`` to the variance (``ddof=1``) of their
+        per-period Sharpe ratios.
+    n_trials : int, optional
+        Number of independent trials :math:`N` behind the selection (at least 2).
+        With a matrix it may be given to count trials that were run but not kept,
+        so it must be at least the number of columns.
+    sr_variance : float, optional
+        Variance of the trials' Sharpe ratios :math:`V` (annualised if
+        ``periods_per_year``, converted by :math:`V/q`).
+    n_obs : int, optional
+        Number of returns behind a Sharpe-ratio input.
     %(common)s
 
-        Returns
-        -------
-        SharpeRatioResult
-            ``probability`` is the DSR; ``sr_benchmark`` is :math:`SR_0`, the expected
-            maximum per-period Sharpe ratio of ``n_trials`` unskilled trials;
-            ``selected`` the chosen column of a matrix.
+    Returns
+    -------
+    SharpeRatioResult
+        ``probability`` is the DSR; ``sr_benchmark`` is :math:`SR_0`, the expected
+        maximum per-period Sharpe ratio of ``n_trials`` unskilled trials;
+        ``selected`` the chosen column of a matrix.
 
-        Raises
-        ------
-        TypeError
-            Non-numeric input.
-        ValueError
-            Missing ``n_trials``/``sr_variance`` for a single strategy, ``n_trials < 2``
-            or below the number of columns of a matrix, negative ``sr_variance``, plus
-            the errors of :func:`probabilistic_sharpe_ratio`.
+    Raises
+    ------
+    TypeError
+        Non-numeric input.
+    ValueError
+        Missing ``n_trials``/``sr_variance`` for a single strategy, ``n_trials < 2``
+        or below the number of columns of a matrix, negative ``sr_variance``, plus
+        the errors of :func:`probabilistic_sharpe_ratio`.
 
-        Warns
-        -----
-        DegenerateDataWarning
-            As :func:`probabilistic_sharpe_ratio`.
+    Warns
+    -----
+    DegenerateDataWarning
+        As :func:`probabilistic_sharpe_ratio`.
 
-        See Also
-        --------
-        probabilistic_sharpe_ratio, spa_test, pbo
+    See Also
+    --------
+    probabilistic_sharpe_ratio, spa_test, pbo
 
-        Notes
-        -----
-        :math:`DSR = \widehat{PSR}(SR_0)` with
+    Notes
+    -----
+    :math:`DSR = \widehat{PSR}(SR_0)` with
 
-        .. math::
+    .. math::
 
-            SR_0 = \sqrt{V}\left((1-\gamma)\Phi^{-1}\left(1-\frac1N\right)
-            + \gamma\Phi^{-1}\left(1-\frac1{Ne}\right)\right)
+        SR_0 = \sqrt{V}\left((1-\gamma)\Phi^{-1}\left(1-\frac1N\right)
+        + \gamma\Phi^{-1}\left(1-\frac1{Ne}\right)\right)
 
-        (γ: Euler-Mascheroni constant), the expected maximum of :math:`N` Sharpe ratios
-        with mean 0 and variance :math:`V` [2]_. Everything is per period; skewness
-        and kurtosis are those of the selected strategy's returns (kurtosis ordinary).
-        Validated against the published example [2]_: :math:`N = 100`, annualised
-        :math:`SR = 2.5` and :math:`V = 0.5`, :math:`T = 1250` daily returns, skewness
-        -3, kurtosis 10, 250 periods per year give :math:`SR_0 = 0.1132` (daily) and
-        DSR 0.9004. This implementation plugs the *ordinary* kurtosis into the
-        :math:`(\gamma_4-1)/4` term; an excess kurtosis there understates the variance
-        of fat-tailed Sharpe ratios.
+    (γ: Euler-Mascheroni constant), the expected maximum of :math:`N` Sharpe ratios
+    with mean 0 and variance :math:`V` [2]_. Everything is per period; skewness
+    and kurtosis are those of the selected strategy's returns (kurtosis ordinary).
+    Validated against the published example [2]_: :math:`N = 100`, annualised
+    :math:`SR = 2.5` and :math:`V = 0.5`, :math:`T = 1250` daily returns, skewness
+    -3, kurtosis 10, 250 periods per year give :math:`SR_0 = 0.1132` (daily) and
+    DSR 0.9004. This implementation plugs the *ordinary* kurtosis into the
+    :math:`(\gamma_4-1)/4` term; an excess kurtosis there understates the variance
+    of fat-tailed Sharpe ratios.
 
     %(references)s
 
-        Examples
-        --------
-        >>> from riskcycle.snooping import deflated_sharpe_ratio
-        >>> res = deflated_sharpe_ratio(2.5, n_trials=100, sr_variance=0.5, n_obs=1250,
-        ...                             skew=-3, kurtosis=10, periods_per_year=250)
-        >>> round(res.sr_benchmark, 4), round(res.probability, 4)
-        (0.1132, 0.9004)
+    Examples
+    --------
+    >>> from riskcycle.snooping import deflated_sharpe_ratio
+    >>> res = deflated_sharpe_ratio(2.5, n_trials=100, sr_variance=0.5, n_obs=1250,
+    ...                             skew=-3, kurtosis=10, periods_per_year=250)
+    >>> round(res.sr_benchmark, 4), round(res.probability, 4)
+    (0.1132, 0.9004)
     """
     m, n_trials, sr_variance, selected = _deflated_sharpe_ratio_iv(
         returns_or_sr, n_trials, sr_variance, n_obs, skew, kurtosis, periods_per_year, ddof
@@ -561,56 +562,56 @@ def min_track_record_length(
 ) -> MinTRLResult:
     r"""Minimum track record length: how many returns the PSR needs to reach a confidence level.
 
-        Parameters
-        ----------
-        returns_or_sr : float, array_like, pandas.Series or pandas.DataFrame
-            Per-period returns, or a Sharpe ratio.
-        sr_benchmark : float, default 0.0
-            Benchmark Sharpe ratio :math:`SR^*`.
-        confidence_level : float, default 0.95
-            The level :math:`1-\alpha` the PSR must reach.
+    Parameters
+    ----------
+    returns_or_sr : float, array_like, pandas.Series or pandas.DataFrame
+        Per-period returns, or a Sharpe ratio.
+    sr_benchmark : float, default 0.0
+        Benchmark Sharpe ratio :math:`SR^*`.
+    confidence_level : float, default 0.95
+        The level :math:`1-\alpha` the PSR must reach.
     %(common)s
 
-        Returns
-        -------
-        MinTRLResult
-            ``min_track_record_length`` in observations (``inf`` if the Sharpe ratio
-            does not exceed ``sr_benchmark``), in years with ``periods_per_year``, and
-            ``sufficient`` when returns were given.
+    Returns
+    -------
+    MinTRLResult
+        ``min_track_record_length`` in observations (``inf`` if the Sharpe ratio
+        does not exceed ``sr_benchmark``), in years with ``periods_per_year``, and
+        ``sufficient`` when returns were given.
 
-        Raises
-        ------
-        TypeError, ValueError
-            As :func:`probabilistic_sharpe_ratio`; ``confidence_level`` outside (0, 1).
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`probabilistic_sharpe_ratio`; ``confidence_level`` outside (0, 1).
 
-        Warns
-        -----
-        DegenerateDataWarning
-            As :func:`probabilistic_sharpe_ratio`.
+    Warns
+    -----
+    DegenerateDataWarning
+        As :func:`probabilistic_sharpe_ratio`.
 
-        See Also
-        --------
-        probabilistic_sharpe_ratio
+    See Also
+    --------
+    probabilistic_sharpe_ratio
 
-        Notes
-        -----
-        .. math::
+    Notes
+    -----
+    .. math::
 
-            MinTRL = 1 + \left(1 - \gamma_3\widehat{SR} + \frac{\gamma_4-1}{4}
-            \widehat{SR}^2\right)\left(\frac{\Phi^{-1}(1-\alpha)}{\widehat{SR} - SR^*}\right)^2
+        MinTRL = 1 + \left(1 - \gamma_3\widehat{SR} + \frac{\gamma_4-1}{4}
+        \widehat{SR}^2\right)\left(\frac{\Phi^{-1}(1-\alpha)}{\widehat{SR} - SR^*}\right)^2
 
-        in observations at the returns' frequency, with per-period Sharpe ratios and
-        ordinary kurtosis [1]_. Validated against the published example:
-        :math:`\widehat{SR} = 1.14`, :math:`SR^* = 1`, normal returns, 95% give 228.735.
+    in observations at the returns' frequency, with per-period Sharpe ratios and
+    ordinary kurtosis [1]_. Validated against the published example:
+    :math:`\widehat{SR} = 1.14`, :math:`SR^* = 1`, normal returns, 95% give 228.735.
 
     %(references)s
 
-        Examples
-        --------
-        >>> from riskcycle.snooping import min_track_record_length
-        >>> res = min_track_record_length(1.14, sr_benchmark=1.0)
-        >>> round(res.min_track_record_length, 3)
-        228.735
+    Examples
+    --------
+    >>> from riskcycle.snooping import min_track_record_length
+    >>> res = min_track_record_length(1.14, sr_benchmark=1.0)
+    >>> round(res.min_track_record_length, 3)
+    228.735
     """
     m, sr_star, level = _min_track_record_length_iv(
         returns_or_sr, sr_benchmark, confidence_level, skew, kurtosis, periods_per_year, ddof
