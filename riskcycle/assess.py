@@ -395,9 +395,7 @@ def _fragile(f: _Facts, label: str) -> list[pd.Timestamp]:
         return [f.pl.event_dates[0]]
     if not len(f.loo):
         return []
-    strength = {"supported": 2, "mixed": 1, "not_supported": 0}
-    weaker = f.loo["verdict_without"].map(strength) < strength[label]
-    return [pd.Timestamp(d) for d in f.loo.loc[weaker, "left_out"]]
+    return [pd.Timestamp(d) for d in f.loo.loc[_weaker(f.loo, label), "left_out"]]
 
 
 def _headline(f, label, verdict_label, fragile, cal) -> list[str]:
@@ -442,10 +440,16 @@ def _headline(f, label, verdict_label, fragile, cal) -> list[str]:
     return out
 
 
+_STRENGTH = {"supported": 2, "mixed": 1, "not_supported": 0}
+
+
+def _weaker(loo: pd.DataFrame, label: str) -> pd.Series:
+    """Rows of the leave-one-out table whose verdict is weaker than ``label``."""
+    return loo["verdict_without"].map(_STRENGTH) < _STRENGTH[label]
+
+
 def _flipped_to(loo: pd.DataFrame, label: str) -> list[str]:
-    strength = {"supported": 2, "mixed": 1, "not_supported": 0}
-    weaker = loo["verdict_without"].map(strength) < strength[label]
-    return sorted(set(loo.loc[weaker, "verdict_without"]))
+    return sorted(set(loo.loc[_weaker(loo, label), "verdict_without"]))
 
 
 def _facts_sentences(f: _Facts, cal: dict) -> list[str]:
@@ -1037,7 +1041,7 @@ def _calibrations(p: _Prepared, opts: AssessOptions, pos, nulls: dict, collect, 
     return out
 
 
-def _garch_calibration(p: _Prepared, opts: AssessOptions, collect, rng):
+def _garch_calibration(p: _Prepared, opts: AssessOptions, collect, rng, garch):
     """The GARCH null's size and calibrated p on this history (reported, not in the verdict)."""
     from .inference import _calibrate as K
 
@@ -1051,6 +1055,7 @@ def _garch_calibration(p: _Prepared, opts: AssessOptions, collect, rng):
         n_paths=opts.garch_resamples,
         burn=500,
         rng=s_spec,
+        fit={"params": garch.params},  # the GARCH null's own fit, not refitted
     )
     return collect(
         K.calibrate_core,
@@ -1350,7 +1355,7 @@ def assess_signal(
     nulls = {"placebo": _null_of(pl), "placebo_era": _null_of(ple)}
     calibration = _calibrations(prep, opts, ed.positions, nulls, collect, streams[8])
     if garch is not None and np.isfinite(garch.pvalue):
-        calibration["garch_null"] = _garch_calibration(prep, opts, collect, streams[11])
+        calibration["garch_null"] = _garch_calibration(prep, opts, collect, streams[11], garch)
     loo = _leave_one_out(prep, opts, collect, streams[9])
     fw = _family_wise(prep, opts, streams[10])
     pending = [d.strftime("%Y-%m-%d") for d in ed.leader_dates[ed.status == "incomplete"]]

@@ -409,8 +409,12 @@ def garch_spec(
     n_paths: int,
     burn: int,
     rng: np.random.Generator,
+    fit: dict | None = None,
 ) -> NominalTest:
     """GARCH(1,1)-t null (:func:`riskcycle.garch_null_test`) with paths shared by all sets.
+
+    ``fit``: a fit already made on the same returns (``{"params": ...}``, as
+    :func:`riskcycle.inference._garch_null.fit_garch_t` returns), so it is not made twice.
 
     The paths are simulated once, on the first call, from the fit to the whole follower
     (drift at the sample mean, started at the sample variance); each set's p-value
@@ -424,7 +428,7 @@ def garch_spec(
     def paths() -> np.ndarray:
         if "c" not in cache:
             x = fd.returns
-            params = null_parameters(fit_garch_t(x), x)
+            params = null_parameters(fit_garch_t(x) if fit is None else fit, x)
             if params["at_boundary"]:
                 import warnings
 
