@@ -7,7 +7,8 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 
-from riskcycle.inference import _nb, _nb_paths
+from riskcycle.inference import _nb, _nb_match, _nb_paths
+from riskcycle.inference._common import _anchors_ns
 
 
 def _candidates(rng, n_days=60, keep=0.6):
@@ -139,6 +140,30 @@ def test_matched_sample_resumes_from_start_row():
 # ---------------------------------------------------------------------------
 # statistics and bootstraps
 # ---------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("window", [0, 1, 90, 800, 3000])
+def test_halving_pools_equal_the_every_candidate_every_anchor_twin(seed, window):
+    # the binary-search kernel must give the same pools, element for element, as testing
+    # every candidate against every anchor: whole-day times (ties at the window's edge),
+    # times within a day, and windows wide enough that the anchors' runs overlap
+    rng = np.random.default_rng(seed)
+    anchors = np.asarray(_anchors_ns())
+    day = _nb_match.DAY_NS
+    n = int(rng.integers(1, 500))
+    if seed % 2:
+        t_c = np.sort(anchors[0] + rng.integers(0, 7000, n) * day)
+    else:
+        t_c = np.sort(rng.integers(anchors[0], anchors[-1] + 900 * day, n))
+    t_e = anchors[0] + rng.integers(0, 7000, 4) * day + (seed % 3 == 0) * day // 3
+    for other in (False, True):
+        got = _nb_match.halving_pools(t_c, anchors, t_e, window, other)
+        want = _nb_match.halving_pools(t_c, anchors, t_e, window, other, compiled=False)
+        for g, w in zip(got, want, strict=True):
+            assert_array_equal(g, w)
+        pools = np.split(got[0], got[1][1:-1])
+        assert all((np.diff(p) > 0).all() for p in pools)  # ascending, no repeats
+
+
 def test_set_statistic_mean_and_median():
     rng = np.random.default_rng(0)
     values = rng.standard_normal(50)

@@ -8,6 +8,7 @@ mapped to their day-0 bars with
 
 from __future__ import annotations
 
+import functools
 import inspect
 import warnings
 from collections.abc import Callable, Sequence
@@ -355,10 +356,14 @@ def leader_state_mask(
     return out
 
 
+@functools.cache
 def _anchors_ns() -> np.ndarray:
-    return np.concatenate(
+    """The genesis block and the halvings, UTC ns (read-only; computed once)."""
+    out = np.concatenate(
         [[GENESIS.value], pd.DatetimeIndex(HALVINGS["timestamp"]).as_unit("ns").asi8]
-    )
+    ).astype(np.int64)
+    out.flags.writeable = False
+    return out
 
 
 def halving_pools(
@@ -393,22 +398,9 @@ def halving_pools_from_times(
 
     Events must be after the genesis block (checked by the caller).
     """
-    anchors = _anchors_ns()
-    epoch = np.searchsorted(anchors, t_e, side="right") - 1
-    phase = (t_e - anchors[epoch]) / _DAY_NS
-    pools, sizes = [], []
-    for i in range(len(t_e)):
-        keep = np.zeros(len(t_c), dtype=bool)
-        for j, a in enumerate(anchors):
-            if cycles == "other" and j == epoch[i]:
-                continue
-            keep |= np.abs((t_c - a) / _DAY_NS - phase[i]) <= window
-        idx = np.flatnonzero(keep)
-        pools.append(idx)
-        sizes.append(len(idx))
-    off = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    pool = np.concatenate(pools).astype(np.int64) if pools else np.empty(0, np.int64)
-    return pool, off, phase
+    from ._nb_match import halving_pools
+
+    return halving_pools(t_c, _anchors_ns(), t_e, window, cycles == "other")
 
 
 ERA_RULES = ("halving", "variance_breaks")
