@@ -37,6 +37,7 @@ __all__ = [
     "check_size",
     "check_timedelta",
     "check_timestamp",
+    "fmt_date",
 ]
 
 # Upper bounds of size-like arguments. They are far beyond any meaningful analysis and keep
@@ -55,7 +56,8 @@ ALTERNATIVES = ("two-sided", "less", "greater")
 _DATE_COLUMNS = ("date", "Date", "DATE", "datetime", "Datetime", "timestamp", "time")
 
 
-def _fmt_date(ts: Any) -> str:
+def fmt_date(ts: Any) -> str:
+    """A date as ``YYYY-MM-DD`` (with the time when it is not midnight), for messages."""
     ts = pd.Timestamp(ts)
     return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat()
 
@@ -205,7 +207,7 @@ def check_horizon(
     if index is not None:
         span = _span_days(index)
         if h > span:
-            where = f" ({_fmt_date(index[0])} to {_fmt_date(index[-1])})" if len(index) else ""
+            where = f" ({fmt_date(index[0])} to {fmt_date(index[-1])})" if len(index) else ""
             raise ValueError(
                 f"`{name}` ({h} days) is longer than the data, which span {span} days{where}."
             )
@@ -584,8 +586,8 @@ def as_price_frame(
             pos = int(np.flatnonzero(d < 0)[0]) + 1
             newest_first = (d < 0).all() and len(idx) > 2
             raise ValueError(
-                f"`{name}` dates must be sorted ascending; {_fmt_date(idx[pos])} follows "
-                f"{_fmt_date(idx[pos - 1])}"
+                f"`{name}` dates must be sorted ascending; {fmt_date(idx[pos])} follows "
+                f"{fmt_date(idx[pos - 1])}"
                 + (
                     " (every date follows a later one: the data are written newest first; "
                     "reverse the rows, e.g. frame.iloc[::-1], or sort them by date)."
@@ -595,16 +597,14 @@ def as_price_frame(
             )
         if (d == 0).any():
             pos = int(np.flatnonzero(d == 0)[0]) + 1
-            raise ValueError(
-                f"`{name}` dates must be unique; {_fmt_date(idx[pos])} is duplicated."
-            )
+            raise ValueError(f"`{name}` dates must be unique; {fmt_date(idx[pos])} is duplicated.")
     # NaN
     close = frame["close"].to_numpy()
     if np.isnan(close).any():
         if nan_policy == "raise":
             bad = idx[np.isnan(close)][0]
             raise ValueError(
-                f"`{name}` has a NaN close on {_fmt_date(bad)}; drop it or pass nan_policy='omit'."
+                f"`{name}` has a NaN close on {fmt_date(bad)}; drop it or pass nan_policy='omit'."
             )
         frame = frame.loc[~np.isnan(close)]
     price_cols = [c for c in ("open", "high", "low", "close") if c in frame.columns]
@@ -612,13 +612,13 @@ def as_price_frame(
     finite = np.isfinite(values) | np.isnan(values)
     if not finite.all():
         bad = frame.index[~finite.all(axis=1)][0]
-        raise ValueError(f"`{name}` has an infinite price on {_fmt_date(bad)}.")
+        raise ValueError(f"`{name}` has an infinite price on {fmt_date(bad)}.")
     if positive:
         nonpos = (values <= 0) & ~np.isnan(values)
         if nonpos.any():
             bad = frame.index[nonpos.any(axis=1)][0]
             raise ValueError(
-                f"`{name}` prices must be positive; got a value <= 0 on {_fmt_date(bad)}."
+                f"`{name}` prices must be positive; got a value <= 0 on {fmt_date(bad)}."
             )
     if len(frame) < min_length:
         raise ValueError(

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import check_bool, check_timedelta
+from ._clocks import clock_of, halving_anchors, halving_phase_of
+from ._validation import as_event_dates, check_bool, check_timedelta
 
 __all__ = [
     "CRYPTO_UTC",
@@ -360,30 +361,8 @@ def get_clock(clock: SessionClock | str, name: str = "clock") -> SessionClock:
     )
 
 
-def _clock_of(series: Any, clock: SessionClock | str | None, name: str) -> SessionClock:
-    """The explicit clock, else the one recorded by :func:`riskcycle.datasets.load`."""
-    if clock is not None:
-        return get_clock(clock, name)
-    attrs = getattr(series, "attrs", {}) or {}
-    if "clock" in attrs:
-        return get_clock(attrs["clock"], name)
-    raise ValueError(
-        f"`{name}` is required: the series carries no clock (bundled data records one; for "
-        f"your own data pass e.g. {name}='us_equity_close' or {name}='utc_midnight')."
-    )
-
-
-def _dates_of(obj: Any, name: str) -> pd.DatetimeIndex:
-    """Dates of ``obj`` (tz-naive UTC nanoseconds): one reading rule for the whole library.
-
-    Events, a DatetimeIndex or sequence of dates, a Series of dates (its values), a
-    DataFrame with one datetime column, or a pandas object with a DatetimeIndex; numbers
-    are refused (they would be read as nanoseconds after 1970). See
-    :func:`riskcycle._validation.as_event_dates`.
-    """
-    from ._validation import as_event_dates
-
-    return as_event_dates(obj, name)
+# ``calendar._clock_of``: kept for modules that still import the old private name
+_clock_of = clock_of
 
 
 def map_to_follower(
@@ -488,12 +467,12 @@ def map_to_follower(
     >>> map_to_follower(["2024-01-10"], iwm, strict=True, **kw)["follower_date"].iloc[0].date()
     datetime.date(2024, 1, 11)
     """
-    lead_idx = _dates_of(leader_dates, "leader_dates")
-    fol_idx = _dates_of(follower, "follower")
+    lead_idx = as_event_dates(leader_dates, "leader_dates")
+    fol_idx = as_event_dates(follower, "follower")
     if leader_clock is None and getattr(leader_dates, "clock", None) is not None:
         leader_clock = leader_dates.clock
-    lclock = _clock_of(leader_dates, leader_clock, "leader_clock")
-    fclock = _clock_of(follower, follower_clock, "follower_clock")
+    lclock = clock_of(leader_dates, leader_clock, "leader_clock")
+    fclock = clock_of(follower, follower_clock, "follower_clock")
     delay = check_timedelta(delay, "delay")
     strict = check_bool(strict, "strict")
     if len(fol_idx) == 0:
@@ -533,21 +512,8 @@ def map_to_follower(
 # Halving cycle and supply
 # ---------------------------------------------------------------------------
 def _day_close_utc(dates: Any, name: str) -> pd.DatetimeIndex:
-    idx = _dates_of(dates, name)
+    idx = as_event_dates(dates, name)
     return CRYPTO_UTC.information_times(idx)
-
-
-def _anchors() -> tuple[np.ndarray, np.ndarray]:
-    times = np.concatenate(
-        [[GENESIS.value], pd.DatetimeIndex(HALVINGS["timestamp"]).as_unit("ns").asi8]
-    )
-    heights = np.concatenate([[0], HALVINGS["height"].to_numpy()]).astype(float)
-    return times.astype(np.int64), heights
-
-
-def _mean_cycle() -> pd.Timedelta:
-    ts = HALVINGS["timestamp"]
-    return pd.Timedelta((ts.iloc[-1] - ts.iloc[0]) / (len(ts) - 1))
 
 
 def halving_phase(dates: Any) -> pd.DataFrame:
@@ -584,40 +550,11 @@ def halving_phase(dates: Any) -> pd.DataFrame:
     >>> halving_phase(["2024-04-19", "2024-04-20"])["epoch"].tolist()
     [3, 4]
     """
-    return _halving_phase(dates, "dates")
-
-
-def _halving_phase(dates: Any, name: str) -> pd.DataFrame:
-    """:func:`halving_phase` with errors naming the caller's argument ``name``."""
-    given = _dates_of(dates, name)
-    close = CRYPTO_UTC.information_times(given)
-    times, _ = _anchors()
-    epoch = np.searchsorted(times, close.asi8, side="right") - 1
-    if (epoch < 0).any():
-        bad = given[epoch < 0][0]
-        raise ValueError(
-            f"`{name}` must not be before the genesis block (2009-01-03); got "
-            f"{bad.date().isoformat()}."
-        )
-    start = times[epoch]
-    ends = np.concatenate([times[1:], [times[-1] + _mean_cycle().value]])
-    length = ends[epoch] - start
-    days = (close.asi8 - start) / 86_400e9
-    out = pd.DataFrame(
-        {
-            "epoch": epoch.astype(np.int64),
-            "halving_date": pd.DatetimeIndex(start.astype("datetime64[ns]")).tz_localize("UTC"),
-            "days_since_halving": days,
-            "cycle_length_days": length / 86_400e9,
-            "cycle_fraction": days / (length / 86_400e9),
-        },
-        index=pd.DatetimeIndex(given, name="date"),
-    )
-    return out
+    return halving_phase_of(dates, "dates")
 
 
 def _height_at(t_ns: np.ndarray) -> np.ndarray:
-    times, heights = _anchors()
+    times, heights = halving_anchors()
     h = np.interp(t_ns.astype(float), times.astype(float), heights)
     after = t_ns > times[-1]
     h[after] = heights[-1] + (t_ns[after] - times[-1]) / 86_400e9 * _BLOCKS_PER_DAY
@@ -677,7 +614,7 @@ def btc_supply(dates: Any) -> pd.DataFrame:
     if (t < GENESIS.value).any():
         raise ValueError("`dates` must not be before the genesis block (2009-01-03).")
     h = _height_at(t)
-    times, heights = _anchors()
+    times, heights = halving_anchors()
     seg = np.clip(np.searchsorted(times, t, side="right") - 1, 0, len(times) - 1)
     rates = np.append(np.diff(heights) / (np.diff(times) / 86_400e9), _BLOCKS_PER_DAY)
     subsidy = _INITIAL_SUBSIDY * 0.5 ** np.floor(h / _HALVING_INTERVAL)
@@ -693,5 +630,5 @@ def btc_supply(dates: Any) -> pd.DataFrame:
             "blocks_per_day": bpd,
             "issuance_rate": rate,
         },
-        index=pd.DatetimeIndex(_dates_of(dates, "dates"), name="date"),
+        index=pd.DatetimeIndex(as_event_dates(dates, "dates"), name="date"),
     )

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._clocks import clock_of
 from ._results import ResultMixin, Summary, package_versions
 from ._validation import (
     as_event_dates,
@@ -25,7 +26,7 @@ from ._validation import (
     check_size,
     check_timestamp,
 )
-from .calendar import SessionClock, _clock_of, get_clock
+from .calendar import SessionClock, get_clock
 
 __all__ = ["Event", "Events", "breakouts"]
 
@@ -319,7 +320,7 @@ def _breakouts_iv(prices, method, min_gap, window, margin, use_high, min_spacing
                 min_spacing, "min_spacing", what="a positive integer number of sessions"
             )
         )
-    clk = _clock_of(prices, clock, "clock")
+    clk = clock_of(prices, clock, "clock")
     frame = as_price_frame(prices, name="prices", timezone=clk.timezone, min_length=2)
     if use_high and "high" not in frame.columns:
         raise ValueError("`use_high=True` needs a 'high' column in `prices`.")

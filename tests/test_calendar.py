@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import riskcycle
 from riskcycle import calendar as cal
+from riskcycle._clocks import halving_phase_of
 
 
 # ---------------------------------------------------------------------------
@@ -440,7 +441,7 @@ def test_genesis_error_names_the_argument_and_the_date_given():
         cal.halving_phase(["2010-01-01", "2008-06-01"])
     # callers name their own argument (regimes' halving-phase control: `break_date`)
     with pytest.raises(ValueError, match=r"^`break_date` must not be before the genesis block"):
-        cal._halving_phase(["2008-06-01"], "break_date")
+        halving_phase_of(["2008-06-01"], "break_date")
 
 
 def test_exchange_calendars_is_imported_lazily_and_codes_are_checked():

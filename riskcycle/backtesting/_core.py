@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._clocks import clock_of
 from .._resample import resampling_pvalue, resampling_pvalue_se
 from .._rng import RNGLike, check_rng
 from .._validation import (
@@ -21,7 +22,7 @@ from .._validation import (
     check_n_resamples,
     check_timedelta,
 )
-from ..calendar import GENESIS, SessionClock, _clock_of, halving_phase, map_to_follower
+from ..calendar import GENESIS, SessionClock, halving_phase, map_to_follower
 from ..exceptions import DegenerateDataWarning, EventsExcludedWarning
 from . import _signals
 from ._null import bootstrap_sharpe, random_entry_trades
@@ -136,14 +137,14 @@ def _backtest_iv(
             "`follower` must be a pandas Series or DataFrame of prices, or a path to "
             f"a CSV file; got {type(follower).__name__}."
         )
-    fclock = _clock_of(follower, follower_clock, "follower_clock")
+    fclock = clock_of(follower, follower_clock, "follower_clock")
     frame = as_price_frame(follower, name="follower", timezone=fclock.timezone)
     lead = None
     if leader is not None:
         # the leader's zone only matters for timezone-aware dates; its clock may be unknown
         # here when the signal (Events) carries it
         known = leader_clock is not None or "clock" in (getattr(leader, "attrs", {}) or {})
-        tz = _clock_of(leader, leader_clock, "leader_clock").timezone if known else "UTC"
+        tz = clock_of(leader, leader_clock, "leader_clock").timezone if known else "UTC"
         lead = as_price_frame(leader, name="leader", timezone=tz)
     signal = _signals.as_signal(events_or_signal, leader=lead, leader_clock=leader_clock)
     hold, trailing_stop, exit_below = _exit_rules_iv(

@@ -40,8 +40,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._clocks import clock_of
 from .._windows import horizon_end_positions
-from ..calendar import SessionClock, _clock_of, get_clock, map_to_follower
+from ..calendar import SessionClock, get_clock, map_to_follower
 from ..events import Events
 
 __all__ = ["LeaderSignal", "TradePlan", "as_signal", "leader_below_exits", "plan_trades"]
@@ -108,9 +109,9 @@ def as_signal(
         if len(idx) > 1 and (np.diff(idx.asi8) <= 0).any():
             raise ValueError("`events_or_signal` dates must be sorted ascending and unique.")
         if leader_clock is None and leader is not None and "clock" in (leader.attrs or {}):
-            clock = _clock_of(leader, None, "leader_clock")
+            clock = clock_of(leader, None, "leader_clock")
         else:
-            clock = _clock_of(s, leader_clock, "leader_clock")
+            clock = clock_of(s, leader_clock, "leader_clock")
         dates = pd.DatetimeIndex(idx[s.to_numpy()]).normalize()
         levels = np.full(len(dates), np.nan)
         records = np.full(len(dates), np.nan)

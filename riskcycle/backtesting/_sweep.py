@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._clocks import clock_of
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
 from .._validation import (
@@ -23,7 +24,7 @@ from .._validation import (
     check_timedelta,
 )
 from .._windows import horizon_end_positions
-from ..calendar import SessionClock, _clock_of, map_to_follower
+from ..calendar import SessionClock, map_to_follower
 from ..events import breakouts
 from ..exceptions import DegenerateDataWarning
 from . import _signals
@@ -234,8 +235,8 @@ def _sweep_iv(
     engine,
     rng,
 ):
-    lclock = _clock_of(leader, leader_clock, "leader_clock")
-    fclock = _clock_of(follower, follower_clock, "follower_clock")
+    lclock = clock_of(leader, leader_clock, "leader_clock")
+    fclock = clock_of(follower, follower_clock, "follower_clock")
     lead = as_price_frame(leader, name="leader", timezone=lclock.timezone)
     frame = as_price_frame(follower, name="follower", timezone=fclock.timezone)
     grid = {

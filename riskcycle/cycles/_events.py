@@ -13,13 +13,14 @@ from .._resample import resampling_pvalue, resampling_pvalue_se
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
 from .._validation import (
+    as_event_dates,
     check_alternative,
     check_choice,
     check_int,
     check_n_resamples,
     check_timedelta,
 )
-from ..calendar import _dates_of, get_clock, map_to_follower
+from ..calendar import get_clock, map_to_follower
 from ..exceptions import (
     DegenerateDataWarning,
     EventsExcludedWarning,
@@ -363,7 +364,7 @@ def phase_event_test(
             "follower_clock='utc_midnight')."
         )
     fclock = get_clock(follower_clock if follower_clock is not None else phases.clock)
-    _dates_of(events, "events")  # type check with the argument's name
+    as_event_dates(events, "events")  # type check with the argument's name
     m = map_to_follower(
         events,
         idx,

@@ -11,9 +11,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._clocks import clock_of
 from .._validation import as_event_dates, check_timedelta
 from .._windows import NO_DELAY
-from ..calendar import SessionClock, _clock_of, map_to_follower
+from ..calendar import SessionClock, map_to_follower
 
 __all__ = ["event_day0_positions", "forward_log_returns"]
 
@@ -114,8 +115,8 @@ def event_day0_positions(
     dates = _event_dates(events)
     if leader_clock is None and getattr(events, "clock", None) is not None:
         leader_clock = events.clock
-    lclock = _clock_of(events, leader_clock, "leader_clock")
-    fclock = _clock_of(follower, follower_clock, "follower_clock")
+    lclock = clock_of(events, leader_clock, "leader_clock")
+    fclock = clock_of(follower, follower_clock, "follower_clock")
     delay = check_timedelta(delay, "delay")
     return map_to_follower(
         dates, follower, leader_clock=lclock, follower_clock=fclock, delay=delay

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._clocks import clock_of
 from .._results import package_versions
 from .._validation import (
     MAX_DAYS,
@@ -23,7 +24,7 @@ from .._validation import (
     check_timedelta,
 )
 from .._windows import horizon_end_positions
-from ..calendar import SessionClock, _clock_of
+from ..calendar import SessionClock
 from ..exceptions import (
     DegenerateDataWarning,
     EventsExcludedWarning,
@@ -120,7 +121,7 @@ def _event_study_iv(
     delay = check_timedelta(delay, "delay")
     alternative = check_alternative(alternative)
     confidence_level = check_confidence_level(confidence_level)
-    fclock = _clock_of(follower, follower_clock, "follower_clock")
+    fclock = clock_of(follower, follower_clock, "follower_clock")
     frame = as_price_frame(
         follower, name="follower", nan_policy=nan_policy, timezone=fclock.timezone
     )
@@ -131,7 +132,7 @@ def _event_study_iv(
         raise ValueError("`events` is empty: there is nothing to study.")
     if leader_clock is None and getattr(events, "clock", None) is not None:
         leader_clock = events.clock
-    lclock = _clock_of(events, leader_clock, "leader_clock")
+    lclock = clock_of(events, leader_clock, "leader_clock")
     uses_benchmark = model in ("market_adjusted", "market_model")
     bench = bclock = None
     if uses_benchmark:
@@ -140,7 +141,7 @@ def _event_study_iv(
                 f"`benchmark` is required for model={model!r} (e.g. the S&P 500 "
                 "closes: riskcycle.datasets.load('spx'))."
             )
-        bclock = _clock_of(benchmark, benchmark_clock, "benchmark_clock")
+        bclock = clock_of(benchmark, benchmark_clock, "benchmark_clock")
         bench = as_price_frame(
             benchmark, name="benchmark", nan_policy=nan_policy, timezone=bclock.timezone
         )

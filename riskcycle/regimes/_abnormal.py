@@ -34,12 +34,12 @@ from scipy import stats
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
 from .._validation import (
-    _fmt_date,
     check_alternative,
     check_choice,
     check_int,
     check_n_resamples,
     check_timestamp,
+    fmt_date,
 )
 from ..exceptions import EventsExcludedWarning
 from ._garch import SCALE, arch_backcast, fit_arch
@@ -183,7 +183,7 @@ class AbnormalVolatilityResult(ResultMixin):
         out = []
         for r in self.table.itertuples():
             out.append(
-                f"{_fmt_date(r.event_date)}: realised volatility over the next {self.horizon} "
+                f"{fmt_date(r.event_date)}: realised volatility over the next {self.horizon} "
                 f"returns {r.realized_volatility:.1%} against {r.forecast_volatility:.1%} "
                 f"forecast (variance ratio {r.variance_ratio:.2f}, AV = {r.av:+.3f})."
             )
@@ -231,7 +231,7 @@ class AbnormalVolatilityResult(ResultMixin):
             fig = axes[0].figure
         t = self.table
         a0, a1 = axes[0], axes[1]
-        a0.bar([_fmt_date(d) for d in t["event_date"]], t["av"], color="C0")
+        a0.bar([fmt_date(d) for d in t["event_date"]], t["av"], color="C0")
         a0.axhline(0, color="k", lw=0.6)
         a0.set_xlabel("event date")
         a0.set_ylabel("abnormal volatility AV\n(log of variance ratio)")
@@ -402,7 +402,7 @@ def abnormal_volatility(
     ann = ppy / horizon
     for d, k in zip(dates, pos, strict=True):
         if k >= len(idx_all) or not np.isfinite(path["av"].iloc[k]):
-            dropped.append(_fmt_date(d))
+            dropped.append(fmt_date(d))
             continue
         r = path.iloc[k]
         kept.append(int(k))
@@ -418,7 +418,7 @@ def abnormal_volatility(
         )
     if not rows:
         raise ValueError(
-            f"`events`: none of {[_fmt_date(d) for d in dates]} has {estimation_window} returns "
+            f"`events`: none of {[fmt_date(d) for d in dates]} has {estimation_window} returns "
             f"before it and {horizon} after it in `prices`."
         )
     notes = []

@@ -23,13 +23,13 @@ from scipy import optimize, special
 from .._results import ConfidenceInterval, ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng, spawn
 from .._validation import (
-    _fmt_date,
     check_choice,
     check_confidence_level,
     check_float,
     check_int,
     check_n_resamples,
     check_timestamp,
+    fmt_date,
 )
 from ..calendar import HALVINGS
 from ._icss import bartlett_long_run_variance
@@ -272,7 +272,7 @@ class VarianceBreakResult(ResultMixin):
 
     def __repr__(self) -> str:
         parts = ", ".join(
-            f"{_fmt_date(r.break_date)} [{_fmt_date(r.ci_low)}, {_fmt_date(r.ci_high)}]"
+            f"{fmt_date(r.break_date)} [{fmt_date(r.ci_low)}, {fmt_date(r.ci_high)}]"
             for r in self.breaks.itertuples()
         )
         return f"VarianceBreakResult(n_breaks={self.n_breaks}: {parts or 'none'})"
@@ -287,8 +287,8 @@ class VarianceBreakResult(ResultMixin):
         for j, r in enumerate(self.breaks.itertuples(), start=1):
             inside = self.candidates.loc[self.candidates["inside"] == j, "label"].tolist()
             out.append(
-                f"Break {j} at {_fmt_date(r.break_date)} ({level}% {self.interval} CI "
-                f"{_fmt_date(r.ci_low)} to {_fmt_date(r.ci_high)}, {r.ci_days} days): "
+                f"Break {j} at {fmt_date(r.break_date)} ({level}% {self.interval} CI "
+                f"{fmt_date(r.ci_low)} to {fmt_date(r.ci_high)}, {r.ci_days} days): "
                 f"annualised volatility {r.volatility_before:.1%} -> "
                 f"{r.volatility_after:.1%}; candidates inside: "
                 + (", ".join(inside) if inside else "none")
@@ -296,8 +296,8 @@ class VarianceBreakResult(ResultMixin):
             )
             if self.interval == "bootstrap":
                 out.append(
-                    f"Break {j}: Bai's (1997) interval {_fmt_date(r.bai_ci_low)} to "
-                    f"{_fmt_date(r.bai_ci_high)}; the GARCH fitted around it has persistence "
+                    f"Break {j}: Bai's (1997) interval {fmt_date(r.bai_ci_low)} to "
+                    f"{fmt_date(r.bai_ci_high)}; the GARCH fitted around it has persistence "
                     f"{r.bootstrap_persistence:.4f}"
                     + (
                         " (integrated: under it the date is barely identified)."
@@ -591,7 +591,7 @@ def variance_breaks(
             "n_breaks": np.arange(len(parts)),
             "ssr": [p[0] for p in parts],
             "criterion": crit,
-            "break_dates": [", ".join(_fmt_date(dates[i]) for i in p[1]) for p in parts],
+            "break_dates": [", ".join(fmt_date(dates[i]) for i in p[1]) for p in parts],
         }
     )
     bounds = [0, *idx, t]

@@ -21,18 +21,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._clocks import halving_phase_of
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng, spawn
 from .._validation import (
-    _fmt_date,
     check_alternative,
     check_choice,
     check_confidence_level,
     check_float,
     check_n_resamples,
     check_timestamp,
+    fmt_date,
 )
-from ..calendar import HALVINGS, _halving_phase
+from ..calendar import HALVINGS
 from ._bootstrap import VolatilityRatioResult, _ratio_test
 from ._input import check_mapping, check_periods_per_year, check_window, log_returns, price_frame
 
@@ -94,7 +95,7 @@ class ControlResult(ResultMixin):
     def __repr__(self) -> str:
         ok = self.table.dropna(subset=["ratio"])
         parts = ", ".join(f"{r.label}: {r.ratio:.2f}" for r in ok.itertuples())
-        return f"ControlResult({self.kind}, {_fmt_date(self.break_date)}, ratios: {parts})"
+        return f"ControlResult({self.kind}, {fmt_date(self.break_date)}, ratios: {parts})"
 
     @property
     def fell(self) -> pd.Series:
@@ -158,7 +159,7 @@ class ControlResult(ResultMixin):
             "cross_market": "Same dates in other markets",
         }[self.kind]
         return Summary(
-            f"{title}: {_fmt_date(self.break_date)}, windows of {self.window.days} days",
+            f"{title}: {fmt_date(self.break_date)}, windows of {self.window.days} days",
             tables=(("Volatility ratio after/before", table),),
             notes=tuple(notes),
         )
@@ -222,8 +223,8 @@ def _compare(
     first, last = close.index[0], close.index[-1]
     if first > start or last < end - pd.Timedelta(days=1):
         row["reason"] = (
-            f"data ({_fmt_date(first)} to {_fmt_date(last)}) do not cover the "
-            f"windows {_fmt_date(start)} to {_fmt_date(end - pd.Timedelta(days=1))}"
+            f"data ({fmt_date(first)} to {fmt_date(last)}) do not cover the "
+            f"windows {fmt_date(start)} to {fmt_date(end - pd.Timedelta(days=1))}"
         )
         return row, None
     r = log_returns(close.loc[:end])
@@ -288,11 +289,11 @@ def _method(n_resamples: int) -> str:
 
 def _placebo_dates(date: pd.Timestamp, align: str) -> pd.DataFrame:
     """The same cycle phase as ``date`` in every earlier halving cycle (epochs >= 1)."""
-    ph = _halving_phase([date], "break_date").iloc[0]
+    ph = halving_phase_of([date], "break_date").iloc[0]
     epoch = int(ph["epoch"])
     if epoch < 1:
         raise ValueError(
-            f"`break_date` ({_fmt_date(date)}) is before the first halving "
+            f"`break_date` ({fmt_date(date)}) is before the first halving "
             "(2012-11-28); there is no halving-cycle phase to match."
         )
     starts = pd.DatetimeIndex(HALVINGS["timestamp"]).tz_convert("UTC").tz_localize(None)
@@ -312,10 +313,10 @@ def _placebo_dates(date: pd.Timestamp, align: str) -> pd.DataFrame:
             else:  # days_to_halving
                 d = starts[e] - (length_e - since)
             d = d.normalize()
-        p = _halving_phase([d], "break_date").iloc[0]
+        p = halving_phase_of([d], "break_date").iloc[0]
         reason = ""
         if int(p["epoch"]) != e:
-            reason = f"the matched date {_fmt_date(d)} falls outside cycle {e} (align={align!r})"
+            reason = f"the matched date {fmt_date(d)} falls outside cycle {e} (align={align!r})"
         rows.append(
             {
                 "label": f"cycle {e}" + (" (actual)" if e == epoch else ""),

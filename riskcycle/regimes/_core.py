@@ -11,7 +11,6 @@ import pandas as pd
 from .._results import package_versions
 from .._rng import RNGLike, check_rng, spawn
 from .._validation import (
-    _fmt_date,
     check_alternative,
     check_bool,
     check_choice,
@@ -19,6 +18,7 @@ from .._validation import (
     check_float,
     check_int,
     check_n_resamples,
+    fmt_date,
 )
 from ._bootstrap import ConfidenceInterval, _ratio_test
 from ._correlation import FREQUENCIES, correlation_regimes
@@ -277,8 +277,8 @@ def volatility_regimes(
         frame = frame.iloc[first : frame.index.get_loc(returns.index[-1]) + 1]
         notes.append(
             f"Equal calendar windows of {window.days} days before and after "
-            f"{_fmt_date(b)}: {_fmt_date(returns.index[0])} to "
-            f"{_fmt_date(returns.index[-1])}."
+            f"{fmt_date(b)}: {fmt_date(returns.index[0])} to "
+            f"{fmt_date(returns.index[-1])}."
         )
     labels = regime_labels(returns.index, brk)
     names = regime_names(returns.index, labels, len(brk) + 1)

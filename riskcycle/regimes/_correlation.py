@@ -20,7 +20,6 @@ from .._resample import politis_white_block_length, stationary_index_matrix
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng, spawn
 from .._validation import (
-    _fmt_date,
     as_price_frame,
     check_alternative,
     check_choice,
@@ -28,6 +27,7 @@ from .._validation import (
     check_float,
     check_int,
     check_n_resamples,
+    fmt_date,
 )
 from ..calendar import get_clock, map_to_follower
 from ._bootstrap import (
@@ -386,7 +386,7 @@ def correlation_regimes(
             for qi, q in enumerate(("correlation", "beta")):
                 diff = boot_by_regime[j + 1][1 + qi] - boot_by_regime[j][1 + qi]
                 lo, hi = percentile_interval(diff, confidence_level, alternative)
-                key = (name, _fmt_date(d), q)
+                key = (name, fmt_date(d), q)
                 boots[key] = diff
                 ch_rows.append(
                     {

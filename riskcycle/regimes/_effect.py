@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from .._results import ConfidenceInterval, ResultMixin, Summary, package_versions
-from .._validation import _fmt_date, check_confidence_level
+from .._validation import check_confidence_level, fmt_date
 from ._garch import SCALE, _robust_cov, arch_backcast, fit_arch, shift_loglikelihood
 from ._input import check_breaks, check_periods_per_year, log_returns, price_frame
 
@@ -152,7 +152,7 @@ class VarianceEffectResult(ResultMixin):
     def __repr__(self) -> str:
         lo, hi = self.confidence_interval
         return (
-            f"VarianceEffectResult({_fmt_date(self.event_date)}: variance x{self.statistic:.3f} "
+            f"VarianceEffectResult({fmt_date(self.event_date)}: variance x{self.statistic:.3f} "
             f"[{lo:.3f}, {hi:.3f}], LR p={self.pvalue:.4g})"
         )
 
@@ -181,7 +181,7 @@ class VarianceEffectResult(ResultMixin):
                 "identified)"
             )
         return (
-            f"From {_fmt_date(self.event_date)} {what} is "
+            f"From {fmt_date(self.event_date)} {what} is "
             f"{self.statistic:.3f} times its earlier level ({moved}; "
             f"volatility x{self.volatility_multiplier:.3f}), {level}% profile-likelihood CI "
             f"[{lo:.3f}, {hi:.3f}]; LR = {self.lr_statistic:.3f}, p = {self.pvalue:.4g}; {sure}.",
@@ -230,7 +230,7 @@ class VarianceEffectResult(ResultMixin):
             ),
         )
         return Summary(
-            f"GARCH(1,1)-t with an event dummy in the variance: {_fmt_date(self.event_date)}",
+            f"GARCH(1,1)-t with an event dummy in the variance: {fmt_date(self.event_date)}",
             tables=(("Effect", eff), ("Parameters (percent returns)", self.params)),
             notes=(
                 *self.findings,

@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from .._results import ResultMixin, Summary, package_versions
-from .._validation import _fmt_date, check_bool, check_choice, check_float, check_int
+from .._validation import check_bool, check_choice, check_float, check_int, fmt_date
 from ._input import check_periods_per_year
 
 __all__ = ["ICSSResult", "bartlett_long_run_variance", "cusum_of_squares", "icss"]
@@ -143,7 +143,7 @@ class ICSSResult(ResultMixin):
 
     def __repr__(self) -> str:
         where = (
-            [_fmt_date(d) for d in self.break_dates]
+            [fmt_date(d) for d in self.break_dates]
             if self.break_dates is not None
             else self.change_points.tolist()
         )

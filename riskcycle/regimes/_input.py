@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from .._validation import (
-    _fmt_date,
     as_price_frame,
     check_float,
     check_timedelta,
     check_timestamp,
+    fmt_date,
 )
 
 __all__ = [
@@ -112,19 +112,19 @@ def check_breaks(
         raise ValueError(f"`{name}` must hold at least one date.")
     idx = pd.DatetimeIndex(out).as_unit("ns")
     if len(idx) > 1 and (np.diff(idx.asi8) <= 0).any():
-        got = [_fmt_date(b) for b in idx]
+        got = [fmt_date(b) for b in idx]
         raise ValueError(f"`{name}` must be strictly increasing; got {got}.")
     first, last = dates[0], dates[-1]
     for b in idx:
         if b <= first:
             raise ValueError(
-                f"`{name}`: {_fmt_date(b)} is not after the first return date of `{data_name}` "
-                f"({_fmt_date(first)}); the regime before it would be empty."
+                f"`{name}`: {fmt_date(b)} is not after the first return date of `{data_name}` "
+                f"({fmt_date(first)}); the regime before it would be empty."
             )
         if b > last:
             raise ValueError(
-                f"`{name}`: {_fmt_date(b)} is after the last date of `{data_name}` "
-                f"({_fmt_date(last)})."
+                f"`{name}`: {fmt_date(b)} is after the last date of `{data_name}` "
+                f"({fmt_date(last)})."
             )
     return pd.DatetimeIndex(idx, name="break_date")
 
@@ -139,7 +139,7 @@ def regime_names(dates: pd.DatetimeIndex, labels: np.ndarray, n_regimes: int) ->
     names = []
     for k in range(n_regimes):
         d = dates[labels == k]
-        names.append(f"{_fmt_date(d[0])}/{_fmt_date(d[-1])}" if len(d) else f"regime {k} (empty)")
+        names.append(f"{fmt_date(d[0])}/{fmt_date(d[-1])}" if len(d) else f"regime {k} (empty)")
     return names
 
 

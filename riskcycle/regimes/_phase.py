@@ -14,7 +14,7 @@ import pandas as pd
 
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike
-from .._validation import _fmt_date
+from .._validation import fmt_date
 from ..calendar import halving_phase
 from ._controls import ControlResult, halving_phase_control
 from ._input import check_periods_per_year, check_window, log_returns, price_frame
@@ -51,7 +51,7 @@ class PhaseVolatilityResult(ResultMixin):
 
     def __repr__(self) -> str:
         return (
-            f"PhaseVolatilityResult(break {_fmt_date(self.break_date)} at cycle fraction "
+            f"PhaseVolatilityResult(break {fmt_date(self.break_date)} at cycle fraction "
             f"{self.break_fraction:.3f}, cycles {sorted(self.table['epoch'].unique().tolist())})"
         )
 
@@ -68,7 +68,7 @@ class PhaseVolatilityResult(ResultMixin):
                 *ctrl.tables,
             ),
             notes=(
-                f"{_fmt_date(self.break_date)} is at fraction {self.break_fraction:.3f} of "
+                f"{fmt_date(self.break_date)} is at fraction {self.break_fraction:.3f} of "
                 "its halving cycle.",
                 *ctrl.notes,
             ),
@@ -95,7 +95,7 @@ class PhaseVolatilityResult(ResultMixin):
             color="k",
             ls="--",
             lw=0.9,
-            label=f"{_fmt_date(self.break_date)} (phase)",
+            label=f"{fmt_date(self.break_date)} (phase)",
         )
         ax.set_xlabel("fraction of the halving cycle elapsed (0 = halving)")
         ax.set_ylabel(f"annualised volatility, trailing {self.window.days} days (fraction)")

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._results import ResultMixin, Summary
-from .._validation import _fmt_date
+from .._validation import fmt_date
 from ._bootstrap import ConfidenceInterval, VolatilityRatioResult
 from ._correlation import CorrelationRegimeResult
 from ._garch import VarianceShiftResult
@@ -101,7 +101,7 @@ class RegimeResult(ResultMixin):
 
     def __repr__(self) -> str:
         parts = ", ".join(
-            f"{_fmt_date(b)}: ratio={s:.3g} [{lo:.3g}, {hi:.3g}] p={p:.3g}"
+            f"{fmt_date(b)}: ratio={s:.3g} [{lo:.3g}, {hi:.3g}] p={p:.3g}"
             for b, s, lo, hi, p in zip(
                 self.breaks,
                 self.statistic,
@@ -122,7 +122,7 @@ class RegimeResult(ResultMixin):
         for j, (b, t) in enumerate(zip(self.breaks, self.ratio_tests, strict=True)):
             lo, hi = t.confidence_interval.low, t.confidence_interval.high
             if not np.isfinite(t.statistic):
-                out.append(f"At {_fmt_date(b)}: no ratio could be computed.")
+                out.append(f"At {fmt_date(b)}: no ratio could be computed.")
                 continue
             moved = "fell" if t.statistic < 1 else "rose"
             if np.isfinite(lo) and np.isfinite(hi) and (hi < 1 or lo > 1):
@@ -130,7 +130,7 @@ class RegimeResult(ResultMixin):
             else:
                 sure = f"the {level}% interval includes 1 (no change is compatible with the data)"
             out.append(
-                f"At {_fmt_date(b)} annualised volatility {moved} from {vol[j]:.1%} to "
+                f"At {fmt_date(b)} annualised volatility {moved} from {vol[j]:.1%} to "
                 f"{vol[j + 1]:.1%}: ratio {t.statistic:.3f}, {level}% CI [{lo:.3f}, {hi:.3f}], "
                 f"block-bootstrap p = {t.pvalue:.4g}; {sure}."
             )
@@ -159,7 +159,7 @@ class RegimeResult(ResultMixin):
                 {r.parameter: r.estimate, f"{r.parameter}_std_error": r.std_error},
             )
         for b, t in zip(self.breaks, self.ratio_tests, strict=True):
-            reg = f"break {_fmt_date(b)}"
+            reg = f"break {fmt_date(b)}"
             rows += _rows(
                 "ratio_test",
                 reg,
@@ -225,7 +225,7 @@ class RegimeResult(ResultMixin):
             for r in rel.itertuples():
                 rows += _rows(
                     "icss",
-                    f"break {_fmt_date(r.reference_date)}",
+                    f"break {fmt_date(r.reference_date)}",
                     self.icss.test,
                     {"nearest_break_offset_days": r.offset_days},
                 )
@@ -240,7 +240,7 @@ class RegimeResult(ResultMixin):
             for r in self.correlation.changes.itertuples():
                 rows += _rows(
                     "correlation",
-                    f"break {_fmt_date(r.break_date)}",
+                    f"break {fmt_date(r.break_date)}",
                     r.benchmark,
                     {
                         f"{r.quantity}_change": r.statistic,
@@ -269,7 +269,7 @@ class RegimeResult(ResultMixin):
         rt = []
         for b, t in zip(self.breaks, self.ratio_tests, strict=True):
             f = t.to_frame()
-            f.index = [f"{_fmt_date(b)} {x}" for x in f["test"]]
+            f.index = [f"{fmt_date(b)} {x}" for x in f["test"]]
             rt.append(f.drop(columns=["test", "assumes"]))
         tables.append(("Volatility ratio after/before at each break", pd.concat(rt)))
         notes = [*self.findings, f"Null hypothesis of the p-values: {self.null_hypothesis}"]
@@ -294,7 +294,7 @@ class RegimeResult(ResultMixin):
             notes += [vs.method, *vs.notes]
         if self.icss is not None:
             rel = self.icss.relative_to(self.breaks).set_index("reference_date")
-            brk = ", ".join(_fmt_date(d) for d in self.icss.break_dates) or "none"
+            brk = ", ".join(fmt_date(d) for d in self.icss.break_dates) or "none"
             tables.append((f"ICSS ({self.icss.test}) breaks: {brk}", rel))
         if self.correlation is not None:
             ch = self.correlation.changes.copy()
