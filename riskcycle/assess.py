@@ -612,9 +612,11 @@ class AssessOptions:
     confidence_level: float
     prior: tuple[float, float]
     delay: pd.Timedelta
+    #: threads (not a setting of the analysis: the numbers do not depend on it)
+    n_jobs: int | None = None
 
     def as_dict(self) -> dict:
-        out = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        out = {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "n_jobs"}
         if isinstance(self.eras, pd.DatetimeIndex):
             out["eras"] = [d.strftime("%Y-%m-%d") for d in self.eras]
         return out
@@ -669,9 +671,10 @@ def _assess_signal_iv(
     confidence_level,
     prior,
     delay,
+    n_jobs=None,
 ) -> AssessOptions:
     from .inference._base_rate import _check_prior
-    from .inference._common import check_eras
+    from .inference._common import check_eras, check_n_jobs
 
     horizons, horizon = _check_horizons(horizons, horizon)
     as_of = check_timestamp(as_of, "as_of", allow_none=True)
@@ -732,6 +735,7 @@ def _assess_signal_iv(
         confidence_level=check_confidence_level(confidence_level),
         prior=_check_prior(prior),
         delay=check_timedelta(delay, "delay"),
+        n_jobs=check_n_jobs(n_jobs),
     )
 
 
@@ -1000,6 +1004,7 @@ def _specs(p: _Prepared, opts: AssessOptions, pos: np.ndarray, nulls: dict, rng)
             cycles=opts.halving_cycles,
             n_resamples=opts.calibration_resamples,
             rng=rng,
+            n_jobs=opts.n_jobs,
             **common,
         )
     if p.eras.rule != "none":
@@ -1182,6 +1187,7 @@ def assess_signal(
     delay: Any = NO_DELAY,
     leader_clock: Any = None,
     follower_clock: Any = None,
+    n_jobs: int | None = None,
     rng: RNGLike = None,
 ) -> SignalAssessment:
     r"""Assess "after each event of the leader, the follower rallied" with numbers.
@@ -1247,6 +1253,11 @@ def assess_signal(
         Beta prior of the hit rate (:func:`riskcycle.base_rate`).
     delay, leader_clock, follower_clock
         As in :func:`riskcycle.event_study`.
+    n_jobs : int, optional
+        Threads of the heavy steps (the halving-matched calibration, whose random
+        sets each need their own Monte Carlo null): None or -1 use every thread numba
+        may use (``NUMBA_NUM_THREADS``, by default the CPUs). The numbers do not depend
+        on it.
     rng : int, Generator or SeedSequence, optional
         Split into independent streams for each analysis.
 
@@ -1328,6 +1339,7 @@ def assess_signal(
         confidence_level=confidence_level,
         prior=prior,
         delay=delay,
+        n_jobs=n_jobs,
     )
     gen = check_rng(rng)
     inp = _inputs(leader, follower, opts, leader_clock, follower_clock)

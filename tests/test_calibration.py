@@ -226,6 +226,37 @@ def test_calibrate_views_and_reproducibility(btc, rut):
     plt.close(fig)
 
 
+def test_matched_calibration_is_identical_on_any_number_of_threads(btc_long, rut):
+    # each block of MATCHED_BLOCK sets draws from its own child stream, so the threads
+    # only change who computes a block, never what it draws; with 3 blocks of which the
+    # last is partial, 1, 2 and 3 threads must give the same p-values bit for bit, and a
+    # different seed must not (the streams are really used)
+    ev = riskcycle.breakouts(rut, min_gap=250).between("2014-01-01", "2021-01-01")
+    n = 2 * K.MATCHED_BLOCK + 3
+    kw = dict(horizon=365, test="placebo_halving_matched", n_sets=n, n_resamples=99)
+    runs = [calibrate(btc_long, ev, n_jobs=j, rng=4, **kw) for j in (1, 2, 3, -1, None)]
+    for r in runs[1:]:
+        assert_array_equal(r.null_pvalues, runs[0].null_pvalues)
+        assert r.pvalue == runs[0].pvalue
+        assert r.pvalue_calibrated == runs[0].pvalue_calibrated
+    assert np.isfinite(runs[0].null_pvalues).all()
+    other = calibrate(btc_long, ev, n_jobs=2, rng=5, **kw)
+    assert not np.array_equal(other.null_pvalues, runs[0].null_pvalues)
+    # the caller's SeedSequence is not consumed
+    seq = np.random.SeedSequence(4)
+    calibrate(btc_long, ev, n_jobs=2, rng=seq, **kw)
+    assert seq.n_children_spawned == 0
+
+
+@pytest.mark.parametrize(
+    ("n_jobs", "exc"), [(0, ValueError), (-2, ValueError), (1.5, TypeError), (True, TypeError)]
+)
+def test_calibrate_rejects_bad_n_jobs(btc, rut, n_jobs, exc):
+    ev = riskcycle.breakouts(rut, min_gap=250).between("2014-01-01", "2021-01-01")
+    with pytest.raises(exc, match="`n_jobs` must be a positive number of threads, -1 or None"):
+        calibrate(btc, ev, horizon=365, n_jobs=n_jobs)
+
+
 def test_calibrated_hit_count_matches_base_rate(btc_long, rut):
     ev = riskcycle.breakouts(rut, min_gap=250)
     with _expected_exclusions():

@@ -286,6 +286,11 @@ def set_statistics(win: C.Windows, sets: np.ndarray, kind: int, func: Callable) 
     return np.asarray(func(win.fwd[sets]), dtype=float)
 
 
+#: sets per random stream of the halving-matched test (fixed, so that its p-values do not
+#: depend on the number of threads)
+MATCHED_BLOCK = 16
+
+
 def _matched_pvalue(
     win, t_all, cand, tday, values, row, *, window, cycles, spacing, kind, func, alt, n_draws, rng
 ) -> float:
@@ -310,6 +315,29 @@ def _matched_pvalue(
         null = np.asarray(func(values[out]), dtype=float)
     t = set_statistics(win, row[None, :], kind, func)
     return float(pvalues_against(t, null, alt, exact=False)[0])
+
+
+def matched_pvalues(sets: np.ndarray, rng: np.random.Generator, one, *, n_jobs: int) -> np.ndarray:
+    """``one(row, generator)`` for every set, in blocks of :data:`MATCHED_BLOCK` sets.
+
+    Block ``b`` draws from the ``b``-th child of ``rng`` (``Generator.spawn``), so the
+    p-values are the same on any number of threads; the blocks run on ``n_jobs``
+    threads (the kernels release the GIL).
+    """
+    from .._threads import run_tasks
+
+    n = len(sets)
+    n_blocks = -(-n // MATCHED_BLOCK)
+    gens = rng.spawn(n_blocks) if n_blocks else []
+    out = np.empty(n)
+
+    def blocks(lo: int, hi: int) -> None:
+        for b in range(lo, hi):
+            for i in range(b * MATCHED_BLOCK, min(n, (b + 1) * MATCHED_BLOCK)):
+                out[i] = one(sets[i], gens[b])
+
+    run_tasks(blocks, n_blocks, threads=n_jobs)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,8 +388,9 @@ def placebo_spec(
 
 
 def matched_spec(
-    fd, win, *, spacing, window, cycles, kind, func, alternative, n_resamples, rng
+    fd, win, *, spacing, window, cycles, kind, func, alternative, n_resamples, rng, n_jobs=1
 ) -> NominalTest:
+    """Halving-matched placebo: each set's own Monte Carlo null (see :func:`matched_pvalues`)."""
     cand = np.flatnonzero(win.complete)
     tday = fd.day[cand]
     values = win.fwd[cand]
@@ -371,28 +400,26 @@ def matched_spec(
             "halving matching needs a follower that starts after the genesis block (2009-01-03)."
         )
 
-    def pvalues(sets: np.ndarray) -> np.ndarray:
-        return np.array(
-            [
-                _matched_pvalue(
-                    win,
-                    t_all,
-                    cand,
-                    tday,
-                    values,
-                    row,
-                    window=window,
-                    cycles=cycles,
-                    spacing=spacing,
-                    kind=kind,
-                    func=func,
-                    alt=alternative,
-                    n_draws=n_resamples,
-                    rng=rng,
-                )
-                for row in sets
-            ]
+    def one(row: np.ndarray, gen: np.random.Generator) -> float:
+        return _matched_pvalue(
+            win,
+            t_all,
+            cand,
+            tday,
+            values,
+            row,
+            window=window,
+            cycles=cycles,
+            spacing=spacing,
+            kind=kind,
+            func=func,
+            alt=alternative,
+            n_draws=n_resamples,
+            rng=gen,
         )
+
+    def pvalues(sets: np.ndarray) -> np.ndarray:
+        return matched_pvalues(sets, rng, one, n_jobs=n_jobs)
 
     return NominalTest(
         "placebo_halving_matched", pvalues, "", _score(win, kind, func, alternative)
@@ -656,6 +683,7 @@ class _CalibrateOptions:
     halving_cycles: str
     threshold: float
     delay: pd.Timedelta
+    n_jobs: int | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -691,6 +719,7 @@ def _calibrate_iv(
     halving_cycles,
     threshold,
     delay,
+    n_jobs=None,
 ) -> _CalibrateOptions:
     horizon = C.check_horizon(horizon)
     if not callable(test):
@@ -729,6 +758,7 @@ def _calibrate_iv(
         what="a simple-return threshold above -1",
     )
     delay = check_timedelta(delay, "delay")
+    n_jobs = C.check_n_jobs(n_jobs)
     return _CalibrateOptions(
         horizon=horizon,
         test=test,
@@ -744,6 +774,7 @@ def _calibrate_iv(
         halving_cycles=halving_cycles,
         threshold=threshold,
         delay=delay,
+        n_jobs=n_jobs,
     )
 
 
@@ -802,6 +833,7 @@ def nominal_test(
             cycles=opts.halving_cycles,
             n_resamples=opts.n_resamples,
             rng=rng,
+            n_jobs=opts.n_jobs,
             **common,
         )
     if test == "garch_null":
@@ -828,6 +860,7 @@ def calibrate(
     delay: Any = C.NO_DELAY,
     leader_clock: Any = None,
     follower_clock: Any = None,
+    n_jobs: int | None = None,
     rng: RNGLike = None,
 ) -> CalibrationResult:
     r"""Size and calibrated p-value of a few-event test on the follower's own history.
@@ -876,6 +909,13 @@ or callable
     threshold : float, default 0
         Simple-return threshold of a hit (``test="hit_count"``).
     delay, leader_clock, follower_clock : as in :func:`riskcycle.placebo_test`
+    n_jobs : int, optional
+        Threads for the halving-matched test, whose random sets each need their own
+        Monte Carlo null: None or -1 use every thread numba may use
+        (``NUMBA_NUM_THREADS``, by default the CPUs). The sets are cut into fixed
+        blocks, each drawing from its own child stream of ``rng``, so the result is
+        identical for every ``n_jobs``. The other tests share one null across sets
+        and run in one thread.
     rng : int, Generator or SeedSequence, optional
 
     Returns
@@ -966,6 +1006,7 @@ or callable
         halving_cycles,
         threshold,
         delay,
+        n_jobs,
     )
     gen = check_rng(rng)
     fd = C.follower_data(follower, follower_clock=follower_clock)

@@ -403,6 +403,25 @@ def halving_pools_from_times(
     return halving_pools(t_c, _anchors_ns(), t_e, window, cycles == "other")
 
 
+def check_n_jobs(n_jobs: Any) -> int | None:
+    """``n_jobs`` of the threaded analyses: None or -1 (every thread numba may use:
+    ``NUMBA_NUM_THREADS``, by default the CPUs) or a positive number of threads."""
+    if n_jobs is None:
+        return None
+    if isinstance(n_jobs, bool | np.bool_) or not isinstance(n_jobs, int | np.integer):
+        raise TypeError(
+            "`n_jobs` must be a positive number of threads, -1 or None (all cores); "
+            f"got {n_jobs!r} ({type(n_jobs).__name__})."
+        )
+    if n_jobs == -1:
+        return None
+    if n_jobs < 1:
+        raise ValueError(
+            f"`n_jobs` must be a positive number of threads, -1 or None (all cores); got {n_jobs}."
+        )
+    return int(n_jobs)
+
+
 ERA_RULES = ("halving", "variance_breaks")
 
 
