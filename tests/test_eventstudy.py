@@ -14,12 +14,9 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 
 import riskcycle
+from riskcycle._sample import event_day0_positions, forward_log_returns
 from riskcycle.eventstudy import _tests
-from riskcycle.eventstudy._core import (
-    align_benchmark,
-    event_day0_positions,
-    forward_log_returns,
-)
+from riskcycle.eventstudy._core import align_benchmark
 from riskcycle.exceptions import (
     DegenerateDataWarning,
     EventsExcludedWarning,

@@ -11,7 +11,7 @@ follower bar ``j`` from its clock; ``delta`` is the execution delay):
   BTC and ETH at 24:00 UTC) the close that produced the signal cannot be traded,
   so the entry is the next close.
 * **fixed holding period** ``hold`` (calendar days, as in the event windows of
-  :mod:`riskcycle._windows`): the exit is the last follower bar dated on or before
+  :mod:`riskcycle._sample`): the exit is the last follower bar dated on or before
   the entry bar's date plus ``hold`` days (at least one bar after the entry). It is
   scheduled at entry, so it needs no new information. If the data end first, the
   position is still open at the end.
@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from .._clocks import clock_of
-from .._windows import horizon_end_positions
+from .._sample import horizon_end_positions
 from ..calendar import SessionClock, get_clock, map_to_follower
 from ..events import Events
 
@@ -212,7 +212,7 @@ def plan_trades(
 
     ``close_times`` are the follower's close times (int64 ns, UTC); ``below_exec``
     the leader-below exit bar of each signal (:func:`leader_below_exits`) or None;
-    ``hold_end`` the :func:`~riskcycle._windows.horizon_end_positions` of every bar
+    ``hold_end`` the :func:`~riskcycle._sample.horizon_end_positions` of every bar
     for ``hold`` (computed when omitted).
     """
     n = len(close)

@@ -14,6 +14,7 @@ import pandas as pd
 from .._clocks import clock_of
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
+from .._sample import horizon_end_positions
 from .._validation import (
     as_price_frame,
     check_choice,
@@ -23,7 +24,6 @@ from .._validation import (
     check_size,
     check_timedelta,
 )
-from .._windows import horizon_end_positions
 from ..calendar import SessionClock, map_to_follower
 from ..events import breakouts
 from ..exceptions import DegenerateDataWarning

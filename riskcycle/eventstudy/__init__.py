@@ -5,9 +5,9 @@ look-ahead, measures forward returns, drawdowns and run-ups over several
 horizons, computes abnormal returns against a normal-return model and tests
 them across events (:class:`EventStudyResult`).
 
-Internal helpers shared with :mod:`riskcycle.inference` (stable signatures):
-:func:`riskcycle.eventstudy._core.forward_log_returns` and
-:func:`riskcycle.eventstudy._core.event_day0_positions`.
+Day-0 positions, windows and forward returns come from the event-sample layer
+shared with :mod:`riskcycle.inference` and :mod:`riskcycle.backtesting`
+(:mod:`riskcycle._sample`).
 """
 
 from __future__ import annotations

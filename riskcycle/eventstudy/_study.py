@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,14 @@ import pandas as pd
 
 from .._clocks import clock_of
 from .._results import package_versions
+from .._sample import (
+    NO_DELAY,
+    before_after_messages,
+    event_dates,
+    event_day0_positions,
+    horizon_end_positions,
+    incomplete_windows_message,
+)
 from .._validation import (
     MAX_DAYS,
     as_price_frame,
@@ -23,7 +32,6 @@ from .._validation import (
     check_size,
     check_timedelta,
 )
-from .._windows import horizon_end_positions
 from ..calendar import SessionClock
 from ..exceptions import (
     DegenerateDataWarning,
@@ -35,11 +43,8 @@ from ..exceptions import (
 from . import _tests
 from ._core import (
     MODELS,
-    NO_DELAY,
-    _event_dates,
     align_benchmark,
     estimation_bounds,
-    event_day0_positions,
     event_time_paths,
     fit_model,
     window_path_stats,
@@ -88,6 +93,69 @@ def _check_path_window(path_window: Any, horizons: tuple[int, ...]) -> tuple[int
     return (lo, hi)
 
 
+@dataclass(frozen=True, slots=True)
+class EventStudyOptions:
+    """The validated options of one :func:`event_study` call (its ``settings``)."""
+
+    horizons: tuple[int, ...]
+    model: str
+    estimation_window: int
+    gap: int
+    min_estimation_obs: int
+    return_type: str
+    path_window: tuple[int, int]
+    delay: pd.Timedelta
+    leader_clock: SessionClock
+    follower_clock: SessionClock
+    benchmark_clock: SessionClock | None
+    alternative: str
+    confidence_level: float
+    nan_policy: str
+
+    def settings(self) -> dict[str, Any]:
+        """The result's ``settings``: the options, clocks by name."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        for key in ("leader_clock", "follower_clock", "benchmark_clock"):
+            out[key] = None if out[key] is None else out[key].name
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class _StudyInput:
+    """Validated data of one call: follower closes, event dates, benchmark closes."""
+
+    frame: pd.DataFrame
+    dates: pd.DatetimeIndex
+    benchmark: pd.DataFrame | None
+    options: EventStudyOptions
+
+
+def _benchmark_iv(benchmark, benchmark_clock, model, frame, nan_policy):
+    if model not in ("market_adjusted", "market_model"):
+        if benchmark is not None:
+            raise ValueError(
+                f"`benchmark` is used only by model='market_adjusted' or "
+                f"'market_model'; got model={model!r}."
+            )
+        return None, None
+    if benchmark is None:
+        raise ValueError(
+            f"`benchmark` is required for model={model!r} (e.g. the S&P 500 "
+            "closes: riskcycle.datasets.load('spx'))."
+        )
+    bclock = clock_of(benchmark, benchmark_clock, "benchmark_clock")
+    bench = as_price_frame(
+        benchmark, name="benchmark", nan_policy=nan_policy, timezone=bclock.timezone
+    )
+    if bench.index[0] > frame.index[-1] or bench.index[-1] < frame.index[0]:
+        raise ValueError(
+            f"`benchmark` does not overlap the follower: benchmark "
+            f"{bench.index[0].date()} to {bench.index[-1].date()}, follower "
+            f"{frame.index[0].date()} to {frame.index[-1].date()}."
+        )
+    return bench, bclock
+
+
 def _event_study_iv(
     follower,
     events,
@@ -106,7 +174,7 @@ def _event_study_iv(
     alternative,
     confidence_level,
     nan_policy,
-):
+) -> _StudyInput:
     horizons = _check_horizons(horizons)
     model = check_choice(model, "model", MODELS)
     return_type = check_choice(return_type, "return_type", RETURN_TYPES)
@@ -127,53 +195,354 @@ def _event_study_iv(
     )
     # a horizon longer than the follower's data has no complete window anywhere
     check_horizon(max(horizons), "horizons", index=frame.index)
-    dates = _event_dates(events)
+    dates = event_dates(events)
     if len(dates) == 0:
         raise ValueError("`events` is empty: there is nothing to study.")
     if leader_clock is None and getattr(events, "clock", None) is not None:
         leader_clock = events.clock
     lclock = clock_of(events, leader_clock, "leader_clock")
-    uses_benchmark = model in ("market_adjusted", "market_model")
-    bench = bclock = None
-    if uses_benchmark:
-        if benchmark is None:
-            raise ValueError(
-                f"`benchmark` is required for model={model!r} (e.g. the S&P 500 "
-                "closes: riskcycle.datasets.load('spx'))."
-            )
-        bclock = clock_of(benchmark, benchmark_clock, "benchmark_clock")
-        bench = as_price_frame(
-            benchmark, name="benchmark", nan_policy=nan_policy, timezone=bclock.timezone
-        )
-        if bench.index[0] > frame.index[-1] or bench.index[-1] < frame.index[0]:
-            raise ValueError(
-                f"`benchmark` does not overlap the follower: benchmark "
-                f"{bench.index[0].date()} to {bench.index[-1].date()}, follower "
-                f"{frame.index[0].date()} to {frame.index[-1].date()}."
-            )
-    elif benchmark is not None:
-        raise ValueError(
-            f"`benchmark` is used only by model='market_adjusted' or "
-            f"'market_model'; got model={model!r}."
-        )
-    return (
-        frame,
-        fclock,
-        dates,
-        lclock,
-        horizons,
-        model,
-        bench,
-        bclock,
-        estimation_window,
-        gap,
-        min_estimation_obs,
-        return_type,
-        path_window,
-        delay,
-        alternative,
-        confidence_level,
+    bench, bclock = _benchmark_iv(benchmark, benchmark_clock, model, frame, nan_policy)
+    options = EventStudyOptions(
+        horizons=horizons,
+        model=model,
+        estimation_window=estimation_window,
+        gap=gap,
+        min_estimation_obs=min_estimation_obs,
+        return_type=return_type,
+        path_window=path_window,
+        delay=delay,
+        leader_clock=lclock,
+        follower_clock=fclock,
+        benchmark_clock=bclock,
+        alternative=alternative,
+        confidence_level=confidence_level,
+        nan_policy=nan_policy,
     )
+    return _StudyInput(frame=frame, dates=dates, benchmark=bench, options=options)
+
+
+# ---------------------------------------------------------------------------
+# the steps of event_study
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Sample:
+    """The follower's bars and the events with a day-0 bar in them."""
+
+    index: pd.DatetimeIndex
+    close: np.ndarray
+    log_close: np.ndarray
+    mapped: pd.DataFrame  # event_day0_positions of every event
+    dates: pd.DatetimeIndex  # events with a day-0 bar
+    day0: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.day0)
+
+
+def _event_sample(inp: _StudyInput, pending: list) -> _Sample:
+    """Day-0 bars of the events; the ones outside the follower's data are named."""
+    opt = inp.options
+    idx = inp.frame.index
+    close = inp.frame["close"].to_numpy(dtype=float)
+    mapped = event_day0_positions(
+        idx,
+        inp.dates,
+        delay=opt.delay,
+        leader_clock=opt.leader_clock,
+        follower_clock=opt.follower_clock,
+    )
+    status = mapped["status"].to_numpy()
+    pending += [
+        (EventsExcludedWarning, msg) for msg in before_after_messages(inp.dates, status, idx)
+    ]
+    keep = status == "ok"
+    if not keep.any():
+        raise ValueError(
+            f"`events`: no event falls inside the follower's data ({idx[0].date()} to "
+            f"{idx[-1].date()}); events run {inp.dates[0].date()} to {inp.dates[-1].date()}."
+        )
+    return _Sample(
+        index=idx,
+        close=close,
+        log_close=np.log(close),
+        mapped=mapped,
+        dates=inp.dates[keep],
+        day0=mapped["position"].to_numpy()[keep],
+    )
+
+
+def _daily_returns(inp: _StudyInput, s: _Sample) -> tuple[np.ndarray, np.ndarray | None]:
+    """Daily follower returns and benchmark returns on the follower's calendar (column)."""
+    opt = inp.options
+    if opt.return_type == "log":
+        r = np.concatenate([[np.nan], np.diff(s.log_close)])
+    else:
+        r = np.concatenate([[np.nan], s.close[1:] / s.close[:-1] - 1.0])
+    if inp.benchmark is None:
+        return r, None
+    b = align_benchmark(
+        inp.benchmark["close"],
+        s.index,
+        benchmark_clock=opt.benchmark_clock,
+        follower_clock=opt.follower_clock,
+    )
+    if not np.isfinite(b).any():
+        raise ValueError(
+            "`benchmark` does not overlap the follower: no follower bar has a "
+            "benchmark close known at its close time."
+        )
+    m = (
+        np.concatenate([[np.nan], np.diff(np.log(b))])
+        if opt.return_type == "log"
+        else np.concatenate([[np.nan], b[1:] / b[:-1] - 1.0])
+    )
+    return r, m[:, None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Fits:
+    """Each event's normal-return model, fitted on its estimation window."""
+
+    models: list
+    n_est: np.ndarray
+    short: np.ndarray  # fewer estimation returns than min_estimation_obs
+    sigma: np.ndarray
+
+
+def _window_ends(s: _Sample, horizons: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """End bars and completeness, shape (horizons, events)."""
+    ends = np.empty((len(horizons), s.n), dtype=np.int64)
+    complete = np.empty((len(horizons), s.n), dtype=bool)
+    for k, h in enumerate(horizons):
+        ends[k], complete[k] = horizon_end_positions(s.index, s.day0, h)
+    return ends, complete
+
+
+def _fit_models(opt, s: _Sample, r, m, ends, pending: list) -> _Fits:
+    est_lo, est_hi = estimation_bounds(
+        s.index, s.day0, window_days=opt.estimation_window, gap_days=opt.gap
+    )
+    t_max = ends.max(axis=0) - s.day0
+    fits = [
+        fit_model(
+            r[:, None],
+            m,
+            model=opt.model,
+            day0=int(s.day0[i]),
+            est_lo=int(est_lo[i]),
+            est_hi=int(est_hi[i]),
+            t_max=int(t_max[i]),
+        )
+        for i in range(s.n)
+    ]
+    n_est = np.array([f.n_est for f in fits])
+    short = n_est < opt.min_estimation_obs
+    if short.any():
+        pending.append(
+            (
+                SmallSampleWarning,
+                f"fewer than min_estimation_obs={opt.min_estimation_obs} estimation returns "
+                f"for {_fmt(s.dates[short])} ({', '.join(map(str, n_est[short]))}); their "
+                "model-based columns are NaN.",
+            )
+        )
+    sigma = np.array([f.sigma[0] for f in fits])
+    flat = ~short & ~(sigma > 0)
+    if flat.any():
+        pending.append(
+            (
+                DegenerateDataWarning,
+                "zero residual variance in the estimation window of "
+                f"{_fmt(s.dates[flat])}; standardised columns are NaN.",
+            )
+        )
+    return _Fits(models=fits, n_est=n_est, short=short, sigma=sigma)
+
+
+def _overlapping(day0: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Whether each window shares bars with another event's window."""
+    overl = np.zeros(len(day0), dtype=bool)
+    if len(day0) > 1:
+        shared = (
+            np.minimum(end[:, None], end[None, :]) - np.maximum(day0[:, None], day0[None, :])
+        ) > 0
+        np.fill_diagonal(shared, False)
+        overl = shared.any(axis=1)
+    return overl
+
+
+def _cars(model: str, fits: _Fits, t_len: np.ndarray, complete: np.ndarray):
+    """CAR, its standard error and the standardised CAR of each event at one horizon."""
+    n_ev = len(t_len)
+    car = np.full(n_ev, np.nan)
+    car_se = np.full(n_ev, np.nan)
+    for i, f in enumerate(fits.models):
+        if fits.short[i] and model != "raw":
+            continue
+        car[i] = f.event_ar[: t_len[i]].sum(axis=0)[0]
+        if not fits.short[i]:
+            car_se[i] = np.sqrt(f.car_variance(int(t_len[i]))[0])
+    car[~complete] = np.nan
+    car_se[~complete] = np.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scar = np.where(car_se > 0, car / car_se, np.nan)
+    return car, car_se, scar
+
+
+def _window_rows(s: _Sample, h, end, complete, overl, car, car_se, scar, n_est) -> list[dict]:
+    """One row per event of the windows table at horizon ``h``."""
+    idx, close, log_close, day0 = s.index, s.close, s.log_close, s.day0
+    rows = []
+    for i in range(s.n):
+        dd, ru, peak, ipk = window_path_stats(close, int(day0[i]), int(end[i]))
+        lr = log_close[end[i]] - log_close[day0[i]]
+        ok = bool(complete[i])
+        rows.append(
+            {
+                "event_date": s.dates[i],
+                "day0_date": idx[day0[i]],
+                "horizon": h,
+                "end_date": idx[end[i]],
+                "n_bars": int(end[i] - day0[i]),
+                "complete": ok,
+                "overlapping": bool(overl[i]),
+                "return": close[end[i]] / close[day0[i]] - 1.0 if ok else np.nan,
+                "log_return": lr if ok else np.nan,
+                "return_to_date": close[end[i]] / close[day0[i]] - 1.0,
+                "log_return_to_date": lr,
+                "max_drawdown": dd,
+                "max_runup": ru,
+                "peak_return": peak,
+                "days_to_peak": int((idx[day0[i] + ipk] - idx[day0[i]]).days),
+                "car": car[i],
+                "car_se": car_se[i],
+                "scar": scar[i],
+                "estimation_obs": int(n_est[i]),
+            }
+        )
+    return rows
+
+
+def _horizon_tables(inp, s: _Sample, fits: _Fits, ends, complete, pending: list):
+    """The windows table and the tests table over every horizon (warnings to ``pending``)."""
+    opt = inp.options
+    rows: list[dict] = []
+    tests_rows: list[dict] = []
+    small_log: list[str] = []
+    no_bench: list[str] = []
+    for k, h in enumerate(opt.horizons):
+        t_len = ends[k] - s.day0
+        overl = _overlapping(s.day0, ends[k])
+        car, car_se, scar = _cars(opt.model, fits, t_len, complete[k])
+        gaps = complete[k] & ~fits.short & ~np.isfinite(car)
+        if gaps.any():
+            no_bench.append(f"{_fmt(s.dates[gaps])} at {h} days")
+        rows += _window_rows(s, h, ends[k], complete[k], overl, car, car_se, scar, fits.n_est)
+        tests_rows += _tests.table_rows(
+            h,
+            fits.models,
+            car,
+            scar,
+            complete[k],
+            overl,
+            t_len,
+            opt.alternative,
+            opt.confidence_level,
+            pending,
+            small_log,
+        )
+    _table_warnings(inp, s, complete, no_bench, small_log, pending)
+    windows = pd.DataFrame(rows)
+    over = windows.loc[windows["overlapping"]]
+    if len(over):
+        parts = [f"{h} days: {_fmt(g['event_date'])}" for h, g in over.groupby("horizon")]
+        pending.append(
+            (
+                OverlappingWindowsWarning,
+                f"event windows overlap ({'; '.join(parts)}); the tests that assume "
+                "independent events over-reject (see the 'note' column of tests).",
+            )
+        )
+    return windows, pd.DataFrame(tests_rows)
+
+
+def _table_warnings(inp, s: _Sample, complete, no_bench, small_log, pending: list) -> None:
+    bench = inp.benchmark
+    if no_bench:
+        pending.append(
+            (
+                DegenerateDataWarning,
+                "the benchmark has no return for some bars of the windows of "
+                f"{'; '.join(no_bench)} (benchmark data {bench.index[0].date()} to "
+                f"{bench.index[-1].date()}): their CAR is NaN and they are left out "
+                "of the tests.",
+            )
+        )
+    if small_log:
+        pending.append(
+            (
+                SmallSampleWarning,
+                f"tests needing a cross-sectional variance need at least "
+                f"{_tests.MIN_EVENTS_CROSS_SECTIONAL} events with complete windows; NaN "
+                f"returned at {'; '.join(small_log)} (events used in parentheses).",
+            )
+        )
+    msg = incomplete_windows_message(s.dates, complete, inp.options.horizons, s.index)
+    if msg is not None:
+        pending.append((IncompleteWindowWarning, msg))
+
+
+def _event_time_paths(opt, s: _Sample, fits: _Fits, r, m) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cumulative log returns and cumulative abnormal returns in event time."""
+    offsets = np.arange(opt.path_window[0], opt.path_window[1] + 1)
+    cum = s.log_close[:, None] - s.log_close[s.day0][None, :]
+    paths = event_time_paths(s.index, cum, s.day0, offsets)
+    ab = np.full((len(s.index), s.n), np.nan)
+    for i, f in enumerate(fits.models):
+        if fits.short[i] and opt.model != "raw":
+            continue
+        arr = r - f.predicted(None if m is None else m[:, 0], r.shape)
+        d0 = int(s.day0[i])
+        ab[d0, i] = 0.0
+        ab[d0 + 1 :, i] = np.cumsum(arr[d0 + 1 :])
+        if d0 > 0:
+            ab[:d0, i] = -np.cumsum(arr[1 : d0 + 1][::-1])[::-1]
+    abnormal_paths = event_time_paths(s.index, ab, s.day0, offsets)
+    off_index = pd.Index(offsets, name="day")
+    cols = pd.DatetimeIndex(s.dates, name="event_date")
+    return (
+        pd.DataFrame(paths, index=off_index, columns=cols),
+        pd.DataFrame(abnormal_paths, index=off_index, columns=cols),
+    )
+
+
+def _model_parameters(s: _Sample, fits: _Fits) -> pd.DataFrame:
+    idx, day0, models = s.index, s.day0, fits.models
+    return pd.DataFrame(
+        {
+            "day0_date": idx[day0],
+            "estimation_start": [
+                idx[f.est_offsets[0] + d] if f.n_est else pd.NaT
+                for f, d in zip(models, day0, strict=True)
+            ],
+            "estimation_end": [
+                idx[f.est_offsets[-1] + d] if f.n_est else pd.NaT
+                for f, d in zip(models, day0, strict=True)
+            ],
+            "estimation_obs": fits.n_est,
+            "alpha": [f.alpha[0] for f in models],
+            "beta": [f.beta[0] for f in models],
+            "sigma": fits.sigma,
+        },
+        index=pd.DatetimeIndex(s.dates, name="event_date"),
+    )
+
+
+def _events_table(s: _Sample) -> pd.DataFrame:
+    ev_table = s.mapped.rename(columns={"follower_date": "day0_date", "position": "day0_position"})
+    ev_table.index = pd.DatetimeIndex(ev_table.index, name="event_date")
+    return ev_table.drop(columns=["follower_close_time"])
 
 
 def event_study(
@@ -407,24 +776,7 @@ def event_study(
     >>> df["complete"].tolist()  # 2025-09-18 + 365 days is after the data's end
     [True, True, True, True, False]
     """
-    (
-        frame,
-        fclock,
-        dates,
-        lclock,
-        horizons,
-        model,
-        bench,
-        bclock,
-        est_window,
-        gap,
-        min_obs,
-        return_type,
-        path_window,
-        delay,
-        alternative,
-        confidence_level,
-    ) = _event_study_iv(
+    inp = _event_study_iv(
         follower,
         events,
         horizons,
@@ -443,288 +795,34 @@ def event_study(
         confidence_level,
         nan_policy,
     )
+    opt = inp.options
     pending: list[tuple[type[Warning], str]] = []
-
-    idx = frame.index
-    close = frame["close"].to_numpy(dtype=float)
-    log_close = np.log(close)
-    mapped = event_day0_positions(
-        idx, dates, delay=delay, leader_clock=lclock, follower_clock=fclock
-    )
-    status = mapped["status"].to_numpy()
-    for st, where in (
-        ("before_start", f"before the follower's first date ({idx[0].date()})"),
-        ("after_end", f"after the follower's last date ({idx[-1].date()})"),
-    ):
-        bad = dates[status == st]
-        if len(bad):
-            pending.append(
-                (
-                    EventsExcludedWarning,
-                    f"{len(bad)} event(s) are {where} and are excluded: {_fmt(bad)}.",
-                )
-            )
-    keep = status == "ok"
-    if not keep.any():
-        raise ValueError(
-            f"`events`: no event falls inside the follower's data ({idx[0].date()} to "
-            f"{idx[-1].date()}); events run {dates[0].date()} to {dates[-1].date()}."
-        )
-    ev_dates = dates[keep]
-    day0 = mapped["position"].to_numpy()[keep]
-    n_ev = len(day0)
-
-    # daily returns, benchmark ------------------------------------------------------
-    if return_type == "log":
-        r = np.concatenate([[np.nan], np.diff(log_close)])
-    else:
-        r = np.concatenate([[np.nan], close[1:] / close[:-1] - 1.0])
-    m = None
-    if bench is not None:
-        b = align_benchmark(bench["close"], idx, benchmark_clock=bclock, follower_clock=fclock)
-        if not np.isfinite(b).any():
-            raise ValueError(
-                "`benchmark` does not overlap the follower: no follower bar has a "
-                "benchmark close known at its close time."
-            )
-        m = (
-            np.concatenate([[np.nan], np.diff(np.log(b))])
-            if return_type == "log"
-            else np.concatenate([[np.nan], b[1:] / b[:-1] - 1.0])
-        )
-        m = m[:, None]
-
-    # windows --------------------------------------------------------------------------
-    ends = np.empty((len(horizons), n_ev), dtype=np.int64)
-    complete = np.empty((len(horizons), n_ev), dtype=bool)
-    for k, h in enumerate(horizons):
-        ends[k], complete[k] = horizon_end_positions(idx, day0, h)
-    est_lo, est_hi = estimation_bounds(idx, day0, window_days=est_window, gap_days=gap)
-    t_max = ends.max(axis=0) - day0
-    fits = [
-        fit_model(
-            r[:, None],
-            m,
-            model=model,
-            day0=int(day0[i]),
-            est_lo=int(est_lo[i]),
-            est_hi=int(est_hi[i]),
-            t_max=int(t_max[i]),
-        )
-        for i in range(n_ev)
-    ]
-    n_est = np.array([f.n_est for f in fits])
-    short = n_est < min_obs
-    if short.any():
-        pending.append(
-            (
-                SmallSampleWarning,
-                f"fewer than min_estimation_obs={min_obs} estimation returns for "
-                f"{_fmt(ev_dates[short])} ({', '.join(map(str, n_est[short]))}); their "
-                "model-based columns are NaN.",
-            )
-        )
-    sigma = np.array([f.sigma[0] for f in fits])
-    flat = ~short & ~(sigma > 0)
-    if flat.any():
-        pending.append(
-            (
-                DegenerateDataWarning,
-                "zero residual variance in the estimation window of "
-                f"{_fmt(ev_dates[flat])}; standardised columns are NaN.",
-            )
-        )
-
-    # per event and horizon ----------------------------------------------------------------
-    rows = []
-    tests_rows = []
-    small_log: list[str] = []
-    no_bench: list[str] = []
-    for k, h in enumerate(horizons):
-        end = ends[k]
-        t_len = end - day0
-        overl = np.zeros(n_ev, dtype=bool)
-        if n_ev > 1:
-            shared = (
-                np.minimum(end[:, None], end[None, :]) - np.maximum(day0[:, None], day0[None, :])
-            ) > 0
-            np.fill_diagonal(shared, False)
-            overl = shared.any(axis=1)
-        car = np.full(n_ev, np.nan)
-        car_se = np.full(n_ev, np.nan)
-        for i, f in enumerate(fits):
-            if short[i] and model != "raw":
-                continue
-            car[i] = f.event_ar[: t_len[i]].sum(axis=0)[0]
-            if not short[i]:
-                car_se[i] = np.sqrt(f.car_variance(int(t_len[i]))[0])
-        car[~complete[k]] = np.nan
-        car_se[~complete[k]] = np.nan
-        gaps = complete[k] & ~short & ~np.isfinite(car)
-        if gaps.any():
-            no_bench.append(f"{_fmt(ev_dates[gaps])} at {h} days")
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scar = np.where(car_se > 0, car / car_se, np.nan)
-        for i in range(n_ev):
-            dd, ru, peak, ipk = window_path_stats(close, int(day0[i]), int(end[i]))
-            lr = log_close[end[i]] - log_close[day0[i]]
-            ok = bool(complete[k, i])
-            rows.append(
-                {
-                    "event_date": ev_dates[i],
-                    "day0_date": idx[day0[i]],
-                    "horizon": h,
-                    "end_date": idx[end[i]],
-                    "n_bars": int(t_len[i]),
-                    "complete": ok,
-                    "overlapping": bool(overl[i]),
-                    "return": close[end[i]] / close[day0[i]] - 1.0 if ok else np.nan,
-                    "log_return": lr if ok else np.nan,
-                    "return_to_date": close[end[i]] / close[day0[i]] - 1.0,
-                    "log_return_to_date": lr,
-                    "max_drawdown": dd,
-                    "max_runup": ru,
-                    "peak_return": peak,
-                    "days_to_peak": int((idx[day0[i] + ipk] - idx[day0[i]]).days),
-                    "car": car[i],
-                    "car_se": car_se[i],
-                    "scar": scar[i],
-                    "estimation_obs": int(n_est[i]),
-                }
-            )
-        tests_rows += _tests.table_rows(
-            h,
-            fits,
-            car,
-            scar,
-            complete[k],
-            overl,
-            t_len,
-            alternative,
-            confidence_level,
-            pending,
-            small_log,
-        )
-    if no_bench:
-        pending.append(
-            (
-                DegenerateDataWarning,
-                "the benchmark has no return for some bars of the windows of "
-                f"{'; '.join(no_bench)} (benchmark data {bench.index[0].date()} to "
-                f"{bench.index[-1].date()}): their CAR is NaN and they are left out "
-                "of the tests.",
-            )
-        )
-    if small_log:
-        pending.append(
-            (
-                SmallSampleWarning,
-                f"tests needing a cross-sectional variance need at least "
-                f"{_tests.MIN_EVENTS_CROSS_SECTIONAL} events with complete windows; NaN "
-                f"returned at {'; '.join(small_log)} (events used in parentheses).",
-            )
-        )
-    inc = ~complete
-    if inc.any():
-        parts = [
-            f"{_fmt(ev_dates[inc[k]])} at {h} days" for k, h in enumerate(horizons) if inc[k].any()
-        ]
-        pending.append(
-            (
-                IncompleteWindowWarning,
-                "windows run past the end of the follower's data "
-                f"({idx[-1].date()}): {'; '.join(parts)}. They are reported with "
-                "complete=False (return so far in return_to_date) and left out of the "
-                "tests.",
-            )
-        )
-    windows = pd.DataFrame(rows)
-    over = windows.loc[windows["overlapping"]]
-    if len(over):
-        parts = [f"{h} days: {_fmt(g['event_date'])}" for h, g in over.groupby("horizon")]
-        pending.append(
-            (
-                OverlappingWindowsWarning,
-                f"event windows overlap ({'; '.join(parts)}); the tests that assume "
-                "independent events over-reject (see the 'note' column of tests).",
-            )
-        )
-
-    # paths -----------------------------------------------------------------------------------
-    offsets = np.arange(path_window[0], path_window[1] + 1)
-    cum = log_close[:, None] - log_close[day0][None, :]
-    paths = event_time_paths(idx, cum, day0, offsets)
-    ab = np.full((len(idx), n_ev), np.nan)
-    for i, f in enumerate(fits):
-        if short[i] and model != "raw":
-            continue
-        arr = r - f.predicted(None if m is None else m[:, 0], r.shape)
-        d0 = int(day0[i])
-        ab[d0, i] = 0.0
-        ab[d0 + 1 :, i] = np.cumsum(arr[d0 + 1 :])
-        if d0 > 0:
-            ab[:d0, i] = -np.cumsum(arr[1 : d0 + 1][::-1])[::-1]
-    abnormal_paths = event_time_paths(idx, ab, day0, offsets)
-    off_index = pd.Index(offsets, name="day")
-    cols = pd.DatetimeIndex(ev_dates, name="event_date")
-
-    params = pd.DataFrame(
-        {
-            "day0_date": idx[day0],
-            "estimation_start": [
-                idx[f.est_offsets[0] + d] if f.n_est else pd.NaT
-                for f, d in zip(fits, day0, strict=True)
-            ],
-            "estimation_end": [
-                idx[f.est_offsets[-1] + d] if f.n_est else pd.NaT
-                for f, d in zip(fits, day0, strict=True)
-            ],
-            "estimation_obs": n_est,
-            "alpha": [f.alpha[0] for f in fits],
-            "beta": [f.beta[0] for f in fits],
-            "sigma": sigma,
-        },
-        index=cols,
-    )
-    ev_table = mapped.rename(columns={"follower_date": "day0_date", "position": "day0_position"})
-    ev_table.index = pd.DatetimeIndex(ev_table.index, name="event_date")
-    ev_table = ev_table.drop(columns=["follower_close_time"])
-
+    sample = _event_sample(inp, pending)
+    r, m = _daily_returns(inp, sample)
+    ends, complete = _window_ends(sample, opt.horizons)
+    fits = _fit_models(opt, sample, r, m, ends, pending)
+    windows, tests = _horizon_tables(inp, sample, fits, ends, complete, pending)
+    paths, abnormal_paths = _event_time_paths(opt, sample, fits, r, m)
     for cat, msg in pending:
         warnings.warn(msg, cat, stacklevel=2)
     attrs = getattr(follower, "attrs", {}) or {}
     return EventStudyResult(
         windows=windows,
-        tests=pd.DataFrame(tests_rows),
-        paths=pd.DataFrame(paths, index=off_index, columns=cols),
-        abnormal_paths=pd.DataFrame(abnormal_paths, index=off_index, columns=cols),
-        events=ev_table,
-        model_parameters=params,
-        horizons=horizons,
-        model=model,
-        return_type=return_type,
-        alternative=alternative,
-        confidence_level=confidence_level,
+        tests=tests,
+        paths=paths,
+        abnormal_paths=abnormal_paths,
+        events=_events_table(sample),
+        model_parameters=_model_parameters(sample, fits),
+        horizons=opt.horizons,
+        model=opt.model,
+        return_type=opt.return_type,
+        alternative=opt.alternative,
+        confidence_level=opt.confidence_level,
         follower_name=str(attrs.get("name", "follower")),
         leader_name=str(getattr(events, "leader_name", "leader")),
         benchmark_name=None
-        if bench is None
+        if inp.benchmark is None
         else str((getattr(benchmark, "attrs", {}) or {}).get("name", "benchmark")),
-        settings={
-            "horizons": horizons,
-            "model": model,
-            "estimation_window": est_window,
-            "gap": gap,
-            "min_estimation_obs": min_obs,
-            "return_type": return_type,
-            "path_window": path_window,
-            "delay": delay,
-            "leader_clock": lclock.name,
-            "follower_clock": fclock.name,
-            "benchmark_clock": None if bclock is None else bclock.name,
-            "alternative": alternative,
-            "confidence_level": confidence_level,
-            "nan_policy": nan_policy,
-        },
+        settings=opt.settings(),
         versions=package_versions(),
     )
