@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,7 @@ import pandas as pd
 from .._clocks import clock_of
 from .._resample import resampling_pvalue, resampling_pvalue_se
 from .._rng import RNGLike, check_rng
+from .._sample import outside_data_message
 from .._validation import (
     as_price_frame,
     check_bool,
@@ -112,6 +114,98 @@ def _costs_iv(fees, slippage, init_cash):
     return fees, slippage, init_cash
 
 
+@dataclass(frozen=True, slots=True)
+class BacktestOptions:
+    """The validated options of one :func:`backtest` call (its ``settings``)."""
+
+    hold: int | None
+    trailing_stop: float | None
+    exit_below: str | float | None
+    delay: pd.Timedelta
+    fees: float
+    slippage: float
+    init_cash: float
+    periods_per_year: int
+    n_resamples: int
+    match_halving_phase: bool
+    phase_window: float
+    confidence_level: float
+    follower_clock: SessionClock
+    leader_clock: SessionClock
+
+    def settings(self) -> dict[str, Any]:
+        """The result's ``settings`` (clocks by name, the vectorbt arguments spelled out)."""
+        rules = {"hold": self.hold, "trailing_stop": self.trailing_stop}
+        rules["exit_below"] = self.exit_below
+        costs = {"fees": self.fees, "slippage": self.slippage, "init_cash": self.init_cash}
+        vbt = from_signals_kwargs(**costs)
+        return {
+            **rules,
+            "exit_rules": {k: v for k, v in rules.items() if v is not None} or "none",
+            "delay": short_timedelta(self.delay),
+            **costs,
+            "n_resamples": self.n_resamples,
+            "match_halving_phase": self.match_halving_phase,
+            "phase_window": self.phase_window,
+            "confidence_level": self.confidence_level,
+            "follower_clock": self.follower_clock.name,
+            "leader_clock": self.leader_clock.name,
+            "vectorbt": {
+                k: v for k, v in vbt.items() if k not in ("broadcast_kwargs", "wrapper_kwargs")
+            }
+            | {"price": "close"},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _BacktestInput:
+    """Validated data of one call: follower and leader prices, the signal, options, rng."""
+
+    frame: pd.DataFrame
+    leader: pd.DataFrame | None
+    signal: _signals.LeaderSignal
+    options: BacktestOptions
+    rng: np.random.Generator
+
+
+def _follower_iv(follower, follower_clock):
+    if not isinstance(follower, pd.Series | pd.DataFrame | str | os.PathLike):
+        raise TypeError(
+            "`follower` must be a pandas Series or DataFrame of prices, or a path to "
+            f"a CSV file; got {type(follower).__name__}."
+        )
+    fclock = clock_of(follower, follower_clock, "follower_clock")
+    return as_price_frame(follower, name="follower", timezone=fclock.timezone), fclock
+
+
+def _leader_iv(leader, leader_clock):
+    if leader is None:
+        return None
+    # the leader's zone only matters for timezone-aware dates; its clock may be unknown
+    # here when the signal (Events) carries it
+    known = leader_clock is not None or "clock" in (getattr(leader, "attrs", {}) or {})
+    tz = clock_of(leader, leader_clock, "leader_clock").timezone if known else "UTC"
+    return as_price_frame(leader, name="leader", timezone=tz)
+
+
+def _phase_iv(match_halving_phase, phase_window, frame):
+    match_halving_phase = check_bool(match_halving_phase, "match_halving_phase")
+    if match_halving_phase and frame.index[0] < GENESIS.tz_localize(None).normalize():
+        raise ValueError(
+            "`match_halving_phase` needs follower dates from the genesis block "
+            f"(2009-01-03) on; the follower starts {frame.index[0].date()}."
+        )
+    phase_window = check_float(
+        phase_window,
+        "phase_window",
+        minimum=0.0,
+        maximum=0.5,
+        inclusive=(False, True),
+        what="a fraction of the halving cycle",
+    )
+    return match_halving_phase, phase_window
+
+
 def _backtest_iv(
     follower,
     events_or_signal,
@@ -131,21 +225,9 @@ def _backtest_iv(
     phase_window,
     confidence_level,
     rng,
-):
-    if not isinstance(follower, pd.Series | pd.DataFrame | str | os.PathLike):
-        raise TypeError(
-            "`follower` must be a pandas Series or DataFrame of prices, or a path to "
-            f"a CSV file; got {type(follower).__name__}."
-        )
-    fclock = clock_of(follower, follower_clock, "follower_clock")
-    frame = as_price_frame(follower, name="follower", timezone=fclock.timezone)
-    lead = None
-    if leader is not None:
-        # the leader's zone only matters for timezone-aware dates; its clock may be unknown
-        # here when the signal (Events) carries it
-        known = leader_clock is not None or "clock" in (getattr(leader, "attrs", {}) or {})
-        tz = clock_of(leader, leader_clock, "leader_clock").timezone if known else "UTC"
-        lead = as_price_frame(leader, name="leader", timezone=tz)
+) -> _BacktestInput:
+    frame, fclock = _follower_iv(follower, follower_clock)
+    lead = _leader_iv(leader, leader_clock)
     signal = _signals.as_signal(events_or_signal, leader=lead, leader_clock=leader_clock)
     hold, trailing_stop, exit_below = _exit_rules_iv(
         hold, trailing_stop, exit_below, lead, frame.index
@@ -154,40 +236,26 @@ def _backtest_iv(
     fees, slippage, init_cash = _costs_iv(fees, slippage, init_cash)
     ppy = _periods_per_year(frame, fclock, periods_per_year)
     n_resamples = check_n_resamples(n_resamples, minimum=0)
-    match_halving_phase = check_bool(match_halving_phase, "match_halving_phase")
-    if match_halving_phase and frame.index[0] < GENESIS.tz_localize(None).normalize():
-        raise ValueError(
-            "`match_halving_phase` needs follower dates from the genesis block "
-            f"(2009-01-03) on; the follower starts {frame.index[0].date()}."
-        )
-    phase_window = check_float(
-        phase_window,
-        "phase_window",
-        minimum=0.0,
-        maximum=0.5,
-        inclusive=(False, True),
-        what="a fraction of the halving cycle",
-    )
+    match_halving_phase, phase_window = _phase_iv(match_halving_phase, phase_window, frame)
     confidence_level = check_confidence_level(confidence_level)
-    rng = check_rng(rng)
-    return (
-        frame,
-        fclock,
-        lead,
-        signal,
-        hold,
-        trailing_stop,
-        exit_below,
-        delay,
-        fees,
-        slippage,
-        init_cash,
-        ppy,
-        n_resamples,
-        match_halving_phase,
-        phase_window,
-        confidence_level,
-        rng,
+    options = BacktestOptions(
+        hold=hold,
+        trailing_stop=trailing_stop,
+        exit_below=exit_below,
+        delay=delay,
+        fees=fees,
+        slippage=slippage,
+        init_cash=init_cash,
+        periods_per_year=ppy,
+        n_resamples=n_resamples,
+        match_halving_phase=match_halving_phase,
+        phase_window=phase_window,
+        confidence_level=confidence_level,
+        follower_clock=fclock,
+        leader_clock=signal.clock,
+    )
+    return _BacktestInput(
+        frame=frame, leader=lead, signal=signal, options=options, rng=check_rng(rng)
     )
 
 
@@ -279,6 +347,193 @@ def _trades_frame(plan, m, frame, fees, slippage) -> pd.DataFrame:
             "bars_held": xe - e,
             "days_held": (idx[xe] - idx[e]).days.to_numpy(),
             "trade_return": ret,
+        }
+    )
+
+
+# ---------------------------------------------------------------------------
+# the steps of backtest
+# ---------------------------------------------------------------------------
+def _planned_trades(inp: _BacktestInput):
+    """Entry bars of the signals and the trade plan; signals outside the data are named."""
+    opt = inp.options
+    m, plan = build_plan(
+        inp.signal,
+        inp.frame,
+        opt.follower_clock,
+        inp.leader,
+        hold=opt.hold,
+        trailing_stop=opt.trailing_stop,
+        exit_below=opt.exit_below,
+        delay=opt.delay,
+    )
+    excluded = m.index[m["status"] != "ok"]
+    if len(excluded):
+        warnings.warn(
+            outside_data_message(excluded, inp.frame.index, noun="signal", verb="were", limit=8),
+            EventsExcludedWarning,
+            stacklevel=3,
+        )
+    return m, plan
+
+
+def _simulate(inp: _BacktestInput, plan):
+    """Daily returns of the strategy and of buy-and-hold, and their (lazy) vectorbt portfolios.
+
+    Two columns of riskcycle's kernel (vectorbt's fills and returns, equal to
+    vectorbt's); the vectorbt portfolios are simulated on first use.
+    """
+    from . import _nb
+
+    opt, frame = inp.options, inp.frame
+    idx = frame.index
+    close_s = frame["close"].rename(str(frame.attrs.get("name", "close")))
+    close = close_s.to_numpy()
+    n = len(close)
+    costs = {"fees": opt.fees, "slippage": opt.slippage, "init_cash": opt.init_cash}
+    mat, _ = _nb.returns_and_stats(  # the sweep's kernel: one kernel to compile for both
+        close,
+        np.array([0, plan.n_trades, plan.n_trades + 1]),
+        np.append(plan.entries, 0),
+        np.append(plan.exits, -1),  # buy-and-hold: in at the first bar, never out
+        **costs,
+    )
+    rets = pd.Series(mat[:, 0], index=idx, name="strategy")
+    bh_rets = pd.Series(mat[:, 1], index=idx, name="buy_and_hold")
+    ent = np.zeros((n, 2), dtype=bool)
+    ext = np.zeros((n, 2), dtype=bool)
+    ent[plan.entries, 0] = True
+    ext[plan.exits[plan.exits >= 0], 0] = True
+    ent[0, 1] = True
+    pf, bh = lazy_portfolios(
+        close_s,
+        ent,
+        ext,
+        **costs,
+        columns=pd.Index(["strategy", "buy_and_hold"], name="portfolio"),
+    )
+    return rets, bh_rets, pf, bh
+
+
+def _sharpe(rets: pd.Series, ppy: int) -> float:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sd = rets.std(ddof=1)
+        return float(rets.mean() / sd * np.sqrt(ppy)) if sd > 0 else np.nan
+
+
+@dataclass(frozen=True, slots=True)
+class _Significance:
+    """Random-entry p-values and the bootstrap interval of the Sharpe ratio."""
+
+    null: pd.DataFrame
+    boot: np.ndarray
+    block: float = np.nan
+    p_tr: float = np.nan
+    p_sr: float = np.nan
+    se_tr: float = np.nan
+    se_sr: float = np.nan
+    min_p: float = np.nan
+    ci: ConfidenceInterval = field(default_factory=lambda: ConfidenceInterval(np.nan, np.nan))
+
+
+def _random_entry_stats(inp: _BacktestInput, plan, close: np.ndarray):
+    """Statistics of the random-entry strategies and of the observed one."""
+    from . import _nb
+
+    opt, idx = inp.options, inp.frame.index
+    n = len(close)
+    is_open = plan.exits < 0
+    lengths = np.where(is_open, n - 1 - plan.entries, plan.exits - plan.entries)
+    first = first_admissible(inp.signal, idx, opt.follower_clock)
+    phase = target = None
+    if opt.match_halving_phase:
+        phase = halving_phase(idx)["cycle_fraction"].to_numpy()
+        target = phase[plan.entries]
+    offs, e_null, x_null = random_entry_trades(
+        lengths,
+        is_open,
+        n,
+        first,
+        opt.n_resamples,
+        inp.rng,
+        phase=phase,
+        target_phase=target,
+        phase_window=opt.phase_window,
+    )
+    kw = {
+        "fees": opt.fees,
+        "slippage": opt.slippage,
+        "init_cash": opt.init_cash,
+        "periods_per_year": opt.periods_per_year,
+    }
+    stats = _nb.strategy_stats(close, offs, e_null, x_null, **kw)
+    obs = _nb.strategy_stats(close, np.array([0, plan.n_trades]), plan.entries, plan.exits, **kw)[
+        0
+    ]
+    return stats, obs
+
+
+def _significance(inp: _BacktestInput, plan, rets: pd.Series) -> _Significance:
+    """Random-entry p-values and the stationary-bootstrap Sharpe-ratio interval."""
+    opt = inp.options
+    none = _Significance(
+        null=pd.DataFrame({"total_return": np.empty(0), "sharpe_ratio": np.empty(0)}),
+        boot=np.empty(0),
+    )
+    if plan.n_trades == 0:
+        warnings.warn(
+            "the signal produced no trade in the follower's data; the random-entry "
+            "p-values and the Sharpe-ratio interval are NaN.",
+            DegenerateDataWarning,
+            stacklevel=3,
+        )
+        return none
+    if opt.n_resamples == 0:
+        return none
+    stats, obs = _random_entry_stats(inp, plan, inp.frame["close"].to_numpy())
+    boot, block = bootstrap_sharpe(
+        rets.to_numpy(),
+        n_resamples=opt.n_resamples,
+        periods_per_year=opt.periods_per_year,
+        rng=inp.rng,
+    )
+    ci = ConfidenceInterval(np.nan, np.nan)
+    ok = boot[np.isfinite(boot)]
+    if len(ok):
+        alpha = 1.0 - opt.confidence_level
+        ci = ConfidenceInterval(
+            float(np.quantile(ok, alpha / 2)), float(np.quantile(ok, 1 - alpha / 2))
+        )
+    # (1 + #{null >= observed}) / (1 + m) over the m finite null statistics, with its
+    # Monte Carlo standard error sqrt(p (1 - p) / m)
+    return _Significance(
+        null=pd.DataFrame({"total_return": stats[:, 0], "sharpe_ratio": stats[:, 1]}),
+        boot=boot,
+        block=block,
+        p_tr=resampling_pvalue(obs[0], stats[:, 0], alternative="greater"),
+        p_sr=resampling_pvalue(obs[1], stats[:, 1], alternative="greater"),
+        se_tr=resampling_pvalue_se(obs[0], stats[:, 0], alternative="greater"),
+        se_sr=resampling_pvalue_se(obs[1], stats[:, 1], alternative="greater"),
+        min_p=1.0 / (opt.n_resamples + 1),
+        ci=ci,
+    )
+
+
+def _exposure(plan, n: int) -> float:
+    in_pos = np.zeros(n, dtype=bool)
+    for e, x in zip(plan.entries, plan.exits, strict=True):
+        in_pos[e : (n if x < 0 else x)] = True
+    return float(in_pos.mean())
+
+
+def _signals_frame(m: pd.DataFrame, plan) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "signal_date": m.index,
+            "information_time": m["information_time"].to_numpy(),
+            "available_time": m["available_time"].to_numpy(),
+            "entry_date": m["follower_date"].to_numpy(),
+            "status": plan.signal_status,
         }
     )
 
@@ -433,25 +688,7 @@ def backtest(
     >>> res.trades["entry_date"].dt.strftime("%Y-%m-%d").tolist()
     ['2016-11-14', '2020-11-13', '2025-09-18']
     """
-    (
-        frame,
-        fclock,
-        lead,
-        signal,
-        hold,
-        trailing_stop,
-        exit_below,
-        delay,
-        fees,
-        slippage,
-        init_cash,
-        ppy,
-        n_resamples,
-        match_halving_phase,
-        phase_window,
-        confidence_level,
-        rng,
-    ) = _backtest_iv(
+    inp = _backtest_iv(
         follower,
         events_or_signal,
         leader,
@@ -471,205 +708,44 @@ def backtest(
         confidence_level,
         rng,
     )
-    idx = frame.index
-    close_s = frame["close"].rename(str(frame.attrs.get("name", "close")))
-    close = close_s.to_numpy()
-    n = len(close)
-    m, plan = build_plan(
-        signal,
-        frame,
-        fclock,
-        lead,
-        hold=hold,
-        trailing_stop=trailing_stop,
-        exit_below=exit_below,
-        delay=delay,
-    )
-    excluded = m.index[m["status"] != "ok"]
-    if len(excluded):
-        shown = ", ".join(d.strftime("%Y-%m-%d") for d in excluded[:8])
-        warnings.warn(
-            f"{len(excluded)} signal(s) fall outside the follower's data "
-            f"({idx[0].date()} to {idx[-1].date()}) and were excluded: {shown}"
-            + (", ..." if len(excluded) > 8 else "")
-            + ".",
-            EventsExcludedWarning,
-            stacklevel=2,
-        )
-
-    # strategy and buy-and-hold, two columns of riskcycle's kernel (vectorbt's fills and
-    # returns, equal to vectorbt's); the vectorbt portfolios are simulated on first use
-    from . import _nb
-
-    mat, _ = _nb.returns_and_stats(  # the sweep's kernel: one kernel to compile for both
-        close,
-        np.array([0, plan.n_trades, plan.n_trades + 1]),
-        np.append(plan.entries, 0),
-        np.append(plan.exits, -1),  # buy-and-hold: in at the first bar, never out
-        fees=fees,
-        slippage=slippage,
-        init_cash=init_cash,
-    )
-    rets = pd.Series(mat[:, 0], index=idx, name="strategy")
-    bh_rets = pd.Series(mat[:, 1], index=idx, name="buy_and_hold")
-    ent = np.zeros((n, 2), dtype=bool)
-    ext = np.zeros((n, 2), dtype=bool)
-    ent[plan.entries, 0] = True
-    ext[plan.exits[plan.exits >= 0], 0] = True
-    ent[0, 1] = True
-    pf, bh = lazy_portfolios(
-        close_s,
-        ent,
-        ext,
-        fees=fees,
-        slippage=slippage,
-        init_cash=init_cash,
-        columns=pd.Index(["strategy", "buy_and_hold"], name="portfolio"),
-    )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sd = rets.std(ddof=1)
-        sharpe = float(rets.mean() / sd * np.sqrt(ppy)) if sd > 0 else np.nan
-        bsd = bh_rets.std(ddof=1)
-        bh_sharpe = float(bh_rets.mean() / bsd * np.sqrt(ppy)) if bsd > 0 else np.nan
+    opt, frame = inp.options, inp.frame
+    ppy = opt.periods_per_year
+    m, plan = _planned_trades(inp)
+    rets, bh_rets, pf, bh = _simulate(inp, plan)
+    sharpe, bh_sharpe = _sharpe(rets, ppy), _sharpe(bh_rets, ppy)
     total = float(np.prod(1.0 + rets.to_numpy()) - 1.0)
-
-    # significance -------------------------------------------------------------------------
-    null = pd.DataFrame({"total_return": np.empty(0), "sharpe_ratio": np.empty(0)})
-    boot = np.empty(0)
-    block = np.nan
-    p_tr = p_sr = se_tr = se_sr = min_p = np.nan
-    ci = ConfidenceInterval(np.nan, np.nan)
-    if plan.n_trades == 0:
-        warnings.warn(
-            "the signal produced no trade in the follower's data; the random-entry "
-            "p-values and the Sharpe-ratio interval are NaN.",
-            DegenerateDataWarning,
-            stacklevel=2,
-        )
-    elif n_resamples > 0:
-        is_open = plan.exits < 0
-        lengths = np.where(is_open, n - 1 - plan.entries, plan.exits - plan.entries)
-        first = first_admissible(signal, idx, fclock)
-        phase = target = None
-        if match_halving_phase:
-            phase = halving_phase(idx)["cycle_fraction"].to_numpy()
-            target = phase[plan.entries]
-        offs, e_null, x_null = random_entry_trades(
-            lengths,
-            is_open,
-            n,
-            first,
-            n_resamples,
-            rng,
-            phase=phase,
-            target_phase=target,
-            phase_window=phase_window,
-        )
-        stats = _nb.strategy_stats(
-            close,
-            offs,
-            e_null,
-            x_null,
-            fees=fees,
-            slippage=slippage,
-            init_cash=init_cash,
-            periods_per_year=ppy,
-        )
-        obs = _nb.strategy_stats(
-            close,
-            np.array([0, plan.n_trades]),
-            plan.entries,
-            plan.exits,
-            fees=fees,
-            slippage=slippage,
-            init_cash=init_cash,
-            periods_per_year=ppy,
-        )[0]
-        null = pd.DataFrame({"total_return": stats[:, 0], "sharpe_ratio": stats[:, 1]})
-        # (1 + #{null >= observed}) / (1 + m) over the m finite null statistics, with its
-        # Monte Carlo standard error sqrt(p (1 - p) / m)
-        p_tr = resampling_pvalue(obs[0], stats[:, 0], alternative="greater")
-        p_sr = resampling_pvalue(obs[1], stats[:, 1], alternative="greater")
-        se_tr = resampling_pvalue_se(obs[0], stats[:, 0], alternative="greater")
-        se_sr = resampling_pvalue_se(obs[1], stats[:, 1], alternative="greater")
-        min_p = 1.0 / (n_resamples + 1)
-        boot, block = bootstrap_sharpe(
-            rets.to_numpy(), n_resamples=n_resamples, periods_per_year=ppy, rng=rng
-        )
-        ok = boot[np.isfinite(boot)]
-        if len(ok):
-            alpha = 1.0 - confidence_level
-            ci = ConfidenceInterval(
-                float(np.quantile(ok, alpha / 2)), float(np.quantile(ok, 1 - alpha / 2))
-            )
+    sig = _significance(inp, plan, rets)
     psr = psr_or_nan(rets) if plan.n_trades else np.nan
-
-    in_pos = np.zeros(n, dtype=bool)
-    for e, x in zip(plan.entries, plan.exits, strict=True):
-        in_pos[e : (n if x < 0 else x)] = True
-    phase_txt = " in the same halving-cycle phase" if match_halving_phase else ""
-    signals = pd.DataFrame(
-        {
-            "signal_date": m.index,
-            "information_time": m["information_time"].to_numpy(),
-            "available_time": m["available_time"].to_numpy(),
-            "entry_date": m["follower_date"].to_numpy(),
-            "status": plan.signal_status,
-        }
-    )
-    rules = {"hold": hold, "trailing_stop": trailing_stop, "exit_below": exit_below}
+    phase_txt = " in the same halving-cycle phase" if opt.match_halving_phase else ""
     return BacktestResult(
         portfolio=pf,
         benchmark_portfolio=bh,
         returns=rets,
         benchmark_returns=bh_rets,
-        trades=_trades_frame(plan, m, frame, fees, slippage),
-        signals=signals,
+        trades=_trades_frame(plan, m, frame, opt.fees, opt.slippage),
+        signals=_signals_frame(m, plan),
         statistic=sharpe,
-        pvalue=p_sr,
-        pvalue_se=se_sr,
+        pvalue=sig.p_sr,
+        pvalue_se=sig.se_sr,
         total_return=total,
-        total_return_pvalue=p_tr,
-        total_return_pvalue_se=se_tr,
-        min_attainable_pvalue=min_p,
+        total_return_pvalue=sig.p_tr,
+        total_return_pvalue_se=sig.se_tr,
+        min_attainable_pvalue=sig.min_p,
         benchmark_total_return=float(np.prod(1.0 + bh_rets.to_numpy()) - 1.0),
         benchmark_sharpe_ratio=bh_sharpe,
         max_drawdown=float(drawdown(rets).min()),
         benchmark_max_drawdown=float(drawdown(bh_rets).min()),
-        exposure=float(in_pos.mean()),
-        confidence_interval=ci,
-        null_distribution=null,
-        bootstrap_distribution=boot,
-        block_length=float(block),
+        exposure=_exposure(plan, len(frame)),
+        confidence_interval=sig.ci,
+        null_distribution=sig.null,
+        bootstrap_distribution=sig.boot,
+        block_length=float(sig.block),
         probabilistic_sharpe_ratio=psr,
         null_hypothesis=NULL_HYPOTHESIS.format(
             stat="Sharpe ratio (and total return)", phase=phase_txt
         ),
         periods_per_year=ppy,
         follower_name=str(frame.attrs.get("name", "follower")),
-        leader_name=signal.name,
-        settings={
-            "hold": hold,
-            "trailing_stop": trailing_stop,
-            "exit_below": exit_below,
-            "exit_rules": {k: v for k, v in rules.items() if v is not None} or "none",
-            "delay": short_timedelta(delay),
-            "fees": fees,
-            "slippage": slippage,
-            "init_cash": init_cash,
-            "n_resamples": n_resamples,
-            "match_halving_phase": match_halving_phase,
-            "phase_window": phase_window,
-            "confidence_level": confidence_level,
-            "follower_clock": fclock.name,
-            "leader_clock": signal.clock.name,
-            "vectorbt": {
-                k: v
-                for k, v in from_signals_kwargs(
-                    fees=fees, slippage=slippage, init_cash=init_cash
-                ).items()
-                if k not in ("broadcast_kwargs", "wrapper_kwargs")
-            }
-            | {"price": "close"},
-        },
+        leader_name=inp.signal.name,
+        settings=opt.settings(),
     )
