@@ -12,9 +12,36 @@ the number of threads: no task combines partial results of another.
 from __future__ import annotations
 
 import itertools
+import numbers
 from collections.abc import Callable
+from typing import Any
 
-__all__ = ["n_threads", "run_tasks"]
+__all__ = ["N_JOBS_WHAT", "check_n_jobs", "n_threads", "run_tasks"]
+
+N_JOBS_WHAT = "a positive number of threads, -1 or None (all cores)"
+
+
+def check_n_jobs(n_jobs: Any) -> int | None:
+    """Validate ``n_jobs``: a positive int, or ``-1`` / ``None`` for all cores.
+
+    Returns the number of threads, or ``None`` for "all cores" (what
+    :func:`n_threads` gives, i.e. ``numba.get_num_threads()``), the value
+    :func:`run_tasks` takes as ``threads``. ``TypeError`` for a non-integer (booleans
+    included), ``ValueError`` for 0 or a negative number other than -1; both messages
+    name ``n_jobs``.
+    """
+    if n_jobs is None:
+        return None
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral):
+        raise TypeError(
+            f"`n_jobs` must be {N_JOBS_WHAT}; got {n_jobs!r} ({type(n_jobs).__name__})."
+        )
+    n_jobs = int(n_jobs)
+    if n_jobs == -1:
+        return None
+    if n_jobs < 1:
+        raise ValueError(f"`n_jobs` must be {N_JOBS_WHAT}; got {n_jobs}.")
+    return n_jobs
 
 
 def n_threads() -> int:

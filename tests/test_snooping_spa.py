@@ -58,10 +58,10 @@ def _replayed(d, block_length, reps, seed, *, nested=False, studentize=False):
         None,
         blocks=blocks,
     )
-    res, cols = _spa._spa_result(
+    res, step = _spa._spa_result(
         bs, kind="returns", n_resamples=reps, studentize=studentize, nested=nested
     )
-    return bs, res, cols
+    return bs, res, step
 
 
 # ---------------------------------------------------------------------------

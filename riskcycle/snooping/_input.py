@@ -18,6 +18,13 @@ MIN_MAGNITUDE = 1e-50
 
 
 def _numeric_array(data: Any, name: str) -> np.ndarray:
+    """A float64 copy of ``data`` (checked to hold real numbers)."""
+    return np.array(_numeric_source(data, name), dtype=np.float64, copy=True)
+
+
+def _numeric_source(data: Any, name: str) -> np.ndarray:
+    """``data`` as an array of real numbers, not copied when it already is one (the
+    caller copies it: never write to the result)."""
     if isinstance(data, pd.DataFrame | pd.Series):
         bad = [
             c
@@ -37,13 +44,13 @@ def _numeric_array(data: Any, name: str) -> np.ndarray:
                 f"`{name}` must hold numbers; column {bad[0]!r} is not numeric (real: no "
                 "complex, boolean or timedelta values)."
             )
-        return data.to_numpy(dtype=np.float64, copy=True)
+        return data.to_numpy(dtype=np.float64)
     if isinstance(data, str | bytes) or data is None:
         raise TypeError(
             f"`{name}` must be an array or a pandas object of numbers; got {type(data).__name__}."
         )
     try:
-        arr = np.array(data, copy=True)
+        arr = np.asarray(data)
     except (TypeError, ValueError) as exc:  # pragma: no cover - ragged input
         raise TypeError(f"`{name}` must be an array of numbers ({exc}).") from exc
     # complex numbers would lose their imaginary part; timedeltas and objects are not returns
@@ -52,7 +59,42 @@ def _numeric_array(data: Any, name: str) -> np.ndarray:
             f"`{name}` must hold numbers (real: no complex, boolean or timedelta values); "
             f"got dtype {arr.dtype}."
         )
-    return arr.astype(np.float64)
+    return arr
+
+
+#: rows per task of :func:`_copy_and_scan` (a fixed split: the result does not depend on it)
+_SCAN_ELEMENTS = 1 << 16
+
+
+def _copy_and_scan(src: np.ndarray, threads: int | None) -> tuple[np.ndarray, bool, float]:
+    """C-contiguous float64 copy of the 2-D ``src``, whether it is all finite, and its
+    largest magnitude, in one pass over blocks of rows (no temporary of the data's
+    size); on ``threads`` threads of :func:`riskcycle._threads.run_tasks` unless
+    ``threads == 1`` (numpy releases the GIL)."""
+    n, k = src.shape
+    out = np.empty((n, k), dtype=np.float64)
+    rows = max(1, _SCAN_ELEMENTS // max(k, 1))
+    n_tasks = -(-n // rows)
+    top = np.zeros(n_tasks)
+    low = np.zeros(n_tasks)
+
+    def kernel(first, last):
+        for task in range(first, last):
+            part = out[task * rows : (task + 1) * rows]
+            np.copyto(part, src[task * rows : (task + 1) * rows], casting="unsafe")
+            if part.size:  # max and min propagate NaN; +-inf show up as themselves
+                top[task] = part.max()
+                low[task] = part.min()
+
+    if threads == 1 or n_tasks <= 1:
+        kernel(0, n_tasks)
+    else:
+        from .._threads import run_tasks
+
+        run_tasks(kernel, n_tasks, threads=threads)
+    hi, lo = (float(top.max()), float(low.min())) if n_tasks else (0.0, 0.0)
+    finite = math.isfinite(hi) and math.isfinite(lo)
+    return out, finite, max(hi, -lo) if finite else math.nan
 
 
 def _check_finite(arr: np.ndarray, name: str, names: list) -> None:
@@ -66,9 +108,11 @@ def _check_finite(arr: np.ndarray, name: str, names: list) -> None:
         )
 
 
-def _check_magnitude(arr: np.ndarray, name: str) -> None:
-    """Refuse values whose squares would overflow or underflow (statistics would be NaN/0)."""
-    top = float(np.max(np.abs(arr))) if arr.size else 0.0
+def _check_magnitude(arr: np.ndarray, name: str, *, top: float | None = None) -> None:
+    """Refuse values whose squares would overflow or underflow (statistics would be NaN/0).
+    ``top``: the largest magnitude, when already known."""
+    if top is None:
+        top = float(np.max(np.abs(arr))) if arr.size else 0.0
     if top > MAX_MAGNITUDE or 0.0 < top < MIN_MAGNITUDE:
         raise ValueError(
             f"`{name}` has values of magnitude up to {top:.3g}: outside "
@@ -92,7 +136,13 @@ def power_of_two_scale(arr: np.ndarray) -> float:
 
 
 def as_matrix(
-    data: Any, name: str, *, min_obs: int = 2, min_cols: int = 1, check_magnitude: bool = True
+    data: Any,
+    name: str,
+    *,
+    min_obs: int = 2,
+    min_cols: int = 1,
+    check_magnitude: bool = True,
+    threads: int | None = 1,
 ) -> tuple[np.ndarray, list, pd.Index | None]:
     """``(n_obs, k)`` float64 C-contiguous copy, column labels and the row index (if pandas).
 
@@ -104,8 +154,13 @@ def as_matrix(
     magnitude below :data:`MIN_MAGNITUDE`) raise ``ValueError``: their sums of squares
     overflow or underflow. Scale-invariant statistics pass ``check_magnitude=False`` and
     multiply by :func:`power_of_two_scale` themselves (exact, whatever the magnitude).
+
+    The data are copied once, block of rows by block of rows, with the checks on
+    each block while it is in cache: on ``threads`` threads of
+    :func:`riskcycle._threads.run_tasks` (``None``: all cores; default 1, which never
+    imports numba).
     """
-    arr = _numeric_array(data, name)
+    arr = _numeric_source(data, name)
     if arr.ndim == 1:
         arr = arr[:, None]
         names = [data.name if isinstance(data, pd.Series) and data.name is not None else 0]
@@ -123,11 +178,13 @@ def as_matrix(
         raise ValueError(
             f"`{name}` must have at least {min_cols} strategies (columns); got {arr.shape[1]}."
         )
-    _check_finite(arr, name, names)
+    arr, finite, top = _copy_and_scan(arr, threads)
+    if not finite:
+        _check_finite(arr, name, names)  # locates the first bad value and raises
     if check_magnitude:
-        _check_magnitude(arr, name)
+        _check_magnitude(arr, name, top=top)
     index = data.index if isinstance(data, pd.DataFrame | pd.Series) else None
-    return np.ascontiguousarray(arr), names, index
+    return arr, names, index
 
 
 def as_vector(data: Any, name: str, n_obs: int, index: pd.Index | None) -> np.ndarray:

@@ -31,6 +31,8 @@ __all__ = [
     "recentred_maxima_py",
     "stationary_variance",
     "tile_width",
+    "update_maxima",
+    "update_maxima_py",
 ]
 
 #: bytes of one tile's prefix sums, kept in the core's L2 cache while all its blocks are summed
@@ -53,6 +55,8 @@ def _block_sums(
     n_obs, k = x.shape
     n_rep = offsets.shape[0] - 1
     n_chunks = (n_rep + chunk - 1) // chunk
+    buf = np.empty((n_obs + 1) * width)  # one tile of prefix sums, reused by every task
+    acc = np.empty(width)
     for task in range(first_task, last_task):
         tile = task // n_chunks
         lo = tile * width
@@ -60,7 +64,7 @@ def _block_sums(
         first = (task - tile * n_chunks) * chunk
         last = min(first + chunk, n_rep)
         # this tile's prefix sums (the same sequential sums as numpy.cumsum)
-        pre = np.empty((n_obs + 1, w))
+        pre = buf[: (n_obs + 1) * w].reshape((n_obs + 1, w))
         for j in range(w):
             pre[0, j] = 0.0
         for t in range(n_obs):
@@ -86,7 +90,13 @@ def _block_sums(
 
 
 def block_sums(
-    x: np.ndarray, starts: np.ndarray, lengths: np.ndarray, offsets: np.ndarray
+    x: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    offsets: np.ndarray,
+    *,
+    out: np.ndarray | None = None,
+    threads: int | None = None,
 ) -> np.ndarray:
     """Sum of every column of ``x`` over each resample, from the blocks that make it up.
 
@@ -100,7 +110,12 @@ def block_sums(
         circular positions ``starts[m], ..., starts[m] + lengths[m] - 1`` (mod n_obs),
         with ``0 <= starts[m] < n_obs`` and ``1 <= lengths[m] <= n_obs``.
     offsets : ndarray of int64, shape (n_resamples + 1,)
-        Resample ``b`` is made of the blocks ``offsets[b]:offsets[b + 1]``.
+        Resample ``b`` is made of the blocks ``offsets[b]:offsets[b + 1]``
+        (``offsets[0]`` may be positive: a slice of a longer list of blocks).
+    out : ndarray, shape (n_resamples, k), float64, optional
+        Where to write the sums (a C-contiguous array or a block of rows of one).
+    threads : int, optional
+        Threads of :func:`riskcycle._threads.run_tasks` (default: all).
 
     Returns
     -------
@@ -114,7 +129,8 @@ def block_sums(
     """
     x = np.ascontiguousarray(x, dtype=np.float64)
     n_rep = offsets.shape[0] - 1
-    out = np.empty((n_rep, x.shape[1]), dtype=np.float64)
+    if out is None:
+        out = np.empty((n_rep, x.shape[1]), dtype=np.float64)
     width = tile_width(x.shape[0])
     n_tasks = -(-x.shape[1] // width) * -(-n_rep // _CHUNK_RESAMPLES)
     args = (
@@ -125,7 +141,7 @@ def block_sums(
         width,
         _CHUNK_RESAMPLES,
     )
-    run_tasks(lambda lo, hi: _block_sums(*args, lo, hi, out), n_tasks)
+    run_tasks(lambda lo, hi: _block_sums(*args, lo, hi, out), n_tasks, threads=threads)
     return out
 
 
@@ -187,7 +203,9 @@ def _stationary_variance(x, a, width, first_tile, last_tile, out):  # pragma: no
     return out
 
 
-def stationary_variance(x: np.ndarray, block_length: float) -> np.ndarray:
+def stationary_variance(
+    x: np.ndarray, block_length: float, *, threads: int | None = None
+) -> np.ndarray:
     r"""Long-run variance of each column with the stationary-bootstrap kernel, in O(n k).
 
     Parameters
@@ -213,52 +231,197 @@ def stationary_variance(x: np.ndarray, block_length: float) -> np.ndarray:
     x = np.ascontiguousarray(x, dtype=np.float64)
     out = np.empty(x.shape[1], dtype=np.float64)
     a = 1.0 - 1.0 / block_length
-    run_tasks(lambda lo, hi: _stationary_variance(x, a, 64, lo, hi, out), -(-x.shape[1] // 64))
+    run_tasks(
+        lambda lo, hi: _stationary_variance(x, a, 64, lo, hi, out),
+        -(-x.shape[1] // 64),
+        threads=threads,
+    )
     return out
 
 
-@nb.njit(cache=True, nogil=True, boundscheck=False)  # O(B k): not worth a parallel compile
-def _recentred_maxima(centred, shifts, scale, out):  # pragma: no cover - compiled
+#: resamples per task of the maxima kernels (each resample's row is independent)
+_MAXIMA_ROWS = 64
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def _recentred_maxima(
+    centred, shifts, scales, use, arg_row, first_task, last_task, out, argmax
+):  # pragma: no cover - compiled
     n_rep, k = centred.shape
     n_shift = shifts.shape[0]
-    for b in range(n_rep):
-        for i in range(n_shift):
-            best = -np.inf
-            for j in range(k):
-                v = (centred[b, j] + shifts[i, j]) * scale[j]
-                if v > best:
-                    best = v
-            out[b, i] = best
+    for task in range(first_task, last_task):
+        for b in range(task * _MAXIMA_ROWS, min((task + 1) * _MAXIMA_ROWS, n_rep)):
+            for i in range(n_shift):
+                best = -np.inf
+                where = -1
+                for j in range(k):
+                    if use[i, j]:
+                        v = (centred[b, j] + shifts[i, j]) * scales[i, j]
+                        if v > best:
+                            best = v
+                            where = j
+                out[b, i] = best
+                if i == arg_row:
+                    argmax[b] = where
     return out
 
 
-def recentred_maxima(centred: np.ndarray, shifts: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """``out[b, i] = max_j (centred[b, j] + shifts[i, j]) * scale[j]`` in one pass.
+def recentred_maxima(
+    centred: np.ndarray,
+    shifts: np.ndarray,
+    scale: np.ndarray,
+    use: np.ndarray | None = None,
+    *,
+    arg_row: int = -1,
+    threads: int | None = None,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """``out[b, i] = max_j (centred[b, j] + shifts[i, j]) * scale[i, j]`` over the ``j``
+    with ``use[i, j]``, in one pass over ``centred``.
 
     Parameters
     ----------
     centred : ndarray, shape (n_resamples, k), float64
     shifts : ndarray, shape (n_shifts, k)
-    scale : ndarray, shape (k,)
+    scale : ndarray, shape (k,) or (n_shifts, k)
+        One scale for all shifts, or one row per shift.
+    use : ndarray of bool, shape (k,) or (n_shifts, k), optional
+        The columns each maximum runs over (default: all). A row without any gives
+        ``-inf``.
+    arg_row : int, optional
+        Also return, for each resample, the column attaining maximum ``arg_row``
+        (the first one on ties; ``-1`` if no column is used).
+    threads : int, optional
+        Threads of :func:`riskcycle._threads.run_tasks` (default: all); chunks of
+        64 resamples per task, every row computed alike whatever the split.
 
     Returns
     -------
-    ndarray, shape (n_resamples, n_shifts)
-        Serial (a few milliseconds at B = 1,000, k = 1,000; a parallel version costs
-        seconds of compilation).
+    ndarray, shape (n_resamples, n_shifts), and with ``arg_row >= 0`` the argmax
+    (ndarray of int64, shape (n_resamples,)).
     """
-    out = np.empty((centred.shape[0], shifts.shape[0]), dtype=np.float64)
-    return _recentred_maxima(
+    centred = np.ascontiguousarray(centred, dtype=np.float64)
+    n_rep, k = centred.shape
+    shifts = np.ascontiguousarray(shifts, dtype=np.float64)
+    n_shift = shifts.shape[0]
+    scales = np.ascontiguousarray(
+        np.broadcast_to(np.asarray(scale, dtype=np.float64), (n_shift, k))
+    )
+    use = (
+        np.ones((n_shift, k), dtype=np.bool_)
+        if use is None
+        else np.ascontiguousarray(np.broadcast_to(np.asarray(use, dtype=np.bool_), (n_shift, k)))
+    )
+    out = np.empty((n_rep, n_shift), dtype=np.float64)
+    argmax = np.full(n_rep, -1, dtype=np.int64)
+    args = (centred, shifts, scales, use, int(arg_row))
+    run_tasks(
+        lambda lo, hi: _recentred_maxima(*args, lo, hi, out, argmax),
+        -(-n_rep // _MAXIMA_ROWS),
+        threads=threads,
+    )
+    return (out, argmax) if arg_row >= 0 else out
+
+
+def recentred_maxima_py(
+    centred: np.ndarray,
+    shifts: np.ndarray,
+    scale: np.ndarray,
+    use: np.ndarray | None = None,
+    *,
+    arg_row: int = -1,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Plain twin of :func:`recentred_maxima` (the same sums and products, then the
+    maximum; the first column attaining it)."""
+    centred = np.asarray(centred, dtype=np.float64)
+    n_rep, k = centred.shape
+    shifts = np.asarray(shifts, dtype=np.float64)
+    scales = np.broadcast_to(np.asarray(scale, dtype=np.float64), shifts.shape)
+    use = np.broadcast_to(
+        np.ones(k, dtype=bool) if use is None else np.asarray(use, dtype=bool), shifts.shape
+    )
+    out = np.full((n_rep, shifts.shape[0]), -np.inf)
+    argmax = np.full(n_rep, -1, dtype=np.int64)
+    for i in range(shifts.shape[0]):
+        cols = np.flatnonzero(use[i])
+        if cols.size:
+            v = (centred[:, cols] + shifts[i, cols]) * scales[i, cols]
+            out[:, i] = v.max(axis=1)
+            if i == arg_row:
+                argmax = cols[v.argmax(axis=1)]
+    return (out, argmax) if arg_row >= 0 else out
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def _update_maxima(
+    centred, shift, scale, active, first_task, last_task, maxima, argmax
+):  # pragma: no cover - compiled
+    n_rep, k = centred.shape
+    for task in range(first_task, last_task):
+        for b in range(task * _MAXIMA_ROWS, min((task + 1) * _MAXIMA_ROWS, n_rep)):
+            if argmax[b] >= 0 and active[argmax[b]]:
+                continue  # the maximum is still among the active columns
+            best = -np.inf
+            where = -1
+            for j in range(k):
+                if active[j]:
+                    v = (centred[b, j] + shift[j]) * scale[j]
+                    if v > best:
+                        best = v
+                        where = j
+            maxima[b] = best
+            argmax[b] = where
+    return maxima
+
+
+def update_maxima(
+    centred: np.ndarray,
+    shift: np.ndarray,
+    scale: np.ndarray,
+    active: np.ndarray,
+    maxima: np.ndarray,
+    argmax: np.ndarray,
+    *,
+    threads: int | None = None,
+) -> None:
+    """Shrink the column set of maxima computed by :func:`recentred_maxima`, in place.
+
+    ``maxima[b] = max_j (centred[b, j] + shift[j]) * scale[j]`` and ``argmax[b]``
+    (its first column) over a set of columns that contains ``active``; afterwards
+    they hold the maximum over ``active`` alone. Only the resamples whose argmax
+    left the set are recomputed (removing columns cannot raise a maximum, and a
+    maximum whose column stays is still the maximum), so a StepM step costs
+    O(B) plus O(k) per such resample instead of O(B k). The values are exactly
+    those of a full recomputation.
+    """
+    args = (
         np.ascontiguousarray(centred, dtype=np.float64),
-        np.ascontiguousarray(shifts, dtype=np.float64),
+        np.ascontiguousarray(shift, dtype=np.float64),
         np.ascontiguousarray(scale, dtype=np.float64),
-        out,
+        np.ascontiguousarray(active, dtype=np.bool_),
+    )
+    run_tasks(
+        lambda lo, hi: _update_maxima(*args, lo, hi, maxima, argmax),
+        -(-maxima.shape[0] // _MAXIMA_ROWS),
+        threads=threads,
     )
 
 
-def recentred_maxima_py(centred: np.ndarray, shifts: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """Plain twin of :func:`recentred_maxima` (the same products, then the maximum)."""
-    out = np.empty((centred.shape[0], shifts.shape[0]))
-    for i, shift in enumerate(np.asarray(shifts, dtype=np.float64)):
-        out[:, i] = ((centred + shift) * scale).max(axis=1)
-    return out
+def update_maxima_py(
+    centred: np.ndarray,
+    shift: np.ndarray,
+    scale: np.ndarray,
+    active: np.ndarray,
+    maxima: np.ndarray,
+    argmax: np.ndarray,
+) -> None:
+    """Plain twin of :func:`update_maxima`."""
+    for b in range(maxima.shape[0]):
+        if argmax[b] >= 0 and active[argmax[b]]:
+            continue
+        cols = np.flatnonzero(active)
+        if cols.size == 0:
+            maxima[b], argmax[b] = -np.inf, -1
+            continue
+        v = (centred[b, cols] + shift[cols]) * scale[cols]
+        maxima[b] = v.max()
+        argmax[b] = cols[int(v.argmax())]

@@ -24,16 +24,23 @@ import numpy as np
 from .._resample import politis_white_block_length, stationary_blocks
 
 __all__ = [
+    "CHUNK_RESAMPLES",
     "Blocks",
     "block_sums",
+    "bootstrap_sums",
     "default_block_length",
     "draw_stationary_blocks",
+    "iter_stationary_blocks",
     "recentred_maxima",
     "stationary_variance",
     "stationary_variance_numpy",
+    "update_maxima",
 ]
 
-_CHUNK_ELEMENTS = 1 << 19  # bound on temporary arrays (elements) per chunk of draws
+_CHUNK_ELEMENTS = 1 << 19  # resamples per draw group: this many block draws (fixes the stream)
+#: resamples drawn and summed at a time by :func:`bootstrap_sums` (fixed: the output does
+#: not depend on it, nor on the number of threads)
+CHUNK_RESAMPLES = 256
 
 
 class Blocks(NamedTuple):
@@ -45,6 +52,82 @@ class Blocks(NamedTuple):
     n_obs: int
 
 
+def _group_size(n_obs: int, block_length: float) -> int:
+    """Resamples per draw group (the draw order of the stream depends on it)."""
+    mean_blocks = 1.0 + (n_obs - 1) / block_length
+    width = min(math.ceil(mean_blocks + 6.0 * math.sqrt(mean_blocks) + 10.0), n_obs)
+    return max(1, _CHUNK_ELEMENTS // width)
+
+
+def _trim(starts: np.ndarray, lengths: np.ndarray, n_obs: int) -> Blocks:
+    """Drop the unused blocks and cut each row's last block at ``n_obs`` (ragged)."""
+    c = lengths.shape[0]
+    ends = np.cumsum(lengths, axis=1)
+    n_blocks = (ends < n_obs).sum(axis=1) + 1
+    keep = np.arange(lengths.shape[1]) < n_blocks[:, None]
+    last = n_blocks - 1
+    rows = np.arange(c)
+    before = np.where(last > 0, ends[rows, np.maximum(last - 1, 0)], 0)
+    lengths[rows, last] = n_obs - before
+    offsets = np.zeros(c + 1, dtype=np.int64)
+    np.cumsum(n_blocks, out=offsets[1:])
+    return Blocks(starts[keep], lengths[keep], offsets, n_obs)
+
+
+def _clone(rng: np.random.Generator) -> np.random.Generator:
+    """An independent generator in the same state as ``rng`` (same bit generator type)."""
+    bit = type(rng.bit_generator)()
+    bit.state = rng.bit_generator.state
+    return np.random.Generator(bit)
+
+
+def iter_stationary_blocks(
+    rng: np.random.Generator, n_obs: int, block_length: float, n_resamples: int, chunk: int
+):
+    """Yield ``(first, blocks)``: the blocks of resamples ``first .. first + c - 1``,
+    ``c <= chunk``, in order, drawn from ``rng``.
+
+    The random numbers are those of :func:`draw_stationary_blocks` (one draw of
+    every resample at once), whatever ``chunk``: that function draws groups of
+    ``G`` resamples (``G`` depends on ``n_obs`` and ``block_length`` only), each
+    group a ``(G, width)`` matrix of geometric lengths followed by one of uniform
+    starts (:func:`riskcycle._resample.stationary_blocks`). Here each group's
+    lengths are drawn once to find where its starts begin in the stream (only
+    their row sums are kept) and drawn again, ``chunk`` rows at a time, from a copy
+    of the generator taken at the group's start, beside the starts drawn from
+    ``rng``. numpy's samplers fill arrays element by element from the bit
+    generator, so rows drawn in pieces equal the rows of one draw (tested). A group
+    in which some row's lengths do not reach ``n_obs`` (the rare case where
+    :func:`~riskcycle._resample.stationary_blocks` appends lengths) is drawn whole.
+    Memory: O(chunk x width) instead of O(n_resamples x width); ``rng`` ends where
+    one draw of everything leaves it.
+    """
+    p = 1.0 / float(block_length)
+    mean_blocks = 1.0 + (n_obs - 1) * p
+    width = max(1, min(math.ceil(mean_blocks + 6.0 * math.sqrt(mean_blocks) + 10.0), n_obs))
+    group = _group_size(n_obs, block_length)
+    chunk = max(1, int(chunk))
+    for g0 in range(0, n_resamples, group):
+        g = min(group, n_resamples - g0)
+        at_lengths = _clone(rng)
+        short = False
+        for r0 in range(0, g, chunk):  # advance rng past the group's lengths
+            c = min(chunk, g - r0)
+            short |= bool((rng.geometric(p, size=(c, width)).sum(axis=1) < n_obs).any())
+        if short:  # rare: draw the group as stationary_blocks does, all at once
+            rng.bit_generator.state = at_lengths.bit_generator.state
+            starts, lengths = stationary_blocks(rng, n_obs, block_length, g)
+            for r0 in range(0, g, chunk):
+                r1 = min(r0 + chunk, g)
+                yield g0 + r0, _trim(starts[r0:r1], lengths[r0:r1].copy(), n_obs)
+            continue
+        for r0 in range(0, g, chunk):
+            c = min(chunk, g - r0)
+            lengths = at_lengths.geometric(p, size=(c, width)).astype(np.int64, copy=False)
+            starts = rng.integers(0, n_obs, size=(c, width), dtype=np.int64)
+            yield g0 + r0, _trim(starts, lengths, n_obs)
+
+
 def draw_stationary_blocks(
     rng: np.random.Generator, n_obs: int, block_length: float, n_resamples: int
 ) -> Blocks:
@@ -52,31 +135,62 @@ def draw_stationary_blocks(
 
     The blocks of :func:`riskcycle._resample.stationary_blocks` (geometric lengths
     with mean ``block_length``, uniform starts; the same law as arch's
-    ``StationaryBootstrap``), drawn in chunks of resamples to bound memory and
+    ``StationaryBootstrap``), drawn in groups of resamples to bound memory and
     stored ragged: the unused blocks are dropped and the last block of each
-    resample is cut so that the lengths add up to ``n_obs``.
+    resample is cut so that the lengths add up to ``n_obs``. The bootstrap of
+    :func:`~riskcycle.snooping.spa_test` draws the same blocks a chunk at a time
+    (:func:`iter_stationary_blocks`).
     """
-    mean_blocks = 1.0 + (n_obs - 1) / block_length
-    width = min(math.ceil(mean_blocks + 6.0 * math.sqrt(mean_blocks) + 10.0), n_obs)
-    chunk = max(1, _CHUNK_ELEMENTS // width)
+    group = _group_size(n_obs, block_length)
     starts_parts, lengths_parts, counts_parts = [], [], []
-    for first in range(0, n_resamples, chunk):
-        c = min(chunk, n_resamples - first)
+    for first in range(0, n_resamples, group):
+        c = min(group, n_resamples - first)
         starts, lengths = stationary_blocks(rng, n_obs, block_length, c)
-        ends = np.cumsum(lengths, axis=1)
-        n_blocks = (ends < n_obs).sum(axis=1) + 1
-        keep = np.arange(lengths.shape[1]) < n_blocks[:, None]
-        last = n_blocks - 1
-        rows = np.arange(c)
-        before = np.where(last > 0, ends[rows, np.maximum(last - 1, 0)], 0)
-        lengths[rows, last] = n_obs - before
-        starts_parts.append(starts[keep])
-        lengths_parts.append(lengths[keep])
-        counts_parts.append(n_blocks)
-    counts = np.concatenate(counts_parts)
+        part = _trim(starts, lengths, n_obs)
+        starts_parts.append(part.starts)
+        lengths_parts.append(part.lengths)
+        counts_parts.append(np.diff(part.offsets))
+    counts = np.concatenate(counts_parts) if counts_parts else np.zeros(0, dtype=np.int64)
     offsets = np.zeros(n_resamples + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
+    if not starts_parts:
+        return Blocks(np.zeros(0, np.int64), np.zeros(0, np.int64), offsets, n_obs)
     return Blocks(np.concatenate(starts_parts), np.concatenate(lengths_parts), offsets, n_obs)
+
+
+def bootstrap_sums(
+    x: np.ndarray,
+    rng: np.random.Generator,
+    block_length: float,
+    n_resamples: int,
+    *,
+    threads: int | None = None,
+) -> np.ndarray:
+    """Column sums of ``n_resamples`` stationary-bootstrap resamples of ``x``.
+
+    The same numbers as ``block_sums(x, draw_stationary_blocks(rng, ...))``, computed
+    :data:`CHUNK_RESAMPLES` resamples at a time (a fixed size, whatever the number of
+    threads): each chunk's blocks are drawn (:func:`iter_stationary_blocks`, the same
+    random stream) and summed into its rows of the output, so the memory beyond the
+    ``(n_resamples, k)`` output is one chunk's blocks, not every resample's.
+    """
+    from ._nb import block_sums as _kernel
+
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    out = np.empty((n_resamples, x.shape[1]), dtype=np.float64)
+    for first, blocks in iter_stationary_blocks(
+        rng, x.shape[0], block_length, n_resamples, CHUNK_RESAMPLES
+    ):
+        c = blocks.offsets.shape[0] - 1
+        _kernel(
+            x,
+            blocks.starts,
+            blocks.lengths,
+            blocks.offsets,
+            out=out[first : first + c],
+            threads=threads,
+        )
+    return out
 
 
 def blocks_from_indices(indices: np.ndarray) -> Blocks:
@@ -98,7 +212,7 @@ def blocks_from_indices(indices: np.ndarray) -> Blocks:
     return Blocks(indices[rows, cols], (nxt - cols).astype(np.int64), offsets, n_obs)
 
 
-def block_sums(x: np.ndarray, blocks: Blocks) -> np.ndarray:
+def block_sums(x: np.ndarray, blocks: Blocks, *, threads: int | None = None) -> np.ndarray:
     """Sums of every column of ``x`` (n_obs x k) over each resample, shape (n_resamples, k).
 
     Block sums as differences of prefix sums, in the compiled kernel
@@ -109,24 +223,32 @@ def block_sums(x: np.ndarray, blocks: Blocks) -> np.ndarray:
     """
     from ._nb import block_sums as _kernel
 
-    return _kernel(x, blocks.starts, blocks.lengths, blocks.offsets)
+    return _kernel(x, blocks.starts, blocks.lengths, blocks.offsets, threads=threads)
 
 
-def recentred_maxima(centred: np.ndarray, shifts: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """``out[b, i] = max_j (centred[b, j] + shifts[i, j]) * scale[j]``, shape (B, n_shifts).
-
-    Compiled, parallel over resamples; twin :func:`riskcycle.snooping._nb.recentred_maxima_py`.
-    """
+def recentred_maxima(centred, shifts, scale, use=None, *, arg_row=-1, threads=None):
+    """Maxima of recentred, scaled bootstrap means: :func:`riskcycle.snooping._nb.recentred_maxima`
+    (compiled, parallel over resamples; twin ``recentred_maxima_py``)."""
     from ._nb import recentred_maxima as _kernel
 
-    return _kernel(centred, shifts, scale)
+    return _kernel(centred, shifts, scale, use, arg_row=arg_row, threads=threads)
 
 
-def stationary_variance(x: np.ndarray, block_length: float) -> np.ndarray:
+def update_maxima(centred, shift, scale, active, maxima, argmax, *, threads=None):
+    """Maxima over a shrinking set of columns, in place:
+    :func:`riskcycle.snooping._nb.update_maxima` (twin ``update_maxima_py``)."""
+    from ._nb import update_maxima as _kernel
+
+    _kernel(centred, shift, scale, active, maxima, argmax, threads=threads)
+
+
+def stationary_variance(
+    x: np.ndarray, block_length: float, *, threads: int | None = None
+) -> np.ndarray:
     """Compiled O(n k) stationary-bootstrap long-run variance of demeaned columns."""
     from ._nb import stationary_variance as _kernel
 
-    return _kernel(np.ascontiguousarray(x, dtype=np.float64), float(block_length))
+    return _kernel(np.ascontiguousarray(x, dtype=np.float64), float(block_length), threads=threads)
 
 
 def stationary_variance_numpy(x: np.ndarray, block_length: float) -> np.ndarray:

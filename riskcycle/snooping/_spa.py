@@ -19,15 +19,17 @@ import pandas as pd
 
 from .._resample import resampling_pvalue, resampling_pvalue_se
 from .._rng import RNGLike, check_rng
+from .._threads import check_n_jobs, run_tasks
 from .._validation import check_bool, check_choice, check_float, check_n_resamples
 from ..exceptions import DegenerateDataWarning
 from ._input import as_matrix, as_vector
 from ._resample import (
     block_sums,
+    bootstrap_sums,
     default_block_length,
-    draw_stationary_blocks,
     recentred_maxima,
     stationary_variance,
+    update_maxima,
 )
 from ._results import SPAResult, StepMResult
 
@@ -35,6 +37,7 @@ __all__ = ["SPAResult", "StepMResult", "spa_test", "stepm"]
 
 _KINDS = ("returns", "losses")
 _MIN_OBS = 10
+_TILE = 64  # columns per task of the element-wise passes over the differentials
 
 
 # ---------------------------------------------------------------------------
@@ -52,13 +55,37 @@ class _Bootstrap:
     block_length: float
     block_length_method: str
     benchmark: str
+    threads: int | None = None
+
+
+def _column_tasks(fn, k: int, threads: int | None) -> None:
+    """``fn(lo, hi)`` on every tile of ``_TILE`` columns ``lo:hi``, on ``threads``
+    threads (numpy releases the GIL; each tile's arithmetic is the same whatever the
+    split)."""
+
+    def kernel(first, last):
+        for tile in range(first, last):
+            fn(tile * _TILE, min(k, (tile + 1) * _TILE))
+
+    run_tasks(kernel, -(-k // _TILE), threads=threads)
 
 
 def _common_iv(
-    losses_or_returns, benchmark, kind, block_length, n_resamples, studentize, nested, rng
+    losses_or_returns,
+    benchmark,
+    kind,
+    block_length,
+    n_resamples,
+    studentize,
+    nested,
+    rng,
+    n_jobs=None,
 ):
     kind = check_choice(kind, "kind", _KINDS)
-    x, names, index = as_matrix(losses_or_returns, "losses_or_returns", min_obs=_MIN_OBS)
+    threads = check_n_jobs(n_jobs)
+    x, names, index = as_matrix(
+        losses_or_returns, "losses_or_returns", min_obs=_MIN_OBS, threads=threads
+    )
     n_obs = x.shape[0]
     if benchmark is None:
         bench, bench_kind = None, "zero"
@@ -78,34 +105,54 @@ def _common_iv(
     nested = check_bool(nested, "nested")
     rng = check_rng(rng)
     # performance differential: positive = the strategy did better than the benchmark
-    if kind == "returns":
-        d = x if bench is None else np.subtract(x, bench[:, None], out=x)
+    if kind == "returns" and bench is None:
+        d = x
     else:
-        d = np.negative(x, out=x) if bench is None else np.subtract(bench[:, None], x, out=x)
-    return d, names, bench_kind, kind, block_length, n_resamples, studentize, nested, rng
+        col = None if bench is None else bench[:, None]
+
+        def differential(lo, hi):
+            part = x[:, lo:hi]
+            if kind == "returns":
+                np.subtract(part, col, out=part)
+            elif col is None:
+                np.negative(part, out=part)
+            else:
+                np.subtract(col, part, out=part)
+
+        _column_tasks(differential, x.shape[1], threads)
+        d = x
+    return d, names, bench_kind, kind, block_length, n_resamples, studentize, nested, rng, threads
 
 
 def _bootstrap(
-    d, names, bench_kind, block_length, n_resamples, nested, rng, blocks=None
+    d, names, bench_kind, block_length, n_resamples, nested, rng, blocks=None, threads=None
 ) -> _Bootstrap:
     """Bootstrap the means of ``d`` (modified in place: demeaned)."""
-    n_obs = d.shape[0]
-    constant = (d == d[0]).all(axis=0)
+    n_obs, k = d.shape
     method = "given"
     if block_length is None:
         # before demeaning: the columns are ranked by mean / sd, which demeaning sets to ~0
         block_length, method = default_block_length(d), "politis-white"
-    mean = d.mean(axis=0)
-    d -= mean
-    d[:, constant] = 0.0
-    if blocks is None:
-        blocks = draw_stationary_blocks(rng, n_obs, block_length, n_resamples)
-    centred = block_sums(d, blocks)
+    constant = np.empty(k, dtype=bool)
+    mean = np.empty(k)
+
+    def demean(lo, hi):  # per tile of columns: the same numbers as on the whole matrix
+        part = d[:, lo:hi]
+        constant[lo:hi] = (part == part[0]).all(axis=0)
+        mean[lo:hi] = part.mean(axis=0)
+        part -= mean[lo:hi]
+        part[:, constant[lo:hi]] = 0.0
+
+    _column_tasks(demean, k, threads)
+    if blocks is None:  # drawn and summed a fixed-size chunk of resamples at a time
+        centred = bootstrap_sums(d, rng, block_length, n_resamples, threads=threads)
+    else:
+        centred = block_sums(d, blocks, threads=threads)
     centred /= n_obs
     if nested:  # as arch: variance of the bootstrap means of the demeaned data
         variance = n_obs * centred.var(axis=0)
     else:
-        variance = stationary_variance(d, block_length)
+        variance = stationary_variance(d, block_length, threads=threads)
     variance = np.maximum(variance, 0.0)
     threshold = -np.sqrt(variance / n_obs * 2.0 * math.log(math.log(n_obs)))
     return _Bootstrap(
@@ -119,10 +166,23 @@ def _bootstrap(
         float(block_length),
         method,
         bench_kind,
+        threads,
     )
 
 
-def _spa_result(bs: _Bootstrap, *, kind, n_resamples, studentize, nested) -> tuple[SPAResult, Any]:
+@dataclass(slots=True)
+class _Step:
+    """What StepM reuses from the SPA pass over the bootstrap means."""
+
+    usable: np.ndarray  # (k,) bool, strategies in the maxima
+    scale: np.ndarray  # (k,) sqrt(T) / omega (studentized) or sqrt(T)
+    shift: np.ndarray  # (k,) consistent recentring
+    argmax: np.ndarray  # (B,) strategy attaining each consistent maximum
+
+
+def _spa_result(
+    bs: _Bootstrap, *, kind, n_resamples, studentize, nested
+) -> tuple[SPAResult, _Step]:
     n_obs = bs.n_obs
     root = math.sqrt(n_obs)
     k = bs.mean.shape[0]
@@ -143,21 +203,28 @@ def _spa_result(bs: _Bootstrap, *, kind, n_resamples, studentize, nested) -> tup
         usable = np.ones(k, dtype=bool)
         scale = np.full(k, root)
     tstat = np.where(usable, bs.mean * scale, np.nan)
-    shifts = np.stack([np.minimum(bs.mean, 0.0), np.where(bs.relevant, 0.0, bs.mean), np.zeros(k)])
-    cols = None if usable.all() else np.flatnonzero(usable)
-    if cols is None:
-        null = recentred_maxima(bs.centred, shifts, scale)
-    elif cols.size:
-        null = recentred_maxima(
-            np.ascontiguousarray(bs.centred[:, cols]), shifts[:, cols], scale[cols]
-        )
-    else:
-        null = np.full((n_resamples, 3), np.nan)
-    # White's Reality Check: unstudentized, all recentred
+    consistent = np.where(bs.relevant, 0.0, bs.mean)
+    # one pass over the bootstrap means: the three recentrings over the usable
+    # strategies and (studentized) White's unstudentized Reality Check over all
+    shifts = [np.minimum(bs.mean, 0.0), consistent, np.zeros(k)]
+    scales, use = [scale] * 3, [usable] * 3
     if studentize:
-        rc_null = recentred_maxima(bs.centred, np.zeros((1, k)), np.full(k, root))[:, 0]
-    else:
-        rc_null = null[:, 2].copy()
+        shifts.append(np.zeros(k))
+        scales.append(np.full(k, root))
+        use.append(np.ones(k, dtype=bool))
+    maxima, argmax = recentred_maxima(
+        bs.centred,
+        np.stack(shifts),
+        np.stack(scales),
+        np.stack(use),
+        arg_row=1,
+        threads=bs.threads,
+    )
+    null = maxima[:, :3] if usable.any() else np.full((n_resamples, 3), np.nan)
+    null = np.ascontiguousarray(null)
+    # White's Reality Check: unstudentized, all recentred
+    rc_null = maxima[:, 3].copy() if studentize else null[:, 2].copy()
+    step = _Step(usable, scale, consistent, argmax)
     stat = float(np.nanmax(tstat)) if usable.any() else math.nan
     best = bs.names[int(np.nanargmax(tstat))] if usable.any() else None
     pvals = [resampling_pvalue(stat, null[:, i], alternative="greater") for i in range(3)]
@@ -197,17 +264,25 @@ def _spa_result(bs: _Bootstrap, *, kind, n_resamples, studentize, nested) -> tup
         nested=nested,
         variance_estimator="bootstrap" if nested else "stationary-kernel",
     )
-    return result, cols
+    return result, step
 
 
 # ---------------------------------------------------------------------------
 # public functions
 # ---------------------------------------------------------------------------
 def _spa_test_iv(
-    losses_or_returns, benchmark, kind, block_length, n_resamples, studentize, nested, rng
+    losses_or_returns, benchmark, kind, block_length, n_resamples, studentize, nested, n_jobs, rng
 ):
     return _common_iv(
-        losses_or_returns, benchmark, kind, block_length, n_resamples, studentize, nested, rng
+        losses_or_returns,
+        benchmark,
+        kind,
+        block_length,
+        n_resamples,
+        studentize,
+        nested,
+        rng,
+        n_jobs,
     )
 
 
@@ -220,6 +295,7 @@ def spa_test(
     n_resamples: int = 1000,
     studentize: bool = True,
     nested: bool = False,
+    n_jobs: int | None = None,
     rng: RNGLike = None,
 ) -> SPAResult:
     r"""Hansen's test for superior predictive ability, with White's Reality Check.
@@ -254,6 +330,11 @@ def spa_test(
         Estimate the long-run variances from the bootstrap means themselves
         (:math:`T\,\widehat{\mathrm{Var}}^*(\bar d^*_j)`) instead of the stationary
         bootstrap kernel estimator. Both as arch's ``nested`` option.
+    n_jobs : int or None, default None
+        Threads for the compiled kernels and the passes over the data (block sums,
+        variances, maxima, input checks): a positive number, or ``None`` / ``-1`` for
+        all cores (``numba.get_num_threads()``, i.e. ``NUMBA_NUM_THREADS``, by default
+        every CPU). The results are identical for every ``n_jobs``.
     rng : int, numpy.random.Generator, numpy.random.SeedSequence or None
         Source of randomness (the block starts and lengths).
 
@@ -267,10 +348,11 @@ def spa_test(
     Raises
     ------
     TypeError
-        Non-numeric data or wrongly typed options.
+        Non-numeric data or wrongly typed options (``n_jobs`` not an integer).
     ValueError
         NaN/infinite data, fewer than 10 observations, a benchmark of the wrong
-        length or index, ``block_length`` outside ``[1, T]``, unknown ``kind``.
+        length or index, ``block_length`` outside ``[1, T]``, unknown ``kind``,
+        ``n_jobs`` zero or below -1.
 
     Warns
     -----
@@ -366,19 +448,36 @@ def spa_test(
     >>> bool(res.pvalue > 0.05)
     True
     """
-    (d, names, bench_kind, kind, block_length, n_resamples, studentize, nested, rng) = (
+    (d, names, bench_kind, kind, block_length, n_resamples, studentize, nested, rng, threads) = (
         _spa_test_iv(
-            losses_or_returns, benchmark, kind, block_length, n_resamples, studentize, nested, rng
+            losses_or_returns,
+            benchmark,
+            kind,
+            block_length,
+            n_resamples,
+            studentize,
+            nested,
+            n_jobs,
+            rng,
         )
     )
-    bs = _bootstrap(d, names, bench_kind, block_length, n_resamples, nested, rng)
+    bs = _bootstrap(d, names, bench_kind, block_length, n_resamples, nested, rng, threads=threads)
     return _spa_result(
         bs, kind=kind, n_resamples=n_resamples, studentize=studentize, nested=nested
     )[0]
 
 
 def _stepm_iv(
-    losses_or_returns, benchmark, kind, alpha, block_length, n_resamples, studentize, nested, rng
+    losses_or_returns,
+    benchmark,
+    kind,
+    alpha,
+    block_length,
+    n_resamples,
+    studentize,
+    nested,
+    n_jobs,
+    rng,
 ):
     alpha = check_float(
         alpha,
@@ -390,7 +489,15 @@ def _stepm_iv(
     )
     return (
         *_common_iv(
-            losses_or_returns, benchmark, kind, block_length, n_resamples, studentize, nested, rng
+            losses_or_returns,
+            benchmark,
+            kind,
+            block_length,
+            n_resamples,
+            studentize,
+            nested,
+            rng,
+            n_jobs,
         ),
         alpha,
     )
@@ -406,14 +513,17 @@ def stepm(
     n_resamples: int = 1000,
     studentize: bool = True,
     nested: bool = False,
+    n_jobs: int | None = None,
     rng: RNGLike = None,
 ) -> StepMResult:
     r"""Romano-Wolf StepM: the strategies that beat the benchmark, with FWER control.
 
     Parameters
     ----------
-    losses_or_returns, benchmark, kind, block_length, n_resamples, studentize, nested, rng
+    losses_or_returns, benchmark, kind, block_length, n_resamples, studentize, nested
         As in :func:`spa_test`.
+    n_jobs, rng
+        As in :func:`spa_test` (the results are identical for every ``n_jobs``).
     alpha : float, default 0.05
         Family-wise error rate: the probability of calling at least one strategy
         superior that is not.
@@ -427,7 +537,7 @@ def stepm(
     Raises
     ------
     TypeError, ValueError
-        As :func:`spa_test`; ``alpha`` outside (0, 1).
+        As :func:`spa_test` (``n_jobs`` included); ``alpha`` outside (0, 1).
 
     Warns
     -----
@@ -467,59 +577,59 @@ def stepm(
     >>> stepm(returns, block_length=5, n_resamples=500, rng=1).superior
     [3]
     """
-    (d, names, bench_kind, kind, block_length, n_resamples, studentize, nested, rng, alpha) = (
-        _stepm_iv(
-            losses_or_returns,
-            benchmark,
-            kind,
-            alpha,
-            block_length,
-            n_resamples,
-            studentize,
-            nested,
-            rng,
-        )
+    (
+        d,
+        names,
+        bench_kind,
+        kind,
+        block_length,
+        n_resamples,
+        studentize,
+        nested,
+        rng,
+        threads,
+        alpha,
+    ) = _stepm_iv(
+        losses_or_returns,
+        benchmark,
+        kind,
+        alpha,
+        block_length,
+        n_resamples,
+        studentize,
+        nested,
+        n_jobs,
+        rng,
     )
-    bs = _bootstrap(d, names, bench_kind, block_length, n_resamples, nested, rng)
-    spa, cols = _spa_result(
+    bs = _bootstrap(d, names, bench_kind, block_length, n_resamples, nested, rng, threads=threads)
+    spa, step = _spa_result(
         bs, kind=kind, n_resamples=n_resamples, studentize=studentize, nested=nested
     )
-    return _stepm_from(spa, bs, cols, alpha)
+    return _stepm_from(spa, bs, step, alpha)
 
 
-def _stepm_from(
-    spa: SPAResult, bs: _Bootstrap, cols: np.ndarray | None, alpha: float
-) -> StepMResult:
+def _stepm_from(spa: SPAResult, bs: _Bootstrap, step: _Step, alpha: float) -> StepMResult:
     tstat = spa.strategies["t_statistic"].to_numpy()
     k = tstat.shape[0]
-    usable = np.arange(k) if cols is None else cols
-    t_in = tstat[usable]
-    root = math.sqrt(bs.n_obs)
-    if spa.studentize:
-        scale = root / np.sqrt(bs.variance[usable])
-    else:
-        scale = np.full(usable.shape[0], root)
-    shift = np.where(bs.relevant, 0.0, bs.mean)[usable][None, :]
-    centred = bs.centred if cols is None else np.ascontiguousarray(bs.centred[:, cols])
-    active = np.ones(usable.shape[0], dtype=bool)
-    rejected_in = np.zeros(usable.shape[0], dtype=bool)
+    # step 1's maxima are the SPA's consistent null; each further step drops the
+    # rejected strategies and recomputes only the resamples whose maximum was one of them
+    maxima = spa.null_distribution[:, 1].copy()
+    argmax = step.argmax.copy()
+    active = step.usable.copy()
+    rejected = np.zeros(k, dtype=bool)
     steps = []
     while active.any():
-        if active.all():
-            maxima = recentred_maxima(centred, shift, scale)[:, 0]
-        else:  # strategies already rejected never attain the maximum
-            sc = np.where(active, scale, 1.0)
-            sh = np.where(active, shift, -np.inf)
-            maxima = recentred_maxima(centred, sh, sc)[:, 0]
+        if steps:
+            update_maxima(
+                bs.centred, step.shift, step.scale, active, maxima, argmax, threads=bs.threads
+            )
         crit = float(np.percentile(maxima, 100.0 * (1.0 - alpha)))
-        new = active & (t_in > crit)
+        new = active & (tstat > crit)
         steps.append((len(steps) + 1, int(active.sum()), crit, int(new.sum())))
         if not new.any():
             break
-        rejected_in |= new
+        rejected |= new
         active &= ~new
-    rejected = np.zeros(k, dtype=bool)
-    rejected[usable[rejected_in]] = True
     names = list(spa.strategies.index)
     return StepMResult(
         superior=[names[j] for j in np.flatnonzero(rejected)],
