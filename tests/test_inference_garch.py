@@ -17,7 +17,7 @@ from riskcycle.exceptions import (
     EventsExcludedWarning,
     ModelBoundaryWarning,
 )
-from riskcycle.inference import GarchNullResult, garch_null_test
+from riskcycle.inference import GarchNullResult, _nb_paths, garch_null_test
 from riskcycle.inference import _common as C
 from riskcycle.inference._garch_null import (
     BOUNDARY_TOL,
@@ -30,9 +30,13 @@ from riskcycle.inference._garch_null import (
 matplotlib.use("Agg")
 KW = {"leader_clock": "utc_midnight"}
 TRUE = {"mu": 0.05, "omega": 0.05, "alpha": 0.08, "beta": 0.9, "nu": 6.0}
-# seeded regression values of test_seeded_regression_btc_as_of (recorded, not a reference)
-REGRESSION_P = 0.02
-REGRESSION_NULL_MEAN = 0.44332814917399826
+# seeded regression values of test_seeded_regression_btc_as_of (recorded, not a reference).
+# Recorded again when the paths came to be drawn in chunks of 64 from streams spawned from
+# rng (formerly 0.02 and 0.44332814917399826 from one stream): the test rebuilds the same
+# null distribution from the documented streams with the plain-numpy simulator, and checks
+# both means against the model's expected statistic.
+REGRESSION_P = 0.019
+REGRESSION_NULL_MEAN = 0.47881976452971264
 
 
 def garch_prices(seed, n=1500, params=TRUE):
@@ -149,6 +153,10 @@ def test_constant_follower_is_degenerate():
         ({"burn": -1}, ValueError, "`burn` must be a non-negative integer"),
         ({"alternative": "up"}, ValueError, "`alternative` must be one of"),
         ({"statistic": None}, TypeError, "`statistic` must be 'mean', 'median' or a callable"),
+        ({"n_jobs": 0}, ValueError, r"`n_jobs` must be a positive number of threads, -1 or None"),
+        ({"n_jobs": -2}, ValueError, r"`n_jobs` must be .*; got -2\."),
+        ({"n_jobs": 1.5}, TypeError, r"`n_jobs` must be .*got 1\.5 \(float\)"),
+        ({"n_jobs": True}, TypeError, r"`n_jobs` must be .*\(bool\)"),
     ],
 )
 def test_invalid_arguments(kwargs, exc, match):
@@ -224,10 +232,13 @@ def test_boundary_fit_warns_and_paths_start_at_the_sample_variance():
     # the same innovations, first step by hand: h_1 = omega + (alpha + beta) * s2
     p = on_boundary["params"]
     nu = p["nu"]
-    z = np.random.default_rng(3).standard_t(nu, size=(5, len(x))) * np.sqrt((nu - 2) / nu)
+    # paths 0-4 are the first chunk: the first stream spawned from rng (burn=0)
+    stream = np.random.default_rng(3).spawn(1)[0]
+    z = stream.standard_t(nu, size=(5, len(x))) * np.sqrt((nu - 2) / nu)
     h1 = p["omega"] + (p["alpha"] + p["beta"]) * s2
     r0 = (100 * np.mean(x) + np.sqrt(h1) * z[:, 0]) / 100
-    r = simulate_garch_t(null_parameters(on_boundary, x), 5, len(x), 0, np.random.default_rng(3))
+    stream = np.random.default_rng(3).spawn(1)[0]
+    r = simulate_garch_t(null_parameters(on_boundary, x), 5, len(x), 0, stream)
     assert_allclose(r[:, 0], r0, rtol=1e-12)
     # and garch_core used exactly these paths
     c = np.concatenate([np.zeros((5, 1)), np.cumsum(r, axis=1)], axis=1)
@@ -261,3 +272,85 @@ def test_seeded_regression_btc_as_of(rut, btc):
     # tolerance (arch's SLSQP; 1e-6 relative covers BLAS differences between machines)
     assert res.pvalue == pytest.approx(REGRESSION_P, abs=1e-12)
     assert_allclose(res.null_distribution.mean(), REGRESSION_NULL_MEAN, rtol=1e-6)
+    # the count is exact only if no null value sits within the null mean's tolerance of the
+    # observed statistic (else a 1e-6 change in the fit could move it)
+    assert np.min(np.abs(res.null_distribution - res.statistic)) > 1e-4 * abs(res.statistic)
+    # the recorded mean (and the former one, 0.44332814917399826, from one stream) is the
+    # model's expected statistic within 3 Monte Carlo standard errors (999 paths)
+    se = res.null_distribution.std(ddof=1) / np.sqrt(999)
+    for mean in (REGRESSION_NULL_MEAN, 0.44332814917399826):
+        assert abs(mean - res.expected_statistic) < 3 * se
+    # rebuilt from the documented scheme with the plain simulator: chunk j of 64 paths draws
+    # standard_t from the j-th stream spawned from rng; same arithmetic, so rtol 1e-12
+    # covers only fused multiply-adds in the compiled kernel
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fd = C.follower_data(b)
+        win = C.windows(fd, 365)
+        ed = C.event_data(fd, win, ev, delay=C.NO_DELAY, leader_clock=None)
+    x = fd.returns
+    par = null_parameters(fit_garch_t(x), x)
+    pos, ends = ed.positions, win.end[ed.positions]
+    nu = par["nu"]
+    rebuilt = []
+    for j, stream in enumerate(np.random.default_rng(2026).spawn(16)):
+        m = min(64, 999 - 64 * j)
+        z = stream.standard_t(nu, size=(m, len(x) + 500)) * np.sqrt((nu - 2) / nu)
+        r = (
+            _nb_paths.garch_paths(
+                z,
+                par["mu"],
+                par["omega"],
+                par["alpha"],
+                par["beta"],
+                par["variance"],
+                500,
+                compiled=False,
+            )
+            / 100
+        )
+        c = np.concatenate([np.zeros((m, 1)), np.cumsum(r, axis=1)], axis=1)
+        rebuilt.append((c[:, ends] - c[:, pos]).mean(axis=1))
+    assert_allclose(res.null_distribution, np.concatenate(rebuilt), rtol=1e-12)
+
+
+@pytest.mark.parametrize("statistic", ["mean", "median", np.mean])
+def test_null_is_identical_for_every_n_jobs(statistic):
+    """The paths come in chunks of 64, each from its own stream: 150 paths (three chunks, the
+    last one short) give bit-identical results on 1, 2, 3 threads and all cores."""
+    f = garch_prices(11, n=400)
+    days = [f.index[30], f.index[200]]
+    kw = dict(horizon=30, n_resamples=150, burn=50, statistic=statistic, rng=7, **KW)
+    runs = [garch_null_test(f, days, n_jobs=n, **kw) for n in (1, 2, 3, None, -1)]
+    for res in runs[1:]:
+        np.testing.assert_array_equal(res.null_distribution, runs[0].null_distribution)
+        assert res.pvalue == runs[0].pvalue
+
+
+def test_generator_is_used_through_spawned_streams_only():
+    """A Generator seeds the chunks' streams by spawning (numpy's documented API): its own
+    stream does not move, and it gives the same numbers as its seed."""
+    f = garch_prices(11, n=400)
+    days = [f.index[30], f.index[200]]
+    kw = dict(horizon=30, n_resamples=70, burn=50, **KW)
+    gen = np.random.default_rng(7)
+    before = gen.bit_generator.state
+    res = garch_null_test(f, days, rng=gen, **kw)
+    assert gen.bit_generator.state == before
+    ref = garch_null_test(f, days, rng=7, **kw)
+    np.testing.assert_array_equal(res.null_distribution, ref.null_distribution)
+
+
+def test_window_sums_kernel_matches_its_twin():
+    """The compiled window sums equal the plain-numpy paths cumulated by numpy (same
+    operations in the same order: exact)."""
+    rng = np.random.default_rng(5)
+    t = rng.standard_t(4.0, size=(9, 700))
+    args = (np.sqrt(0.5), 0.1, 0.05, 0.1, 0.85, 3.0, 100)
+    f_start, f_end = np.array([0, 5, 300]), np.array([90, 600, 600])
+    a = _nb_paths.garch_window_sums(t, *args, f_start, f_end)
+    b = _nb_paths.garch_window_sums(t, *args, f_start, f_end, compiled=False)
+    np.testing.assert_array_equal(a, b)
+    r = _nb_paths.garch_paths(t * np.sqrt(0.5), 0.1, 0.05, 0.1, 0.85, 3.0, 100) / 100
+    c = np.concatenate([np.zeros((9, 1)), np.cumsum(r, axis=1)], axis=1)
+    np.testing.assert_array_equal(a, c[:, f_end] - c[:, f_start])

@@ -11,11 +11,12 @@ from .._rng import check_rng
 from .._validation import check_alternative, check_n_resamples, check_size, check_timedelta
 from ..exceptions import DegenerateDataWarning, ModelBoundaryWarning, SmallSampleWarning
 from . import _common as C
+from ._parallel import check_n_jobs
 from ._results import GarchNullResult
 
 __all__ = ["fit_garch_t", "garch_null_test"]
 
-_CHUNK = 128  # paths per block of random numbers (fixed: results depend on it)
+_CHUNK = 64  # paths per random stream (fixed: results depend on it, not on the threads)
 #: Fitted persistence alpha + beta within this of 1 counts as on the unit boundary (arch
 #: constrains alpha + beta < 1; boundary fits come back at 1 - 1e-12 or so).
 BOUNDARY_TOL = 1e-6
@@ -115,14 +116,15 @@ def null_parameters(fit: dict, returns: np.ndarray) -> dict[str, Any]:
     }
 
 
-def _garch_null_test_iv(horizon, statistic, alternative, n_resamples, burn, delay):
+def _garch_null_test_iv(horizon, statistic, alternative, n_resamples, burn, delay, n_jobs):
     horizon = C.check_horizon(horizon)
     kind, func, name = C.resolve_statistic(statistic)
     alternative = check_alternative(alternative)
     n_resamples = check_n_resamples(n_resamples)
     burn = check_size(burn, "burn", minimum=0, what="a non-negative integer")
     delay = check_timedelta(delay, "delay")
-    return horizon, kind, func, name, alternative, n_resamples, burn, delay
+    n_jobs = check_n_jobs(n_jobs)
+    return horizon, kind, func, name, alternative, n_resamples, burn, delay, n_jobs
 
 
 def garch_null_test(
@@ -137,6 +139,7 @@ def garch_null_test(
     delay: Any = C.NO_DELAY,
     leader_clock: Any = None,
     follower_clock: Any = None,
+    n_jobs: int | None = None,
     rng: Any = None,
 ) -> GarchNullResult:
     r"""Is the event statistic unusual for a GARCH(1,1)-t follower unrelated to the events?
@@ -178,7 +181,12 @@ def garch_null_test(
         Simulated values discarded at the start of each path.
     delay, leader_clock, follower_clock
         As in :func:`riskcycle.placebo_test`.
+    n_jobs : int, optional
+        Threads that simulate the paths; None or -1 (default): all cores
+        (``numba.get_num_threads()``). The result does not depend on it.
     rng : int, Generator or SeedSequence, optional
+        Seeds the paths: chunks of 64 paths draw their innovations from streams
+        spawned from it (:meth:`numpy.random.Generator.spawn`).
 
     Returns
     -------
@@ -242,6 +250,11 @@ def garch_null_test(
     The simulator (compiled, from pre-drawn innovations) is validated in the test
     suite against ``arch``'s own ``simulate`` (moments and distribution).
 
+    **Threads.** The paths are simulated in chunks of 64, chunk :math:`j` drawing
+    its innovations from the :math:`j`-th stream spawned from ``rng``, on
+    ``n_jobs`` threads: the null distribution is bit-identical for every
+    ``n_jobs``.
+
     References
     ----------
     Brock, W., Lakonishok, J. & LeBaron, B. (1992). Simple technical trading rules
@@ -271,8 +284,8 @@ def garch_null_test(
     >>> res.at_boundary, 0 < res.pvalue <= 1
     (True, True)
     """
-    horizon, kind, func, name, alternative, n_resamples, burn, delay = _garch_null_test_iv(
-        horizon, statistic, alternative, n_resamples, burn, delay
+    (horizon, kind, func, name, alternative, n_resamples, burn, delay, n_jobs) = (
+        _garch_null_test_iv(horizon, statistic, alternative, n_resamples, burn, delay, n_jobs)
     )
     gen = check_rng(rng)
     fd = C.follower_data(follower, follower_clock=follower_clock)
@@ -291,11 +304,87 @@ def garch_null_test(
         burn=burn,
         rng=gen,
         warn=True,
+        n_jobs=n_jobs,
     )
 
 
+def simulate_null(
+    params: dict,
+    n_paths: int,
+    n_obs: int,
+    burn: int,
+    f_start: np.ndarray,
+    f_end: np.ndarray,
+    kind: int,
+    func: Any,
+    *,
+    rng: np.random.Generator,
+    n_jobs: int | None = None,
+) -> np.ndarray:
+    """The event statistic on ``n_paths`` GARCH(1,1)-t paths of the follower's length.
+
+    Paths come in chunks of ``_CHUNK``; chunk ``j`` draws its Student-t numbers from
+    the ``j``-th stream spawned from ``rng`` and runs on one of ``n_jobs`` threads
+    (None: all cores), so the numbers depend on ``rng`` only. Each path starts at
+    ``params["variance"]`` (:func:`null_parameters`) and has ``n_obs`` returns;
+    ``f_start``/``f_end`` are the events' window bars. ``kind`` >= 0: mean or median of
+    the window sums (:func:`riskcycle.inference._nb.set_statistic`); else the
+    callable ``func`` on the (n_paths, k) window sums, in the calling thread.
+    """
+    from . import _nb, _nb_paths
+    from ._parallel import chunk_streams, run_chunks
+
+    nu = params["nu"]
+    scale = np.sqrt((nu - 2) / nu)
+    n_chunks = -(-n_paths // _CHUNK)
+    streams = chunk_streams(rng, n_chunks)
+    f_start = np.ascontiguousarray(f_start, dtype=np.int64)
+    f_end = np.ascontiguousarray(f_end, dtype=np.int64)
+    k = len(f_start)
+    fw = np.empty((n_paths, k))
+    null = np.empty(n_paths)
+
+    def task(j: int) -> None:
+        lo, hi = j * _CHUNK, min((j + 1) * _CHUNK, n_paths)
+        t = streams[j].standard_t(nu, size=(hi - lo, n_obs + burn))
+        fw[lo:hi] = _nb_paths.garch_window_sums(
+            t,
+            scale,
+            params["mu"],
+            params["omega"],
+            params["alpha"],
+            params["beta"],
+            params["variance"],
+            burn,
+            f_start,
+            f_end,
+        )
+        if kind >= 0:
+            # same arithmetic as the observed statistic (row-wise mean or median)
+            idx = np.arange((hi - lo) * k, dtype=np.int64).reshape(hi - lo, k)
+            null[lo:hi] = _nb.set_statistic(fw[lo:hi].ravel(), idx, kind)
+
+    run_chunks(task, n_chunks, n_jobs)
+    if kind < 0:
+        null[:] = func(fw)
+    return null
+
+
 def garch_core(
-    fd, win, ed, *, kind, func, stat_name, alternative, n_resamples, burn, rng, warn, fit=None
+    fd,
+    win,
+    ed,
+    *,
+    kind,
+    func,
+    stat_name,
+    alternative,
+    n_resamples,
+    burn,
+    rng,
+    warn,
+    fit=None,
+    n_jobs=None,
 ) -> GarchNullResult:
     """The test on prepared data (shared with :func:`riskcycle.assess_signal`)."""
     pos = ed.positions
@@ -389,18 +478,9 @@ def garch_core(
         observed = float(_nb.set_statistic(win.fwd, pos[None, :], kind)[0])
     else:
         observed = float(func(ev_ret[None, :])[0])
-    null = np.empty(n_resamples)
-    for lo in range(0, n_resamples, _CHUNK):
-        hi = min(lo + _CHUNK, n_resamples)
-        r = simulate_garch_t(params_sim, hi - lo, len(x), burn, rng)
-        c = np.zeros((hi - lo, len(x) + 1))
-        np.cumsum(r, axis=1, out=c[:, 1:])
-        fw = np.ascontiguousarray(c[:, ends] - c[:, pos])
-        if kind >= 0:
-            # same arithmetic as the observed statistic (row-wise mean or median)
-            null[lo:hi] = _nb.set_statistic(fw.ravel(), np.arange(fw.size).reshape(fw.shape), kind)
-        else:
-            null[lo:hi] = func(fw)
+    null = simulate_null(
+        params_sim, n_resamples, len(x), burn, pos, ends, kind, func, rng=rng, n_jobs=n_jobs
+    )
     p, se = C.resampling_pvalue(observed, null, alternative, exact=False, in_support=False)
     drift = params_sim["mu"] / 100.0
     return GarchNullResult(

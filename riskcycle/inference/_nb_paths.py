@@ -10,7 +10,8 @@ Kernels
 - block bootstraps from pre-drawn block starts and lengths (drawn by
   :func:`riskcycle._resample.stationary_blocks`): :func:`window_block_sums`,
   :func:`path_statistics`;
-- GARCH(1,1) paths from pre-drawn innovations: :func:`garch_paths`;
+- GARCH(1,1) paths from pre-drawn innovations: :func:`garch_paths`, and their
+  window sums without the paths: :func:`garch_window_sums`;
 - one power-simulation batch: :func:`power_batch`.
 """
 
@@ -23,6 +24,7 @@ from ._nb import MEAN, _contiguous_sample_nb, _contiguous_sample_py
 
 __all__ = [
     "garch_paths",
+    "garch_window_sums",
     "path_statistics",
     "power_batch",
     "window_block_sums",
@@ -289,6 +291,67 @@ def garch_paths(z, mu, omega, alpha, beta, h0, burn, *, compiled: bool = True) -
             z, float(mu), float(omega), float(alpha), float(beta), float(h0), np.int64(burn), out
         )
     return _garch_paths_np(z, mu, omega, alpha, beta, h0, burn)
+
+
+@nb.njit(cache=True, nogil=True)
+def _garch_window_sums_nb(t, scale, mu, omega, alpha, beta, h0, burn, f_start, f_end, out):
+    # pragma: no cover - compiled
+    n, tt = t.shape
+    n_obs = tt - burn
+    n_f = f_start.shape[0]
+    c = np.zeros(n_obs + 1)
+    for i in range(n):
+        h = h0
+        e2 = h0
+        for j in range(tt):
+            h = omega + alpha * e2 + beta * h
+            e = np.sqrt(h) * (t[i, j] * scale)
+            e2 = e * e
+            if j >= burn:
+                c[j - burn + 1] = c[j - burn] + (mu + e) / 100.0
+        for q in range(n_f):
+            out[i, q] = c[f_end[q]] - c[f_start[q]]
+    return out
+
+
+def _garch_window_sums_np(t, scale, mu, omega, alpha, beta, h0, burn, f_start, f_end):
+    r = _garch_paths_np(t * scale, mu, omega, alpha, beta, h0, burn) / 100.0
+    c = np.zeros((r.shape[0], r.shape[1] + 1))
+    np.cumsum(r, axis=1, out=c[:, 1:])
+    return c[:, f_end] - c[:, f_start]
+
+
+def garch_window_sums(
+    t, scale, mu, omega, alpha, beta, h0, burn, f_start, f_end, *, compiled: bool = True
+) -> np.ndarray:
+    r"""Window sums of GARCH(1,1) log returns, without storing the paths.
+
+    The paths of :func:`garch_paths` from the innovations ``t * scale`` (``t``
+    pre-drawn Student-t numbers, ``scale`` :math:`\sqrt{(\nu-2)/\nu}`), in
+    percent, divided by 100 and cumulated into log prices :math:`c` (:math:`c_0 =
+    0`); returns :math:`c[f\_end] - c[f\_start]`, shape ``(n_paths, len(f_start))``,
+    with the same floating-point operations as the paths cumulated by numpy
+    (the twin :func:`_garch_window_sums_np`).
+    """
+    t = np.ascontiguousarray(t, dtype=np.float64)
+    f_start = np.ascontiguousarray(f_start, dtype=np.int64)
+    f_end = np.ascontiguousarray(f_end, dtype=np.int64)
+    if compiled:
+        out = np.empty((t.shape[0], f_start.shape[0]))
+        return _garch_window_sums_nb(
+            t,
+            float(scale),
+            float(mu),
+            float(omega),
+            float(alpha),
+            float(beta),
+            float(h0),
+            np.int64(burn),
+            f_start,
+            f_end,
+            out,
+        )
+    return _garch_window_sums_np(t, scale, mu, omega, alpha, beta, h0, burn, f_start, f_end)
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,58 @@
+"""Threads and random streams of the inference hot paths (internal).
+
+The resampling loops (placebo sets, GARCH paths, power simulations) are cut into
+chunks of a fixed size; each chunk draws its random numbers from its own stream,
+spawned from the caller's generator (:meth:`numpy.random.Generator.spawn`, which
+leaves the caller's stream where it was and advances only its count of children).
+The chunks then run on :func:`riskcycle._threads.run_tasks`' threads (numpy's
+generators release the GIL for large draws; the kernels are ``nogil`` numba
+functions), and the results depend on the seed and the chunk size only, never on
+the number of threads.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+__all__ = ["check_n_jobs", "chunk_streams", "run_chunks"]
+
+N_JOBS_WHAT = "a positive number of threads, -1 or None (all cores)"
+
+
+def check_n_jobs(n_jobs: Any) -> int | None:
+    """``n_jobs``: a positive int, or -1 / None for all cores (returned as None)."""
+    if n_jobs is None:
+        return None
+    if isinstance(n_jobs, bool | np.bool_) or not isinstance(n_jobs, numbers.Integral):
+        raise TypeError(
+            f"`n_jobs` must be {N_JOBS_WHAT}; got {n_jobs!r} ({type(n_jobs).__name__})."
+        )
+    n_jobs = int(n_jobs)
+    if n_jobs == -1:
+        return None
+    if n_jobs < 1:
+        raise ValueError(f"`n_jobs` must be {N_JOBS_WHAT}; got {n_jobs}.")
+    return n_jobs
+
+
+def chunk_streams(rng: np.random.Generator, n: int) -> list[np.random.Generator]:
+    """``n`` independent generators spawned from ``rng`` (one per chunk, in order)."""
+    return list(rng.spawn(n)) if n else []
+
+
+def run_chunks(task: Callable[[int], object], n_chunks: int, n_jobs: int | None) -> None:
+    """Call ``task(j)`` for every chunk ``j`` on ``n_jobs`` threads (None: all cores).
+
+    ``task`` must write only chunk ``j``'s outputs.
+    """
+    from .._threads import run_tasks
+
+    def kernel(lo: int, hi: int) -> None:
+        for j in range(lo, hi):
+            task(j)
+
+    run_tasks(kernel, n_chunks, threads=n_jobs)
