@@ -18,13 +18,15 @@ from .._validation import (
 )
 from ..exceptions import DegenerateDataWarning, SmallSampleWarning
 from . import _common as C
+from ._parallel import check_n_jobs, chunk_streams, run_chunks
 from ._results import PlaceboResult
 
 __all__ = ["placebo_test"]
 
 METHODS = ("auto", "exact", "monte_carlo")
 CYCLES = ("other", "all")
-_CHUNK = 65_536  # sets drawn per block of random numbers (fixed: results depend on it)
+_CHUNK = 4096  # sets per random stream (fixed: results depend on it, not on the threads)
+_STAT_BLOCK = 65_536  # sets per call of a callable statistic
 _MAX_PROPOSALS = 200_000_000
 
 
@@ -42,6 +44,7 @@ def _placebo_test_iv(
     max_exact,
     delay,
     eras,
+    n_jobs,
 ):
     horizon = C.check_horizon(horizon)
     kind, func, name = C.resolve_statistic(statistic)
@@ -64,6 +67,7 @@ def _placebo_test_iv(
     max_exact = check_int(max_exact, "max_exact", minimum=1, what="a positive integer")
     delay = check_timedelta(delay, "delay")
     eras = C.check_eras(eras)
+    n_jobs = check_n_jobs(n_jobs)
     if eras is not None and halving_window is not None:
         raise ValueError(
             "`eras` and `halving_window` cannot be combined: the halving-matched pools "
@@ -89,6 +93,7 @@ def _placebo_test_iv(
         max_exact,
         delay,
         eras,
+        n_jobs,
     )
 
 
@@ -112,6 +117,7 @@ def placebo_test(
     delay: Any = C.NO_DELAY,
     leader_clock: Any = None,
     follower_clock: Any = None,
+    n_jobs: int | None = None,
     rng: Any = None,
 ) -> PlaceboResult:
     r"""Placebo test: are the events' forward returns unusual among random dates?
@@ -183,7 +189,12 @@ def placebo_test(
         Extra waiting time after each event's information time.
     leader_clock, follower_clock : SessionClock or str, optional
         Default: the events' clock and ``follower.attrs["clock"]``.
+    n_jobs : int, optional
+        Threads that draw the placebo sets; None or -1 (default): all cores
+        (``numba.get_num_threads()``). The result does not depend on it.
     rng : int, Generator or SeedSequence, optional
+        Seeds the placebo sets: chunks of 4,096 sets draw their uniforms from
+        streams spawned from it (:meth:`numpy.random.Generator.spawn`).
 
     Returns
     -------
@@ -290,6 +301,7 @@ def placebo_test(
         max_exact,
         delay,
         eras,
+        n_jobs,
     ) = _placebo_test_iv(
         horizon,
         statistic,
@@ -304,6 +316,7 @@ def placebo_test(
         max_exact,
         delay,
         eras,
+        n_jobs,
     )
     gen = check_rng(rng)
     fd = C.follower_data(follower, follower_clock=follower_clock)
@@ -339,7 +352,37 @@ def placebo_test(
         max_exact=max_exact,
         rng=gen,
         warn=True,
+        n_jobs=n_jobs,
     )
+
+
+def _sample_sets(draw, idx, stats_of, compiled_stat, rng, n_jobs) -> tuple[np.ndarray, int]:
+    """Fill ``idx`` with placebo sets in chunks of ``_CHUNK`` and return their statistics.
+
+    ``draw(gen, lo, hi)`` fills ``idx[lo:hi]`` from the chunk's own stream ``gen``
+    (the chunk's index in the streams spawned from ``rng``) and returns the
+    proposals it used. The chunks run on ``n_jobs`` threads, each computing its
+    sets' statistic with the compiled kernel (``compiled_stat``); a callable
+    statistic runs afterwards in the calling thread. Returns the statistics and the
+    proposals used, neither depending on ``n_jobs``.
+    """
+    n = idx.shape[0]
+    n_chunks = -(-n // _CHUNK)
+    streams = chunk_streams(rng, n_chunks)
+    null = np.empty(n)
+    used = np.zeros(n_chunks, dtype=np.int64)
+
+    def task(j: int) -> None:
+        lo, hi = j * _CHUNK, min((j + 1) * _CHUNK, n)
+        used[j] = draw(streams[j], lo, hi)
+        if compiled_stat:
+            null[lo:hi] = stats_of(idx[lo:hi])
+
+    run_chunks(task, n_chunks, n_jobs)
+    if not compiled_stat:
+        for lo in range(0, n, _STAT_BLOCK):
+            null[lo : lo + _STAT_BLOCK] = stats_of(idx[lo : lo + _STAT_BLOCK])
+    return null, int(used.sum())
 
 
 def _describe_filters(horizon: int, matching: dict) -> str:
@@ -375,6 +418,7 @@ def placebo_core(
     rng,
     warn,
     eras=None,
+    n_jobs=None,
 ) -> PlaceboResult:
     """The test on prepared data (shared with :func:`riskcycle.assess_signal`)."""
     from . import _nb
@@ -514,11 +558,13 @@ def placebo_core(
                 f"{spacing} days apart, each once."
             )
         else:
-            null = np.empty(n_resamples)
-            for lo in range(0, n_resamples, _CHUNK):
-                hi = min(lo + _CHUNK, n_resamples)
-                u = rng.random((hi - lo, k))
-                null[lo:hi] = stats_of(_nb.spaced_sample(table, nxt, u))
+
+            def draw(gen: np.random.Generator, lo: int, hi: int) -> int:
+                idx[lo:hi] = _nb.spaced_sample(table, nxt, gen.random((hi - lo, k)))
+                return hi - lo
+
+            idx = np.empty((n_resamples, k), dtype=np.int64)
+            null, _ = _sample_sets(draw, idx, stats_of, kind >= 0, rng, n_jobs)
             resampling = (
                 f"Monte Carlo: {n_resamples} sets drawn independently and exactly "
                 f"uniformly from all {n_adm:.6g} sets of {k} eligible dates pairwise "
@@ -541,14 +587,21 @@ def placebo_core(
                 DegenerateDataWarning,
             )
         store = method != "monte_carlo"
-        cnt, rows = _nb.matched_enumerate(pool, off, tday, spacing, max_exact, store=store)
+        # the count by dynamic programming (None with many events: enumerate up to the limit)
+        count = _nb.matched_count(pool, off, tday, spacing)
+        if count is None:
+            cnt, rows = _nb.matched_enumerate(pool, off, tday, spacing, max_exact, store=store)
+            small = cnt <= max_exact
+        else:
+            cnt, small, rows = count, count <= max_exact, None
+            if store and small:
+                rows = _nb.matched_enumerate(pool, off, tday, spacing, max_exact, store=True)[1]
         if cnt == 0:
             return nan_result(
                 f"no admissible matched tuple (the pools cannot be spaced {spacing} days apart).",
                 DegenerateDataWarning,
             )
-        n_adm_exact = cnt <= max_exact
-        exact = method != "monte_carlo" and n_adm_exact
+        exact = method != "monte_carlo" and small
         if method == "exact" and not exact:
             raise ValueError(
                 f"method='exact' needs at most `max_exact` ({max_exact}) admissible "
@@ -562,41 +615,51 @@ def placebo_core(
         )
         if exact:
             null = stats_of(rows)
-            n_adm = float(cnt)
+            n_adm, n_adm_exact = float(cnt), True
             resampling = (
-                f"exact: all {cnt} admissible matched tuples ({pool_desc}; dates "
+                f"exact: all {round(cnt)} admissible matched tuples ({pool_desc}; dates "
                 f"pairwise at least {spacing} days apart), each once."
             )
         else:
-            out = np.empty((n_resamples, k), dtype=np.int64)
-            filled, proposals = 0, 0
-            acc_est = 0.5
-            while filled < n_resamples:
-                need = n_resamples - filled
-                n_buf = int(min(max(4096, need / max(acc_est, 1e-6) * 1.2), 2**21))
-                u = rng.random((n_buf, k))
-                new_filled, used = _nb.matched_sample(pool, off, tday, spacing, u, out, filled)
-                proposals += used
-                acc_est = max(new_filled, 1) / proposals
-                filled = new_filled
-                if proposals > _MAX_PROPOSALS and filled < n_resamples:
-                    raise ValueError(
-                        f"halving matching leaves almost no admissible tuple (acceptance "
-                        f"{filled / proposals:.2e}); widen `halving_window` or lower "
-                        "`min_spacing`."
+            budget = _MAX_PROPOSALS / n_resamples
+
+            def draw(gen: np.random.Generator, lo: int, hi: int) -> int:
+                filled, proposals, acc_est = lo, 0, 0.5
+                while filled < hi:
+                    need = hi - filled
+                    n_buf = int(min(max(1024, need / max(acc_est, 1e-6) * 1.2), 2**18))
+                    u = gen.random((n_buf, k))
+                    filled, used = _nb.matched_sample(
+                        pool, off, tday, spacing, u, idx[:hi], filled
                     )
+                    proposals += used
+                    acc_est = max(filled - lo, 1) / proposals
+                    if proposals > budget * (hi - lo) and filled < hi:
+                        raise ValueError(
+                            f"halving matching leaves almost no admissible tuple "
+                            f"(acceptance {(filled - lo) / proposals:.2e}); widen "
+                            "`halving_window` or lower `min_spacing`."
+                        )
+                return proposals
+
+            idx = np.empty((n_resamples, k), dtype=np.int64)
+            null, proposals = _sample_sets(draw, idx, stats_of, kind >= 0, rng, n_jobs)
             acceptance = n_resamples / proposals
-            n_adm = float(cnt) if n_adm_exact else float(np.prod(sizes.astype(float))) * acceptance
-            null = np.empty(n_resamples)
-            for lo in range(0, n_resamples, _CHUNK):
-                hi = min(lo + _CHUNK, n_resamples)
-                null[lo:hi] = stats_of(out[lo:hi])
+            if count is not None:
+                # integral below 2**53 (sums of integers in floating point)
+                n_adm, n_adm_exact = float(count), count < 2.0**53
+                n_adm_text = f"{n_adm:.6g} admissible tuples"
+            elif small:
+                n_adm, n_adm_exact = float(cnt), True
+                n_adm_text = f"{cnt} admissible tuples"
+            else:
+                n_adm, n_adm_exact = float(np.prod(sizes.astype(float))) * acceptance, False
+                n_adm_text = f"about {n_adm:.4g} admissible tuples"
             resampling = (
                 f"Monte Carlo: {n_resamples} tuples drawn exactly uniformly from the "
                 f"admissible matched tuples ({pool_desc}) by rejection: independent "
                 f"uniform draws from the pools, rejected unless pairwise at least "
-                f"{spacing} days apart (acceptance {acceptance:.1%}); about "
-                f"{n_adm:.4g} admissible tuples."
+                f"{spacing} days apart (acceptance {acceptance:.1%}); {n_adm_text}."
             )
         notes.append(
             "Pool sizes: "
