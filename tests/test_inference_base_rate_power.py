@@ -232,6 +232,8 @@ def test_power_needs_effect_without_events_and_reports_unreachable():
         ({"method": "iid"}, ValueError, "`method` must be one of"),
         ({"effect": "big"}, TypeError, "`effect` must be an effect in log-return units"),
         ({"scheme": "bootstrap"}, ValueError, "`scheme` must be one of"),
+        ({"n_jobs": 0}, ValueError, r"`n_jobs` must be a positive number of threads, -1 or None"),
+        ({"n_jobs": 2.0}, TypeError, r"`n_jobs` must be .*\(float\)"),
     ],
 )
 def test_power_invalid_arguments(kwargs, exc, match):
@@ -441,3 +443,27 @@ def test_short_blocks_overstate_power_against_the_real_path(btc_long, rut):
     se = math.hypot(short.power_observed_se, real.power_observed_se)
     assert gap > 2 * se
     assert short.sd_forward_simulated < 0.9 * real.sd_forward_observed
+
+
+@pytest.mark.parametrize("scheme", ["real_path", "block"])
+def test_power_is_identical_for_every_n_jobs(scheme):
+    """Each number of events of the grid is simulated from its own stream (spawned in grid
+    order) on the threads: identical tables, curves and events needed for every n_jobs,
+    the bisection between grid points included (it runs after the grid)."""
+    f = iid_prices(900, seed=4)
+    kw = dict(
+        horizon=30,
+        effect=0.1,
+        n_events=[1, 2, 4, 8],
+        n_simulations=20,
+        n_resamples=19,
+        scheme=scheme,
+        rng=5,
+    )
+    runs = [power_analysis(f, n_jobs=n, **kw) for n in (1, 2, 3, None)]
+    for res in runs[1:]:
+        pd.testing.assert_frame_equal(res.table, runs[0].table)
+        np.testing.assert_array_equal(res.power_curves, runs[0].power_curves)
+        assert res.events_needed == runs[0].events_needed or (
+            np.isnan(res.events_needed) and np.isnan(runs[0].events_needed)
+        )

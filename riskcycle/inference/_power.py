@@ -18,6 +18,7 @@ from .._validation import (
 )
 from . import _common as C
 from ._bootstrap import describe_scheme, draw_blocks, optimal_block
+from ._parallel import check_n_jobs, run_chunks
 from ._results import PowerResult
 
 __all__ = ["power_analysis"]
@@ -67,6 +68,7 @@ def _power_analysis_iv(
     max_events,
     delay,
     scheme="real_path",
+    n_jobs=None,
 ):
     horizon = C.check_horizon(horizon)
     scheme = check_choice(scheme, "scheme", SCHEMES)
@@ -106,6 +108,7 @@ def _power_analysis_iv(
         )
     method = check_choice(method, "method", ("stationary", "circular"))
     delay = check_timedelta(delay, "delay")
+    n_jobs = check_n_jobs(n_jobs)
     return (
         scheme,
         horizon,
@@ -119,6 +122,7 @@ def _power_analysis_iv(
         method,
         max_events,
         delay,
+        n_jobs,
     )
 
 
@@ -141,6 +145,7 @@ def power_analysis(
     delay: Any = C.NO_DELAY,
     leader_clock: Any = None,
     follower_clock: Any = None,
+    n_jobs: int | None = None,
     rng: Any = None,
 ) -> PowerResult:
     r"""Power of the placebo test against the number of events, by simulation.
@@ -199,6 +204,10 @@ def power_analysis(
         Largest number of events searched for ``events_needed``.
     delay, leader_clock, follower_clock
         As in :func:`riskcycle.placebo_test`.
+    n_jobs : int, optional
+        Threads that simulate the numbers of events of the grid (each from its
+        own stream); None or -1 (default): all cores (``numba.get_num_threads()``).
+        The result does not depend on it.
     rng : int, Generator or SeedSequence, optional
 
     Returns
@@ -314,6 +323,7 @@ def power_analysis(
         method,
         max_events,
         delay,
+        n_jobs,
     ) = _power_analysis_iv(
         horizon,
         effect,
@@ -327,6 +337,7 @@ def power_analysis(
         max_events,
         delay,
         scheme,
+        n_jobs,
     )
     gen = check_rng(rng)
     fd = C.follower_data(follower, follower_clock=follower_clock)
@@ -368,6 +379,7 @@ def power_analysis(
         max_events=max_events,
         scheme=scheme,
         rng=gen,
+        n_jobs=n_jobs,
     )
 
 
@@ -462,6 +474,7 @@ def power_core(
     max_events,
     rng,
     scheme="real_path",
+    n_jobs=None,
 ) -> PowerResult:
     """Power on prepared data (shared with :func:`riskcycle.assess_signal`)."""
     from . import _nb, _nb_paths
@@ -596,8 +609,15 @@ def power_core(
 
     children = rng.spawn(len(grid) + 3)
     refine_rng, mc_rng, sd_rng = children[-3], children[-2], children[-1]
-    for n, child in zip(grid, children[:-3], strict=False):
-        cache[n] = simulate(n, child)
+    # the grid's numbers of events, each from its own stream, on n_jobs threads
+    sims: list = [None] * len(grid)
+
+    def task(j: int) -> None:
+        sims[j] = simulate(grid[j], children[j])
+
+    run_chunks(task, len(grid), n_jobs)
+    for n, sim in zip(grid, sims, strict=True):
+        cache[n] = sim
     infeasible = [n for n in grid if cache[n]["rej"] is None]
     if infeasible:
         notes.append(
