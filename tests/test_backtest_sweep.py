@@ -235,12 +235,13 @@ def test_compiled_plans_equal_build_plan(rut, btc):
     from riskcycle.backtesting._sweep import _plans, _sweep_iv
 
     grid = dict(min_gap=[120, 250], margin=[0.0, 0.01], hold=[30, 365, None], delay=["0h", "2D"])
-    iv = _sweep_iv(
+    inp = _sweep_iv(
         rut, btc, grid["min_gap"], grid["margin"], grid["hold"], grid["delay"], [None], [None],
         0.001, 0.001, 100.0, "buy_and_hold", None, None, None, 0, 0.05, 16, "numba", 0,
     )  # fmt: skip
-    lead, lclock, frame, fclock, grd = iv[:5]
-    table, offsets, entries, exits = _plans(lead, lclock, frame, fclock, grd)
+    lead, frame = inp.leader, inp.frame
+    lclock, fclock = inp.options.leader_clock, inp.options.follower_clock
+    table, offsets, entries, exits = _plans(inp)
     assert len(table) == 2 * 2 * 3 * 2
     for j, row in table.iterrows():
         ev = riskcycle.breakouts(

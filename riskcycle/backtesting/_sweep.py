@@ -213,6 +213,116 @@ def _exit_below(v):
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SweepOptions:
+    """The validated options of one :func:`sweep` call (its ``settings``)."""
+
+    min_gap: tuple[int, ...]
+    margin: tuple[float, ...]
+    hold: tuple[int | None, ...]
+    delay: tuple[pd.Timedelta, ...]
+    trailing_stop: tuple[float | None, ...]
+    exit_below: tuple[str | float | None, ...]
+    fees: float
+    slippage: float
+    init_cash: float
+    benchmark: str
+    periods_per_year: int
+    n_resamples: int
+    alpha: float
+    n_partitions: int
+    engine: str
+    leader_clock: SessionClock
+    follower_clock: SessionClock
+
+    @property
+    def grid(self) -> dict[str, tuple]:
+        """The values of each grid column, in :data:`GRID_COLUMNS` order."""
+        return {c: getattr(self, c) for c in GRID_COLUMNS}
+
+    def settings(self, *, pbo_flat_halves: bool) -> dict[str, Any]:
+        """The result's ``settings`` (with the PBO's flat-halves flag of the run)."""
+        return {
+            **{k: list(vals) for k, vals in self.grid.items()},
+            "fees": self.fees,
+            "slippage": self.slippage,
+            "init_cash": self.init_cash,
+            "n_resamples": self.n_resamples,
+            "alpha": self.alpha,
+            "n_partitions": self.n_partitions,
+            "engine": self.engine,
+            "leader_clock": self.leader_clock.name,
+            "follower_clock": self.follower_clock.name,
+            "pbo_flat_halves": pbo_flat_halves,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _SweepInput:
+    """Validated data of one call: leader and follower prices, options, rng."""
+
+    leader: pd.DataFrame
+    frame: pd.DataFrame
+    options: SweepOptions
+    rng: np.random.Generator
+
+
+def _grid_iv(min_gap, margin, hold, delay, trailing_stop, exit_below) -> dict[str, tuple]:
+    def optional(check):
+        return lambda v: None if v is None else check(v)
+
+    checks = {
+        "min_gap": lambda v: check_size(
+            v, "min_gap", minimum=1, what="a positive integer number of sessions"
+        ),
+        "margin": lambda v: check_float(v, "margin", minimum=0.0, what="a non-negative fraction"),
+        "hold": optional(
+            lambda v: check_horizon(v, "hold", what="a positive integer number of calendar days")
+        ),
+        "delay": lambda v: check_timedelta(v, "delay"),
+        "trailing_stop": optional(
+            lambda v: check_float(
+                v,
+                "trailing_stop",
+                minimum=0.0,
+                maximum=1.0,
+                inclusive=(False, False),
+                what="a fraction",
+            )
+        ),
+        "exit_below": _exit_below,
+    }
+    given = {
+        "min_gap": min_gap,
+        "margin": margin,
+        "hold": hold,
+        "delay": delay,
+        "trailing_stop": trailing_stop,
+        "exit_below": exit_below,
+    }
+    return {c: tuple(_values(given[c], c, checks[c])) for c in GRID_COLUMNS}
+
+
+def _snooping_iv(n_resamples, alpha, n_partitions):
+    n_resamples = check_int(n_resamples, "n_resamples", minimum=0, what="a non-negative integer")
+    alpha = check_float(
+        alpha,
+        "alpha",
+        minimum=0.0,
+        maximum=1.0,
+        inclusive=(False, False),
+        what="a probability (the family-wise error rate)",
+    )
+    n_partitions = check_int(
+        n_partitions, "n_partitions", minimum=2, what="an even integer number of blocks"
+    )
+    if n_partitions % 2:
+        raise ValueError(
+            f"`n_partitions` must be an even integer number of blocks; got {n_partitions}."
+        )
+    return n_resamples, alpha, n_partitions
+
+
 def _sweep_iv(
     leader,
     follower,
@@ -234,92 +344,35 @@ def _sweep_iv(
     n_partitions,
     engine,
     rng,
-):
+) -> _SweepInput:
     lclock = clock_of(leader, leader_clock, "leader_clock")
     fclock = clock_of(follower, follower_clock, "follower_clock")
     lead = as_price_frame(leader, name="leader", timezone=lclock.timezone)
     frame = as_price_frame(follower, name="follower", timezone=fclock.timezone)
-    grid = {
-        "min_gap": _values(
-            min_gap,
-            "min_gap",
-            lambda v: check_size(
-                v, "min_gap", minimum=1, what="a positive integer number of sessions"
-            ),
-        ),
-        "margin": _values(
-            margin,
-            "margin",
-            lambda v: check_float(v, "margin", minimum=0.0, what="a non-negative fraction"),
-        ),
-        "hold": _values(
-            hold,
-            "hold",
-            lambda v: (
-                None
-                if v is None
-                else check_horizon(v, "hold", what="a positive integer number of calendar days")
-            ),
-        ),
-        "delay": _values(delay, "delay", lambda v: check_timedelta(v, "delay")),
-        "trailing_stop": _values(
-            trailing_stop,
-            "trailing_stop",
-            lambda v: (
-                None
-                if v is None
-                else check_float(
-                    v,
-                    "trailing_stop",
-                    minimum=0.0,
-                    maximum=1.0,
-                    inclusive=(False, False),
-                    what="a fraction",
-                )
-            ),
-        ),
-        "exit_below": _values(exit_below, "exit_below", _exit_below),
-    }
+    grid = _grid_iv(min_gap, margin, hold, delay, trailing_stop, exit_below)
     fees, slippage, init_cash = _costs_iv(fees, slippage, init_cash)
     benchmark = check_choice(benchmark, "benchmark", BENCHMARKS)
     ppy = _periods_per_year(frame, fclock, periods_per_year)
-    n_resamples = check_int(n_resamples, "n_resamples", minimum=0, what="a non-negative integer")
-    alpha = check_float(
-        alpha,
-        "alpha",
-        minimum=0.0,
-        maximum=1.0,
-        inclusive=(False, False),
-        what="a probability (the family-wise error rate)",
-    )
-    n_partitions = check_int(
-        n_partitions, "n_partitions", minimum=2, what="an even integer number of blocks"
-    )
-    if n_partitions % 2:
-        raise ValueError(
-            f"`n_partitions` must be an even integer number of blocks; got {n_partitions}."
-        )
+    n_resamples, alpha, n_partitions = _snooping_iv(n_resamples, alpha, n_partitions)
     engine = check_choice(engine, "engine", ENGINES)
-    return (
-        lead,
-        lclock,
-        frame,
-        fclock,
-        grid,
-        fees,
-        slippage,
-        init_cash,
-        benchmark,
-        ppy,
-        n_resamples,
-        alpha,
-        n_partitions,
-        engine,
-        check_rng(rng),
+    options = SweepOptions(
+        **grid,
+        fees=fees,
+        slippage=slippage,
+        init_cash=init_cash,
+        benchmark=benchmark,
+        periods_per_year=ppy,
+        n_resamples=n_resamples,
+        alpha=alpha,
+        n_partitions=n_partitions,
+        engine=engine,
+        leader_clock=lclock,
+        follower_clock=fclock,
     )
+    return _SweepInput(leader=lead, frame=frame, options=options, rng=check_rng(rng))
 
 
-def _plans(lead, lclock, frame, fclock, grid):
+def _plans(inp: _SweepInput):
     """Grid table and compressed-row trades (offsets, entries, exits) of every combination.
 
     Combinations whose only exit rule is a holding period (or none) are planned in
@@ -330,9 +383,8 @@ def _plans(lead, lclock, frame, fclock, grid):
     :func:`._core.build_plan`. The day-0 bar of every leader date is mapped once per
     delay and the holding-period ends of every bar once per holding period.
     """
-    from . import _nb
-
-    idx = frame.index
+    opt, lead, idx = inp.options, inp.leader, inp.frame.index
+    grid = opt.grid
     n = len(idx)
     combos = list(itertools.product(*(grid[c] for c in GRID_COLUMNS)))
     rows = [
@@ -344,47 +396,70 @@ def _plans(lead, lclock, frame, fclock, grid):
     delays = list(dict.fromkeys(grid["delay"]))
     day0_all = {
         d: map_to_follower(
-            lead.index, idx, leader_clock=lclock, follower_clock=fclock, delay=d, strict=True
+            lead.index,
+            idx,
+            leader_clock=opt.leader_clock,
+            follower_clock=opt.follower_clock,
+            delay=d,
+            strict=True,
         )
         for d in delays
     }
     holds = [h for h in dict.fromkeys(grid["hold"]) if h is not None]
     hold_ends = {h: horizon_end_positions(idx, np.arange(n), h) for h in holds}
     per_combo: list = [None] * len(combos)
-
     fast = [c for c, (*_, ts, xb) in enumerate(combos) if ts is None and xb is None]
     if fast:
-        rules = list(dict.fromkeys((combos[c][0], combos[c][1]) for c in fast))
-        ev_off, ev_pos = _nb.record_events(
-            lead["close"].to_numpy(dtype=float), [g for g, _ in rules], [m for _, m in rules]
-        )
-        # as riskcycle.breakouts + as_signal: event dates (normalised) looked up in the index
-        ev_pos = lead.index.get_indexer(lead.index[ev_pos].normalize())
-        day0_pos = np.stack([day0_all[d]["position"].to_numpy() for d in delays])
-        day0_ok = np.stack([day0_all[d]["status"].to_numpy() == "ok" for d in delays])
-        if holds:
-            hold_end = np.stack([hold_ends[h][0] for h in holds])
-            hold_ok = np.stack([hold_ends[h][1] for h in holds])
-        else:
-            hold_end = np.zeros((1, n), dtype=np.int64)
-            hold_ok = np.zeros((1, n), dtype=bool)
-        off, ent, ext = _nb.hold_plans(
-            ev_off,
-            ev_pos,
-            [rules.index((combos[c][0], combos[c][1])) for c in fast],
-            [delays.index(combos[c][3]) for c in fast],
-            [-1 if combos[c][2] is None else holds.index(combos[c][2]) for c in fast],
-            day0_pos,
-            day0_ok,
-            hold_end,
-            hold_ok,
-        )
+        off, ent, ext = _hold_only_plans(lead, n, combos, fast, delays, day0_all, holds, hold_ends)
         if len(fast) == len(combos):
             return table, off, ent, ext
         for i, c in enumerate(fast):
             per_combo[c] = (ent[off[i] : off[i + 1]], ext[off[i] : off[i + 1]])
+    _stop_plans(inp, combos, per_combo, day0_all, hold_ends)
+    counts = np.array([len(e) for e, _ in per_combo], dtype=np.int64)
+    offsets = np.zeros(len(combos) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    entries = np.concatenate([e for e, _ in per_combo]).astype(np.int64)
+    exits = np.concatenate([x for _, x in per_combo]).astype(np.int64)
+    return table, offsets, entries, exits
 
-    close_times = fclock.information_times(idx).asi8
+
+def _hold_only_plans(lead, n, combos, fast, delays, day0_all, holds, hold_ends):
+    """Trades of the combinations without a stop or leader exit, in compiled code."""
+    from . import _nb
+
+    rules = list(dict.fromkeys((combos[c][0], combos[c][1]) for c in fast))
+    ev_off, ev_pos = _nb.record_events(
+        lead["close"].to_numpy(dtype=float), [g for g, _ in rules], [m for _, m in rules]
+    )
+    # as riskcycle.breakouts + as_signal: event dates (normalised) looked up in the index
+    ev_pos = lead.index.get_indexer(lead.index[ev_pos].normalize())
+    day0_pos = np.stack([day0_all[d]["position"].to_numpy() for d in delays])
+    day0_ok = np.stack([day0_all[d]["status"].to_numpy() == "ok" for d in delays])
+    if holds:
+        hold_end = np.stack([hold_ends[h][0] for h in holds])
+        hold_ok = np.stack([hold_ends[h][1] for h in holds])
+    else:
+        hold_end = np.zeros((1, n), dtype=np.int64)
+        hold_ok = np.zeros((1, n), dtype=bool)
+    return _nb.hold_plans(
+        ev_off,
+        ev_pos,
+        [rules.index((combos[c][0], combos[c][1])) for c in fast],
+        [delays.index(combos[c][3]) for c in fast],
+        [-1 if combos[c][2] is None else holds.index(combos[c][2]) for c in fast],
+        day0_pos,
+        day0_ok,
+        hold_end,
+        hold_ok,
+    )
+
+
+def _stop_plans(inp: _SweepInput, combos, per_combo, day0_all, hold_ends) -> None:
+    """Trades of the remaining combinations (trailing stop or leader exit), in place."""
+    opt, lead, frame = inp.options, inp.leader, inp.frame
+    lclock, fclock = opt.leader_clock, opt.follower_clock
+    close_times = fclock.information_times(frame.index).asi8
     events: dict = {}
     below: dict = {}
     for c, (g, mg, h, d, ts, xb) in enumerate(combos):
@@ -414,12 +489,6 @@ def _plans(lead, lclock, frame, fclock, grid):
             below_exec=below.get((g, mg, d, xb)),
         )
         per_combo[c] = (plan.entries, plan.exits)
-    counts = np.array([len(e) for e, _ in per_combo], dtype=np.int64)
-    offsets = np.zeros(len(combos) + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
-    entries = np.concatenate([e for e, _ in per_combo]).astype(np.int64)
-    exits = np.concatenate([x for _, x in per_combo]).astype(np.int64)
-    return table, offsets, entries, exits
 
 
 def plans_to_csr(plans) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -440,6 +509,109 @@ def _distinct(offsets, entries, exits) -> np.ndarray:
         key = (entries[lo:hi].tobytes(), exits[lo:hi].tobytes())
         out[j] = seen.setdefault(key, j)
     return out
+
+
+# ---------------------------------------------------------------------------
+# the steps of sweep
+# ---------------------------------------------------------------------------
+def _strategy_returns(inp: _SweepInput, offsets, entries, exits):
+    """Daily returns of every combination (and, from the kernel, its column statistics)."""
+    from . import _nb
+
+    opt, frame = inp.options, inp.frame
+    close = frame["close"].to_numpy()
+    costs = {"fees": opt.fees, "slippage": opt.slippage, "init_cash": opt.init_cash}
+    if opt.engine == "numba":
+        return _nb.returns_and_stats(close, offsets, entries, exits, **costs)
+    ent, ext = signal_matrices(len(close), offsets, entries, exits)
+    k = ent.shape[1]
+    if k == 1:  # two columns keep vectorbt on its one compiled multi-column path
+        ent, ext = np.repeat(ent, 2, axis=1), np.repeat(ext, 2, axis=1)
+    pf = run_portfolio(frame["close"], ent, ext, **costs)
+    return pf.returns().to_numpy()[:, :k], None
+
+
+def _benchmark_returns(inp: _SweepInput) -> pd.Series:
+    from . import _nb
+
+    opt, frame = inp.options, inp.frame
+    close = frame["close"].to_numpy()
+    if opt.benchmark == "buy_and_hold":
+        bh = _nb.returns_and_stats(
+            close,
+            np.array([0, 1]),
+            np.array([0]),
+            np.array([-1]),
+            fees=opt.fees,
+            slippage=opt.slippage,
+            init_cash=opt.init_cash,
+        )[0][:, 0]
+    else:
+        bh = np.zeros(len(close))
+    return pd.Series(bh, index=frame.index, name=opt.benchmark)
+
+
+def _grid_statistics(table, returns, col_stats, offsets, entries, exits, ppy) -> int:
+    """Add each combination's statistics to ``table`` (in place); the best one by Sharpe."""
+    mat = returns.to_numpy()
+    n = mat.shape[0]
+    if col_stats is None:  # vectorbt's matrix: the same statistics with numpy and pandas
+        col_stats = np.column_stack(
+            [
+                mat.mean(axis=0),
+                mat.std(axis=0, ddof=1),
+                np.prod(1.0 + mat, axis=0),
+                drawdown(returns).min(axis=0).to_numpy(),
+            ]
+        )
+    mean, sd, growth, max_dd = col_stats.T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sharpe = np.where(sd > 0, mean / sd * np.sqrt(ppy), np.nan)
+    held = np.where(exits < 0, n, exits) - entries
+    col = np.repeat(np.arange(mat.shape[1]), np.diff(offsets))
+    in_pos = np.bincount(col, weights=held, minlength=mat.shape[1]) / n
+    table["n_trades"] = np.diff(offsets)
+    table["total_return"] = growth - 1.0
+    table["sharpe_ratio"] = sharpe
+    table["max_drawdown"] = max_dd
+    table["exposure"] = in_pos
+    table["distinct"] = _distinct(offsets, entries, exits)
+    table.index = pd.RangeIndex(len(table), name="strategy")
+    return int(np.nanargmax(sharpe)) if np.isfinite(sharpe).any() else 0
+
+
+def _snooping_step(inp: _SweepInput, table, returns, bench):
+    """SPA, StepM, DSR and PBO over the distinct strategies with trades (``superior`` set)."""
+    opt = inp.options
+    keep = np.flatnonzero(
+        (table["distinct"].to_numpy() == np.arange(len(table)))
+        & (table["n_trades"].to_numpy() > 0)
+    )
+    table["superior"] = False
+    if opt.n_resamples == 0:
+        return None, None, None, None, False
+    if len(keep) < 2:
+        warnings.warn(
+            f"only {len(keep)} distinct strategy with trades: SPA, StepM, DSR and "
+            "PBO need at least two and are not computed.",
+            DegenerateDataWarning,
+            stacklevel=3,
+        )
+        return None, None, None, None, False
+    from ._snoop import snooping
+
+    spa, sm, dsr, pb, pbo_flat = snooping(
+        returns.iloc[:, keep],
+        None if opt.benchmark == "cash" else bench,
+        n_resamples=opt.n_resamples,
+        alpha=opt.alpha,
+        n_partitions=opt.n_partitions,
+        periods_per_year=opt.periods_per_year,
+        rng=inp.rng,
+    )
+    sup = set(sm.superior)
+    table["superior"] = [table["distinct"].iat[j] in sup for j in range(len(table))]
+    return spa, sm, dsr, pb, pbo_flat
 
 
 def sweep(
@@ -534,23 +706,7 @@ def sweep(
     >>> res.returns.shape
     (4357, 4)
     """
-    (
-        lead,
-        lclock,
-        frame,
-        fclock,
-        grid,
-        fees,
-        slippage,
-        init_cash,
-        benchmark,
-        ppy,
-        n_resamples,
-        alpha,
-        n_partitions,
-        engine,
-        rng,
-    ) = _sweep_iv(
+    inp = _sweep_iv(
         leader,
         follower,
         min_gap,
@@ -572,95 +728,17 @@ def sweep(
         engine,
         rng,
     )
-    table, offsets, entries, exits = _plans(lead, lclock, frame, fclock, grid)
-    close = frame["close"].to_numpy()
-    n = len(close)
-    from . import _nb
-
-    col_stats = None
-    if engine == "numba":
-        mat, col_stats = _nb.returns_and_stats(
-            close, offsets, entries, exits, fees=fees, slippage=slippage, init_cash=init_cash
-        )
-    else:
-        ent, ext = signal_matrices(n, offsets, entries, exits)
-        k = ent.shape[1]
-        if k == 1:  # two columns keep vectorbt on its one compiled multi-column path
-            ent, ext = np.repeat(ent, 2, axis=1), np.repeat(ext, 2, axis=1)
-        pf = run_portfolio(
-            frame["close"], ent, ext, fees=fees, slippage=slippage, init_cash=init_cash
-        )
-        mat = pf.returns().to_numpy()[:, :k]
+    opt = inp.options
+    table, offsets, entries, exits = _plans(inp)
+    mat, col_stats = _strategy_returns(inp, offsets, entries, exits)
     returns = pd.DataFrame(
-        mat, index=frame.index, columns=pd.RangeIndex(mat.shape[1], name="strategy")
+        mat, index=inp.frame.index, columns=pd.RangeIndex(mat.shape[1], name="strategy")
     )
-    if benchmark == "buy_and_hold":
-        bh = _nb.returns_and_stats(
-            close,
-            np.array([0, 1]),
-            np.array([0]),
-            np.array([-1]),
-            fees=fees,
-            slippage=slippage,
-            init_cash=init_cash,
-        )[0][:, 0]
-    else:
-        bh = np.zeros(n)
-    bench = pd.Series(bh, index=frame.index, name=benchmark)
-
-    if col_stats is None:  # vectorbt's matrix: the same statistics with numpy and pandas
-        col_stats = np.column_stack(
-            [
-                mat.mean(axis=0),
-                mat.std(axis=0, ddof=1),
-                np.prod(1.0 + mat, axis=0),
-                drawdown(returns).min(axis=0).to_numpy(),
-            ]
-        )
-    mean, sd, growth, max_dd = col_stats.T
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sharpe = np.where(sd > 0, mean / sd * np.sqrt(ppy), np.nan)
-    held = np.where(exits < 0, n, exits) - entries
-    col = np.repeat(np.arange(mat.shape[1]), np.diff(offsets))
-    in_pos = np.bincount(col, weights=held, minlength=mat.shape[1]) / n
-    table["n_trades"] = np.diff(offsets)
-    table["total_return"] = growth - 1.0
-    table["sharpe_ratio"] = sharpe
-    table["max_drawdown"] = max_dd
-    table["exposure"] = in_pos
-    table["distinct"] = _distinct(offsets, entries, exits)
-    table.index = pd.RangeIndex(len(table), name="strategy")
-    best = int(np.nanargmax(sharpe)) if np.isfinite(sharpe).any() else 0
-
-    spa = sm = dsr = pb = None
-    pbo_flat = False
-    keep = np.flatnonzero(
-        (table["distinct"].to_numpy() == np.arange(len(table)))
-        & (table["n_trades"].to_numpy() > 0)
+    bench = _benchmark_returns(inp)
+    best = _grid_statistics(
+        table, returns, col_stats, offsets, entries, exits, opt.periods_per_year
     )
-    table["superior"] = False
-    if n_resamples > 0:
-        if len(keep) < 2:
-            warnings.warn(
-                f"only {len(keep)} distinct strategy with trades: SPA, StepM, DSR and "
-                "PBO need at least two and are not computed.",
-                DegenerateDataWarning,
-                stacklevel=2,
-            )
-        else:
-            from ._snoop import snooping
-
-            spa, sm, dsr, pb, pbo_flat = snooping(
-                returns.iloc[:, keep],
-                None if benchmark == "cash" else bench,
-                n_resamples=n_resamples,
-                alpha=alpha,
-                n_partitions=n_partitions,
-                periods_per_year=ppy,
-                rng=rng,
-            )
-            sup = set(sm.superior)
-            table["superior"] = [table["distinct"].iat[j] in sup for j in range(len(table))]
+    spa, sm, dsr, pb, pbo_flat = _snooping_step(inp, table, returns, bench)
     return SweepResult(
         returns=returns,
         benchmark_returns=bench,
@@ -670,19 +748,7 @@ def sweep(
         stepm=sm,
         dsr=dsr,
         pbo=pb,
-        periods_per_year=ppy,
-        benchmark=benchmark,
-        settings={
-            **{k: list(vals) for k, vals in grid.items()},
-            "fees": fees,
-            "slippage": slippage,
-            "init_cash": init_cash,
-            "n_resamples": n_resamples,
-            "alpha": alpha,
-            "n_partitions": n_partitions,
-            "engine": engine,
-            "leader_clock": lclock.name,
-            "follower_clock": fclock.name,
-            "pbo_flat_halves": pbo_flat,
-        },
+        periods_per_year=opt.periods_per_year,
+        benchmark=opt.benchmark,
+        settings=opt.settings(pbo_flat_halves=pbo_flat),
     )
