@@ -8,9 +8,9 @@ spx, ndx, iwm; followers btc, btc_long, eth; the five default definitions; the
 four default horizons) with 9,999 placebo draws per cell and ``n_calibration``
 random sets per calibration. Each repeat times, in alternating order:
 
-* the scan on 1 worker (joblib's sequential backend), the time of each chunk and
-  of each follower's family-wise task recorded in-process (the per-chunk cost,
-  and the serial part left in the client: loading, events and the assembly);
+* the scan on 1 worker (joblib's sequential backend), the time of each chunk
+  recorded in-process (the per-chunk cost, family-wise pieces included, and the
+  serial part left in the client: loading, events, merging and the assembly);
 * the scan on 2 local worker processes (loky);
 * the scan on a 2-worker Dask ``LocalCluster`` (processes, one thread each),
   started once in this run;
@@ -75,16 +75,15 @@ def _timed(func, store):
 
 
 def timed_sequential(a):
-    """The scan on 1 worker, with the time of every chunk and every family-wise task."""
-    chunk_times, fw_times = [], []
-    run_chunk, family_wise = S.run_chunk, S.family_wise
+    """The scan on 1 worker, with the time of every chunk."""
+    chunk_times = []
+    run_chunk = S.run_chunk
     S.run_chunk = _timed(run_chunk, chunk_times)
-    S.family_wise = _timed(family_wise, fw_times)
     try:
         res, t = scan("sequential", 1, a)
     finally:
-        S.run_chunk, S.family_wise = run_chunk, family_wise
-    return res, t, chunk_times, fw_times
+        S.run_chunk = run_chunk
+    return res, t, chunk_times
 
 
 def plain_loop(a):
@@ -160,7 +159,7 @@ def main() -> None:
     client = distributed.Client(cluster)
     try:
         # warm-up of each engine (and the headline)
-        ref, t_seq0, _, _ = timed_sequential(a)
+        ref, t_seq0, _ = timed_sequential(a)
         loky, t_loky0 = scan("loky", 2, a)
         dask, t_dask0 = scan("dask", 2, a)
         pd.testing.assert_frame_equal(ref.to_frame(), loky.to_frame())
@@ -168,7 +167,7 @@ def main() -> None:
         print("tables identical on 1 worker, 2 loky workers and the 2-worker Dask cluster")
         headline(ref)
         print(f"warm-up: 1 worker {t_seq0:.1f} s, 2 loky {t_loky0:.1f} s, 2 dask {t_dask0:.1f} s")
-        seq, par, dsk, loop, sub, chunk_t, fw_t, serial = [], [], [], [], [], [], [], []
+        seq, par, dsk, loop, sub, chunk_t, serial = [], [], [], [], [], [], []
         for r in range(a.repeats):
             print(f"repeat {r}: load average {os.getloadavg()}", flush=True)
             order = ["seq", "loky", "dask"] + ([] if a.no_loop else ["loop", "sub"])
@@ -176,11 +175,10 @@ def main() -> None:
                 order = order[::-1]
             for what in order:
                 if what == "seq":
-                    _, t, ct, ft = timed_sequential(a)
+                    _, t, ct = timed_sequential(a)
                     seq.append(t)
                     chunk_t.extend(ct)
-                    fw_t.append(sum(ft) / len(ft))
-                    serial.append(t - sum(ct) - sum(ft))
+                    serial.append(t - sum(ct))
                 elif what == "loky":
                     par.append(scan("loky", 2, a)[1])
                 elif what == "dask":
@@ -212,9 +210,8 @@ def main() -> None:
     ser = statistics.median(serial)
     print(
         f"per chunk: median {c:.2f} s (min-max {min(chunk_t):.2f}-{max(chunk_t):.2f}, "
-        f"n={len(chunk_t)}); per cell {m1 / n_cells:.3f} s on 1 worker; family-wise task "
-        f"per follower median {statistics.median(fw_t):.2f} s; serial part in the client "
-        f"(load, events, assembly) median {ser:.1f} s"
+        f"n={len(chunk_t)}); per cell {m1 / n_cells:.3f} s on 1 worker; serial part in the "
+        f"client (load, events, merging, assembly) median {ser:.1f} s"
     )
     if loop:
         k = len(DEMONSTRATION["horizons"])
@@ -237,15 +234,13 @@ def main() -> None:
     big = 100 * 100 * per_pair
     big_chunks = math.ceil(big / a.chunk_size)
     t_par = math.ceil(big_chunks / 64) * c
-    # a follower's family-wise task grows with its cells (100 leaders instead of 4)
-    t_fw = math.ceil(100 / 64) * statistics.median(fw_t) * 100 / len(DEMONSTRATION["leaders"])
     t_ser = ser / n_cells * big
     print(
         f"projection, 100 leaders x 100 followers ({big:,.0f} cells, {big_chunks:,} chunks) on "
         f"64 workers: {math.ceil(big_chunks / 64)} rounds x {c:.2f} s = {t_par / 60:.1f} min of "
-        f"chunks + {t_fw / 60:.1f} min of family-wise tasks (100 on 64 workers) + "
-        f"{t_ser / 60:.1f} min serial part in the client (scaled per cell, an upper bound) = "
-        f"{(t_par + t_fw + t_ser) / 60:.1f} min, assuming perfect scheduling"
+        f"chunks (family-wise pieces included) + {t_ser / 60:.1f} min serial part in the "
+        f"client (scaled per cell, an upper bound) = {(t_par + t_ser) / 60:.1f} min, assuming "
+        "perfect scheduling"
     )
     np.testing.assert_equal(len(seq), a.repeats)
 

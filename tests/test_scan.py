@@ -186,6 +186,43 @@ def test_family_wise_equals_brute_force_max_statistic():
 # ---------------------------------------------------------------------------
 # engines
 # ---------------------------------------------------------------------------
+def test_family_wise_pieces_merged_over_chunks_equal_the_one_pass_computation(monkeypatch):
+    # the scan computes each cell's shift p-values inside its chunk and merges the
+    # chunks' minima; that must equal family_wise() over the follower's cells in one
+    # pass, whatever the chunk size (min is exact, so equality is exact)
+    from riskcycle.scanning import _scan as S
+
+    seen = []
+    execute = S._execute
+
+    def spy(fds, tasks, opts):
+        seen.append((fds, tasks, opts))
+        return execute(fds, tasks, opts)
+
+    monkeypatch.setattr(S, "_execute", spy)
+    kw = dict(
+        definitions=[{"min_gap": 250}, {"method": "rolling", "window": 252}],
+        horizons=[90, 365],
+        as_of="2026-01-22",
+        n_resamples=59,
+        n_calibration=19,
+        backend="sequential",
+        progress=False,
+    )
+    runs = [riskcycle.scan(["rut"], ["btc", "eth"], chunk_size=c, rng=3, **kw) for c in (1, 3)]
+    fds, tasks, opts = seen[0]
+    for fi, fd in enumerate(fds):
+        mine = [t for t in tasks if t.follower == fi]
+        cells = [(t.index, t.events, t.horizon, t.leader_clock) for t in mine]
+        want = family_wise(fd, cells, opts, mine[0].family_seed)
+        assert len(want["index"]) == len(cells) == 4
+        for res in runs:
+            np.testing.assert_array_equal(res.null_distributions[fd.name], want["null"])
+            df = res.to_frame().loc[want["index"]]
+            np.testing.assert_array_equal(df["pvalue_shift"], want["pvalue_shift"])
+            np.testing.assert_array_equal(df["pvalue_family_wise"], want["pvalue_family_wise"])
+
+
 def test_bit_identical_across_backends_workers_and_chunks():
     kw = dict(
         definitions=[{"min_gap": 250}, {"method": "rolling", "window": 252}],

@@ -8,7 +8,7 @@ the result does not depend on where a cell ran.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,8 @@ class CellTask:
     leader_clock: Any
     bitcoin_like: bool
     seed: np.random.SeedSequence
+    #: the follower's family-wise seed (its shared circular-shift draws)
+    family_seed: np.random.SeedSequence | None = None
 
 
 def _none_eras(n: int):
@@ -54,14 +56,22 @@ def prepare(fd, events, horizon: int, leader_clock) -> tuple:
     return win, ed, pos, spacing
 
 
-def run_cell(fd, task: CellTask, opts: ScanOptions) -> dict:
-    """Effect, interval, nominal and calibrated p-values of the verdict's tests for one cell."""
+def run_cell(
+    fd, task: CellTask, opts: ScanOptions, part: FamilyPart | None = None, u=None
+) -> dict:
+    """Effect, interval, nominal and calibrated p-values of the verdict's tests for one cell.
+
+    With ``part`` and ``u`` (the follower's shared draws), the cell's family-wise
+    pieces are added to ``part``.
+    """
     from ..assess import VERDICT_TESTS, label_of
     from ..inference import _calibrate as K
     from ..inference import _common as C
 
     win, ed, pos, spacing = prepare(fd, task.events, task.horizon, task.leader_clock)
     k = len(pos)
+    if part is not None and k:
+        part.add(task.index, *shift_pvalues(win, pos, u, opts.alternative))
     row: dict[str, Any] = {
         "n_events": k,
         "n_excluded": int((ed.status != "ok").sum()),
@@ -178,32 +188,109 @@ def run_cell(fd, task: CellTask, opts: ScanOptions) -> dict:
     return row
 
 
-def run_chunk(fds: dict, tasks: list[CellTask], opts: ScanOptions) -> list[tuple[int, dict]]:
-    """The cells of one chunk, in order (the worker's entry point)."""
-    return [(t.index, run_cell(fds[t.follower], t, opts)) for t in tasks]
+def run_chunk(
+    fds: dict, tasks: list[CellTask], opts: ScanOptions
+) -> tuple[list[tuple[int, dict]], dict[int, FamilyPart]]:
+    """The cells of one chunk, in order, and their followers' family-wise pieces (the
+    worker's entry point)."""
+    rows, parts, draws = [], {}, {}
+    for t in tasks:
+        part = u = None
+        if t.family_seed is not None:
+            part = parts.setdefault(t.follower, FamilyPart())
+            if t.follower not in draws:
+                draws[t.follower] = shift_uniforms(t.family_seed, opts.n_resamples)
+            u = draws[t.follower]
+        rows.append((t.index, run_cell(fds[t.follower], t, opts, part, u)))
+    return rows, parts
 
 
 # ---------------------------------------------------------------------------
 # family-wise: the max statistic over every cell of a follower, shared draws
 # ---------------------------------------------------------------------------
+def shift_uniforms(seed: np.random.SeedSequence, n: int) -> np.ndarray:
+    """The follower's shared draws: ``n`` fractions of the circle, from its own seed."""
+    return np.random.default_rng(seed).random(n)
+
+
+def shift_pvalues(
+    win, pos: np.ndarray, u: np.ndarray, alternative: str
+) -> tuple[float, np.ndarray]:
+    """One cell's circular-shift p-value and the p-value of each of the shared draws.
+
+    Draw ``b`` is one fraction :math:`u_b \\in [0, 1)`; at horizon ``h`` the cell's day-0
+    bars move by :math:`\\lfloor u_b N_h \\rfloor` bars on the circle of the :math:`N_h`
+    bars with a complete ``h``-day window (wrapping at its end), so all cells of the
+    follower move together and their dependence is kept.
+    """
+    from ..inference import _calibrate as K
+
+    n_circle = int(np.count_nonzero(win.complete))
+    shift = np.floor(u * n_circle).astype(np.int64)
+    eligible = np.flatnonzero(win.complete)  # a prefix of the bars
+    rot = eligible[(pos[None, :] + shift[:, None]) % n_circle]
+    t_null = win.fwd[rot].mean(axis=1)
+    t_obs = np.array([win.fwd[pos].mean()])
+    # every p-value, the observed one's and each draw's, against the same B + 1
+    # values (the observed and the draws): the observed set is then exchangeable
+    # with the draws; a draw ranked against the draws alone could not reach the
+    # observed floor 1/(B + 1) and the min-p test would over-reject
+    t_all = np.concatenate([t_obs, t_null])
+    p_all = K.pvalues_against(t_all, t_all, alternative, exact=True)
+    return float(p_all[0]), p_all[1:]
+
+
+@dataclass
+class FamilyPart:
+    """A follower's family-wise pieces from some of its cells: the draws' min-p so far
+    and each cell's observed p (combined across chunks with :meth:`merge`)."""
+
+    minimum: np.ndarray | None = None
+    observed: dict[int, float] = field(default_factory=dict)
+
+    def add(self, index: int, p_obs: float, p_null: np.ndarray) -> None:
+        self.observed[index] = p_obs
+        self.minimum = p_null.copy() if self.minimum is None else np.minimum(self.minimum, p_null)
+
+    def merge(self, other: FamilyPart) -> None:
+        self.observed.update(other.observed)
+        if other.minimum is not None:
+            self.minimum = (
+                other.minimum if self.minimum is None else np.minimum(self.minimum, other.minimum)
+            )
+
+    def result(self) -> dict:
+        """Westfall-Young min-p: each cell's observed p ranked among the draws' min-p."""
+        if self.minimum is None:
+            return {"index": [], "pvalue_shift": [], "pvalue_family_wise": [], "null": np.empty(0)}
+        index = sorted(self.observed)
+        p_obs = np.array([self.observed[i] for i in index])
+        m = self.minimum  # the null distribution of the min-p
+        count = np.searchsorted(np.sort(m), p_obs * (1 + 1e-12), side="right")
+        adjusted = (1 + count) / (1 + len(m))
+        return {
+            "index": index,
+            "pvalue_shift": p_obs.tolist(),
+            "pvalue_family_wise": adjusted.tolist(),
+            "null": m,
+        }
+
+
 def family_wise(
     fd, cells: list[tuple[int, Any, int, Any]], opts: ScanOptions, seed: np.random.SeedSequence
 ) -> dict:
     """Westfall-Young min-p over a follower's cells on shared circular shifts.
 
-    ``cells``: ``(index, events, horizon, leader_clock)``. Draw ``b`` is one
-    fraction :math:`u_b \\in [0, 1)`; at horizon ``h`` every cell's day-0 bars move
-    by :math:`\\lfloor u_b N_h \\rfloor` bars on the circle of the :math:`N_h`
-    bars with a complete ``h``-day window (wrapping at its end), so all cells of
-    the follower move together and their dependence is kept.
+    ``cells``: ``(index, events, horizon, leader_clock)``; the draws are
+    :func:`shift_uniforms` of ``seed`` and each cell's p-values
+    :func:`shift_pvalues`. The scan computes the same pieces inside its chunks (next to
+    each cell's other tests) and merges them; this function does it in one place.
     """
-    from ..inference import _calibrate as K
     from ..inference import _common as C
 
-    gen = np.random.default_rng(seed)
-    u = gen.random(opts.n_resamples)
+    u = shift_uniforms(seed, opts.n_resamples)
     wins: dict[int, Any] = {}
-    p_obs, p_null, index = [], [], []
+    part = FamilyPart()
     for idx, events, h, lclock in cells:
         if h not in wins:
             wins[h] = C.windows(fd, h)
@@ -211,31 +298,5 @@ def family_wise(
         pos = C.event_data(fd, win, events, leader_clock=lclock).positions
         if len(pos) == 0:
             continue
-        n_circle = int(np.count_nonzero(win.complete))
-        shift = np.floor(u * n_circle).astype(np.int64)
-        eligible = np.flatnonzero(win.complete)  # a prefix of the bars
-        rot = eligible[(pos[None, :] + shift[:, None]) % n_circle]
-        t_null = win.fwd[rot].mean(axis=1)
-        t_obs = np.array([win.fwd[pos].mean()])
-        # every p-value, the observed one's and each draw's, against the same B + 1
-        # values (the observed and the draws): the observed set is then exchangeable
-        # with the draws; a draw ranked against the draws alone could not reach the
-        # observed floor 1/(B + 1) and the min-p test would over-reject
-        t_all = np.concatenate([t_obs, t_null])
-        p_all = K.pvalues_against(t_all, t_all, opts.alternative, exact=True)
-        p_obs.append(p_all[0])
-        p_null.append(p_all[1:])
-        index.append(idx)
-    if not index:
-        return {"index": [], "pvalue_shift": [], "pvalue_family_wise": [], "null": np.empty(0)}
-    p_obs_a = np.asarray(p_obs)
-    m = np.min(np.vstack(p_null), axis=0)  # the null distribution of the min-p
-    m_sorted = np.sort(m)
-    count = np.searchsorted(m_sorted, p_obs_a * (1 + 1e-12), side="right")
-    adjusted = (1 + count) / (1 + len(m))
-    return {
-        "index": index,
-        "pvalue_shift": p_obs_a.tolist(),
-        "pvalue_family_wise": adjusted.tolist(),
-        "null": m,
-    }
+        part.add(idx, *shift_pvalues(win, pos, u, opts.alternative))
+    return part.result()

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .._rng import RNGLike, check_rng
 from ..events import Events, breakouts
-from ._cells import PVALUE_COLUMNS, CellTask, family_wise, run_chunk
+from ._cells import PVALUE_COLUMNS, CellTask, FamilyPart, run_chunk
 from ._grid import (
     DEFAULT_DEFINITIONS,
     DEFAULT_HORIZONS,
@@ -73,9 +73,9 @@ def _bitcoin_like(name: str, opts: ScanOptions) -> bool:
     return name in opts.bitcoin_like
 
 
-def _grid(leaders, fds, opts: ScanOptions, leader_clock, seeds) -> tuple[list, list, list]:
-    """Cell metadata, the tasks to run and, per follower, the cells of the family."""
-    meta, tasks, families = [], [], [[] for _ in fds]
+def _grid(leaders, fds, opts: ScanOptions, leader_clock, seeds, fw_seeds) -> tuple[list, list]:
+    """Cell metadata and the tasks to run (each with its follower's family-wise seed)."""
+    meta, tasks = [], []
     leader_events = []
     for lname, data in leaders:
         defs = (
@@ -110,9 +110,10 @@ def _grid(leaders, fds, opts: ScanOptions, leader_clock, seeds) -> tuple[list, l
                     if events is None:
                         continue
                     lclock = events.clock if isinstance(events, Events) else clock
-                    tasks.append(CellTask(idx, fi, h, events, lclock, btc_like, seeds[idx]))
-                    families[fi].append((idx, events, h, lclock))
-    return meta, tasks, families
+                    tasks.append(
+                        CellTask(idx, fi, h, events, lclock, btc_like, seeds[idx], fw_seeds[fi])
+                    )
+    return meta, tasks
 
 
 @contextlib.contextmanager
@@ -157,9 +158,14 @@ def _engine(opts: ScanOptions) -> Iterator[tuple[str | None, int]]:
 
 
 def _execute(
-    fds: list, tasks: list[CellTask], families: list, fw_seeds: list, opts: ScanOptions
+    fds: list, tasks: list[CellTask], opts: ScanOptions
 ) -> tuple[dict[int, dict], dict[str, dict]]:
-    """Run the cells (fixed-size chunks) and the family-wise tests on the engine, in order."""
+    """Run the cells (fixed-size chunks) on the engine; merge the family-wise pieces.
+
+    Every chunk also computes its cells' family-wise pieces (each cell's p-values on
+    its follower's shared circular shifts, reduced to their minimum over the chunk's
+    cells), so the family-wise test needs no second pass and no barrier.
+    """
     from joblib import Parallel, delayed
     from tqdm import tqdm
 
@@ -169,6 +175,7 @@ def _execute(
         delayed(run_chunk)({t.follower: fds[t.follower] for t in ch}, ch, opts) for ch in chunks
     )
     out: dict[int, dict] = {}
+    parts = [FamilyPart() for _ in fds]
     with (
         _engine(opts) as (backend, n_jobs),
         tqdm(
@@ -180,15 +187,13 @@ def _execute(
         ) as bar,
     ):
         kw = {} if backend is None else {"backend": backend}
-        for res in Parallel(n_jobs=n_jobs, return_as="generator", **kw)(jobs):
-            out.update(res)
+        run = Parallel(n_jobs=n_jobs, return_as="generator", batch_size=1, **kw)
+        for rows, chunk_parts in run(jobs):
+            out.update(rows)
+            for fi, part in chunk_parts.items():
+                parts[fi].merge(part)
             bar.update()
-        # one task per follower (its own seed): the max statistic over its cells
-        fw_jobs = (
-            delayed(family_wise)(fd, families[i], opts, fw_seeds[i]) for i, fd in enumerate(fds)
-        )
-        fw = Parallel(n_jobs=n_jobs, **kw)(fw_jobs)
-    return out, {fd.name: v for fd, v in zip(fds, fw, strict=True)}
+    return out, {fd.name: part.result() for fd, part in zip(fds, parts, strict=True)}
 
 
 def _qvalues(p: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
@@ -540,8 +545,8 @@ def scan(
     n_max = len(lead) * max(len(opts.definitions), 1) * len(opts.horizons) * len(fds)
     cell_seeds = root.spawn(n_max)
     fw_seeds = root.spawn(len(fds))
-    meta, tasks, families = _grid(lead, fds, opts, leader_clock, cell_seeds)
-    results, fw = _execute(fds, tasks, families, fw_seeds, opts)
+    meta, tasks = _grid(lead, fds, opts, leader_clock, cell_seeds, fw_seeds)
+    results, fw = _execute(fds, tasks, opts)
     df = _assemble(meta, results, fw, opts)
     return ScanResult(
         notes=_notes(df, opts),
