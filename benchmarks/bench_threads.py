@@ -4,13 +4,22 @@ Run by hand::
 
     python benchmarks/bench_threads.py             # 5 alternating process pairs
     python benchmarks/bench_threads.py --quick     # 2 pairs, smaller sizes
+    python benchmarks/bench_threads.py --only placebo,garch_null --pairs 7
 
 Each workload runs in fresh processes with ``NUMBA_NUM_THREADS=1`` and ``=2``,
 alternating (1, 2, 1, 2, ...), ``--pairs`` processes each; a process makes one warm-up
 call (kernels loaded from numba's cache) and then times ``--runs`` calls, of which the
-median is kept. Workloads (the public functions, on the bundled BTC history with the
-Russell 2000 breakout events): ``riskcycle.placebo_test`` (100,000 random event sets
-with halving-phase matching), ``riskcycle.garch_null_test`` (1,000 GARCH paths) and,
+median is kept. The report gives, per thread count, the median over the processes with
+their min-max range, the ratio of the medians and the range of the per-pair ratios, and
+the 1-minute load average (``uptime``) before every pair: on a machine shared with other
+jobs (load above the number of cores) the second thread has no idle core to run on, and
+the speed-up measured is a lower bound of the quiet machine's.
+
+Workloads (the public functions, whole calls with their defaults for ``n_jobs``, i.e.
+all of numba's threads, on the bundled BTC history with the Russell 2000 breakout
+events): ``riskcycle.placebo_test`` (100,000 random event sets with halving-phase
+matching), ``riskcycle.garch_null_test`` (1,000 GARCH paths, fit included),
+``riskcycle.power_analysis`` (365-day horizon, real-path scheme, its default grid) and,
 if it exists, ``riskcycle.inference.calibrate``. Lines starting with ``RESULT`` are JSON
 records for ``benchmarks/run.py``.
 """
@@ -44,6 +53,9 @@ CHILD = textwrap.dedent("""
             if which == "garch_null":
                 return riskcycle.garch_null_test(btc, events, horizon=180,
                                                  n_resamples=1000 // scale, rng=0)
+            if which == "power":
+                return riskcycle.power_analysis(btc, events, horizon=365,
+                                                n_simulations=200 // scale, rng=0)
             import riskcycle.inference as inf
             return inf.calibrate(btc, events, horizon=180, rng=0)
 
@@ -63,17 +75,19 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--only", default="placebo,garch_null,calibrate")
+    parser.add_argument("--only", default="placebo,garch_null,power,calibrate")
     args = parser.parse_args()
     pairs = 2 if args.quick else args.pairs
     import riskcycle.inference as inf
 
     names = [w for w in args.only.split(",") if w != "calibrate" or hasattr(inf, "calibrate")]
-    print(f"cpus {os.cpu_count()}, load before {os.getloadavg()}; workloads {names}")
+    print(f"cpus {os.cpu_count()}, uptime before: {uptime()}; workloads {names}", flush=True)
     for name in names:
         res: dict = {1: [], 2: []}
+        loads: list[str] = []
         failed = None
-        for _ in range(pairs):
+        for i in range(pairs):
+            loads.append(uptime())
             for threads in (1, 2):
                 env = dict(os.environ, NUMBA_NUM_THREADS=str(threads))
                 run = subprocess.run(
@@ -95,6 +109,11 @@ def main() -> None:
                 res[threads].append(json.loads(run.stdout.strip().splitlines()[-1])["t"])
             if failed:
                 break
+            print(
+                f"  {name} pair {i + 1}: 1 thread {res[1][-1]:.3f} s, 2 threads "
+                f"{res[2][-1]:.3f} s ({res[1][-1] / res[2][-1]:.2f}x); before: {loads[-1]}",
+                flush=True,
+            )
         if failed:
             print(f"{name}: failed ({failed[0]})")
             continue
@@ -107,9 +126,20 @@ def main() -> None:
             flush=True,
         )
         print(
-            "RESULT " + json.dumps({"key": "threads", "what": name, "one": res[1], "two": res[2]})
+            "RESULT "
+            + json.dumps(
+                {"key": "threads", "what": name, "one": res[1], "two": res[2], "uptime": loads}
+            )
         )
-    print(f"load after {os.getloadavg()}")
+    print(f"uptime after: {uptime()}")
+
+
+def uptime() -> str:
+    """``uptime``'s line (load averages over 1, 5 and 15 minutes)."""
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "load average: " + ", ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
 if __name__ == "__main__":
