@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import itertools
 import numbers
-from collections.abc import Callable
-from typing import Any
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["N_JOBS_WHAT", "check_n_jobs", "n_threads", "run_tasks"]
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+__all__ = ["N_JOBS_WHAT", "check_n_jobs", "n_threads", "run_tasks", "submit_tasks", "thread_pool"]
 
 N_JOBS_WHAT = "a positive number of threads, -1 or None (all cores)"
 
@@ -52,6 +57,65 @@ def n_threads() -> int:
     return int(numba.get_num_threads())
 
 
+_local = threading.local()
+
+
+@contextmanager
+def thread_pool(threads: int | None = None) -> Iterator[None]:
+    """Reuse one pool of ``threads`` threads for every :func:`run_tasks` /
+    :func:`submit_tasks` call made from this thread inside the ``with`` block.
+
+    A call that runs several kernels one after another otherwise starts a new pool
+    each time (starting a thread waits for the operating system to schedule it, which
+    on a loaded machine costs milliseconds). Calls asking for another number of
+    threads, and calls from other threads (a task's own ``run_tasks``), start their
+    own pool as before, so nesting cannot deadlock. Results never change.
+    """
+    threads = n_threads() if threads is None else int(threads)
+    if threads <= 1:
+        yield
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    previous = getattr(_local, "pool", None)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        _local.pool = (pool, threads)
+        try:
+            yield
+        finally:
+            _local.pool = previous
+
+
+def _ranges(n_tasks: int, threads: int) -> list[tuple[int, int]]:
+    n_ranges = min(n_tasks, 4 * threads)
+    edges = [n_tasks * i // n_ranges for i in range(n_ranges + 1)]
+    return list(itertools.pairwise(edges))
+
+
+def submit_tasks(
+    kernel: Callable[[int, int], object], n_tasks: int, *, threads: int | None = None
+) -> list[Future]:
+    """Start ``kernel`` on the ranges of tasks ``0..n_tasks`` as :func:`run_tasks` does,
+    without waiting: returns the futures to wait for (``f.result()``).
+
+    Inside :func:`thread_pool` with the same number of threads the ranges go to that
+    pool, so the calling thread can prepare the next piece of work meanwhile; with one
+    thread (or outside such a pool) the kernel runs at once, in the calling thread, and
+    the futures returned are already done.
+    """
+    requested = n_threads() if threads is None else threads
+    threads = max(1, min(requested, n_tasks))
+    current = getattr(_local, "pool", None)
+    if threads > 1 and current is not None and current[1] == requested:
+        return [current[0].submit(kernel, lo, hi) for lo, hi in _ranges(n_tasks, threads)]
+    from concurrent.futures import Future
+
+    done: Future = Future()
+    run_tasks(kernel, n_tasks, threads=requested)
+    done.set_result(None)
+    return [done]
+
+
 def run_tasks(
     kernel: Callable[[int, int], object], n_tasks: int, *, threads: int | None = None
 ) -> None:
@@ -60,18 +124,23 @@ def run_tasks(
     ``kernel`` must release the GIL and write disjoint outputs for disjoint task
     ranges. The tasks are cut into about four ranges per thread, handed out as threads
     become free (a thread the operating system pauses delays little); with one thread
-    or one task the kernel runs once, in the calling thread.
+    or one task the kernel runs once, in the calling thread. Inside
+    :func:`thread_pool` (same number of threads, same calling thread) the pool is
+    reused instead of started.
     """
-    threads = n_threads() if threads is None else threads
-    threads = max(1, min(threads, n_tasks))
+    requested = n_threads() if threads is None else threads
+    threads = max(1, min(requested, n_tasks))
     if threads == 1:
         if n_tasks > 0:
             kernel(0, n_tasks)
         return
+    current = getattr(_local, "pool", None)
+    if current is not None and current[1] == requested:
+        for f in [current[0].submit(kernel, lo, hi) for lo, hi in _ranges(n_tasks, threads)]:
+            f.result()
+        return
     from concurrent.futures import ThreadPoolExecutor
 
-    n_ranges = min(n_tasks, 4 * threads)
-    edges = [n_tasks * i // n_ranges for i in range(n_ranges + 1)]
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        for f in [pool.submit(kernel, lo, hi) for lo, hi in itertools.pairwise(edges)]:
+        for f in [pool.submit(kernel, lo, hi) for lo, hi in _ranges(n_tasks, threads)]:
             f.result()

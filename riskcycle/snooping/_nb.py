@@ -22,7 +22,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from .._threads import run_tasks
+from .._threads import run_tasks, submit_tasks
 
 __all__ = [
     "block_sums",
@@ -97,7 +97,8 @@ def block_sums(
     *,
     out: np.ndarray | None = None,
     threads: int | None = None,
-) -> np.ndarray:
+    wait: bool = True,
+) -> np.ndarray | tuple[np.ndarray, list]:
     """Sum of every column of ``x`` over each resample, from the blocks that make it up.
 
     Parameters
@@ -116,6 +117,10 @@ def block_sums(
         Where to write the sums (a C-contiguous array or a block of rows of one).
     threads : int, optional
         Threads of :func:`riskcycle._threads.run_tasks` (default: all).
+    wait : bool, default True
+        With ``False``, return ``(out, futures)`` as soon as the work is handed to
+        the pool of :func:`riskcycle._threads.thread_pool` (if any): ``out`` is
+        complete once every future's ``result()`` has returned.
 
     Returns
     -------
@@ -141,6 +146,11 @@ def block_sums(
         width,
         _CHUNK_RESAMPLES,
     )
+    if not wait:
+        futures = submit_tasks(
+            lambda lo, hi: _block_sums(*args, lo, hi, out), n_tasks, threads=threads
+        )
+        return out, futures
     run_tasks(lambda lo, hi: _block_sums(*args, lo, hi, out), n_tasks, threads=threads)
     return out
 

@@ -172,24 +172,35 @@ def bootstrap_sums(
     :data:`CHUNK_RESAMPLES` resamples at a time (a fixed size, whatever the number of
     threads): each chunk's blocks are drawn (:func:`iter_stationary_blocks`, the same
     random stream) and summed into its rows of the output, so the memory beyond the
-    ``(n_resamples, k)`` output is one chunk's blocks, not every resample's.
+    ``(n_resamples, k)`` output is two chunks' blocks, not every resample's. The
+    calling thread draws the next chunk while the threads sum the current one.
     """
+    from .._threads import thread_pool
     from ._nb import block_sums as _kernel
 
     x = np.ascontiguousarray(x, dtype=np.float64)
     out = np.empty((n_resamples, x.shape[1]), dtype=np.float64)
-    for first, blocks in iter_stationary_blocks(
-        rng, x.shape[0], block_length, n_resamples, CHUNK_RESAMPLES
-    ):
-        c = blocks.offsets.shape[0] - 1
-        _kernel(
-            x,
-            blocks.starts,
-            blocks.lengths,
-            blocks.offsets,
-            out=out[first : first + c],
-            threads=threads,
-        )
+    pending: list = []
+    with thread_pool(threads):
+        # while the threads sum one chunk, this thread draws the next one
+        for first, blocks in iter_stationary_blocks(
+            rng, x.shape[0], block_length, n_resamples, CHUNK_RESAMPLES
+        ):
+            c = blocks.offsets.shape[0] - 1
+            _, futures = _kernel(
+                x,
+                blocks.starts,
+                blocks.lengths,
+                blocks.offsets,
+                out=out[first : first + c],
+                threads=threads,
+                wait=False,
+            )
+            for f in pending:  # at most two chunks of blocks alive
+                f.result()
+            pending = futures
+        for f in pending:
+            f.result()
     return out
 
 

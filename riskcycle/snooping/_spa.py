@@ -19,7 +19,7 @@ import pandas as pd
 
 from .._resample import resampling_pvalue, resampling_pvalue_se
 from .._rng import RNGLike, check_rng
-from .._threads import check_n_jobs, run_tasks
+from .._threads import check_n_jobs, run_tasks, thread_pool
 from .._validation import check_bool, check_choice, check_float, check_n_resamples
 from ..exceptions import DegenerateDataWarning
 from ._input import as_matrix, as_vector
@@ -448,8 +448,19 @@ def spa_test(
     >>> bool(res.pvalue > 0.05)
     True
     """
-    (d, names, bench_kind, kind, block_length, n_resamples, studentize, nested, rng, threads) = (
-        _spa_test_iv(
+    with thread_pool(check_n_jobs(n_jobs)):  # one pool for every pass of the call
+        (
+            d,
+            names,
+            bench_kind,
+            kind,
+            block_length,
+            n_resamples,
+            studentize,
+            nested,
+            rng,
+            threads,
+        ) = _spa_test_iv(
             losses_or_returns,
             benchmark,
             kind,
@@ -460,11 +471,12 @@ def spa_test(
             n_jobs,
             rng,
         )
-    )
-    bs = _bootstrap(d, names, bench_kind, block_length, n_resamples, nested, rng, threads=threads)
-    return _spa_result(
-        bs, kind=kind, n_resamples=n_resamples, studentize=studentize, nested=nested
-    )[0]
+        bs = _bootstrap(
+            d, names, bench_kind, block_length, n_resamples, nested, rng, threads=threads
+        )
+        return _spa_result(
+            bs, kind=kind, n_resamples=n_resamples, studentize=studentize, nested=nested
+        )[0]
 
 
 def _stepm_iv(
@@ -577,35 +589,38 @@ def stepm(
     >>> stepm(returns, block_length=5, n_resamples=500, rng=1).superior
     [3]
     """
-    (
-        d,
-        names,
-        bench_kind,
-        kind,
-        block_length,
-        n_resamples,
-        studentize,
-        nested,
-        rng,
-        threads,
-        alpha,
-    ) = _stepm_iv(
-        losses_or_returns,
-        benchmark,
-        kind,
-        alpha,
-        block_length,
-        n_resamples,
-        studentize,
-        nested,
-        n_jobs,
-        rng,
-    )
-    bs = _bootstrap(d, names, bench_kind, block_length, n_resamples, nested, rng, threads=threads)
-    spa, step = _spa_result(
-        bs, kind=kind, n_resamples=n_resamples, studentize=studentize, nested=nested
-    )
-    return _stepm_from(spa, bs, step, alpha)
+    with thread_pool(check_n_jobs(n_jobs)):  # one pool for every pass of the call
+        (
+            d,
+            names,
+            bench_kind,
+            kind,
+            block_length,
+            n_resamples,
+            studentize,
+            nested,
+            rng,
+            threads,
+            alpha,
+        ) = _stepm_iv(
+            losses_or_returns,
+            benchmark,
+            kind,
+            alpha,
+            block_length,
+            n_resamples,
+            studentize,
+            nested,
+            n_jobs,
+            rng,
+        )
+        bs = _bootstrap(
+            d, names, bench_kind, block_length, n_resamples, nested, rng, threads=threads
+        )
+        spa, step = _spa_result(
+            bs, kind=kind, n_resamples=n_resamples, studentize=studentize, nested=nested
+        )
+        return _stepm_from(spa, bs, step, alpha)
 
 
 def _stepm_from(spa: SPAResult, bs: _Bootstrap, step: _Step, alpha: float) -> StepMResult:
