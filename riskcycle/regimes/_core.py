@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -40,12 +41,54 @@ from ._result import RegimeResult
 __all__ = ["volatility_regimes"]
 
 MIN_REGIME_OBS = 20
+GARCH_FIT_COLUMNS = (
+    "regime",
+    "label",
+    "model",
+    "n_obs",
+    "persistence",
+    "half_life",
+    "unconditional_volatility",
+    "nu",
+    "loglikelihood",
+    "converged",
+    "reason",
+)
 
 _NULL = {
     "two-sided": "Volatility is the same in the regimes on either side of each break.",
     "less": "Volatility did not fall at each break (the alternative is that it fell).",
     "greater": "Volatility did not rise at each break (the alternative is that it rose).",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeOptions:
+    """The validated options of one :func:`volatility_regimes` call."""
+
+    breaks: pd.DatetimeIndex
+    periods_per_year: float
+    window: pd.Timedelta | None
+    garch: bool
+    shift_model: str
+    min_garch_obs: int
+    icss_test: str | None
+    benchmarks: dict[str, Any] | None
+    frequency: str
+    n_resamples: int
+    confidence_level: float
+    alternative: str
+    block_length: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class _RegimeInput:
+    """Validated data of one call: price frame, log returns, options and rng."""
+
+    frame: pd.DataFrame
+    returns: pd.Series
+    options: RegimeOptions
+    rng: np.random.Generator
 
 
 def _volatility_regimes_iv(
@@ -64,7 +107,7 @@ def _volatility_regimes_iv(
     alternative,
     block_length,
     rng,
-):
+) -> _RegimeInput:
     frame = price_frame(prices)
     ppy = check_periods_per_year(periods_per_year, prices)
     returns = log_returns(frame["close"])
@@ -89,23 +132,121 @@ def _volatility_regimes_iv(
         block_length = check_float(
             block_length, "block_length", minimum=1.0, what="a mean block length >= 1"
         )
-    return (
-        frame,
-        ppy,
-        returns,
-        brk,
-        window,
-        garch,
-        shift_model,
-        min_garch_obs,
-        icss_test,
-        benchmarks,
-        frequency,
-        n_resamples,
-        confidence_level,
-        alternative,
-        block_length,
-        check_rng(rng),
+    options = RegimeOptions(
+        breaks=brk,
+        periods_per_year=ppy,
+        window=window,
+        garch=garch,
+        shift_model=shift_model,
+        min_garch_obs=min_garch_obs,
+        icss_test=icss_test,
+        benchmarks=benchmarks,
+        frequency=frequency,
+        n_resamples=n_resamples,
+        confidence_level=confidence_level,
+        alternative=alternative,
+        block_length=block_length,
+    )
+    return _RegimeInput(frame=frame, returns=returns, options=options, rng=check_rng(rng))
+
+
+# ---------------------------------------------------------------------------
+# the steps of volatility_regimes
+# ---------------------------------------------------------------------------
+def _windowed(inp: _RegimeInput, notes: list) -> tuple[pd.DataFrame, pd.Series]:
+    """The prices and returns inside the equal windows around the break (if any)."""
+    frame, returns, window = inp.frame, inp.returns, inp.options.window
+    if window is None:
+        return frame, returns
+    b = inp.options.breaks[0]
+    keep = (returns.index >= b - window) & (returns.index < b + window)
+    returns = returns[keep]
+    first = frame.index.get_loc(returns.index[0]) - 1
+    frame = frame.iloc[first : frame.index.get_loc(returns.index[-1]) + 1]
+    notes.append(
+        f"Equal calendar windows of {window.days} days before and after "
+        f"{fmt_date(b)}: {fmt_date(returns.index[0])} to "
+        f"{fmt_date(returns.index[-1])}."
+    )
+    return frame, returns
+
+
+def _regimes(returns: pd.Series, brk: pd.DatetimeIndex) -> tuple[np.ndarray, list[str]]:
+    """Regime label of each return and regime names; each regime needs enough returns."""
+    labels = regime_labels(returns.index, brk)
+    names = regime_names(returns.index, labels, len(brk) + 1)
+    counts = np.bincount(labels, minlength=len(brk) + 1)
+    for k, n in enumerate(counts):
+        if n < MIN_REGIME_OBS:
+            raise ValueError(
+                f"`breaks`: regime {k} ({names[k]}) has {n} returns; each regime needs at least "
+                f"{MIN_REGIME_OBS}."
+            )
+    return labels, names
+
+
+def _ratio_tests(opt: RegimeOptions, returns, labels, stream) -> tuple:
+    """The bootstrap volatility-ratio test at each break (one random stream per break)."""
+    r_all = returns.to_numpy()
+    return tuple(
+        _ratio_test(
+            r_all[labels == j],
+            r_all[labels == j + 1],
+            n_resamples=opt.n_resamples,
+            confidence_level=opt.confidence_level,
+            alternative=opt.alternative,
+            block_length=opt.block_length,
+            rng=s,
+        )
+        for j, s in enumerate(spawn(stream, len(opt.breaks)))
+    )
+
+
+def _garch_step(opt: RegimeOptions, returns, labels, names, notes: list):
+    """Per-regime GARCH fits, the variance-shift model and conditional volatilities."""
+    cvol = pd.DataFrame(index=returns.index)
+    garch_fits = pd.DataFrame(columns=list(GARCH_FIT_COLUMNS))
+    garch_params = pd.DataFrame(
+        columns=["regime", "label", "model", "parameter", "estimate", "std_error"]
+    )
+    shift = None
+    if not opt.garch:
+        return garch_params, garch_fits, cvol, shift
+    ppy = opt.periods_per_year
+    garch_params, garch_fits, cvol = garch_by_regime(
+        returns, labels, names, ppy, models=tuple(GARCH_MODELS), min_obs=opt.min_garch_obs
+    )
+    if len(returns) >= opt.min_garch_obs:
+        shift = variance_shift(returns, labels, names, opt.breaks, ppy, model=opt.shift_model)
+        cvol["variance_shift"] = shift.conditional_volatility
+    bad = garch_fits[garch_fits["reason"] != ""]
+    notes += [f"GARCH {r.model} {r.label}: {r.reason}." for r in bad.itertuples()]
+    return garch_params, garch_fits, cvol, shift
+
+
+def _correlation_step(opt: RegimeOptions, prices, frame, stream):
+    """Correlation regimes against the benchmarks (None without benchmarks)."""
+    if opt.benchmarks is None:
+        return None
+    fol = frame.copy()
+    fol.attrs = dict(getattr(prices, "attrs", {}) or {})
+    if "clock" not in fol.attrs:
+        raise ValueError(
+            "`benchmarks` needs to know when `prices` closes: `prices` carries no "
+            "attrs['clock'] (bundled data records one). Set prices.attrs['clock'] = "
+            "'utc_midnight' (24/7 daily bars) or 'us_equity_close', or call "
+            "riskcycle.regimes.correlation_regimes(..., follower_clock=...) yourself."
+        )
+    return correlation_regimes(
+        fol,
+        opt.benchmarks,
+        breaks=opt.breaks,
+        frequency=opt.frequency,
+        n_resamples=opt.n_resamples,
+        confidence_level=opt.confidence_level,
+        alternative=opt.alternative,
+        block_length=opt.block_length,
+        rng=stream,
     )
 
 
@@ -234,24 +375,7 @@ def volatility_regimes(
     >>> bool(res.statistic[0] < 1)
     True
     """
-    (
-        frame,
-        ppy,
-        returns,
-        brk,
-        window,
-        garch,
-        shift_model,
-        min_garch_obs,
-        icss_test,
-        benchmarks,
-        frequency,
-        n_resamples,
-        confidence_level,
-        alternative,
-        block_length,
-        gen,
-    ) = _volatility_regimes_iv(
+    inp = _volatility_regimes_iv(
         prices,
         breaks,
         periods_per_year,
@@ -268,99 +392,20 @@ def volatility_regimes(
         block_length,
         rng,
     )
-    notes = []
-    if window is not None:
-        b = brk[0]
-        keep = (returns.index >= b - window) & (returns.index < b + window)
-        returns = returns[keep]
-        first = frame.index.get_loc(returns.index[0]) - 1
-        frame = frame.iloc[first : frame.index.get_loc(returns.index[-1]) + 1]
-        notes.append(
-            f"Equal calendar windows of {window.days} days before and after "
-            f"{fmt_date(b)}: {fmt_date(returns.index[0])} to "
-            f"{fmt_date(returns.index[-1])}."
-        )
-    labels = regime_labels(returns.index, brk)
-    names = regime_names(returns.index, labels, len(brk) + 1)
-    counts = np.bincount(labels, minlength=len(brk) + 1)
-    for k, n in enumerate(counts):
-        if n < MIN_REGIME_OBS:
-            raise ValueError(
-                f"`breaks`: regime {k} ({names[k]}) has {n} returns; each regime needs at least "
-                f"{MIN_REGIME_OBS}."
-            )
-    realized = realized_table(frame, returns, labels, names, ppy)
+    opt = inp.options
+    notes: list[str] = []
+    frame, returns = _windowed(inp, notes)
+    labels, names = _regimes(returns, opt.breaks)
+    realized = realized_table(frame, returns, labels, names, opt.periods_per_year)
     if not all(c in frame.columns for c in ("open", "high", "low")):
         notes.append("No OHLC columns: Parkinson and Garman-Klass volatilities are NaN.")
-    s_ratio, s_corr = spawn(gen, 2)
-    r_all = returns.to_numpy()
-    tests = tuple(
-        _ratio_test(
-            r_all[labels == j],
-            r_all[labels == j + 1],
-            n_resamples=n_resamples,
-            confidence_level=confidence_level,
-            alternative=alternative,
-            block_length=block_length,
-            rng=stream,
-        )
-        for j, stream in enumerate(spawn(s_ratio, len(brk)))
-    )
-    cvol = pd.DataFrame(index=returns.index)
-    garch_fits = pd.DataFrame(
-        columns=[
-            "regime",
-            "label",
-            "model",
-            "n_obs",
-            "persistence",
-            "half_life",
-            "unconditional_volatility",
-            "nu",
-            "loglikelihood",
-            "converged",
-            "reason",
-        ]
-    )
-    garch_params = pd.DataFrame(
-        columns=["regime", "label", "model", "parameter", "estimate", "std_error"]
-    )
-    shift = None
-    if garch:
-        garch_params, garch_fits, cvol = garch_by_regime(
-            returns, labels, names, ppy, models=tuple(GARCH_MODELS), min_obs=min_garch_obs
-        )
-        if len(returns) >= min_garch_obs:
-            shift = variance_shift(returns, labels, names, brk, ppy, model=shift_model)
-            cvol["variance_shift"] = shift.conditional_volatility
-        bad = garch_fits[garch_fits["reason"] != ""]
-        notes += [f"GARCH {r.model} {r.label}: {r.reason}." for r in bad.itertuples()]
+    s_ratio, s_corr = spawn(inp.rng, 2)
+    tests = _ratio_tests(opt, returns, labels, s_ratio)
+    garch_params, garch_fits, cvol, shift = _garch_step(opt, returns, labels, names, notes)
     det = None
-    if icss_test is not None:
-        det = icss(returns, test=icss_test, periods_per_year=ppy)
-    corr = None
-    if benchmarks is not None:
-        fol = frame.copy()
-        fol.attrs = dict(getattr(prices, "attrs", {}) or {})
-        if "clock" not in fol.attrs:
-            raise ValueError(
-                "`benchmarks` needs to know when `prices` closes: `prices` carries no "
-                "attrs['clock'] (bundled data records one). Set prices.attrs['clock'] = "
-                "'utc_midnight' (24/7 daily bars) or 'us_equity_close', or call "
-                "riskcycle.regimes.correlation_regimes(..., follower_clock=...) yourself."
-            )
-        corr = correlation_regimes(
-            fol,
-            benchmarks,
-            breaks=brk,
-            frequency=frequency,
-            n_resamples=n_resamples,
-            confidence_level=confidence_level,
-            alternative=alternative,
-            block_length=block_length,
-            rng=s_corr,
-        )
-    nan = math.nan
+    if opt.icss_test is not None:
+        det = icss(returns, test=opt.icss_test, periods_per_year=opt.periods_per_year)
+    corr = _correlation_step(opt, prices, frame, s_corr)
     return RegimeResult(
         statistic=np.array([t.statistic for t in tests]),
         pvalue=np.array([t.pvalue for t in tests]),
@@ -369,8 +414,8 @@ def volatility_regimes(
             np.array([t.confidence_interval.high for t in tests]),
         ),
         bootstrap_distribution=np.vstack([t.bootstrap_distribution for t in tests]),
-        breaks=brk,
-        periods_per_year=ppy,
+        breaks=opt.breaks,
+        periods_per_year=opt.periods_per_year,
         realized=realized,
         garch=garch_fits,
         garch_params=garch_params,
@@ -381,12 +426,12 @@ def volatility_regimes(
         conditional_volatility=cvol,
         prices=frame["close"].rename("close"),
         returns=returns,
-        window=window,
-        n_resamples=n_resamples,
-        confidence_level=confidence_level,
-        alternative=alternative,
-        scale=SCALE if garch else nan,
-        null_hypothesis=_NULL[alternative],
+        window=opt.window,
+        n_resamples=opt.n_resamples,
+        confidence_level=opt.confidence_level,
+        alternative=opt.alternative,
+        scale=SCALE if opt.garch else math.nan,
+        null_hypothesis=_NULL[opt.alternative],
         notes=(*notes, tests[0].method),
         versions=package_versions(),
     )
