@@ -75,6 +75,7 @@ def _check_options(args: argparse.Namespace) -> None:
     positive_int("--horizon", getattr(args, "horizon", None), "a positive number of days")
     positive_int("--hold", getattr(args, "hold", None), "a positive number of days")
     positive_int("--n-resamples", getattr(args, "n_resamples", None))
+    positive_int("--jobs", getattr(args, "jobs", None))
     seed = getattr(args, "seed", None)
     if seed is not None and seed < 0:
         raise ValueError(f"--seed must be a non-negative integer; got {seed}.")
@@ -208,6 +209,14 @@ def _events(args: argparse.Namespace, progress: _Progress) -> int:
     return 0
 
 
+def _default_jobs() -> int:
+    """The CPUs this process may use, at most 4 (the report has about ten stages)."""
+    import os
+
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(4, cpus or 1))
+
+
 def _report(args: argparse.Namespace, progress: _Progress) -> int:
     from .report import build_report
 
@@ -227,6 +236,7 @@ def _report(args: argparse.Namespace, progress: _Progress) -> int:
             horizon=max(args.horizons),
             n_resamples=args.n_resamples,
             progress=progress,
+            n_jobs=args.jobs or _default_jobs(),
             rng=args.seed,
         )
     except BaseException:
@@ -413,6 +423,13 @@ def _parser() -> argparse.ArgumentParser:
         "--n-resamples", type=int, default=2000, help="resamples per method (default 2000)"
     )
     pr.add_argument("--seed", type=int, default=20260122, help="random seed (default 20260122)")
+    pr.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="processes for the statistical stages (default: the CPUs available, at most 4; "
+        "the numbers do not depend on it)",
+    )
     pr.add_argument(
         "--force",
         action="store_true",

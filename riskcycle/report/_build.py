@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +23,17 @@ from ._claims import (
     display_name,
     series_label,
 )
-from ._document import Document, to_jsonable
+from ._document import Document, Section, to_jsonable
 from ._methods import methods_section
+from ._stages import (
+    Collector,
+    StageRunner,
+    stage_backtest,
+    stage_case,
+    stage_markets,
+    stage_regimes,
+    stage_scan,
+)
 
 __all__ = ["SECTIONS", "Report", "build_report"]
 
@@ -91,21 +99,7 @@ class Report:
         return self.document.to_markdown()
 
 
-class _Collector:
-    """Runs a stage, keeping its warnings for the report instead of the console."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def run(self, label: str, fn: Callable[[], Any]) -> Any:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            out = fn()
-        for w in caught:
-            msg = f"{label}: {w.category.__name__}: {w.message}"
-            if msg not in self.messages:
-                self.messages.append(msg)
-        return out
+_Collector = Collector  # the name used before the stages moved to ._stages
 
 
 def _pivot_returns(frame: pd.DataFrame, value: str = "return_to_date") -> pd.DataFrame:
@@ -149,6 +143,7 @@ def build_report(
     n_resamples: int = 2000,
     sections: tuple[str, ...] = SECTIONS,
     progress: Callable[[str], None] | None = None,
+    n_jobs: int = 1,
     rng: Any = 20260122,
 ) -> Report:
     """Reproduce the commentary's claims against the data.
@@ -178,7 +173,17 @@ def build_report(
         Sections to build, from :data:`SECTIONS` (all by default). The bottom line needs
         the few-event inference and computes it even when its section is not shown.
     progress : callable, optional
-        Called with a short message as each stage starts.
+        Called with a short message as each stage starts (with ``n_jobs > 1``: as the
+        report waits for each stage's output).
+    n_jobs : int, default 1
+        Processes for the statistical stages (each specification of the few-event
+        inference, the scan, the regimes, the backtest and the other markets' claims).
+        With ``n_jobs > 1`` they run at once in that many worker processes forked from
+        this one (Linux only; elsewhere they run here, one after another) while this
+        process draws the figures of the data. The numbers, the document and the
+        warnings are the same for every ``n_jobs``: each stage has its own random
+        stream, spawned in a fixed order, and the outputs are assembled in a fixed
+        order.
     rng : int, Generator or SeedSequence
         Seed of every stochastic stage (independent child streams are spawned).
 
@@ -191,15 +196,9 @@ def build_report(
     TypeError, ValueError
         Invalid arguments, e.g. an unknown name in ``sections``.
     """
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot  # noqa: F401  (once, before any worker process starts)
 
-    from .. import breakouts, datasets, event_study
-    from ._figures import (
-        fig_btc_overview,
-        fig_event_paths,
-        fig_halving_paths,
-        fig_leader_events,
-    )
+    from .. import datasets
 
     as_of_ts = check_timestamp(as_of, "as_of")
     min_gap = check_int(
@@ -211,11 +210,12 @@ def build_report(
     horizon = check_int(horizon, "horizon", minimum=1, what="a positive integer number of days")
     n_resamples = check_int(n_resamples, "n_resamples", minimum=1, what="a positive integer")
     sections = _sections_iv(sections)
+    n_jobs = check_int(n_jobs, "n_jobs", minimum=1, what="a positive integer")
     seed_seq = np.random.SeedSequence(rng) if isinstance(rng, int | np.integer) else None
     gen = check_rng(seed_seq if seed_seq is not None else rng)
     streams = gen.spawn(8)
     say = progress or (lambda _m: None)
-    col = _Collector()
+    col = Collector()
     alpha = 0.05
 
     lead = datasets.load(leader) if isinstance(leader, str) else leader
@@ -230,6 +230,133 @@ def build_report(
     use(_name(lead, "leader"), _name(fol, "follower"))
     definition = "intraday" if use_high else "close"
 
+    with StageRunner(n_jobs) as runner:
+        # every stage that needs only the data starts now (in worker processes when
+        # n_jobs > 1; otherwise each runs when its result is first needed, in the
+        # order of the sections)
+        specs = _submit_stages(
+            runner,
+            sections,
+            lead,
+            fol,
+            as_of=as_of_ts,
+            rule=rule,
+            horizon=horizon,
+            n_resamples=n_resamples,
+            alpha=alpha,
+            streams=streams,
+        )
+        if runner.parallel:
+            say(f"statistical stages started in {n_jobs} worker processes")
+        return _assemble(
+            runner,
+            specs,
+            col,
+            say,
+            use,
+            used,
+            lead,
+            fol,
+            sections=sections,
+            as_of_ts=as_of_ts,
+            rule=rule,
+            definition=definition,
+            horizons=horizons,
+            horizon=horizon,
+            n_resamples=n_resamples,
+            alpha=alpha,
+            lname=lname,
+            fname=fname,
+            seed=rng,
+        )
+
+
+def _submit_stages(
+    runner, sections, lead, fol, *, as_of, rule, horizon, n_resamples, alpha, streams
+) -> list:
+    """Submit the statistical stages, the slowest first; return the inference's specs."""
+    from ._sections import inference_specs, scan_available
+
+    specs = []
+    if {"bottom_line", "inference", "robustness"} & set(sections):
+        specs = inference_specs(
+            lead,
+            fol,
+            as_of=as_of,
+            rule=rule,
+            horizon=horizon,
+            n_resamples=n_resamples,
+            rng=streams[0],
+            alternative_rule=("high" in lead)
+            and bool({"bottom_line", "robustness"} & set(sections)),
+        )
+        for i, spec in enumerate(specs):
+            runner.submit(f"case {i}", stage_case, lead, spec)
+    if "claims" in sections:
+        runner.submit(
+            "markets", stage_markets, fol, alpha=alpha, n_resamples=n_resamples, rng=streams[3]
+        )
+    if "backtest" in sections:
+        runner.submit(
+            "backtest",
+            stage_backtest,
+            lead,
+            fol,
+            rule=rule,
+            horizon=horizon,
+            n_resamples=n_resamples,
+            rng=streams[2],
+        )
+    if "regimes" in sections:
+        runner.submit("regimes", stage_regimes, fol, n_resamples=n_resamples, rng=streams[1])
+    if "robustness" in sections and scan_available():
+        runner.submit(
+            "scan",
+            stage_scan,
+            lead,
+            fol,
+            as_of=as_of,
+            rule=rule,
+            n_resamples=n_resamples,
+            rng=streams[4],
+        )
+    return specs
+
+
+def _assemble(
+    runner,
+    specs,
+    col,
+    say,
+    use,
+    used,
+    lead,
+    fol,
+    *,
+    sections,
+    as_of_ts,
+    rule,
+    definition,
+    horizons,
+    horizon,
+    n_resamples,
+    alpha,
+    lname,
+    fname,
+    seed,
+) -> Report:
+    """The document in the order of :data:`SECTIONS`, from this process's work and the
+    stages' outputs (warnings in the same order, whichever process raised them)."""
+    import matplotlib.pyplot as plt
+
+    from .. import breakouts, event_study
+    from ._figures import (
+        fig_btc_overview,
+        fig_event_paths,
+        fig_halving_paths,
+        fig_leader_events,
+    )
+
     doc = Document(
         title=f"riskcycle: do {lname} breakouts lead {fname}?",
         subtitle=(
@@ -240,6 +367,11 @@ def build_report(
     )
     numbers: dict[str, Any] = {"as_of": as_of_ts, "leader": lname, "follower": fname}
     bl_section = doc.section("Bottom line") if "bottom_line" in sections else None
+
+    def stage(key: str):
+        out = runner.result(key)
+        col.extend(out.messages)
+        return out
 
     say("breakout events and event study")
     events = breakouts(lead, **rule)
@@ -319,78 +451,58 @@ def build_report(
         )
         numbers["event_study"] = {"windows": long_table, "tests": study.tests}
 
-    cases = []
-    if {"bottom_line", "inference", "robustness"} & set(sections):
-        say("few-event inference (as of the commentary and on all data)")
-        from ._sections import run_inference
-
-        cases = run_inference(
-            col,
-            lead,
-            fol,
-            as_of=as_of_ts,
-            rule=rule,
-            horizon=horizon,
-            n_resamples=n_resamples,
-            rng=streams[0],
-            alternative_rule=("high" in lead)
-            and bool({"bottom_line", "robustness"} & set(sections)),
+    claim_figures = Section("figures")
+    if doc_claims is not None:
+        # drawn here, while the stages run; placed at the end of the claims section
+        claim_figures.figure(
+            fig_btc_overview(fol, events, intraday, as_of_ts, fname, lname),
+            "bitcoin",
+            f"{fname} (log scale) with the halvings, the spot-ETF approval, the commentary's "
+            f"date and the {lname} breakouts (claims 3, 4, 6 and 8)",
         )
+        claim_figures.figure(
+            fig_halving_paths(fol, fname),
+            "halvings",
+            f"{fname} from each halving: growth of 1 from the last close before it, with each "
+            "cycle's multiple at its last day shown (claim 5)",
+        )
+        plt.close("all")
+
+    cases = []
+    if specs:
+        say("few-event inference (as of the commentary and on all data)")
+        cases = [stage(f"case {i}").value for i in range(len(specs))]
     if "inference" in sections:
         from ._sections import inference_section
 
         for c in inference_section(doc, numbers, cases, fol, as_of=as_of_ts, horizon=horizon):
             found[c.number] = c
     if "robustness" in sections:
-        from ._sections import robustness_section, scan_available, scan_block
+        from ._sections import robustness_section
 
         rob = robustness_section(doc, numbers, cases, alpha=alpha, horizon=horizon)
-        if scan_available():
+        if runner.has("scan"):
             say("scan over definitions, horizons and Bitcoin histories")
-            scan_block(
-                rob,
-                numbers,
-                col,
-                lead,
-                fol,
-                as_of=as_of_ts,
-                rule=rule,
-                n_resamples=n_resamples,
-                rng=streams[4],
-            )
-    if "regimes" in sections:
-        say("volatility regimes around the spot-ETF approval")
-        from ._sections import regimes_section
-
-        use("rut", "spx", "ndx")
-        for c in regimes_section(doc, numbers, col, fol, n_resamples=n_resamples, rng=streams[1]):
-            found[c.number] = c
-    if "backtest" in sections:
-        say("backtest with significance and data-snooping control")
-        from ._sections import backtest_section
-
-        for c in backtest_section(
-            doc,
-            numbers,
-            col,
-            lead,
-            fol,
-            rule=rule,
-            horizon=horizon,
-            n_resamples=n_resamples,
-            rng=streams[2],
-        ):
-            found[c.number] = c
+            out = stage("scan")
+            rob.blocks.extend(b for sec in out.sections for b in sec.blocks)
+            numbers.update(out.numbers)
+    for key, message in (
+        ("regimes", "volatility regimes around the spot-ETF approval"),
+        ("backtest", "backtest with significance and data-snooping control"),
+    ):
+        if key in sections:
+            say(message)
+            if key == "regimes":
+                use("rut", "spx", "ndx")
+            out = stage(key)
+            doc.sections.extend(out.sections)
+            numbers.update(out.numbers)
+            for c in out.claims:
+                found[c.number] = c
 
     if doc_claims is not None:
         say("the commentary's claims about other markets")
-        from ._markets import market_claims
-
-        btc = fol.loc[fol["source"] == "yahoo"].copy() if "source" in fol else fol.copy()
-        btc.attrs = dict(fol.attrs)
-        mclaims, mnumbers, (steps, corr), mused = market_claims(
-            col, btc, alpha=alpha, n_resamples=n_resamples, rng=streams[3]
-        )
+        mclaims, mnumbers, (steps, corr), mused = stage("markets").value
         use(*mused)
         for c in mclaims:
             found[c.number] = c
@@ -423,19 +535,7 @@ def build_report(
             "p-values of the leader-leads and follower-leads tests)",
         )
         s.table(corr, caption="Claim 10: Bitcoin's weekly correlation with each index")
-        s.figure(
-            fig_btc_overview(fol, events, intraday, as_of_ts, fname, lname),
-            "bitcoin",
-            f"{fname} (log scale) with the halvings, the spot-ETF approval, the commentary's "
-            f"date and the {lname} breakouts (claims 3, 4, 6 and 8)",
-        )
-        s.figure(
-            fig_halving_paths(fol, fname),
-            "halvings",
-            f"{fname} from each halving: growth of 1 from the last close before it, with each "
-            "cycle's multiple at its last day shown (claim 5)",
-        )
-        plt.close("all")
+        s.blocks.extend(claim_figures.blocks)
         numbers["claims"] = [
             {"number": c.number, "claim": c.claim, **c.numbers, "verdict": c.verdict} for c in rows
         ]
@@ -474,9 +574,9 @@ def build_report(
             "leader": series_label(lead, "leader"),
             "follower": series_label(fol, "follower"),
             "as_of": f"{as_of_ts:%Y-%m-%d}",
-            "min_gap": min_gap,
-            "margin": margin,
-            "use_high": use_high,
+            "min_gap": rule["min_gap"],
+            "margin": rule["margin"],
+            "use_high": rule["use_high"],
             "horizons": horizons,
             "horizon": horizon,
             "n_resamples": n_resamples,
@@ -484,7 +584,7 @@ def build_report(
         user = {n: f for n, f in ((_name(lead, "leader"), lead), (_name(fol, "follower"), fol))}
         numbers["methods"] = methods_section(
             doc,
-            seed=rng if isinstance(rng, int) else str(rng),
+            seed=seed if isinstance(seed, int) else str(seed),
             settings=settings,
             data_names=used,
             frames=user,

@@ -14,12 +14,15 @@ from ._document import Paragraph
 
 __all__ = [
     "Case",
+    "Spec",
     "backtest_section",
     "inference_section",
+    "inference_specs",
     "label_class",
     "label_words",
     "regimes_section",
     "robustness_section",
+    "run_case",
     "run_inference",
     "scan_available",
     "scan_block",
@@ -628,14 +631,25 @@ class Case:
     result: Any
 
 
-def run_inference(
-    col, leader, follower, *, as_of, rule, horizon, n_resamples, rng, alternative_rule: bool
-) -> list[Case]:
-    """assess_signal for each specification: the commentary's definition as of its date on
-    the follower's histories and on all data, and (``alternative_rule``) the other breakout
-    definition (close or intraday) as of the commentary's date."""
-    from .. import assess_signal
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """One specification of the few-event inference, with its own random stream."""
 
+    name: str
+    definition: str
+    history: str
+    follower: pd.DataFrame
+    as_of: pd.Timestamp | None
+    rule: dict
+    settings: dict
+    rng: Any
+
+
+def inference_specs(
+    leader, follower, *, as_of, rule, horizon, n_resamples, rng, alternative_rule: bool
+) -> list[Spec]:
+    """The specifications of :func:`run_inference`, each with its child stream of ``rng``
+    (spawned in the order listed, so the specifications can run in any order or process)."""
     name = follower.attrs.get("name", "follower")
     end = follower.index[-1]
     specs: list[tuple[str, str, str, pd.DataFrame, Any, dict]] = []
@@ -676,16 +690,62 @@ def run_inference(
         power_simulations=100,
         power_resamples=99,
     )
-    out = []
-    for (cname, dfn, key, fol, asof, rl), r in zip(specs, rng.spawn(len(specs)), strict=True):
-        res = col.run(
-            f"assess_signal {cname}",
-            lambda fol=fol, asof=asof, r=r, rl=rl: assess_signal(
-                leader, fol, as_of=asof, rng=r, **rl, **settings
-            ),
+    return [
+        Spec(
+            name=cname,
+            definition=dfn,
+            history=key,
+            follower=fol,
+            as_of=asof,
+            rule=rl,
+            settings=settings,
+            rng=r,
         )
-        out.append(Case(name=cname, definition=dfn, history=key, as_of=asof, result=res))
-    return out
+        for (cname, dfn, key, fol, asof, rl), r in zip(specs, rng.spawn(len(specs)), strict=True)
+    ]
+
+
+def run_case(col, leader, spec: Spec) -> Case:
+    """assess_signal for one specification."""
+    from .. import assess_signal
+
+    res = col.run(
+        f"assess_signal {spec.name}",
+        lambda: assess_signal(
+            leader,
+            spec.follower,
+            as_of=spec.as_of,
+            rng=spec.rng,
+            **spec.rule,
+            **spec.settings,
+        ),
+    )
+    return Case(
+        name=spec.name,
+        definition=spec.definition,
+        history=spec.history,
+        as_of=spec.as_of,
+        result=res,
+    )
+
+
+def run_inference(
+    col, leader, follower, *, as_of, rule, horizon, n_resamples, rng, alternative_rule: bool
+) -> list[Case]:
+    """assess_signal for each specification: the commentary's definition as of its date on
+    the follower's histories and on all data, and (``alternative_rule``) the other breakout
+    definition (close or intraday) as of the commentary's date."""
+    specs = inference_specs(
+        leader,
+        follower,
+        as_of=as_of,
+        rule=rule,
+        horizon=horizon,
+        n_resamples=n_resamples,
+        rng=rng,
+        alternative_rule=alternative_rule,
+    )
+    return [run_case(col, leader, spec) for spec in specs]
 
 
 def spec_row(case: Case) -> dict[str, Any]:

@@ -1,0 +1,199 @@
+"""The report's independent stages, run in this process or in worker processes.
+
+Each stage is a module-level function of picklable arguments (frames, options and
+its own random stream, spawned in a fixed order before any stage runs) that returns
+a :class:`StageOutput`: the sections it built, its numbers, its claims and the
+warnings it raised. The report assembles the outputs in a fixed order, so the
+document, the numbers and the list of warnings do not depend on where or in which
+order the stages ran.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import warnings
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ._document import Document, Section
+
+__all__ = [
+    "Collector",
+    "StageOutput",
+    "StageRunner",
+    "stage_backtest",
+    "stage_case",
+    "stage_markets",
+    "stage_regimes",
+    "stage_scan",
+]
+
+
+class Collector:
+    """Runs a stage, keeping its warnings for the report instead of the console."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def run(self, label: str, fn: Callable[[], Any]) -> Any:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = fn()
+        self.extend(f"{label}: {w.category.__name__}: {w.message}" for w in caught)
+        return out
+
+    def extend(self, messages: Any) -> None:
+        """Add messages not seen before, in their order."""
+        for msg in messages:
+            if msg not in self.messages:
+                self.messages.append(msg)
+
+
+@dataclass(frozen=True, slots=True)
+class StageOutput:
+    """What one stage adds to the report."""
+
+    sections: tuple[Section, ...] = ()
+    numbers: dict | None = None
+    claims: tuple = ()
+    messages: tuple[str, ...] = ()
+    value: Any = None
+
+
+def stage_case(leader: pd.DataFrame, spec: Any) -> StageOutput:
+    """assess_signal for one specification of the few-event inference."""
+    from ._sections import run_case
+
+    col = Collector()
+    case = run_case(col, leader, spec)
+    return StageOutput(messages=tuple(col.messages), value=case)
+
+
+def stage_scan(leader, follower, *, as_of, rule, n_resamples, rng) -> StageOutput:
+    """The scan block of the robustness section (its blocks are returned in one section)."""
+    from ._sections import scan_block
+
+    col = Collector()
+    numbers: dict[str, Any] = {}
+    s = Section("scan")
+    scan_block(
+        s, numbers, col, leader, follower, as_of=as_of, rule=rule, n_resamples=n_resamples, rng=rng
+    )
+    return StageOutput(sections=(s,), numbers=numbers, messages=tuple(col.messages))
+
+
+def stage_regimes(follower, *, n_resamples, rng) -> StageOutput:
+    """The volatility-regimes section and claim 6."""
+    from ._sections import regimes_section
+
+    col = Collector()
+    numbers: dict[str, Any] = {}
+    doc = Document(title="")
+    claims = regimes_section(doc, numbers, col, follower, n_resamples=n_resamples, rng=rng)
+    return StageOutput(
+        sections=tuple(doc.sections),
+        numbers=numbers,
+        claims=tuple(claims),
+        messages=tuple(col.messages),
+    )
+
+
+def stage_backtest(leader, follower, *, rule, horizon, n_resamples, rng) -> StageOutput:
+    """The backtest section and claim 14."""
+    from ._sections import backtest_section
+
+    col = Collector()
+    numbers: dict[str, Any] = {}
+    doc = Document(title="")
+    claims = backtest_section(
+        doc,
+        numbers,
+        col,
+        leader,
+        follower,
+        rule=rule,
+        horizon=horizon,
+        n_resamples=n_resamples,
+        rng=rng,
+    )
+    return StageOutput(
+        sections=tuple(doc.sections),
+        numbers=numbers,
+        claims=tuple(claims),
+        messages=tuple(col.messages),
+    )
+
+
+def stage_markets(follower, *, alpha, n_resamples, rng) -> StageOutput:
+    """Claims 9 and 10 (other markets) on the follower's Yahoo part."""
+    from ._markets import market_claims
+
+    col = Collector()
+    btc = (
+        follower.loc[follower["source"] == "yahoo"].copy()
+        if "source" in follower
+        else follower.copy()
+    )
+    btc.attrs = dict(follower.attrs)
+    out = market_claims(col, btc, alpha=alpha, n_resamples=n_resamples, rng=rng)
+    return StageOutput(messages=tuple(col.messages), value=out)
+
+
+def _fork_available() -> bool:
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+class StageRunner:
+    """Stages run lazily in this process (``n_jobs=1``) or at once in worker processes.
+
+    With ``n_jobs > 1`` (on Linux, where worker processes are forked and inherit the
+    loaded modules and data) every submitted stage starts in a pool of ``n_jobs``
+    processes, in the order submitted, while this process goes on; elsewhere, or with
+    ``n_jobs=1``, a stage runs when its result is first asked for. Either way
+    :meth:`result` returns the same output: each stage depends only on its arguments.
+    """
+
+    def __init__(self, n_jobs: int) -> None:
+        self.parallel = n_jobs > 1 and _fork_available()
+        self._pool = (
+            ProcessPoolExecutor(max_workers=n_jobs, mp_context=multiprocessing.get_context("fork"))
+            if self.parallel
+            else None
+        )
+        self._stages: dict[str, Any] = {}
+
+    def submit(self, key: str, fn: Callable[..., StageOutput], *args: Any, **kwargs: Any) -> None:
+        if self._pool is not None:
+            self._stages[key] = self._pool.submit(fn, *args, **kwargs)
+        else:
+            self._stages[key] = (fn, args, kwargs)
+
+    def has(self, key: str) -> bool:
+        return key in self._stages
+
+    def result(self, key: str) -> StageOutput:
+        stage = self._stages[key]
+        if isinstance(stage, Future):
+            return stage.result()
+        if isinstance(stage, StageOutput):
+            return stage
+        fn, args, kwargs = stage
+        out = fn(*args, **kwargs)
+        self._stages[key] = out
+        return out
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> StageRunner:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
