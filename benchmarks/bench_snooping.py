@@ -17,6 +17,8 @@ replicates, mean block length 10):
    the input allocated before). riskcycle's kernels allocate their per-task work
    buffers (one tile of prefix sums per running task) in numba's runtime, which
    tracemalloc does not see: their bound (threads x tile) is added to riskcycle's figure.
+   (riskcycle draws and sums the resamples 256 at a time, so beyond the input's copy
+   and the B x k bootstrap means its memory does not grow with B.)
 3. The block sums against the arithmetic bound: the adds the problem needs (one per
    block, column and replicate: ``n_blocks x k``) divided by the add rate of a
    streaming-add kernel on this machine (numba, every thread summing rows of its own
@@ -28,7 +30,9 @@ replicates, mean block length 10):
    processes each.
 5. First-call compile times (fresh process, empty numba cache, then cached).
 
-Lines starting with ``RESULT`` are JSON records for ``benchmarks/run.py``.
+Every measurement line ends with the load average at that moment (``load``: 1-minute
+load of the machine, whose 2 cores are shared). Lines starting with ``RESULT`` are JSON
+records for ``benchmarks/run.py``.
 
 arch's ``SPA`` does not studentize (its ``studentize`` flag only changes the label), so
 riskcycle runs with ``studentize=False`` for the comparison.
@@ -75,6 +79,10 @@ def timed(fn):
 
 def result(key: str, **values) -> None:
     print("RESULT " + json.dumps({"key": key, **values}), flush=True)
+
+
+def load() -> str:
+    return f"load {os.getloadavg()[0]:.2f}"
 
 
 def span(ts) -> str:
@@ -278,7 +286,7 @@ def main() -> None:
             print(
                 f"{label} k={k}: riskcycle {span(t_ours)}; arch {span(t_arch)}; ratio of "
                 f"medians {m_arch / m_ours:.0f}x (per-pair ratios {min(ratios):.0f}-"
-                f"{max(ratios):.0f}x) over {pairs} alternating pairs"
+                f"{max(ratios):.0f}x) over {pairs} alternating pairs; {load()}"
             )
             result(
                 "vs_arch",
@@ -339,10 +347,17 @@ def main() -> None:
         print(
             f"  k={k:5d}: riskcycle {mem_ours:7.1f} MiB traced + <= {tiles:.1f} MiB numba work "
             f"buffers (untraced) = {mem_ours + tiles:7.1f} MiB; arch {mem_arch:7.1f} MiB; "
-            f"input {x.nbytes / 2**20:.1f} MiB",
+            f"input {x.nbytes / 2**20:.1f} MiB; {load()}",
             flush=True,
         )
-        result("memory", k=k, ours=mem_ours + tiles, ours_traced=mem_ours, arch=mem_arch)
+        result(
+            "memory",
+            k=k,
+            ours=mem_ours + tiles,
+            ours_traced=mem_ours,
+            arch=mem_arch,
+            load=os.getloadavg()[0],
+        )
     print()
 
     # 3. block sums against the arithmetic bound ------------------------------------------------
@@ -388,7 +403,7 @@ def bound_section(x, blocks, n_adds, n_obs, k, reps, threads, pairs) -> None:
     print(
         f"  arithmetic bound {bound * 1e3:.1f} ms; riskcycle block sums {span(t_blocks)}; "
         f"share of the bound {bound / statistics.median(t_blocks):.0%} (range "
-        f"{min(shares):.0%}-{max(shares):.0%}) over {pairs} alternating pairs"
+        f"{min(shares):.0%}-{max(shares):.0%}) over {pairs} alternating pairs; {load()}"
     )
     result(
         "bound",
@@ -400,6 +415,7 @@ def bound_section(x, blocks, n_adds, n_obs, k, reps, threads, pairs) -> None:
         T=n_obs,
         k=k,
         B=reps,
+        load=os.getloadavg()[0],
     )
     print()
 
@@ -414,9 +430,9 @@ def threads_section(n_obs, k, reps, bsize, pairs) -> None:
             f"{what} k={k}, NUMBA_NUM_THREADS=1: {span(t1)}; =2: {span(t2)}; speed-up "
             f"{statistics.median(t1) / statistics.median(t2):.2f}x (per-pair "
             f"{min(sp):.2f}-{max(sp):.2f}x), {pairs} alternating process pairs (median of 3 "
-            "runs each)"
+            f"runs each); {load()}"
         )
-        result("threads", what=what, one=t1, two=t2, k=k, T=n_obs, B=reps)
+        result("threads", what=what, one=t1, two=t2, k=k, T=n_obs, B=reps, load=os.getloadavg()[0])
 
 
 if __name__ == "__main__":
