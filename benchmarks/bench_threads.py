@@ -8,8 +8,9 @@ Run by hand::
 
 Each workload runs in fresh processes with ``NUMBA_NUM_THREADS=1`` and ``=2``,
 alternating (1, 2, 1, 2, ...), ``--pairs`` processes each; a process makes one warm-up
-call (kernels loaded from numba's cache) and then times ``--runs`` calls, of which the
-median is kept. The report gives, per thread count, the median over the processes with
+call (kernels loaded from numba's cache) and then times ``--runs`` calls (default: 15
+for the placebo test, a call of about 50 ms, and 3 for the others), of which the median
+is kept. The report gives, per thread count, the median over the processes with
 their min-max range, the ratio of the medians and the range of the per-pair ratios, and
 the 1-minute load average (``uptime``) before every pair: on a machine shared with other
 jobs (load above the number of cores) the second thread has no idle core to run on, and
@@ -70,11 +71,14 @@ CHILD = textwrap.dedent("""
 """)
 
 
+RUNS = {"placebo": 15}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--pairs", type=int, default=5)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=None, help="timed calls per process")
     parser.add_argument("--only", default="placebo,garch_null,power,calibrate")
     args = parser.parse_args()
     pairs = 2 if args.quick else args.pairs
@@ -97,7 +101,7 @@ def main() -> None:
                         CHILD,
                         name,
                         "1" if args.quick else "0",
-                        str(args.runs),
+                        str(args.runs or RUNS.get(name, 3)),
                     ],
                     env=env,
                     capture_output=True,
