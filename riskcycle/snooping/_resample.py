@@ -7,11 +7,14 @@ mean is therefore a sum of block sums, and a block sum is a difference of two
 rows of the prefix-sum array. This module
 
 * draws the blocks with numpy from the caller's generator
-  (:func:`draw_stationary_blocks`),
+  (:func:`draw_stationary_blocks`, or a fixed-size chunk of resamples at a time with
+  the same random numbers, :func:`iter_stationary_blocks`),
 * and sums them with the compiled prefix-sum kernel
   (:func:`riskcycle.snooping._nb.block_sums`, cost O(n_blocks k), parallel over
   tiles of columns and chunks of resamples, deterministic whatever the number of
-  threads); the kernels' plain twins sit beside them in :mod:`riskcycle.snooping._nb`.
+  threads); :func:`bootstrap_sums` does both chunk by chunk, so that only the
+  blocks of two chunks are ever held. The kernels' plain twins sit beside them in
+  :mod:`riskcycle.snooping._nb`.
 """
 
 from __future__ import annotations

@@ -405,14 +405,19 @@ def spa_test(
     p-value rejected 11% of the time at 5% (7% at T = 500, block 8), White's Reality
     Check 5%. With i.i.d. data (T = 250, block 2) both hold their size (tested).
 
-    *Speed.* The resamples are drawn once as (start, length) blocks (geometric
-    lengths, the same law as arch's stationary bootstrap). A resample mean is a sum
-    of block sums and each block sum is a difference of two rows of the prefix-sum
-    array, so the bootstrap costs O(B n_blocks k) instead of O(B T k). The compiled
-    kernel works on tiles of columns whose prefix sums stay in the CPU's cache, in
-    parallel over tiles and chunks of resamples, without copying the data; its
-    numbers do not depend on the number of threads. The measured speed against
-    arch 8.0 is in ``benchmarks/RESULTS.md``.
+    *Speed.* The resamples are drawn as (start, length) blocks (geometric lengths,
+    the same law as arch's stationary bootstrap). A resample mean is a sum of block
+    sums and each block sum is a difference of two rows of the prefix-sum array, so
+    the bootstrap costs O(B n_blocks k) instead of O(B T k). The compiled kernel
+    works on tiles of columns whose prefix sums stay in the CPU's cache, on
+    ``n_jobs`` threads, without copying the data. The resamples are drawn and
+    summed 256 at a time (the next chunk drawn while the threads sum the current
+    one, from the same random stream as one draw of all), so the memory beyond the
+    copy of the data and the :math:`B \times k` bootstrap means does not grow with
+    ``B``. StepM reuses the SPA's maxima: each step recomputes only the resamples
+    whose maximum belonged to a strategy rejected in the previous step. The numbers
+    do not depend on the number of threads. The measured speed and memory against
+    arch 8.0 are in ``benchmarks/RESULTS.md``.
 
     *Default block length.* The median of the Politis-White (2004, corrected by
     Patton, Politis & White 2009) stationary-bootstrap block lengths
