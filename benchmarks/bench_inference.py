@@ -2,17 +2,27 @@
 
 Run by hand::
 
-    python benchmarks/bench_inference.py            # the full sizes below
+    python benchmarks/bench_inference.py            # the full sizes below, 7 runs per row
+    python benchmarks/bench_inference.py --runs 9   # more runs per row (at least 5)
     python benchmarks/bench_inference.py --quick    # a tenth of the sizes, for a smoke run
 
 Data: the bundled Russell 2000 (leader) and BTC with its Coin Metrics back-history
 (``btc_long``, 2010-07-18 to 2026-08-21, 5,879 daily bars); the five breakouts of
 the 250-session drought rule that BTC covers (2011-04-27 to 2025-09-18).
 
-Targets (issue 4), wall time after a warm-up call (best of three):
+Every row is the median of ``--runs`` (at least 5) warm calls after one warm-up call
+(numba's cache loaded, imports done), with the min-max range; rows with a peer (arch)
+alternate riskcycle's calls with the peer's (riskcycle, arch, riskcycle, arch, ...)
+so that both sides see the same load, and give the ratio of the medians with the range
+of the per-pair ratios. The 1-minute load average (``uptime``) is recorded before each
+row: on a machine shared with other jobs (load above the number of cores) the times are
+upper bounds of the quiet machine's. The public functions run with their default
+``n_jobs`` (all of numba's threads: ``NUMBA_NUM_THREADS``, default the CPUs).
+
+Targets (issue 4), whole calls:
 
 1. ``placebo_test``: 100,000 placebo sets of 5 events with the spacing rule
-   (362 days) and halving-phase matching (90 days either side, other cycles),
+   (362 days) and halving-phase matching (90 days either side, all cycles),
    180-day horizon (so that all five windows are complete): under 1 s. Also the
    unmatched test (exact sequential sampling of spaced sets) at the same size.
 2. ``garch_null_test``: 1,000 GARCH(1,1)-t paths over the full history, with the
@@ -22,31 +32,68 @@ Ratios against arch, measured in the same run:
 
 3. The stationary bootstrap of a mean: riskcycle's pre-drawn blocks and compiled
    block sums against ``arch.bootstrap.StationaryBootstrap(...).apply(np.mean)``.
-4. GARCH(1,1)-t paths: riskcycle's compiled simulator against ``arch``'s
-   ``ConstantMean(GARCH, StudentsT).simulate`` called once per path.
+4. GARCH(1,1)-t paths: riskcycle's compiled simulator (one stream, one thread)
+   against ``arch``'s ``ConstantMean(GARCH, StudentsT).simulate`` called once per path.
+
+Lines starting with ``RESULT`` are JSON records of every run's time.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import statistics
+import subprocess
 import time
 import warnings
 
 import numpy as np
 
 
-def best_of(fn, repeat=3):
-    fn()  # warm-up: numba compilation or cache load, imports
+def uptime() -> str:
+    """``uptime``'s line (load averages over 1, 5 and 15 minutes)."""
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "load average: " + ", ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def timed(fn) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def runs_of(fn, runs: int) -> tuple[list[float], object]:
+    """A warm-up call, then ``runs`` timed calls."""
+    out = fn()
     times = []
-    out = None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
+    for _ in range(runs):
+        t, out = timed(fn)
+        times.append(t)
+    return times, out
 
 
-def main(quick: bool = False) -> None:
+def alternating(ours, peer, runs: int) -> tuple[list[float], list[float], object, object]:
+    """Warm-up calls of both, then ``runs`` pairs (ours, peer, ours, peer, ...)."""
+    a, b = ours(), peer()
+    t_ours, t_peer = [], []
+    for _ in range(runs):
+        t, a = timed(ours)
+        t_ours.append(t)
+        t, b = timed(peer)
+        t_peer.append(t)
+    return t_ours, t_peer, a, b
+
+
+def med(ts: list[float]) -> str:
+    return f"{statistics.median(ts):.4f} s  ({min(ts):.4f}-{max(ts):.4f} s, {len(ts)} runs)"
+
+
+def main(quick: bool = False, runs: int = 7) -> None:
+    import numba
+
     import riskcycle
     from riskcycle.inference import _nb_paths
     from riskcycle.inference._bootstrap import draw_blocks
@@ -60,7 +107,14 @@ def main(quick: bool = False) -> None:
         f"follower: btc_long, {len(btc)} daily bars; events: "
         + ", ".join(d.strftime("%Y-%m-%d") for d in events.dates)
     )
-    rows = []
+    print(
+        f"cpus {os.cpu_count()}, numba threads {numba.get_num_threads()}, {runs} runs per row",
+        flush=True,
+    )
+    rows: list[tuple[str, str, str]] = []
+
+    def record(what: str, load: str, **times) -> None:
+        print("RESULT " + json.dumps({"key": "inference", "what": what, "uptime": load, **times}))
 
     def quiet(fn):
         def run():
@@ -70,8 +124,10 @@ def main(quick: bool = False) -> None:
 
         return run
 
+    # 1. placebo, matched and spacing only
     n_sets = 100_000 // scale
-    t, res = best_of(
+    load = uptime()
+    ts, res = runs_of(
         quiet(
             lambda: riskcycle.placebo_test(
                 btc,
@@ -82,41 +138,55 @@ def main(quick: bool = False) -> None:
                 method="monte_carlo",
                 rng=0,
             )
-        )
+        ),
+        runs,
     )
     rows.append(
         (
             f"placebo, {n_sets:,} sets of {res.n_events}, spacing "
             f"{res.min_spacing} d + halving matching (acceptance "
             f"{res.acceptance_rate:.0%})",
-            t,
-            "< 1 s",
+            med(ts),
+            f"< 1 s; load before: {load}",
         )
     )
-    t, res = best_of(
+    record("placebo_matched", load, ours=ts)
+    load = uptime()
+    ts, res = runs_of(
         quiet(
             lambda: riskcycle.placebo_test(
                 btc, events, horizon=180, n_resamples=n_sets, method="monte_carlo", rng=0
             )
-        )
+        ),
+        runs,
     )
     rows.append(
         (
             f"placebo, {n_sets:,} sets of {res.n_events}, spacing only "
             f"({res.n_admissible:.3g} admissible sets)",
-            t,
-            "",
+            med(ts),
+            f"load before: {load}",
         )
     )
+    record("placebo_spacing", load, ours=ts)
+
+    # 2. GARCH null
     n_paths = 1000 // scale
-    t, res = best_of(
+    load = uptime()
+    ts, res = runs_of(
         quiet(
             lambda: riskcycle.garch_null_test(btc, events, horizon=180, n_resamples=n_paths, rng=0)
-        )
+        ),
+        runs,
     )
     rows.append(
-        (f"garch_null_test, {n_paths:,} paths x {res.n_obs:,} days (fit included)", t, "< 5 s")
+        (
+            f"garch_null_test, {n_paths:,} paths x {res.n_obs:,} days (fit included)",
+            med(ts),
+            f"< 5 s; load before: {load}",
+        )
     )
+    record("garch_null", load, ours=ts)
 
     # 3. stationary bootstrap of a mean against arch
     from arch.bootstrap import StationaryBootstrap
@@ -144,54 +214,68 @@ def main(quick: bool = False) -> None:
             :, 0
         ]
 
-    t_ours, a = best_of(ours_sb)
-    t_arch, b = best_of(arch_sb)
+    load = uptime()
+    t_ours, t_arch, a, b = alternating(ours_sb, arch_sb, runs)
+    pair = [q / p for p, q in zip(t_ours, t_arch, strict=True)]
+    ratio = statistics.median(t_arch) / statistics.median(t_ours)
     rows.append(
         (
             f"stationary bootstrap of the mean, {reps:,} x {len(x):,}: riskcycle",
-            t_ours,
-            f"{t_arch / t_ours:.0f}x faster than arch",
+            med(t_ours),
+            f"{ratio:.0f}x faster than arch (pairs {min(pair):.0f}-{max(pair):.0f}x); "
+            f"load before: {load}",
         )
     )
     rows.append(
         (
             "    arch StationaryBootstrap.apply(np.mean)",
-            t_arch,
+            med(t_arch),
             f"s.d. ratio {a.std() / b.std():.3f}",
         )
     )
+    record("stationary_bootstrap", load, ours=t_ours, arch=t_arch)
 
     # 4. GARCH paths against arch's simulate
     from arch.univariate import GARCH, ConstantMean, StudentsT
 
     params = {"mu": 0.12, "omega": 0.19, "alpha": 0.11, "beta": 0.88, "nu": 3.2}
     n_sim, n_obs = 200 // scale, len(x)
-    t_ours, _ = best_of(
-        lambda: simulate_garch_t(params, n_sim, n_obs, 500, np.random.default_rng(0))
-    )
     model = ConstantMean(
         None, volatility=GARCH(1, 0, 1), distribution=StudentsT(seed=np.random.default_rng(0))
     )
     vec = np.array([params[k] for k in ("mu", "omega", "alpha", "beta", "nu")])
-    t_arch, _ = best_of(
-        lambda: [model.simulate(vec, n_obs, burn=500) for _ in range(n_sim)], repeat=1
+    load = uptime()
+    t_ours, t_arch, _, _ = alternating(
+        lambda: simulate_garch_t(params, n_sim, n_obs, 500, np.random.default_rng(0)),
+        lambda: [model.simulate(vec, n_obs, burn=500) for _ in range(n_sim)],
+        runs,
     )
+    pair = [q / p for p, q in zip(t_ours, t_arch, strict=True)]
+    ratio = statistics.median(t_arch) / statistics.median(t_ours)
     rows.append(
         (
             f"GARCH(1,1)-t paths, {n_sim} x {n_obs:,}: riskcycle",
-            t_ours,
-            f"{t_arch / t_ours:.0f}x faster than arch",
+            med(t_ours),
+            f"{ratio:.0f}x faster than arch (pairs {min(pair):.0f}-{max(pair):.0f}x); "
+            f"load before: {load}",
         )
     )
-    rows.append(("    arch ConstantMean(GARCH, StudentsT).simulate, per path", t_arch, ""))
+    rows.append(("    arch ConstantMean(GARCH, StudentsT).simulate, per path", med(t_arch), ""))
+    record("garch_paths", load, ours=t_ours, arch=t_arch)
 
     width = max(len(r[0]) for r in rows)
     print()
+    print(f"{'workload':<{width}}  median (min-max, runs)  note")
     for name, sec, note in rows:
-        print(f"{name:<{width}}  {sec:8.3f} s  {note}")
+        print(f"{name:<{width}}  {sec}  {note}")
+    print(f"\nuptime after: {uptime()}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes")
-    main(parser.parse_args().quick)
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per row (>= 5)")
+    args = parser.parse_args()
+    if args.runs < 5:
+        parser.error("--runs must be at least 5 (a median with its range)")
+    main(args.quick, args.runs)
