@@ -11,7 +11,6 @@ from .._rng import check_rng
 from .._validation import check_alternative, check_n_resamples, check_size, check_timedelta
 from ..exceptions import DegenerateDataWarning, ModelBoundaryWarning, SmallSampleWarning
 from . import _common as C
-from ._parallel import check_n_jobs
 from ._results import GarchNullResult
 
 __all__ = ["fit_garch_t", "garch_null_test"]
@@ -123,7 +122,7 @@ def _garch_null_test_iv(horizon, statistic, alternative, n_resamples, burn, dela
     n_resamples = check_n_resamples(n_resamples)
     burn = check_size(burn, "burn", minimum=0, what="a non-negative integer")
     delay = check_timedelta(delay, "delay")
-    n_jobs = check_n_jobs(n_jobs)
+    n_jobs = C.check_n_jobs(n_jobs)
     return horizon, kind, func, name, alternative, n_resamples, burn, delay, n_jobs
 
 

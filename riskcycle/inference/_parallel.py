@@ -12,31 +12,11 @@ the number of threads.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
-__all__ = ["check_n_jobs", "chunk_streams", "run_chunks"]
-
-N_JOBS_WHAT = "a positive number of threads, -1 or None (all cores)"
-
-
-def check_n_jobs(n_jobs: Any) -> int | None:
-    """``n_jobs``: a positive int, or -1 / None for all cores (returned as None)."""
-    if n_jobs is None:
-        return None
-    if isinstance(n_jobs, bool | np.bool_) or not isinstance(n_jobs, numbers.Integral):
-        raise TypeError(
-            f"`n_jobs` must be {N_JOBS_WHAT}; got {n_jobs!r} ({type(n_jobs).__name__})."
-        )
-    n_jobs = int(n_jobs)
-    if n_jobs == -1:
-        return None
-    if n_jobs < 1:
-        raise ValueError(f"`n_jobs` must be {N_JOBS_WHAT}; got {n_jobs}.")
-    return n_jobs
+__all__ = ["chunk_streams", "run_chunks"]
 
 
 def chunk_streams(rng: np.random.Generator, n: int) -> list[np.random.Generator]:

@@ -18,7 +18,7 @@ from .._validation import (
 )
 from ..exceptions import DegenerateDataWarning, SmallSampleWarning
 from . import _common as C
-from ._parallel import check_n_jobs, chunk_streams, run_chunks
+from ._parallel import chunk_streams, run_chunks
 from ._results import PlaceboResult
 
 __all__ = ["placebo_test"]
@@ -67,7 +67,7 @@ def _placebo_test_iv(
     max_exact = check_int(max_exact, "max_exact", minimum=1, what="a positive integer")
     delay = check_timedelta(delay, "delay")
     eras = C.check_eras(eras)
-    n_jobs = check_n_jobs(n_jobs)
+    n_jobs = C.check_n_jobs(n_jobs)
     if eras is not None and halving_window is not None:
         raise ValueError(
             "`eras` and `halving_window` cannot be combined: the halving-matched pools "

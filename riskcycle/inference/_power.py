@@ -18,7 +18,7 @@ from .._validation import (
 )
 from . import _common as C
 from ._bootstrap import describe_scheme, draw_blocks, optimal_block
-from ._parallel import check_n_jobs, run_chunks
+from ._parallel import run_chunks
 from ._results import PowerResult
 
 __all__ = ["power_analysis"]
@@ -108,7 +108,7 @@ def _power_analysis_iv(
         )
     method = check_choice(method, "method", ("stationary", "circular"))
     delay = check_timedelta(delay, "delay")
-    n_jobs = check_n_jobs(n_jobs)
+    n_jobs = C.check_n_jobs(n_jobs)
     return (
         scheme,
         horizon,
