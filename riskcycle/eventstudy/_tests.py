@@ -27,6 +27,8 @@ model parameters) and :math:`\mathrm{SCAR}_i = \mathrm{CAR}_i / S_i` with
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import stats
 
@@ -443,67 +445,14 @@ def table_rows(
             )
             small.append(f"{name} ({n})")
             continue
-        c = car[sel][:, None]
-        s = scar[sel][:, None]
-        if name == "cross_sectional_t":
-            out = cross_sectional_t(c, alternative=alternative, confidence_level=confidence_level)
-            row["ci_low"], row["ci_high"] = float(out["ci_low"][0]), float(out["ci_high"][0])
-            row["reference_distribution"] = f"t({n - 1})"
-            row["min_attainable_pvalue"] = 0.0
-            notes.append(f"confidence interval for the mean CAR at {confidence_level:g}.")
-        elif name == "patell_z":
-            dof = np.array([fits[i].dof for i in np.flatnonzero(sel)])
-            out = patell_z(s, dof, alternative=alternative)
-            row["reference_distribution"] = "N(0, 1)"
-            row["min_attainable_pvalue"] = 0.0
-        elif name == "bmp":
-            out = bmp(s, alternative=alternative)
-            row["reference_distribution"] = f"t({n - 1})"
-            row["min_attainable_pvalue"] = 0.0
-        elif name == "bmp_kolari_pynnonen":
-            out = bmp_kolari_pynnonen(s, rbar, alternative=alternative)
-            row["reference_distribution"] = f"t({n - 1})"
-            row["min_attainable_pvalue"] = 0.0
-            notes.append(f"average correlation of the CARs from shared data r = {rbar:.4g}.")
-        elif name == "corrado_rank":
-            ii = np.flatnonzero(sel)
-            out = corrado_rank(
-                [fits[i].est_offsets for i in ii],
-                [fits[i].est_resid for i in ii],
-                [fits[i].event_ar[: t_len[i]] for i in ii],
-                alternative=alternative,
+        sample = _Selected(fits, car[sel][:, None], scar[sel][:, None], np.flatnonzero(sel), t_len)
+        out = _run_test(name, row, notes, sample, rbar, alternative, confidence_level)
+        if out is None:  # every CAR is zero: the signed-rank test is undefined
+            row["note"] = "every CAR is exactly zero: the signed-rank test is undefined."
+            pending.append(
+                (DegenerateDataWarning, f"{name} at {h} days: every CAR is zero; NaN returned.")
             )
-            row["reference_distribution"] = "N(0, 1)"
-            notes.append(
-                "min_attainable_pvalue not computed (a rank statistic over many "
-                "daily ranks is close to continuous)."
-            )
-        elif name == "generalized_sign":
-            pos = np.array([[np.mean(fits[i].est_resid[:, 0] > 0)] for i in np.flatnonzero(sel)])
-            out = generalized_sign(c, pos, alternative=alternative)
-            phat = float(out["phat"][0])
-            row["min_attainable_pvalue"] = min_pvalue_sign(n, phat, alternative)
-            row["reference_distribution"] = f"Bin({n}, {phat:.4g})"
-            notes.append(
-                f"{int(out['positive'][0])} of {n} CARs positive; exact binomial "
-                f"p-value; statistic is Cowan's normal Z."
-            )
-        else:
-            nonzero = int((c != 0).sum())
-            row["reference_distribution"] = "Wilcoxon signed-rank (scipy, method='auto')"
-            if nonzero == 0:
-                row["note"] = "every CAR is exactly zero: the signed-rank test is undefined."
-                pending.append(
-                    (
-                        DegenerateDataWarning,
-                        f"{name} at {h} days: every CAR is zero; NaN returned.",
-                    )
-                )
-                continue
-            out = wilcoxon_signed_rank(c, alternative=alternative)
-            row["min_attainable_pvalue"] = min_pvalue_wilcoxon(nonzero, alternative)
-            if nonzero < n:
-                notes.append(f"{n - nonzero} zero CAR(s) dropped (zero_method='wilcox').")
+            continue
         row["statistic"] = float(out["statistic"][0])
         row["pvalue"] = float(out["pvalue"][0])
         if not np.isfinite(row["statistic"]):
@@ -519,3 +468,69 @@ def table_rows(
     if small:
         small_log.append(f"{h} days: {', '.join(small)}")
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class _Selected:
+    """The events a test uses: their fits, CARs and standardised CARs (columns)."""
+
+    fits: list
+    car: np.ndarray
+    scar: np.ndarray
+    index: np.ndarray  # positions among all events
+    t_len: np.ndarray  # window lengths of all events
+
+    @property
+    def n(self) -> int:
+        return len(self.index)
+
+
+def _run_test(name, row, notes, sel: _Selected, rbar, alternative, confidence_level):
+    """Run test ``name``, filling ``row`` and ``notes``; None when it is undefined."""
+    n, c, s, fits = sel.n, sel.car, sel.scar, sel.fits
+    if name in ("patell_z", "bmp", "bmp_kolari_pynnonen", "cross_sectional_t"):
+        row["min_attainable_pvalue"] = 0.0
+        row["reference_distribution"] = "N(0, 1)" if name == "patell_z" else f"t({n - 1})"
+    if name == "cross_sectional_t":
+        out = cross_sectional_t(c, alternative=alternative, confidence_level=confidence_level)
+        row["ci_low"], row["ci_high"] = float(out["ci_low"][0]), float(out["ci_high"][0])
+        notes.append(f"confidence interval for the mean CAR at {confidence_level:g}.")
+    elif name == "patell_z":
+        out = patell_z(s, np.array([fits[i].dof for i in sel.index]), alternative=alternative)
+    elif name == "bmp":
+        out = bmp(s, alternative=alternative)
+    elif name == "bmp_kolari_pynnonen":
+        out = bmp_kolari_pynnonen(s, rbar, alternative=alternative)
+        notes.append(f"average correlation of the CARs from shared data r = {rbar:.4g}.")
+    elif name == "corrado_rank":
+        out = corrado_rank(
+            [fits[i].est_offsets for i in sel.index],
+            [fits[i].est_resid for i in sel.index],
+            [fits[i].event_ar[: sel.t_len[i]] for i in sel.index],
+            alternative=alternative,
+        )
+        row["reference_distribution"] = "N(0, 1)"
+        notes.append(
+            "min_attainable_pvalue not computed (a rank statistic over many "
+            "daily ranks is close to continuous)."
+        )
+    elif name == "generalized_sign":
+        pos = np.array([[np.mean(fits[i].est_resid[:, 0] > 0)] for i in sel.index])
+        out = generalized_sign(c, pos, alternative=alternative)
+        phat = float(out["phat"][0])
+        row["min_attainable_pvalue"] = min_pvalue_sign(n, phat, alternative)
+        row["reference_distribution"] = f"Bin({n}, {phat:.4g})"
+        notes.append(
+            f"{int(out['positive'][0])} of {n} CARs positive; exact binomial "
+            f"p-value; statistic is Cowan's normal Z."
+        )
+    else:
+        nonzero = int((c != 0).sum())
+        row["reference_distribution"] = "Wilcoxon signed-rank (scipy, method='auto')"
+        if nonzero == 0:
+            return None
+        out = wilcoxon_signed_rank(c, alternative=alternative)
+        row["min_attainable_pvalue"] = min_pvalue_wilcoxon(nonzero, alternative)
+        if nonzero < n:
+            notes.append(f"{n - nonzero} zero CAR(s) dropped (zero_method='wilcox').")
+    return out
