@@ -77,7 +77,6 @@ ALLOWED_PRIVATE_IMPORTS = {
 ALLOWED_LONG_FUNCTIONS = {
     "riskcycle._validation:as_price_frame",
     "riskcycle.backtesting._result:BacktestResult._summary",
-    "riskcycle.cycles._events:phase_event_test",
     "riskcycle.regimes._abnormal:abnormal_volatility",
     "riskcycle.regimes._breaks:variance_breaks",
     "riskcycle.regimes._correlation:correlation_regimes",

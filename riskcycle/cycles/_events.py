@@ -12,6 +12,7 @@ import pandas as pd
 from .._resample import resampling_pvalue, resampling_pvalue_se
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
+from .._sample import outside_data_message
 from .._validation import (
     as_event_dates,
     check_alternative,
@@ -232,6 +233,141 @@ def _next_after(day: np.ndarray, target: np.ndarray) -> np.ndarray:
     return np.searchsorted(target, day, side="left")
 
 
+@dataclass(frozen=True, slots=True)
+class _Troughs:
+    """Bull-market starts (troughs) and their confirmations, as day numbers."""
+
+    dates: pd.DatetimeIndex
+    day: np.ndarray
+    conf_dates: pd.DatetimeIndex
+    cf_order: np.ndarray  # confirmation order
+    cf_sorted: np.ndarray  # confirmation day numbers, sorted
+
+    @classmethod
+    def of(cls, phases: BullBearResult) -> _Troughs:
+        tp = phases.turning_points
+        troughs = tp[tp["kind"] == "trough"]
+        conf_dates = pd.DatetimeIndex(troughs["confirmation_date"])
+        cf_day = _day_numbers(conf_dates)
+        cf_order = np.argsort(cf_day, kind="stable")
+        return cls(
+            dates=pd.DatetimeIndex(troughs["date"]),
+            day=_day_numbers(pd.DatetimeIndex(troughs["date"])),
+            conf_dates=conf_dates,
+            cf_order=cf_order,
+            cf_sorted=cf_day[cf_order],
+        )
+
+    def days_to(self, d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Days to the next start and to the next confirmation (-1: none), and their indices."""
+        tr_day, cf_sorted = self.day, self.cf_sorted
+        i = _next_after(d, tr_day)
+        start = np.where(i < len(tr_day), tr_day[np.minimum(i, len(tr_day) - 1)] - d, -1)
+        j = _next_after(d, cf_sorted)
+        conf = np.where(j < len(cf_sorted), cf_sorted[np.minimum(j, len(cf_sorted) - 1)] - d, -1)
+        return start, conf, i, j
+
+    def capped(self, d: np.ndarray, measure: str, horizon: int) -> np.ndarray:
+        """Days to the next bull ``measure``, capped at ``horizon`` (also when there is none)."""
+        start, conf, _, _ = self.days_to(d)
+        v = conf if measure == "confirmation" else start
+        return np.where((v < 0) | (v > horizon), horizon, v).astype(float)
+
+
+def _day_numbers(idx: pd.DatetimeIndex) -> np.ndarray:
+    return (idx.as_unit("ns").asi8 // _DAY_NS).astype(np.int64)
+
+
+def _day0(phases, idx, events, leader_clock, follower_clock, delay) -> pd.DataFrame:
+    """Day-0 bars of the events on the follower's calendar."""
+    if follower_clock is None and phases.clock is None:
+        raise ValueError(
+            "`follower_clock` is required: the follower's phases carry no clock (pass e.g. "
+            "follower_clock='utc_midnight')."
+        )
+    fclock = get_clock(follower_clock if follower_clock is not None else phases.clock)
+    as_event_dates(events, "events")  # type check with the argument's name
+    return map_to_follower(
+        events,
+        idx,
+        leader_clock=leader_clock,
+        follower_clock=fclock,
+        delay=delay,
+    )
+
+
+def _event_table(m, idx, day, phases, tr: _Troughs, horizon, measure):
+    """One row per event: its phase on day 0 and the days to the next bull start."""
+    status = m["status"].to_numpy(dtype=object).astype(str)
+    pos = m["position"].to_numpy(dtype=np.int64)
+    ok = status == "ok"
+    d0 = np.where(ok, day[np.maximum(pos, 0)], 0)
+    complete = ok & (d0 + horizon <= int(day[-1]))
+    status = np.where(ok & ~complete, "incomplete", status)
+    start, conf, i_tr, j_cf = tr.days_to(d0)
+    known = phases.known_state.to_numpy()
+    exp = phases.state.to_numpy()
+    n_ev = len(m)
+    nat = pd.NaT
+
+    def pick(values: pd.DatetimeIndex, k: np.ndarray, valid: np.ndarray) -> pd.DatetimeIndex:
+        out = [values[int(k[e])] if valid[e] else nat for e in range(n_ev)]
+        return pd.DatetimeIndex(out).as_unit("ns")
+
+    last_i = np.searchsorted(tr.day, d0, side="right") - 1
+    table = pd.DataFrame(
+        {
+            "event_date": pd.DatetimeIndex(m.index).as_unit("ns"),
+            "day0_date": pd.DatetimeIndex(
+                [idx[p] if o else nat for p, o in zip(pos, ok, strict=True)]
+            ).as_unit("ns"),
+            "status": status,
+            "known_bull": np.where(ok, known[np.maximum(pos, 0)], np.nan),
+            "in_bull_ex_post": np.where(ok, exp[np.maximum(pos, 0)].astype(float), np.nan),
+            "last_bull_start": pick(tr.dates, last_i, ok & (last_i >= 0)),
+            "next_bull_start": pick(tr.dates, i_tr, ok & (start >= 0)),
+            "days_to_bull_start": np.where(ok & (start >= 0), start, np.nan),
+            "confirmed_bull_start": pick(tr.dates[tr.cf_order], j_cf, ok & (conf >= 0)),
+            "next_bull_confirmation": pick(tr.conf_dates[tr.cf_order], j_cf, ok & (conf >= 0)),
+            "days_to_bull_confirmation": np.where(ok & (conf >= 0), conf, np.nan),
+        }
+    )
+    table["value"] = np.where(complete, tr.capped(d0, measure, horizon), np.nan)
+    table["used"] = complete
+    return table, d0, complete
+
+
+def _placebo(tday, values, kb, k, spacing, n_resamples, gen):
+    """Null distributions of the mean value and of the known-bull count (None: no set)."""
+    from ..inference import _nb
+
+    nxt = np.searchsorted(tday, tday + spacing, side="left").astype(np.int64)
+    tab, log_count = _nb.spaced_tables(nxt, k)
+    if not np.isfinite(log_count):
+        return None
+    null = np.empty(n_resamples)
+    null_known = np.empty(n_resamples)
+    for lo in range(0, n_resamples, _CHUNK):
+        hi = min(lo + _CHUNK, n_resamples)
+        sets = _nb.spaced_sample(tab, nxt, gen.random((hi - lo, k)))
+        null[lo:hi] = values[sets].mean(axis=1)
+        null_known[lo:hi] = kb[sets].sum(axis=1)
+    return null, null_known, log_count
+
+
+def _not_run(statistic: float, resampling: str, common: dict) -> PhaseEventResult:
+    return PhaseEventResult(
+        statistic=statistic,
+        pvalue=np.nan,
+        pvalue_se=np.nan,
+        null_distribution=np.empty(0),
+        known_bull_pvalue=np.nan,
+        n_resamples=0,
+        resampling=resampling,
+        **common,
+    )
+
+
 def phase_event_test(
     follower: Any,
     events: Any,
@@ -358,89 +494,17 @@ def phase_event_test(
     )
     gen = check_rng(rng)
     idx = pd.DatetimeIndex(phases.prices.index)
-    if follower_clock is None and phases.clock is None:
-        raise ValueError(
-            "`follower_clock` is required: the follower's phases carry no clock (pass e.g. "
-            "follower_clock='utc_midnight')."
-        )
-    fclock = get_clock(follower_clock if follower_clock is not None else phases.clock)
-    as_event_dates(events, "events")  # type check with the argument's name
-    m = map_to_follower(
-        events,
-        idx,
-        leader_clock=leader_clock,
-        follower_clock=fclock,
-        delay=delay,
-    )
-    day = (idx.as_unit("ns").asi8 // _DAY_NS).astype(np.int64)
-    last_day = int(day[-1])
-    tp = phases.turning_points
-    troughs = tp[tp["kind"] == "trough"]
-    tr_day = (pd.DatetimeIndex(troughs["date"]).as_unit("ns").asi8 // _DAY_NS).astype(np.int64)
-    conf_dates = pd.DatetimeIndex(troughs["confirmation_date"])
-    cf_day = (conf_dates.as_unit("ns").asi8 // _DAY_NS).astype(np.int64)
-    cf_order = np.argsort(cf_day, kind="stable")
-    cf_sorted = cf_day[cf_order]
-
-    def days_to(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        i = _next_after(d, tr_day)
-        start = np.where(i < len(tr_day), tr_day[np.minimum(i, len(tr_day) - 1)] - d, -1)
-        j = _next_after(d, cf_sorted)
-        conf = np.where(j < len(cf_sorted), cf_sorted[np.minimum(j, len(cf_sorted) - 1)] - d, -1)
-        return start, conf, i, j
-
-    def capped(d: np.ndarray) -> np.ndarray:
-        start, conf, _, _ = days_to(d)
-        v = conf if measure == "confirmation" else start
-        return np.where((v < 0) | (v > horizon), horizon, v).astype(float)
-
-    # per-event table
-    status = m["status"].to_numpy(dtype=object).astype(str)
-    pos = m["position"].to_numpy(dtype=np.int64)
-    ok = status == "ok"
-    d0 = np.where(ok, day[np.maximum(pos, 0)], 0)
-    complete = ok & (d0 + horizon <= last_day)
-    status = np.where(ok & ~complete, "incomplete", status)
-    start, conf, i_tr, j_cf = days_to(d0)
-    known = phases.known_state.to_numpy()
-    exp = phases.state.to_numpy()
-    n_ev = len(m)
-    nat = pd.NaT
-
-    def pick(values: pd.DatetimeIndex, k: np.ndarray, valid: np.ndarray) -> pd.DatetimeIndex:
-        out = [values[int(k[e])] if valid[e] else nat for e in range(n_ev)]
-        return pd.DatetimeIndex(out).as_unit("ns")
-
-    tr_dates = pd.DatetimeIndex(troughs["date"])
-    last_i = np.searchsorted(tr_day, d0, side="right") - 1
-    table = pd.DataFrame(
-        {
-            "event_date": pd.DatetimeIndex(m.index).as_unit("ns"),
-            "day0_date": pd.DatetimeIndex(
-                [idx[p] if o else nat for p, o in zip(pos, ok, strict=True)]
-            ).as_unit("ns"),
-            "status": status,
-            "known_bull": np.where(ok, known[np.maximum(pos, 0)], np.nan),
-            "in_bull_ex_post": np.where(ok, exp[np.maximum(pos, 0)].astype(float), np.nan),
-            "last_bull_start": pick(tr_dates, last_i, ok & (last_i >= 0)),
-            "next_bull_start": pick(tr_dates, i_tr, ok & (start >= 0)),
-            "days_to_bull_start": np.where(ok & (start >= 0), start, np.nan),
-            "confirmed_bull_start": pick(tr_dates[cf_order], j_cf, ok & (conf >= 0)),
-            "next_bull_confirmation": pick(conf_dates[cf_order], j_cf, ok & (conf >= 0)),
-            "days_to_bull_confirmation": np.where(ok & (conf >= 0), conf, np.nan),
-        }
-    )
-    table["value"] = np.where(complete, capped(d0), np.nan)
-    table["used"] = complete
+    m = _day0(phases, idx, events, leader_clock, follower_clock, delay)
+    day = _day_numbers(idx)
+    tr = _Troughs.of(phases)
+    table, d0, complete = _event_table(m, idx, day, phases, tr, horizon, measure)
     _warn(table, idx, horizon)
-
     # placebo
-    cand = np.flatnonzero(day + horizon <= last_day)
+    cand = np.flatnonzero(day + horizon <= int(day[-1]))
     ev_day = np.sort(d0[complete])
     k = len(ev_day)
     spacing, source = _spacing(events, ev_day, min_spacing)
-    values = capped(day[cand])
-    kb = np.nan_to_num(known[cand], nan=0.0)
+    known = phases.known_state.to_numpy()
     base_rate = float(np.nanmean(np.where(np.isnan(known[cand]), 0.0, known[cand])))
     null_text = (
         f"the {k} events' day-0 dates are like {k} dates drawn at random from the "
@@ -475,46 +539,20 @@ def phase_event_test(
             SmallSampleWarning,
             stacklevel=2,
         )
-        return PhaseEventResult(
-            statistic=np.nan,
-            pvalue=np.nan,
-            pvalue_se=np.nan,
-            null_distribution=np.empty(0),
-            known_bull_pvalue=np.nan,
-            n_resamples=0,
-            resampling="not run: no usable event",
-            **common,
-        )
+        return _not_run(np.nan, "not run: no usable event", common)
     observed = float(table.loc[complete, "value"].mean())
     obs_known = float(np.nansum(table.loc[complete, "known_bull"]))
-    from ..inference import _nb
-
-    tday = day[cand]
-    nxt = np.searchsorted(tday, tday + spacing, side="left").astype(np.int64)
-    tab, log_count = _nb.spaced_tables(nxt, k)
-    if not np.isfinite(log_count):
+    values = tr.capped(day[cand], measure, horizon)
+    kb = np.nan_to_num(known[cand], nan=0.0)
+    drawn = _placebo(day[cand], values, kb, k, spacing, n_resamples, gen)
+    if drawn is None:
         warnings.warn(
             f"no set of {k} eligible dates {spacing} days apart exists.",
             DegenerateDataWarning,
             stacklevel=2,
         )
-        return PhaseEventResult(
-            statistic=observed,
-            pvalue=np.nan,
-            pvalue_se=np.nan,
-            null_distribution=np.empty(0),
-            known_bull_pvalue=np.nan,
-            n_resamples=0,
-            resampling="not run: no admissible set",
-            **common,
-        )
-    null = np.empty(n_resamples)
-    null_known = np.empty(n_resamples)
-    for lo in range(0, n_resamples, _CHUNK):
-        hi = min(lo + _CHUNK, n_resamples)
-        sets = _nb.spaced_sample(tab, nxt, gen.random((hi - lo, k)))
-        null[lo:hi] = values[sets].mean(axis=1)
-        null_known[lo:hi] = kb[sets].sum(axis=1)
+        return _not_run(observed, "not run: no admissible set", common)
+    null, null_known, log_count = drawn
     resampling = (
         f"Monte Carlo: {n_resamples} sets of {k} dates drawn exactly uniformly from all "
         f"{np.exp(log_count):.6g} sets of eligible follower bars pairwise at least {spacing} "
@@ -536,10 +574,7 @@ def _warn(table: pd.DataFrame, idx: pd.DatetimeIndex, horizon: int) -> None:
     out = table.loc[table["status"].isin(["before_start", "after_end"]), "event_date"]
     if len(out):
         warnings.warn(
-            f"{len(out)} event(s) fall outside the follower's data ({idx[0].date()} to "
-            f"{idx[-1].date()}) and are excluded: "
-            + ", ".join(d.strftime("%Y-%m-%d") for d in out)
-            + ".",
+            outside_data_message(pd.DatetimeIndex(out), idx),
             EventsExcludedWarning,
             stacklevel=3,
         )
