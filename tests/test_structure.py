@@ -81,8 +81,6 @@ ALLOWED_LONG_FUNCTIONS = {
     "riskcycle.regimes._breaks:variance_breaks",
     "riskcycle.regimes._correlation:correlation_regimes",
     "riskcycle.regimes._effect:variance_effect",
-    "riskcycle.regimes._garch:garch_by_regime",
-    "riskcycle.regimes._garch:variance_shift",
     "riskcycle.regimes._result:RegimeResult.to_frame",
     # assessment, inference, scanning, report, snooping, CLI, lead-lag
     "riskcycle.assess:_facts_sentences",

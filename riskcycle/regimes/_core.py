@@ -23,7 +23,14 @@ from .._validation import (
 )
 from ._bootstrap import ConfidenceInterval, _ratio_test
 from ._correlation import FREQUENCIES, correlation_regimes
-from ._garch import GARCH_MODELS, SCALE, garch_by_regime, variance_shift
+from ._garch import (
+    FIT_COLUMNS,
+    GARCH_MODELS,
+    PARAM_COLUMNS,
+    SCALE,
+    garch_by_regime,
+    variance_shift,
+)
 from ._icss import TESTS, icss
 from ._input import (
     check_breaks,
@@ -41,19 +48,6 @@ from ._result import RegimeResult
 __all__ = ["volatility_regimes"]
 
 MIN_REGIME_OBS = 20
-GARCH_FIT_COLUMNS = (
-    "regime",
-    "label",
-    "model",
-    "n_obs",
-    "persistence",
-    "half_life",
-    "unconditional_volatility",
-    "nu",
-    "loglikelihood",
-    "converged",
-    "reason",
-)
 
 _NULL = {
     "two-sided": "Volatility is the same in the regimes on either side of each break.",
@@ -205,10 +199,8 @@ def _ratio_tests(opt: RegimeOptions, returns, labels, stream) -> tuple:
 def _garch_step(opt: RegimeOptions, returns, labels, names, notes: list):
     """Per-regime GARCH fits, the variance-shift model and conditional volatilities."""
     cvol = pd.DataFrame(index=returns.index)
-    garch_fits = pd.DataFrame(columns=list(GARCH_FIT_COLUMNS))
-    garch_params = pd.DataFrame(
-        columns=["regime", "label", "model", "parameter", "estimate", "std_error"]
-    )
+    garch_fits = pd.DataFrame(columns=list(FIT_COLUMNS))
+    garch_params = pd.DataFrame(columns=list(PARAM_COLUMNS))
     shift = None
     if not opt.garch:
         return garch_params, garch_fits, cvol, shift

@@ -88,6 +88,22 @@ def _derived(
     return pers, half, uvol, ""
 
 
+FIT_COLUMNS = (
+    "regime",
+    "label",
+    "model",
+    "n_obs",
+    "persistence",
+    "half_life",
+    "unconditional_volatility",
+    "nu",
+    "loglikelihood",
+    "converged",
+    "reason",
+)
+PARAM_COLUMNS = ("regime", "label", "model", "parameter", "estimate", "std_error")
+
+
 def garch_by_regime(
     returns: pd.Series,
     labels: np.ndarray,
@@ -119,7 +135,6 @@ def garch_by_regime(
         mask = labels == k
         n = int(mask.sum())
         for model in models:
-            o = GARCH_MODELS[model]
             base = {"regime": k, "label": label, "model": model}
             if n < min_obs:
                 warnings.warn(
@@ -128,71 +143,62 @@ def garch_by_regime(
                     SmallSampleWarning,
                     stacklevel=3,
                 )
-                frow.append(
-                    {
-                        **base,
-                        "n_obs": n,
-                        "persistence": math.nan,
-                        "half_life": math.nan,
-                        "unconditional_volatility": math.nan,
-                        "nu": math.nan,
-                        "loglikelihood": math.nan,
-                        "converged": False,
-                        "reason": f"too short to fit: {n} < min_garch_obs={min_obs}",
-                    }
-                )
+                frow.append(_short_fit_row(base, n, min_obs))
                 continue
-            res, note = fit_arch(y_all[mask], o)
-            p, se = res.params, res.std_err
-            for name in p.index:
-                prow.append(
-                    {
-                        **base,
-                        "parameter": _ARCH_NAMES.get(name, name),
-                        "estimate": float(p[name]),
-                        "std_error": float(se[name]),
-                    }
-                )
-            gamma = float(p["gamma[1]"]) if o else 0.0
-            pers, half, uvol, why = _derived(
-                float(p["omega"]), float(p["alpha[1]"]), gamma, float(p["beta[1]"]), ppy
-            )
-            frow.append(
-                {
-                    **base,
-                    "n_obs": n,
-                    "persistence": pers,
-                    "half_life": half,
-                    "unconditional_volatility": uvol,
-                    "nu": float(p["nu"]),
-                    "loglikelihood": float(res.loglikelihood),
-                    "converged": res.convergence_flag == 0,
-                    "reason": "; ".join(x for x in (note, why) if x),
-                }
-            )
-            cvol.loc[returns.index[mask], model] = (
-                np.asarray(res.conditional_volatility) * math.sqrt(ppy) / SCALE
-            )
-    params = pd.DataFrame(
-        prow, columns=["regime", "label", "model", "parameter", "estimate", "std_error"]
+            params, fit, cond_vol = _fit_regime(y_all[mask], GARCH_MODELS[model], base, ppy)
+            prow += params
+            frow.append(fit)
+            cvol.loc[returns.index[mask], model] = cond_vol
+    return (
+        pd.DataFrame(prow, columns=list(PARAM_COLUMNS)),
+        pd.DataFrame(frow, columns=list(FIT_COLUMNS)),
+        cvol,
     )
-    fits = pd.DataFrame(
-        frow,
-        columns=[
-            "regime",
-            "label",
-            "model",
-            "n_obs",
-            "persistence",
-            "half_life",
-            "unconditional_volatility",
-            "nu",
-            "loglikelihood",
-            "converged",
-            "reason",
-        ],
+
+
+def _short_fit_row(base: dict, n: int, min_obs: int) -> dict:
+    return {
+        **base,
+        "n_obs": n,
+        "persistence": math.nan,
+        "half_life": math.nan,
+        "unconditional_volatility": math.nan,
+        "nu": math.nan,
+        "loglikelihood": math.nan,
+        "converged": False,
+        "reason": f"too short to fit: {n} < min_garch_obs={min_obs}",
+    }
+
+
+def _fit_regime(y: np.ndarray, o: int, base: dict, ppy: float):
+    """One regime's fit: parameter rows, the fit row and the annualised conditional volatility."""
+    res, note = fit_arch(y, o)
+    p, se = res.params, res.std_err
+    params = [
+        {
+            **base,
+            "parameter": _ARCH_NAMES.get(name, name),
+            "estimate": float(p[name]),
+            "std_error": float(se[name]),
+        }
+        for name in p.index
+    ]
+    gamma = float(p["gamma[1]"]) if o else 0.0
+    pers, half, uvol, why = _derived(
+        float(p["omega"]), float(p["alpha[1]"]), gamma, float(p["beta[1]"]), ppy
     )
-    return params, fits, cvol
+    fit = {
+        **base,
+        "n_obs": len(y),
+        "persistence": pers,
+        "half_life": half,
+        "unconditional_volatility": uvol,
+        "nu": float(p["nu"]),
+        "loglikelihood": float(res.loglikelihood),
+        "converged": res.convergence_flag == 0,
+        "reason": "; ".join(x for x in (note, why) if x),
+    }
+    return params, fit, np.asarray(res.conditional_volatility) * math.sqrt(ppy) / SCALE
 
 
 # ---------------------------------------------------------------------------
@@ -421,6 +427,46 @@ def variance_shift(
     def f(theta):
         return shift_loglikelihood(theta, y, dummies, o, bc)
 
+    best, message, ok = _maximise_shift(f, base, y, labels, k, o)
+    ll1 = float(f(best).sum())
+    lr = max(2.0 * (ll1 - ll0), 0.0)
+    se = np.full(len(best), np.nan)
+    if std_errors:
+        h = 1e-5 * np.maximum(np.abs(best), 1e-2)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            cov = _robust_cov(best, f, h)
+        se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    rrows = _shift_regimes(best, names, k, o, ppy)
+    _, s2 = shift_sigma2(best, y, dummies, o, bc)
+    null, method, notes = _shift_texts(model, k, note0, boundary=bool(rrows[0]["reason"]))
+    return VarianceShiftResult(
+        statistic=lr,
+        pvalue=float(stats.chi2.sf(lr, k)),
+        df=k,
+        params=_shift_params(best, se, k, o),
+        restricted_params=p0.rename(index=_ARCH_NAMES).astype(float),
+        loglikelihood=max(ll1, ll0),
+        loglikelihood_restricted=ll0,
+        regimes=pd.DataFrame(rrows),
+        conditional_volatility=pd.Series(
+            np.sqrt(s2 * ppy) / SCALE, index=returns.index, name="variance_shift"
+        ),
+        model=model,
+        breaks=breaks,
+        scale=SCALE,
+        converged=ok,
+        message=message,
+        null_hypothesis=null,
+        method=method,
+        notes=notes,
+        versions=package_versions(),
+    )
+
+
+def _maximise_shift(f, base, y, labels, k, o):
+    """SLSQP from arch's optimum and from regime-variance targets; the better optimum."""
+
     def objective(theta):
         val = -f(theta).sum() / len(y)
         return val if np.isfinite(val) else 1e10
@@ -456,15 +502,10 @@ def variance_shift(
             )
         if opt.fun < best_val:
             best, best_val, message, ok = opt.x, opt.fun, str(opt.message), bool(opt.success)
-    ll1 = float(f(best).sum())
-    lr = max(2.0 * (ll1 - ll0), 0.0)
-    se = np.full(len(best), np.nan)
-    if std_errors:
-        h = 1e-5 * np.maximum(np.abs(best), 1e-2)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            cov = _robust_cov(best, f, h)
-        se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    return best, message, ok
+
+
+def _shift_params(best, se, k, o) -> pd.DataFrame:
     pnames = [
         "mu",
         "omega",
@@ -478,6 +519,11 @@ def variance_shift(
         {"estimate": best, "std_error": se}, index=pd.Index(pnames, name="parameter")
     )
     params["t_stat"] = params["estimate"] / params["std_error"]
+    return params
+
+
+def _shift_regimes(best, names, k, o, ppy) -> list[dict]:
+    """Each regime's intercept, unconditional volatility, persistence and half-life."""
     _, omega, delta, alpha, gamma, beta, _ = _unpack(best, k, o)
     rrows = []
     for j, label in enumerate(names):
@@ -494,9 +540,11 @@ def variance_shift(
                 "reason": why,
             }
         )
-    _, s2 = shift_sigma2(best, y, dummies, o, bc)
-    cvol = pd.Series(np.sqrt(s2 * ppy) / SCALE, index=returns.index, name="variance_shift")
-    restricted = p0.rename(index=_ARCH_NAMES).astype(float)
+    return rrows
+
+
+def _shift_texts(model: str, k: int, note0: str, *, boundary: bool):
+    """Null hypothesis, method and notes of the variance-shift test."""
     null = (
         "The GARCH variance intercept is the same in every regime (all delta_k = 0), in a "
         f"{model.upper()}(1,1) model with Student-t errors fitted to the full sample."
@@ -511,7 +559,7 @@ def variance_shift(
     if note0:
         method += f" Restricted fit: {note0}."
     notes = []
-    if rrows[0]["reason"]:
+    if boundary:
         notes.append(
             "The fitted persistence is at the stationarity boundary (integrated GARCH): the "
             "intercept shift then moves the drift of the variance, not its unconditional level, "
@@ -519,23 +567,4 @@ def variance_shift(
             "a known symptom of unmodelled variance breaks (Lamoureux & Lastrapes 1990); compare "
             "the per-regime fits and the bootstrap ratio."
         )
-    return VarianceShiftResult(
-        statistic=lr,
-        pvalue=float(stats.chi2.sf(lr, k)),
-        df=k,
-        params=params,
-        restricted_params=restricted,
-        loglikelihood=max(ll1, ll0),
-        loglikelihood_restricted=ll0,
-        regimes=pd.DataFrame(rrows),
-        conditional_volatility=cvol,
-        model=model,
-        breaks=breaks,
-        scale=SCALE,
-        converged=ok,
-        message=message,
-        null_hypothesis=null,
-        method=method,
-        notes=tuple(notes),
-        versions=package_versions(),
-    )
+    return null, method, tuple(notes)
