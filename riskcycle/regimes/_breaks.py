@@ -426,6 +426,124 @@ def _variance_breaks_iv(
     return returns, ppy, h, max_breaks, n_breaks, selection, transform, trimming, cand, cl
 
 
+BREAK_COLUMNS = (
+    "break_date",
+    "ci_low",
+    "ci_high",
+    "ci_days",
+    "bai_ci_low",
+    "bai_ci_high",
+    "bootstrap_ci_low",
+    "bootstrap_ci_high",
+    "bootstrap_persistence",
+    "level_before",
+    "level_after",
+    "volatility_before",
+    "volatility_after",
+    "ratio",
+    "phi",
+    "delta",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _BreakSetup:
+    """What every break's interval needs: returns, the series in mean, segment bounds."""
+
+    r: np.ndarray
+    y: np.ndarray
+    dates: pd.DatetimeIndex
+    bounds: list
+    h: int
+    transform: str
+    n_resamples: int
+    a2: float  # (1 - confidence_level) / 2
+
+
+def _break_row(st: _BreakSetup, j: int, k: int, interval: str, stream, vol: pd.Series) -> dict:
+    """Break ``j`` at position ``k``: Bai's interval (and the bootstrap one), levels, ratio."""
+    y, dates, bounds, a2 = st.y, st.dates, st.bounds, st.a2
+    t = len(y)
+    y1, y2 = y[bounds[j] : k], y[k : bounds[j + 2]]
+    mu1, mu2 = y1.mean(), y2.mean()
+    delta = mu2 - mu1
+    w1, _ = bartlett_long_run_variance(y1 - mu1)
+    w2, _ = bartlett_long_run_variance(y2 - mu2)
+    phi = w2 / w1
+    scale = w1 / delta**2
+    q_hi = argmax_quantile(1 - a2, phi)
+    q_lo = argmax_quantile(a2, phi)
+    b_lo = max(k - math.ceil(q_hi * scale), 0)
+    b_hi = min(k - math.floor(q_lo * scale), t - 1)
+    boot_lo = boot_hi = pd.NaT
+    pers = math.nan
+    lo, hi = b_lo, b_hi
+    if interval == "bootstrap":
+        a, b = bounds[j], bounds[j + 2]
+        off, theta = bootstrap_break_offsets(
+            st.r[a:b], k - a, st.h, st.transform, st.n_resamples, stream
+        )
+        pers = float(theta[3] + theta[4])
+        d_lo, d_hi = np.quantile(off, [a2, 1 - a2])
+        lo = int(max(k - math.ceil(d_hi), 0))
+        hi = int(min(k - math.floor(d_lo), t - 1))
+        boot_lo, boot_hi = dates[lo], dates[hi]
+    return {
+        "break_date": dates[k],
+        "ci_low": dates[lo],
+        "ci_high": dates[hi],
+        "ci_days": int((dates[hi] - dates[lo]).days),
+        "bai_ci_low": dates[b_lo],
+        "bai_ci_high": dates[b_hi],
+        "bootstrap_ci_low": boot_lo,
+        "bootstrap_ci_high": boot_hi,
+        "bootstrap_persistence": pers,
+        "level_before": mu1,
+        "level_after": mu2,
+        "volatility_before": vol.iloc[j],
+        "volatility_after": vol.iloc[j + 1],
+        "ratio": vol.iloc[j + 1] / vol.iloc[j],
+        "phi": phi,
+        "delta": delta,
+    }
+
+
+def _segments(r: np.ndarray, dates: pd.DatetimeIndex, bounds: list, ppy: float) -> pd.DataFrame:
+    """First and last date, size and annualised volatility of each segment."""
+    ann = math.sqrt(ppy)
+    return pd.DataFrame(
+        {
+            "start": [dates[a] for a in bounds[:-1]],
+            "end": [dates[b - 1] for b in bounds[1:]],
+            "n_obs": np.diff(bounds),
+            "volatility": [r[a:b].std(ddof=1) * ann for a, b in itertools.pairwise(bounds)],
+        }
+    )
+
+
+def _candidate_table(cand: dict, breaks: pd.DataFrame) -> pd.DataFrame:
+    """Each candidate date's nearest break and whether it lies inside a break's interval."""
+    crow = []
+    for label, d in cand.items():
+        inside, nearest, off = 0, pd.NaT, math.nan
+        if len(breaks):
+            diffs = (d - breaks["break_date"]).dt.days.to_numpy()
+            n = int(np.argmin(np.abs(diffs)))
+            nearest, off = breaks["break_date"].iloc[n], float(diffs[n])
+            hit = np.flatnonzero((breaks["ci_low"] <= d) & (d <= breaks["ci_high"]))
+            inside = int(hit[0]) + 1 if len(hit) else 0
+        crow.append(
+            {
+                "label": label,
+                "date": d,
+                "nearest_break": nearest,
+                "offset_days": off,
+                "inside": inside,
+            }
+        )
+    return pd.DataFrame(crow)
+
+
 def variance_breaks(
     prices: Any,
     *,
@@ -595,100 +713,13 @@ def variance_breaks(
         }
     )
     bounds = [0, *idx, t]
-    ann = math.sqrt(ppy)
-    seg = pd.DataFrame(
-        {
-            "start": [dates[a] for a in bounds[:-1]],
-            "end": [dates[b - 1] for b in bounds[1:]],
-            "n_obs": np.diff(bounds),
-            "volatility": [r[a:b].std(ddof=1) * ann for a, b in itertools.pairwise(bounds)],
-        }
-    )
-    a2 = (1 - cl) / 2
-    rows = []
+    seg = _segments(r, dates, bounds, ppy)
     streams = spawn(gen, len(idx)) if idx else []
-    for j, k in enumerate(idx):
-        y1, y2 = y[bounds[j] : k], y[k : bounds[j + 2]]
-        mu1, mu2 = y1.mean(), y2.mean()
-        delta = mu2 - mu1
-        w1, _ = bartlett_long_run_variance(y1 - mu1)
-        w2, _ = bartlett_long_run_variance(y2 - mu2)
-        phi = w2 / w1
-        scale = w1 / delta**2
-        q_hi = argmax_quantile(1 - a2, phi)
-        q_lo = argmax_quantile(a2, phi)
-        b_lo = max(k - math.ceil(q_hi * scale), 0)
-        b_hi = min(k - math.floor(q_lo * scale), t - 1)
-        boot_lo = boot_hi = pd.NaT
-        pers = math.nan
-        lo, hi = b_lo, b_hi
-        if interval == "bootstrap":
-            a, b = bounds[j], bounds[j + 2]
-            off, theta = bootstrap_break_offsets(
-                r[a:b], k - a, h, transform, n_resamples, streams[j]
-            )
-            pers = float(theta[3] + theta[4])
-            d_lo, d_hi = np.quantile(off, [a2, 1 - a2])
-            lo = int(max(k - math.ceil(d_hi), 0))
-            hi = int(min(k - math.floor(d_lo), t - 1))
-            boot_lo, boot_hi = dates[lo], dates[hi]
-        rows.append(
-            {
-                "break_date": dates[k],
-                "ci_low": dates[lo],
-                "ci_high": dates[hi],
-                "ci_days": int((dates[hi] - dates[lo]).days),
-                "bai_ci_low": dates[b_lo],
-                "bai_ci_high": dates[b_hi],
-                "bootstrap_ci_low": boot_lo,
-                "bootstrap_ci_high": boot_hi,
-                "bootstrap_persistence": pers,
-                "level_before": mu1,
-                "level_after": mu2,
-                "volatility_before": seg["volatility"].iloc[j],
-                "volatility_after": seg["volatility"].iloc[j + 1],
-                "ratio": seg["volatility"].iloc[j + 1] / seg["volatility"].iloc[j],
-                "phi": phi,
-                "delta": delta,
-            }
-        )
-    cols = [
-        "break_date",
-        "ci_low",
-        "ci_high",
-        "ci_days",
-        "bai_ci_low",
-        "bai_ci_high",
-        "bootstrap_ci_low",
-        "bootstrap_ci_high",
-        "bootstrap_persistence",
-        "level_before",
-        "level_after",
-        "volatility_before",
-        "volatility_after",
-        "ratio",
-        "phi",
-        "delta",
+    setup = _BreakSetup(r, y, dates, bounds, h, transform, n_resamples, (1 - cl) / 2)
+    rows = [
+        _break_row(setup, j, k, interval, streams[j], seg["volatility"]) for j, k in enumerate(idx)
     ]
-    breaks = pd.DataFrame(rows, columns=cols)
-    crow = []
-    for label, d in cand.items():
-        inside, nearest, off = 0, pd.NaT, math.nan
-        if len(breaks):
-            diffs = (d - breaks["break_date"]).dt.days.to_numpy()
-            n = int(np.argmin(np.abs(diffs)))
-            nearest, off = breaks["break_date"].iloc[n], float(diffs[n])
-            hit = np.flatnonzero((breaks["ci_low"] <= d) & (d <= breaks["ci_high"]))
-            inside = int(hit[0]) + 1 if len(hit) else 0
-        crow.append(
-            {
-                "label": label,
-                "date": d,
-                "nearest_break": nearest,
-                "offset_days": off,
-                "inside": inside,
-            }
-        )
+    breaks = pd.DataFrame(rows, columns=list(BREAK_COLUMNS))
     how = (
         f"model-based GARCH(1,1)-t bootstrap ({n_resamples} paths per break)"
         if interval == "bootstrap"
@@ -706,7 +737,7 @@ def variance_breaks(
             pd.DatetimeIndex(breaks["ci_low"]), pd.DatetimeIndex(breaks["ci_high"])
         ),
         breaks=breaks,
-        candidates=pd.DataFrame(crow),
+        candidates=_candidate_table(cand, breaks),
         criteria=criteria,
         segments=seg,
         returns=returns,
