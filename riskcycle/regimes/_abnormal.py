@@ -280,6 +280,82 @@ def _placebo(av_valid, dates_valid, k, spacing_days, n_resamples, gen):
     return av_valid[idx].mean(axis=1)
 
 
+def _event_rows(dates, path: pd.DataFrame, idx_all: pd.DatetimeIndex, ann: float):
+    """One row per event with a complete window; the events without one (formatted)."""
+    pos = np.searchsorted(idx_all.asi8, pd.DatetimeIndex(dates).as_unit("ns").asi8, side="left")
+    rows, dropped = [], []
+    for d, k in zip(dates, pos, strict=True):
+        if k >= len(idx_all) or not np.isfinite(path["av"].iloc[k]):
+            dropped.append(fmt_date(d))
+            continue
+        r = path.iloc[k]
+        rows.append(
+            {
+                "event_date": d,
+                "first_return_date": idx_all[k],
+                "realized_volatility": math.sqrt(r["realized"] * ann) / SCALE,
+                "forecast_volatility": math.sqrt(r["forecast"] * ann) / SCALE,
+                "av": float(r["av"]),
+                "variance_ratio": float(math.exp(r["av"])),
+            }
+        )
+    return rows, dropped
+
+
+def _spacing(table: pd.DataFrame, horizon: int, min_spacing: int | None) -> int:
+    """Placebo spacing: never more than the closest pair of events (a possible set)."""
+    ev_days = np.diff(pd.DatetimeIndex(table["first_return_date"]).asi8) / 86_400e9
+    closest = int(ev_days.min()) if len(ev_days) else horizon
+    spacing = min(horizon, closest) if min_spacing is None else min_spacing
+    if len(ev_days) and spacing > closest:
+        raise ValueError(
+            f"`min_spacing` ({spacing} days) exceeds the closest pair of events ({closest} "
+            "days): the events themselves would be outside the placebo null."
+        )
+    return spacing
+
+
+def _event_tests(av, stat, null, alternative, notes: list) -> pd.DataFrame:
+    """The t, sign and placebo tests of the mean AV (notes on what they cannot do)."""
+    n = len(av)
+    b_ge = int(np.sum(null >= stat - 1e-12))
+    b_le = int(np.sum(null <= stat + 1e-12))
+    m = len(null)
+    p_g, p_l = (1 + b_ge) / (1 + m), (1 + b_le) / (1 + m)
+    p_plac = {"greater": p_g, "less": p_l, "two-sided": min(1.0, 2 * min(p_g, p_l))}[alternative]
+    if n >= 2 and np.std(av) > 0:
+        t_res = stats.ttest_1samp(av, 0.0, alternative=alternative)
+        t_stat, t_p = float(t_res.statistic), float(t_res.pvalue)
+    else:
+        t_stat, t_p = math.nan, math.nan
+        notes.append("The t test needs at least two events with different AV: NaN.")
+    k_pos = int((av > 0).sum())
+    s_alt = {"two-sided": "two-sided", "greater": "greater", "less": "less"}[alternative]
+    s_p = float(stats.binomtest(k_pos, n, 0.5, alternative=s_alt).pvalue)
+    if n < 6:
+        notes.append(
+            f"With {n} event(s) the sign test cannot give a two-sided p below "
+            f"{min(1.0, 2 * 0.5**n):.3g}."
+        )
+    return pd.DataFrame(
+        {
+            "test": ["t", "sign", "placebo"],
+            "statistic": [t_stat, float(k_pos), stat],
+            "pvalue": [t_p, s_p, p_plac],
+            "null_hypothesis": [
+                "The mean AV is 0.",
+                "The median AV is 0 (as many events above as below forecast).",
+                "The events' mean AV is drawn like that of random date sets on the same path.",
+            ],
+            "assumes": [
+                "independent, normal AV centred at 0",
+                "independent AV with median 0",
+                "events exchangeable with spaced random dates",
+            ],
+        }
+    )
+
+
 def abnormal_volatility(
     prices: Any,
     events: Any,
@@ -397,25 +473,7 @@ def abnormal_volatility(
         returns, horizon=horizon, model=model, estimation_window=estimation_window, refit=refit
     )
     idx_all = returns.index
-    pos = np.searchsorted(idx_all.asi8, pd.DatetimeIndex(dates).as_unit("ns").asi8, side="left")
-    rows, kept, dropped = [], [], []
-    ann = ppy / horizon
-    for d, k in zip(dates, pos, strict=True):
-        if k >= len(idx_all) or not np.isfinite(path["av"].iloc[k]):
-            dropped.append(fmt_date(d))
-            continue
-        r = path.iloc[k]
-        kept.append(int(k))
-        rows.append(
-            {
-                "event_date": d,
-                "first_return_date": idx_all[k],
-                "realized_volatility": math.sqrt(r["realized"] * ann) / SCALE,
-                "forecast_volatility": math.sqrt(r["forecast"] * ann) / SCALE,
-                "av": float(r["av"]),
-                "variance_ratio": float(math.exp(r["av"])),
-            }
-        )
+    rows, dropped = _event_rows(dates, path, idx_all, ppy / horizon)
     if not rows:
         raise ValueError(
             f"`events`: none of {[fmt_date(d) for d in dates]} has {estimation_window} returns "
@@ -433,53 +491,12 @@ def abnormal_volatility(
     av = table["av"].to_numpy()
     n = len(av)
     stat = float(av.mean())
-    # spacing: never more than the closest pair of events, so they are a possible set
-    ev_days = np.diff(pd.DatetimeIndex(table["first_return_date"]).asi8) / 86_400e9
-    closest = int(ev_days.min()) if len(ev_days) else horizon
-    spacing = min(horizon, closest) if min_spacing is None else min_spacing
-    if len(ev_days) and spacing > closest:
-        raise ValueError(
-            f"`min_spacing` ({spacing} days) exceeds the closest pair of events ({closest} "
-            "days): the events themselves would be outside the placebo null."
-        )
+    spacing = _spacing(table, horizon, min_spacing)
     valid = np.isfinite(path["av"].to_numpy())
     null = _placebo(path["av"].to_numpy()[valid], idx_all[valid], n, spacing, n_resamples, gen)
-    b_ge = int(np.sum(null >= stat - 1e-12))
-    b_le = int(np.sum(null <= stat + 1e-12))
     m = len(null)
-    p_g, p_l = (1 + b_ge) / (1 + m), (1 + b_le) / (1 + m)
-    p_plac = {"greater": p_g, "less": p_l, "two-sided": min(1.0, 2 * min(p_g, p_l))}[alternative]
-    if n >= 2 and np.std(av) > 0:
-        t_res = stats.ttest_1samp(av, 0.0, alternative=alternative)
-        t_stat, t_p = float(t_res.statistic), float(t_res.pvalue)
-    else:
-        t_stat, t_p = math.nan, math.nan
-        notes.append("The t test needs at least two events with different AV: NaN.")
-    k_pos = int((av > 0).sum())
-    s_alt = {"two-sided": "two-sided", "greater": "greater", "less": "less"}[alternative]
-    s_p = float(stats.binomtest(k_pos, n, 0.5, alternative=s_alt).pvalue)
-    if n < 6:
-        notes.append(
-            f"With {n} event(s) the sign test cannot give a two-sided p below "
-            f"{min(1.0, 2 * 0.5**n):.3g}."
-        )
-    tests = pd.DataFrame(
-        {
-            "test": ["t", "sign", "placebo"],
-            "statistic": [t_stat, float(k_pos), stat],
-            "pvalue": [t_p, s_p, p_plac],
-            "null_hypothesis": [
-                "The mean AV is 0.",
-                "The median AV is 0 (as many events above as below forecast).",
-                "The events' mean AV is drawn like that of random date sets on the same path.",
-            ],
-            "assumes": [
-                "independent, normal AV centred at 0",
-                "independent AV with median 0",
-                "events exchangeable with spaced random dates",
-            ],
-        }
-    )
+    tests = _event_tests(av, stat, null, alternative, notes)
+    p_plac = tests["pvalue"].iloc[2]
     if model == "garch":
         fmodel = (
             f"GARCH(1,1)-t (arch) re-fitted every {refit} returns on the last {estimation_window}"
