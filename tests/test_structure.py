@@ -77,7 +77,6 @@ ALLOWED_PRIVATE_IMPORTS = {
 ALLOWED_LONG_FUNCTIONS = {
     "riskcycle._validation:as_price_frame",
     "riskcycle.backtesting._result:BacktestResult._summary",
-    "riskcycle.regimes._correlation:correlation_regimes",
     "riskcycle.regimes._effect:variance_effect",
     "riskcycle.regimes._result:RegimeResult.to_frame",
     # assessment, inference, scanning, report, snooping, CLI, lead-lag

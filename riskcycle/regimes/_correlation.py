@@ -252,6 +252,72 @@ def _correlation_regimes_iv(
     )
 
 
+def _regime_rows(name, pair, labels, names, frequency) -> list[dict]:
+    """Correlation and beta with benchmark ``name`` in each regime (at least 10 pairs)."""
+    f, b = pair["follower"].to_numpy(), pair["benchmark"].to_numpy()
+    rows = []
+    for k, label in enumerate(names):
+        n = int((labels == k).sum())
+        if n < 10:
+            raise ValueError(
+                f"`breaks`: regime {k} ({label}) has {n} paired {frequency} returns with "
+                f"benchmark {name!r}; at least 10 are needed."
+            )
+        c, bt = _corr_beta(f[labels == k][None], b[labels == k][None])
+        d = pair.index[labels == k]
+        rows.append(
+            {
+                "benchmark": name,
+                "regime": k,
+                "label": label,
+                "start": d[0],
+                "end": d[-1],
+                "n_obs": n,
+                "correlation": float(c[0]),
+                "beta": float(bt[0]),
+            }
+        )
+    return rows
+
+
+def _regime_bootstrap(fk, bk, block_length, n_resamples, stream):
+    """(block length, bootstrap correlations, bootstrap betas) of one regime."""
+    if block_length is None:
+        z = ((fk - fk.mean()) / fk.std()) * ((bk - bk.mean()) / bk.std())
+        lb = politis_white_block_length(z)
+    else:
+        lb = block_length
+    return (lb, *_boot_corr_beta(fk, bk, lb, n_resamples, stream))
+
+
+def _change_rows(name, brk, rows, boot_by_regime, confidence_level, alternative, boots):
+    """The change of correlation and beta at each break (bootstrap draws into ``boots``)."""
+    out = []
+    for j, d in enumerate(brk):
+        before = next(r for r in rows if r["regime"] == j)
+        after = next(r for r in rows if r["regime"] == j + 1)
+        for qi, q in enumerate(("correlation", "beta")):
+            diff = boot_by_regime[j + 1][1 + qi] - boot_by_regime[j][1 + qi]
+            lo, hi = percentile_interval(diff, confidence_level, alternative)
+            boots[(name, fmt_date(d), q)] = diff
+            out.append(
+                {
+                    "benchmark": name,
+                    "break_date": d,
+                    "quantity": q,
+                    "before": before[q],
+                    "after": after[q],
+                    "statistic": after[q] - before[q],
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "pvalue": percentile_pvalue(diff, alternative),
+                    "block_length_before": boot_by_regime[j][0],
+                    "block_length_after": boot_by_regime[j + 1][0],
+                }
+            )
+    return out
+
+
 def correlation_regimes(
     follower: Any,
     benchmarks: dict[str, Any],
@@ -350,59 +416,15 @@ def correlation_regimes(
         f, b = pair["follower"].to_numpy(), pair["benchmark"].to_numpy()
         labels = regime_labels(pair.index, brk)
         names = regime_names(pair.index, labels, len(brk) + 1)
-        for k, label in enumerate(names):
-            n = int((labels == k).sum())
-            if n < 10:
-                raise ValueError(
-                    f"`breaks`: regime {k} ({label}) has {n} paired {frequency} returns with "
-                    f"benchmark {name!r}; at least 10 are needed."
-                )
-            c, bt = _corr_beta(f[labels == k][None], b[labels == k][None])
-            d = pair.index[labels == k]
-            reg_rows.append(
-                {
-                    "benchmark": name,
-                    "regime": k,
-                    "label": label,
-                    "start": d[0],
-                    "end": d[-1],
-                    "n_obs": n,
-                    "correlation": float(c[0]),
-                    "beta": float(bt[0]),
-                }
-            )
-        boot_by_regime = []
-        for k in range(len(names)):
-            fk, bk = f[labels == k], b[labels == k]
-            if block_length is None:
-                z = ((fk - fk.mean()) / fk.std()) * ((bk - bk.mean()) / bk.std())
-                lb = politis_white_block_length(z)
-            else:
-                lb = block_length
-            boot_by_regime.append((lb, *_boot_corr_beta(fk, bk, lb, n_resamples, stream)))
-        for j, d in enumerate(brk):
-            before = next(r for r in reg_rows if r["benchmark"] == name and r["regime"] == j)
-            after = next(r for r in reg_rows if r["benchmark"] == name and r["regime"] == j + 1)
-            for qi, q in enumerate(("correlation", "beta")):
-                diff = boot_by_regime[j + 1][1 + qi] - boot_by_regime[j][1 + qi]
-                lo, hi = percentile_interval(diff, confidence_level, alternative)
-                key = (name, fmt_date(d), q)
-                boots[key] = diff
-                ch_rows.append(
-                    {
-                        "benchmark": name,
-                        "break_date": d,
-                        "quantity": q,
-                        "before": before[q],
-                        "after": after[q],
-                        "statistic": after[q] - before[q],
-                        "ci_low": lo,
-                        "ci_high": hi,
-                        "pvalue": percentile_pvalue(diff, alternative),
-                        "block_length_before": boot_by_regime[j][0],
-                        "block_length_after": boot_by_regime[j + 1][0],
-                    }
-                )
+        rows = _regime_rows(name, pair, labels, names, frequency)
+        reg_rows += rows
+        boot_by_regime = [
+            _regime_bootstrap(f[labels == k], b[labels == k], block_length, n_resamples, stream)
+            for k in range(len(names))
+        ]
+        ch_rows += _change_rows(
+            name, brk, rows, boot_by_regime, confidence_level, alternative, boots
+        )
         cov = pair["follower"].rolling(rolling_window).cov(pair["benchmark"])
         var_b = pair["benchmark"].rolling(rolling_window).var()
         roll_c[name] = pair["follower"].rolling(rolling_window).corr(pair["benchmark"])
