@@ -78,7 +78,6 @@ ALLOWED_LONG_FUNCTIONS = {
     "riskcycle._validation:as_price_frame",
     "riskcycle.backtesting._result:BacktestResult._summary",
     "riskcycle.regimes._effect:variance_effect",
-    "riskcycle.regimes._result:RegimeResult.to_frame",
     # assessment, inference, scanning, report, snooping, CLI, lead-lag
     "riskcycle.assess:_facts_sentences",
     "riskcycle.assess:assess_signal",

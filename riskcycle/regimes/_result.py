@@ -144,111 +144,13 @@ class RegimeResult(ResultMixin):
         2024-01-10"`` for comparisons at a break, or ``"full sample"``; ``model`` is
         the GARCH model, the test or the benchmark ("" when none applies).
         """
-        rows: list[tuple] = []
-        for r in self.realized.itertuples():
-            rows += _rows(
-                "realized", r.label, "", {q: getattr(r, q) for q in _REALIZED_QUANTITIES}
-            )
-        for r in self.garch.itertuples():
-            rows += _rows("garch", r.label, r.model, {q: getattr(r, q) for q in _GARCH_QUANTITIES})
-        for r in self.garch_params.itertuples():
-            rows += _rows(
-                "garch_params",
-                r.label,
-                r.model,
-                {r.parameter: r.estimate, f"{r.parameter}_std_error": r.std_error},
-            )
-        for b, t in zip(self.breaks, self.ratio_tests, strict=True):
-            reg = f"break {fmt_date(b)}"
-            rows += _rows(
-                "ratio_test",
-                reg,
-                "block_bootstrap",
-                {
-                    "ratio": t.statistic,
-                    "ci_low": t.confidence_interval.low,
-                    "ci_high": t.confidence_interval.high,
-                    "pvalue": t.pvalue,
-                    "block_length_before": t.block_length[0],
-                    "block_length_after": t.block_length[1],
-                },
-            )
-            for c in t.classic_tests.itertuples():
-                rows += _rows(
-                    "ratio_test", reg, c.test, {"statistic": c.statistic, "pvalue": c.pvalue}
-                )
-        if self.variance_shift is not None:
-            vs = self.variance_shift
-            rows += _rows(
-                "variance_shift",
-                "full sample",
-                vs.model,
-                {
-                    "lr_statistic": vs.statistic,
-                    "pvalue": vs.pvalue,
-                    "df": vs.df,
-                    "loglikelihood": vs.loglikelihood,
-                    "loglikelihood_restricted": vs.loglikelihood_restricted,
-                },
-            )
-            for name, p in vs.params.iterrows():
-                rows += _rows(
-                    "variance_shift",
-                    "full sample",
-                    vs.model,
-                    {name: p["estimate"], f"{name}_std_error": p["std_error"]},
-                )
-            for r in vs.regimes.itertuples():
-                rows += _rows(
-                    "variance_shift",
-                    r.label,
-                    vs.model,
-                    {
-                        "unconditional_volatility": r.unconditional_volatility,
-                        "persistence": r.persistence,
-                        "half_life": r.half_life,
-                    },
-                )
-        if self.icss is not None:
-            rows += _rows(
-                "icss",
-                "full sample",
-                self.icss.test,
-                {
-                    "statistic": self.icss.statistic,
-                    "pvalue": self.icss.pvalue,
-                    "critical_value": self.icss.critical_value,
-                    "n_breaks": self.icss.n_breaks,
-                },
-            )
-            rel = self.icss.relative_to(self.breaks)
-            for r in rel.itertuples():
-                rows += _rows(
-                    "icss",
-                    f"break {fmt_date(r.reference_date)}",
-                    self.icss.test,
-                    {"nearest_break_offset_days": r.offset_days},
-                )
-        if self.correlation is not None:
-            for r in self.correlation.regimes.itertuples():
-                rows += _rows(
-                    "correlation",
-                    r.label,
-                    r.benchmark,
-                    {"correlation": r.correlation, "beta": r.beta, "n_obs": r.n_obs},
-                )
-            for r in self.correlation.changes.itertuples():
-                rows += _rows(
-                    "correlation",
-                    f"break {fmt_date(r.break_date)}",
-                    r.benchmark,
-                    {
-                        f"{r.quantity}_change": r.statistic,
-                        f"{r.quantity}_change_ci_low": r.ci_low,
-                        f"{r.quantity}_change_ci_high": r.ci_high,
-                        f"{r.quantity}_change_pvalue": r.pvalue,
-                    },
-                )
+        rows = [
+            *_fit_rows(self.realized, self.garch, self.garch_params),
+            *_ratio_rows(self.breaks, self.ratio_tests),
+            *_shift_rows(self.variance_shift),
+            *_icss_rows(self.icss, self.breaks),
+            *_correlation_rows(self.correlation),
+        ]
         return pd.DataFrame(rows, columns=["section", "regime", "model", "quantity", "value"])
 
     def _summary(self) -> Summary:
@@ -369,3 +271,129 @@ class RegimeResult(ResultMixin):
         axes[n_panels - 1].set_xlabel("date")
         axes[0].set_title("Volatility regimes (dashed: given breaks; dotted: ICSS breaks)")
         return fig
+
+
+def _fit_rows(realized: pd.DataFrame, garch: pd.DataFrame, params: pd.DataFrame) -> list:
+    rows: list[tuple] = []
+    for r in realized.itertuples():
+        rows += _rows("realized", r.label, "", {q: getattr(r, q) for q in _REALIZED_QUANTITIES})
+    for r in garch.itertuples():
+        rows += _rows("garch", r.label, r.model, {q: getattr(r, q) for q in _GARCH_QUANTITIES})
+    for r in params.itertuples():
+        rows += _rows(
+            "garch_params",
+            r.label,
+            r.model,
+            {r.parameter: r.estimate, f"{r.parameter}_std_error": r.std_error},
+        )
+    return rows
+
+
+def _ratio_rows(breaks: pd.DatetimeIndex, ratio_tests: tuple) -> list:
+    rows: list[tuple] = []
+    for b, t in zip(breaks, ratio_tests, strict=True):
+        reg = f"break {fmt_date(b)}"
+        rows += _rows(
+            "ratio_test",
+            reg,
+            "block_bootstrap",
+            {
+                "ratio": t.statistic,
+                "ci_low": t.confidence_interval.low,
+                "ci_high": t.confidence_interval.high,
+                "pvalue": t.pvalue,
+                "block_length_before": t.block_length[0],
+                "block_length_after": t.block_length[1],
+            },
+        )
+        for c in t.classic_tests.itertuples():
+            rows += _rows(
+                "ratio_test", reg, c.test, {"statistic": c.statistic, "pvalue": c.pvalue}
+            )
+    return rows
+
+
+def _shift_rows(vs: VarianceShiftResult | None) -> list:
+    if vs is None:
+        return []
+    rows = _rows(
+        "variance_shift",
+        "full sample",
+        vs.model,
+        {
+            "lr_statistic": vs.statistic,
+            "pvalue": vs.pvalue,
+            "df": vs.df,
+            "loglikelihood": vs.loglikelihood,
+            "loglikelihood_restricted": vs.loglikelihood_restricted,
+        },
+    )
+    for name, p in vs.params.iterrows():
+        rows += _rows(
+            "variance_shift",
+            "full sample",
+            vs.model,
+            {name: p["estimate"], f"{name}_std_error": p["std_error"]},
+        )
+    for r in vs.regimes.itertuples():
+        rows += _rows(
+            "variance_shift",
+            r.label,
+            vs.model,
+            {
+                "unconditional_volatility": r.unconditional_volatility,
+                "persistence": r.persistence,
+                "half_life": r.half_life,
+            },
+        )
+    return rows
+
+
+def _icss_rows(icss: ICSSResult | None, breaks: pd.DatetimeIndex) -> list:
+    if icss is None:
+        return []
+    rows = _rows(
+        "icss",
+        "full sample",
+        icss.test,
+        {
+            "statistic": icss.statistic,
+            "pvalue": icss.pvalue,
+            "critical_value": icss.critical_value,
+            "n_breaks": icss.n_breaks,
+        },
+    )
+    for r in icss.relative_to(breaks).itertuples():
+        rows += _rows(
+            "icss",
+            f"break {fmt_date(r.reference_date)}",
+            icss.test,
+            {"nearest_break_offset_days": r.offset_days},
+        )
+    return rows
+
+
+def _correlation_rows(corr: CorrelationRegimeResult | None) -> list:
+    if corr is None:
+        return []
+    rows: list[tuple] = []
+    for r in corr.regimes.itertuples():
+        rows += _rows(
+            "correlation",
+            r.label,
+            r.benchmark,
+            {"correlation": r.correlation, "beta": r.beta, "n_obs": r.n_obs},
+        )
+    for r in corr.changes.itertuples():
+        rows += _rows(
+            "correlation",
+            f"break {fmt_date(r.break_date)}",
+            r.benchmark,
+            {
+                f"{r.quantity}_change": r.statistic,
+                f"{r.quantity}_change_ci_low": r.ci_low,
+                f"{r.quantity}_change_ci_high": r.ci_high,
+                f"{r.quantity}_change_pvalue": r.pvalue,
+            },
+        )
+    return rows
