@@ -77,7 +77,6 @@ ALLOWED_PRIVATE_IMPORTS = {
 ALLOWED_LONG_FUNCTIONS = {
     "riskcycle._validation:as_price_frame",
     "riskcycle.backtesting._result:BacktestResult._summary",
-    "riskcycle.regimes._effect:variance_effect",
     # assessment, inference, scanning, report, snooping, CLI, lead-lag
     "riskcycle.assess:_facts_sentences",
     "riskcycle.assess:assess_signal",

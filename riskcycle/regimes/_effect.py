@@ -305,6 +305,34 @@ def _profile_interval(y, dummy, best, ll1, bc, level):
     return out[0], out[1], prof
 
 
+def _dummy_sigma2(best: np.ndarray, y: np.ndarray, dummy: np.ndarray, bc: float) -> np.ndarray:
+    """Conditional variances of the fitted dummy-GARCH model (percent scale)."""
+    mu, omega, delta, alpha, beta, _nu = best
+    e = y - mu
+    s2 = np.empty(len(y))
+    prev_s2, prev_e2 = bc, bc
+    om = omega * np.exp(delta * dummy)
+    for t in range(len(y)):
+        s2[t] = om[t] + alpha * prev_e2 + beta * prev_s2
+        prev_s2, prev_e2 = s2[t], e[t] * e[t]
+    return s2
+
+
+def _effect_notes(best: np.ndarray, note0: str, ok: bool, msg: str) -> list[str]:
+    notes = []
+    alpha, beta = best[3], best[4]
+    if alpha + beta > 1 - 1e-6:
+        notes.append(
+            "alpha + beta is at 1 (integrated GARCH): there is no unconditional variance, and "
+            "exp(delta) then scales the variance intercept only."
+        )
+    if note0:
+        notes.append(f"Restricted fit (arch): {note0}.")
+    if not ok:
+        notes.append(f"Optimizer: {msg}")
+    return notes
+
+
 def variance_effect(
     prices: Any,
     *,
@@ -405,25 +433,10 @@ def variance_effect(
     params = pd.DataFrame(
         {"estimate": best, "std_error": se}, index=pd.Index(_NAMES, name="parameter")
     )
-    mu, omega, delta, alpha, beta, _nu = best
-    e = y - mu
-    s2 = np.empty(len(y))
-    prev_s2, prev_e2 = bc, bc
-    om = omega * np.exp(delta * dummy)
-    for t in range(len(y)):
-        s2[t] = om[t] + alpha * prev_e2 + beta * prev_s2
-        prev_s2, prev_e2 = s2[t], e[t] * e[t]
+    delta = best[2]
+    s2 = _dummy_sigma2(best, y, dummy, bc)
     cvol = pd.Series(np.sqrt(s2 * ppy) / SCALE, index=returns.index, name="conditional_volatility")
-    notes = []
-    if alpha + beta > 1 - 1e-6:
-        notes.append(
-            "alpha + beta is at 1 (integrated GARCH): there is no unconditional variance, and "
-            "exp(delta) then scales the variance intercept only."
-        )
-    if note0:
-        notes.append(f"Restricted fit (arch): {note0}.")
-    if not ok:
-        notes.append(f"Optimizer: {msg}")
+    notes = _effect_notes(best, note0, ok, msg)
     return VarianceEffectResult(
         statistic=float(np.exp(delta)),
         confidence_interval=ConfidenceInterval(float(np.exp(lo)), float(np.exp(hi))),
