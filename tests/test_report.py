@@ -22,6 +22,7 @@ INTERNAL_NAMES = re.compile(r"\b(rut|btc_long|btc_coinmetrics|btc|spx|ndx|dgs10|
 
 
 FIGURE_TEXTS: dict[str, list] = {}  # filled by the report_dir fixture
+FIGURE_BOXES: dict[str, object] = {}  # each figure's canvas (display units), likewise
 
 
 def _figure_texts(fig) -> list[tuple[str, str, object]]:
@@ -54,10 +55,12 @@ def report_dir(tmp_path_factory):
     # A small number of resamples keeps this short; the statistics themselves are tested in
     # their own modules. Every figure's texts are recorded as it is added.
     texts: dict[str, list] = {}
+    boxes: dict[str, object] = {}
     add = Section.figure
 
     def recording(self, fig, name, caption=""):
         texts[name] = _figure_texts(fig)
+        boxes[name] = fig.bbox.frozen()
         return add(self, fig, name, caption)
 
     with pytest.MonkeyPatch.context() as mp:
@@ -66,6 +69,7 @@ def report_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
     paths = report.write(out)
     FIGURE_TEXTS.update(texts)
+    FIGURE_BOXES.update(boxes)
     return report, out, paths
 
 
@@ -274,6 +278,21 @@ def test_figures_use_readers_names_and_do_not_overlap(report_dir):
                 if b2 is b or k2 in ("legend", "text"):
                     continue
                 assert not b.overlaps(b2), (name, t, t2)
+    # the PNG is the canvas as laid out (no tight bounding box): every title, label, legend
+    # and annotation lies inside it, legends below the axes included (1 pixel of rounding
+    # allowed; tick labels are left out: matplotlib lists ticks beyond the axis limits too)
+    for name, items in texts.items():
+        canvas = FIGURE_BOXES[name]
+        for kind, t, b in items:
+            if kind == "tick":
+                continue
+            inside = (
+                b.x0 >= canvas.x0 - 1
+                and b.y0 >= canvas.y0 - 1
+                and b.x1 <= canvas.x1 + 1
+                and b.y1 <= canvas.y1 + 1
+            )
+            assert inside, (name, kind, t, b, canvas)
     # the halvings and the spot-ETF approval are marked and labelled
     bitcoin = " ".join(t for _, t, _ in texts["bitcoin"])
     assert "halving 2016" in bitcoin and "spot-ETF approval 2024-01-10" in bitcoin
@@ -283,13 +302,17 @@ def test_figures_use_readers_names_and_do_not_overlap(report_dir):
 
 
 def test_report_is_reproducible_for_a_seed():
+    # the same numbers, in the same order, whether the stages run here or in two worker
+    # processes (where the platform forks them)
     a = build_report(
         sections=("claims", "events", "event_study", "regimes"), n_resamples=99, rng=3
     )
     b = build_report(
-        sections=("claims", "events", "event_study", "regimes"), n_resamples=99, rng=3
+        sections=("claims", "events", "event_study", "regimes"), n_resamples=99, n_jobs=2, rng=3
     )
-    assert json.dumps(a.numbers, sort_keys=True) == json.dumps(b.numbers, sort_keys=True)
+    assert json.dumps(a.numbers) == json.dumps(b.numbers)
+    assert [s.title for s in a.document.sections] == [s.title for s in b.document.sections]
+    assert [f.name for f in a.document.figures()] == [f.name for f in b.document.figures()]
 
 
 def test_breakout_rule_reaches_every_stage():
@@ -309,6 +332,10 @@ def test_report_argument_errors():
         build_report(as_of="someday")
     with pytest.raises(ValueError, match="`margin` must be a non-negative fraction"):
         build_report(margin=-0.1)
+    with pytest.raises(ValueError, match=r"`n_jobs` must be a positive integer >= 1; got 0"):
+        build_report(n_jobs=0)
+    with pytest.raises(TypeError, match=r"`n_jobs` must be a positive integer; got 1.5"):
+        build_report(n_jobs=1.5)
 
 
 def test_document_rendering_and_json():
@@ -375,3 +402,30 @@ def test_html_opens_in_headless_chromium(report_dir):
     assert errors == []
     assert n_images >= 5 and all(decoded)
     assert len(headings) >= 6
+
+
+def test_cli_jobs_option(tmp_path, capsys, monkeypatch):
+    # --jobs is checked before any work and reaches build_report as n_jobs; without it the
+    # report uses the CPUs this process may use, at most 4
+    import riskcycle.report
+    from riskcycle.cli import main
+
+    calls = []
+
+    class _Written:
+        def write(self, out):
+            return {}
+
+    def fake_build(**kwargs):
+        calls.append(kwargs)
+        return _Written()
+
+    monkeypatch.setattr(riskcycle.report, "build_report", fake_build)
+    assert main(["report", "--out", str(tmp_path / "a"), "--jobs", "0", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "riskcycle: error: --jobs must be a positive integer; got 0." in err
+    assert calls == []
+    assert main(["report", "--out", str(tmp_path / "b"), "--jobs", "3", "--quiet"]) == 0
+    assert calls[-1]["n_jobs"] == 3
+    assert main(["report", "--out", str(tmp_path / "c"), "--quiet"]) == 0
+    assert calls[-1]["n_jobs"] == max(1, min(4, len(os.sched_getaffinity(0))))

@@ -59,6 +59,18 @@ _CLAIM_SECTION = {
     "14": "backtest",
 }
 
+#: Modules every worker process would otherwise import on its own (numba, arch and
+#: statsmodels through the stages): imported before the workers are forked.
+_STAGE_MODULES = (
+    "numba",
+    "arch.univariate",
+    "riskcycle.assess",
+    "riskcycle.backtesting",
+    "riskcycle.cycles",
+    "riskcycle.eventstudy",
+    "riskcycle.regimes",
+)
+
 _COINMETRICS = ("btc_long", "btc_coinmetrics")
 COINMETRICS_NOTE = (
     "Bitcoin prices before 2014-09-17 are Coin Metrics community data, licensed CC BY-NC "
@@ -230,7 +242,7 @@ def build_report(
     use(_name(lead, "leader"), _name(fol, "follower"))
     definition = "intraday" if use_high else "close"
 
-    with StageRunner(n_jobs) as runner:
+    with StageRunner(n_jobs, preload=_STAGE_MODULES) as runner:
         # every stage that needs only the data starts now (in worker processes when
         # n_jobs > 1; otherwise each runs when its result is first needed, in the
         # order of the sections)

@@ -61,11 +61,16 @@ class Section:
         self.blocks.append(Card(tuple(items)))
 
     def figure(self, fig: Any, name: str, caption: str = "") -> None:
-        """Add a matplotlib figure (rendered to PNG at once, then closed)."""
+        """Add a matplotlib figure (rendered to PNG at once, then closed).
+
+        The figures are laid out by matplotlib's constrained layout, which already keeps
+        every label and legend inside the canvas, so the PNG is rendered in one draw
+        (a tight bounding box would draw the figure twice).
+        """
         import matplotlib.pyplot as plt
 
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+        fig.savefig(buf, format="png", dpi=110)
         plt.close(fig)
         self.blocks.append(Figure(name, buf.getvalue(), caption))
 

@@ -453,7 +453,7 @@ def fig_specifications(table: pd.DataFrame, alpha: float):
     ax.set_xlim(1e-3, 1.0)
     ax.set_xlabel("calibrated p-value (log scale; left of the line: distinguished from chance)")
     ax.set_title("The verdict's tests under each specification")
-    ax.legend(loc="upper center", fontsize=8, bbox_to_anchor=(0.5, -0.22), ncol=5)
+    ax.legend(loc="upper center", fontsize=8, bbox_to_anchor=(0.5, -0.22), ncol=3)
     return fig
 
 

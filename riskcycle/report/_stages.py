@@ -10,6 +10,7 @@ order the stages ran.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import sys
 import warnings
@@ -154,12 +155,17 @@ class StageRunner:
     With ``n_jobs > 1`` (on Linux, where worker processes are forked and inherit the
     loaded modules and data) every submitted stage starts in a pool of ``n_jobs``
     processes, in the order submitted, while this process goes on; elsewhere, or with
-    ``n_jobs=1``, a stage runs when its result is first asked for. Either way
+    ``n_jobs=1``, a stage runs when its result is first asked for. ``preload`` names
+    modules the stages import, imported before the workers start. Either way
     :meth:`result` returns the same output: each stage depends only on its arguments.
     """
 
-    def __init__(self, n_jobs: int) -> None:
+    def __init__(self, n_jobs: int, *, preload: tuple[str, ...] = ()) -> None:
         self.parallel = n_jobs > 1 and _fork_available()
+        if self.parallel:
+            # imported once here rather than once in every worker
+            for name in preload:
+                importlib.import_module(name)
         self._pool = (
             ProcessPoolExecutor(max_workers=n_jobs, mp_context=multiprocessing.get_context("fork"))
             if self.parallel
