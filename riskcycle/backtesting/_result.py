@@ -319,61 +319,9 @@ class BacktestResult(ResultMixin):
         return self.portfolio.stats(metrics=metrics, settings=settings)
 
     def _summary(self) -> Summary:
-        lo, hi = self.confidence_interval
-        perf = pd.DataFrame(
-            {
-                "strategy": [
-                    self.total_return,
-                    self.statistic,
-                    self.max_drawdown,
-                    self.exposure,
-                    float(self.n_trades),
-                ],
-                "buy_and_hold": [
-                    self.benchmark_total_return,
-                    self.benchmark_sharpe_ratio,
-                    self.benchmark_max_drawdown,
-                    1.0,
-                    1.0,
-                ],
-            },
-            index=pd.Index(
-                ["total_return", "sharpe_ratio", "max_drawdown", "exposure", "trades"],
-                name="measure",
-            ),
-        )
+        perf = self._performance_table()
         n_null = len(self.null_distribution)
-        sig = pd.DataFrame(
-            {
-                "value": [
-                    self.total_return_pvalue,
-                    self.total_return_pvalue_se,
-                    self.pvalue,
-                    self.pvalue_se,
-                    self.min_attainable_pvalue,
-                    lo,
-                    hi,
-                    self.probabilistic_sharpe_ratio,
-                    self.block_length,
-                    float(n_null),
-                ],
-            },
-            index=pd.Index(
-                [
-                    "random_entry_p_total_return",
-                    "random_entry_p_total_return_se",
-                    "random_entry_p_sharpe",
-                    "random_entry_p_sharpe_se",
-                    "min_attainable_pvalue",
-                    "sharpe_ci_low",
-                    "sharpe_ci_high",
-                    "probabilistic_sharpe_ratio",
-                    "bootstrap_block_length",
-                    "n_resamples",
-                ],
-                name="measure",
-            ),
-        )
+        sig = self._significance_table()
         trades = self.trades.set_index("signal_date")[
             ["entry_date", "exit_date", "exit_reason", "days_held", "trade_return"]
         ]
@@ -402,6 +350,64 @@ class BacktestResult(ResultMixin):
             title=f"Backtest: {self.leader_name} signal -> {self.follower_name}",
             tables=(("Performance", perf), ("Significance", sig), ("Trades", trades)),
             notes=tuple(notes),
+        )
+
+    def _performance_table(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "strategy": [
+                    self.total_return,
+                    self.statistic,
+                    self.max_drawdown,
+                    self.exposure,
+                    float(self.n_trades),
+                ],
+                "buy_and_hold": [
+                    self.benchmark_total_return,
+                    self.benchmark_sharpe_ratio,
+                    self.benchmark_max_drawdown,
+                    1.0,
+                    1.0,
+                ],
+            },
+            index=pd.Index(
+                ["total_return", "sharpe_ratio", "max_drawdown", "exposure", "trades"],
+                name="measure",
+            ),
+        )
+
+    def _significance_table(self) -> pd.DataFrame:
+        lo, hi = self.confidence_interval
+        return pd.DataFrame(
+            {
+                "value": [
+                    self.total_return_pvalue,
+                    self.total_return_pvalue_se,
+                    self.pvalue,
+                    self.pvalue_se,
+                    self.min_attainable_pvalue,
+                    lo,
+                    hi,
+                    self.probabilistic_sharpe_ratio,
+                    self.block_length,
+                    float(len(self.null_distribution)),
+                ],
+            },
+            index=pd.Index(
+                [
+                    "random_entry_p_total_return",
+                    "random_entry_p_total_return_se",
+                    "random_entry_p_sharpe",
+                    "random_entry_p_sharpe_se",
+                    "min_attainable_pvalue",
+                    "sharpe_ci_low",
+                    "sharpe_ci_high",
+                    "probabilistic_sharpe_ratio",
+                    "bootstrap_block_length",
+                    "n_resamples",
+                ],
+                name="measure",
+            ),
         )
 
     def plot(self, ax: Any = None, *, log: bool = True) -> Any:
