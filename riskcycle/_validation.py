@@ -507,39 +507,60 @@ def as_price_frame(
     check_choice(nan_policy, "nan_policy", NAN_POLICIES)
     if dayfirst is not None and not isinstance(dayfirst, bool):
         raise TypeError(f"`dayfirst` must be True, False or None; got {dayfirst!r}.")
-    from_csv = isinstance(data, str | os.PathLike)
-    if from_csv:
-        from ._csv import CSV_DATE_COLUMNS, clean_columns
+    if isinstance(data, str | os.PathLike):
+        data, date_column = _price_csv(data, name, date_column)
+    frame = _as_frame(data, name).copy()
+    frame = _with_dates(frame, name, timezone, dayfirst, date_column)
+    frame = _price_columns(frame, name, required)
+    _check_dates_sorted_unique(frame.index, name)
+    frame = _check_prices(frame, name, nan_policy, positive)
+    if len(frame) < min_length:
+        raise ValueError(
+            f"`{name}` must have at least {min_length} observations; got {len(frame)}."
+        )
+    frame.index.name = "date"
+    frame.attrs = dict(getattr(data, "attrs", {}) or {})
+    return frame
 
-        data, sep = _read_csv(data, name)
+
+def _price_csv(path: Any, name: str, date_column: str | None) -> tuple[pd.DataFrame, str]:
+    """A CSV's rows with its date column found and a lone value column named ``close``."""
+    from ._csv import CSV_DATE_COLUMNS, clean_columns
+
+    data, sep = _read_csv(path, name)
+    if date_column is None:
+        date_column = next((c for c in CSV_DATE_COLUMNS if c in data.columns), None)
         if date_column is None:
-            date_column = next((c for c in CSV_DATE_COLUMNS if c in data.columns), None)
-            if date_column is None:
-                raise ValueError(
-                    f"`{name}`: the CSV has no date column (expected one of "
-                    f"{list(CSV_DATE_COLUMNS[:4])}); got columns {list(data.columns)}."
-                )
-        data = clean_columns(data, sep, date_column)
-        named = {"close", "adj close", "adj_close", "price", "close/last"}
-        named |= {"open", "high", "low", "volume"}
-        values = [c for c in data.columns if c != date_column]
-        if len(values) == 1 and str(values[0]).strip().lower() not in named:
-            data = data.rename(columns={values[0]: "close"})  # FRED: one series column
+            raise ValueError(
+                f"`{name}`: the CSV has no date column (expected one of "
+                f"{list(CSV_DATE_COLUMNS[:4])}); got columns {list(data.columns)}."
+            )
+    data = clean_columns(data, sep, date_column)
+    named = {"close", "adj close", "adj_close", "price", "close/last"}
+    named |= {"open", "high", "low", "volume"}
+    values = [c for c in data.columns if c != date_column]
+    if len(values) == 1 and str(values[0]).strip().lower() not in named:
+        data = data.rename(columns={values[0]: "close"})  # FRED: one series column
+    return data, date_column
+
+
+def _as_frame(data: Any, name: str) -> pd.DataFrame:
     if isinstance(data, pd.Series):
         if not isinstance(data.index, pd.DatetimeIndex):
             raise TypeError(
                 f"`{name}` must have a DatetimeIndex; got {type(data.index).__name__}."
             )
-        frame = data.to_frame(name="close")
-    elif isinstance(data, pd.DataFrame):
-        frame = data
-    else:
-        raise TypeError(
-            f"`{name}` must be a pandas Series or DataFrame of prices, or a path to a CSV "
-            f"file; got {type(data).__name__}."
-        )
-    frame = frame.copy()
-    # dates
+        return data.to_frame(name="close")
+    if isinstance(data, pd.DataFrame):
+        return data
+    raise TypeError(
+        f"`{name}` must be a pandas Series or DataFrame of prices, or a path to a CSV "
+        f"file; got {type(data).__name__}."
+    )
+
+
+def _with_dates(frame, name, timezone, dayfirst, date_column) -> pd.DataFrame:
+    """``frame`` indexed by its dates (from its DatetimeIndex or its date column)."""
     if isinstance(frame.index, pd.DatetimeIndex) and date_column is None:
         idx = _to_datetime_index(frame.index, name, timezone, dayfirst)
     else:
@@ -555,7 +576,11 @@ def as_price_frame(
         idx = _to_datetime_index(frame[col], name, timezone, dayfirst)
         frame = frame.drop(columns=[col])
     frame.index = idx
-    # columns
+    return frame
+
+
+def _price_columns(frame: pd.DataFrame, name: str, required: Sequence[str]) -> pd.DataFrame:
+    """Lower-case column names (an alias is the close when there is none), all floats."""
     rename = {}
     keys = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
     for c, key in zip(frame.columns, keys, strict=True):
@@ -579,30 +604,37 @@ def as_price_frame(
                 f"`{name}`: column {col!r} must be numeric; got dtype {frame[col].dtype}."
             )
         frame[col] = frame[col].astype(float)
-    # order and uniqueness
-    if len(idx) > 1:
-        d = np.diff(idx.asi8)
-        if (d < 0).any():
-            pos = int(np.flatnonzero(d < 0)[0]) + 1
-            newest_first = (d < 0).all() and len(idx) > 2
-            raise ValueError(
-                f"`{name}` dates must be sorted ascending; {fmt_date(idx[pos])} follows "
-                f"{fmt_date(idx[pos - 1])}"
-                + (
-                    " (every date follows a later one: the data are written newest first; "
-                    "reverse the rows, e.g. frame.iloc[::-1], or sort them by date)."
-                    if newest_first
-                    else "."
-                )
+    return frame
+
+
+def _check_dates_sorted_unique(idx: pd.DatetimeIndex, name: str) -> None:
+    if len(idx) <= 1:
+        return
+    d = np.diff(idx.asi8)
+    if (d < 0).any():
+        pos = int(np.flatnonzero(d < 0)[0]) + 1
+        newest_first = (d < 0).all() and len(idx) > 2
+        raise ValueError(
+            f"`{name}` dates must be sorted ascending; {fmt_date(idx[pos])} follows "
+            f"{fmt_date(idx[pos - 1])}"
+            + (
+                " (every date follows a later one: the data are written newest first; "
+                "reverse the rows, e.g. frame.iloc[::-1], or sort them by date)."
+                if newest_first
+                else "."
             )
-        if (d == 0).any():
-            pos = int(np.flatnonzero(d == 0)[0]) + 1
-            raise ValueError(f"`{name}` dates must be unique; {fmt_date(idx[pos])} is duplicated.")
-    # NaN
+        )
+    if (d == 0).any():
+        pos = int(np.flatnonzero(d == 0)[0]) + 1
+        raise ValueError(f"`{name}` dates must be unique; {fmt_date(idx[pos])} is duplicated.")
+
+
+def _check_prices(frame: pd.DataFrame, name: str, nan_policy: str, positive: bool):
+    """NaN closes (an error or dropped), infinite and non-positive prices (errors)."""
     close = frame["close"].to_numpy()
     if np.isnan(close).any():
         if nan_policy == "raise":
-            bad = idx[np.isnan(close)][0]
+            bad = frame.index[np.isnan(close)][0]
             raise ValueError(
                 f"`{name}` has a NaN close on {fmt_date(bad)}; drop it or pass nan_policy='omit'."
             )
@@ -620,12 +652,6 @@ def as_price_frame(
             raise ValueError(
                 f"`{name}` prices must be positive; got a value <= 0 on {fmt_date(bad)}."
             )
-    if len(frame) < min_length:
-        raise ValueError(
-            f"`{name}` must have at least {min_length} observations; got {len(frame)}."
-        )
-    frame.index.name = "date"
-    frame.attrs = dict(getattr(data, "attrs", {}) or {})
     return frame
 
 

@@ -75,7 +75,6 @@ ALLOWED_PRIVATE_IMPORTS = {
 
 # functions over MAX_LINES code lines ("module:qualified name"), to be split into steps
 ALLOWED_LONG_FUNCTIONS = {
-    "riskcycle._validation:as_price_frame",
     # assessment, inference, scanning, report, snooping, CLI, lead-lag
     "riskcycle.assess:_facts_sentences",
     "riskcycle.assess:assess_signal",
