@@ -10,11 +10,15 @@ Each workload runs in fresh processes with ``NUMBA_NUM_THREADS=1`` and ``=2``,
 alternating (1, 2, 1, 2, ...), ``--pairs`` processes each; a process makes one warm-up
 call (kernels loaded from numba's cache) and then times ``--runs`` calls (default: 15
 for the placebo test, a call of about 50 ms, and 3 for the others), of which the median
-is kept. The report gives, per thread count, the median over the processes with
-their min-max range, the ratio of the medians and the range of the per-pair ratios, and
-the 1-minute load average (``uptime``) before every pair: on a machine shared with other
-jobs (load above the number of cores) the second thread has no idle core to run on, and
-the speed-up measured is a lower bound of the quiet machine's.
+is kept; the 1-thread processes of the placebo, GARCH-null and power workloads then
+time ``--runs`` more calls in CPU time, whole and inside the threaded chunks, from
+which Amdahl's bound of the 2-thread speed-up on idle cores follows (CPU times are far
+less inflated by other jobs than wall times). The report gives, per thread count, the
+median over the processes with their min-max range, the ratio of the medians and the
+range of the per-pair ratios, and the 1-minute load average (``uptime``) before every
+pair: on a machine shared with other jobs (load above the number of cores) the second
+thread has no idle core to run on, and the speed-up measured is a lower bound of the
+quiet machine's.
 
 Workloads (the public functions, whole calls with their defaults for ``n_jobs``, i.e.
 all of numba's threads, on the bundled BTC history with the Russell 2000 breakout
@@ -67,7 +71,30 @@ CHILD = textwrap.dedent("""
         call()
         ts.append(time.perf_counter() - t0)
     import numba
-    print(json.dumps(dict(threads=numba.get_num_threads(), t=statistics.median(ts))))
+    split = None
+    if numba.get_num_threads() == 1 and which in ("placebo", "garch_null", "power"):
+        # CPU time of the whole call and of its threaded chunks (1 thread: all in this one)
+        from riskcycle.inference import _parallel, _placebo, _power
+        spent = [0.0]
+        run_chunks = _parallel.run_chunks
+
+        def timed_run_chunks(task, n_chunks, n_jobs):
+            def timed(j):
+                c0 = time.thread_time()
+                task(j)
+                spent[0] += time.thread_time() - c0
+            run_chunks(timed, n_chunks, n_jobs)
+
+        _parallel.run_chunks = _placebo.run_chunks = _power.run_chunks = timed_run_chunks
+        cpu, tasks = [], []
+        for _ in range(runs):
+            spent[0] = 0.0
+            c0 = time.process_time()
+            call()
+            cpu.append(time.process_time() - c0)
+            tasks.append(spent[0])
+        split = dict(cpu=statistics.median(cpu), tasks=statistics.median(tasks))
+    print(json.dumps(dict(threads=numba.get_num_threads(), t=statistics.median(ts), split=split)))
 """)
 
 
@@ -89,6 +116,7 @@ def main() -> None:
     for name in names:
         res: dict = {1: [], 2: []}
         loads: list[str] = []
+        splits: list[dict] = []
         failed = None
         for i in range(pairs):
             loads.append(uptime())
@@ -110,7 +138,10 @@ def main() -> None:
                 if run.returncode != 0:
                     failed = run.stderr.strip().splitlines()[-1:] or ["?"]
                     break
-                res[threads].append(json.loads(run.stdout.strip().splitlines()[-1])["t"])
+                rec = json.loads(run.stdout.strip().splitlines()[-1])
+                res[threads].append(rec["t"])
+                if rec.get("split"):
+                    splits.append(rec["split"])
             if failed:
                 break
             print(
@@ -129,10 +160,28 @@ def main() -> None:
             f"(per-pair {min(sp):.2f}-{max(sp):.2f}x), {pairs} alternating process pairs",
             flush=True,
         )
+        if splits:
+            # Amdahl's bound from CPU times, which the load inflates far less than wall times
+            f = [d["tasks"] / d["cpu"] for d in splits]
+            bound = [1 / (1 - x + x / 2) for x in f]
+            print(
+                f"{name}: {statistics.median(f):.1%} of the 1-thread CPU time "
+                f"({statistics.median(d['cpu'] for d in splits):.3f} s) in the threaded chunks "
+                f"(range {min(f):.1%}-{max(f):.1%}): Amdahl's bound on 2 idle cores "
+                f"{statistics.median(bound):.2f}x (a projection, not a measurement)",
+                flush=True,
+            )
         print(
             "RESULT "
             + json.dumps(
-                {"key": "threads", "what": name, "one": res[1], "two": res[2], "uptime": loads}
+                {
+                    "key": "threads",
+                    "what": name,
+                    "one": res[1],
+                    "two": res[2],
+                    "uptime": loads,
+                    "cpu_split": splits,
+                }
             )
         )
     print(f"uptime after: {uptime()}")

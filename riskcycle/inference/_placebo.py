@@ -577,7 +577,7 @@ def placebo_core(
         pool, off, _phase = C.halving_pools(fd, cand, pos, halving_window, halving_cycles)
         sizes = np.diff(off)
         in_support = bool(
-            in_support and all(np.isin(ev_c[i], pool[off[i] : off[i + 1]]) for i in range(k))
+            in_support and all((pool[off[i] : off[i + 1]] == ev_c[i]).any() for i in range(k))
         )
         if (sizes == 0).any():
             i = int(np.flatnonzero(sizes == 0)[0])
