@@ -77,13 +77,6 @@ def _trim(starts: np.ndarray, lengths: np.ndarray, n_obs: int) -> Blocks:
     return Blocks(starts[keep], lengths[keep], offsets, n_obs)
 
 
-def _clone(rng: np.random.Generator) -> np.random.Generator:
-    """An independent generator in the same state as ``rng`` (same bit generator type)."""
-    bit = type(rng.bit_generator)()
-    bit.state = rng.bit_generator.state
-    return np.random.Generator(bit)
-
-
 def iter_stationary_blocks(
     rng: np.random.Generator, n_obs: int, block_length: float, n_resamples: int, chunk: int
 ):
@@ -95,15 +88,16 @@ def iter_stationary_blocks(
     ``G`` resamples (``G`` depends on ``n_obs`` and ``block_length`` only), each
     group a ``(G, width)`` matrix of geometric lengths followed by one of uniform
     starts (:func:`riskcycle._resample.stationary_blocks`). Here each group's
-    lengths are drawn once to find where its starts begin in the stream (only
-    their row sums are kept) and drawn again, ``chunk`` rows at a time, from a copy
-    of the generator taken at the group's start, beside the starts drawn from
-    ``rng``. numpy's samplers fill arrays element by element from the bit
-    generator, so rows drawn in pieces equal the rows of one draw (tested). A group
-    in which some row's lengths do not reach ``n_obs`` (the rare case where
+    lengths are drawn first, ``chunk`` rows at a time, and kept as int32 capped at
+    ``n_obs`` (exact: a longer block is cut to ``n_obs`` anyway), then its starts
+    are drawn ``chunk`` rows at a time, each piece yielded with its lengths. numpy's
+    samplers fill arrays element by element from the bit generator, so rows drawn
+    in pieces equal the rows of one draw (tested). A group in which some row's
+    lengths do not reach ``n_obs`` (the rare case where
     :func:`~riskcycle._resample.stationary_blocks` appends lengths) is drawn whole.
-    Memory: O(chunk x width) instead of O(n_resamples x width); ``rng`` ends where
-    one draw of everything leaves it.
+    Memory: one group's capped lengths (at most 2 MiB) and one chunk's blocks
+    instead of every resample's blocks; ``rng`` ends where one draw of everything
+    leaves it.
     """
     p = 1.0 / float(block_length)
     mean_blocks = 1.0 + (n_obs - 1) * p
@@ -112,22 +106,26 @@ def iter_stationary_blocks(
     chunk = max(1, int(chunk))
     for g0 in range(0, n_resamples, group):
         g = min(group, n_resamples - g0)
-        at_lengths = _clone(rng)
+        at_lengths = rng.bit_generator.state
         short = False
-        for r0 in range(0, g, chunk):  # advance rng past the group's lengths
-            c = min(chunk, g - r0)
-            short |= bool((rng.geometric(p, size=(c, width)).sum(axis=1) < n_obs).any())
+        stash = []  # the group's lengths, capped at n_obs (exact: longer blocks are cut)
+        for r0 in range(0, g, chunk):  # rng ends past the group's lengths
+            lengths = rng.geometric(p, size=(min(chunk, g - r0), width))
+            short |= bool((lengths.sum(axis=1) < n_obs).any())
+            stash.append(np.minimum(lengths, n_obs).astype(np.int32))
+        del lengths
         if short:  # rare: draw the group as stationary_blocks does, all at once
-            rng.bit_generator.state = at_lengths.bit_generator.state
+            stash.clear()
+            rng.bit_generator.state = at_lengths
             starts, lengths = stationary_blocks(rng, n_obs, block_length, g)
             for r0 in range(0, g, chunk):
                 r1 = min(r0 + chunk, g)
                 yield g0 + r0, _trim(starts[r0:r1], lengths[r0:r1].copy(), n_obs)
             continue
-        for r0 in range(0, g, chunk):
-            c = min(chunk, g - r0)
-            lengths = at_lengths.geometric(p, size=(c, width)).astype(np.int64, copy=False)
-            starts = rng.integers(0, n_obs, size=(c, width), dtype=np.int64)
+        for i, r0 in enumerate(range(0, g, chunk)):
+            lengths = stash[i].astype(np.int64)
+            stash[i] = None
+            starts = rng.integers(0, n_obs, size=lengths.shape, dtype=np.int64)
             yield g0 + r0, _trim(starts, lengths, n_obs)
 
 
