@@ -85,6 +85,7 @@ ETF_FIRST_TRADING_DAY = pd.Timestamp("2024-01-11")
 #: 2024-01-09 on the unauthorised post).
 ETF_FALSE_APPROVAL_POST = pd.Timestamp("2024-01-09 16:11", tz="America/New_York")
 
+_DAY_NS = 86_400 * 10**9
 _BLOCKS_PER_DAY = 144.0  # one block per 10 minutes: the protocol's difficulty target
 _HALVING_INTERVAL = 210_000
 _INITIAL_SUBSIDY = 50.0
@@ -168,6 +169,20 @@ def _business_days_for(code: str, dates: pd.DatetimeIndex, pad_days: int) -> _Bu
     hi = min(max(hi, lo + 9), _CALENDAR_LAST_YEAR)
     lo = max(min(lo, hi - 9), _CALENDAR_FIRST_YEAR)
     return _business_days(code, lo, max(hi, lo + 9))
+
+
+def _midnights(idx: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """``idx.normalize().as_unit("ns")`` for tz-naive dates, without inferring a frequency.
+
+    pandas' ``normalize`` infers the result's frequency, which took most of the time
+    of :meth:`SessionClock.information_times`; the values are the same (NaT kept).
+    """
+    t = idx.as_unit("ns").asi8
+    out = t - t % _DAY_NS
+    nat = t == np.iinfo(np.int64).min
+    if nat.any():
+        out[nat] = t[nat]
+    return pd.DatetimeIndex(out.view("datetime64[ns]"), name=idx.name)
 
 
 def _next_business_days(dates: pd.DatetimeIndex, lag: int, code: str | None) -> pd.DatetimeIndex:
@@ -277,7 +292,7 @@ class SessionClock:
         idx = pd.DatetimeIndex(dates)
         if idx.tz is not None:
             idx = idx.tz_convert(self.timezone).tz_localize(None)
-        idx = idx.normalize().as_unit("ns")
+        idx = _midnights(idx)
         if self.business_day_lag:
             idx = _next_business_days(idx, self.business_day_lag, self.calendar)
         # wall-clock time: localise after adding the offset so that a DST change on the
