@@ -345,7 +345,7 @@ def simulate_null(
 
     def task(j: int) -> None:
         lo, hi = j * _CHUNK, min((j + 1) * _CHUNK, n_paths)
-        t = streams[j].standard_t(nu, size=(hi - lo, n_obs + burn))
+        t = streams[j]().standard_t(nu, size=(hi - lo, n_obs + burn))
         fw[lo:hi] = _nb_paths.garch_window_sums(
             t,
             scale,

@@ -12,6 +12,7 @@ the number of threads.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -19,9 +20,25 @@ import numpy as np
 __all__ = ["chunk_streams", "run_chunks"]
 
 
-def chunk_streams(rng: np.random.Generator, n: int) -> list[np.random.Generator]:
-    """``n`` independent generators spawned from ``rng`` (one per chunk, in order)."""
-    return list(rng.spawn(n)) if n else []
+def chunk_streams(rng: np.random.Generator, n: int) -> list[Callable[[], np.random.Generator]]:
+    """Makers of ``n`` independent generators spawned from ``rng`` (one per chunk, in order).
+
+    The generators are those of ``rng.spawn(n)`` (numpy's ``BitGenerator.spawn``: the
+    same bit generator type seeded by the children of its ``seed_seq``); only the seed
+    sequences are spawned here, each generator is built when its chunk calls its maker,
+    on the chunk's thread.
+    """
+    bit_generator = rng.bit_generator
+    kind = type(bit_generator)
+    return (
+        [functools.partial(_make, kind, seq) for seq in bit_generator.seed_seq.spawn(n)]
+        if n
+        else []
+    )
+
+
+def _make(kind: type, seq: np.random.SeedSequence) -> np.random.Generator:
+    return np.random.Generator(kind(seq))
 
 
 def run_chunks(task: Callable[[int], object], n_chunks: int, n_jobs: int | None) -> None:
