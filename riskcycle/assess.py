@@ -366,6 +366,7 @@ class _Facts:
     calibration: dict
     loo: pd.DataFrame
     family_wise: dict | None
+    boot_u: Any = None  # the unconditional bootstrap (shown, not in the verdict)
 
 
 def _verdict(f: _Facts) -> tuple[tuple[str, ...], str, tuple]:
@@ -1317,7 +1318,6 @@ def assess_signal(
     >>> a.verdict_label  # doctest: +SKIP
     'mixed'
     """
-    from .inference import _common as C
 
     opts = _assess_signal_iv(
         horizons=horizons,
@@ -1355,13 +1355,33 @@ def assess_signal(
     events = _detect(inp, opts, bo)
     collect = _Collector()
     streams = gen.spawn(12)
+    es = _event_study(inp.fd, events, opts, inp.lclock, collect)
+    prep = _prepare(inp, events, opts)
+    facts = _run_tests(inp, events, prep, opts, collect, streams)
+    verdict, label, fragile = _verdict(facts)
+    follow_up = None
+    if opts.as_of is not None:
+        follow_up = _follow_up(inp, opts, bo)
+    return _assessment(
+        inp, events, es, prep, facts, opts, bo, collect, (verdict, label, fragile), follow_up
+    )
+
+
+def _prepare(inp, events, opts: AssessOptions) -> _Prepared:
+    """The follower's windows, the events on it, the placebo spacing, eras and statistic."""
+    from .inference import _common as C
+
     fd = inp.fd
-    es = _event_study(fd, events, opts, inp.lclock, collect)
     win = C.windows(fd, opts.horizon)
     ed = C.event_data(fd, win, events, delay=opts.delay, leader_clock=inp.lclock)
     spacing, source = C.resolve_spacing(None, events, ed, fd)
     kind, func, _ = C.resolve_statistic("mean")
-    prep = _Prepared(fd, win, ed, spacing, source, C.era_labels(fd, opts.eras), kind, func)
+    return _Prepared(fd, win, ed, spacing, source, C.era_labels(fd, opts.eras), kind, func)
+
+
+def _run_tests(inp, events, prep: _Prepared, opts: AssessOptions, collect, streams) -> _Facts:
+    """Every test of the assessment, gathered into the facts the verdict reads."""
+    ed = prep.ed
     pl, plm, ple = _placebos(prep, opts, collect, streams)
     boot, boot_u, garch, br, pw = _other_tests(prep, opts, collect, streams)
     nulls = {"placebo": _null_of(pl), "placebo_era": _null_of(ple)}
@@ -1373,13 +1393,13 @@ def assess_signal(
     pending = [d.strftime("%Y-%m-%d") for d in ed.leader_dates[ed.status == "incomplete"]]
     facts = _Facts(
         leader=inp.leader_name,
-        follower=fd.name,
+        follower=prep.fd.name,
         definition=_as_definition(events, inp.lclock),
         h=opts.horizon,
         alpha=opts.alpha,
         k=ed.n,
         pending=pending,
-        data_end=fd.index[-1],
+        data_end=prep.fd.index[-1],
         pl=pl,
         plm=plm,
         ple=ple,
@@ -1391,37 +1411,45 @@ def assess_signal(
         calibration=calibration,
         loo=loo,
         family_wise=fw,
+        boot_u=boot_u,
     )
-    verdict, label, fragile = _verdict(facts)
-    follow_up = None
-    if opts.as_of is not None:
-        follow_up = _follow_up(inp, opts, bo)
-    k = ed.n
+    return facts
+
+
+def _min_attainable(f: _Facts, k: int) -> dict[str, float]:
+    """The smallest p-value each test can reach with these events."""
+    return {
+        "placebo": f.pl.min_attainable_pvalue,
+        "placebo_halving_matched": f.plm.min_attainable_pvalue if f.plm is not None else np.nan,
+        "placebo_era": f.ple.min_attainable_pvalue if f.ple is not None else np.nan,
+        "garch_null": f.garch.min_attainable_pvalue if f.garch is not None else np.nan,
+        "sign_test": 0.5**k if k else np.nan,
+        "hit_count_binomial": f.br.min_attainable_pvalue,
+    }
+
+
+def _assessment(inp, events, es, prep, f: _Facts, opts, bo, collect, verdict, follow_up):
+    """The frozen result."""
+    verdict, label, fragile = verdict
+    fd = prep.fd
     return SignalAssessment(
         events=events,
         event_study=es,
         horizon=opts.horizon,
         horizons=opts.horizons,
-        placebo=pl,
-        placebo_matched=plm,
-        placebo_era=ple,
-        bootstrap=boot,
-        bootstrap_unconditional=boot_u,
-        garch_null=garch,
-        base_rate=br,
-        power=pw,
-        calibration=calibration,
-        family_wise=fw,
-        leave_one_out=loo,
+        placebo=f.pl,
+        placebo_matched=f.plm,
+        placebo_era=f.ple,
+        bootstrap=f.boot,
+        bootstrap_unconditional=f.boot_u,
+        garch_null=f.garch,
+        base_rate=f.br,
+        power=f.pw,
+        calibration=f.calibration,
+        family_wise=f.family_wise,
+        leave_one_out=f.loo,
         fragile_events=fragile,
-        min_attainable_pvalues={
-            "placebo": pl.min_attainable_pvalue,
-            "placebo_halving_matched": plm.min_attainable_pvalue if plm is not None else np.nan,
-            "placebo_era": ple.min_attainable_pvalue if ple is not None else np.nan,
-            "garch_null": garch.min_attainable_pvalue if garch is not None else np.nan,
-            "sign_test": 0.5**k if k else np.nan,
-            "hit_count_binomial": br.min_attainable_pvalue,
-        },
+        min_attainable_pvalues=_min_attainable(f, prep.ed.n),
         verdict=verdict,
         verdict_label=label,
         alpha=opts.alpha,
@@ -1434,7 +1462,7 @@ def assess_signal(
         settings={
             **{k_: v for k_, v in bo.items() if k_ != "clock"},
             **opts.as_dict(),
-            "placebo_min_spacing": spacing,
+            "placebo_min_spacing": prep.spacing,
             "events_given": inp.events_full is not None,
         },
     )

@@ -563,6 +563,49 @@ def size_at(null_p: np.ndarray, alpha: float) -> tuple[float, ConfidenceInterval
     return x / v.size, ConfidenceInterval(float(ci.low), float(ci.high)), bool(bt.pvalue >= 0.01)
 
 
+def _null_text(k: int, spacing: int, eras: C.Eras, name: str) -> str:
+    return (
+        f"the {k} event dates are exchangeable with random sets of {k} eligible dates of "
+        f"the follower's own history, at least {spacing} days apart"
+        + (f", with the same mix of {eras.describe()}" if eras.rule != "none" else "")
+        + f"; the {name} test's p-value is used as the statistic."
+    )
+
+
+def _not_run(fd, win, k, spec, spacing, eras, alpha, mix, null_text, settings, reason):
+    """The NaN result of a calibration that cannot run (no event or no admissible set)."""
+    import warnings
+
+    warnings.warn(
+        f"calibration of {spec.name} not run: {reason}.",
+        SmallSampleWarning if k == 0 else DegenerateDataWarning,
+        stacklevel=4,
+    )
+    return CalibrationResult(
+        test=spec.name,
+        pvalue=np.nan,
+        pvalue_calibrated=np.nan,
+        pvalue_calibrated_se=np.nan,
+        alpha=alpha,
+        size=np.nan,
+        size_confidence_interval=ConfidenceInterval(np.nan, np.nan),
+        size_within_band=False,
+        null_pvalues=np.empty(0),
+        calibration_sets=np.empty((0, k), dtype="datetime64[ns]"),
+        n_sets=0,
+        n_events=k,
+        min_spacing=spacing,
+        era_mix=mix,
+        eras=eras.describe(),
+        horizon=win.horizon,
+        null_hypothesis=null_text,
+        resampling="not run: " + reason,
+        follower_name=fd.name,
+        notes=(reason,),
+        settings=settings or {},
+    )
+
+
 def calibrate_core(
     fd: C.FollowerData,
     win: C.Windows,
@@ -578,53 +621,17 @@ def calibrate_core(
     settings: dict | None = None,
 ) -> CalibrationResult:
     """Calibrate a prepared test (shared with :func:`riskcycle.assess_signal`)."""
-    import warnings
-
     k = len(pos)
     d = design(fd, win, pos, spacing=spacing, eras=eras)
     mix = d.era_mix()
-    null_text = (
-        f"the {k} event dates are exchangeable with random sets of {k} eligible dates of "
-        f"the follower's own history, at least {spacing} days apart"
-        + (f", with the same mix of {eras.describe()}" if eras.rule != "none" else "")
-        + f"; the {spec.name} test's p-value is used as the statistic."
-    )
+    null_text = _null_text(k, spacing, eras, spec.name)
+    if k == 0 or not np.isfinite(d.log_count):
+        reason = "no usable event" if k == 0 else "no admissible random set with this structure"
+        return _not_run(fd, win, k, spec, spacing, eras, alpha, mix, null_text, settings, reason)
     resampling = (
         f"{n_sets} sets drawn exactly uniformly from the {math.exp(d.log_count):.4g} "
         f"admissible sets (sequential inversion of the counts), the test rerun on each."
-        if np.isfinite(d.log_count)
-        else "none"
     )
-    if k == 0 or not np.isfinite(d.log_count):
-        reason = "no usable event" if k == 0 else "no admissible random set with this structure"
-        warnings.warn(
-            f"calibration of {spec.name} not run: {reason}.",
-            SmallSampleWarning if k == 0 else DegenerateDataWarning,
-            stacklevel=3,
-        )
-        return CalibrationResult(
-            test=spec.name,
-            pvalue=np.nan,
-            pvalue_calibrated=np.nan,
-            pvalue_calibrated_se=np.nan,
-            alpha=alpha,
-            size=np.nan,
-            size_confidence_interval=ConfidenceInterval(np.nan, np.nan),
-            size_within_band=False,
-            null_pvalues=np.empty(0),
-            calibration_sets=np.empty((0, k), dtype="datetime64[ns]"),
-            n_sets=0,
-            n_events=k,
-            min_spacing=spacing,
-            era_mix=mix,
-            eras=eras.describe(),
-            horizon=win.horizon,
-            null_hypothesis=null_text,
-            resampling="not run: " + reason,
-            follower_name=fd.name,
-            notes=(reason,),
-            settings=settings or {},
-        )
     sets = d.draw(n_sets, rng)
     null_p = np.asarray(spec.pvalues(sets), dtype=float)
     obs = np.asarray(pos, dtype=np.int64)[None, :]
@@ -635,10 +642,8 @@ def calibrate_core(
     else:
         pc, se = calibrated_pvalue(p_observed, null_p)
     size, ci, within = size_at(null_p, alpha)
-    notes = []
     n_nan = int((~np.isfinite(null_p)).sum())
-    if n_nan:
-        notes.append(f"The test did not apply to {n_nan} of the {n_sets} random sets.")
+    notes = (f"The test did not apply to {n_nan} of the {n_sets} random sets.",) if n_nan else ()
     return CalibrationResult(
         test=spec.name,
         pvalue=float(p_observed),
@@ -659,7 +664,7 @@ def calibrate_core(
         null_hypothesis=null_text,
         resampling=resampling,
         follower_name=fd.name,
-        notes=tuple(notes),
+        notes=notes,
         settings=settings or {},
     )
 

@@ -56,6 +56,115 @@ def prepare(fd, events, horizon: int, leader_clock) -> tuple:
     return win, ed, pos, spacing
 
 
+_NAN_ROW = {
+    "statistic": np.nan,
+    "random_mean": np.nan,
+    "effect": np.nan,
+    "effect_ci_low": np.nan,
+    "effect_ci_high": np.nan,
+    "n_hits": np.nan,
+    "base_rate": np.nan,
+    **dict.fromkeys(PVALUE_COLUMNS, np.nan),
+    "verdict": "no_events",
+}
+
+
+def _event_row(ed, pos, spacing) -> dict[str, Any]:
+    """The cell's events (dates, exclusions, spacing) and NaN for every number."""
+    k = len(pos)
+    return {
+        "n_events": k,
+        "n_excluded": int((ed.status != "ok").sum()),
+        "first_event": ed.dates[0] if k else pd.NaT,
+        "last_event": ed.dates[-1] if k else pd.NaT,
+        "event_dates": ";".join(d.strftime("%Y-%m-%d") for d in ed.dates),
+        "min_spacing": int(spacing),
+        **_NAN_ROW,
+    }
+
+
+def _effect(win, pos, null: np.ndarray, opts: ScanOptions) -> dict[str, Any]:
+    """The events' mean against the placebo null: effect, interval, hits and base rate."""
+    stat = float(np.mean(win.fwd[pos]))
+    q = (1 - opts.confidence_level) / 2
+    lo_q, hi_q = np.quantile(null, [q, 1 - q])
+    log_thr = math.log1p(opts.threshold)
+    eligible = win.fwd[win.complete]
+    return {
+        "statistic": stat,
+        "random_mean": float(null.mean()),
+        "effect": stat - float(null.mean()),
+        "effect_ci_low": stat - float(hi_q),
+        "effect_ci_high": stat - float(lo_q),
+        "n_hits": int(np.sum(win.fwd[pos] > log_thr)),
+        "base_rate": float(np.mean(eligible > log_thr)),
+    }
+
+
+def _cell_specs(fd, win, spacing, era, null, task, opts, rng, notes) -> dict[str, Any]:
+    """The verdict's tests of this cell (the plain placebo reusing ``null``)."""
+    from ..inference import _calibrate as K
+
+    kind, func, _ = _mean()
+    common = dict(kind=kind, func=func, alternative=opts.alternative)
+    spec = dict(spacing=spacing, n_resamples=opts.n_resamples, rng=rng, **common)
+    specs: dict[str, Any] = {
+        "placebo": K.placebo_spec(fd, win, eras=_none_eras(fd.n), null=null, **spec)
+    }
+    if "placebo_era" in opts.tests and task.bitcoin_like and era.rule != "none":
+        specs["placebo_era"] = K.placebo_spec(fd, win, eras=era, **spec)
+    if "placebo_halving_matched" in opts.tests and task.bitcoin_like:
+        try:
+            specs["placebo_halving_matched"] = K.matched_spec(
+                fd,
+                win,
+                spacing=spacing,
+                window=opts.halving_window,
+                cycles="all",
+                n_resamples=opts.calibration_resamples,
+                rng=rng,
+                **common,
+            )
+        except ValueError as exc:
+            notes.append(f"halving-matched test not run: {exc}")
+    if "hit_count" in opts.tests:
+        specs["hit_count"] = K.hit_count_spec(win, threshold=opts.threshold)
+    return specs
+
+
+def _calibrated(fd, win, pos, spacing, era, specs, streams, opts, row, notes) -> dict:
+    """Calibrate every test of the cell (its p-values written to ``row``)."""
+    from ..inference import _calibrate as K
+
+    calibrated = {}
+    if not np.isfinite(K.design(fd, win, pos, spacing=spacing, eras=era).log_count):
+        notes.append("no random set with the events' era mix: not calibrated")
+        row["pvalue_placebo"] = float(specs["placebo"].pvalues(pos[None, :])[0])
+        return calibrated
+    for (name, spec), stream in zip(specs.items(), streams, strict=False):
+        cal = K.calibrate_core(
+            fd,
+            win,
+            pos,
+            spec,
+            spacing=spacing,
+            eras=era,
+            alpha=opts.alpha,
+            n_sets=opts.n_calibration,
+            rng=stream,
+        )
+        row[f"pvalue_{name}"] = cal.pvalue
+        row[f"pvalue_calibrated_{name}"] = cal.pvalue_calibrated
+        calibrated[name] = cal.pvalue_calibrated
+    return calibrated
+
+
+def _mean():
+    from ..inference import _common as C
+
+    return C.resolve_statistic("mean")
+
+
 def run_cell(
     fd, task: CellTask, opts: ScanOptions, part: FamilyPart | None = None, u=None
 ) -> dict:
@@ -69,119 +178,26 @@ def run_cell(
     from ..inference import _common as C
 
     win, ed, pos, spacing = prepare(fd, task.events, task.horizon, task.leader_clock)
-    k = len(pos)
-    if part is not None and k:
+    if part is not None and len(pos):
         part.add(task.index, *shift_pvalues(win, pos, u, opts.alternative))
-    row: dict[str, Any] = {
-        "n_events": k,
-        "n_excluded": int((ed.status != "ok").sum()),
-        "first_event": ed.dates[0] if k else pd.NaT,
-        "last_event": ed.dates[-1] if k else pd.NaT,
-        "event_dates": ";".join(d.strftime("%Y-%m-%d") for d in ed.dates),
-        "min_spacing": int(spacing),
-    }
-    nan_row = {
-        "statistic": np.nan,
-        "random_mean": np.nan,
-        "effect": np.nan,
-        "effect_ci_low": np.nan,
-        "effect_ci_high": np.nan,
-        "n_hits": np.nan,
-        "base_rate": np.nan,
-        **dict.fromkeys(PVALUE_COLUMNS, np.nan),
-        "verdict": "no_events",
-    }
-    row.update(nan_row)
-    if k == 0:
+    row = _event_row(ed, pos, spacing)
+    if len(pos) == 0:
         row["status"] = "no_events"
         return row
-    kind, func, _ = C.resolve_statistic("mean")
-    none = _none_eras(fd.n)
-    d_plain = K.design(fd, win, pos, spacing=spacing, eras=none)
+    d_plain = K.design(fd, win, pos, spacing=spacing, eras=_none_eras(fd.n))
     if not np.isfinite(d_plain.log_count):
         row["status"] = "no_admissible_set"
         row["verdict"] = "not_assessed"
         return row
-    gen = np.random.default_rng(task.seed)
-    s_null, s_spec, *s_sets = gen.spawn(2 + len(VERDICT_TESTS))
+    s_null, s_spec, *s_sets = np.random.default_rng(task.seed).spawn(2 + len(VERDICT_TESTS))
     # the plain placebo's null: uniform sets with the events' count and spacing
+    kind, func, _ = _mean()
     null = K.set_statistics(win, d_plain.draw(opts.n_resamples, s_null), kind, func)
-    stat = float(np.mean(win.fwd[pos]))
-    q = (1 - opts.confidence_level) / 2
-    lo_q, hi_q = np.quantile(null, [q, 1 - q])
-    log_thr = math.log1p(opts.threshold)
-    eligible = win.fwd[win.complete]
-    row.update(
-        statistic=stat,
-        random_mean=float(null.mean()),
-        effect=stat - float(null.mean()),
-        effect_ci_low=stat - float(hi_q),
-        effect_ci_high=stat - float(lo_q),
-        n_hits=int(np.sum(win.fwd[pos] > log_thr)),
-        base_rate=float(np.mean(eligible > log_thr)),
-    )
+    row.update(_effect(win, pos, null, opts))
     era = C.era_labels(fd, opts.eras if task.bitcoin_like else None)
-    common = dict(kind=kind, func=func, alternative=opts.alternative)
-    specs: dict[str, Any] = {
-        "placebo": K.placebo_spec(
-            fd,
-            win,
-            spacing=spacing,
-            eras=none,
-            n_resamples=opts.n_resamples,
-            rng=s_spec,
-            null=null,
-            **common,
-        )
-    }
-    notes = []
-    if "placebo_era" in opts.tests and task.bitcoin_like and era.rule != "none":
-        specs["placebo_era"] = K.placebo_spec(
-            fd,
-            win,
-            spacing=spacing,
-            eras=era,
-            n_resamples=opts.n_resamples,
-            rng=s_spec,
-            **common,
-        )
-    if "placebo_halving_matched" in opts.tests and task.bitcoin_like:
-        try:
-            specs["placebo_halving_matched"] = K.matched_spec(
-                fd,
-                win,
-                spacing=spacing,
-                window=opts.halving_window,
-                cycles="all",
-                n_resamples=opts.calibration_resamples,
-                rng=s_spec,
-                **common,
-            )
-        except ValueError as exc:
-            notes.append(f"halving-matched test not run: {exc}")
-    if "hit_count" in opts.tests:
-        specs["hit_count"] = K.hit_count_spec(win, threshold=opts.threshold)
-    d_cal = K.design(fd, win, pos, spacing=spacing, eras=era)
-    calibrated = {}
-    if np.isfinite(d_cal.log_count):
-        for (name, spec), stream in zip(specs.items(), s_sets, strict=False):
-            cal = K.calibrate_core(
-                fd,
-                win,
-                pos,
-                spec,
-                spacing=spacing,
-                eras=era,
-                alpha=opts.alpha,
-                n_sets=opts.n_calibration,
-                rng=stream,
-            )
-            row[f"pvalue_{name}"] = cal.pvalue
-            row[f"pvalue_calibrated_{name}"] = cal.pvalue_calibrated
-            calibrated[name] = cal.pvalue_calibrated
-    else:
-        notes.append("no random set with the events' era mix: not calibrated")
-        row["pvalue_placebo"] = float(specs["placebo"].pvalues(pos[None, :])[0])
+    notes: list[str] = []
+    specs = _cell_specs(fd, win, spacing, era, null, task, opts, s_spec, notes)
+    calibrated = _calibrated(fd, win, pos, spacing, era, specs, s_sets, opts, row, notes)
     row["verdict"] = label_of(calibrated, opts.alpha) if calibrated else "not_assessed"
     row["status"] = "ok"
     row["cell_notes"] = "; ".join(notes)
