@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import pathlib
 
+import pandas as pd
 import pytest
 
 import riskcycle
@@ -77,12 +78,10 @@ ALLOWED_PRIVATE_IMPORTS = {
 ALLOWED_LONG_FUNCTIONS = {
     # assessment, inference, scanning, report, snooping, CLI, lead-lag
     "riskcycle.assess:_facts_sentences",
-    "riskcycle.assess:assess_signal",
     "riskcycle.cli:_parser",
     "riskcycle.cycles._leadlag:lead_lag",
     "riskcycle.inference._base_rate:base_rate_core",
     "riskcycle.inference._bootstrap:bootstrap_core",
-    "riskcycle.inference._calibrate:calibrate_core",
     "riskcycle.inference._garch_null:garch_core",
     "riskcycle.inference._placebo:placebo_core",
     "riskcycle.inference._power:power_core",
@@ -95,7 +94,6 @@ ALLOWED_LONG_FUNCTIONS = {
     "riskcycle.report._sections:inference_section",
     "riskcycle.report._sections:regimes_section",
     "riskcycle.report._sections:scan_block",
-    "riskcycle.scanning._cells:run_cell",
     "riskcycle.snooping._pbo:pbo",
     "riskcycle.snooping._sharpe:_moments",
 }
@@ -313,3 +311,59 @@ def test_long_function_check():
         f"@nb.njit(cache=True)\ndef kernel():\n{body}\n"
     )
     assert long_functions(source, "m") == {"m:long": MAX_LINES + 1, "m:C.method": MAX_LINES + 1}
+
+
+# ---------------------------------------------------------------------------
+# input checks return one frozen options object, which is the result's settings
+# ---------------------------------------------------------------------------
+def _frozen_options(obj) -> None:
+    import dataclasses
+
+    assert dataclasses.is_dataclass(obj) and not isinstance(obj, type)
+    field = dataclasses.fields(obj)[0].name
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(obj, field, None)
+
+
+def test_event_study_options_are_its_settings(btc_long, rut):
+    rut_events = riskcycle.breakouts(rut, min_gap=250)
+    import warnings
+
+    from riskcycle.eventstudy._study import _event_study_iv
+
+    args = (btc_long, rut_events, (30, 365), "constant_mean", None, 365, 30, 30, "log")
+    args += (None, "0h", None, None, None, "two-sided", 0.95, "raise")
+    inp = _event_study_iv(*args)
+    _frozen_options(inp.options)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", riskcycle.RiskcycleWarning)
+        res = riskcycle.event_study(btc_long, rut_events, horizons=(30, 365))
+    assert res.settings == inp.options.settings()
+    assert res.settings["leader_clock"] == "us_equity_close"  # clocks by name
+
+
+def test_backtest_and_sweep_options_are_their_settings(btc, rut):
+    from riskcycle.backtesting._core import _backtest_iv
+    from riskcycle.backtesting._sweep import _sweep_iv
+
+    ev = riskcycle.breakouts(rut, min_gap=250).between(start="2014-09-17")
+    args = (btc, ev, None, 365, None, None, "0h", 0.001, 0.001, 100.0, None, None, None, 0)
+    inp = _backtest_iv(*args, False, 0.125, 0.95, 0)
+    _frozen_options(inp.options)
+    res = riskcycle.backtest(btc, ev, hold=365, n_resamples=0, rng=0)
+    assert res.settings == inp.options.settings()
+    args = (rut, btc, (250,), (0.0,), (365,), ("0h",), (None,), (None,), 0.001, 0.001, 100.0)
+    args += ("buy_and_hold", None, None, None, 0, 0.05, 16, "numba", 0)
+    sinp = _sweep_iv(*args)
+    _frozen_options(sinp.options)
+    sres = riskcycle.sweep(rut, btc, min_gap=250, hold=365, n_resamples=0, rng=0)
+    assert sres.settings == sinp.options.settings(pbo_flat_halves=False)
+
+
+def test_regime_options_are_frozen(btc):
+    from riskcycle.regimes._core import _volatility_regimes_iv
+
+    args = (btc, ("2024-01-10",), None, None, True, "garch", 250, "kappa2", None, "weekly")
+    inp = _volatility_regimes_iv(*args, 99, 0.95, "two-sided", None, 0)
+    _frozen_options(inp.options)
+    assert list(inp.options.breaks) == [pd.Timestamp("2024-01-10")]
