@@ -429,3 +429,21 @@ def test_cli_jobs_option(tmp_path, capsys, monkeypatch):
     assert calls[-1]["n_jobs"] == 3
     assert main(["report", "--out", str(tmp_path / "c"), "--quiet"]) == 0
     assert calls[-1]["n_jobs"] == max(1, min(4, len(os.sched_getaffinity(0))))
+
+
+def test_stage_runner_runs_deferred_stages_after_their_predecessor():
+    # a stage submitted with `after` starts only once its predecessor's output was asked
+    # for (so kernels compile once); its output is the same here and in worker processes
+    import operator
+
+    from riskcycle.report._stages import StageRunner
+
+    for n_jobs in (1, 2):
+        with StageRunner(n_jobs) as runner:
+            runner.submit("a", operator.add, 1, 2)
+            runner.submit("b", operator.mul, 3, 4, after="a")
+            assert runner.has("a") and runner.has("b") and not runner.has("c")
+            if runner.parallel:
+                assert "b" not in runner._stages  # not started yet
+            assert runner.result("b") == 12  # asks for "a" first
+            assert runner.result("a") == 3

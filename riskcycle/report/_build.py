@@ -302,8 +302,9 @@ def _submit_stages(
             alternative_rule=("high" in lead)
             and bool({"bottom_line", "robustness"} & set(sections)),
         )
-        for i, spec in enumerate(specs):
-            runner.submit(f"case {i}", stage_case, lead, spec)
+        # the first specification compiles the inference's kernels (on a cold numba cache);
+        # the others start once it is done and load them
+        runner.submit("case 0", stage_case, lead, specs[0])
     if "claims" in sections:
         runner.submit(
             "markets", stage_markets, fol, alpha=alpha, n_resamples=n_resamples, rng=streams[3]
@@ -321,6 +322,8 @@ def _submit_stages(
         )
     if "regimes" in sections:
         runner.submit("regimes", stage_regimes, fol, n_resamples=n_resamples, rng=streams[1])
+    for i, spec in enumerate(specs[1:], start=1):
+        runner.submit(f"case {i}", stage_case, lead, spec, after="case 0")
     if "robustness" in sections and scan_available():
         runner.submit(
             "scan",
@@ -331,6 +334,7 @@ def _submit_stages(
             rule=rule,
             n_resamples=n_resamples,
             rng=streams[4],
+            after="case 0" if specs else None,
         )
     return specs
 

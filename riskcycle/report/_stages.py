@@ -172,20 +172,41 @@ class StageRunner:
             else None
         )
         self._stages: dict[str, Any] = {}
+        self._after: dict[str, str] = {}  # deferred stage -> the stage it waits for
+        self._deferred: dict[str, list[tuple]] = {}
 
-    def submit(self, key: str, fn: Callable[..., StageOutput], *args: Any, **kwargs: Any) -> None:
-        if self._pool is not None:
-            self._stages[key] = self._pool.submit(fn, *args, **kwargs)
-        else:
+    def submit(
+        self,
+        key: str,
+        fn: Callable[..., StageOutput],
+        *args: Any,
+        after: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Start ``fn(*args, **kwargs)``; with ``after``, only once the output of that
+        stage has been asked for (stages that call the same compiled kernels then compile
+        them once: the later ones load them from numba's cache)."""
+        if self._pool is None:
             self._stages[key] = (fn, args, kwargs)
+        elif after is not None and isinstance(self._stages.get(after), Future):
+            self._after[key] = after
+            self._deferred.setdefault(after, []).append((key, fn, args, kwargs))
+        else:
+            self._stages[key] = self._pool.submit(fn, *args, **kwargs)
 
     def has(self, key: str) -> bool:
-        return key in self._stages
+        return key in self._stages or key in self._after
 
     def result(self, key: str) -> StageOutput:
+        if key in self._after:
+            self.result(self._after.pop(key))
         stage = self._stages[key]
         if isinstance(stage, Future):
-            return stage.result()
+            out = stage.result()
+            assert self._pool is not None
+            for k, fn, args, kwargs in self._deferred.pop(key, []):
+                self._stages[k] = self._pool.submit(fn, *args, **kwargs)
+            return out
         if isinstance(stage, StageOutput):
             return stage
         fn, args, kwargs = stage
