@@ -21,6 +21,7 @@ import pandas as pd
 from .._resample import resampling_pvalue as mc_pvalue
 from .._resample import resampling_pvalue_se as mc_pvalue_se
 from .._resample import tail_counts
+from .._threads import check_n_jobs  # noqa: F401  (shared: the inference functions)
 from .._validation import as_price_series, check_choice, check_float, check_timestamp
 from .._windows import NO_DELAY, horizon_end_positions
 from ..calendar import CRYPTO_UTC, GENESIS, HALVINGS, SessionClock, _clock_of
@@ -401,25 +402,6 @@ def halving_pools_from_times(
     from ._nb_match import halving_pools
 
     return halving_pools(t_c, _anchors_ns(), t_e, window, cycles == "other")
-
-
-def check_n_jobs(n_jobs: Any) -> int | None:
-    """``n_jobs`` of the threaded analyses: None or -1 (every thread numba may use:
-    ``NUMBA_NUM_THREADS``, by default the CPUs) or a positive number of threads."""
-    if n_jobs is None:
-        return None
-    if isinstance(n_jobs, bool | np.bool_) or not isinstance(n_jobs, int | np.integer):
-        raise TypeError(
-            "`n_jobs` must be a positive number of threads, -1 or None (all cores); "
-            f"got {n_jobs!r} ({type(n_jobs).__name__})."
-        )
-    if n_jobs == -1:
-        return None
-    if n_jobs < 1:
-        raise ValueError(
-            f"`n_jobs` must be a positive number of threads, -1 or None (all cores); got {n_jobs}."
-        )
-    return int(n_jobs)
 
 
 ERA_RULES = ("halving", "variance_breaks")
