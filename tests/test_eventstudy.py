@@ -652,3 +652,42 @@ def test_note_when_windows_sit_in_later_estimation_windows():
         in t.loc["bmp_kolari_pynnonen", "note"]
     )
     assert abs(t.loc["bmp_kolari_pynnonen", "statistic"]) > abs(t.loc["bmp", "statistic"])
+
+
+def test_sample_layer_names_the_excluded_events():
+    # the shared event-sample layer words the exclusion messages of the event study, the
+    # inference functions and the backtest; expected strings written out by hand
+    from riskcycle._sample import (
+        before_after_messages,
+        incomplete_windows_message,
+        outside_data_message,
+    )
+
+    idx = pd.date_range("2020-01-01", "2020-12-31", freq="D")
+    out = pd.DatetimeIndex(["2019-06-01", "2021-03-01"])
+    assert outside_data_message(out, idx) == (
+        "2 event(s) fall outside the follower's data (2020-01-01 to 2020-12-31) and are "
+        "excluded: 2019-06-01, 2021-03-01."
+    )
+    many = pd.date_range("2010-01-01", periods=10, freq="YS")
+    # the backtest's form: at most eight dates shown, then ", ..." and the full stop
+    assert outside_data_message(many, idx, noun="signal", verb="were", limit=8) == (
+        "10 signal(s) fall outside the follower's data (2020-01-01 to 2020-12-31) and were "
+        "excluded: 2010-01-01, 2011-01-01, 2012-01-01, 2013-01-01, 2014-01-01, 2015-01-01, "
+        "2016-01-01, 2017-01-01, ...."
+    )
+    status = np.array(["before_start", "ok", "after_end"])
+    dates = pd.DatetimeIndex(["2019-06-01", "2020-06-01", "2021-03-01"])
+    assert before_after_messages(dates, status, idx) == [
+        "1 event(s) are before the follower's first date (2020-01-01) and are excluded: "
+        "2019-06-01.",
+        "1 event(s) are after the follower's last date (2020-12-31) and are excluded: 2021-03-01.",
+    ]
+    complete = np.array([[True, True], [True, False]])  # horizons x events
+    two = pd.DatetimeIndex(["2020-03-01", "2020-11-01"])
+    assert incomplete_windows_message(two, complete, (30, 90), idx) == (
+        "windows run past the end of the follower's data (2020-12-31): 2020-11-01 at 90 "
+        "days. They are reported with complete=False (return so far in return_to_date) and "
+        "left out of the tests."
+    )
+    assert incomplete_windows_message(two, complete[:1], (30,), idx) is None
