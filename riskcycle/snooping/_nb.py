@@ -74,9 +74,21 @@ def _block_sums(
         for b in range(first, last):
             for j in range(w):
                 acc[j] = 0.0
-            for m in range(offsets[b], offsets[b + 1]):
+            m = offsets[b]
+            end = offsets[b + 1]
+            while m < end:
                 s = starts[m]
                 e = s + lengths[m]
+                if m + 1 < end:
+                    # two blocks per pass over the accumulator (half its loads and
+                    # stores); the same additions in the same order as one at a time
+                    s2 = starts[m + 1]
+                    e2 = s2 + lengths[m + 1]
+                    if e <= n_obs and e2 <= n_obs:
+                        for j in range(w):
+                            acc[j] = (acc[j] + (pre[e, j] - pre[s, j])) + (pre[e2, j] - pre[s2, j])
+                        m += 2
+                        continue
                 if e <= n_obs:
                     for j in range(w):
                         acc[j] += pre[e, j] - pre[s, j]
@@ -84,6 +96,7 @@ def _block_sums(
                     e -= n_obs
                     for j in range(w):
                         acc[j] += (pre[n_obs, j] - pre[s, j]) + pre[e, j]
+                m += 1
             for j in range(w):
                 out[b, lo + j] = acc[j]
     return out
