@@ -337,13 +337,13 @@ def scan(
     n_resamples: int = 999,
     n_calibration: int = 4999,
     calibration_resamples: int = 199,
+    leader_clock: Any = None,
+    follower_clock: Any = None,
     backend: str = "loky",
     n_jobs: int | None = 1,
     chunk_size: int = 4,
     progress: bool = False,
     scheduler: str | None = None,
-    leader_clock: Any = None,
-    follower_clock: Any = None,
     rng: RNGLike = None,
 ) -> ScanResult:
     r"""Scan a claim over leaders, followers, event definitions and horizons.
@@ -411,20 +411,22 @@ def scan(
         (the result's notes say so).
     calibration_resamples : int, default 199
         Matched draws per set of the halving-matched test's calibration.
+    leader_clock, follower_clock : str or SessionClock, optional
+        Clocks of user data (CSV files, frames without ``attrs["clock"]``).
     backend : {"loky", "threads", "sequential", "dask"}, default "loky"
         joblib backend. ``"dask"`` runs on a dask.distributed cluster (the
         optional extra ``riskcycle[dask]``): the current Client, or one
         connected to ``scheduler``.
     n_jobs : int, default 1
-        Workers (-1: all cores).
+        Worker processes (-1: all cores; None: one). Unlike the single analyses,
+        whose ``n_jobs`` are threads in this process and default to all cores, a
+        scan's workers are processes, so it starts with one.
     chunk_size : int, default 4
         Cells per task.
     progress : bool, default False
         A tqdm progress bar on stderr.
     scheduler : str, optional
         Address of a Dask scheduler (``"tcp://host:8786"``), with ``backend="dask"``.
-    leader_clock, follower_clock : str or SessionClock, optional
-        Clocks of user data (CSV files, frames without ``attrs["clock"]``).
     rng : int, Generator or SeedSequence, optional
         One ``SeedSequence`` child per cell and per follower: the numbers do
         not depend on ``backend``, ``n_jobs`` or ``chunk_size``.
