@@ -102,35 +102,12 @@ def _tests(fd, win, k, rng, n_resamples):
         "placebo_halving_matched (other cycles)": K.matched_spec(
             fd, win, spacing=SPACING, window=90, cycles="other", n_resamples=499, rng=rng, **common
         ),
-        "placebo_era (halving cycles)": _era_spec(fd, win, halving, n_resamples, rng, common),
+        # one null per era mix, cached inside the spec (sets of one row vary in mix)
+        "placebo_era (halving cycles)": K.placebo_spec(
+            fd, win, spacing=SPACING, eras=halving, n_resamples=n_resamples, rng=rng, **common
+        ),
         "hit_count": K.hit_count_spec(win, threshold=0.0),
     }
-
-
-def _era_spec(fd, win, eras, n_resamples, rng, common):
-    """Era placebo for sets of varying era mix: one null per mix, cached."""
-    cache = {}
-
-    def pvalues(sets):
-        out = np.empty(len(sets))
-        mixes = [tuple(np.sort(eras.label[s])) for s in sets]
-        for mix in set(mixes):
-            rows = [i for i, m in enumerate(mixes) if m == mix]
-            if mix not in cache:
-                d = K.design(fd, win, sets[rows[0]], spacing=SPACING, eras=eras)
-                cache[mix] = K.set_statistics(win, d.draw(n_resamples, rng), **_sk(common))
-            t = K.set_statistics(win, sets[rows], **_sk(common))
-            out[rows] = K.pvalues_against(t, cache[mix], "greater", exact=False)
-        return out
-
-    def score(sets):
-        return K.set_statistics(win, sets, **_sk(common))
-
-    return K.NominalTest("placebo_era", pvalues, "", score)
-
-
-def _sk(common):
-    return {"kind": common["kind"], "func": common["func"]}
 
 
 IN_VERDICT = {
