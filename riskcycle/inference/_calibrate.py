@@ -320,23 +320,24 @@ def _matched_pvalue(
 def matched_pvalues(sets: np.ndarray, rng: np.random.Generator, one, *, n_jobs: int) -> np.ndarray:
     """``one(row, generator)`` for every set, in blocks of :data:`MATCHED_BLOCK` sets.
 
-    Block ``b`` draws from the ``b``-th child of ``rng`` (``Generator.spawn``), so the
-    p-values are the same on any number of threads; the blocks run on ``n_jobs``
+    Block ``b`` draws from the ``b``-th stream of
+    :func:`riskcycle.inference._parallel.chunk_streams` (the children of ``rng``), so
+    the p-values are the same on any number of threads; the blocks run on ``n_jobs``
     threads (the kernels release the GIL).
     """
-    from .._threads import run_tasks
+    from . import _parallel
 
     n = len(sets)
     n_blocks = -(-n // MATCHED_BLOCK)
-    gens = rng.spawn(n_blocks) if n_blocks else []
+    makers = _parallel.chunk_streams(rng, n_blocks)
     out = np.empty(n)
 
-    def blocks(lo: int, hi: int) -> None:
-        for b in range(lo, hi):
-            for i in range(b * MATCHED_BLOCK, min(n, (b + 1) * MATCHED_BLOCK)):
-                out[i] = one(sets[i], gens[b])
+    def block(b: int) -> None:
+        gen = makers[b]()
+        for i in range(b * MATCHED_BLOCK, min(n, (b + 1) * MATCHED_BLOCK)):
+            out[i] = one(sets[i], gen)
 
-    run_tasks(blocks, n_blocks, threads=n_jobs)
+    _parallel.run_chunks(block, n_blocks, n_jobs)
     return out
 
 
