@@ -48,13 +48,6 @@ ALLOWED_PRIVATE_IMPORTS = {
         ("riskcycle.inference._placebo", "placebo_core"),
         ("riskcycle.inference._power", "power_core"),
     },
-    # inference: its sample preparation still imports the event study's re-exports and
-    # the old private clock reader (to be replaced by riskcycle._sample / _clocks)
-    "riskcycle.inference._common": {
-        ("riskcycle.calendar", "_clock_of"),
-        ("riskcycle.eventstudy._core", "event_day0_positions"),
-        ("riskcycle.eventstudy._core", "forward_log_returns"),
-    },
     # lead-lag: the old private clock reader
     "riskcycle.cycles._leadlag": {("riskcycle.calendar", "_clock_of")},
     # scan: runs the calibration and the inference preparation per cell

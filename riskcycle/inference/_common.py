@@ -1,16 +1,17 @@
 """Data preparation shared by the inference functions (internal).
 
-A follower is reduced once to its log closes, bar day numbers and, for one
-horizon, the forward log return from every bar (:class:`Windows`); events are
-mapped to their day-0 bars with
-:func:`riskcycle.eventstudy._core.event_day0_positions` (look-ahead-safe).
+The follower data, windows, day-0 positions and exclusion warnings come from the
+event-sample layer shared with the event study and the backtest
+(:mod:`riskcycle._sample`): a follower is reduced once to its log closes, bar day
+numbers and, for one horizon, the forward log return from every bar
+(:class:`~riskcycle._sample.Windows`); events are mapped to their day-0 bars
+look-ahead-safely (:func:`~riskcycle._sample.event_data`).
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,90 +19,29 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._clocks import clock_of
 from .._resample import resampling_pvalue as mc_pvalue
 from .._resample import resampling_pvalue_se as mc_pvalue_se
 from .._resample import tail_counts
+
+# the shared event-sample layer; the inference modules use these names as C.<name>
+from .._sample import (
+    NO_DELAY,  # noqa: F401
+    EventData,
+    FollowerData,
+    Windows,  # noqa: F401
+    event_data,  # noqa: F401
+    follower_data,  # noqa: F401
+    truncate,  # noqa: F401
+    warn_excluded,  # noqa: F401
+    windows,  # noqa: F401
+)
 from .._threads import check_n_jobs  # noqa: F401  (shared: the inference functions)
 from .._validation import as_price_series, check_choice, check_float, check_timestamp
-from .._windows import NO_DELAY, horizon_end_positions
-from ..calendar import CRYPTO_UTC, GENESIS, HALVINGS, SessionClock, _clock_of
-from ..eventstudy._core import event_day0_positions, forward_log_returns
-from ..exceptions import EventsExcludedWarning, IncompleteWindowWarning
+from ..calendar import CRYPTO_UTC, GENESIS, HALVINGS
 
 _DAY_NS = 86_400 * 10**9
 STATISTICS = ("mean", "median")
-
-
-# ---------------------------------------------------------------------------
-# follower and windows
-# ---------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class FollowerData:
-    name: str
-    close: pd.Series
-    index: pd.DatetimeIndex
-    log_close: np.ndarray
-    day: np.ndarray  # int64 day numbers (days since 1970-01-01)
-    clock: SessionClock
-
-    @property
-    def n(self) -> int:
-        return len(self.index)
-
-    @property
-    def returns(self) -> np.ndarray:
-        return np.diff(self.log_close)
-
-
-def follower_data(
-    follower: Any, *, follower_clock: Any = None, name: str = "follower", min_length: int = 3
-) -> FollowerData:
-    """Validated follower closes (a new Series; the caller's object is never touched)."""
-    clock = _clock_of(follower, follower_clock, "follower_clock")
-    close = as_price_series(follower, name=name, timezone=clock.timezone, min_length=min_length)
-    close.attrs.setdefault("clock", clock.name)
-    idx = pd.DatetimeIndex(close.index)
-    return FollowerData(
-        name=str(close.attrs.get("name", name)),
-        close=close,
-        index=idx,
-        log_close=np.log(close.to_numpy(dtype=float)),
-        day=(idx.asi8 // _DAY_NS).astype(np.int64),
-        clock=clock,
-    )
-
-
-def truncate(fd: FollowerData, end: pd.Timestamp) -> FollowerData:
-    """The follower's bars dated on or before ``end``."""
-    keep = int(np.searchsorted(fd.index.asi8, end.value, side="right"))
-    return FollowerData(
-        name=fd.name,
-        close=fd.close.iloc[:keep],
-        index=fd.index[:keep],
-        log_close=fd.log_close[:keep],
-        day=fd.day[:keep],
-        clock=fd.clock,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Windows:
-    horizon: int
-    end: np.ndarray  # end bar of the window starting at each bar
-    complete: np.ndarray  # the data reach day0 + horizon
-    fwd: np.ndarray  # forward log return (NaN when incomplete)
-
-    @property
-    def eligible(self) -> np.ndarray:
-        return np.flatnonzero(self.complete)
-
-
-def windows(fd: FollowerData, horizon: int) -> Windows:
-    start = np.arange(fd.n, dtype=np.int64)
-    end, complete = horizon_end_positions(fd.index, start, horizon)
-    fwd = forward_log_returns(fd.log_close, start, end)
-    fwd = np.where(complete, fwd, np.nan)
-    return Windows(horizon=int(horizon), end=end, complete=complete, fwd=fwd)
 
 
 def check_horizon(horizon: Any) -> int:
@@ -109,76 +49,6 @@ def check_horizon(horizon: Any) -> int:
     from .._validation import check_horizon as _check
 
     return _check(horizon, "horizon")
-
-
-# ---------------------------------------------------------------------------
-# events
-# ---------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class EventData:
-    leader_dates: pd.DatetimeIndex
-    day0: np.ndarray  # bar positions (-1: no day-0 bar)
-    status: np.ndarray  # "ok", "before_start", "after_end", "incomplete"
-
-    @property
-    def used(self) -> np.ndarray:
-        return self.status == "ok"
-
-    @property
-    def positions(self) -> np.ndarray:
-        return self.day0[self.used]
-
-    @property
-    def dates(self) -> pd.DatetimeIndex:
-        return self.leader_dates[self.used]
-
-    @property
-    def n(self) -> int:
-        return int(self.used.sum())
-
-
-def event_data(
-    fd: FollowerData, win: Windows, events: Any, *, delay: Any = NO_DELAY, leader_clock: Any = None
-) -> EventData:
-    """Day-0 bars of ``events`` and why any of them cannot be used at this horizon."""
-    m = event_day0_positions(
-        fd.close, events, delay=delay, leader_clock=leader_clock, follower_clock=fd.clock
-    )
-    pos = m["position"].to_numpy(dtype=np.int64)
-    status = m["status"].to_numpy(dtype=object).astype(str).astype(object)
-    ok = status == "ok"
-    incomplete = ok.copy()
-    incomplete[ok] = ~win.complete[pos[ok]]
-    status[incomplete] = "incomplete"
-    return EventData(
-        leader_dates=pd.DatetimeIndex(m.index, name="event_date"),
-        day0=pos,
-        status=status.astype(str),
-    )
-
-
-def warn_excluded(ed: EventData, fd: FollowerData, horizon: int, stacklevel: int = 3) -> None:
-    """Name the events that cannot be used (before/after the follower, incomplete window)."""
-    out = ed.leader_dates[np.isin(ed.status, ("before_start", "after_end"))]
-    if len(out):
-        warnings.warn(
-            f"{len(out)} event(s) fall outside the follower's data ({fd.index[0].date()} to "
-            f"{fd.index[-1].date()}) and are excluded: "
-            + ", ".join(d.strftime("%Y-%m-%d") for d in out)
-            + ".",
-            EventsExcludedWarning,
-            stacklevel=stacklevel,
-        )
-    inc = ed.leader_dates[ed.status == "incomplete"]
-    if len(inc):
-        warnings.warn(
-            f"{len(inc)} event(s) have an incomplete {horizon}-day window (data end "
-            f"{fd.index[-1].date()}) and are excluded: "
-            + ", ".join(d.strftime("%Y-%m-%d") for d in inc)
-            + ".",
-            IncompleteWindowWarning,
-            stacklevel=stacklevel,
-        )
 
 
 def rule_spacing(events: Any) -> tuple[int | None, str]:
@@ -336,7 +206,7 @@ def leader_state_mask(
     after its information time plus ``delay`` (as for events); bars before any
     leader value is known are not eligible.
     """
-    clock = _clock_of(leader, leader_clock, "leader_clock")
+    clock = clock_of(leader, leader_clock, "leader_clock")
     lead = as_price_series(leader, name="leader", timezone=clock.timezone)
     x = lead.to_numpy(dtype=float)
     dd = x / np.maximum.accumulate(x) - 1.0
