@@ -26,7 +26,7 @@ from ._calibrate import CalibrationResult, calibrate
 from ._garch_null import garch_null_test
 from ._placebo import placebo_test
 from ._power import power_analysis
-from ._results import BaseRateResult, BootstrapResult, GarchNullResult, PlaceboResult, PowerResult
+from ._result import BaseRateResult, BootstrapResult, GarchNullResult, PlaceboResult, PowerResult
 
 __all__ = [
     "BaseRateResult",

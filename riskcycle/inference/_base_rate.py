@@ -21,7 +21,7 @@ from .._validation import (
 from ..exceptions import SmallSampleWarning
 from . import _common as C
 from ._bootstrap import describe_scheme, draw_blocks, optimal_block
-from ._results import BaseRateResult
+from ._result import BaseRateResult
 
 __all__ = ["base_rate"]
 

@@ -20,7 +20,7 @@ from .._validation import (
 )
 from ..exceptions import DegenerateDataWarning, SmallSampleWarning
 from . import _common as C
-from ._results import BootstrapResult
+from ._result import BootstrapResult
 
 __all__ = ["bootstrap_ci"]
 

@@ -11,7 +11,7 @@ from .._rng import check_rng
 from .._validation import check_alternative, check_n_resamples, check_size, check_timedelta
 from ..exceptions import DegenerateDataWarning, ModelBoundaryWarning, SmallSampleWarning
 from . import _common as C
-from ._results import GarchNullResult
+from ._result import GarchNullResult
 
 __all__ = ["fit_garch_t", "garch_null_test"]
 

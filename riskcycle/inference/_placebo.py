@@ -19,7 +19,7 @@ from .._validation import (
 from ..exceptions import DegenerateDataWarning, SmallSampleWarning
 from . import _common as C
 from ._parallel import chunk_streams, run_chunks
-from ._results import PlaceboResult
+from ._result import PlaceboResult
 
 __all__ = ["placebo_test"]
 

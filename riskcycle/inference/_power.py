@@ -19,7 +19,7 @@ from .._validation import (
 from . import _common as C
 from ._bootstrap import describe_scheme, draw_blocks, optimal_block
 from ._parallel import run_chunks
-from ._results import PowerResult
+from ._result import PowerResult
 
 __all__ = ["power_analysis"]
 
