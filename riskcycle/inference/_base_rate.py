@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from .._rng import check_rng
+from .._rng import RNGLike, check_rng
 from .._validation import (
     check_choice,
     check_confidence_level,
@@ -86,7 +86,7 @@ def base_rate(
     delay: Any = C.NO_DELAY,
     leader_clock: Any = None,
     follower_clock: Any = None,
-    rng: Any = None,
+    rng: RNGLike = None,
 ) -> BaseRateResult:
     r"""How often the follower beats a threshold from any day, and the events against that.
 

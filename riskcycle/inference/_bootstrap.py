@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._resample import politis_white_block_length, stationary_blocks
-from .._rng import check_rng
+from .._rng import RNGLike, check_rng
 from .._validation import (
     check_choice,
     check_confidence_level,
@@ -170,7 +170,7 @@ def bootstrap_ci(
     delay: Any = C.NO_DELAY,
     leader_clock: Any = None,
     follower_clock: Any = None,
-    rng: Any = None,
+    rng: RNGLike = None,
 ) -> BootstrapResult:
     r"""Confidence interval for a forward log return: across events, or from every day.
 

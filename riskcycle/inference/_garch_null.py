@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._rng import check_rng
+from .._rng import RNGLike, check_rng
 from .._validation import check_alternative, check_n_resamples, check_size, check_timedelta
 from ..exceptions import DegenerateDataWarning, ModelBoundaryWarning, SmallSampleWarning
 from . import _common as C
@@ -139,7 +139,7 @@ def garch_null_test(
     leader_clock: Any = None,
     follower_clock: Any = None,
     n_jobs: int | None = None,
-    rng: Any = None,
+    rng: RNGLike = None,
 ) -> GarchNullResult:
     r"""Is the event statistic unusual for a GARCH(1,1)-t follower unrelated to the events?
 

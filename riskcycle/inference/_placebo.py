@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._rng import check_rng
+from .._rng import RNGLike, check_rng
 from .._validation import (
     check_alternative,
     check_choice,
@@ -118,7 +118,7 @@ def placebo_test(
     leader_clock: Any = None,
     follower_clock: Any = None,
     n_jobs: int | None = None,
-    rng: Any = None,
+    rng: RNGLike = None,
 ) -> PlaceboResult:
     r"""Placebo test: are the events' forward returns unusual among random dates?
 

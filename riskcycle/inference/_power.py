@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._rng import check_rng
+from .._rng import RNGLike, check_rng
 from .._validation import (
     check_choice,
     check_float,
@@ -146,7 +146,7 @@ def power_analysis(
     leader_clock: Any = None,
     follower_clock: Any = None,
     n_jobs: int | None = None,
-    rng: Any = None,
+    rng: RNGLike = None,
 ) -> PowerResult:
     r"""Power of the placebo test against the number of events, by simulation.
 
