@@ -128,7 +128,7 @@ def test_base_rate_views():
     text = str(r.summary())
     assert "Null hypothesis" in text and "a perfect record of 2" in text
     assert repr(r).startswith("BaseRateResult(base_rate=")
-    assert r.plot().get_xlabel() == "hit rate"
+    assert r.plot().axes[0].get_xlabel() == "hit rate"
 
 
 # ---------------------------------------------------------------------------
@@ -268,7 +268,7 @@ def test_power_views_and_reproducibility():
     text = str(a.summary())
     assert "Power by number of events" in text and "Resampling" in text
     assert repr(a).startswith("PowerResult(")
-    assert a.plot().get_ylabel() == "power"
+    assert a.plot().axes[0].get_ylabel() == "power"
 
 
 # ---------------------------------------------------------------------------

@@ -241,7 +241,7 @@ def test_result_views():
     assert "Resampling: stationary bootstrap" in text and "Block length" in text
     assert repr(r).startswith("BootstrapResult(statistic=")
     assert r.settings["n_resamples"] == 199
-    ax = r.plot()
+    ax = r.plot().axes[0]
     assert len(ax.lines) == 3  # estimate and the two ends
 
 
@@ -264,7 +264,7 @@ def test_t_interval_is_students_t_across_events():
     assert df.loc[0, "variation"] == "between_events" and df.loc[0, "interval"] == "t"
     text = str(r.summary())
     assert text.startswith("Interval across events") and "Block length" not in text
-    assert r.plot().get_title().startswith("t 90% interval")
+    assert r.plot().axes[0].get_title().startswith("t 90% interval")
 
 
 def test_order_statistic_interval_for_the_median():

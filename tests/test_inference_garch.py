@@ -182,7 +182,7 @@ def test_result_views():
     text = str(r.summary())
     assert "GARCH(1,1)" in text and "Null hypothesis" in text and "Monte Carlo s.e." in text
     assert repr(r).startswith("GarchNullResult(")
-    assert r.plot().get_title().startswith("GARCH")
+    assert r.plot().axes[0].get_title().startswith("GARCH")
 
 
 # ---------------------------------------------------------------------------

@@ -431,7 +431,7 @@ def test_result_views():
     assert "PlaceboResult(statistic=" in repr(res)
     assert res.effect == pytest.approx(res.statistic - res.null_distribution.mean())
     assert res.settings["n_resamples"] == 199 and "numpy" in res.versions
-    ax = res.plot()
+    ax = res.plot().axes[0]
     assert ax.get_xlabel().startswith("mean")
     assert_array_equal(res.day0_dates, f.index[[20, 150]])
 

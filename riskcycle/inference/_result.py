@@ -209,14 +209,17 @@ class PlaceboResult(ResultMixin):
         )
 
     def plot(self, ax: Any = None) -> Any:
-        """Histogram of the null distribution with the observed statistic."""
+        """Histogram of the null distribution with the observed statistic.
+
+        Draws on ``ax`` (a new figure when None) and returns the matplotlib Figure.
+        """
         return _null_hist(
             self.null_distribution,
             self.statistic,
             ax,
             f"Placebo null ({self.method}), p = {self.pvalue:.3g}",
             f"{self.statistic_name} {self.horizon}-day log return",
-        )
+        ).figure
 
 
 # ---------------------------------------------------------------------------
@@ -336,7 +339,10 @@ class BootstrapResult(ResultMixin):
         )
 
     def plot(self, ax: Any = None) -> Any:
-        """Histogram of the bootstrap distribution with the estimate and the interval."""
+        """Histogram of the bootstrap distribution with the estimate and the interval.
+
+        Draws on ``ax`` (a new figure when None) and returns the matplotlib Figure.
+        """
         ax = _null_hist(
             self.bootstrap_distribution,
             self.statistic,
@@ -347,7 +353,7 @@ class BootstrapResult(ResultMixin):
         for v in self.confidence_interval:
             if np.isfinite(v):
                 ax.axvline(v, color="C0", ls="--", lw=1)
-        return ax
+        return ax.figure
 
 
 # ---------------------------------------------------------------------------
@@ -470,14 +476,17 @@ class GarchNullResult(ResultMixin):
         )
 
     def plot(self, ax: Any = None) -> Any:
-        """Histogram of the simulated statistic with the observed one."""
+        """Histogram of the simulated statistic with the observed one.
+
+        Draws on ``ax`` (a new figure when None) and returns the matplotlib Figure.
+        """
         return _null_hist(
             self.null_distribution,
             self.statistic,
             ax,
             f"GARCH(1,1)-t null, p = {self.pvalue:.3g}",
             f"{self.statistic_name} {self.horizon}-day log return",
-        )
+        ).figure
 
 
 # ---------------------------------------------------------------------------
@@ -621,7 +630,10 @@ class BaseRateResult(ResultMixin):
         )
 
     def plot(self, ax: Any = None) -> Any:
-        """Prior and posterior of the hit rate, with the base rate and its interval."""
+        """Prior and posterior of the hit rate, with the base rate and its interval.
+
+        Draws on ``ax`` (a new figure when None) and returns the matplotlib Figure.
+        """
         import matplotlib.pyplot as plt
         from scipy import stats
 
@@ -640,7 +652,7 @@ class BaseRateResult(ResultMixin):
         ax.axvspan(*self.confidence_interval, color="C3", alpha=0.15)
         ax.set_xlabel("hit rate")
         ax.legend(fontsize=8)
-        return ax
+        return ax.figure
 
 
 # ---------------------------------------------------------------------------
@@ -808,7 +820,10 @@ class PowerResult(ResultMixin):
         )
 
     def plot(self, ax: Any = None) -> Any:
-        """Power against the number of events at the effect (±1.96 Monte Carlo s.e.)."""
+        """Power against the number of events at the effect (±1.96 Monte Carlo s.e.).
+
+        Draws on ``ax`` (a new figure when None) and returns the matplotlib Figure.
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
@@ -832,4 +847,4 @@ class PowerResult(ResultMixin):
         ax.set_ylabel("power")
         ax.set_ylim(0, 1)
         ax.legend(fontsize=8)
-        return ax
+        return ax.figure
