@@ -869,6 +869,7 @@ def _placebos(p: _Prepared, opts: AssessOptions, collect, streams) -> tuple:
         method="auto",
         max_exact=1_000_000,
         warn=True,
+        n_jobs=opts.n_jobs,
     )
     pl = collect(
         placebo_core, p.fd, p.win, p.ed, halving_window=None, matching=none, rng=streams[0], **base
@@ -938,6 +939,7 @@ def _other_tests(p: _Prepared, opts: AssessOptions, collect, streams) -> tuple:
             burn=500,
             rng=streams[4],
             warn=True,
+            n_jobs=opts.n_jobs,
         )
     if len(p.win.eligible):
         boot_u = collect(bootstrap_core, p.fd, p.win, None, rng=streams[5], **boot_kw)
@@ -973,6 +975,7 @@ def _other_tests(p: _Prepared, opts: AssessOptions, collect, streams) -> tuple:
             method="stationary",
             max_events=50,
             rng=streams[7],
+            n_jobs=opts.n_jobs,
         )
     return boot, boot_u, garch, br, pw
 
@@ -1255,9 +1258,9 @@ def assess_signal(
     delay, leader_clock, follower_clock
         As in :func:`riskcycle.event_study`.
     n_jobs : int, optional
-        Threads of the heavy steps (the halving-matched calibration, whose random
-        sets each need their own Monte Carlo null): None or -1 use every thread numba
-        may use (``NUMBA_NUM_THREADS``, by default the CPUs). The numbers do not depend
+        Threads of the heavy steps (placebo draws, GARCH paths, power simulations
+        and the halving-matched calibration): None or -1 use every thread numba may
+        use (``NUMBA_NUM_THREADS``, by default the CPUs). The numbers do not depend
         on it.
     rng : int, Generator or SeedSequence, optional
         Split into independent streams for each analysis.

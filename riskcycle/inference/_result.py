@@ -77,8 +77,9 @@ class PlaceboResult(ResultMixin):
     n_resamples : int
         Number of placebo sets in ``null_distribution``.
     n_admissible : float
-        Number of admissible placebo sets (for matched sampling beyond the
-        enumeration limit, an estimate: pool sizes times the acceptance rate).
+        Number of admissible placebo sets (exact; for halving-matched sampling with
+        more than about ten events, an estimate: pool sizes times the acceptance
+        rate, with ``n_admissible_exact`` False).
     n_admissible_exact : bool
     min_attainable_pvalue : float
         The smallest p-value this test could have returned.
