@@ -192,7 +192,14 @@ class StageRunner:
             self._after[key] = after
             self._deferred.setdefault(after, []).append((key, fn, args, kwargs))
         else:
-            self._stages[key] = self._pool.submit(fn, *args, **kwargs)
+            with warnings.catch_warnings():
+                # Python >= 3.12 warns that forking a process with threads may deadlock;
+                # the only other threads here are BLAS's idle workers, which
+                # OpenBLAS re-creates after a fork (the first submit forks the workers)
+                warnings.filterwarnings(
+                    "ignore", message=".*multi-threaded.*fork", category=DeprecationWarning
+                )
+                self._stages[key] = self._pool.submit(fn, *args, **kwargs)
 
     def has(self, key: str) -> bool:
         return key in self._stages or key in self._after
