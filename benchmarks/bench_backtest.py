@@ -137,7 +137,7 @@ def main() -> None:
     )
 
     # signals of every combination ---------------------------------------------------------
-    iv = _sweep_iv(
+    inp = _sweep_iv(
         rut,
         btc,
         g["min_gap"],
@@ -159,9 +159,9 @@ def main() -> None:
         "numba",
         0,
     )
-    lead, lclock, frame, fclock, grd = iv[:5]
-    _plans(lead, lclock, frame, fclock, grd)  # warm-up (compiled planner)
-    t_plans, (_, offsets, entries, exits) = timed(lambda: _plans(lead, lclock, frame, fclock, grd))
+    frame = inp.frame
+    _plans(inp)  # warm-up (compiled planner)
+    t_plans, (_, offsets, entries, exits) = timed(lambda: _plans(inp))
     close_s = frame["close"]
     close = close_s.to_numpy()
     ent, ext = signal_matrices(len(close), offsets, entries, exits)
@@ -207,7 +207,7 @@ def main() -> None:
 
     def vbt_whole():
         # the same trade signals (riskcycle's planner), vectorbt's simulation and statistics
-        _, o, e, x = _plans(lead, lclock, frame, fclock, grd)
+        _, o, e, x = _plans(inp)
         en, ex = signal_matrices(len(close), o, e, x)
         pf = run_portfolio(close_s, en, ex, **costs)
         rets = pf.returns()

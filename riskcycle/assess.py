@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._clocks import clock_of
 from ._results import ResultMixin, Summary, package_versions
 from ._rng import RNGLike, check_rng
 from ._validation import (
@@ -34,7 +35,6 @@ from ._validation import (
     check_timedelta,
     check_timestamp,
 )
-from .calendar import _clock_of
 from .events import Events, breakouts, describe
 from .exceptions import RiskcycleWarning
 from .inference._common import NO_DELAY
@@ -777,7 +777,7 @@ def _inputs(leader, follower, opts: AssessOptions, leader_clock, follower_clock)
     if isinstance(leader, Events) and leader_clock is None:
         lclock = leader.clock
     else:
-        lclock = _clock_of(leader, leader_clock, "leader_clock")
+        lclock = clock_of(leader, leader_clock, "leader_clock")
     fd_full = C.follower_data(follower, follower_clock=follower_clock)
     lead_full = None if given else as_price_frame(leader, name="leader", timezone=lclock.timezone)
     fd = fd_full

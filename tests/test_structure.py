@@ -35,7 +35,6 @@ ALLOWED_PRIVATE_IMPORTS = {
     # assessment: uses the inference internals (placebo/bootstrap/GARCH/power cores and
     # their shared preparation) and the old private clock reader
     "riskcycle.assess": {
-        ("riskcycle.calendar", "_clock_of"),
         ("riskcycle.inference._base_rate", "_check_prior"),
         ("riskcycle.inference._base_rate", "base_rate_core"),
         ("riskcycle.inference._bootstrap", "bootstrap_core"),

@@ -1,8 +1,7 @@
 """Benchmark alignment, normal-return models and event-time paths (internal).
 
 Day-0 positions, windows and forward returns live in the shared event-sample layer
-:mod:`riskcycle._sample`; ``event_day0_positions`` and ``forward_log_returns`` are
-re-exported here for modules that still import them from this one.
+:mod:`riskcycle._sample`.
 """
 
 from __future__ import annotations
@@ -10,11 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-# kept for riskcycle.inference._common, which still imports them from here
-from .._sample import event_day0_positions, forward_log_returns
 from ..calendar import SessionClock
 
-__all__ = ["event_day0_positions", "forward_log_returns"]
+__all__: list[str] = []
 
 
 # ---------------------------------------------------------------------------
