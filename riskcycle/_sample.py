@@ -34,7 +34,7 @@ import pandas as pd
 
 from ._clocks import clock_of
 from ._validation import as_event_dates, as_price_series, check_timedelta
-from .calendar import SessionClock, map_to_follower
+from .calendar import NO_DELAY, SessionClock, map_to_follower
 from .exceptions import EventsExcludedWarning, IncompleteWindowWarning
 
 __all__ = [
@@ -58,8 +58,6 @@ __all__ = [
 ]
 
 _DAY_NS = 86_400 * 10**9
-#: default ``delay``: trade at the first follower bar after the event is known
-NO_DELAY = pd.Timedelta(0)
 
 
 def _fmt(dates: Any) -> str:

@@ -85,6 +85,8 @@ ETF_FIRST_TRADING_DAY = pd.Timestamp("2024-01-11")
 #: 2024-01-09 on the unauthorised post).
 ETF_FALSE_APPROVAL_POST = pd.Timestamp("2024-01-09 16:11", tz="America/New_York")
 
+#: the zero delay: information usable at the first follower bar closing at or after it
+NO_DELAY = pd.Timedelta(0)
 _DAY_NS = 86_400 * 10**9
 _BLOCKS_PER_DAY = 144.0  # one block per 10 minutes: the protocol's difficulty target
 _HALVING_INTERVAL = 210_000
@@ -386,7 +388,7 @@ def map_to_follower(
     *,
     leader_clock: SessionClock | str | None = None,
     follower_clock: SessionClock | str | None = None,
-    delay: Any = "0h",
+    delay: Any = NO_DELAY,
     strict: bool = False,
 ) -> pd.DataFrame:
     r"""Map leader dates onto the first follower bar observed after they were known.

@@ -131,6 +131,18 @@ def test_snooping_statistics_come_from_riskcycle_snooping(result, btc):
     assert (1 + bh).prod() == pytest.approx(close.iloc[-1] / close.iloc[0] / 1.001**2, rel=1e-10)
 
 
+def test_snooping_is_identical_for_every_n_jobs(result, rut, btc):
+    # n_jobs sets the threads of the SPA/StepM bootstrap only: the fixture ran on all of
+    # numba's threads; one thread must give the same p-values and superior set
+    one = sweep(rut, btc, **GRID, n_resamples=300, n_partitions=8, n_jobs=1, rng=7, **COSTS)
+    assert one.spa.pvalues.tolist() == result.spa.pvalues.tolist()
+    assert one.spa.reality_check_pvalue == result.spa.reality_check_pvalue
+    assert one.stepm.superior == result.stepm.superior
+    assert one.settings == result.settings  # n_jobs is not a setting of the analysis
+    with pytest.raises(ValueError, match="`n_jobs` must be a positive number of threads"):
+        sweep(rut, btc, min_gap=250, n_jobs=0)
+
+
 def test_cash_benchmark(rut, btc):
     res = sweep(
         rut,

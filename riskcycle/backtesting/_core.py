@@ -13,7 +13,7 @@ import pandas as pd
 from .._clocks import clock_of
 from .._resample import resampling_pvalue, resampling_pvalue_se
 from .._rng import RNGLike, check_rng
-from .._sample import outside_data_message
+from .._sample import NO_DELAY, outside_data_message
 from .._validation import (
     as_price_frame,
     check_bool,
@@ -546,12 +546,12 @@ def backtest(
     hold: int | None = 365,
     trailing_stop: float | None = None,
     exit_below: str | float | None = None,
-    delay: Any = "0h",
+    delay: Any = NO_DELAY,
     fees: float = 0.001,
     slippage: float = 0.001,
     init_cash: float = 100.0,
-    follower_clock: SessionClock | str | None = None,
     leader_clock: SessionClock | str | None = None,
+    follower_clock: SessionClock | str | None = None,
     periods_per_year: int | None = None,
     n_resamples: int = 9999,
     match_halving_phase: bool = False,
@@ -579,13 +579,13 @@ def backtest(
     exit_below : {"prior_record", "signal_level"} or float, optional
         Exit when the leader closes below the record the signal broke, below its
         close on the signal date, or below a given level.
-    delay : timedelta or str, default "0h"
+    delay : timedelta or str, default NO_DELAY (zero)
         Time between a signal becoming known and the order (entries and exits).
     fees, slippage : float, default 0.001
         Per side, as fractions of traded value and of the price (10 bp each).
     init_cash : float, default 100
         Starting cash (returns do not depend on it).
-    follower_clock, leader_clock : SessionClock or str, optional
+    leader_clock, follower_clock : SessionClock or str, optional
         Default: the clocks recorded by :func:`riskcycle.datasets.load` (or the
         clock of the Events).
     periods_per_year : int, optional

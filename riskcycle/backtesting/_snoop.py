@@ -29,6 +29,7 @@ def snooping(
     n_partitions: int,
     periods_per_year: int,
     rng: np.random.Generator,
+    n_jobs: int | None = None,
 ) -> tuple[Any, Any, Any, Any, bool]:
     """SPA (with Reality Check) and StepM from one bootstrap, DSR over the grid, PBO.
 
@@ -40,7 +41,13 @@ def snooping(
     from ..snooping import deflated_sharpe_ratio, pbo, stepm
 
     sm = stepm(
-        returns, benchmark=benchmark, kind="returns", alpha=alpha, n_resamples=n_resamples, rng=rng
+        returns,
+        benchmark=benchmark,
+        kind="returns",
+        alpha=alpha,
+        n_resamples=n_resamples,
+        n_jobs=n_jobs,
+        rng=rng,
     )
     dsr = deflated_sharpe_ratio(returns)
     with warnings.catch_warnings(record=True) as caught:

@@ -14,7 +14,8 @@ import pandas as pd
 from .._clocks import clock_of
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
-from .._sample import horizon_end_positions
+from .._sample import NO_DELAY, horizon_end_positions
+from .._threads import check_n_jobs
 from .._validation import (
     as_price_frame,
     check_choice,
@@ -265,6 +266,7 @@ class _SweepInput:
     frame: pd.DataFrame
     options: SweepOptions
     rng: np.random.Generator
+    n_jobs: int | None = None  # threads of SPA/StepM (the numbers do not depend on it)
 
 
 def _grid_iv(min_gap, margin, hold, delay, trailing_stop, exit_below) -> dict[str, tuple]:
@@ -344,6 +346,7 @@ def _sweep_iv(
     n_partitions,
     engine,
     rng,
+    n_jobs=None,
 ) -> _SweepInput:
     lclock = clock_of(leader, leader_clock, "leader_clock")
     fclock = clock_of(follower, follower_clock, "follower_clock")
@@ -369,7 +372,9 @@ def _sweep_iv(
         leader_clock=lclock,
         follower_clock=fclock,
     )
-    return _SweepInput(leader=lead, frame=frame, options=options, rng=check_rng(rng))
+    return _SweepInput(
+        leader=lead, frame=frame, options=options, rng=check_rng(rng), n_jobs=check_n_jobs(n_jobs)
+    )
 
 
 def _plans(inp: _SweepInput):
@@ -608,6 +613,7 @@ def _snooping_step(inp: _SweepInput, table, returns, bench):
         n_partitions=opt.n_partitions,
         periods_per_year=opt.periods_per_year,
         rng=inp.rng,
+        n_jobs=inp.n_jobs,
     )
     sup = set(sm.superior)
     table["superior"] = [table["distinct"].iat[j] in sup for j in range(len(table))]
@@ -621,7 +627,7 @@ def sweep(
     min_gap: int | Sequence[int] = (250,),
     margin: float | Sequence[float] = (0.0,),
     hold: int | Sequence[int | None] | None = (365,),
-    delay: Any = ("0h",),
+    delay: Any = (NO_DELAY,),
     trailing_stop: float | Sequence[float | None] | None = (None,),
     exit_below: str | float | Sequence[str | float | None] | None = (None,),
     fees: float = 0.001,
@@ -635,6 +641,7 @@ def sweep(
     alpha: float = 0.05,
     n_partitions: int = 16,
     engine: str = "numba",
+    n_jobs: int | None = None,
     rng: RNGLike = None,
 ) -> SweepResult:
     r"""Backtest a grid of breakout definitions and exit rules, and control for the search.
@@ -656,7 +663,7 @@ def sweep(
         over the old record.
     hold : int, None or sequence
         Holding periods in calendar days (None: no time limit).
-    delay : timedelta, str or sequence
+    delay : timedelta, str or sequence, default (NO_DELAY,)
         Execution delays after the information time.
     trailing_stop : float, None or sequence
         Trailing-stop fractions (None: no stop).
@@ -677,6 +684,9 @@ def sweep(
         Even number of row blocks for PBO's combinatorially symmetric
         cross-validation.
     engine : {"numba", "vectorbt"}, default "numba"
+    n_jobs : int, optional
+        Threads of the SPA/StepM bootstrap (None or -1: all of numba's threads); the
+        numbers do not depend on it.
     rng : int, Generator or SeedSequence, optional
 
     Returns
@@ -727,6 +737,7 @@ def sweep(
         n_partitions,
         engine,
         rng,
+        n_jobs,
     )
     opt = inp.options
     table, offsets, entries, exits = _plans(inp)

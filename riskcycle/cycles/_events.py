@@ -12,7 +12,7 @@ import pandas as pd
 from .._resample import resampling_pvalue, resampling_pvalue_se
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
-from .._sample import outside_data_message
+from .._sample import NO_DELAY, outside_data_message
 from .._validation import (
     as_event_dates,
     check_alternative,
@@ -378,7 +378,7 @@ def phase_event_test(
     n_resamples: int = 9999,
     min_spacing: int | None = None,
     method: str = "lunde_timmermann",
-    delay: Any = "0h",
+    delay: Any = NO_DELAY,
     leader_clock: Any = None,
     follower_clock: Any = None,
     rng: RNGLike = None,
@@ -419,7 +419,7 @@ def phase_event_test(
         events' day-0 bars so that the real set is admissible; else that gap.
     method : {"lunde_timmermann", "pagan_sossounov"}, default "lunde_timmermann"
         Dating rule when ``follower`` is prices.
-    delay : timedelta or str, default "0h"
+    delay : timedelta or str, default NO_DELAY (zero)
         Extra waiting time after each event's information time.
     leader_clock, follower_clock : SessionClock or str, optional
         Default: the events' clock and the clock recorded with the follower.
