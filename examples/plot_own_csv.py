@@ -65,4 +65,4 @@ print(same["close"].equals(follower["close"]))
 
 # %%
 # The cumulative paths after each event.
-ax = study.plot()
+fig = study.plot()

@@ -183,7 +183,7 @@ class Events(ResultMixin):
 
         Returns
         -------
-        matplotlib.axes.Axes
+        matplotlib.figure.Figure
         """
         import matplotlib.pyplot as plt
 
@@ -210,7 +210,7 @@ class Events(ResultMixin):
             ax.set_yscale("log")
         ax.set_title(f"{self.leader_name}: {describe(self)}", fontsize=9)
         ax.legend(loc="upper left", fontsize=8)
-        return ax
+        return ax.figure
 
     # constructors ------------------------------------------------------------------
     @classmethod

@@ -616,7 +616,9 @@ def test_plot(main_result):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    ax = main_result.plot()
+    fig = main_result.plot()
+    ax = fig.axes
+    assert isinstance(fig, matplotlib.figure.Figure)
     assert len(ax) == 2 and ax[0].get_yscale() == "log"
     with pytest.raises(ValueError, match="`ax` must be two Axes"):
         main_result.plot(ax=ax[:1])

@@ -191,7 +191,7 @@ def test_views(result):
     text = str(res.summary())
     assert "Snooping tests" in text and "distinct trade sets" in text
     assert repr(res).startswith(f"SweepResult(k={res.n_strategies}")
-    ax = res.plot()
+    ax = res.plot().axes[0]
     assert "SPA p" in ax.get_title()
     plt.close("all")
     with pytest.raises(ValueError, match=r"`kind` must be one of \['grid', 'returns'"):

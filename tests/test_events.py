@@ -139,7 +139,7 @@ def test_plot_marks_every_event(rut):
     import matplotlib.pyplot as plt
 
     ev = riskcycle.breakouts(rut, min_gap=250)
-    ax = ev.plot(rut)
+    ax = ev.plot(rut).axes[0]
     offsets = ax.collections[0].get_offsets()
     assert len(offsets) == len(ev)
     plt.close(ax.figure)

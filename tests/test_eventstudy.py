@@ -182,11 +182,12 @@ def test_plot(bundled):
     import matplotlib.pyplot as plt
 
     res, _ = bundled
-    ax = res.plot()
+    ax = res.plot().axes[0]
     assert ax.get_yscale() == "log" and len(ax.lines) >= 6
     plt.close(ax.figure)
-    ax = res.plot(abnormal=True, events=False)
-    plt.close(ax.figure)
+    fig = res.plot(abnormal=True, events=False)
+    assert fig.axes[0].get_ylabel() == "growth of 1 (abnormal)"
+    plt.close(fig)
 
 
 def test_paths_agree_with_windows(bundled):

@@ -54,13 +54,9 @@ KNOWN_PLOT_FAILURES: dict[tuple[str, str], str] = {}
 #: plot() returns the matplotlib Figure (CONTRIBUTING, "Glossary"); these classes still
 #: return an Axes (to be converted; the test fails once one of them returns a Figure)
 PLOT_RETURNS_AXES = {
-    "BacktestResult",
-    "SweepResult",
-    "EventStudyResult",
     "SPAResult",
     "StepMResult",
     "PBOResult",
-    "Events",
 }
 _PLOT_TYPES: dict[str, type] = {}
 

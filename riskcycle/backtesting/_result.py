@@ -422,7 +422,8 @@ class BacktestResult(ResultMixin):
 
         Returns
         -------
-        numpy.ndarray of matplotlib.axes.Axes
+        matplotlib.figure.Figure
+            The figure of the two Axes (``fig.axes``: equity, drawdown).
         """
         import matplotlib.pyplot as plt
 
@@ -456,4 +457,4 @@ class BacktestResult(ResultMixin):
         ax[1].plot(df.index, df["benchmark_drawdown"], color="0.55", lw=0.8, label="buy and hold")
         ax[1].set_ylabel("drawdown")
         ax[1].legend(loc="lower left", fontsize=8)
-        return ax
+        return ax[0].figure

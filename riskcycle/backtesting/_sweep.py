@@ -162,7 +162,10 @@ class SweepResult(ResultMixin):
         )
 
     def plot(self, ax: Any = None) -> Any:
-        """Sharpe ratio of every combination (sorted), the best one and buy-and-hold marked."""
+        """Sharpe ratio of every combination (sorted), the best one and buy-and-hold marked.
+
+        Draws on ``ax`` (a new figure when None) and returns the matplotlib Figure.
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
@@ -188,7 +191,7 @@ class SweepResult(ResultMixin):
             title += f"; PBO = {self.pbo.pbo:.2f}"
         ax.set_title(title, fontsize=9)
         ax.legend(fontsize=8)
-        return ax
+        return ax.figure
 
 
 def _values(value: Any, name: str, check) -> list:

@@ -168,7 +168,7 @@ class EventStudyResult(ResultMixin):
 
         Returns
         -------
-        matplotlib.axes.Axes
+        matplotlib.figure.Figure
 
         Notes
         -----
@@ -219,4 +219,4 @@ class EventStudyResult(ResultMixin):
             f"{self.follower_name} {kind}path after {self.leader_name} events", fontsize=10
         )
         ax.legend(fontsize=7, loc="upper left", ncol=2)
-        return ax
+        return ax.figure
