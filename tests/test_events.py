@@ -70,14 +70,36 @@ def test_intraday_variant_separates_november_2024(rut):
         riskcycle.breakouts(riskcycle.datasets.load("spx"), use_high=True)
 
 
-def test_margin_delays_or_removes_events(rut):
+def _brute_force_margin(x, min_gap, margin):
+    """The Notes' margin rule transcribed literally, O(n^2): the first close above the
+    prior record after the drought arms a breakout against that record R*; the event is
+    the first session after arming with x_t > (1 + margin) R*."""
+    out, armed, ref, ref_pos = [], False, np.nan, -1
+    for t in range(1, len(x)):
+        prior = x[:t]
+        rec = prior.max()
+        r = int(np.argmax(prior))
+        if not armed and x[t] > rec and t - r >= min_gap:
+            armed, ref, ref_pos = True, rec, r
+        if armed and x[t] > ref * (1 + margin):
+            out.append((t, ref_pos))
+            armed = False
+    return out
+
+
+@pytest.mark.parametrize("margin", [0.01, 0.03, 0.1])
+def test_margin_rule_equals_brute_force(rut, margin):
+    x = rut["close"].to_numpy()
+    for gap in (60, 250):
+        fast = [(t, r) for t, r, _ in _record_events(x, gap, margin)]
+        assert fast == _brute_force_margin(x, gap, margin)
+    ev = riskcycle.breakouts(rut, min_gap=250, margin=margin)
+    assert (ev.levels > ev.prior_records * (1 + margin)).all()
+    # a margin only ever delays an armed breakout: each event is at or after the plain
+    # event of the same drought (same prior record), never before it
     base = riskcycle.breakouts(rut, min_gap=250)
-    with_margin = riskcycle.breakouts(rut, min_gap=250, margin=0.01)
-    assert len(with_margin) <= len(base)
-    for e in with_margin:
-        assert e.level > e.prior_record * 1.01
-    # every margin event comes on or after a plain event (it was armed by one)
-    assert all(base.dates[base.dates <= d].size for d in with_margin.dates)
+    plain = dict(zip(base.prior_record_dates, base.dates, strict=True))
+    assert all(d >= plain[r] for r, d in zip(ev.prior_record_dates, ev.dates, strict=True))
 
 
 def test_rolling_rule(rut):
