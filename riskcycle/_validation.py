@@ -418,6 +418,9 @@ def _read_csv(path: os.PathLike | str, name: str) -> tuple[pd.DataFrame, str]:
         raise ValueError(f"`{name}`: could not read {os.fspath(path)!r} as CSV ({exc}).") from exc
 
 
+_DAY_NS = 86_400 * 10**9
+
+
 def _to_datetime_index(
     values: Any, name: str, timezone: str, dayfirst: bool | None = None
 ) -> pd.DatetimeIndex:
@@ -433,7 +436,7 @@ def _to_datetime_index(
     if isinstance(values, pd.DatetimeIndex):
         idx = values
         wall = values.tz_localize(None) if values.tz is not None else values
-        written = values.astype(str).to_numpy()
+        written = None  # the text of a stamp is made only for an error message
     else:
         idx, wall, written = parse_dates(values, name, dayfirst)
     if idx.hasnans:
@@ -441,7 +444,9 @@ def _to_datetime_index(
         raise ValueError(f"`{name}` has a missing date (NaT) at row {pos}.")
 
     def _midnight(x: pd.DatetimeIndex) -> np.ndarray:
-        return np.asarray(x == x.normalize())
+        # tz-naive wall times: midnight when the nanoseconds are whole days (the same
+        # test as x == x.normalize(), without pandas' per-call frequency inference)
+        return x.as_unit("ns").asi8 % _DAY_NS == 0
 
     if idx.tz is not None:
         local = idx.tz_convert(timezone).tz_localize(None)
@@ -449,9 +454,10 @@ def _to_datetime_index(
     at_midnight = _midnight(idx)
     if len(idx) and not at_midnight.all():
         pos = int(np.flatnonzero(~at_midnight)[0])
+        shown = str(values[pos]) if written is None else written[pos]
         raise ValueError(
             f"`{name}` must hold daily bars (dates at midnight); got a time of day at "
-            f"{idx[pos]} (as written: {written[pos]!r})."
+            f"{idx[pos]} (as written: {shown!r})."
         )
     return pd.DatetimeIndex(idx.as_unit("ns"), name="date")
 
