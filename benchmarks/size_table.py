@@ -245,9 +245,10 @@ def to_markdown(df: pd.DataFrame, meta: dict) -> str:
         "a rate whose exact binomial test of rate == alpha rejects at 1% is marked "
         "**over-rejects** (above alpha) or conservative (below). Calibrated rows: each "
         "set's calibrated p-value as `assess_signal` computes it (calibration sets with the "
-        "set's count, spacing and mix of halving-cycle eras). With uniform dates this is "
-        "exact; with the splice era mix (dates drawn 2 before / 2 after 2014-09-17, not by "
-        "halving cycle) it is an approximation, and the rows measure it. "
+        "set's count, spacing and mix of eras: halving cycles, split at `btc_long`'s "
+        "change of data source on 2014-09-17). The splice era mix draws dates 2 before / "
+        "2 after 2014-09-17, a structure these eras contain, so the calibration is exact "
+        "there too; the rows measure it. "
         "`btc_long` before 2014-09-17 is Coin Metrics community data (CC BY-NC 4.0).",
         "",
         "Real path: random sets drawn exactly uniformly on BTC's own history "

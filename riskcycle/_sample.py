@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -231,6 +231,9 @@ class FollowerData:
     log_close: np.ndarray
     day: np.ndarray  # int64 day numbers (days since 1970-01-01)
     clock: SessionClock
+    #: first bars of a new data source in a spliced series (a frame's ``source`` column
+    #: changes value there: ``btc_long`` at 2014-09-17); empty for one source
+    splices: pd.DatetimeIndex = field(default_factory=lambda: pd.DatetimeIndex([]))
 
     @property
     def n(self) -> int:
@@ -256,7 +259,20 @@ def follower_data(
         log_close=np.log(close.to_numpy(dtype=float)),
         day=(idx.asi8 // _DAY_NS).astype(np.int64),
         clock=clock,
+        splices=_splices(follower, idx),
     )
+
+
+def _splices(follower: Any, idx: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Dates where a frame's ``source`` column changes value (on the follower's bars)."""
+    if not isinstance(follower, pd.DataFrame) or "source" not in follower.columns:
+        return pd.DatetimeIndex([])
+    src = follower["source"]
+    if not isinstance(src.index, pd.DatetimeIndex) or len(src) != len(idx):
+        return pd.DatetimeIndex([])
+    values = src.astype(str).to_numpy()
+    change = np.flatnonzero(values[1:] != values[:-1]) + 1
+    return idx[change]
 
 
 def truncate(fd: FollowerData, end: pd.Timestamp) -> FollowerData:
@@ -269,6 +285,7 @@ def truncate(fd: FollowerData, end: pd.Timestamp) -> FollowerData:
         log_close=fd.log_close[:keep],
         day=fd.day[:keep],
         clock=fd.clock,
+        splices=fd.splices[fd.splices.asi8 <= end.value],
     )
 
 

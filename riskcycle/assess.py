@@ -1237,9 +1237,10 @@ def assess_signal(
         cycle in its pool (a randomisation test).
     eras : None, "halving", "variance_breaks" or sequence of dates, default "halving"
         Eras of the era-stratified placebo test and of the calibration's random
-        sets (Bitcoin's halving cycles by default; ``"variance_breaks"`` finds
-        them from the follower's data; for another follower pass that, break
-        dates or None).
+        sets (Bitcoin's halving cycles by default, split further where a spliced
+        follower changes data source, as ``btc_long`` at 2014-09-17;
+        ``"variance_breaks"`` finds them from the follower's data; for another
+        follower pass that, break dates or None).
     n_resamples : int, default 9999
         Placebo sets and bootstrap resamples.
     garch_resamples : int, default 999

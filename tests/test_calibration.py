@@ -101,7 +101,7 @@ def test_stratified_sets_are_uniform_over_the_admissible_sets():
 # eras and the era-stratified placebo
 # ---------------------------------------------------------------------------
 def test_era_labels(btc_long):
-    fd = C.follower_data(btc_long)
+    fd = C.follower_data(btc_long["close"])  # the closes alone: no data-source column
     e = C.era_labels(fd, "halving")
     # bars closing before 2012-11-28 15:24 UTC are in cycle 0; the bar of 2012-11-28 closes
     # 24:00 UTC that day, after the halving
@@ -112,6 +112,36 @@ def test_era_labels(btc_long):
     lab = pd.Series(d.label, index=fd.index)
     assert lab["2014-09-16"] == 0 and lab["2014-09-17"] == 1
     assert d.names() == ["start to 2014-09-17", "2014-09-17 to end"]
+
+
+def test_halving_eras_of_a_spliced_series_split_at_the_source_change(btc_long, btc):
+    # btc_long is Coin Metrics until 2014-09-16 and Yahoo from 2014-09-17 (its `source`
+    # column): the halving eras split there too, so a random set keeps the events' count
+    # in each (cycle, source) cell; btc (Yahoo only) keeps the plain halving eras
+    fd = C.follower_data(btc_long)
+    assert list(fd.splices.strftime("%Y-%m-%d")) == ["2014-09-17"]
+    e = C.era_labels(fd, "halving")
+    lab = pd.Series(e.label, index=fd.index)
+    assert lab["2012-11-27"] == 0 and lab["2012-11-28"] == 1
+    assert lab["2014-09-16"] == 1 and lab["2014-09-17"] == 2  # the source change
+    assert lab["2016-07-08"] == 2 and lab["2016-07-09"] == 3
+    assert lab["2024-04-19"] == 4 and lab["2024-04-20"] == 5
+    assert e.names()[2] == "2014-09-17 to 2016-07-09"
+    assert "data sources (new source from 2014-09-17)" in e.describe()
+    # the labels are the positions among the sorted breaks, as for break dates
+    starts = np.searchsorted(
+        fd.index.asi8, fd.index[np.r_[0, np.flatnonzero(np.diff(e.label)) + 1]].asi8
+    )
+    assert (np.diff(e.label) >= 0).all() and len(starts) == len(e.breaks) + 1
+    assert (
+        C.era_labels(C.follower_data(btc), "halving")
+        .describe()
+        .startswith("Bitcoin halving cycles split at")
+    )
+    # an as-of cut before the change keeps no splice; a frame without `source` has none
+    assert len(C.truncate(fd, pd.Timestamp("2013-12-31")).splices) == 0
+    assert len(C.truncate(fd, pd.Timestamp("2015-12-31")).splices) == 1
+    assert len(C.follower_data(btc_long[["close"]]).splices) == 0
 
 
 def test_era_placebo_keeps_the_event_mix(btc_long, rut):

@@ -902,7 +902,10 @@ or callable
         placebo): Bitcoin's halving cycles, eras found from the follower's data
         (its volatility breaks, :func:`riskcycle.regimes.variance_breaks`), break
         dates of your own, or None for one era. For a follower other than Bitcoin
-        pass ``"variance_breaks"``, break dates or None.
+        pass ``"variance_breaks"``, break dates or None. Under ``"halving"`` a
+        follower spliced from several data sources (a frame whose ``source`` column
+        changes value, as ``btc_long`` at 2014-09-17) has its source changes as
+        further era breaks.
     min_spacing : int, optional
         Minimum calendar days between dates of a set; default as in
         :func:`riskcycle.placebo_test`.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -284,6 +284,8 @@ class Eras:
     rule: str  # "none", "halving" or "dates"
     breaks: pd.DatetimeIndex  # start dates of eras 1, 2, ... (era 0 starts with the data)
     label: np.ndarray  # int64 era of every bar
+    #: data-source changes among the breaks (a spliced follower under "halving")
+    splices: pd.DatetimeIndex = field(default_factory=lambda: pd.DatetimeIndex([]))
 
     def names(self) -> list[str]:
         starts = ["start", *(d.strftime("%Y-%m-%d") for d in self.breaks)]
@@ -297,6 +299,12 @@ class Eras:
             "halving": "Bitcoin halving cycles",
             "variance_breaks": "volatility regimes found in the data (variance_breaks)",
         }.get(self.rule, "eras")
+        if len(self.splices):
+            what += (
+                " and data sources ("
+                + ", ".join(f"new source from {d.strftime('%Y-%m-%d')}" for d in self.splices)
+                + ")"
+            )
         return f"{what} split at " + ", ".join(d.strftime("%Y-%m-%d") for d in self.breaks)
 
 
@@ -351,7 +359,17 @@ def era_labels(fd: FollowerData, eras: str | pd.DatetimeIndex | None) -> Eras:
         t = CRYPTO_UTC.information_times(fd.index).asi8
         label = np.searchsorted(halvings.asi8, t, side="right").astype(np.int64)
         breaks = halvings.tz_convert(None) if halvings.tz is not None else halvings
-        return Eras("halving", pd.DatetimeIndex(breaks.normalize()), label)
+        breaks = pd.DatetimeIndex(breaks.normalize())
+        if len(fd.splices):
+            # a spliced series (btc_long: Coin Metrics, then Yahoo) changes data source
+            # inside a cycle: its sources are eras too (cycle x source cells)
+            at = np.searchsorted(fd.index.asi8, fd.splices.asi8, side="left")
+            for a in at:
+                label[a:] += 1
+            sp = fd.splices.tz_convert(None) if fd.splices.tz is not None else fd.splices
+            breaks = breaks.append(pd.DatetimeIndex(sp).as_unit(breaks.unit)).sort_values()
+            return Eras("halving", breaks, label, splices=pd.DatetimeIndex(sp))
+        return Eras("halving", breaks, label)
     idx = fd.index.tz_convert(None) if fd.index.tz is not None else fd.index
     label = np.searchsorted(eras.as_unit("ns").asi8, idx.as_unit("ns").asi8, side="right")
     return Eras("dates", eras, label.astype(np.int64))

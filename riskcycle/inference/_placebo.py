@@ -168,7 +168,9 @@ def placebo_test(
         Era-stratified placebo: each placebo set has the same number of dates in
         each era as the real events, so that early events are compared with
         early dates. ``"halving"``: Bitcoin's halving cycles
-        (:data:`riskcycle.calendar.HALVINGS`); ``"variance_breaks"``: eras found
+        (:data:`riskcycle.calendar.HALVINGS`), split further where a spliced
+        follower changes data source (a frame's ``source`` column: ``btc_long`` at
+        2014-09-17); ``"variance_breaks"``: eras found
         from the follower's data (its volatility breaks,
         :func:`riskcycle.regimes.variance_breaks` with the LWZ rule); a sequence of
         dates: the eras start at these break dates. Sampled exactly uniformly from the
