@@ -378,10 +378,6 @@ def get_clock(clock: SessionClock | str, name: str = "clock") -> SessionClock:
     )
 
 
-# ``calendar._clock_of``: kept for modules that still import the old private name
-_clock_of = clock_of
-
-
 def map_to_follower(
     leader_dates: Any,
     follower: Any,

@@ -314,3 +314,16 @@ def test_shared_choices_take_the_same_values(name, want):
         p = inspect.signature(f).parameters.get(name)
         if p is not None and p.default is not inspect.Parameter.empty:
             assert p.default in want, (qual, p.default)
+
+
+def test_one_file_name_for_result_modules():
+    # every subpackage keeps its result classes in _result.py (riskcycle/_results.py is
+    # the shared mixin and summary module, not a package's results)
+    from pathlib import Path
+
+    import riskcycle
+
+    root = Path(riskcycle.__file__).parent
+    plural = sorted(str(p.relative_to(root)) for p in root.glob("*/_results.py"))
+    assert not plural, f"result modules named _results.py: {plural}"
+    assert len(list(root.glob("*/_result.py"))) >= 6

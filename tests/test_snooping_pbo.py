@@ -137,9 +137,9 @@ def test_views(tmp_path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    axes = res.plot()
-    assert len(axes) == 2
-    axes[0].figure.savefig(tmp_path / "pbo.png")
+    fig = res.plot()
+    assert len(fig.axes) == 2 and fig.axes[1].get_xlabel().startswith("in-sample")
+    fig.savefig(tmp_path / "pbo.png")
     plt.close("all")
 
 

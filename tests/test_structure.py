@@ -48,7 +48,6 @@ ALLOWED_PRIVATE_IMPORTS = {
         ("riskcycle.inference._power", "power_core"),
     },
     # lead-lag: the old private clock reader
-    "riskcycle.cycles._leadlag": {("riskcycle.calendar", "_clock_of")},
     # scan: runs the calibration and the inference preparation per cell
     "riskcycle.scanning._cells": {
         ("riskcycle.inference._calibrate", None),

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._clocks import clock_of
 from .._resample import (
     politis_white_block_length,
     resampling_pvalue,
@@ -27,7 +28,7 @@ from .._validation import (
     check_n_resamples,
     check_timestamp,
 )
-from ..calendar import ETF_APPROVAL, _clock_of, map_to_follower
+from ..calendar import ETF_APPROVAL, map_to_follower
 from ..exceptions import SmallSampleWarning
 
 __all__ = ["LeadLagResult", "align_returns", "cross_correlation", "lead_lag"]
@@ -413,8 +414,8 @@ def lead_lag(
         leader, follower, frequency, max_lag, break_date, confidence_level, n_resamples
     )
     gen = check_rng(rng)
-    lclock = _clock_of(leader, leader_clock, "leader_clock")
-    fclock = _clock_of(follower, follower_clock, "follower_clock")
+    lclock = clock_of(leader, leader_clock, "leader_clock")
+    fclock = clock_of(follower, follower_clock, "follower_clock")
     lead = as_price_series(leader, name="leader", timezone=lclock.timezone)
     foll = as_price_series(follower, name="follower", timezone=fclock.timezone)
     lname = str(lead.attrs.get("name", "leader"))

@@ -14,7 +14,7 @@ from scipy import special
 from .._validation import check_int
 from ..exceptions import DegenerateDataWarning
 from ._input import as_matrix, power_of_two_scale
-from ._results import PBOResult
+from ._result import PBOResult
 
 __all__ = ["PBOResult", "pbo"]
 

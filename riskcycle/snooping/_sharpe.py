@@ -19,7 +19,7 @@ from scipy import special
 from .._validation import check_confidence_level, check_float, check_int
 from ..exceptions import DegenerateDataWarning
 from ._input import as_matrix, power_of_two_scale
-from ._results import MinTRLResult, SharpeRatioResult
+from ._result import MinTRLResult, SharpeRatioResult
 
 __all__ = [
     "MinTRLResult",

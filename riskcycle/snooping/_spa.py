@@ -31,7 +31,7 @@ from ._resample import (
     stationary_variance,
     update_maxima,
 )
-from ._results import SPAResult, StepMResult
+from ._result import SPAResult, StepMResult
 
 __all__ = ["SPAResult", "StepMResult", "spa_test", "stepm"]
 

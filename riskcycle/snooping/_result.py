@@ -202,7 +202,10 @@ class SPAResult(ResultMixin):
         )
 
     def plot(self, ax: Any = None) -> Any:
-        """Histogram of the bootstrap null distribution (consistent) with the statistic."""
+        """Histogram of the bootstrap null distribution (consistent) with the statistic.
+
+        Draws on ``ax`` (a new figure when None) and returns the matplotlib Figure.
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
@@ -224,7 +227,7 @@ class SPAResult(ResultMixin):
         ax.set_ylabel("density")
         ax.set_title(f"SPA test, {self.n_strategies} strategies", fontsize=10)
         ax.legend(fontsize=8)
-        return ax
+        return ax.figure
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -298,7 +301,10 @@ class StepMResult(ResultMixin):
         )
 
     def plot(self, ax: Any = None) -> Any:
-        """Sorted t-statistics with the critical value of each step."""
+        """Sorted t-statistics with the critical value of each step.
+
+        Draws on ``ax`` (a new figure when None) and returns the matplotlib Figure.
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
@@ -315,7 +321,7 @@ class StepMResult(ResultMixin):
         ax.set_ylabel("t statistic" if self.spa.studentize else "sqrt(T) x mean differential")
         ax.set_title(f"StepM at FWER {self.alpha:g}", fontsize=10)
         ax.legend(fontsize=8)
-        return ax
+        return ax.figure
 
 
 # ---------------------------------------------------------------------------
@@ -632,7 +638,8 @@ class PBOResult(ResultMixin):
     def plot(self, ax: Any = None) -> Any:
         """Histogram of the logits and the degradation scatter, side by side.
 
-        ``ax``: a pair of matplotlib Axes, or None for a new figure. Returns the pair.
+        ``ax``: a pair of matplotlib Axes, or None for a new figure. Returns the
+        matplotlib Figure (``fig.axes``: the histogram, the scatter).
         """
         import matplotlib.pyplot as plt
 
@@ -660,4 +667,4 @@ class PBOResult(ResultMixin):
         a1.set_title(
             f"Performance degradation; P(loss) = {self.probability_of_loss:.3f}", fontsize=10
         )
-        return ax
+        return a0.figure
