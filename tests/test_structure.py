@@ -33,7 +33,7 @@ MAX_LINES = 80
 # with name None for ``import module`` / a private module imported as a whole.
 ALLOWED_PRIVATE_IMPORTS = {
     # assessment: uses the inference internals (placebo/bootstrap/GARCH/power cores and
-    # their shared preparation) and the old private clock reader
+    # their shared preparation)
     "riskcycle.assess": {
         ("riskcycle.inference._base_rate", "_check_prior"),
         ("riskcycle.inference._base_rate", "base_rate_core"),
@@ -47,7 +47,6 @@ ALLOWED_PRIVATE_IMPORTS = {
         ("riskcycle.inference._placebo", "placebo_core"),
         ("riskcycle.inference._power", "power_core"),
     },
-    # lead-lag: the old private clock reader
     # scan: runs the calibration and the inference preparation per cell
     "riskcycle.scanning._cells": {
         ("riskcycle.inference._calibrate", None),
