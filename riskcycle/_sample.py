@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ._clocks import clock_of
-from ._validation import as_event_dates, as_price_series, check_timedelta
+from ._validation import as_event_dates, as_price_frame, check_timedelta
 from .calendar import NO_DELAY, SessionClock, map_to_follower
 from .exceptions import EventsExcludedWarning, IncompleteWindowWarning
 
@@ -249,7 +249,9 @@ def follower_data(
 ) -> FollowerData:
     """Validated follower closes (a new Series; the caller's object is never touched)."""
     clock = clock_of(follower, follower_clock, "follower_clock")
-    close = as_price_series(follower, name=name, timezone=clock.timezone, min_length=min_length)
+    frame = as_price_frame(follower, name=name, timezone=clock.timezone, min_length=min_length)
+    close = frame["close"].copy()
+    close.attrs = dict(frame.attrs)
     close.attrs.setdefault("clock", clock.name)
     idx = pd.DatetimeIndex(close.index)
     return FollowerData(
@@ -259,20 +261,29 @@ def follower_data(
         log_close=np.log(close.to_numpy(dtype=float)),
         day=(idx.asi8 // _DAY_NS).astype(np.int64),
         clock=clock,
-        splices=_splices(follower, idx),
+        splices=_splices(frame, idx),
     )
 
 
-def _splices(follower: Any, idx: pd.DatetimeIndex) -> pd.DatetimeIndex:
-    """Dates where a frame's ``source`` column changes value (on the follower's bars)."""
-    if not isinstance(follower, pd.DataFrame) or "source" not in follower.columns:
+def _splices(frame: pd.DataFrame, idx: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """First bars of each new data source of a spliced series (the validated frame's
+    ``source`` column: a CSV, a date column and an indexed frame all give the same).
+
+    Missing labels are skipped; a series whose sources are not contiguous blocks (a
+    label that comes back, per-row exchange labels) is not a splice and gives none.
+    """
+    if "source" not in frame.columns:
         return pd.DatetimeIndex([])
-    src = follower["source"]
-    if not isinstance(src.index, pd.DatetimeIndex) or len(src) != len(idx):
+    src = frame["source"]
+    ok = src.notna().to_numpy()
+    values = src.astype(str).to_numpy()[ok]
+    pos = np.flatnonzero(ok)
+    if len(values) < 2:
         return pd.DatetimeIndex([])
-    values = src.astype(str).to_numpy()
     change = np.flatnonzero(values[1:] != values[:-1]) + 1
-    return idx[change]
+    if len(set(values[np.r_[0, change]])) != len(change) + 1:  # a source comes back
+        return pd.DatetimeIndex([])
+    return idx[pos[change]]
 
 
 def truncate(fd: FollowerData, end: pd.Timestamp) -> FollowerData:

@@ -454,7 +454,7 @@ def _to_datetime_index(
     at_midnight = _midnight(idx)
     if len(idx) and not at_midnight.all():
         pos = int(np.flatnonzero(~at_midnight)[0])
-        shown = str(values[pos]) if written is None else written[pos]
+        shown = values.astype(str)[pos] if written is None else written[pos]
         raise ValueError(
             f"`{name}` must hold daily bars (dates at midnight); got a time of day at "
             f"{idx[pos]} (as written: {shown!r})."

@@ -391,6 +391,8 @@ def test_cli_subcommand(tmp_path, capsys):
         ({"tests": "placebo"}, TypeError, "`tests` must be a sequence"),
         ({"backend": "spark"}, ValueError, "`backend` must be one of"),
         ({"n_jobs": 0}, ValueError, "`n_jobs` must be a positive number"),
+        ({"n_jobs": -2}, ValueError, r"-1 \(all cores\) or None \(one\); got -2\."),
+        ({"n_jobs": 1.5}, TypeError, "`n_jobs` must be a positive number of worker processes"),
         ({"scheduler": "tcp://x:8786"}, ValueError, "`scheduler` needs backend='dask'"),
         ({"scheduler": 8786, "backend": "dask"}, TypeError, "`scheduler` must be an address"),
         ({"n_resamples": 19, "alpha": 0.01}, ValueError, "too small for alpha"),

@@ -360,15 +360,17 @@ def era_labels(fd: FollowerData, eras: str | pd.DatetimeIndex | None) -> Eras:
         label = np.searchsorted(halvings.asi8, t, side="right").astype(np.int64)
         breaks = halvings.tz_convert(None) if halvings.tz is not None else halvings
         breaks = pd.DatetimeIndex(breaks.normalize())
-        if len(fd.splices):
+        naive = fd.splices.tz_convert(None) if fd.splices.tz is not None else fd.splices
+        naive = pd.DatetimeIndex(naive).normalize().as_unit(breaks.unit)
+        # a source change on a halving's date starts the same bar's era: nothing to add
+        keep = ~naive.isin(breaks)
+        if keep.any():
             # a spliced series (btc_long: Coin Metrics, then Yahoo) changes data source
             # inside a cycle: its sources are eras too (cycle x source cells)
-            at = np.searchsorted(fd.index.asi8, fd.splices.asi8, side="left")
-            for a in at:
+            for a in np.searchsorted(fd.index.asi8, fd.splices[keep].asi8, side="left"):
                 label[a:] += 1
-            sp = fd.splices.tz_convert(None) if fd.splices.tz is not None else fd.splices
-            breaks = breaks.append(pd.DatetimeIndex(sp).as_unit(breaks.unit)).sort_values()
-            return Eras("halving", breaks, label, splices=pd.DatetimeIndex(sp))
+            breaks = breaks.append(naive[keep]).sort_values()
+            return Eras("halving", breaks, label, splices=naive[keep])
         return Eras("halving", breaks, label)
     idx = fd.index.tz_convert(None) if fd.index.tz is not None else fd.index
     label = np.searchsorted(eras.as_unit("ns").asi8, idx.as_unit("ns").asi8, side="right")

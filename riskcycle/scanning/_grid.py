@@ -264,9 +264,10 @@ def check_options(
     backend = check_choice(backend, "backend", BACKENDS)
     if n_jobs is None:
         n_jobs = 1
-    n_jobs = check_int(n_jobs, "n_jobs", minimum=-1, what="a positive number of workers or -1")
-    if n_jobs == 0:
-        raise ValueError("`n_jobs` must be a positive number of workers or -1 (all cores); got 0.")
+    what = "a positive number of worker processes, -1 (all cores) or None (one)"
+    n_jobs = check_int(n_jobs, "n_jobs", what=what)
+    if n_jobs == 0 or n_jobs < -1:
+        raise ValueError(f"`n_jobs` must be {what}; got {n_jobs}.")
     if scheduler is not None and not isinstance(scheduler, str):
         raise TypeError(f"`scheduler` must be an address string; got {type(scheduler).__name__}.")
     if scheduler is not None and backend != "dask":
