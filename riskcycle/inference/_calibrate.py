@@ -573,37 +573,28 @@ def _null_text(k: int, spacing: int, eras: C.Eras, name: str) -> str:
     )
 
 
-def _not_run(fd, win, k, spec, spacing, eras, alpha, mix, null_text, settings, reason):
+def _not_run(structure: dict, k: int, reason: str) -> CalibrationResult:
     """The NaN result of a calibration that cannot run (no event or no admissible set)."""
     import warnings
 
     warnings.warn(
-        f"calibration of {spec.name} not run: {reason}.",
+        f"calibration of {structure['test']} not run: {reason}.",
         SmallSampleWarning if k == 0 else DegenerateDataWarning,
         stacklevel=4,
     )
     return CalibrationResult(
-        test=spec.name,
+        **structure,
         pvalue=np.nan,
         pvalue_calibrated=np.nan,
         pvalue_calibrated_se=np.nan,
-        alpha=alpha,
         size=np.nan,
         size_confidence_interval=ConfidenceInterval(np.nan, np.nan),
         size_within_band=False,
         null_pvalues=np.empty(0),
         calibration_sets=np.empty((0, k), dtype="datetime64[ns]"),
         n_sets=0,
-        n_events=k,
-        min_spacing=spacing,
-        era_mix=mix,
-        eras=eras.describe(),
-        horizon=win.horizon,
-        null_hypothesis=null_text,
         resampling="not run: " + reason,
-        follower_name=fd.name,
         notes=(reason,),
-        settings=settings or {},
     )
 
 
@@ -624,11 +615,22 @@ def calibrate_core(
     """Calibrate a prepared test (shared with :func:`riskcycle.assess_signal`)."""
     k = len(pos)
     d = design(fd, win, pos, spacing=spacing, eras=eras)
-    mix = d.era_mix()
-    null_text = _null_text(k, spacing, eras, spec.name)
+    # what every result of this calibration states, run or not
+    structure = dict(
+        test=spec.name,
+        alpha=alpha,
+        n_events=k,
+        min_spacing=spacing,
+        era_mix=d.era_mix(),
+        eras=eras.describe(),
+        horizon=win.horizon,
+        null_hypothesis=_null_text(k, spacing, eras, spec.name),
+        follower_name=fd.name,
+        settings=settings or {},
+    )
     if k == 0 or not np.isfinite(d.log_count):
         reason = "no usable event" if k == 0 else "no admissible random set with this structure"
-        return _not_run(fd, win, k, spec, spacing, eras, alpha, mix, null_text, settings, reason)
+        return _not_run(structure, k, reason)
     resampling = (
         f"{n_sets} sets drawn exactly uniformly from the {math.exp(d.log_count):.4g} "
         f"admissible sets (sequential inversion of the counts), the test rerun on each."
@@ -646,27 +648,18 @@ def calibrate_core(
     n_nan = int((~np.isfinite(null_p)).sum())
     notes = (f"The test did not apply to {n_nan} of the {n_sets} random sets.",) if n_nan else ()
     return CalibrationResult(
-        test=spec.name,
+        **structure,
         pvalue=float(p_observed),
         pvalue_calibrated=pc,
         pvalue_calibrated_se=se,
-        alpha=alpha,
         size=size,
         size_confidence_interval=ci,
         size_within_band=within,
         null_pvalues=null_p,
         calibration_sets=fd.index.to_numpy()[sets],
         n_sets=n_sets,
-        n_events=k,
-        min_spacing=spacing,
-        era_mix=mix,
-        eras=eras.describe(),
-        horizon=win.horizon,
-        null_hypothesis=null_text,
         resampling=resampling,
-        follower_name=fd.name,
         notes=notes,
-        settings=settings or {},
     )
 
 
