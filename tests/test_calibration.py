@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -316,6 +317,24 @@ def test_calibrate_rejects_bad_n_jobs(btc, rut, n_jobs, exc):
     ev = riskcycle.breakouts(rut, min_gap=250).between("2014-01-01", "2021-01-01")
     with pytest.raises(exc, match="`n_jobs` must be a positive number of threads, -1 or None"):
         calibrate(btc, ev, horizon=365, n_jobs=n_jobs)
+
+
+def test_calibration_that_cannot_run_warns_and_returns_nan(btc, rut):
+    # no event with a complete window: SmallSampleWarning; two events that no random
+    # pair can copy (a spacing longer than the history): DegenerateDataWarning; both
+    # results are NaN and say why, with the structure they were asked for
+    late = pd.DatetimeIndex(["2026-01-05"])
+    with pytest.warns(riskcycle.exceptions.SmallSampleWarning, match="no usable event"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", riskcycle.exceptions.IncompleteWindowWarning)
+            none = calibrate(btc, late, horizon=365, n_sets=19, leader_clock="utc_midnight", rng=0)
+    assert np.isnan(none.pvalue_calibrated) and none.n_sets == 0 and none.n_events == 0
+    assert none.resampling == "not run: no usable event"
+    ev = riskcycle.breakouts(rut, min_gap=250).between("2014-01-01", "2021-01-01")
+    with pytest.warns(riskcycle.exceptions.DegenerateDataWarning, match="no admissible"):
+        odd = calibrate(btc, ev, horizon=30, min_spacing=20_000, n_sets=19, rng=0)
+    assert np.isnan(odd.size) and odd.n_events == 2 and odd.min_spacing == 20_000
+    assert odd.calibration_sets.shape == (0, 2)
 
 
 def test_calibrated_hit_count_matches_base_rate(btc_long, rut):
