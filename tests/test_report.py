@@ -114,7 +114,17 @@ def test_claim_verdicts_follow_their_rules(report_dir):
     c = next(v for k, v in claims.items() if "first three weeks" in k)
     ret = rut.loc["2026-01-22"] / rut.loc["2025-12-31"] - 1
     assert c["return"] == pytest.approx(ret, rel=1e-12)
-    assert c["verdict"] == ("consistent" if abs(ret - 0.09) <= 0.015 else c["verdict"])
+    # the rule: |measured - 9%| <= 1.5 pp and a close above 2,700 in January up to the
+    # as-of date; otherwise "not supported" without such a close, else over/understated
+    above = bool((rut.loc["2026-01-01":"2026-01-22"] > 2700).any())
+    near = abs(ret - 0.09) <= 0.015
+    if not above:
+        want = "not supported"
+    elif near:
+        want = "consistent"
+    else:
+        want = "overstated" if ret < 0.09 else "understated"
+    assert c["verdict"] == want
     # BTC +50% from the halving: the rule is |measured - 50%| <= 7.5 pp
     c = next(v for k, v in claims.items() if "April 2024 halving (about 63k)" in k)
     ret = btc.loc["2026-01-22"] / btc.loc["2024-04-19"] - 1
