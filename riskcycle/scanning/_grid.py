@@ -216,6 +216,17 @@ def check_horizons(horizons: Any) -> tuple[int, ...]:
     return out
 
 
+def _check_workers(n_jobs: Any) -> int:
+    """The scan's worker processes: a positive int, -1 (all cores) or None (one)."""
+    if n_jobs is None:
+        return 1
+    what = "a positive number of worker processes, -1 (all cores) or None (one)"
+    n_jobs = check_int(n_jobs, "n_jobs", what=what)
+    if n_jobs == 0 or n_jobs < -1:
+        raise ValueError(f"`n_jobs` must be {what}; got {n_jobs}.")
+    return n_jobs
+
+
 def check_options(
     *,
     definitions,
@@ -262,12 +273,7 @@ def check_options(
             f"{type(bitcoin_like).__name__}."
         )
     backend = check_choice(backend, "backend", BACKENDS)
-    if n_jobs is None:
-        n_jobs = 1
-    what = "a positive number of worker processes, -1 (all cores) or None (one)"
-    n_jobs = check_int(n_jobs, "n_jobs", what=what)
-    if n_jobs == 0 or n_jobs < -1:
-        raise ValueError(f"`n_jobs` must be {what}; got {n_jobs}.")
+    n_jobs = _check_workers(n_jobs)
     if scheduler is not None and not isinstance(scheduler, str):
         raise TypeError(f"`scheduler` must be an address string; got {type(scheduler).__name__}.")
     if scheduler is not None and backend != "dask":
