@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ._cliargs import horizons_arg
+
 __all__ = ["main"]
 
 
@@ -121,18 +123,6 @@ def _prepare_out(out: str, force: bool) -> Path:
     return path
 
 
-def _horizons(text: str) -> tuple[int, ...]:
-    try:
-        values = tuple(int(v) for v in text.split(",") if v.strip())
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(
-            f"horizons must be comma-separated integers; got {text!r}"
-        ) from exc
-    if not values or min(values) <= 0:
-        raise argparse.ArgumentTypeError(f"horizons must be positive integers; got {text!r}")
-    return values
-
-
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress messages on stderr")
     p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
@@ -164,7 +154,7 @@ def _pair(p: argparse.ArgumentParser) -> None:
     p.add_argument("--use-high", action="store_true", help="intraday variant: use daily highs")
     p.add_argument(
         "--horizons",
-        type=_horizons,
+        type=horizons_arg,
         default=(30, 90, 180, 365),
         help="comma-separated horizons in calendar days (default 30,90,180,365)",
     )

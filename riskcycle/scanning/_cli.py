@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from .._cliargs import horizons_arg
+
 _KEYS = {"method": str, "min_gap": int, "window": int, "margin": float, "min_spacing": int}
 
 
@@ -13,18 +15,6 @@ def _names(text: str) -> list[str]:
     out = [v.strip() for v in text.split(",") if v.strip()]
     if not out:
         raise argparse.ArgumentTypeError(f"expected comma-separated names; got {text!r}")
-    return out
-
-
-def _ints(text: str) -> tuple[int, ...]:
-    try:
-        out = tuple(int(v) for v in text.split(",") if v.strip())
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(
-            f"horizons must be comma-separated integers; got {text!r}"
-        ) from exc
-    if not out or min(out) <= 0:
-        raise argparse.ArgumentTypeError(f"horizons must be positive integers; got {text!r}")
     return out
 
 
@@ -81,7 +71,7 @@ def add_scan_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--horizons",
-        type=_ints,
+        type=horizons_arg,
         default=(30, 90, 180, 365),
         help="comma-separated horizons in days (default 30,90,180,365)",
     )
