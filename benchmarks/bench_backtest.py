@@ -63,13 +63,13 @@ def grid(quick: bool) -> dict:
         return dict(
             min_gap=[150, 200, 250, 300, 350],
             margin=[0.0, 0.01],
-            hold=[180, 365],
+            horizons=[180, 365],
             delay=["0h", "1D", "2D", "3D", "4D"],
         )
     return dict(
         min_gap=list(range(100, 350, 25)),
         margin=[0.0, 0.005, 0.01, 0.02, 0.03],
-        hold=[90, 180, 365, 540, 730],
+        horizons=[90, 180, 365, 540, 730],
         delay=["0h", "4h", "1D", "2D"],
     )
 
@@ -142,7 +142,7 @@ def main() -> None:
         btc,
         g["min_gap"],
         g["margin"],
-        g["hold"],
+        g["horizons"],
         g["delay"],
         [None],
         [None],

@@ -4,7 +4,7 @@ Trading BTC on Russell 2000 breakouts: backtest, random entries, SPA and PBO
 
 Would buying Bitcoin at each Russell 2000 breakout and holding it for a year have
 paid, after costs and without look-ahead? And does the answer survive the search
-over the many ways to define "breakout" and "hold"?
+over the many ways to define "breakout" and the holding period?
 
 The strategy enters BTC at the close of the first BTC bar that closes after the
 Russell close was known (16:00 New York, before BTC's daily bar closes at 24:00
@@ -32,7 +32,7 @@ events = riskcycle.breakouts(rut, min_gap=250)
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always", riskcycle.RiskcycleWarning)
     result = riskcycle.backtest(
-        btc, events, hold=365, fees=0.001, slippage=0.001, n_resamples=1999, rng=2026
+        btc, events, horizon=365, fees=0.001, slippage=0.001, n_resamples=1999, rng=2026
     )
 for w in caught:
     print(f"{w.category.__name__}: {w.message}")
@@ -56,7 +56,7 @@ grid = riskcycle.backtesting.sweep(
     btc,
     min_gap=[150, 200, 250, 300, 350],
     margin=[0.0, 0.01, 0.02],
-    hold=[180, 365, 540],
+    horizons=[180, 365, 540],
     delay=["0h", "1D"],
     fees=0.001,
     slippage=0.001,

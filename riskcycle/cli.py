@@ -75,7 +75,6 @@ def _check_options(args: argparse.Namespace) -> None:
 
     positive_int("--min-gap", getattr(args, "min_gap", None), "a positive number of sessions")
     positive_int("--horizon", getattr(args, "horizon", None), "a positive number of days")
-    positive_int("--hold", getattr(args, "hold", None), "a positive number of days")
     positive_int("--n-resamples", getattr(args, "n_resamples", None))
     positive_int("--jobs", getattr(args, "jobs", None))
     seed = getattr(args, "seed", None)
@@ -274,7 +273,7 @@ def _backtest(args: argparse.Namespace, progress: _Progress) -> int:
         res = riskcycle.backtest(
             follower,
             events,
-            hold=args.hold,
+            horizon=args.horizon,
             delay=args.delay,
             fees=args.fees,
             slippage=args.slippage,
@@ -289,7 +288,7 @@ def _backtest(args: argparse.Namespace, progress: _Progress) -> int:
             follower,
             min_gap=[150, 200, 250, 300, 350],
             margin=[0.0, 0.01, 0.02],
-            hold=[180, 365, 540],
+            horizons=[180, 365, 540],
             delay=["0h", "1D"],
             fees=args.fees,
             slippage=args.slippage,
@@ -449,7 +448,9 @@ def _parser() -> argparse.ArgumentParser:
         "(vectorbt), with random-entry null and optional parameter sweep",
     )
     _pair(pb)
-    pb.add_argument("--hold", type=int, default=365, help="holding period in days (default 365)")
+    pb.add_argument(
+        "--horizon", type=int, default=365, help="holding period in calendar days (default 365)"
+    )
     pb.add_argument("--delay", default="0h", help="execution delay after the signal (e.g. 1D)")
     pb.add_argument("--fees", type=float, default=0.001, help="fees per side (default 0.001)")
     pb.add_argument(

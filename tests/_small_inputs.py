@@ -92,13 +92,13 @@ STOCHASTIC: dict[str, Callable[[Any], Any]] = {
         _d("btc"), {"spx": _d("spx")}, n_resamples=99, rng=rng
     ),
     "backtest": lambda rng: rc.backtest(
-        _d("follower"), _d("events"), hold=90, n_resamples=99, rng=rng
+        _d("follower"), _d("events"), horizon=90, n_resamples=99, rng=rng
     ),
     "sweep": lambda rng: rc.sweep(
         _d("rut").loc["2010":"2022"],
         _d("follower"),
         min_gap=[200, 250],
-        hold=[90],
+        horizons=[90],
         n_resamples=50,
         n_partitions=4,
         rng=rng,

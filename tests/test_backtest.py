@@ -27,7 +27,7 @@ def events(rut):
 def main_result(btc_long, events):
     """The Russell 2000 breakout -> BTC strategy of the issue (250 sessions, 365 days)."""
     with pytest.warns(EventsExcludedWarning, match="5 signal"):
-        return backtest(btc_long, events, hold=365, n_resamples=1999, rng=20260101, **COSTS)
+        return backtest(btc_long, events, horizon=365, n_resamples=1999, rng=20260101, **COSTS)
 
 
 def _signal(rut, dates):
@@ -53,7 +53,7 @@ def test_bundled_trades(main_result, btc_long):
     ]
     # Russell closes at 16:00 New York, BTC's bar of the same date closes at 24:00 UTC
     assert (tr["entry_date"] == tr["signal_date"]).all()
-    assert tr["exit_reason"].tolist() == ["hold"] * 4 + ["open"]
+    assert tr["exit_reason"].tolist() == ["horizon"] * 4 + ["open"]
     assert (tr["days_held"].iloc[:4] == 365).all()
     close = btc_long["close"]
     # trade returns from the fills: in at close (1 + s) (1 + f), out at close (1 - s) (1 - f)
@@ -119,12 +119,12 @@ def test_pvalue_monte_carlo_error(main_result, btc, rut):
     assert res.pvalue >= res.min_attainable_pvalue
     # without resamples: nothing to report
     none = backtest(
-        btc, _signal(rut, ["2016-11-14"]), leader=rut, hold=365, n_resamples=0, **COSTS
+        btc, _signal(rut, ["2016-11-14"]), leader=rut, horizon=365, n_resamples=0, **COSTS
     )
     for v in (none.pvalue_se, none.total_return_pvalue_se, none.min_attainable_pvalue):
         assert np.isnan(v)
     small = backtest(
-        btc, _signal(rut, ["2016-11-14"]), leader=rut, hold=365, n_resamples=9, rng=3, **COSTS
+        btc, _signal(rut, ["2016-11-14"]), leader=rut, horizon=365, n_resamples=9, rng=3, **COSTS
     )
     assert small.min_attainable_pvalue == pytest.approx(0.1, rel=1e-15)
     p = small.pvalue
@@ -133,7 +133,7 @@ def test_pvalue_monte_carlo_error(main_result, btc, rut):
 
 def test_reproducible_rng(btc, rut):
     sig = _signal(rut, ["2016-11-14", "2020-11-13"])
-    kw = dict(leader=rut, hold=365, n_resamples=199, **COSTS)
+    kw = dict(leader=rut, horizon=365, n_resamples=199, **COSTS)
     a = backtest(btc, sig, rng=5, **kw)
     b = backtest(btc, sig, rng=np.random.default_rng(5), **kw)
     c = backtest(btc, sig, rng=6, **kw)
@@ -161,7 +161,7 @@ def test_reproducible_rng(btc, rut):
 )
 def test_friday_russell_close_enters_btc_after_16_new_york(btc, rut, day, delay, expected):
     res = backtest(
-        btc, _signal(rut, [day]), leader=rut, hold=30, delay=delay, n_resamples=0, **COSTS
+        btc, _signal(rut, [day]), leader=rut, horizon=30, delay=delay, n_resamples=0, **COSTS
     )
     entry = res.trades["entry_date"].iloc[0]
     assert entry == pd.Timestamp(expected)
@@ -201,7 +201,7 @@ def test_equal_clocks_enter_after_the_signal_close(iwm, rut):
             iwm,
             riskcycle.breakouts(rut, min_gap=60),
             leader=rut,
-            hold=30,
+            horizon=30,
             trailing_stop=0.1,
             exit_below="signal_level",
             n_resamples=0,
@@ -255,7 +255,7 @@ def test_fill_close_time_after_available_time_property(rut, days, delay_min, sam
             fol,
             sig,
             leader=lead,
-            hold=2,
+            horizon=2,
             delay=pd.Timedelta(minutes=delay_min),
             n_resamples=0,
             fees=0.0,
@@ -289,7 +289,7 @@ def test_future_prices_do_not_move_the_past(btc_long, rut, cut):
     """Perturbing any price after d leaves every position and fill up to d unchanged."""
     d = pd.Timestamp(cut)
     rng = np.random.default_rng(d.value // 86_400_000_000_000)
-    kw = dict(hold=365, trailing_stop=0.3, exit_below="prior_record", n_resamples=0, **COSTS)
+    kw = dict(horizon=365, trailing_stop=0.3, exit_below="prior_record", n_resamples=0, **COSTS)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", EventsExcludedWarning)
         base = backtest(btc_long, riskcycle.breakouts(rut, min_gap=250), leader=rut, **kw)
@@ -320,7 +320,7 @@ def test_future_follower_prices_do_not_move_the_past_property(btc, rut, day, see
     sig = _signal(
         rut, ["2015-06-01", "2016-11-14", "2018-03-01", "2020-11-13", "2023-01-03", "2025-09-18"]
     )
-    kw = dict(leader=rut, hold=300, trailing_stop=0.25, delay="2h", n_resamples=0, **COSTS)
+    kw = dict(leader=rut, horizon=300, trailing_stop=0.25, delay="2h", n_resamples=0, **COSTS)
     base = backtest(btc, sig, **kw)
     moved = backtest(_perturb(btc, d, np.random.default_rng(seed)), sig, **kw)
     pd.testing.assert_frame_equal(
@@ -341,7 +341,7 @@ def test_trailing_stop_timing():
         btc,
         sig,
         leader_clock="us_equity_close",
-        hold=None,
+        horizon=None,
         trailing_stop=0.15,
         n_resamples=0,
         fees=0.0,
@@ -358,7 +358,7 @@ def test_trailing_stop_timing():
         btc,
         sig,
         leader_clock="us_equity_close",
-        hold=None,
+        horizon=None,
         trailing_stop=0.15,
         delay="1h",
         n_resamples=0,
@@ -368,7 +368,7 @@ def test_trailing_stop_timing():
     assert res.trades["entry_date"].iloc[0] == pd.Timestamp("2024-01-01")
     assert res.trades["exit_date"].iloc[0] == pd.Timestamp("2024-01-06")
     # no rule fires: the position stays open to the end
-    res = backtest(btc, sig, leader_clock="us_equity_close", hold=None, n_resamples=0, **COSTS)
+    res = backtest(btc, sig, leader_clock="us_equity_close", horizon=None, n_resamples=0, **COSTS)
     assert res.trades["exit_reason"].iloc[0] == "open" and pd.isna(res.trades["exit_date"].iloc[0])
     assert res.exposure == pytest.approx(1.0)
 
@@ -389,7 +389,7 @@ def test_leader_below_exit_waits_for_information_time():
         fol,
         ev,
         leader=leader,
-        hold=None,
+        horizon=None,
         exit_below="prior_record",
         n_resamples=0,
         fees=0.0,
@@ -404,7 +404,7 @@ def test_leader_below_exit_waits_for_information_time():
         fol,
         ev,
         leader=leader,
-        hold=None,
+        horizon=None,
         exit_below=10.5,
         delay="6h",
         n_resamples=0,
@@ -417,26 +417,26 @@ def test_leader_below_exit_waits_for_information_time():
         fol,
         ev,
         leader=leader,
-        hold=2,
+        horizon=2,
         exit_below="signal_level",
         n_resamples=0,
         fees=0.0,
         slippage=0.0,
     )
     # the holding period (2 days) comes first
-    assert res.trades["exit_reason"].iloc[0] == "hold"
+    assert res.trades["exit_reason"].iloc[0] == "horizon"
     assert res.trades["exit_date"].iloc[0] == pd.Timestamp("2024-01-07")
 
 
 def test_signals_in_position_are_skipped(btc, rut):
     sig = _signal(rut, ["2017-01-03", "2017-03-01", "2018-06-01"])
-    res = backtest(btc, sig, leader=rut, hold=365, n_resamples=0, **COSTS)
+    res = backtest(btc, sig, leader=rut, horizon=365, n_resamples=0, **COSTS)
     assert res.signals["status"].tolist() == ["traded", "in_position", "traded"]
     assert len(res.trades) == 2
     # a signal that maps to the exit bar itself is also skipped (no same-bar exit and entry)
     first = res.trades.iloc[0]
     same = _signal(rut, [first["signal_date"], first["exit_date"]])
-    res2 = backtest(btc, same, leader=rut, hold=365, n_resamples=0, **COSTS)
+    res2 = backtest(btc, same, leader=rut, horizon=365, n_resamples=0, **COSTS)
     assert res2.signals["status"].tolist() == ["traded", "in_position"]
 
 
@@ -447,7 +447,7 @@ def test_vectorbt_global_settings_are_ignored(btc, rut):
     import vectorbt as vbt
 
     sig = _signal(rut, ["2016-11-14", "2020-11-13"])
-    kw = dict(leader=rut, hold=365, n_resamples=0, **COSTS)
+    kw = dict(leader=rut, horizon=365, n_resamples=0, **COSTS)
     before = backtest(btc, sig, **kw)
     saved = {
         k: vbt.settings.portfolio[k]
@@ -519,7 +519,7 @@ def test_excluded_signals_warn(btc, events):
 
 def test_price_scale_does_not_change_returns(btc, rut):
     sig = _signal(rut, ["2016-11-14", "2020-11-13"])
-    kw = dict(leader=rut, hold=200, trailing_stop=0.25, n_resamples=99, rng=3, **COSTS)
+    kw = dict(leader=rut, horizon=200, trailing_stop=0.25, n_resamples=99, rng=3, **COSTS)
     a = backtest(btc, sig, **kw)
     b = backtest(btc * 37.5, sig, **kw)
     np.testing.assert_allclose(a.returns, b.returns, rtol=0, atol=1e-12)
@@ -541,7 +541,7 @@ def test_halving_phase_matching(btc_long, events):
         res = backtest(
             btc_long,
             events,
-            hold=365,
+            horizon=365,
             n_resamples=499,
             match_halving_phase=True,
             phase_window=0.1,
@@ -631,8 +631,8 @@ def test_plot(main_result):
 @pytest.mark.parametrize(
     ("kwargs", "exc", "match"),
     [
-        (dict(hold=0), ValueError, "`hold` must be a positive integer number of calendar days"),
-        (dict(hold=1.5), TypeError, "`hold` must be a positive integer number of calendar days"),
+        (dict(horizon=0), ValueError, "`horizon` must be a positive integer number of calendar days"),
+        (dict(horizon=1.5), TypeError, "`horizon` must be a positive integer number of calendar days"),
         (dict(trailing_stop=1.0), ValueError, "`trailing_stop` must be a fraction in \\(0, 1\\)"),
         (dict(exit_below="record"), ValueError, "`exit_below` must be one of"),
         (dict(exit_below=-1.0), ValueError, "`exit_below` must be a positive leader level"),

@@ -77,7 +77,7 @@ def test_kernel_equals_vectorbt_on_the_bundled_strategy(btc_long, rut):
         res = riskcycle.backtest(
             btc_long,
             riskcycle.breakouts(rut, min_gap=250),
-            hold=365,
+            horizon=365,
             trailing_stop=0.4,
             n_resamples=0,
             fees=0.001,

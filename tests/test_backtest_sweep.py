@@ -18,7 +18,7 @@ COSTS = dict(fees=0.001, slippage=0.001)
 GRID = dict(
     min_gap=[150, 250, 400],
     margin=[0.0, 0.001],
-    hold=[180, 365],
+    horizons=[180, 365],
     delay=["0h", "1D"],
     trailing_stop=[None, 0.3],
     exit_below=[None, "prior_record"],
@@ -39,7 +39,7 @@ def test_grid_layout(result, btc):
     assert list(g.columns[:6]) == [
         "min_gap",
         "margin",
-        "hold",
+        "horizon",
         "delay",
         "trailing_stop",
         "exit_below",
@@ -71,7 +71,7 @@ def test_columns_equal_single_backtests(result, rut, btc, row):
         one = riskcycle.backtest(
             btc,
             ev,
-            hold=int(g["hold"]),
+            horizon=int(g["horizon"]),
             delay=g["delay"],
             n_resamples=0,
             trailing_stop=None if np.isnan(g["trailing_stop"]) else float(g["trailing_stop"]),
@@ -88,15 +88,15 @@ def test_columns_equal_single_backtests(result, rut, btc, row):
 
 def test_vectorbt_engine_gives_the_same_matrix(rut, btc):
     kw = dict(
-        min_gap=[200, 250], hold=[100, 365], trailing_stop=[None, 0.25], n_resamples=0, **COSTS
+        min_gap=[200, 250], horizons=[100, 365], trailing_stop=[None, 0.25], n_resamples=0, **COSTS
     )
     fast = sweep(rut, btc, **kw)
     slow = sweep(rut, btc, engine="vectorbt", **kw)
     np.testing.assert_allclose(
         fast.returns.to_numpy(), slow.returns.to_numpy(), rtol=0, atol=1e-10
     )
-    one = sweep(rut, btc, min_gap=250, hold=365, engine="vectorbt", n_resamples=0, **COSTS)
-    # (min_gap, margin, hold, delay, trailing_stop) = (250, 0, 365, 0h, None) is row 6
+    one = sweep(rut, btc, min_gap=250, horizons=365, engine="vectorbt", n_resamples=0, **COSTS)
+    # (min_gap, margin, horizon, delay, trailing_stop) = (250, 0, 365, 0h, None) is row 6
     np.testing.assert_allclose(
         one.returns[0].to_numpy(), fast.returns[6].to_numpy(), rtol=0, atol=1e-10
     )
@@ -148,7 +148,7 @@ def test_cash_benchmark(rut, btc):
         rut,
         btc,
         min_gap=[200, 250],
-        hold=[180, 365],
+        horizons=[180, 365],
         benchmark="cash",
         n_resamples=200,
         n_partitions=4,
@@ -161,7 +161,7 @@ def test_cash_benchmark(rut, btc):
 
 def test_too_few_distinct_strategies_warns(rut, btc):
     with pytest.warns(DegenerateDataWarning, match="only 1 distinct strategy with trades"):
-        res = sweep(rut, btc, min_gap=[240, 250], hold=365, n_resamples=100, **COSTS)
+        res = sweep(rut, btc, min_gap=[240, 250], horizons=365, n_resamples=100, **COSTS)
     assert res.spa is None and res.pbo is None
     assert res.to_frame("snooping").empty
 
@@ -204,7 +204,7 @@ def test_views(result):
         (dict(min_gap=[]), ValueError, "`min_gap` must list at least one value"),
         (dict(min_gap=[0]), ValueError, "`min_gap` must be a positive integer number of sessions"),
         (dict(margin=[-0.1]), ValueError, "`margin` must be a non-negative fraction"),
-        (dict(hold=[0]), ValueError, "`hold` must be a positive integer number of calendar days"),
+        (dict(horizons=[0]), ValueError, "`horizons` must be a positive integer number of calendar days"),
         (dict(delay=["x"]), ValueError, "`delay` could not be parsed as a timedelta"),
         (dict(trailing_stop=[1.5]), ValueError, "`trailing_stop` must be a fraction"),
         (dict(exit_below=["high"]), ValueError, "`exit_below` must be one of"),
@@ -246,9 +246,9 @@ def test_compiled_plans_equal_build_plan(rut, btc):
     from riskcycle.backtesting._core import build_plan
     from riskcycle.backtesting._sweep import _plans, _sweep_iv
 
-    grid = dict(min_gap=[120, 250], margin=[0.0, 0.01], hold=[30, 365, None], delay=["0h", "2D"])
+    grid = dict(min_gap=[120, 250], margin=[0.0, 0.01], horizons=[30, 365, None], delay=["0h", "2D"])
     inp = _sweep_iv(
-        rut, btc, grid["min_gap"], grid["margin"], grid["hold"], grid["delay"], [None], [None],
+        rut, btc, grid["min_gap"], grid["margin"], grid["horizons"], grid["delay"], [None], [None],
         0.001, 0.001, 100.0, "buy_and_hold", None, None, None, 0, 0.05, 16, "numba", 0,
     )  # fmt: skip
     lead, frame = inp.leader, inp.frame
@@ -265,7 +265,7 @@ def test_compiled_plans_equal_build_plan(rut, btc):
             frame,
             fclock,
             lead,
-            hold=None if np.isnan(row["hold"]) else int(row["hold"]),
+            horizon=None if np.isnan(row["horizon"]) else int(row["horizon"]),
             trailing_stop=None,
             exit_below=None,
             delay=row["delay"],

@@ -122,7 +122,7 @@ def _one_line_error(capsys) -> str:
         (["events", "--min-gap", "0"], "--min-gap must be a positive number of sessions; got 0."),
         (["events", "--margin", "-0.01"], "--margin must be a non-negative number; got -0.01."),
         (["events", "--margin", "nan"], "--margin must be a non-negative number; got nan."),
-        (["backtest", "--hold", "0"], "--hold must be a positive number of days; got 0."),
+        (["backtest", "--horizon", "0"], "--horizon must be a positive number of days; got 0."),
         (["backtest", "--fees", "1.5"], "--fees must be a fraction in [0, 1); got 1.5."),
         (["backtest", "--slippage", "-0.001"], "--slippage must be a fraction in [0, 1)"),
         (["report", "--n-resamples", "0"], "--n-resamples must be a positive integer; got 0."),
@@ -239,12 +239,12 @@ def test_assess_end_to_end_on_small_csvs(small_pair, capsys):
 
 def test_backtest_end_to_end_on_small_csvs(small_pair, capsys):
     argv, btc = small_pair
-    cmd = ["backtest", *argv, "--hold", "90", "--fees", "0", "--slippage", "0"]
+    cmd = ["backtest", *argv, "--horizon", "90", "--fees", "0", "--slippage", "0"]
     assert main([*cmd, "--n-resamples", "19", "--quiet", "--seed", "3"]) == 0
     captured = capsys.readouterr()
     trades = {ln.split()[0]: ln.split() for ln in captured.out.splitlines() if ln[:4] == "2016"}
     entry, exit_, reason, days, ret = trades["2016-11-14"][1:6]
-    assert (entry, exit_, reason, days) == ("2016-11-14", "2017-02-12", "hold", "90")
+    assert (entry, exit_, reason, days) == ("2016-11-14", "2017-02-12", "horizon", "90")
     # without costs the trade returns the follower's close-to-close change (4 decimals shown)
     assert float(ret) == pytest.approx(btc["2017-02-12"] / btc["2016-11-14"] - 1, abs=5e-5)
     # the 2013 breakout precedes the follower's data: a note on stderr, not a Python warning

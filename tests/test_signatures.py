@@ -262,10 +262,7 @@ def _synonym_rule(f) -> str:
     return "; ".join(hits)
 
 
-SYNONYM_ALLOWED = {
-    "backtest": "hold: the backtest's forward window (to be renamed horizon)",
-    "sweep": "hold: a grid of forward windows (to be renamed horizons)",
-}
+SYNONYM_ALLOWED: dict[str, str] = {}
 
 
 def test_one_name_per_concept():

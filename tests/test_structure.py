@@ -340,13 +340,13 @@ def test_backtest_and_sweep_options_are_their_settings(btc, rut):
     args = (btc, ev, None, 365, None, None, "0h", 0.001, 0.001, 100.0, None, None, None, 0)
     inp = _backtest_iv(*args, False, 0.125, 0.95, 0)
     _frozen_options(inp.options)
-    res = riskcycle.backtest(btc, ev, hold=365, n_resamples=0, rng=0)
+    res = riskcycle.backtest(btc, ev, horizon=365, n_resamples=0, rng=0)
     assert res.settings == inp.options.settings()
     args = (rut, btc, (250,), (0.0,), (365,), ("0h",), (None,), (None,), 0.001, 0.001, 100.0)
     args += ("buy_and_hold", None, None, None, 0, 0.05, 16, "numba", 0)
     sinp = _sweep_iv(*args)
     _frozen_options(sinp.options)
-    sres = riskcycle.sweep(rut, btc, min_gap=250, hold=365, n_resamples=0, rng=0)
+    sres = riskcycle.sweep(rut, btc, min_gap=250, horizons=365, n_resamples=0, rng=0)
     assert sres.settings == sinp.options.settings(pbo_flat_halves=False)
 
 

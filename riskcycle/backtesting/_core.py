@@ -56,11 +56,11 @@ def _periods_per_year(frame: pd.DataFrame, clock: SessionClock, value: Any) -> i
     return int(ppy) if ppy is not None else int(clock.periods_per_year)
 
 
-def _exit_rules_iv(hold, trailing_stop, exit_below, leader, follower_index):
-    if hold is not None:
+def _exit_rules_iv(horizon, trailing_stop, exit_below, leader, follower_index):
+    if horizon is not None:
         # a holding period longer than the follower's data never ends inside it
-        hold = check_horizon(
-            hold, "hold", index=follower_index, what="a positive integer number of calendar days"
+        horizon = check_horizon(
+            horizon, "horizon", index=follower_index, what="a positive integer number of calendar days"
         )
     if trailing_stop is not None:
         trailing_stop = check_float(
@@ -88,7 +88,7 @@ def _exit_rules_iv(hold, trailing_stop, exit_below, leader, follower_index):
             )
         if leader is None:
             raise ValueError("`exit_below` needs the leader's prices: pass `leader=`.")
-    return hold, trailing_stop, exit_below
+    return horizon, trailing_stop, exit_below
 
 
 def _costs_iv(fees, slippage, init_cash):
@@ -118,7 +118,7 @@ def _costs_iv(fees, slippage, init_cash):
 class BacktestOptions:
     """The validated options of one :func:`backtest` call (its ``settings``)."""
 
-    hold: int | None
+    horizon: int | None
     trailing_stop: float | None
     exit_below: str | float | None
     delay: pd.Timedelta
@@ -135,7 +135,7 @@ class BacktestOptions:
 
     def settings(self) -> dict[str, Any]:
         """The result's ``settings`` (clocks by name, the vectorbt arguments spelled out)."""
-        rules = {"hold": self.hold, "trailing_stop": self.trailing_stop}
+        rules = {"horizon": self.horizon, "trailing_stop": self.trailing_stop}
         rules["exit_below"] = self.exit_below
         costs = {"fees": self.fees, "slippage": self.slippage, "init_cash": self.init_cash}
         vbt = from_signals_kwargs(**costs)
@@ -210,7 +210,7 @@ def _backtest_iv(
     follower,
     events_or_signal,
     leader,
-    hold,
+    horizon,
     trailing_stop,
     exit_below,
     delay,
@@ -229,8 +229,8 @@ def _backtest_iv(
     frame, fclock = _follower_iv(follower, follower_clock)
     lead = _leader_iv(leader, leader_clock)
     signal = _signals.as_signal(events_or_signal, leader=lead, leader_clock=leader_clock)
-    hold, trailing_stop, exit_below = _exit_rules_iv(
-        hold, trailing_stop, exit_below, lead, frame.index
+    horizon, trailing_stop, exit_below = _exit_rules_iv(
+        horizon, trailing_stop, exit_below, lead, frame.index
     )
     delay = check_timedelta(delay, "delay")
     fees, slippage, init_cash = _costs_iv(fees, slippage, init_cash)
@@ -239,7 +239,7 @@ def _backtest_iv(
     match_halving_phase, phase_window = _phase_iv(match_halving_phase, phase_window, frame)
     confidence_level = check_confidence_level(confidence_level)
     options = BacktestOptions(
-        hold=hold,
+        horizon=horizon,
         trailing_stop=trailing_stop,
         exit_below=exit_below,
         delay=delay,
@@ -265,7 +265,7 @@ def build_plan(
     fclock,
     lead,
     *,
-    hold,
+    horizon,
     trailing_stop,
     exit_below,
     delay,
@@ -303,7 +303,7 @@ def build_plan(
         frame["close"].to_numpy(),
         close_times,
         delay.value,
-        hold=hold,
+        horizon=horizon,
         trailing_stop=trailing_stop,
         below_exec=below,
         hold_end=hold_end,
@@ -362,7 +362,7 @@ def _planned_trades(inp: _BacktestInput):
         inp.frame,
         opt.follower_clock,
         inp.leader,
-        hold=opt.hold,
+        horizon=opt.horizon,
         trailing_stop=opt.trailing_stop,
         exit_below=opt.exit_below,
         delay=opt.delay,
@@ -543,7 +543,7 @@ def backtest(
     events_or_signal: Any,
     *,
     leader: Any = None,
-    hold: int | None = 365,
+    horizon: int | None = 365,
     trailing_stop: float | None = None,
     exit_below: str | float | None = None,
     delay: Any = NO_DELAY,
@@ -570,9 +570,9 @@ def backtest(
         Series indexed by leader dates, True on signal dates.
     leader : Series or DataFrame, optional
         The leader's prices; needed for ``exit_below``.
-    hold : int or None, default 365
+    horizon : int or None, default 365
         Holding period in calendar days (exit at the last follower bar dated on or
-        before entry + ``hold``); None for no time limit.
+        before entry + ``horizon``); None for no time limit.
     trailing_stop : float, optional
         Exit when the follower closes at or below ``1 - trailing_stop`` times its
         highest close since entry.
@@ -612,7 +612,7 @@ def backtest(
     Raises
     ------
     TypeError, ValueError
-        Invalid arguments (each message names the argument), including a ``hold``
+        Invalid arguments (each message names the argument), including a ``horizon``
         above 36,525 days or longer than the follower's data, a ``delay`` above 100
         years and ``n_resamples`` above 10,000,000.
 
@@ -684,7 +684,7 @@ def backtest(
     >>> rut = riskcycle.datasets.load("rut")
     >>> btc = riskcycle.datasets.load("btc")
     >>> ev = riskcycle.breakouts(rut, min_gap=250).between(start="2014-09-17")
-    >>> res = riskcycle.backtest(btc, ev, hold=365, n_resamples=999, rng=1)
+    >>> res = riskcycle.backtest(btc, ev, horizon=365, n_resamples=999, rng=1)
     >>> res.trades["entry_date"].dt.strftime("%Y-%m-%d").tolist()
     ['2016-11-14', '2020-11-13', '2025-09-18']
     """
@@ -692,7 +692,7 @@ def backtest(
         follower,
         events_or_signal,
         leader,
-        hold,
+        horizon,
         trailing_stop,
         exit_below,
         delay,

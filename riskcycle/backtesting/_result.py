@@ -86,7 +86,7 @@ class BacktestResult(ResultMixin):
     trades : pandas.DataFrame
         One row per trade: ``signal_date``, ``entry_date``, ``entry_price`` (fill,
         slippage included), ``exit_date``, ``exit_price``, ``exit_reason``
-        (``"hold"``, ``"trailing_stop"``, ``"leader_below"`` or ``"open"``),
+        (``"horizon"``, ``"trailing_stop"``, ``"leader_below"`` or ``"open"``),
         ``bars_held``, ``days_held``, ``trade_return`` (net of fees and slippage;
         open trades marked to the last close without exit costs).
     signals : pandas.DataFrame

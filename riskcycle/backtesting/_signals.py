@@ -10,9 +10,9 @@ follower bar ``j`` from its clock; ``delta`` is the execution delay):
   and follower close at the same instant (Russell 2000 and IWM at 16:00 New York,
   BTC and ETH at 24:00 UTC) the close that produced the signal cannot be traded,
   so the entry is the next close.
-* **fixed holding period** ``hold`` (calendar days, as in the event windows of
+* **fixed holding period** ``horizon`` (calendar days, as in the event windows of
   :mod:`riskcycle._sample`): the exit is the last follower bar dated on or before
-  the entry bar's date plus ``hold`` days (at least one bar after the entry). It is
+  the entry bar's date plus ``horizon`` days (at least one bar after the entry). It is
   scheduled at entry, so it needs no new information. If the data end first, the
   position is still open at the end.
 * **trailing stop** ``s``: follower bar ``j`` after the entry *triggers* when its
@@ -68,7 +68,7 @@ class TradePlan:
 
     entries: np.ndarray  # int64 follower bar positions
     exits: np.ndarray  # int64, -1 = still open at the end of the data
-    reasons: np.ndarray  # exit reason per trade ("hold", "trailing_stop", "leader_below", "open")
+    reasons: np.ndarray  # exit reason per trade ("horizon", "trailing_stop", "leader_below", "open")
     signal_index: np.ndarray  # which signal opened each trade
     signal_entry: np.ndarray  # follower position of each signal's entry bar (-1: none)
     signal_status: np.ndarray  # per signal: "traded", "in_position", "before_start", "after_end"
@@ -203,7 +203,7 @@ def plan_trades(
     close_times: np.ndarray,
     delay_ns: int,
     *,
-    hold: int | None,
+    horizon: int | None,
     trailing_stop: float | None,
     below_exec: np.ndarray | None,
     hold_end: tuple[np.ndarray, np.ndarray] | None = None,
@@ -213,11 +213,11 @@ def plan_trades(
     ``close_times`` are the follower's close times (int64 ns, UTC); ``below_exec``
     the leader-below exit bar of each signal (:func:`leader_below_exits`) or None;
     ``hold_end`` the :func:`~riskcycle._sample.horizon_end_positions` of every bar
-    for ``hold`` (computed when omitted).
+    for ``horizon`` (computed when omitted).
     """
     n = len(close)
-    if hold is not None and hold_end is None:
-        hold_end = horizon_end_positions(follower_index, np.arange(n), hold)
+    if horizon is not None and hold_end is None:
+        hold_end = horizon_end_positions(follower_index, np.arange(n), horizon)
     entries, exits, reasons, which = [], [], [], []
     sig_status = np.where(np.asarray(status) == "ok", "traded", np.asarray(status)).astype(object)
     last_exit = -1
@@ -230,9 +230,9 @@ def plan_trades(
             continue
         e = int(e)
         cands = []  # (bar, reason)
-        if hold is not None:
+        if horizon is not None:
             if hold_end[1][e]:
-                cands.append((min(max(int(hold_end[0][e]), e + 1), n - 1), "hold"))
+                cands.append((min(max(int(hold_end[0][e]), e + 1), n - 1), "horizon"))
         if trailing_stop is not None:
             limit = min(c[0] for c in cands) if cands else n - 1
             j = _stop_exit(close, e, trailing_stop, limit)

@@ -37,7 +37,7 @@ __all__ = ["SweepResult", "sweep"]
 
 BENCHMARKS = ("buy_and_hold", "cash")
 ENGINES = ("numba", "vectorbt")
-GRID_COLUMNS = ("min_gap", "margin", "hold", "delay", "trailing_stop", "exit_below")
+GRID_COLUMNS = ("min_gap", "margin", "horizon", "delay", "trailing_stop", "exit_below")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,7 +52,7 @@ class SweepResult(ResultMixin):
     benchmark_returns : pandas.Series
         Buy-and-hold of the follower with the same costs (zero for ``benchmark="cash"``).
     grid : pandas.DataFrame
-        One row per combination (index ``strategy``): ``min_gap``, ``margin``, ``hold``
+        One row per combination (index ``strategy``): ``min_gap``, ``margin``, ``horizon``
         (days; NaN = none), ``delay``, ``trailing_stop`` (NaN = none), ``exit_below``
         (missing = none), ``n_trades``,
         ``total_return``, ``sharpe_ratio`` (annualised), ``max_drawdown``,
@@ -223,7 +223,7 @@ class SweepOptions:
 
     min_gap: tuple[int, ...]
     margin: tuple[float, ...]
-    hold: tuple[int | None, ...]
+    horizon: tuple[int | None, ...]
     delay: tuple[pd.Timedelta, ...]
     trailing_stop: tuple[float | None, ...]
     exit_below: tuple[str | float | None, ...]
@@ -272,7 +272,7 @@ class _SweepInput:
     n_jobs: int | None = None  # threads of SPA/StepM (the numbers do not depend on it)
 
 
-def _grid_iv(min_gap, margin, hold, delay, trailing_stop, exit_below) -> dict[str, tuple]:
+def _grid_iv(min_gap, margin, horizons, delay, trailing_stop, exit_below) -> dict[str, tuple]:
     def optional(check):
         return lambda v: None if v is None else check(v)
 
@@ -281,8 +281,8 @@ def _grid_iv(min_gap, margin, hold, delay, trailing_stop, exit_below) -> dict[st
             v, "min_gap", minimum=1, what="a positive integer number of sessions"
         ),
         "margin": lambda v: check_float(v, "margin", minimum=0.0, what="a non-negative fraction"),
-        "hold": optional(
-            lambda v: check_horizon(v, "hold", what="a positive integer number of calendar days")
+        "horizon": optional(
+            lambda v: check_horizon(v, "horizons", what="a positive integer number of calendar days")
         ),
         "delay": lambda v: check_timedelta(v, "delay"),
         "trailing_stop": optional(
@@ -300,12 +300,14 @@ def _grid_iv(min_gap, margin, hold, delay, trailing_stop, exit_below) -> dict[st
     given = {
         "min_gap": min_gap,
         "margin": margin,
-        "hold": hold,
+        "horizon": horizons,
         "delay": delay,
         "trailing_stop": trailing_stop,
         "exit_below": exit_below,
     }
-    return {c: tuple(_values(given[c], c, checks[c])) for c in GRID_COLUMNS}
+    # the argument's name in messages (the grid column of the horizons is `horizon`)
+    arg = {"horizon": "horizons"}
+    return {c: tuple(_values(given[c], arg.get(c, c), checks[c])) for c in GRID_COLUMNS}
 
 
 def _snooping_iv(n_resamples, alpha, n_partitions):
@@ -333,7 +335,7 @@ def _sweep_iv(
     follower,
     min_gap,
     margin,
-    hold,
+    horizons,
     delay,
     trailing_stop,
     exit_below,
@@ -355,7 +357,7 @@ def _sweep_iv(
     fclock = clock_of(follower, follower_clock, "follower_clock")
     lead = as_price_frame(leader, name="leader", timezone=lclock.timezone)
     frame = as_price_frame(follower, name="follower", timezone=fclock.timezone)
-    grid = _grid_iv(min_gap, margin, hold, delay, trailing_stop, exit_below)
+    grid = _grid_iv(min_gap, margin, horizons, delay, trailing_stop, exit_below)
     fees, slippage, init_cash = _costs_iv(fees, slippage, init_cash)
     benchmark = check_choice(benchmark, "benchmark", BENCHMARKS)
     ppy = _periods_per_year(frame, fclock, periods_per_year)
@@ -413,7 +415,7 @@ def _plans(inp: _SweepInput):
         )
         for d in delays
     }
-    holds = [h for h in dict.fromkeys(grid["hold"]) if h is not None]
+    holds = [h for h in dict.fromkeys(grid["horizon"]) if h is not None]
     hold_ends = {h: horizon_end_positions(idx, np.arange(n), h) for h in holds}
     per_combo: list = [None] * len(combos)
     fast = [c for c, (*_, ts, xb) in enumerate(combos) if ts is None and xb is None]
@@ -487,7 +489,7 @@ def _stop_plans(inp: _SweepInput, combos, per_combo, day0_all, hold_ends) -> Non
             frame,
             fclock,
             lead,
-            hold=h,
+            horizon=h,
             trailing_stop=ts,
             exit_below=None,
             delay=d,
@@ -629,7 +631,7 @@ def sweep(
     *,
     min_gap: int | Sequence[int] = (250,),
     margin: float | Sequence[float] = (0.0,),
-    hold: int | Sequence[int | None] | None = (365,),
+    horizons: int | Sequence[int | None] | None = (365,),
     delay: Any = (NO_DELAY,),
     trailing_stop: float | Sequence[float | None] | None = (None,),
     exit_below: str | float | Sequence[str | float | None] | None = (None,),
@@ -649,7 +651,7 @@ def sweep(
 ) -> SweepResult:
     r"""Backtest a grid of breakout definitions and exit rules, and control for the search.
 
-    Every combination of ``min_gap`` x ``margin`` x ``hold`` x ``delay`` x
+    Every combination of ``min_gap`` x ``margin`` x ``horizons`` x ``delay`` x
     ``trailing_stop`` x ``exit_below`` is one strategy: breakouts of the leader
     (:func:`riskcycle.breakouts`, ``method="record"``) traded on the follower with
     the timing rules of :func:`riskcycle.backtest`. All strategies are simulated in
@@ -664,7 +666,7 @@ def sweep(
     min_gap, margin : int / float or sequences
         Breakout definition: drought length in leader sessions and required excess
         over the old record.
-    hold : int, None or sequence
+    horizons : int, None or sequence
         Holding periods in calendar days (None: no time limit).
     delay : timedelta, str or sequence, default (NO_DELAY,)
         Execution delays after the information time.
@@ -715,7 +717,7 @@ def sweep(
     >>> from riskcycle.backtesting import sweep
     >>> rut = riskcycle.datasets.load("rut")
     >>> btc = riskcycle.datasets.load("btc")
-    >>> res = sweep(rut, btc, min_gap=[200, 250], hold=[180, 365], n_resamples=200, rng=0)
+    >>> res = sweep(rut, btc, min_gap=[200, 250], horizons=[180, 365], n_resamples=200, rng=0)
     >>> res.returns.shape
     (4357, 4)
     """
@@ -724,7 +726,7 @@ def sweep(
         follower,
         min_gap,
         margin,
-        hold,
+        horizons,
         delay,
         trailing_stop,
         exit_below,

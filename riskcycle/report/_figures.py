@@ -376,7 +376,7 @@ def fig_equity(res: Any, fname: str, lname: str):
         eq.to_numpy(),
         color=_BLUE,
         lw=1.3,
-        label=f"{fname} held {res.settings.get('hold', '')} days after each {lname} breakout",
+        label=f"{fname} held {res.settings.get('horizon', '')} days after each {lname} breakout",
     )
     tr = res.to_frame("trades")
     ax.scatter(
@@ -411,7 +411,7 @@ def fig_equity(res: Any, fname: str, lname: str):
 def fig_sweep_heatmap(grid: pd.DataFrame, benchmark_sharpe: float, fname: str):
     """Mean Sharpe ratio over margin and delay, by drought length and holding period."""
     fig, ax = _new(height=3.6, width=8.0)
-    t = grid.pivot_table(index="min_gap", columns="hold", values="sharpe_ratio", aggfunc="mean")
+    t = grid.pivot_table(index="min_gap", columns="horizon", values="sharpe_ratio", aggfunc="mean")
     im = ax.imshow(
         t.to_numpy(),
         cmap="RdYlGn",

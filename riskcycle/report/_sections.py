@@ -339,7 +339,7 @@ def backtest_section(
         lambda: backtest(
             follower,
             events,
-            hold=horizon,
+            horizon=horizon,
             fees=0.001,
             slippage=0.001,
             init_cash=100.0,
@@ -354,7 +354,7 @@ def backtest_section(
             follower,
             min_gap=[150, 200, 250, 300, 350],
             margin=[0.0, 0.01, 0.02],
-            hold=[180, 365, 540],
+            horizons=[180, 365, 540],
             delay=["0h", "1D"],
             fees=0.001,
             slippage=0.001,
