@@ -305,15 +305,8 @@ def test_seeded_regression_btc_as_of(rut, btc):
         m = min(64, 999 - 64 * j)
         z = stream.standard_t(nu, size=(m, len(x) + 500)) * np.sqrt((nu - 2) / nu)
         r = (
-            _nb_paths.garch_paths(
-                z,
-                par["mu"],
-                par["omega"],
-                par["alpha"],
-                par["beta"],
-                par["variance"],
-                500,
-                compiled=False,
+            _nb_paths.garch_paths_py(
+                z, par["mu"], par["omega"], par["alpha"], par["beta"], par["variance"], 500
             )
             / 100
         )
@@ -357,7 +350,7 @@ def test_window_sums_kernel_matches_its_twin():
     args = (np.sqrt(0.5), 0.1, 0.05, 0.1, 0.85, 3.0, 100)
     f_start, f_end = np.array([0, 5, 300]), np.array([90, 600, 600])
     a = _nb_paths.garch_window_sums(t, *args, f_start, f_end)
-    b = _nb_paths.garch_window_sums(t, *args, f_start, f_end, compiled=False)
+    b = _nb_paths.garch_window_sums_py(t, *args, f_start, f_end)
     np.testing.assert_array_equal(a, b)
     r = _nb_paths.garch_paths(t * np.sqrt(0.5), 0.1, 0.05, 0.1, 0.85, 3.0, 100) / 100
     c = np.concatenate([np.zeros((9, 1)), np.cumsum(r, axis=1)], axis=1)

@@ -7,6 +7,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 
+from riskcycle import _nb_spacing
 from riskcycle.inference import _nb, _nb_match, _nb_paths
 from riskcycle.inference._common import _anchors_ns
 
@@ -29,10 +30,10 @@ def test_spaced_tables_count_equals_brute_force_and_twin(seed, k, s):
     tday = _candidates(np.random.default_rng(seed))
     nxt = _nxt(tday, s)
     table, log_count = _nb.spaced_tables(nxt, k)
-    table_np, log_count_np = _nb.spaced_tables(nxt, k, compiled=False)
+    table_np, log_count_np = _nb.spaced_tables_py(nxt, k)
     assert_array_equal(table, table_np)  # same recursion, same summation order
     assert log_count == log_count_np
-    brute = _nb._spaced_enumerate_py(tday, s, k)
+    brute = _nb.spaced_enumerate_py(tday, s, k)
     # the count is exact in floating point for these sizes (< 2**53)
     assert round(np.exp(log_count)) == len(brute)
     rows = _nb.spaced_enumerate(table, nxt, k, len(brute))
@@ -53,11 +54,11 @@ def test_spaced_sample_matches_twin_and_is_uniform():
     table, log_count = _nb.spaced_tables(nxt, k)
     u = rng.random((200_000, k))
     a = _nb.spaced_sample(table, nxt, u)
-    b = _nb.spaced_sample(table, nxt, u, compiled=False)
+    b = _nb.spaced_sample_py(table, nxt, u)
     assert_array_equal(a, b)
     assert (np.diff(tday[a], axis=1) >= s).all()
     # every admissible set equally likely: chi-square goodness of fit over all sets
-    sets = _nb._spaced_enumerate_py(tday, s, k)
+    sets = _nb.spaced_enumerate_py(tday, s, k)
     assert round(np.exp(log_count)) == len(sets)
     code = {tuple(r): i for i, r in enumerate(sets)}
     counts = np.bincount([code[tuple(r)] for r in a], minlength=len(sets))
@@ -70,10 +71,10 @@ def test_contiguous_sample_is_stars_and_bars():
     m, k, s = 25, 3, 4
     u = rng.random((100_000, k))
     a = _nb.contiguous_sample(m, s, u)
-    assert_array_equal(a, _nb.contiguous_sample(m, s, u, compiled=False))
+    assert_array_equal(a, _nb.contiguous_sample_py(m, s, u))
     assert (np.diff(a, axis=1) >= s).all() and a.min() >= 0 and a.max() < m
     # the same support as the general sampler with every day eligible, uniformly covered
-    sets = _nb._spaced_enumerate_py(np.arange(m, dtype=np.int64), s, k)
+    sets = _nb.spaced_enumerate_py(np.arange(m, dtype=np.int64), s, k)
     code = {tuple(r): i for i, r in enumerate(sets)}
     counts = np.bincount([code[tuple(r)] for r in a], minlength=len(sets))
     assert stats.chisquare(counts).pvalue > 1e-3
@@ -93,7 +94,7 @@ def test_matched_enumerate_equals_product_filter():
     tday = np.sort(rng.choice(120, size=40, replace=False)).astype(np.int64)
     pool, off = _pools(rng)
     for s in (1, 10, 30):
-        brute = _nb._matched_enumerate_py(pool, off, tday, s)
+        brute = _nb.matched_enumerate_py(pool, off, tday, s)
         cnt, rows = _nb.matched_enumerate(pool, off, tday, s, 10**6, store=True)
         assert cnt == len(brute)
         assert_array_equal(rows, brute)
@@ -107,12 +108,12 @@ def test_matched_sample_twin_and_uniform_over_admissible_tuples():
     tday = np.sort(rng.choice(120, size=40, replace=False)).astype(np.int64)
     pool, off = _pools(rng)
     s = 12
-    admissible = _nb._matched_enumerate_py(pool, off, tday, s)
+    admissible = _nb.matched_enumerate_py(pool, off, tday, s)
     u = rng.random((300_000, 3))
     out_a = np.empty((60_000, 3), dtype=np.int64)
     out_b = np.empty((60_000, 3), dtype=np.int64)
     fa, ua = _nb.matched_sample(pool, off, tday, s, u, out_a, 0)
-    fb, ub = _nb.matched_sample(pool, off, tday, s, u, out_b, 0, compiled=False)
+    fb, ub = _nb.matched_sample_py(pool, off, tday, s, u, out_b, 0)
     assert (fa, ua) == (fb, ub) and fa == 60_000
     assert_array_equal(out_a, out_b)
     code = {tuple(r): i for i, r in enumerate(admissible)}
@@ -157,7 +158,7 @@ def test_halving_pools_equal_the_every_candidate_every_anchor_twin(seed, window)
     t_e = anchors[0] + rng.integers(0, 7000, 4) * day + (seed % 3 == 0) * day // 3
     for other in (False, True):
         got = _nb_match.halving_pools(t_c, anchors, t_e, window, other)
-        want = _nb_match.halving_pools(t_c, anchors, t_e, window, other, compiled=False)
+        want = _nb_match.halving_pools_py(t_c, anchors, t_e, window, other)
         for g, w in zip(got, want, strict=True):
             assert_array_equal(g, w)
         pools = np.split(got[0], got[1][1:-1])
@@ -169,9 +170,7 @@ def test_set_statistic_mean_and_median():
     values = rng.standard_normal(50)
     for k in (1, 2, 5):
         idx = rng.integers(0, 50, size=(1000, k))
-        assert_array_equal(
-            _nb.set_statistic(values, idx, 0), _nb.set_statistic(values, idx, 0, compiled=False)
-        )
+        assert_array_equal(_nb.set_statistic(values, idx, 0), _nb.set_statistic_py(values, idx, 0))
         assert_allclose(
             _nb.set_statistic(values, idx, 1), np.median(values[idx], axis=1), rtol=0, atol=1e-15
         )
@@ -188,7 +187,7 @@ def test_window_block_sums_and_path_statistics_match_twins():
     lengths = rng.geometric(0.3, size=(50, 60)).astype(np.int64)
     c_off = np.array([0, 30, 50, 60], dtype=np.int64)
     a = _nb_paths.window_block_sums(prefix, p_off, lens, starts, lengths, c_off)
-    b = _nb_paths.window_block_sums(prefix, p_off, lens, starts, lengths, c_off, compiled=False)
+    b = _nb_paths.window_block_sums_py(prefix, p_off, lens, starts, lengths, c_off)
     assert a[2] == b[2] == 0
     assert_allclose(a[0], b[0], rtol=1e-12, atol=1e-12)
     assert_allclose(a[1], b[1], rtol=1e-10, atol=1e-12)
@@ -200,7 +199,7 @@ def test_window_block_sums_and_path_statistics_match_twins():
     f_end = f_start + 10
     for kind in (0, 1):
         a = _nb_paths.path_statistics(x, starts, lengths, f_start, f_end, kind)
-        b = _nb_paths.path_statistics(x, starts, lengths, f_start, f_end, kind, compiled=False)
+        b = _nb_paths.path_statistics_py(x, starts, lengths, f_start, f_end, kind)
         assert a[2] == b[2] == 0
         assert_allclose(a[0], b[0], rtol=1e-10, atol=1e-12)
         assert_allclose(a[1], b[1], rtol=1e-10, atol=1e-12)
@@ -239,7 +238,7 @@ def test_block_scheme_matches_arch_in_distribution(method):
 def test_garch_paths_twin():
     z = np.random.default_rng(0).standard_normal((7, 120))
     a = _nb_paths.garch_paths(z, 0.05, 0.02, 0.1, 0.85, 0.4, 20)
-    b = _nb_paths.garch_paths(z, 0.05, 0.02, 0.1, 0.85, 0.4, 20, compiled=False)
+    b = _nb_paths.garch_paths_py(z, 0.05, 0.02, 0.1, 0.85, 0.4, 20)
     assert a.shape == (7, 100)
     assert_allclose(a, b, rtol=1e-14, atol=0)
 
@@ -288,7 +287,7 @@ def test_power_batch_matches_twin_and_linearity():
     u_ev = rng.random((4, k))
     u_pl = rng.random((4, 15, k))
     a = _nb_paths.power_batch(x, starts, lengths, n_bars, h, s, u_ev, u_pl)
-    b = _nb_paths.power_batch(x, starts, lengths, n_bars, h, s, u_ev, u_pl, compiled=False)
+    b = _nb_paths.power_batch_py(x, starts, lengths, n_bars, h, s, u_ev, u_pl)
     assert a[4] == b[4] == 0
     for v, w in zip(a[:4], b[:4], strict=True):
         assert_allclose(v, w, rtol=1e-12, atol=1e-14)
@@ -297,11 +296,23 @@ def test_power_batch_matches_twin_and_linearity():
     assert (a[3] >= 0).all() and (a[3] <= 1 + 1e-12).all()
 
 
-@pytest.mark.parametrize("module", [_nb, _nb_paths])
+@pytest.mark.parametrize("module", [_nb, _nb_paths, _nb_match, _nb_spacing])
 def test_twins_cover_every_kernel(module):
-    """Every compiled kernel has a plain twin (``_x_nb`` -> ``_x_np`` or ``_x_py``)."""
-    names = [n for n in vars(module) if n.startswith("_")]
-    kernels = {n[1:-3] for n in names if n.endswith("_nb")}
-    twins = {n[1:-3] for n in names if n.endswith("_np") or n.endswith("_py")}
+    """One twin convention: every compiled kernel ``_x_nb`` is called through ``x``, with its
+    plain-Python twin ``x_py`` beside it; no ``*_np`` twins and no ``compiled=`` flags."""
+    import inspect
+
+    names = list(vars(module))
+    kernels = {
+        n[1:-3]
+        for n in names
+        if n.startswith("_")
+        and n.endswith("_nb")
+        and getattr(module, n).py_func.__module__ == module.__name__  # defined here
+    }
     assert kernels  # the listing works
-    assert kernels - {"circ_sum"} <= twins  # _circ_sum is a helper inlined in both twins
+    kernels -= {"circ_sum", "first_at_least", "pool_of"}  # helpers inlined in both twins
+    assert {k for k in kernels if k not in names or k + "_py" not in names} == set()
+    assert [n for n in names if n.endswith("_np") or n.endswith("_numpy")] == []
+    public = [getattr(module, n) for n in module.__all__]
+    assert [f.__name__ for f in public if "compiled" in inspect.signature(f).parameters] == []

@@ -482,7 +482,7 @@ def test_monte_carlo_sets_come_from_the_documented_streams():
     table, _ = _nb.spaced_tables(nxt, 3)
     streams = np.random.default_rng(12).spawn(2)
     u = np.concatenate([streams[0].random((4096, 3)), streams[1].random((904, 3))])
-    idx = _nb.spaced_sample(table, nxt, u, compiled=False)
+    idx = _nb.spaced_sample_py(table, nxt, u)
     # mean of three forward returns in the same order as the kernel: exact
     assert_array_equal(res.null_distribution, win.fwd[cand][idx].sum(axis=1) / 3)
 
@@ -501,7 +501,7 @@ def test_matched_count_by_dynamic_programming_equals_enumeration():
         off = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         s = int(rng.integers(0, 40))
         count = _nb.matched_count(pool.astype(np.int64), off, tday, s)
-        assert count == _nb._matched_count_py(pool, off, tday, s)
+        assert count == _nb.matched_count_py(pool, off, tday, s)
     # too many events for the table: None (the caller enumerates)
     off = np.arange(0, 25 * 40 + 1, 40)
     assert _nb.matched_count(np.zeros(1000, dtype=np.int64), off, np.zeros(1), 1) is None

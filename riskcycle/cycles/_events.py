@@ -339,17 +339,17 @@ def _event_table(m, idx, day, phases, tr: _Troughs, horizon, measure):
 
 def _placebo(tday, values, kb, k, spacing, n_resamples, gen):
     """Null distributions of the mean value and of the known-bull count (None: no set)."""
-    from ..inference import _nb
+    from .._nb_spacing import spaced_sample, spaced_tables
 
     nxt = np.searchsorted(tday, tday + spacing, side="left").astype(np.int64)
-    tab, log_count = _nb.spaced_tables(nxt, k)
+    tab, log_count = spaced_tables(nxt, k)
     if not np.isfinite(log_count):
         return None
     null = np.empty(n_resamples)
     null_known = np.empty(n_resamples)
     for lo in range(0, n_resamples, _CHUNK):
         hi = min(lo + _CHUNK, n_resamples)
-        sets = _nb.spaced_sample(tab, nxt, gen.random((hi - lo, k)))
+        sets = spaced_sample(tab, nxt, gen.random((hi - lo, k)))
         null[lo:hi] = values[sets].mean(axis=1)
         null_known[lo:hi] = kb[sets].sum(axis=1)
     return null, null_known, log_count
@@ -456,7 +456,7 @@ def phase_event_test(
     before the end of the data) pairwise at least ``min_spacing`` days apart,
     on the follower's own history. The sets are drawn exactly uniformly with
     the sequential-inversion sampler of :func:`riskcycle.placebo_test`
-    (``riskcycle.inference._nb.spaced_sample``). The p-value counts the
+    (``riskcycle._nb_spacing.spaced_sample``). The p-value counts the
     observed statistic among the null values, :math:`(1 + b)/(1 + m)`, with
     Monte Carlo standard error :math:`\sqrt{p(1-p)/m}`. With :math:`k` events
     the attainable p-values are coarse: with four events a bull start within

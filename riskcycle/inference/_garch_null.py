@@ -60,7 +60,6 @@ def simulate_garch_t(
     rng: np.random.Generator,
     *,
     h0: float | None = None,
-    compiled: bool = True,
 ) -> np.ndarray:
     """Daily log returns (not percent) of ``n_paths`` GARCH(1,1)-t paths, shape (n_paths, n_obs).
 
@@ -94,7 +93,6 @@ def simulate_garch_t(
         params["beta"],
         float(h0),
         burn,
-        compiled=compiled,
     )
     return r / 100.0
 

@@ -2,15 +2,16 @@
 
 Every kernel receives pre-drawn random numbers (uniforms, block starts, block
 lengths, standardised innovations) drawn with numpy from the caller's generator,
-and never draws its own. Each ``*_nb`` kernel has a plain-numpy (or plain-Python)
-twin ``*_np`` that computes the same numbers from the same inputs; the tests
-compare the two. This module imports numba (about 0.5 s): import it lazily,
+and never draws its own. Each kernel ``name`` has its plain-numpy (or plain-Python)
+twin ``name_py`` beside it, computing the same numbers from the same inputs; the
+tests compare the two. This module imports numba (about 0.5 s): import it lazily,
 inside the functions that need it.
 
 Kernels
 -------
 - spaced sets of candidate dates (uniform over all sets with a minimum spacing):
-  :func:`spaced_tables`, :func:`spaced_sample`, :func:`spaced_enumerate`; with a
+  :func:`spaced_tables`, :func:`spaced_sample` (shared with the other stages, in
+  :mod:`riskcycle._nb_spacing`, re-exported here), :func:`spaced_enumerate`; with a
   fixed mix of eras (era-stratified placebo sets): :func:`strata_tables`;
   the all-eligible special case ("stars and bars"): :func:`contiguous_sample`;
 - matched tuples (one pseudo-event per real event, each from its own pool, with
@@ -28,85 +29,30 @@ import itertools
 import numba as nb
 import numpy as np
 
+from .._nb_spacing import spaced_sample, spaced_sample_py, spaced_tables, spaced_tables_py
+
 __all__ = [
     "contiguous_sample",
+    "contiguous_sample_py",
+    "matched_count",
+    "matched_count_py",
     "matched_enumerate",
+    "matched_enumerate_py",
     "matched_sample",
+    "matched_sample_py",
     "set_statistic",
+    "set_statistic_py",
     "spaced_enumerate",
+    "spaced_enumerate_py",
     "spaced_sample",
+    "spaced_sample_py",
     "spaced_tables",
+    "spaced_tables_py",
     "strata_tables",
+    "strata_tables_py",
 ]
 
 MEAN, MEDIAN = 0, 1
-
-
-# ---------------------------------------------------------------------------
-# spaced sets: counting tables
-# ---------------------------------------------------------------------------
-@nb.njit(cache=True, nogil=True)
-def _spaced_tables_nb(nxt, k):  # pragma: no cover - compiled
-    m_count = nxt.shape[0]
-    table = np.zeros((k + 1, m_count + 1))
-    table[0, :] = 1.0
-    log_count = 0.0
-    for j in range(1, k + 1):
-        acc = 0.0
-        for m in range(m_count - 1, -1, -1):
-            acc += table[j - 1, nxt[m]]
-            table[j, m] = acc
-        top = table[j, 0]
-        if top <= 0.0:
-            return table, -np.inf
-        for m in range(m_count + 1):
-            table[j, m] /= top
-        log_count += np.log(top)
-    return table, log_count
-
-
-def _spaced_tables_np(nxt: np.ndarray, k: int) -> tuple[np.ndarray, float]:
-    m_count = nxt.shape[0]
-    table = np.zeros((k + 1, m_count + 1))
-    table[0, :] = 1.0
-    log_count = 0.0
-    for j in range(1, k + 1):
-        w = table[j - 1, nxt]
-        table[j, :m_count] = np.cumsum(w[::-1])[::-1]
-        top = table[j, 0]
-        if top <= 0.0:
-            return table, -np.inf
-        table[j] /= top
-        log_count += float(np.log(top))
-    return table, log_count
-
-
-def spaced_tables(nxt: np.ndarray, k: int, *, compiled: bool = True) -> tuple[np.ndarray, float]:
-    r"""Scaled counts of spaced sets, for exact uniform sampling and enumeration.
-
-    Parameters
-    ----------
-    nxt : ndarray of int64, shape (M,)
-        For each candidate ``m`` (candidates sorted by date), the index of the
-        first candidate at least ``s`` days later (``M`` if none).
-    k : int
-        Set size.
-
-    Returns
-    -------
-    table : ndarray, shape (k + 1, M + 1)
-        ``table[j, m]`` is proportional to :math:`N_j(m)`, the number of sets of
-        ``j`` candidates with indices ``>= m`` whose dates are pairwise at least
-        ``s`` days apart (each row scaled so that ``table[j, 0] = 1``; row 0 is 1).
-        Recursion: :math:`N_j(m) = N_j(m+1) + N_{j-1}(\mathrm{nxt}(m))`.
-    log_count : float
-        :math:`\log N_k(0)`, the log of the number of admissible ``k``-sets
-        (``-inf`` when there is none).
-    """
-    nxt = np.ascontiguousarray(nxt, dtype=np.int64)
-    if compiled:
-        return _spaced_tables_nb(nxt, int(k))
-    return _spaced_tables_np(nxt, int(k))
 
 
 # ---------------------------------------------------------------------------
@@ -135,9 +81,13 @@ def _strata_tables_nb(nxt, era, seq):  # pragma: no cover - compiled
     return table, log_count
 
 
-def _strata_tables_np(
+def strata_tables_py(
     nxt: np.ndarray, era: np.ndarray, seq: np.ndarray
 ) -> tuple[np.ndarray, float]:
+    """Plain-numpy twin of :func:`strata_tables` (same recursion, same summation order)."""
+    nxt = np.ascontiguousarray(nxt, dtype=np.int64)
+    era = np.ascontiguousarray(era, dtype=np.int64)
+    seq = np.ascontiguousarray(seq, dtype=np.int64)
     m_count = nxt.shape[0]
     k = seq.shape[0]
     table = np.zeros((k + 1, m_count + 1))
@@ -154,9 +104,7 @@ def _strata_tables_np(
     return table, log_count
 
 
-def strata_tables(
-    nxt: np.ndarray, era: np.ndarray, seq: np.ndarray, *, compiled: bool = True
-) -> tuple[np.ndarray, float]:
+def strata_tables(nxt: np.ndarray, era: np.ndarray, seq: np.ndarray) -> tuple[np.ndarray, float]:
     r"""Scaled counts of spaced sets with a fixed era mix (era-stratified placebo sets).
 
     The candidates (sorted by date) carry an era label ``era[m]``; eras are
@@ -188,79 +136,12 @@ def strata_tables(
     nxt = np.ascontiguousarray(nxt, dtype=np.int64)
     era = np.ascontiguousarray(era, dtype=np.int64)
     seq = np.ascontiguousarray(seq, dtype=np.int64)
-    if compiled:
-        return _strata_tables_nb(nxt, era, seq)
-    return _strata_tables_np(nxt, era, seq)
+    return _strata_tables_nb(nxt, era, seq)
 
 
 # ---------------------------------------------------------------------------
 # spaced sets: exact uniform sampling by sequential inversion
 # ---------------------------------------------------------------------------
-@nb.njit(cache=True, nogil=True)
-def _spaced_sample_nb(table, nxt, u, out):  # pragma: no cover - compiled
-    n, k = u.shape
-    m_count = nxt.shape[0]
-    for b in range(n):
-        a = 0
-        for i in range(k):
-            r = k - i
-            thresh = table[r, a] * (1.0 - u[b, i])
-            lo = a
-            hi = m_count - 1
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if table[r, mid + 1] < thresh:
-                    hi = mid
-                else:
-                    lo = mid + 1
-            out[b, i] = lo
-            a = nxt[lo]
-    return out
-
-
-def _spaced_sample_np(table: np.ndarray, nxt: np.ndarray, u: np.ndarray) -> np.ndarray:
-    n, k = u.shape
-    out = np.empty((n, k), dtype=np.int64)
-    a = np.zeros(n, dtype=np.int64)
-    for i in range(k):
-        r = k - i
-        thresh = table[r, a] * (1.0 - u[:, i])
-        m = np.searchsorted(-table[r, 1:], -thresh, side="right")
-        out[:, i] = m
-        a = nxt[m]
-    return out
-
-
-def spaced_sample(
-    table: np.ndarray, nxt: np.ndarray, u: np.ndarray, *, compiled: bool = True
-) -> np.ndarray:
-    r"""Uniform random spaced sets from pre-drawn uniforms (one per element).
-
-    Element ``i`` of a set is drawn given the previous one by inverting the
-    cumulative count of completions: candidate ``m >= a`` is chosen with
-    probability :math:`N_{r-1}(\mathrm{nxt}(m)) / N_r(a)` (``r`` elements still to
-    place). The product of these conditionals is :math:`1/N_k(0)` for every
-    admissible set, so the sets are exactly uniform over all admissible sets
-    (up to floating-point rounding of the counts, relative error about 1e-16).
-
-    Parameters
-    ----------
-    table, nxt : from :func:`spaced_tables`
-    u : ndarray, shape (n, k)
-        Uniforms in [0, 1).
-
-    Returns
-    -------
-    ndarray of int64, shape (n, k)
-        Candidate indices of each set, ascending.
-    """
-    u = np.ascontiguousarray(u, dtype=np.float64)
-    if compiled:
-        out = np.empty(u.shape, dtype=np.int64)
-        return _spaced_sample_nb(table, np.ascontiguousarray(nxt, dtype=np.int64), u, out)
-    return _spaced_sample_np(table, nxt, u)
-
-
 @nb.njit(cache=True, nogil=True)
 def _spaced_enumerate_nb(table, nxt, k, out):  # pragma: no cover - compiled
     m_count = nxt.shape[0]
@@ -291,7 +172,9 @@ def _spaced_enumerate_nb(table, nxt, k, out):  # pragma: no cover - compiled
     return cnt
 
 
-def _spaced_enumerate_py(tday: np.ndarray, s: int, k: int) -> np.ndarray:
+def spaced_enumerate_py(tday: np.ndarray, s: int, k: int) -> np.ndarray:
+    """Plain-Python twin of :func:`spaced_enumerate`: the same sets from the dates
+    ``tday`` and the spacing ``s`` (:func:`itertools.combinations`, spacing filter)."""
     rows = [
         c
         for c in itertools.combinations(range(len(tday)), k)
@@ -303,7 +186,7 @@ def _spaced_enumerate_py(tday: np.ndarray, s: int, k: int) -> np.ndarray:
 def spaced_enumerate(table: np.ndarray, nxt: np.ndarray, k: int, n_sets: int) -> np.ndarray:
     """All admissible spaced ``k``-sets, in lexicographic order (``n_sets`` rows).
 
-    The plain-Python twin :func:`_spaced_enumerate_py` lists the same sets with
+    The plain-Python twin :func:`spaced_enumerate_py` lists the same sets with
     :func:`itertools.combinations` and an explicit spacing filter.
     """
     out = np.empty((int(n_sets), int(k)), dtype=np.int64)
@@ -339,7 +222,10 @@ def _contiguous_sample_nb(m_count, s, u, out):  # pragma: no cover - compiled
     return out
 
 
-def _contiguous_sample_py(m_count: int, s: int, u: np.ndarray) -> np.ndarray:
+def contiguous_sample_py(m_count: int, s: int, u: np.ndarray) -> np.ndarray:
+    """Plain-Python twin of :func:`contiguous_sample`."""
+    u = np.ascontiguousarray(u, dtype=np.float64)
+    m_count, s = int(m_count), int(s)
     n, k = u.shape
     reduced = m_count - (k - 1) * (s - 1)
     out = np.empty((n, k), dtype=np.int64)
@@ -353,7 +239,7 @@ def _contiguous_sample_py(m_count: int, s: int, u: np.ndarray) -> np.ndarray:
     return out
 
 
-def contiguous_sample(m_count: int, s: int, u: np.ndarray, *, compiled: bool = True) -> np.ndarray:
+def contiguous_sample(m_count: int, s: int, u: np.ndarray) -> np.ndarray:
     r"""Uniform spaced ``k``-sets of positions ``0..m_count-1`` (every position eligible).
 
     "Stars and bars": a set :math:`x_0 < \dots < x_{k-1}` with gaps of at least
@@ -362,10 +248,8 @@ def contiguous_sample(m_count: int, s: int, u: np.ndarray, *, compiled: bool = T
     the subset is drawn uniformly with Floyd's algorithm (one uniform per element).
     """
     u = np.ascontiguousarray(u, dtype=np.float64)
-    if compiled:
-        out = np.empty(u.shape, dtype=np.int64)
-        return _contiguous_sample_nb(np.int64(m_count), np.int64(s), u, out)
-    return _contiguous_sample_py(int(m_count), int(s), u)
+    out = np.empty(u.shape, dtype=np.int64)
+    return _contiguous_sample_nb(np.int64(m_count), np.int64(s), u, out)
 
 
 # ---------------------------------------------------------------------------
@@ -406,7 +290,9 @@ def _matched_sample_nb(pool, off, tday, s, u, out, start):  # pragma: no cover -
     return filled, used
 
 
-def _matched_sample_np(pool, off, tday, s, u, out, start):
+def matched_sample_py(pool, off, tday, s, u, out, start):
+    """Plain-numpy twin of :func:`matched_sample` (vectorised over the proposals)."""
+    u = np.ascontiguousarray(u, dtype=np.float64)
     n_need = out.shape[0]
     if start >= n_need:
         return start, 0
@@ -425,7 +311,7 @@ def _matched_sample_np(pool, off, tday, s, u, out, start):
     return start + len(take), used
 
 
-def matched_sample(pool, off, tday, s, u, out, start, *, compiled: bool = True):
+def matched_sample(pool, off, tday, s, u, out, start):
     """Fill ``out[start:]`` with admissible matched tuples by rejection.
 
     Proposal ``b`` takes, for each real event ``i``, the candidate
@@ -436,10 +322,8 @@ def matched_sample(pool, off, tday, s, u, out, start, *, compiled: bool = True):
     while rows remain.
     """
     u = np.ascontiguousarray(u, dtype=np.float64)
-    if compiled:
-        filled, used = _matched_sample_nb(pool, off, tday, np.int64(s), u, out, np.int64(start))
-        return int(filled), int(used)
-    return _matched_sample_np(pool, off, tday, s, u, out, start)
+    filled, used = _matched_sample_nb(pool, off, tday, np.int64(s), u, out, np.int64(start))
+    return int(filled), int(used)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -483,7 +367,9 @@ def _matched_enumerate_nb(pool, off, tday, s, limit, out):  # pragma: no cover -
     return cnt
 
 
-def _matched_enumerate_py(pool, off, tday, s) -> np.ndarray:
+def matched_enumerate_py(pool, off, tday, s) -> np.ndarray:
+    """Plain-Python twin of :func:`matched_enumerate`: every admissible tuple
+    (:func:`itertools.product` of the pools, spacing filter), no limit."""
     pools = [pool[off[i] : off[i + 1]] for i in range(len(off) - 1)]
     rows = [
         c
@@ -498,7 +384,7 @@ def matched_enumerate(pool, off, tday, s, limit: int, *, store: bool) -> tuple[i
 
     Returns ``(count, rows)``; ``count > limit`` means "more than ``limit``" (the
     enumeration stopped). Depth-first in pool order, the same order as
-    :func:`itertools.product` (the plain-Python twin :func:`_matched_enumerate_py`).
+    :func:`itertools.product` (the plain-Python twin :func:`matched_enumerate_py`).
     """
     k = len(off) - 1
     out = np.empty((int(limit) if store else 0, k), dtype=np.int64)
@@ -528,7 +414,9 @@ def _set_statistic_nb(values, idx, kind, out):  # pragma: no cover - compiled
     return out
 
 
-def _set_statistic_np(values: np.ndarray, idx: np.ndarray, kind: int) -> np.ndarray:
+def set_statistic_py(values: np.ndarray, idx: np.ndarray, kind: int) -> np.ndarray:
+    """Plain-numpy twin of :func:`set_statistic`."""
+    idx = np.ascontiguousarray(idx, dtype=np.int64)
     if kind == MEAN:
         acc = values[idx[:, 0]].copy()
         for i in range(1, idx.shape[1]):
@@ -537,15 +425,13 @@ def _set_statistic_np(values: np.ndarray, idx: np.ndarray, kind: int) -> np.ndar
     return np.median(values[idx], axis=1)
 
 
-def set_statistic(values, idx, kind: int, *, compiled: bool = True) -> np.ndarray:
+def set_statistic(values, idx, kind: int) -> np.ndarray:
     """Mean (``kind=0``) or median (``kind=1``) of ``values[idx[b]]`` for every row ``b``."""
     idx = np.ascontiguousarray(idx, dtype=np.int64)
-    if compiled:
-        out = np.empty(idx.shape[0])
-        return _set_statistic_nb(
-            np.ascontiguousarray(values, dtype=np.float64), idx, np.int64(kind), out
-        )
-    return _set_statistic_np(values, idx, kind)
+    out = np.empty(idx.shape[0])
+    return _set_statistic_nb(
+        np.ascontiguousarray(values, dtype=np.float64), idx, np.int64(kind), out
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -572,8 +458,9 @@ def _matched_count_nb(which, nxt, k):  # pragma: no cover - compiled
     return table[0, 0]
 
 
-def _matched_count_py(pool, off, tday, s) -> int:
-    return len(_matched_enumerate_py(pool, off, tday, s))
+def matched_count_py(pool, off, tday, s) -> int:
+    """Plain-Python twin of :func:`matched_count` (counts by enumerating)."""
+    return len(matched_enumerate_py(pool, off, tday, s))
 
 
 def matched_count(pool, off, tday, s) -> float | None:
@@ -590,7 +477,7 @@ def matched_count(pool, off, tday, s) -> float | None:
 
     Returns None when the table would exceed :data:`MATCHED_COUNT_CELLS` cells
     (many events): count with :func:`matched_enumerate` then. The plain twin
-    :func:`_matched_count_py` enumerates.
+    :func:`matched_count_py` enumerates.
     """
     k = len(off) - 1
     sizes = np.diff(off)

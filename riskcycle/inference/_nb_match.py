@@ -1,7 +1,7 @@
 """Halving-phase matching and matched placebo p-values of many sets (internal).
 
-Each kernel has its plain-Python twin beside it (``*_py``), used by the tests to
-check the compiled code exactly.
+Each kernel ``name`` has its plain-Python twin ``name_py`` beside it, used by the
+tests to check the compiled code exactly.
 
 Halving pools: event ``i``, ``phi_i = (t_i - A_e) / day`` days after its own
 anchor ``A_e`` (the genesis block or the last halving), matches candidate ``c``
@@ -21,7 +21,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-__all__ = ["halving_pools"]
+__all__ = ["halving_pools", "halving_pools_py"]
 
 DAY_NS = 86_400 * 10**9
 
@@ -75,8 +75,13 @@ def _halving_pools_nb(t_c, anchors, t_e, window, other, pool, off):  # pragma: n
         off[i + 1] = off[i] + n
 
 
-def _halving_pools_py(t_c, anchors, t_e, window, other):
-    """Plain twin: every candidate against every anchor."""
+def halving_pools_py(
+    t_c: np.ndarray, anchors: np.ndarray, t_e: np.ndarray, window: int, other: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Plain twin of :func:`halving_pools`: every candidate against every anchor."""
+    t_c = np.ascontiguousarray(t_c, dtype=np.int64)
+    t_e = np.ascontiguousarray(t_e, dtype=np.int64)
+    anchors = np.ascontiguousarray(anchors, dtype=np.int64)
     epoch = np.searchsorted(anchors, t_e, side="right") - 1
     phase = (t_e - anchors[epoch]) / DAY_NS
     pools = []
@@ -98,8 +103,6 @@ def halving_pools(
     t_e: np.ndarray,
     window: int,
     other: bool,
-    *,
-    compiled: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-event pools of candidate indices at the same halving phase.
 
@@ -110,8 +113,6 @@ def halving_pools(
     t_c = np.ascontiguousarray(t_c, dtype=np.int64)
     t_e = np.ascontiguousarray(t_e, dtype=np.int64)
     anchors = np.ascontiguousarray(anchors, dtype=np.int64)
-    if not compiled:
-        return _halving_pools_py(t_c, anchors, t_e, window, other)
     epoch = np.searchsorted(anchors, t_e, side="right") - 1
     phase = (t_e - anchors[epoch]) / DAY_NS
     pool = np.empty(len(t_e) * len(t_c), dtype=np.int64)

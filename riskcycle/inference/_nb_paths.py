@@ -2,7 +2,8 @@
 
 Numba kernels (``cache=True``) that receive pre-drawn random numbers (block starts
 and lengths, standardised innovations, uniforms) and never draw their own; each
-``_x_nb`` has a plain twin ``_x_np`` or ``_x_py`` that the tests compare against.
+kernel ``name`` has its plain-numpy twin ``name_py`` beside it, which the tests
+compare against.
 Import lazily (numba takes about 0.5 s to import).
 
 Kernels
@@ -20,14 +21,19 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ._nb import MEAN, _contiguous_sample_nb, _contiguous_sample_py
+from ._nb import MEAN, _contiguous_sample_nb, contiguous_sample_py
 
 __all__ = [
     "garch_paths",
+    "garch_paths_py",
     "garch_window_sums",
+    "garch_window_sums_py",
     "path_statistics",
+    "path_statistics_py",
     "power_batch",
+    "power_batch_py",
     "window_block_sums",
+    "window_block_sums_py",
 ]
 
 
@@ -80,7 +86,8 @@ def _window_block_sums_nb(prefix, p_off, w_len, starts, lengths, c_off, out_s, o
     return short
 
 
-def _window_block_sums_py(prefix, p_off, w_len, starts, lengths, c_off):
+def window_block_sums_py(prefix, p_off, w_len, starts, lengths, c_off):
+    """Plain-numpy twin of :func:`window_block_sums`."""
     n_rep = starts.shape[0]
     n_win = len(w_len)
     out_s = np.empty((n_rep, n_win))
@@ -108,7 +115,7 @@ def _window_block_sums_py(prefix, p_off, w_len, starts, lengths, c_off):
     return out_s, out_v, short
 
 
-def window_block_sums(prefix, p_off, w_len, starts, lengths, c_off, *, compiled: bool = True):
+def window_block_sums(prefix, p_off, w_len, starts, lengths, c_off):
     r"""Block-bootstrap sums of several windows (each resampled within itself, circularly).
 
     Parameters
@@ -133,13 +140,11 @@ def window_block_sums(prefix, p_off, w_len, starts, lengths, c_off, *, compiled:
         Number of (resample, window) pairs whose pre-drawn blocks did not cover
         the window (the caller draws enough that this is 0).
     """
-    if compiled:
-        n_rep, n_win = starts.shape[0], len(w_len)
-        out_s = np.empty((n_rep, n_win))
-        out_v = np.empty((n_rep, n_win))
-        short = _window_block_sums_nb(prefix, p_off, w_len, starts, lengths, c_off, out_s, out_v)
-        return out_s, out_v, int(short)
-    return _window_block_sums_py(prefix, p_off, w_len, starts, lengths, c_off)
+    n_rep, n_win = starts.shape[0], len(w_len)
+    out_s = np.empty((n_rep, n_win))
+    out_v = np.empty((n_rep, n_win))
+    short = _window_block_sums_nb(prefix, p_off, w_len, starts, lengths, c_off, out_s, out_v)
+    return out_s, out_v, int(short)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -194,7 +199,9 @@ def _path_statistics_nb(x, starts, lengths, f_start, f_end, kind, out_t, out_v):
     return short
 
 
-def _path_statistics_np(x, starts, lengths, f_start, f_end, kind):
+def path_statistics_py(x, starts, lengths, f_start, f_end, kind):
+    """Plain-numpy twin of :func:`path_statistics`."""
+    x = np.ascontiguousarray(x, dtype=np.float64)
     n_rep = starts.shape[0]
     n = x.shape[0]
     out_t = np.empty(n_rep)
@@ -216,7 +223,7 @@ def _path_statistics_np(x, starts, lengths, f_start, f_end, kind):
     return out_t, out_v, short
 
 
-def path_statistics(x, starts, lengths, f_start, f_end, kind: int, *, compiled: bool = True):
+def path_statistics(x, starts, lengths, f_start, f_end, kind: int):
     r"""Statistic of forward returns on block-bootstrapped paths.
 
     Each resample glues blocks of the returns ``x`` (circularly, pre-drawn
@@ -226,22 +233,20 @@ def path_statistics(x, starts, lengths, f_start, f_end, kind: int, *, compiled: 
     together with the block variance of the path's total (see
     :func:`window_block_sums`) and the number of resamples not covered.
     """
-    if compiled:
-        n_rep = starts.shape[0]
-        out_t = np.empty(n_rep)
-        out_v = np.empty(n_rep)
-        short = _path_statistics_nb(
-            np.ascontiguousarray(x, dtype=np.float64),
-            starts,
-            lengths,
-            f_start,
-            f_end,
-            np.int64(kind),
-            out_t,
-            out_v,
-        )
-        return out_t, out_v, int(short)
-    return _path_statistics_np(x, starts, lengths, f_start, f_end, kind)
+    n_rep = starts.shape[0]
+    out_t = np.empty(n_rep)
+    out_v = np.empty(n_rep)
+    short = _path_statistics_nb(
+        np.ascontiguousarray(x, dtype=np.float64),
+        starts,
+        lengths,
+        f_start,
+        f_end,
+        np.int64(kind),
+        out_t,
+        out_v,
+    )
+    return out_t, out_v, int(short)
 
 
 # ---------------------------------------------------------------------------
@@ -262,7 +267,9 @@ def _garch_paths_nb(z, mu, omega, alpha, beta, h0, burn, out):  # pragma: no cov
     return out
 
 
-def _garch_paths_np(z, mu, omega, alpha, beta, h0, burn):
+def garch_paths_py(z, mu, omega, alpha, beta, h0, burn):
+    """Plain-numpy twin of :func:`garch_paths` (vectorised over the paths)."""
+    z = np.ascontiguousarray(z, dtype=np.float64)
     n, tt = z.shape
     out = np.empty((n, tt - burn))
     h = np.full(n, h0)
@@ -276,7 +283,7 @@ def _garch_paths_np(z, mu, omega, alpha, beta, h0, burn):
     return out
 
 
-def garch_paths(z, mu, omega, alpha, beta, h0, burn, *, compiled: bool = True) -> np.ndarray:
+def garch_paths(z, mu, omega, alpha, beta, h0, burn) -> np.ndarray:
     r"""GARCH(1,1) returns from pre-drawn standardised innovations.
 
     :math:`\sigma^2_t = \omega + \alpha\varepsilon^2_{t-1} + \beta\sigma^2_{t-1}`,
@@ -285,12 +292,10 @@ def garch_paths(z, mu, omega, alpha, beta, h0, burn, *, compiled: bool = True) -
     row of ``z`` (shape ``(n_paths, burn + n_obs)``) are discarded.
     """
     z = np.ascontiguousarray(z, dtype=np.float64)
-    if compiled:
-        out = np.empty((z.shape[0], z.shape[1] - burn))
-        return _garch_paths_nb(
-            z, float(mu), float(omega), float(alpha), float(beta), float(h0), np.int64(burn), out
-        )
-    return _garch_paths_np(z, mu, omega, alpha, beta, h0, burn)
+    out = np.empty((z.shape[0], z.shape[1] - burn))
+    return _garch_paths_nb(
+        z, float(mu), float(omega), float(alpha), float(beta), float(h0), np.int64(burn), out
+    )
 
 
 @nb.njit(cache=True, nogil=True)
@@ -314,16 +319,16 @@ def _garch_window_sums_nb(t, scale, mu, omega, alpha, beta, h0, burn, f_start, f
     return out
 
 
-def _garch_window_sums_np(t, scale, mu, omega, alpha, beta, h0, burn, f_start, f_end):
-    r = _garch_paths_np(t * scale, mu, omega, alpha, beta, h0, burn) / 100.0
+def garch_window_sums_py(t, scale, mu, omega, alpha, beta, h0, burn, f_start, f_end):
+    """Plain-numpy twin of :func:`garch_window_sums` (the paths, cumulated by numpy)."""
+    t = np.ascontiguousarray(t, dtype=np.float64)
+    r = garch_paths_py(t * scale, mu, omega, alpha, beta, h0, burn) / 100.0
     c = np.zeros((r.shape[0], r.shape[1] + 1))
     np.cumsum(r, axis=1, out=c[:, 1:])
     return c[:, f_end] - c[:, f_start]
 
 
-def garch_window_sums(
-    t, scale, mu, omega, alpha, beta, h0, burn, f_start, f_end, *, compiled: bool = True
-) -> np.ndarray:
+def garch_window_sums(t, scale, mu, omega, alpha, beta, h0, burn, f_start, f_end) -> np.ndarray:
     r"""Window sums of GARCH(1,1) log returns, without storing the paths.
 
     The paths of :func:`garch_paths` from the innovations ``t * scale`` (``t``
@@ -331,27 +336,25 @@ def garch_window_sums(
     percent, divided by 100 and cumulated into log prices :math:`c` (:math:`c_0 =
     0`); returns :math:`c[f\_end] - c[f\_start]`, shape ``(n_paths, len(f_start))``,
     with the same floating-point operations as the paths cumulated by numpy
-    (the twin :func:`_garch_window_sums_np`).
+    (the twin :func:`garch_window_sums_py`).
     """
     t = np.ascontiguousarray(t, dtype=np.float64)
     f_start = np.ascontiguousarray(f_start, dtype=np.int64)
     f_end = np.ascontiguousarray(f_end, dtype=np.int64)
-    if compiled:
-        out = np.empty((t.shape[0], f_start.shape[0]))
-        return _garch_window_sums_nb(
-            t,
-            float(scale),
-            float(mu),
-            float(omega),
-            float(alpha),
-            float(beta),
-            float(h0),
-            np.int64(burn),
-            f_start,
-            f_end,
-            out,
-        )
-    return _garch_window_sums_np(t, scale, mu, omega, alpha, beta, h0, burn, f_start, f_end)
+    out = np.empty((t.shape[0], f_start.shape[0]))
+    return _garch_window_sums_nb(
+        t,
+        float(scale),
+        float(mu),
+        float(omega),
+        float(alpha),
+        float(beta),
+        float(h0),
+        np.int64(burn),
+        f_start,
+        f_end,
+        out,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -422,7 +425,10 @@ def _power_batch_nb(x, starts, lengths, n_bars, h, s, u_ev, u_pl, t0, w0, ts, ws
     return short
 
 
-def _power_batch_py(x, starts, lengths, n_bars, h, s, u_ev, u_pl):
+def power_batch_py(x, starts, lengths, n_bars, h, s, u_ev, u_pl):
+    """Plain-numpy twin of :func:`power_batch`."""
+    u_ev = np.ascontiguousarray(u_ev, dtype=np.float64)
+    u_pl = np.ascontiguousarray(u_pl, dtype=np.float64)
     n_sim = u_ev.shape[0]
     n_pl = u_pl.shape[1]
     n = x.shape[0]
@@ -439,7 +445,7 @@ def _power_batch_py(x, starts, lengths, n_bars, h, s, u_ev, u_pl):
         )
         short += len(idx) < n_ret
         c = np.concatenate([[0.0], np.cumsum(x[idx])])
-        ev = _contiguous_sample_py(n_bars - h, s, u_ev[r : r + 1])[0]
+        ev = contiguous_sample_py(n_bars - h, s, u_ev[r : r + 1])[0]
         g = np.zeros(n_bars + 1)
         for p in ev:
             g[p + 1] += 1.0 / h
@@ -447,13 +453,13 @@ def _power_batch_py(x, starts, lengths, n_bars, h, s, u_ev, u_pl):
         big_g = np.cumsum(np.cumsum(g[:n_bars]))
         t0[r] = np.mean(c[ev + h] - c[ev])
         w0[r] = np.mean(big_g[ev + h] - big_g[ev])
-        pl = _contiguous_sample_py(n_bars - h, s, u_pl[r])
+        pl = contiguous_sample_py(n_bars - h, s, u_pl[r])
         ts[r] = np.mean(c[pl + h] - c[pl], axis=1)
         ws[r] = np.mean(big_g[pl + h] - big_g[pl], axis=1)
     return t0, w0, ts, ws, short
 
 
-def power_batch(x, starts, lengths, n_bars, h, s, u_ev, u_pl, *, compiled: bool = True):
+def power_batch(x, starts, lengths, n_bars, h, s, u_ev, u_pl):
     r"""One batch of the power simulation (see :func:`riskcycle.power_analysis`).
 
     For each simulated history ``r``: a path of ``n_bars`` bars glued from blocks of
@@ -471,23 +477,21 @@ def power_batch(x, starts, lengths, n_bars, h, s, u_ev, u_pl, *, compiled: bool 
     """
     u_ev = np.ascontiguousarray(u_ev, dtype=np.float64)
     u_pl = np.ascontiguousarray(u_pl, dtype=np.float64)
-    if compiled:
-        n_sim, n_pl = u_pl.shape[0], u_pl.shape[1]
-        t0, w0 = np.empty(n_sim), np.empty(n_sim)
-        ts, ws = np.empty((n_sim, n_pl)), np.empty((n_sim, n_pl))
-        short = _power_batch_nb(
-            np.ascontiguousarray(x, dtype=np.float64),
-            starts,
-            lengths,
-            np.int64(n_bars),
-            np.int64(h),
-            np.int64(s),
-            u_ev,
-            u_pl,
-            t0,
-            w0,
-            ts,
-            ws,
-        )
-        return t0, w0, ts, ws, int(short)
-    return _power_batch_py(x, starts, lengths, n_bars, h, s, u_ev, u_pl)
+    n_sim, n_pl = u_pl.shape[0], u_pl.shape[1]
+    t0, w0 = np.empty(n_sim), np.empty(n_sim)
+    ts, ws = np.empty((n_sim, n_pl)), np.empty((n_sim, n_pl))
+    short = _power_batch_nb(
+        np.ascontiguousarray(x, dtype=np.float64),
+        starts,
+        lengths,
+        np.int64(n_bars),
+        np.int64(h),
+        np.int64(s),
+        u_ev,
+        u_pl,
+        t0,
+        w0,
+        ts,
+        ws,
+    )
+    return t0, w0, ts, ws, int(short)

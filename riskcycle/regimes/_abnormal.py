@@ -268,7 +268,7 @@ def _event_dates(events: Any) -> list[pd.Timestamp]:
 
 
 def _placebo(av_valid, dates_valid, k, spacing_days, n_resamples, gen):
-    from ..inference._nb import spaced_sample, spaced_tables
+    from .._nb_spacing import spaced_sample, spaced_tables
 
     ns = dates_valid.asi8
     nxt = np.searchsorted(ns, ns + spacing_days * 86_400_000_000_000, side="left")
@@ -429,7 +429,7 @@ def abnormal_volatility(
     inequality its mean is below 0 even for a correct forecast); and the placebo
     test, which compares the events' mean AV with that of random sets of the same
     number of dates on the same path, pairwise at least ``min_spacing`` days apart,
-    drawn uniformly among all such sets (:func:`riskcycle.inference._nb.spaced_sample`).
+    drawn uniformly among all such sets (:func:`riskcycle._nb_spacing.spaced_sample`).
     The placebo needs no model to be right and keeps the path's own volatility
     clustering; its p-value is :math:`(1 + b)/(1 + m)` (two-sided: twice the smaller
     tail, at most 1). Size at 5% under the null, measured on 300 simulated
