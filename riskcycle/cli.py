@@ -387,20 +387,14 @@ def _data(args: argparse.Namespace, progress: _Progress) -> int:
     return 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    from ._version import __version__
-
-    p = argparse.ArgumentParser(
-        prog="riskcycle",
-        description="Statistical backtesting of cross-asset cycle signals "
-        "(default setting: Russell 2000 breakouts -> Bitcoin).",
-    )
-    p.add_argument("--version", action="version", version=f"riskcycle {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+def _add_events(sub: Any) -> None:
     pe = sub.add_parser("events", help="breakout events and the follower's return after each")
     _pair(pe)
     _common(pe)
     pe.set_defaults(func=_events)
+
+
+def _add_report(sub: Any) -> None:
     pr = sub.add_parser(
         "report", help="the main job: reproduce the commentary's claims (HTML, Markdown and JSON)"
     )
@@ -426,6 +420,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     _common(pr)
     pr.set_defaults(func=_report)
+
+
+def _add_assess(sub: Any) -> None:
     pa = sub.add_parser(
         "assess",
         help="few-event inference for the signal (placebo, "
@@ -442,6 +439,9 @@ def _parser() -> argparse.ArgumentParser:
     pa.add_argument("--seed", type=int, default=20260122)
     _common(pa)
     pa.set_defaults(func=_assess)
+
+
+def _add_backtest(sub: Any) -> None:
     pb = sub.add_parser(
         "backtest",
         help="trade the follower on the leader's breakouts "
@@ -463,6 +463,9 @@ def _parser() -> argparse.ArgumentParser:
     pb.add_argument("--seed", type=int, default=20260122)
     _common(pb)
     pb.set_defaults(func=_backtest)
+
+
+def _add_regimes(sub: Any) -> None:
     pg = sub.add_parser("regimes", help="volatility regimes around break dates")
     pg.add_argument("--series", default="btc", help="bundled name or CSV path (default btc)")
     pg.add_argument("--clock", default=None, help="clock of a CSV series")
@@ -489,6 +492,9 @@ def _parser() -> argparse.ArgumentParser:
     pg.add_argument("--seed", type=int, default=20240110)
     _common(pg)
     pg.set_defaults(func=_regimes)
+
+
+def _add_data(sub: Any) -> None:
     pd_ = sub.add_parser("data", help="list, describe or fetch data")
     pd_.add_argument("action", choices=["list", "describe", "fetch"])
     pd_.add_argument(
@@ -500,8 +506,22 @@ def _parser() -> argparse.ArgumentParser:
     pd_.add_argument("--out", default=None, help="fetch: CSV file to write")
     _common(pd_)
     pd_.set_defaults(func=_data)
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The main parser: one step per subcommand, in the order of ``riskcycle --help``."""
+    from ._version import __version__
     from .scanning import add_scan_parser
 
+    p = argparse.ArgumentParser(
+        prog="riskcycle",
+        description="Statistical backtesting of cross-asset cycle signals "
+        "(default setting: Russell 2000 breakouts -> Bitcoin).",
+    )
+    p.add_argument("--version", action="version", version=f"riskcycle {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    for add in (_add_events, _add_report, _add_assess, _add_backtest, _add_regimes, _add_data):
+        add(sub)
     add_scan_parser(sub)
     return p
 

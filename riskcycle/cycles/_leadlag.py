@@ -301,6 +301,110 @@ def _lead_lag_iv(leader, follower, frequency, max_lag, break_date, confidence_le
     return freqs, max_lag, brk, cl, n_resamples
 
 
+def _eras(pairs: pd.DataFrame, brk: pd.Timestamp | None) -> list[tuple[str, pd.DataFrame]]:
+    """``all`` the paired returns, and ``before``/``after`` the break date when there is one."""
+    eras = [("all", pairs)]
+    if brk is not None:
+        eras += [
+            ("before", pairs.loc[pairs.index <= brk]),
+            ("after", pairs.loc[pairs.index > brk]),
+        ]
+    return eras
+
+
+def _era_analysis(
+    a: pd.DataFrame,
+    freq: str,
+    era: str,
+    k_max: int,
+    cl: float,
+    n_resamples: int,
+    gen: np.random.Generator,
+) -> tuple[pd.DataFrame, list[dict[str, Any]], np.ndarray | None]:
+    """One era's cross-correlations with their bands, its max-|ccf| and Granger tests.
+
+    Returns the ccf rows, the test rows and the null distribution (None, with NaN ccf
+    rows, no test rows and a warning, when the era has too few paired returns).
+    """
+    lags = np.arange(-k_max, k_max + 1)
+    n = len(a)
+    base = {"frequency": freq, "era": era, "n_obs": n}
+    if n < max(_MIN_OBS, 4 * k_max):
+        warnings.warn(
+            f"{freq} returns, era {era!r}: {n} paired returns, too few for lags up to "
+            f"{k_max}; its rows are NaN.",
+            SmallSampleWarning,
+            stacklevel=3,
+        )
+        nan_rows = {"ccf": np.nan, "band_low": np.nan, "band_high": np.nan, "pvalue": np.nan}
+        return pd.DataFrame({**base, "lag": lags, **nan_rows}), [], None
+    x = a["leader"].to_numpy()
+    y = a["follower"].to_numpy()
+    obs = cross_correlation(x, y, k_max)
+    null, bx, by = _null_ccf(x, y, k_max, n_resamples, gen)
+    pv = [resampling_pvalue(obs[j], null[:, j], alternative="two-sided") for j in range(len(lags))]
+    lo_q, hi_q = (1.0 - cl) / 2.0, (1.0 + cl) / 2.0
+    ccf_frame = pd.DataFrame(
+        {
+            **base,
+            "lag": lags,
+            "ccf": obs,
+            "band_low": np.quantile(null, lo_q, axis=0),
+            "band_high": np.quantile(null, hi_q, axis=0),
+            "pvalue": pv,
+        }
+    )
+    extra = {"block_length_leader": bx, "block_length_follower": by, **base}
+    rows = []
+    for name, sel in (
+        ("max_abs_ccf_leader_leads", lags > 0),
+        ("max_abs_ccf_follower_leads", lags < 0),
+    ):
+        stat = float(np.abs(obs[sel]).max())
+        nul = np.abs(null[:, sel]).max(axis=1)
+        rows.append(
+            {
+                "test": name,
+                "statistic": stat,
+                "pvalue": resampling_pvalue(stat, nul, alternative="greater"),
+                "pvalue_se": resampling_pvalue_se(stat, nul, alternative="greater"),
+                "df_num": math.nan,
+                "df_denom": math.nan,
+                "lag_order": k_max,
+                **extra,
+            }
+        )
+    with _one_blas_thread():
+        granger = _granger(a, k_max)
+    rows.extend({**row, **extra} for row in granger)
+    return ccf_frame, rows, null
+
+
+def _frames(
+    ccf_rows: list[pd.DataFrame], test_rows: list[dict[str, Any]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The tests and ccf tables, with their columns in a fixed order."""
+    cols = [
+        "frequency",
+        "era",
+        "test",
+        "statistic",
+        "pvalue",
+        "pvalue_se",
+        "df_num",
+        "df_denom",
+        "lag_order",
+        "block_length_leader",
+        "block_length_follower",
+        "n_obs",
+    ]
+    tests = pd.DataFrame(test_rows, columns=cols)
+    ccf = pd.concat(ccf_rows, ignore_index=True)[
+        ["frequency", "era", "lag", "ccf", "band_low", "band_high", "pvalue", "n_obs"]
+    ]
+    return tests, ccf
+
+
 def lead_lag(
     leader: Any,
     follower: Any,
@@ -425,106 +529,21 @@ def lead_lag(
     aligned: dict = {}
     nulls: dict = {}
     notes: list[str] = []
-    lo_q, hi_q = (1.0 - cl) / 2.0, (1.0 + cl) / 2.0
     for freq in freqs:
         k_max = max_lag if max_lag is not None else _DEFAULT_MAX_LAG[freq]
         pairs = align_returns(
             lead, foll, frequency=freq, leader_clock=lclock, follower_clock=fclock
         )
-        eras = [("all", pairs)]
-        if brk is not None:
-            eras += [
-                ("before", pairs.loc[pairs.index <= brk]),
-                ("after", pairs.loc[pairs.index > brk]),
-            ]
-        for era, a in eras:
-            lags = np.arange(-k_max, k_max + 1)
-            n = len(a)
+        for era, a in _eras(pairs, brk):
             aligned[(freq, era)] = a
-            base = {"frequency": freq, "era": era, "n_obs": n}
-            if n < max(_MIN_OBS, 4 * k_max):
-                warnings.warn(
-                    f"{freq} returns, era {era!r}: {n} paired returns, too few for lags up to "
-                    f"{k_max}; its rows are NaN.",
-                    SmallSampleWarning,
-                    stacklevel=2,
-                )
-                notes.append(f"{freq}/{era}: too few paired returns ({n}).")
-                ccf_rows.append(
-                    pd.DataFrame(
-                        {
-                            **base,
-                            "lag": lags,
-                            "ccf": np.nan,
-                            "band_low": np.nan,
-                            "band_high": np.nan,
-                            "pvalue": np.nan,
-                        }
-                    )
-                )
-                continue
-            x = a["leader"].to_numpy()
-            y = a["follower"].to_numpy()
-            obs = cross_correlation(x, y, k_max)
-            null, bx, by = _null_ccf(x, y, k_max, n_resamples, gen)
-            nulls[(freq, era)] = null
-            pv = [
-                resampling_pvalue(obs[j], null[:, j], alternative="two-sided")
-                for j in range(len(lags))
-            ]
-            ccf_rows.append(
-                pd.DataFrame(
-                    {
-                        **base,
-                        "lag": lags,
-                        "ccf": obs,
-                        "band_low": np.quantile(null, lo_q, axis=0),
-                        "band_high": np.quantile(null, hi_q, axis=0),
-                        "pvalue": pv,
-                    }
-                )
-            )
-            extra = {"block_length_leader": bx, "block_length_follower": by, **base}
-            for name, sel in (
-                ("max_abs_ccf_leader_leads", lags > 0),
-                ("max_abs_ccf_follower_leads", lags < 0),
-            ):
-                stat = float(np.abs(obs[sel]).max())
-                nul = np.abs(null[:, sel]).max(axis=1)
-                test_rows.append(
-                    {
-                        "test": name,
-                        "statistic": stat,
-                        "pvalue": resampling_pvalue(stat, nul, alternative="greater"),
-                        "pvalue_se": resampling_pvalue_se(stat, nul, alternative="greater"),
-                        "df_num": math.nan,
-                        "df_denom": math.nan,
-                        "lag_order": k_max,
-                        **extra,
-                    }
-                )
-            with _one_blas_thread():
-                granger = _granger(a, k_max)
-            for row in granger:
-                test_rows.append({**row, **extra})
-    cols = [
-        "frequency",
-        "era",
-        "test",
-        "statistic",
-        "pvalue",
-        "pvalue_se",
-        "df_num",
-        "df_denom",
-        "lag_order",
-        "block_length_leader",
-        "block_length_follower",
-        "n_obs",
-    ]
-    tests = pd.DataFrame(test_rows, columns=cols)
-    ccf = pd.concat(ccf_rows, ignore_index=True)[
-        ["frequency", "era", "lag", "ccf", "band_low", "band_high", "pvalue", "n_obs"]
-    ]
+            ccf_frame, rows, null = _era_analysis(a, freq, era, k_max, cl, n_resamples, gen)
+            ccf_rows.append(ccf_frame)
+            test_rows.extend(rows)
+            if null is None:
+                notes.append(f"{freq}/{era}: too few paired returns ({len(a)}).")
+            else:
+                nulls[(freq, era)] = null
+    tests, ccf = _frames(ccf_rows, test_rows)
     return LeadLagResult(
         ccf=ccf,
         tests=tests,
