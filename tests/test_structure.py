@@ -68,8 +68,6 @@ ALLOWED_PRIVATE_IMPORTS = {
 ALLOWED_LONG_FUNCTIONS = {
     # assessment, inference, scanning, report, snooping, CLI, lead-lag
     "riskcycle.assess:_facts_sentences",
-    "riskcycle.cli:_parser",
-    "riskcycle.cycles._leadlag:lead_lag",
     "riskcycle.inference._base_rate:base_rate_core",
     "riskcycle.inference._bootstrap:bootstrap_core",
     "riskcycle.inference._garch_null:garch_core",
