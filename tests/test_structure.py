@@ -54,14 +54,6 @@ ALLOWED_PRIVATE_IMPORTS = {
     },
     "riskcycle.scanning._grid": {("riskcycle.inference._common", "check_eras")},
     "riskcycle.scanning._scan": {("riskcycle.inference._common", None)},
-    # the placebo samplers of phase_event_test and abnormal_volatility are the numba
-    # kernels spaced_tables / spaced_sample of riskcycle/inference/_nb.py (not movable
-    # from here): to move to a shared kernel module, riskcycle/_nb_spacing.py
-    "riskcycle.cycles._events": {("riskcycle.inference._nb", None)},
-    "riskcycle.regimes._abnormal": {
-        ("riskcycle.inference._nb", "spaced_sample"),
-        ("riskcycle.inference._nb", "spaced_tables"),
-    },
 }
 
 # functions over MAX_LINES code lines ("module:qualified name"), to be split into steps
