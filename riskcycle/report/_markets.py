@@ -55,6 +55,22 @@ def market_claims(
     ll[("spx", "btc")] = run("spx", "btc", streams[3])
     ll[("ndx", "btc")] = run("ndx", "btc", streams[4])
 
+    c9, steps = _claim_risk_curve(ll, data, chain, alpha=alpha)
+    c10, corr = _claim_correlation(ll, data)
+    table = corr.copy()
+    table.index.name = "weekly correlation with Bitcoin"
+    numbers = {"risk_curve": steps, "correlation": corr}
+    return [c9, c10], numbers, (steps, table), ["dgs10", "spx", "ndx", "rut"]
+
+
+def _claim_risk_curve(
+    ll: dict[tuple[str, str], Any],
+    data: dict[str, pd.DataFrame],
+    chain: list[tuple[str, str]],
+    *,
+    alpha: float,
+) -> tuple[Claim, pd.DataFrame]:
+    """Claim 9 and its table: does each step of the risk curve lead the next?"""
     # 9. the risk curve: each step's leader leads the next (family-wise over the lags)
     rows = []
     for a, b in chain:
@@ -94,6 +110,13 @@ def market_claims(
         numbers={"steps": steps.reset_index().to_dict(orient="records")},
     )
 
+    return c9, steps
+
+
+def _claim_correlation(
+    ll: dict[tuple[str, str], Any], data: dict[str, pd.DataFrame]
+) -> tuple[Claim, pd.DataFrame]:
+    """Claim 10 and its table: Bitcoin's weekly correlation with each index, per era."""
     # 10. BTC's correlation with small caps, large caps and the Nasdaq-100, and its stability
     corr = pd.DataFrame(
         {
@@ -130,7 +153,4 @@ def market_claims(
         verdict=v10,
         numbers={"correlation": corr.reset_index().to_dict(orient="records")},
     )
-    table = corr.copy()
-    table.index.name = "weekly correlation with Bitcoin"
-    numbers = {"risk_curve": steps, "correlation": corr}
-    return [c9, c10], numbers, (steps, table), ["dgs10", "spx", "ndx", "rut"]
+    return c10, corr
