@@ -909,23 +909,22 @@ def _placebos(p: _Prepared, opts: AssessOptions, collect, streams) -> tuple:
 
 
 def _other_tests(p: _Prepared, opts: AssessOptions, collect, streams) -> tuple:
+    from ._options import BaseRateOptions, BootstrapOptions, PowerOptions
     from .inference._base_rate import base_rate_core
     from .inference._bootstrap import bootstrap_core
     from .inference._garch_null import garch_core
     from .inference._power import power_core
 
     boot = boot_u = garch = pw = None
-    boot_kw = dict(
-        statistic="mean",
-        method="stationary",
-        interval=None,  # across events: a t-interval from their own dispersion
-        block_length=None,
+    # across events: a t-interval from their own dispersion (interval None)
+    boot_opts = BootstrapOptions(
+        horizon=p.win.horizon,
         confidence_level=opts.confidence_level,
         n_resamples=opts.n_resamples,
-        warn=True,
+        delay=opts.delay,
     )
     if p.ed.n:
-        boot = collect(bootstrap_core, p.fd, p.win, p.ed, rng=streams[3], **boot_kw)
+        boot = collect(bootstrap_core, p.fd, p.win, p.ed, boot_opts, rng=streams[3], warn=True)
         garch = collect(
             garch_core,
             p.fd,
@@ -942,41 +941,28 @@ def _other_tests(p: _Prepared, opts: AssessOptions, collect, streams) -> tuple:
             n_jobs=opts.n_jobs,
         )
     if len(p.win.eligible):
-        boot_u = collect(bootstrap_core, p.fd, p.win, None, rng=streams[5], **boot_kw)
-    br = collect(
-        base_rate_core,
-        p.fd,
-        p.win,
-        p.ed,
+        boot_u = collect(bootstrap_core, p.fd, p.win, None, boot_opts, rng=streams[5], warn=True)
+    br_opts = BaseRateOptions(
+        horizon=p.win.horizon,
         threshold=opts.threshold,
         n_resamples=opts.n_resamples,
-        block_length=None,
-        method="stationary",
         confidence_level=opts.confidence_level,
         prior=opts.prior,
-        mask=np.ones(p.fd.n, dtype=bool),
-        rng=streams[6],
-        warn=True,
+        delay=opts.delay,
     )
+    mask = np.ones(p.fd.n, dtype=bool)
+    br = collect(base_rate_core, p.fd, p.win, p.ed, br_opts, mask=mask, rng=streams[6], warn=True)
     if p.ed.n:
-        pw = collect(
-            power_core,
-            p.fd,
-            p.win,
-            p.ed,
-            effect=None,
-            grid=None,
+        pw_opts = PowerOptions(
+            horizon=p.win.horizon,
             alpha=opts.alpha,
             target_power=opts.target_power,
-            spacing=p.spacing,
+            min_spacing=p.spacing,
             n_simulations=opts.power_simulations,
             n_resamples=opts.power_resamples,
-            block_length=None,
-            method="stationary",
-            max_events=50,
-            rng=streams[7],
-            n_jobs=opts.n_jobs,
+            delay=opts.delay,
         )
+        pw = collect(power_core, p.fd, p.win, p.ed, pw_opts, rng=streams[7], n_jobs=opts.n_jobs)
     return boot, boot_u, garch, br, pw
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from .._options import BaseRateOptions
 from .._rng import RNGLike, check_rng
 from .._validation import (
     check_choice,
@@ -50,7 +51,7 @@ def _check_prior(prior: Any) -> tuple[float, float]:
 
 def _base_rate_iv(
     horizon, threshold, n_resamples, block_length, method, confidence_level, prior, delay
-):
+) -> BaseRateOptions:
     horizon = C.check_horizon(horizon)
     threshold = check_float(
         threshold,
@@ -68,7 +69,16 @@ def _base_rate_iv(
     confidence_level = check_confidence_level(confidence_level)
     prior = _check_prior(prior)
     delay = check_timedelta(delay, "delay")
-    return horizon, threshold, n_resamples, block_length, method, confidence_level, prior, delay
+    return BaseRateOptions(
+        horizon=horizon,
+        threshold=threshold,
+        n_resamples=n_resamples,
+        block_length=block_length,
+        method=method,
+        confidence_level=confidence_level,
+        prior=prior,
+        delay=delay,
+    )
 
 
 def base_rate(
@@ -178,33 +188,19 @@ def base_rate(
     >>> 0 < br.base_rate < 1
     True
     """
-    (horizon, threshold, n_resamples, block_length, method, confidence_level, prior, delay) = (
-        _base_rate_iv(
-            horizon, threshold, n_resamples, block_length, method, confidence_level, prior, delay
-        )
+    opts = _base_rate_iv(
+        horizon, threshold, n_resamples, block_length, method, confidence_level, prior, delay
     )
     date_range = C.check_date_range(date_range)
     gen = check_rng(rng)
     fd = C.follower_data(follower, follower_clock=follower_clock)
-    win = C.windows(fd, horizon)
+    win = C.windows(fd, opts.horizon)
     ed = None
     if events is not None:
-        ed = C.event_data(fd, win, events, delay=delay, leader_clock=leader_clock)
-        C.warn_excluded(ed, fd, horizon)
-    return base_rate_core(
-        fd,
-        win,
-        ed,
-        threshold=threshold,
-        n_resamples=n_resamples,
-        block_length=block_length,
-        method=method,
-        confidence_level=confidence_level,
-        prior=prior,
-        mask=C.date_range_mask(fd, date_range),
-        rng=gen,
-        warn=True,
-    )
+        ed = C.event_data(fd, win, events, delay=opts.delay, leader_clock=leader_clock)
+        C.warn_excluded(ed, fd, opts.horizon)
+    mask = C.date_range_mask(fd, date_range)
+    return base_rate_core(fd, win, ed, opts, mask=mask, rng=gen, warn=True)
 
 
 def _binom_sf(k: int, n: int, b: np.ndarray | float) -> np.ndarray:
@@ -213,21 +209,18 @@ def _binom_sf(k: int, n: int, b: np.ndarray | float) -> np.ndarray:
 
 
 def base_rate_core(
-    fd,
-    win,
-    ed,
+    fd: C.FollowerData,
+    win: C.Windows,
+    ed: C.EventData | None,
+    opts: BaseRateOptions,
     *,
-    threshold,
-    n_resamples,
-    block_length,
-    method,
-    confidence_level,
-    prior,
-    mask,
-    rng,
-    warn,
+    mask: np.ndarray,
+    rng: np.random.Generator,
+    warn: bool,
 ) -> BaseRateResult:
     """The base rate on prepared data (shared with :func:`riskcycle.assess_signal`)."""
+    threshold, n_resamples, block_length = opts.threshold, opts.n_resamples, opts.block_length
+    method, confidence_level, prior = opts.method, opts.confidence_level, opts.prior
     h = win.horizon
     log_thr = math.log1p(threshold)
     elig = np.flatnonzero(win.complete & mask)
@@ -264,11 +257,8 @@ def base_rate_core(
         nan2 = (np.nan, np.nan)
         return BaseRateResult(
             base_rate=np.nan,
-            threshold=threshold,
-            horizon=h,
             n_eligible=0,
             confidence_interval=nan2,
-            confidence_level=confidence_level,
             bootstrap_distribution=np.empty(0),
             iid_standard_error=np.nan,
             bootstrap_standard_error=np.nan,
@@ -283,7 +273,6 @@ def base_rate_core(
             min_attainable_pvalue=np.nan,
             null_hypothesis=null_text,
             resampling="not run",
-            prior=prior,
             posterior=(a0 + k, b0 + n - k),
             posterior_mean=np.nan,
             credible_interval=nan2,
@@ -294,6 +283,7 @@ def base_rate_core(
             event_returns=ev_ret,
             follower_name=fd.name,
             notes=(reason,),
+            settings=opts,
         )
     rate = float(hit_days.mean())
     if block_length is None:
@@ -346,11 +336,8 @@ def base_rate_core(
         notes.append(f"With {n} event(s) even a perfect record has binomial p = {min_p:.3g}.")
     return BaseRateResult(
         base_rate=rate,
-        threshold=threshold,
-        horizon=h,
         n_eligible=n_elig,
         confidence_interval=(float(lo_b), float(hi_b)),
-        confidence_level=confidence_level,
         bootstrap_distribution=boot,
         iid_standard_error=iid_se,
         bootstrap_standard_error=float(np.std(boot, ddof=1)),
@@ -368,7 +355,6 @@ def base_rate_core(
             f"{describe_scheme(method, block)}; the {n_elig} daily hit indicators "
             f"resampled, {n_resamples} times (block length: {source})."
         ),
-        prior=prior,
         posterior=(a1, b1),
         posterior_mean=float(post.mean()),
         credible_interval=tuple(float(v) for v in post.ppf([a, 1 - a])),
@@ -379,13 +365,5 @@ def base_rate_core(
         event_returns=ev_ret,
         follower_name=fd.name,
         notes=tuple(notes),
-        settings={
-            "horizon": h,
-            "threshold": threshold,
-            "n_resamples": n_resamples,
-            "block_length": block_length,
-            "method": method,
-            "confidence_level": confidence_level,
-            "prior": prior,
-        },
+        settings=opts,
     )

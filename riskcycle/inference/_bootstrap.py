@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .._options import BootstrapOptions
 from .._resample import politis_white_block_length, stationary_blocks
 from .._rng import RNGLike, check_rng
 from .._validation import (
@@ -125,7 +127,7 @@ def _interval(
 
 def _bootstrap_ci_iv(
     horizon, statistic, method, interval, block_length, confidence_level, n_resamples, delay
-):
+) -> BootstrapOptions:
     horizon = C.check_horizon(horizon)
     statistic = check_choice(statistic, "statistic", C.STATISTICS)
     method = check_choice(method, "method", METHODS)
@@ -153,7 +155,16 @@ def _bootstrap_ci_iv(
     confidence_level = check_confidence_level(confidence_level)
     n_resamples = check_n_resamples(n_resamples, minimum=2)
     delay = check_timedelta(delay, "delay")
-    return horizon, statistic, method, interval, block_length, confidence_level, n_resamples, delay
+    return BootstrapOptions(
+        horizon=horizon,
+        statistic=statistic,
+        method=method,
+        interval=interval,
+        block_length=block_length,
+        confidence_level=confidence_level,
+        n_resamples=n_resamples,
+        delay=delay,
+    )
 
 
 def bootstrap_ci(
@@ -309,62 +320,39 @@ def bootstrap_ci(
     >>> ev_ci.interval, ev_ci.variation
     ('t', 'between_events')
     """
-    (horizon, statistic, method, interval, block_length, confidence_level, n_resamples, delay) = (
-        _bootstrap_ci_iv(
-            horizon,
-            statistic,
-            method,
-            interval,
-            block_length,
-            confidence_level,
-            n_resamples,
-            delay,
-        )
+    opts = _bootstrap_ci_iv(
+        horizon, statistic, method, interval, block_length, confidence_level, n_resamples, delay
     )
     gen = check_rng(rng)
     fd = C.follower_data(follower, follower_clock=follower_clock)
-    win = C.windows(fd, horizon)
+    win = C.windows(fd, opts.horizon)
     ed = None
     if events is not None:
-        ed = C.event_data(fd, win, events, delay=delay, leader_clock=leader_clock)
-        C.warn_excluded(ed, fd, horizon)
-    elif interval in BETWEEN_EVENTS:
+        ed = C.event_data(fd, win, events, delay=opts.delay, leader_clock=leader_clock)
+        C.warn_excluded(ed, fd, opts.horizon)
+    elif opts.interval in BETWEEN_EVENTS:
         raise ValueError(
-            f"`interval={interval!r}` is an interval across events: it needs `events` "
+            f"`interval={opts.interval!r}` is an interval across events: it needs `events` "
             "(without events use 'percentile', 'basic' or 'studentized')."
         )
-    return bootstrap_core(
-        fd,
-        win,
-        ed,
-        statistic=statistic,
-        method=method,
-        interval=interval,
-        block_length=block_length,
-        confidence_level=confidence_level,
-        n_resamples=n_resamples,
-        rng=gen,
-        warn=True,
-    )
+    return bootstrap_core(fd, win, ed, opts, rng=gen, warn=True)
 
 
 def bootstrap_core(
-    fd,
-    win,
-    ed,
+    fd: C.FollowerData,
+    win: C.Windows,
+    ed: C.EventData | None,
+    opts: BootstrapOptions,
     *,
-    statistic,
-    method,
-    interval,
-    block_length,
-    confidence_level,
-    n_resamples,
-    rng,
-    warn,
+    rng: np.random.Generator,
+    warn: bool,
 ) -> BootstrapResult:
     """The interval on prepared data (shared with :func:`riskcycle.assess_signal`)."""
     from . import _nb_paths
 
+    statistic, method, interval = opts.statistic, opts.method, opts.interval
+    block_length, confidence_level = opts.block_length, opts.confidence_level
+    n_resamples = opts.n_resamples
     kind = C.STATISTICS.index(statistic)
     x = fd.returns
     if interval is None:
@@ -380,24 +368,12 @@ def bootstrap_core(
     h = win.horizon
     scheme = describe_scheme(method, block) if not between else ""
     common = dict(
-        confidence_level=confidence_level,
-        statistic_name=statistic,
         method="none" if between else method,
-        interval=interval,
         block_length=block,
         block_length_source=source,
         n_resamples=n_resamples,
-        horizon=h,
         follower_name=fd.name,
-        settings={
-            "horizon": h,
-            "statistic": statistic,
-            "method": method,
-            "interval": interval,
-            "block_length": block_length,
-            "confidence_level": confidence_level,
-            "n_resamples": n_resamples,
-        },
+        settings=replace(opts, interval=interval),
     )
     notes: list[str] = []
     if ed is not None:

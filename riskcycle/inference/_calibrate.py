@@ -19,14 +19,15 @@ assumes (Dufour 2006), because the nominal p-value is used only as a statistic.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .._options import SettingsMapping
 from .._results import ConfidenceInterval, ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
 from .._validation import (
@@ -104,7 +105,7 @@ class CalibrationResult(ResultMixin):
     resampling: str
     follower_name: str = "follower"
     notes: tuple[str, ...] = ()
-    settings: dict = field(default_factory=dict)
+    settings: Mapping = field(default_factory=dict)
     versions: dict = field(default_factory=package_versions)
 
     @property
@@ -610,7 +611,7 @@ def calibrate_core(
     n_sets: int,
     rng: np.random.Generator,
     p_observed: float | None = None,
-    settings: dict | None = None,
+    settings: CalibrateOptions | None = None,
 ) -> CalibrationResult:
     """Calibrate a prepared test (shared with :func:`riskcycle.assess_signal`)."""
     k = len(pos)
@@ -666,13 +667,20 @@ def calibrate_core(
 # ---------------------------------------------------------------------------
 # public function
 # ---------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class _CalibrateOptions:
+@dataclass(frozen=True, slots=True, eq=False)
+class CalibrateOptions(SettingsMapping):
+    """The checked options of :func:`calibrate` (its result's ``settings``).
+
+    The settings view names a callable test by its name, break dates as
+    ``YYYY-MM-DD`` strings and the delay as text; the resolved statistic
+    (``kind``, ``func``) and ``n_jobs`` are not settings.
+    """
+
     horizon: int
     test: str | Callable
     alpha: float
     n_sets: int
-    eras: Any
+    eras: str | pd.DatetimeIndex | None
     statistic: str
     kind: int
     func: Callable
@@ -683,26 +691,17 @@ class _CalibrateOptions:
     threshold: float
     delay: pd.Timedelta
     n_jobs: int | None = None
+    _hidden: ClassVar[tuple[str, ...]] = ("kind", "func", "n_jobs")
 
-    def as_dict(self) -> dict:
-        return {
-            "horizon": self.horizon,
-            "test": self.test
-            if isinstance(self.test, str)
-            else getattr(self.test, "__name__", "callable"),
-            "alpha": self.alpha,
-            "n_sets": self.n_sets,
-            "eras": self.eras
-            if self.eras is None or isinstance(self.eras, str)
-            else [d.strftime("%Y-%m-%d") for d in self.eras],
-            "statistic": self.statistic,
-            "alternative": self.alternative,
-            "n_resamples": self.n_resamples,
-            "halving_window": self.halving_window,
-            "halving_cycles": self.halving_cycles,
-            "threshold": self.threshold,
-            "delay": str(self.delay),
-        }
+    def _value(self, key: str) -> object:
+        value = getattr(self, key)
+        if key == "test" and not isinstance(value, str):
+            return getattr(value, "__name__", "callable")
+        if key == "eras" and isinstance(value, pd.DatetimeIndex):
+            return [d.strftime("%Y-%m-%d") for d in value]
+        if key == "delay":
+            return str(value)
+        return value
 
 
 def _calibrate_iv(
@@ -719,7 +718,7 @@ def _calibrate_iv(
     threshold,
     delay,
     n_jobs=None,
-) -> _CalibrateOptions:
+) -> CalibrateOptions:
     horizon = C.check_horizon(horizon)
     if not callable(test):
         if not isinstance(test, str):
@@ -758,7 +757,7 @@ def _calibrate_iv(
     )
     delay = check_timedelta(delay, "delay")
     n_jobs = C.check_n_jobs(n_jobs)
-    return _CalibrateOptions(
+    return CalibrateOptions(
         horizon=horizon,
         test=test,
         alpha=alpha,
@@ -780,7 +779,7 @@ def _calibrate_iv(
 def nominal_test(
     fd: C.FollowerData,
     win: C.Windows,
-    opts: _CalibrateOptions,
+    opts: CalibrateOptions,
     *,
     spacing: int,
     eras: C.Eras,
@@ -1029,5 +1028,5 @@ or callable
         alpha=opts.alpha,
         n_sets=opts.n_sets,
         rng=s_sets,
-        settings=opts.as_dict(),
+        settings=opts,
     )

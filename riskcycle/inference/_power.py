@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .._options import PowerOptions
 from .._rng import RNGLike, check_rng
 from .._validation import (
     check_choice,
@@ -69,7 +71,7 @@ def _power_analysis_iv(
     delay,
     scheme="real_path",
     n_jobs=None,
-):
+) -> tuple[PowerOptions, int | None]:
     horizon = C.check_horizon(horizon)
     scheme = check_choice(scheme, "scheme", SCHEMES)
     if effect is not None:
@@ -109,21 +111,21 @@ def _power_analysis_iv(
     method = check_choice(method, "method", ("stationary", "circular"))
     delay = check_timedelta(delay, "delay")
     n_jobs = C.check_n_jobs(n_jobs)
-    return (
-        scheme,
-        horizon,
-        effect,
-        grid,
-        alpha,
-        target_power,
-        n_simulations,
-        n_resamples,
-        block_length,
-        method,
-        max_events,
-        delay,
-        n_jobs,
+    opts = PowerOptions(
+        horizon=horizon,
+        effect=effect,
+        alpha=alpha,
+        target_power=target_power,
+        scheme=scheme,
+        n_simulations=n_simulations,
+        n_resamples=n_resamples,
+        block_length=block_length,
+        method=method,
+        max_events=max_events,
+        n_events=grid,
+        delay=delay,
     )
+    return opts, n_jobs
 
 
 def power_analysis(
@@ -310,21 +312,7 @@ def power_analysis(
     >>> pw.scheme, int(pw.table["n_events"].min()), int(pw.table["n_events"].max())
     ('real_path', 2, 10)
     """
-    (
-        scheme,
-        horizon,
-        effect,
-        grid,
-        alpha,
-        target_power,
-        n_simulations,
-        n_resamples,
-        block_length,
-        method,
-        max_events,
-        delay,
-        n_jobs,
-    ) = _power_analysis_iv(
+    opts, n_jobs = _power_analysis_iv(
         horizon,
         effect,
         n_events,
@@ -341,11 +329,11 @@ def power_analysis(
     )
     gen = check_rng(rng)
     fd = C.follower_data(follower, follower_clock=follower_clock)
-    win = C.windows(fd, horizon)
+    win = C.windows(fd, opts.horizon)
     ed = None
     if events is not None:
-        ed = C.event_data(fd, win, events, delay=delay, leader_clock=leader_clock)
-        C.warn_excluded(ed, fd, horizon)
+        ed = C.event_data(fd, win, events, delay=opts.delay, leader_clock=leader_clock)
+        C.warn_excluded(ed, fd, opts.horizon)
         spacing, _ = C.resolve_spacing(min_spacing, events, ed, fd)
     else:
         spacing = (
@@ -358,29 +346,13 @@ def power_analysis(
                 what="a positive integer number of calendar days",
             )
         )
-        if effect is None:
+        if opts.effect is None:
             raise ValueError(
                 "`effect` is required when no `events` are given (e.g. effect=0.5 "
                 "for a 0.5 higher mean forward log return)."
             )
-    return power_core(
-        fd,
-        win,
-        ed,
-        effect=effect,
-        grid=grid,
-        alpha=alpha,
-        target_power=target_power,
-        spacing=spacing,
-        n_simulations=n_simulations,
-        n_resamples=n_resamples,
-        block_length=block_length,
-        method=method,
-        max_events=max_events,
-        scheme=scheme,
-        rng=gen,
-        n_jobs=n_jobs,
-    )
+    opts = replace(opts, min_spacing=spacing)
+    return power_core(fd, win, ed, opts, rng=gen, n_jobs=n_jobs)
 
 
 def _power_curves(t0, w0, ts, ws, effects, alpha, n_pl):
@@ -458,26 +430,28 @@ def real_path_batch(log_close, start, end, fwd, ev, pl):
 
 
 def power_core(
-    fd,
-    win,
-    ed,
+    fd: C.FollowerData,
+    win: C.Windows,
+    ed: C.EventData | None,
+    opts: PowerOptions,
     *,
-    effect,
-    grid,
-    alpha,
-    target_power,
-    spacing,
-    n_simulations,
-    n_resamples,
-    block_length,
-    method,
-    max_events,
-    rng,
-    scheme="real_path",
-    n_jobs=None,
+    rng: np.random.Generator,
+    n_jobs: int | None = None,
 ) -> PowerResult:
-    """Power on prepared data (shared with :func:`riskcycle.assess_signal`)."""
+    """Power on prepared data (shared with :func:`riskcycle.assess_signal`).
+
+    ``opts.min_spacing`` must be resolved (an int).
+    """
     from . import _nb, _nb_paths
+
+    effect, grid, alpha, target_power = opts.effect, opts.n_events, opts.alpha, opts.target_power
+    spacing, n_simulations, n_resamples = opts.min_spacing, opts.n_simulations, opts.n_resamples
+    block_length, method, max_events, scheme = (
+        opts.block_length,
+        opts.method,
+        opts.max_events,
+        opts.scheme,
+    )
 
     h = win.horizon
     x = fd.returns
@@ -745,8 +719,6 @@ def power_core(
         effect=float(effect),
         effect_source=effect_source,
         post_hoc=post_hoc,
-        alpha=alpha,
-        target_power=target_power,
         n_observed=k_obs,
         power_observed=power_obs,
         power_observed_se=power_obs_se,
@@ -761,31 +733,13 @@ def power_core(
         power_curves=curves,
         sd_forward_observed=sd_obs,
         sd_forward_simulated=sd_simulated,
-        horizon=h,
-        min_spacing=spacing,
-        scheme=scheme,
         max_events_history=n_hist if scheme == "real_path" else None,
         block_length=block,
         method=method if scheme == "block" else "none",
-        n_simulations=n_simulations,
-        n_resamples=n_resamples,
         resampling=resampling,
         follower_name=fd.name,
         notes=tuple(notes),
-        settings={
-            "horizon": h,
-            "effect": effect,
-            "alpha": alpha,
-            "target_power": target_power,
-            "min_spacing": spacing,
-            "scheme": scheme,
-            "n_simulations": n_simulations,
-            "n_resamples": n_resamples,
-            "block_length": block_length,
-            "method": method,
-            "max_events": max_events,
-            "n_events": list(grid),
-        },
+        settings=replace(opts, effect=effect, n_events=tuple(grid)),
     )
 
 

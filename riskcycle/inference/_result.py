@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._options import BaseRateOptions, BootstrapOptions, PowerOptions
 from .._results import ResultMixin, Summary, package_versions
 
 __all__ = ["BaseRateResult", "BootstrapResult", "GarchNullResult", "PlaceboResult", "PowerResult"]
@@ -259,26 +260,42 @@ class BootstrapResult(ResultMixin):
 
     statistic: float
     confidence_interval: tuple[float, float]
-    confidence_level: float
     standard_error: float
     bootstrap_distribution: np.ndarray
     target: str
-    statistic_name: str
     variation: str = "within_windows"
     method: str
-    interval: str
     block_length: float
     block_length_source: str
     n_resamples: int
-    horizon: int
     n_events: int
     event_dates: pd.DatetimeIndex
     n_obs: int
     resampling: str
     follower_name: str = "follower"
     notes: tuple[str, ...] = ()
-    settings: dict = field(default_factory=dict)
+    settings: BootstrapOptions
     versions: dict = field(default_factory=package_versions)
+
+    @property
+    def horizon(self) -> int:
+        """Forward window in calendar days (``settings.horizon``)."""
+        return self.settings.horizon
+
+    @property
+    def statistic_name(self) -> str:
+        """``"mean"`` or ``"median"`` (``settings.statistic``)."""
+        return self.settings.statistic
+
+    @property
+    def confidence_level(self) -> float:
+        """``settings.confidence_level``."""
+        return self.settings.confidence_level
+
+    @property
+    def interval(self) -> str:
+        """The interval computed (``settings.interval``, its default resolved)."""
+        return self.settings.interval
 
     def __repr__(self) -> str:
         lo, hi = self.confidence_interval
@@ -532,11 +549,8 @@ class BaseRateResult(ResultMixin):
     """
 
     base_rate: float
-    threshold: float
-    horizon: int
     n_eligible: int
     confidence_interval: tuple[float, float]
-    confidence_level: float
     bootstrap_distribution: np.ndarray
     iid_standard_error: float
     bootstrap_standard_error: float
@@ -551,7 +565,6 @@ class BaseRateResult(ResultMixin):
     min_attainable_pvalue: float
     null_hypothesis: str
     resampling: str
-    prior: tuple[float, float]
     posterior: tuple[float, float]
     posterior_mean: float
     credible_interval: tuple[float, float]
@@ -562,8 +575,28 @@ class BaseRateResult(ResultMixin):
     event_returns: np.ndarray
     follower_name: str = "follower"
     notes: tuple[str, ...] = ()
-    settings: dict = field(default_factory=dict)
+    settings: BaseRateOptions
     versions: dict = field(default_factory=package_versions)
+
+    @property
+    def threshold(self) -> float:
+        """Simple-return threshold of a hit (``settings.threshold``)."""
+        return self.settings.threshold
+
+    @property
+    def horizon(self) -> int:
+        """Forward window in calendar days (``settings.horizon``)."""
+        return self.settings.horizon
+
+    @property
+    def confidence_level(self) -> float:
+        """``settings.confidence_level``."""
+        return self.settings.confidence_level
+
+    @property
+    def prior(self) -> tuple[float, float]:
+        """Beta parameters of the hit rate's prior (``settings.prior``)."""
+        return self.settings.prior
 
     def __repr__(self) -> str:
         return (
@@ -717,8 +750,6 @@ class PowerResult(ResultMixin):
     table: pd.DataFrame
     effect: float
     effect_source: str
-    alpha: float
-    target_power: float
     n_observed: int
     power_observed: float
     mde_observed: float
@@ -729,24 +760,54 @@ class PowerResult(ResultMixin):
     power_curves: np.ndarray
     sd_forward_observed: float
     sd_forward_simulated: float
-    horizon: int
-    min_spacing: int
     block_length: float
     method: str
-    n_simulations: int
-    n_resamples: int
     resampling: str
     post_hoc: bool = False
     power_observed_se: float = np.nan
     mde_observed_se: float = np.nan
     events_needed_se: float = np.nan
     events_needed_interval: tuple[float, float] = (np.nan, np.nan)
-    scheme: str = "block"
     max_events_history: int | None = None
     follower_name: str = "follower"
     notes: tuple[str, ...] = ()
-    settings: dict = field(default_factory=dict)
+    settings: PowerOptions
     versions: dict = field(default_factory=package_versions)
+
+    @property
+    def alpha(self) -> float:
+        """Level of the simulated placebo tests (``settings.alpha``)."""
+        return self.settings.alpha
+
+    @property
+    def target_power(self) -> float:
+        """``settings.target_power``."""
+        return self.settings.target_power
+
+    @property
+    def horizon(self) -> int:
+        """Forward window in calendar days (``settings.horizon``)."""
+        return self.settings.horizon
+
+    @property
+    def min_spacing(self) -> int:
+        """Calendar days between pseudo-events (``settings.min_spacing``)."""
+        return self.settings.min_spacing
+
+    @property
+    def scheme(self) -> str:
+        """``"real_path"`` or ``"block"`` (``settings.scheme``)."""
+        return self.settings.scheme
+
+    @property
+    def n_simulations(self) -> int:
+        """Simulated tests per number of events (``settings.n_simulations``)."""
+        return self.settings.n_simulations
+
+    @property
+    def n_resamples(self) -> int:
+        """Placebo sets per simulated test (``settings.n_resamples``)."""
+        return self.settings.n_resamples
 
     @property
     def power_curves_se(self) -> np.ndarray:
