@@ -27,6 +27,7 @@ from ._document import Document, Section, to_jsonable
 from ._methods import methods_section
 from ._stages import (
     Collector,
+    StageOutput,
     StageRunner,
     stage_backtest,
     stage_case,
@@ -363,135 +364,250 @@ def _assemble(
 ) -> Report:
     """The document in the order of :data:`SECTIONS`, from this process's work and the
     stages' outputs (warnings in the same order, whichever process raised them)."""
-    import matplotlib.pyplot as plt
-
-    from .. import breakouts, event_study
-    from ._figures import (
-        fig_btc_overview,
-        fig_event_paths,
-        fig_halving_paths,
-        fig_leader_events,
-    )
-
-    doc = Document(
-        title=f"riskcycle: do {lname} breakouts lead {fname}?",
-        subtitle=(
-            f"Claims of the early-2026 commentary tested on the bundled data "
-            f"(as of {as_of_ts:%Y-%m-%d} and out of sample to {fol.index[-1]:%Y-%m-%d}). "
-            f"Every verdict below is computed from the numbers shown."
-        ),
-    )
+    doc = _new_document(lname, fname, as_of_ts, fol.index[-1])
     numbers: dict[str, Any] = {"as_of": as_of_ts, "leader": lname, "follower": fname}
     bl_section = doc.section("Bottom line") if "bottom_line" in sections else None
 
-    def stage(key: str):
+    def stage(key: str) -> StageOutput:
         out = runner.result(key)
         col.extend(out.messages)
         return out
 
     say("breakout events and event study")
-    events = breakouts(lead, **rule)
-    intraday = breakouts(lead, **dict(rule, use_high=True)) if "high" in lead else events
-    study = col.run("event study", lambda: event_study(fol, events, horizons=horizons))
-    long_table = study.to_frame()
-    found: dict[str, Claim] = {
-        c.number: c for c in data_claims(lead, fol, events.dates, long_table, as_of=as_of_ts)
-    }
-
     doc_claims = (
         doc.section("The commentary's claims against the data") if ("claims" in sections) else None
     )
-
-    if "events" in sections:
-        s = doc.section(f"Breakout events of {lname}")
-        s.text(
-            f"Definition: {describe(events)}. Detected on the full history "
-            f"({lead.index[0]:%Y-%m-%d} to {lead.index[-1]:%Y-%m-%d})."
-        )
-        s.table(
-            events.to_frame().drop(columns=["information_time"]).set_index("event_date"),
-            caption="Events",
-            digits=2,
-        )
-        s.figure(
-            fig_leader_events(lead, events, intraday, lname),
-            "events",
-            f"{lname} closes (log scale) with the breakout events and the records they broke"
-            + ("; hollow markers: breakouts of the daily high only" if "high" in lead else ""),
-        )
-        numbers["events"] = events.to_frame()
-
-    if "event_study" in sections:
-        s = doc.section(f"Event study: {fname} after the breakouts")
-        s.text(
-            "Day 0 is the first follower bar observed after the leader's close was known; "
-            "horizons are calendar days. Windows that run past the end of the data are shown "
-            "with the return so far and marked incomplete; events before the follower's "
-            "first date are excluded (listed below)."
-        )
-        ret = _pivot_returns(long_table)
-        ret = 1.0 + ret
-        ret.columns = [f"x{c}" for c in ret.columns]
-        comp = long_table.pivot(index="event_date", columns="horizon", values="complete")
-        ret["complete_all"] = comp.all(axis=1)
-        s.table(ret, caption=f"Growth of 1 in {fname} from day 0 (x = multiple)", digits=3)
-        t = study.tests[
-            [
-                "test",
-                "horizon",
-                "statistic",
-                "pvalue",
-                "min_attainable_pvalue",
-                "n_events",
-                "null_hypothesis",
-            ]
-        ]
-        s.table(
-            t.loc[t["horizon"] == max(horizons)].set_index("test"),
-            caption=f"Tests across events at {max(horizons)} days "
-            f"(model {study.model!r}; two-sided)",
-        )
-        if len(study.excluded):
-            s.text(
-                "Excluded events: "
-                + ", ".join(f"{d:%Y-%m-%d} ({st})" for d, st in study.excluded["status"].items())
-                + "."
-            )
-        s.figure(
-            fig_event_paths(study, fname, lname, max(horizons)),
-            "event_paths",
-            f"Growth of 1 in {fname} after each breakout (log scale). The black line is the "
-            f"geometric mean over the events whose {max(horizons)}-day window is complete, so "
-            "every day of it averages the same events; dashed: an event still inside its "
-            "window, shown to date and not in the mean.",
-        )
-        numbers["event_study"] = {"windows": long_table, "tests": study.tests}
-
+    events, intraday, found = _data_sections(
+        doc,
+        numbers,
+        col,
+        lead,
+        fol,
+        sections=sections,
+        rule=rule,
+        as_of=as_of_ts,
+        horizons=horizons,
+        lname=lname,
+        fname=fname,
+    )
     claim_figures = Section("figures")
     if doc_claims is not None:
         # drawn here, while the stages run; placed at the end of the claims section
-        claim_figures.figure(
-            fig_btc_overview(fol, events, intraday, as_of_ts, fname, lname),
-            "bitcoin",
-            f"{fname} (log scale) with the halvings, the spot-ETF approval, the commentary's "
-            f"date and the {lname} breakouts (claims 3, 4, 6 and 8)",
-        )
-        claim_figures.figure(
-            fig_halving_paths(fol, fname),
-            "halvings",
-            f"{fname} from each halving: growth of 1 from the last close before it, with each "
-            "cycle's multiple at its last day shown (claim 5)",
-        )
-        plt.close("all")
+        claim_figures = _claim_figures(fol, events, intraday, as_of_ts, fname=fname, lname=lname)
 
     cases = []
     if specs:
         say("few-event inference (as of the commentary and on all data)")
         cases = [stage(f"case {i}").value for i in range(len(specs))]
+    _stage_sections(
+        doc,
+        numbers,
+        found,
+        stage,
+        runner,
+        say,
+        use,
+        cases,
+        fol,
+        sections=sections,
+        as_of=as_of_ts,
+        alpha=alpha,
+        horizon=horizon,
+    )
+    if doc_claims is not None:
+        say("the commentary's claims about other markets")
+        _claims_section(doc_claims, numbers, found, stage("markets").value, use, claim_figures)
+    if bl_section is not None:
+        numbers["bottom_line"] = _bottom_section(
+            bl_section,
+            found,
+            cases,
+            numbers.get("backtest"),
+            as_of=as_of_ts,
+            definition=definition,
+            lname=lname,
+            fname=fname,
+            alpha=alpha,
+        )
+    if "methods" in sections:
+        numbers["methods"] = _methods(
+            doc,
+            lead,
+            fol,
+            used,
+            as_of=as_of_ts,
+            rule=rule,
+            horizons=horizons,
+            horizon=horizon,
+            n_resamples=n_resamples,
+            seed=seed,
+        )
+    _finish(doc, numbers, col.messages, used)
+    return Report(document=doc, numbers=to_jsonable(numbers), warnings=tuple(col.messages))
+
+
+def _new_document(lname: str, fname: str, as_of: pd.Timestamp, end: pd.Timestamp) -> Document:
+    return Document(
+        title=f"riskcycle: do {lname} breakouts lead {fname}?",
+        subtitle=(
+            f"Claims of the early-2026 commentary tested on the bundled data "
+            f"(as of {as_of:%Y-%m-%d} and out of sample to {end:%Y-%m-%d}). "
+            f"Every verdict below is computed from the numbers shown."
+        ),
+    )
+
+
+def _claims_section(s, numbers, found, markets, use, claim_figures: Section) -> None:
+    """The claims section, once the other markets' stage is in: its claims join ``found``."""
+    mclaims, mnumbers, (steps, corr), mused = markets
+    use(*mused)
+    for c in mclaims:
+        found[c.number] = c
+    numbers["claims"] = _claims_table(s, found, steps, corr, claim_figures)
+    numbers["markets"] = mnumbers
+
+
+def _data_sections(
+    doc, numbers, col, lead, fol, *, sections, rule, as_of, horizons, lname, fname
+) -> tuple[Any, Any, dict[str, Claim]]:
+    """The breakouts, the event study and the claims the data settle, with the events and
+    event-study sections; returns the events, the intraday events and the claims."""
+    from .. import breakouts, event_study
+
+    events = breakouts(lead, **rule)
+    intraday = breakouts(lead, **dict(rule, use_high=True)) if "high" in lead else events
+    study = col.run("event study", lambda: event_study(fol, events, horizons=horizons))
+    long_table = study.to_frame()
+    found: dict[str, Claim] = {
+        c.number: c for c in data_claims(lead, fol, events.dates, long_table, as_of=as_of)
+    }
+    if "events" in sections:
+        numbers["events"] = _events_section(doc, lead, events, intraday, lname)
+    if "event_study" in sections:
+        numbers["event_study"] = _event_study_section(
+            doc, study, long_table, horizons, fname=fname, lname=lname
+        )
+    return events, intraday, found
+
+
+def _finish(doc, numbers, messages: list[str], used: list[str]) -> None:
+    """The data licence note, the warnings section and the last numbers."""
+    if any(n in _COINMETRICS for n in used):
+        doc.subtitle += " " + COINMETRICS_NOTE
+    if messages:
+        s = doc.section("Warnings raised while computing")
+        for m in messages:
+            s.text(m)
+    numbers["data_used"] = used
+    numbers["warnings"] = list(messages)
+
+
+def _events_section(doc, lead, events, intraday, lname: str) -> pd.DataFrame:
+    """The leader's breakout events: definition, table and figure; returns the table."""
+    from ._figures import fig_leader_events
+
+    s = doc.section(f"Breakout events of {lname}")
+    s.text(
+        f"Definition: {describe(events)}. Detected on the full history "
+        f"({lead.index[0]:%Y-%m-%d} to {lead.index[-1]:%Y-%m-%d})."
+    )
+    s.table(
+        events.to_frame().drop(columns=["information_time"]).set_index("event_date"),
+        caption="Events",
+        digits=2,
+    )
+    s.figure(
+        fig_leader_events(lead, events, intraday, lname),
+        "events",
+        f"{lname} closes (log scale) with the breakout events and the records they broke"
+        + ("; hollow markers: breakouts of the daily high only" if "high" in lead else ""),
+    )
+    return events.to_frame()
+
+
+def _event_study_section(
+    doc, study, long_table: pd.DataFrame, horizons, *, fname: str, lname: str
+) -> dict[str, pd.DataFrame]:
+    """The follower after the breakouts: growth table, tests, excluded events, figure."""
+    from ._figures import fig_event_paths
+
+    s = doc.section(f"Event study: {fname} after the breakouts")
+    s.text(
+        "Day 0 is the first follower bar observed after the leader's close was known; "
+        "horizons are calendar days. Windows that run past the end of the data are shown "
+        "with the return so far and marked incomplete; events before the follower's "
+        "first date are excluded (listed below)."
+    )
+    ret = _pivot_returns(long_table)
+    ret = 1.0 + ret
+    ret.columns = [f"x{c}" for c in ret.columns]
+    comp = long_table.pivot(index="event_date", columns="horizon", values="complete")
+    ret["complete_all"] = comp.all(axis=1)
+    s.table(ret, caption=f"Growth of 1 in {fname} from day 0 (x = multiple)", digits=3)
+    t = study.tests[
+        [
+            "test",
+            "horizon",
+            "statistic",
+            "pvalue",
+            "min_attainable_pvalue",
+            "n_events",
+            "null_hypothesis",
+        ]
+    ]
+    s.table(
+        t.loc[t["horizon"] == max(horizons)].set_index("test"),
+        caption=f"Tests across events at {max(horizons)} days (model {study.model!r}; two-sided)",
+    )
+    if len(study.excluded):
+        s.text(
+            "Excluded events: "
+            + ", ".join(f"{d:%Y-%m-%d} ({st})" for d, st in study.excluded["status"].items())
+            + "."
+        )
+    s.figure(
+        fig_event_paths(study, fname, lname, max(horizons)),
+        "event_paths",
+        f"Growth of 1 in {fname} after each breakout (log scale). The black line is the "
+        f"geometric mean over the events whose {max(horizons)}-day window is complete, so "
+        "every day of it averages the same events; dashed: an event still inside its "
+        "window, shown to date and not in the mean.",
+    )
+    return {"windows": long_table, "tests": study.tests}
+
+
+def _claim_figures(fol, events, intraday, as_of_ts, *, fname: str, lname: str) -> Section:
+    """The claims section's figures (the follower with the dates; the halving cycles)."""
+    import matplotlib.pyplot as plt
+
+    from ._figures import fig_btc_overview, fig_halving_paths
+
+    claim_figures = Section("figures")
+    claim_figures.figure(
+        fig_btc_overview(fol, events, intraday, as_of_ts, fname, lname),
+        "bitcoin",
+        f"{fname} (log scale) with the halvings, the spot-ETF approval, the commentary's "
+        f"date and the {lname} breakouts (claims 3, 4, 6 and 8)",
+    )
+    claim_figures.figure(
+        fig_halving_paths(fol, fname),
+        "halvings",
+        f"{fname} from each halving: growth of 1 from the last close before it, with each "
+        "cycle's multiple at its last day shown (claim 5)",
+    )
+    plt.close("all")
+    return claim_figures
+
+
+def _stage_sections(
+    doc, numbers, found, stage, runner, say, use, cases, fol, *, sections, as_of, alpha, horizon
+) -> None:
+    """The sections built from the statistical stages: inference, robustness (with the
+    scan), regimes and backtest, with the claims they settle added to ``found``."""
     if "inference" in sections:
         from ._sections import inference_section
 
-        for c in inference_section(doc, numbers, cases, fol, as_of=as_of_ts, horizon=horizon):
+        for c in inference_section(doc, numbers, cases, fol, as_of=as_of, horizon=horizon):
             found[c.number] = c
     if "robustness" in sections:
         from ._sections import robustness_section
@@ -516,101 +632,96 @@ def _assemble(
             for c in out.claims:
                 found[c.number] = c
 
-    if doc_claims is not None:
-        say("the commentary's claims about other markets")
-        mclaims, mnumbers, (steps, corr), mused = stage("markets").value
-        use(*mused)
-        for c in mclaims:
-            found[c.number] = c
-        rows = [
-            found.get(n)
-            or Claim(
-                number=n,
-                claim="(needs the " + _CLAIM_SECTION.get(n, n) + " section)",
-                stated="",
-                measured="",
-                rule="",
-                verdict=f"not computed: the {_CLAIM_SECTION.get(n, n)} section was not built",
-                numbers={},
-            )
-            for n in CLAIM_ORDER
-        ]
-        s = doc_claims
-        s.text(
-            "Each row states a claim of the commentary (numbered as in the commentary; 5 is "
-            "split into its return, the prices it is stated with and the earlier cycles, and "
-            "the rows marked + are the report's own), what the data say, the rule that turns "
-            "the measurement into a verdict, and the verdict. Tolerances follow the precision "
-            "with which each claim was stated. Claims the bundled data cannot settle say so "
-            "and name the data that would."
-        )
-        s.table(claims_frame(rows).set_index("#"), caption="Claims")
-        s.table(
-            steps,
-            caption="Claim 9: does each step of the risk curve lead the next? (weekly returns; "
-            "p-values of the leader-leads and follower-leads tests)",
-        )
-        s.table(corr, caption="Claim 10: Bitcoin's weekly correlation with each index")
-        s.blocks.extend(claim_figures.blocks)
-        numbers["claims"] = [
-            {"number": c.number, "claim": c.claim, **c.numbers, "verdict": c.verdict} for c in rows
-        ]
-        numbers["markets"] = mnumbers
 
-    if bl_section is not None:
-        from ._bottom import bottom_line
-
-        fu = found.get("+b")
-        fu_numbers = None
-        if fu is not None and fu.numbers:
-            fu_numbers = {
-                "event": fu.numbers["event"],
-                "return": fu.numbers["return"],
-                "complete": fu.numbers["complete"],
-                "last_date": fu.numbers["last_date"],
-            }
-        nov = found.get("4")
-        text, cards, bl_numbers = bottom_line(
-            cases,
-            as_of=as_of_ts,
-            definition=definition,
-            lname=lname,
-            fname=fname,
-            follow_up=fu_numbers,
-            intraday_break=nov.numbers if nov is not None and nov.numbers else None,
-            backtest=numbers.get("backtest"),
-            alpha=alpha,
+def _claims_table(s, found, steps, corr, claim_figures: Section) -> list[dict[str, Any]]:
+    """The claims table (every claim, in the commentary's order), the other markets'
+    tables and the claims' figures; returns the claims' numbers."""
+    rows = [
+        found.get(n)
+        or Claim(
+            number=n,
+            claim="(needs the " + _CLAIM_SECTION.get(n, n) + " section)",
+            stated="",
+            measured="",
+            rule="",
+            verdict=f"not computed: the {_CLAIM_SECTION.get(n, n)} section was not built",
+            numbers={},
         )
-        bl_section.card(cards)
-        bl_section.text(text)
-        numbers["bottom_line"] = bl_numbers
+        for n in CLAIM_ORDER
+    ]
+    s.text(
+        "Each row states a claim of the commentary (numbered as in the commentary; 5 is "
+        "split into its return, the prices it is stated with and the earlier cycles, and "
+        "the rows marked + are the report's own), what the data say, the rule that turns "
+        "the measurement into a verdict, and the verdict. Tolerances follow the precision "
+        "with which each claim was stated. Claims the bundled data cannot settle say so "
+        "and name the data that would."
+    )
+    s.table(claims_frame(rows).set_index("#"), caption="Claims")
+    s.table(
+        steps,
+        caption="Claim 9: does each step of the risk curve lead the next? (weekly returns; "
+        "p-values of the leader-leads and follower-leads tests)",
+    )
+    s.table(corr, caption="Claim 10: Bitcoin's weekly correlation with each index")
+    s.blocks.extend(claim_figures.blocks)
+    return [
+        {"number": c.number, "claim": c.claim, **c.numbers, "verdict": c.verdict} for c in rows
+    ]
 
-    if "methods" in sections:
-        settings = {
-            "leader": series_label(lead, "leader"),
-            "follower": series_label(fol, "follower"),
-            "as_of": f"{as_of_ts:%Y-%m-%d}",
-            "min_gap": rule["min_gap"],
-            "margin": rule["margin"],
-            "use_high": rule["use_high"],
-            "horizons": horizons,
-            "horizon": horizon,
-            "n_resamples": n_resamples,
+
+def _bottom_section(
+    s, found, cases, backtest, *, as_of, definition, lname, fname, alpha
+) -> dict[str, Any]:
+    """The bottom line's cards and paragraph; returns its numbers."""
+    from ._bottom import bottom_line
+
+    fu = found.get("+b")
+    fu_numbers = None
+    if fu is not None and fu.numbers:
+        fu_numbers = {
+            "event": fu.numbers["event"],
+            "return": fu.numbers["return"],
+            "complete": fu.numbers["complete"],
+            "last_date": fu.numbers["last_date"],
         }
-        user = {n: f for n, f in ((_name(lead, "leader"), lead), (_name(fol, "follower"), fol))}
-        numbers["methods"] = methods_section(
-            doc,
-            seed=seed if isinstance(seed, int) else str(seed),
-            settings=settings,
-            data_names=used,
-            frames=user,
-        )
-    if any(n in _COINMETRICS for n in used):
-        doc.subtitle += " " + COINMETRICS_NOTE
-    if col.messages:
-        s = doc.section("Warnings raised while computing")
-        for m in col.messages:
-            s.text(m)
-    numbers["data_used"] = used
-    numbers["warnings"] = list(col.messages)
-    return Report(document=doc, numbers=to_jsonable(numbers), warnings=tuple(col.messages))
+    nov = found.get("4")
+    text, cards, bl_numbers = bottom_line(
+        cases,
+        as_of=as_of,
+        definition=definition,
+        lname=lname,
+        fname=fname,
+        follow_up=fu_numbers,
+        intraday_break=nov.numbers if nov is not None and nov.numbers else None,
+        backtest=backtest,
+        alpha=alpha,
+    )
+    s.card(cards)
+    s.text(text)
+    return bl_numbers
+
+
+def _methods(
+    doc, lead, fol, used, *, as_of, rule, horizons, horizon, n_resamples, seed
+) -> dict[str, Any]:
+    """The methods section (settings, data, versions); returns its numbers."""
+    settings = {
+        "leader": series_label(lead, "leader"),
+        "follower": series_label(fol, "follower"),
+        "as_of": f"{as_of:%Y-%m-%d}",
+        "min_gap": rule["min_gap"],
+        "margin": rule["margin"],
+        "use_high": rule["use_high"],
+        "horizons": horizons,
+        "horizon": horizon,
+        "n_resamples": n_resamples,
+    }
+    user = {n: f for n, f in ((_name(lead, "leader"), lead), (_name(fol, "follower"), fol))}
+    return methods_section(
+        doc,
+        seed=seed if isinstance(seed, int) else str(seed),
+        settings=settings,
+        data_names=used,
+        frames=user,
+    )
