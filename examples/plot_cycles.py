@@ -31,8 +31,8 @@ pd.set_option("display.max_columns", 12)
 
 btc = riskcycle.datasets.load("btc_long")
 rut = riskcycle.datasets.load("rut")
-btc_phases = bull_bear(btc, method="pagan_sossounov")
-rut_phases = bull_bear(rut.loc["2005":], method="pagan_sossounov")
+btc_phases = bull_bear(btc, dating="pagan_sossounov")
+rut_phases = bull_bear(rut.loc["2005":], dating="pagan_sossounov")
 cols = ["phase", "start", "end", "return", "duration_days", "start_confirmation"]
 print(btc_phases.to_frame()[cols].to_string(index=False))
 fig = btc_phases.plot()

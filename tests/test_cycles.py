@@ -201,7 +201,7 @@ def test_ps_matches_brute_force(seed):
 
 def test_ps_default_months_match_brute_force():
     s = _walk(11, 1400, sigma=0.03)
-    res = bull_bear(s, method="pagan_sossounov")
+    res = bull_bear(s, dating="pagan_sossounov")
     rule = _ps_rule(s, {k: 0 for k in _PS_DAYS})  # only for day numbers and prices
     m = D.DAYS_PER_MONTH
     expected = ps_brute(rule.x, rule.day, len(s) - 1, 8 * m, 6 * m, 4 * m, 16 * m, 0.2)
@@ -216,7 +216,7 @@ def test_ps_default_months_match_brute_force():
 @pytest.mark.parametrize("seed", range(3))
 def test_ps_rules_hold_in_the_result(seed):
     s = _walk(seed + 20, 3000, sigma=0.03)
-    res = bull_bear(s, method="pagan_sossounov")
+    res = bull_bear(s, dating="pagan_sossounov")
     tp = res.turning_points
     d = tp["date"]
     kinds = tp["kind"].to_numpy()
@@ -250,25 +250,25 @@ def test_ps_confirmation_is_first_date_from_which_every_truncation_lists_it():
 # ---------------------------------------------------------------------------
 # no look-ahead: perturbing the future moves nothing confirmed before it
 # ---------------------------------------------------------------------------
-@pytest.mark.parametrize("method", ["lunde_timmermann", "pagan_sossounov"])
+@pytest.mark.parametrize("dating", ["lunde_timmermann", "pagan_sossounov"])
 @pytest.mark.parametrize("seed", range(3))
-def test_perturbing_the_future_moves_no_confirmed_turning_point(method, seed):
+def test_perturbing_the_future_moves_no_confirmed_turning_point(dating, seed):
     s = _walk(seed, 2600)
     cut = 1800
     rng = np.random.default_rng(100 + seed)
     alt = s.copy()
     alt.iloc[cut + 1 :] = s.iloc[cut] * np.exp(np.cumsum(rng.normal(0, 0.05, len(s) - cut - 1)))
-    a = bull_bear(s, method=method)
-    b = bull_bear(alt, method=method)
+    a = bull_bear(s, dating=dating)
+    b = bull_bear(alt, dating=dating)
     when = s.index[cut]
     # the phase as known on every day up to the cut is unchanged
     pd.testing.assert_series_equal(a.known_state.iloc[: cut + 1], b.known_state.iloc[: cut + 1])
     ta = a.turning_points[a.turning_points["confirmation_date"] <= when]
     tb = b.turning_points.set_index(["date", "kind"])
-    assert len(ta) >= (2 if method == "lunde_timmermann" else 1)
+    assert len(ta) >= (2 if dating == "lunde_timmermann" else 1)
     for row in ta.itertuples():
         key = (row.date, row.kind)
-        if method == "lunde_timmermann":  # final once confirmed: same date, same confirmation
+        if dating == "lunde_timmermann":  # final once confirmed: same date, same confirmation
             assert tb.loc[key, "confirmation_date"] == row.confirmation_date
         elif key in tb.index:
             # Pagan-Sossounov turns can still be revised by later data (dropped, or dropped
@@ -290,7 +290,7 @@ def test_russell_2000_known_turns(rut):
     assert tp[pd.Timestamp("2020-03-18")] == "trough"
     assert tp[pd.Timestamp("2021-11-08")] == "peak"
     np.testing.assert_allclose(rut["close"].loc["2021-11-08"], 2442.74, rtol=1e-6)
-    ps = bull_bear(rut, method="pagan_sossounov").turning_points.set_index("date")["kind"]
+    ps = bull_bear(rut, dating="pagan_sossounov").turning_points.set_index("date")["kind"]
     assert ps[pd.Timestamp("2009-03-09")] == "trough"
     assert ps[pd.Timestamp("2021-11-08")] == "peak"
 
@@ -335,7 +335,7 @@ def test_no_turning_point_gives_empty_tables_and_a_note():
 def test_caller_series_not_mutated():
     s = _walk(1, 300)
     before = s.copy()
-    bull_bear(s, method="pagan_sossounov", window=2, censor=1, min_phase=1, min_cycle=4)
+    bull_bear(s, dating="pagan_sossounov", window=2, censor=1, min_phase=1, min_cycle=4)
     pd.testing.assert_series_equal(s, before)
 
 
@@ -345,8 +345,8 @@ def test_caller_series_not_mutated():
 @pytest.mark.parametrize(
     ("kwargs", "exc", "match"),
     [
-        ({"method": "bry_boschan"}, ValueError, r"`method` must be one of \['lunde_timmermann'"),
-        ({"method": 1}, TypeError, "`method` must be one of"),
+        ({"dating": "bry_boschan"}, ValueError, r"`dating` must be one of \['lunde_timmermann'"),
+        ({"dating": 1}, TypeError, "`dating` must be one of"),
         ({"rise": 0.0}, ValueError, r"`rise` must be a positive fraction in \(0, inf\)"),
         ({"rise": "20%"}, TypeError, "`rise` must be a positive fraction"),
         ({"fall": 1.0}, ValueError, r"`fall` must be a fraction in \(0, 1\)"),
@@ -372,11 +372,11 @@ def test_bull_bear_prices_validation():
         bull_bear(bad)
 
 
-@pytest.mark.parametrize("method", ["lunde_timmermann", "pagan_sossounov"])
-def test_scaling_prices_changes_no_date(method):
+@pytest.mark.parametrize("dating", ["lunde_timmermann", "pagan_sossounov"])
+def test_scaling_prices_changes_no_date(dating):
     # the rules compare price ratios and extremes: a change of units moves nothing
     s = _walk(9, 1200)
-    a = bull_bear(s, method=method).turning_points
-    b = bull_bear(s * 1234.5, method=method).turning_points
+    a = bull_bear(s, dating=dating).turning_points
+    b = bull_bear(s * 1234.5, dating=dating).turning_points
     pd.testing.assert_frame_equal(a.drop(columns="price"), b.drop(columns="price"))
     np.testing.assert_allclose(b["price"], a["price"] * 1234.5, rtol=1e-12)

@@ -232,7 +232,7 @@ def test_concordance_test_holds_its_size_for_independent_series():
         ({"break_date": 5}, TypeError, "`break_date` must be a date"),
         ({"alternative": "up"}, ValueError, "`alternative` must be one of"),
         ({"n_resamples": 50}, ValueError, "`n_resamples` must be a positive integer >= 99"),
-        ({"method": "x"}, ValueError, "`method` must be one of"),
+        ({"dating": "x"}, ValueError, "`dating` must be one of"),
     ],
 )
 def test_concordance_validation(kwargs, exc, match):

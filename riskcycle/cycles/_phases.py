@@ -36,7 +36,7 @@ _REFERENCES = {
 class PhaseSettings:
     """The options of :func:`bull_bear` (also the result's ``settings``)."""
 
-    method: str
+    dating: str
     rise: float
     fall: float
     window: float
@@ -46,10 +46,10 @@ class PhaseSettings:
     phase_exception: float
 
     def as_dict(self) -> dict[str, Any]:
-        if self.method == "lunde_timmermann":
-            return {"method": self.method, "rise": self.rise, "fall": self.fall}
+        if self.dating == "lunde_timmermann":
+            return {"dating": self.dating, "rise": self.rise, "fall": self.fall}
         return {
-            "method": self.method,
+            "dating": self.dating,
             "window_months": self.window,
             "censor_months": self.censor,
             "min_phase_months": self.min_phase,
@@ -58,7 +58,7 @@ class PhaseSettings:
         }
 
     def describe(self) -> str:
-        if self.method == "lunde_timmermann":
+        if self.dating == "lunde_timmermann":
             return (
                 f"Lunde-Timmermann: a bull phase starts at a trough once the price has risen "
                 f"{self.rise:.0%} from it, a bear phase at a peak once it has fallen "
@@ -119,7 +119,7 @@ class BullBearResult(ResultMixin):
         n_bull = int((self.phases["phase"] == "bull").sum())
         n_bear = int((self.phases["phase"] == "bear").sum())
         return (
-            f"BullBearResult({self.name}, method={self.settings.method!r}, "
+            f"BullBearResult({self.name}, dating={self.settings.dating!r}, "
             f"{n_bull} bull and {n_bear} bear phases, {len(self.turning_points)} turning points)"
         )
 
@@ -186,7 +186,7 @@ class BullBearResult(ResultMixin):
             )
         notes += list(self.notes)
         return Summary(
-            title=f"Bull and bear phases of {self.name} ({self.settings.method})",
+            title=f"Bull and bear phases of {self.name} ({self.settings.dating})",
             tables=(("Phases", table), ("Complete phases", agg)),
             notes=tuple(notes),
         )
@@ -235,7 +235,7 @@ class BullBearResult(ResultMixin):
         ax.set_ylabel(f"{self.name} close ({units}{', log scale' if log else ''})")
         ax.set_xlabel("date")
         ax.set_title(
-            f"{self.name}: bull (green) and bear (red) phases, {self.settings.method}; "
+            f"{self.name}: bull (green) and bear (red) phases, {self.settings.dating}; "
             "triangles: turning points, bars: confirmation dates",
             fontsize=9,
         )
@@ -247,9 +247,9 @@ class BullBearResult(ResultMixin):
 # the function
 # ---------------------------------------------------------------------------
 def _bull_bear_iv(
-    prices, method, rise, fall, window, censor, min_phase, min_cycle, phase_exception, clock
+    prices, dating, rise, fall, window, censor, min_phase, min_cycle, phase_exception, clock
 ):
-    method = check_choice(method, "method", METHODS)
+    dating = check_choice(dating, "dating", METHODS)
     rise = check_float(
         rise, "rise", minimum=0.0, inclusive=(False, True), what="a positive fraction"
     )
@@ -287,7 +287,7 @@ def _bull_bear_iv(
         prices, name="prices", timezone=clk.timezone if clk is not None else "UTC"
     )
     settings = PhaseSettings(
-        method=method,
+        dating=dating,
         rise=rise,
         fall=fall,
         window=months["window"],
@@ -300,7 +300,7 @@ def _bull_bear_iv(
 
 
 def _turns(x: np.ndarray, day: np.ndarray, s: PhaseSettings):
-    if s.method == "lunde_timmermann":
+    if s.dating == "lunde_timmermann":
         turns = D.lt_turns(x, s.rise, s.fall)
         return turns, D.lt_asof_state(len(x), turns)
     rule = D.PSRule(
@@ -378,7 +378,7 @@ def _phase_table(close: pd.Series, turns, x: np.ndarray) -> tuple[pd.DataFrame, 
 def bull_bear(
     prices: Any,
     *,
-    method: str = "lunde_timmermann",
+    dating: str = "lunde_timmermann",
     rise: float = 0.20,
     fall: float = 0.20,
     window: float = 8.0,
@@ -394,8 +394,8 @@ def bull_bear(
     ----------
     prices : Series or DataFrame
         Daily closes (a DataFrame's ``close`` column) with a DatetimeIndex.
-    method : {"lunde_timmermann", "pagan_sossounov"}, default "lunde_timmermann"
-        The dating rule (Notes).
+    dating : {"lunde_timmermann", "pagan_sossounov"}, default "lunde_timmermann"
+        The dating algorithm (Notes).
     rise, fall : float, default 0.20
         Lunde-Timmermann thresholds :math:`\lambda_1` and :math:`\lambda_2`: a
         bull phase is dated from a trough once the price has risen by ``rise``
@@ -508,7 +508,7 @@ def bull_bear(
     2 2024-01-05  trough        2024-01-06
     """
     close, s, clk = _bull_bear_iv(
-        prices, method, rise, fall, window, censor, min_phase, min_cycle, phase_exception, clock
+        prices, dating, rise, fall, window, censor, min_phase, min_cycle, phase_exception, clock
     )
     x = close.to_numpy(dtype=float)
     idx = pd.DatetimeIndex(close.index)

@@ -185,20 +185,20 @@ class ConcordanceResult(ResultMixin):
         return fig
 
 
-def _as_phases(obj: Any, name: str, method: str) -> BullBearResult:
+def _as_phases(obj: Any, name: str, dating: str) -> BullBearResult:
     if isinstance(obj, BullBearResult):
         return obj
     if isinstance(obj, pd.Series | pd.DataFrame):
-        return bull_bear(obj, method=method)
+        return bull_bear(obj, dating=dating)
     raise TypeError(
         f"`{name}` must be a BullBearResult (from riskcycle.cycles.bull_bear) or prices "
         f"(Series or DataFrame); got {type(obj).__name__}."
     )
 
 
-def _concordance_iv(x, y, method, break_date, alternative, n_resamples):
-    px = _as_phases(x, "x", method)
-    py = _as_phases(y, "y", method)
+def _concordance_iv(x, y, dating, break_date, alternative, n_resamples):
+    px = _as_phases(x, "x", dating)
+    py = _as_phases(y, "y", dating)
     brk = check_timestamp(break_date, "break_date", allow_none=True)
     alternative = check_alternative(alternative)
     n_resamples = check_n_resamples(n_resamples, minimum=99)
@@ -297,7 +297,7 @@ def concordance(
     x: Any,
     y: Any,
     *,
-    method: str = "lunde_timmermann",
+    dating: str = "lunde_timmermann",
     break_date: Any = ETF_APPROVAL,
     alternative: str = "two-sided",
     n_resamples: int = 9999,
@@ -311,12 +311,12 @@ def concordance(
     ----------
     x, y : BullBearResult or Series or DataFrame
         The two series' dated phases, or their prices (dated with
-        :func:`bull_bear` and ``method``). ``x``'s bars are the time axis: each
+        :func:`bull_bear` and ``dating``). ``x``'s bars are the time axis: each
         is paired with the first ``y`` bar closing at or after its information
         time (:func:`riskcycle.calendar.map_to_follower`); when several ``x``
         bars map to one ``y`` bar only the last is kept.
-    method : {"lunde_timmermann", "pagan_sossounov"}, default "lunde_timmermann"
-        Dating rule for prices.
+    dating : {"lunde_timmermann", "pagan_sossounov"}, default "lunde_timmermann"
+        The dating algorithm for prices (see :func:`bull_bear`).
     break_date : date or None, default ``riskcycle.calendar.ETF_APPROVAL``
         Eras: ``before`` (dates up to it) and ``after`` (dates after it),
         beside ``all``. None: the whole sample only.
@@ -395,7 +395,7 @@ def concordance(
     True
     """
     px, py, brk, alternative, n_resamples = _concordance_iv(
-        x, y, method, break_date, alternative, n_resamples
+        x, y, dating, break_date, alternative, n_resamples
     )
     gen = check_rng(rng)
     aligned = _align(px, py, x_clock, y_clock)
@@ -426,8 +426,8 @@ def concordance(
         null_hypothesis=null_text,
         n_resamples=n_resamples,
         settings={
-            "method_x": px.settings.method,
-            "method_y": py.settings.method,
+            "dating_x": px.settings.dating,
+            "dating_y": py.settings.dating,
             "break_date": None if brk is None else str(brk.date()),
             "alternative": alternative,
             "n_resamples": n_resamples,
