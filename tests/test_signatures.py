@@ -288,8 +288,6 @@ METHOD_ALLOWED = {
     "bootstrap_ci": "method='stationary': the bootstrap scheme",
     "base_rate": "method='stationary': the bootstrap scheme",
     "power_analysis": "method='stationary': the bootstrap scheme",
-    "bull_bear": "method='lunde_timmermann': the dating algorithm",
-    "concordance": "method='lunde_timmermann': the dating algorithm",
     "phase_event_test": "method='lunde_timmermann': the dating algorithm",
 }
 
