@@ -121,6 +121,13 @@ def check_float(
     return value
 
 
+def check_block_length(value: Any, name: str = "block_length") -> float | None:
+    """None (the block length is estimated from the data) or a mean block length >= 1 bar."""
+    if value is None:
+        return None
+    return check_float(value, name, minimum=1.0, what="a mean block length >= 1")
+
+
 def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
     if not isinstance(value, str):
         raise TypeError(f"`{name}` must be one of {list(choices)}; got {type(value).__name__}.")

@@ -12,6 +12,7 @@ from riskcycle._results import Summary, package_versions
 from riskcycle._rng import check_rng
 from riskcycle._validation import (
     check_alternative,
+    check_block_length,
     check_confidence_level,
     check_float,
     check_int,
@@ -250,3 +251,79 @@ def test_check_keys():
         r"expected some of \['btc', 'spx'\]",
     ):
         check_keys({"bct": 365}, "periods_per_year", {"btc": 1, "spx": 2}, "markets")
+
+
+def _regimes_calls():
+    from riskcycle import regimes
+
+    idx = pd.date_range("2020-01-01", periods=400, freq="D")
+    walk = np.random.default_rng(0).normal(0, 0.02, (2, 400)).cumsum(axis=1)
+    a = pd.Series(100 * np.exp(walk[0]), index=idx)
+    b = pd.Series(100 * np.exp(walk[1]), index=idx)
+    r = np.diff(np.log(a.to_numpy()))
+    return {
+        "volatility_ratio_test": lambda **kw: regimes.volatility_ratio_test(
+            r[:200], r[200:], **kw
+        ),
+        "volatility_regimes": lambda **kw: regimes.volatility_regimes(
+            a, breaks="2020-07-01", periods_per_year=365, **kw
+        ),
+        "correlation_regimes": lambda **kw: regimes.correlation_regimes(
+            a,
+            {"b": b},
+            breaks="2020-07-01",
+            follower_clock="utc_midnight",
+            benchmark_clock="utc_midnight",
+            **kw,
+        ),
+        "halving_phase_control": lambda **kw: regimes.halving_phase_control(
+            a, break_date="2020-07-01", **kw
+        ),
+        "cross_market_control": lambda **kw: regimes.cross_market_control(
+            {"a": a, "b": b}, break_date="2020-07-01", **kw
+        ),
+    }
+
+
+def test_check_block_length():
+    # None keeps the data-driven (Politis-White) choice; a number is a mean block length
+    assert check_block_length(None) is None
+    assert check_block_length(1) == 1.0
+    assert check_block_length(np.float64(12.5)) == 12.5
+    with pytest.raises(
+        ValueError, match=r"`block_length` must be a mean block length >= 1 in \[1, inf\); got 0.5"
+    ):
+        check_block_length(0.5)
+    with pytest.raises(
+        TypeError, match=r"`block_length` must be a mean block length >= 1; got '5'"
+    ):
+        check_block_length("5")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "volatility_ratio_test",
+        "volatility_regimes",
+        "correlation_regimes",
+        "halving_phase_control",
+        "cross_market_control",
+    ],
+)
+@pytest.mark.parametrize(
+    ("value", "exc", "match"),
+    [
+        (
+            0.5,
+            ValueError,
+            r"`block_length` must be a mean block length >= 1 in \[1, inf\); got 0.5",
+        ),
+        (np.inf, ValueError, r"`block_length` must be a mean block length >= 1 .*; got inf"),
+        (True, TypeError, r"`block_length` must be a mean block length >= 1; got True"),
+    ],
+)
+def test_every_regimes_function_checks_block_length_alike(name, value, exc, match):
+    # the regimes package checks block_length in one place (check_block_length): the same
+    # message from each public function that takes it
+    with pytest.raises(exc, match=match):
+        _regimes_calls()[name](block_length=value)

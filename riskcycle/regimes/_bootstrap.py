@@ -21,8 +21,8 @@ from .._results import ConfidenceInterval, ResultMixin, Summary, package_version
 from .._rng import RNGLike, check_rng
 from .._validation import (
     check_alternative,
+    check_block_length,
     check_confidence_level,
-    check_float,
     check_n_resamples,
 )
 from ..exceptions import DegenerateDataWarning, SmallSampleWarning
@@ -266,10 +266,7 @@ def _volatility_ratio_test_iv(
     n_resamples = check_n_resamples(n_resamples)
     confidence_level = check_confidence_level(confidence_level)
     alternative = check_alternative(alternative)
-    if block_length is not None:
-        block_length = check_float(
-            block_length, "block_length", minimum=1.0, what="a mean block length >= 1"
-        )
+    block_length = check_block_length(block_length)
     return b, a, n_resamples, confidence_level, alternative, block_length, check_rng(rng)
 
 

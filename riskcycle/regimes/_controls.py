@@ -26,9 +26,9 @@ from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng, spawn
 from .._validation import (
     check_alternative,
+    check_block_length,
     check_choice,
     check_confidence_level,
-    check_float,
     check_n_resamples,
     check_timestamp,
     fmt_date,
@@ -265,10 +265,7 @@ def _common_iv(break_date, window, n_resamples, confidence_level, alternative, b
     n_resamples = check_n_resamples(n_resamples)
     confidence_level = check_confidence_level(confidence_level)
     alternative = check_alternative(alternative)
-    if block_length is not None:
-        block_length = check_float(
-            block_length, "block_length", minimum=1.0, what="a mean block length >= 1"
-        )
+    block_length = check_block_length(block_length)
     return date, window, n_resamples, confidence_level, alternative, block_length, check_rng(rng)
 
 

@@ -22,9 +22,9 @@ from .._rng import RNGLike, check_rng, spawn
 from .._validation import (
     as_price_frame,
     check_alternative,
+    check_block_length,
     check_choice,
     check_confidence_level,
-    check_float,
     check_int,
     check_n_resamples,
     fmt_date,
@@ -231,10 +231,7 @@ def _correlation_regimes_iv(
     n_resamples = check_n_resamples(n_resamples)
     confidence_level = check_confidence_level(confidence_level)
     alternative = check_alternative(alternative)
-    if block_length is not None:
-        block_length = check_float(
-            block_length, "block_length", minimum=1.0, what="a mean block length >= 1"
-        )
+    block_length = check_block_length(block_length)
     brk = check_breaks(breaks, fol.index[1:], data_name="follower")
     return (
         fol,
