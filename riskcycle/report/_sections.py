@@ -47,10 +47,8 @@ def _ci(lo: float, hi: float) -> str:
 def regimes_section(doc, numbers, col, follower, *, n_resamples, rng) -> list[Claim]:
     import matplotlib.pyplot as plt
 
-    from .. import datasets, volatility_regimes
-    from ..regimes import cross_market_control, halving_phase_control
+    from ._figures import fig_rolling_volatility
 
-    r1, r2, r3 = rng.spawn(3)
     fname = display_name(follower, "follower")
     btc = (
         follower.loc[follower["source"] == "yahoo", ["close"]]
@@ -58,6 +56,58 @@ def regimes_section(doc, numbers, col, follower, *, n_resamples, rng) -> list[Cl
         else follower[["close"]]
     ).copy()
     btc.attrs = dict(follower.attrs)
+    res, phase, cross = _regimes_run(col, btc, n_resamples=n_resamples, rng=rng)
+
+    s = doc.section(f"Volatility regimes of {fname} before and after the spot-ETF approval")
+    source = f"{fname} closes from {btc.index[0]:%Y-%m-%d} on" + (
+        " (the Yahoo part; the Coin Metrics back-history does not enter this section)"
+        if "source" in follower
+        else ""
+    )
+    s.text(
+        f"Regimes split at {ETF_APPROVAL:%Y-%m-%d} (approval after the US close; the new "
+        f"regime starts that day). Log returns, annualised with {res.periods_per_year:g} "
+        f"bars a year (the series' calendar); {source}."
+    )
+    _regimes_tables(s, res, phase, cross)
+    icss_breaks = (
+        list(res.icss.break_dates)
+        if res.icss is not None and res.icss.break_dates is not None
+        else []
+    )
+    s.figure(
+        fig_rolling_volatility(btc["close"], fname, icss_breaks),
+        "regimes",
+        f"{fname}'s 30-day rolling volatility (annualised) with each regime's volatility, the "
+        "spot-ETF approval, the halvings and the variance breaks ICSS finds without being "
+        "told a date",
+    )
+    plt.close("all")
+    claim, finding = _regimes_claim(res, phase, btc["close"], fname)
+    s.blocks.insert(1, Paragraph(finding))
+    vs = res.variance_shift
+    numbers["regimes"] = {
+        "ratio": claim.numbers["ratio"],
+        "ci_low": claim.numbers["ci"][0],
+        "ci_high": claim.numbers["ci"][1],
+        "pvalue": float(res.pvalue[0]),
+        "realized": res.realized,
+        "garch": res.garch,
+        "equal_window": phase.table,
+        "cross_market": cross.table,
+        "variance_shift": None if vs is None else {"lr": vs.statistic, "pvalue": vs.pvalue},
+        "icss_breaks": icss_breaks,
+        "correlation": None if res.correlation is None else res.correlation.changes,
+    }
+    return [claim]
+
+
+def _regimes_run(col, btc: pd.DataFrame, *, n_resamples: int, rng):
+    """Volatility regimes at the approval, the halving-phase and the cross-market controls."""
+    from .. import datasets, volatility_regimes
+    from ..regimes import cross_market_control, halving_phase_control
+
+    r1, r2, r3 = rng.spawn(3)
     bench = {n: datasets.load(n) for n in ("rut", "spx", "ndx")}
     res = col.run(
         "volatility regimes",
@@ -81,48 +131,49 @@ def regimes_section(doc, numbers, col, follower, *, n_resamples, rng) -> list[Cl
             rng=r3,
         ),
     )
+    return res, phase, cross
 
-    s = doc.section(f"Volatility regimes of {fname} before and after the spot-ETF approval")
-    source = f"{fname} closes from {btc.index[0]:%Y-%m-%d} on" + (
-        " (the Yahoo part; the Coin Metrics back-history does not enter this section)"
-        if "source" in follower
-        else ""
-    )
-    s.text(
-        f"Regimes split at {ETF_APPROVAL:%Y-%m-%d} (approval after the US close; the new "
-        f"regime starts that day). Log returns, annualised with {res.periods_per_year:g} "
-        f"bars a year (the series' calendar); {source}."
-    )
-    cols = [
-        "label",
-        "n_obs",
-        "volatility",
-        "downside_semivolatility",
-        "skewness",
-        "excess_kurtosis",
-        "max_drawdown",
-    ]
-    s.table(res.realized[cols].set_index("label"), caption="Realised measures per regime")
-    gcols = [
-        "model",
-        "label",
-        "persistence",
-        "half_life",
-        "unconditional_volatility",
-        "nu",
-        "reason",
-    ]
+
+_REALIZED_COLUMNS = [
+    "label",
+    "n_obs",
+    "volatility",
+    "downside_semivolatility",
+    "skewness",
+    "excess_kurtosis",
+    "max_drawdown",
+]
+_GARCH_COLUMNS = [
+    "model",
+    "label",
+    "persistence",
+    "half_life",
+    "unconditional_volatility",
+    "nu",
+    "reason",
+]
+_CONTROL_COLUMNS = [
+    "label",
+    "role",
+    "volatility_before",
+    "volatility_after",
+    "ratio",
+    "ci_low",
+    "ci_high",
+    "pvalue",
+]
+
+
+def _regimes_tables(s, res, phase, cross) -> None:
+    """Realised measures, GARCH fits, the ratio tests, ICSS and the two controls."""
     s.table(
-        res.garch[[c for c in gcols if c in res.garch]].set_index("model"),
+        res.realized[_REALIZED_COLUMNS].set_index("label"), caption="Realised measures per regime"
+    )
+    s.table(
+        res.garch[[c for c in _GARCH_COLUMNS if c in res.garch]].set_index("model"),
         caption="GARCH(1,1)-t and GJR-GARCH(1,1)-t per regime",
     )
     rt = res.ratio_tests[0]
-    ratio, lo, hi, p = (
-        float(res.statistic[0]),
-        float(res.confidence_interval.low[0]),
-        float(res.confidence_interval.high[0]),
-        float(res.pvalue[0]),
-    )
     s.table(
         rt.to_frame()
         .drop(columns=[c for c in ("assumes",) if c in rt.to_frame()])
@@ -152,33 +203,12 @@ def regimes_section(doc, numbers, col, follower, *, n_resamples, rng) -> list[Cl
             )
         )
     s.table(
-        phase.table[
-            [
-                "label",
-                "role",
-                "date",
-                "volatility_before",
-                "volatility_after",
-                "ratio",
-                "ci_low",
-                "ci_high",
-                "pvalue",
-            ]
-        ].set_index("label"),
+        phase.table[[*_CONTROL_COLUMNS[:2], "date", *_CONTROL_COLUMNS[2:]]].set_index("label"),
         caption="Halving-phase control: equal 365-day windows at the same cycle fraction",
     )
     s.table(
         cross.table.assign(label=[_reader(v) for v in cross.table["label"]])[
-            [
-                "label",
-                "role",
-                "volatility_before",
-                "volatility_after",
-                "ratio",
-                "ci_low",
-                "ci_high",
-                "pvalue",
-            ]
+            _CONTROL_COLUMNS
         ].set_index("label"),
         caption="Cross-market control: the same calendar windows",
     )
@@ -201,34 +231,27 @@ def regimes_section(doc, numbers, col, follower, *, n_resamples, rng) -> list[Cl
             caption="Correlation and beta to equity indices (weekly returns), change at "
             "the break with block-bootstrap CI",
         )
-    from ._figures import fig_rolling_volatility
 
-    icss_breaks = (
-        list(res.icss.break_dates)
-        if res.icss is not None and res.icss.break_dates is not None
-        else []
-    )
-    s.figure(
-        fig_rolling_volatility(btc["close"], fname, icss_breaks),
-        "regimes",
-        f"{fname}'s 30-day rolling volatility (annualised) with each regime's volatility, the "
-        "spot-ETF approval, the halvings and the variance breaks ICSS finds without being "
-        "told a date",
-    )
-    plt.close("all")
 
+def _max_rise(close: pd.Series, start: Any, end: Any) -> float:
+    """Largest 365-day rise from a start date in [start, end] (end date inside data)."""
+    starts = close.loc[start:end]
+    fwd = close.reindex(starts.index + pd.Timedelta(days=365)).to_numpy()
+    ok = np.isfinite(fwd)
+    return float(np.max(fwd[ok] / starts.to_numpy()[ok] - 1)) if ok.any() else np.nan
+
+
+def _regimes_claim(res, phase, close: pd.Series, fname: str) -> tuple[Claim, str]:
+    """Claim 6 and the section's finding, worded as results."""
+    ratio, lo, hi, p = (
+        float(res.statistic[0]),
+        float(res.confidence_interval.low[0]),
+        float(res.confidence_interval.high[0]),
+        float(res.pvalue[0]),
+    )
     eq = phase.table.loc[phase.table["role"] == "actual"].iloc[0]
-    close = btc["close"]
-
-    def max_rise(start: Any, end: Any) -> float:
-        """Largest 365-day rise from a start date in [start, end] (end date inside data)."""
-        starts = close.loc[start:end]
-        fwd = close.reindex(starts.index + pd.Timedelta(days=365)).to_numpy()
-        ok = np.isfinite(fwd)
-        return float(np.max(fwd[ok] / starts.to_numpy()[ok] - 1)) if ok.any() else np.nan
-
-    rise_2017 = max_rise("2017-01-01", "2017-12-31")
-    rise_after = max_rise(ETF_APPROVAL, close.index[-1])
+    rise_2017 = _max_rise(close, "2017-01-01", "2017-12-31")
+    rise_after = _max_rise(close, ETF_APPROVAL, close.index[-1])
     dd = res.realized.set_index("label")["max_drawdown"]
     dd_before, dd_after = float(dd.iloc[0]), float(dd.iloc[-1])
     earlier = phase.table.loc[phase.table["role"] != "actual"].dropna(subset=["ratio"])
@@ -275,64 +298,115 @@ def regimes_section(doc, numbers, col, follower, *, n_resamples, rng) -> list[Cl
             )
         )
     )
-    s.blocks.insert(1, Paragraph(finding))
-    numbers["regimes"] = {
-        "ratio": ratio,
-        "ci_low": lo,
-        "ci_high": hi,
-        "pvalue": p,
-        "realized": res.realized,
-        "garch": res.garch,
-        "equal_window": phase.table,
-        "cross_market": cross.table,
-        "variance_shift": None if vs is None else {"lr": vs.statistic, "pvalue": vs.pvalue},
-        "icss_breaks": []
-        if res.icss is None or res.icss.break_dates is None
-        else list(res.icss.break_dates),
-        "correlation": None if res.correlation is None else res.correlation.changes,
-    }
-    return [
-        Claim(
-            number="6",
-            claim="Spot ETFs (approved 2024-01-10) damped BTC's volatility: milder falls, no "
-            "vertical 2017-style rise",
-            stated="lower volatility, milder falls and no 2017-style rise after the approval",
-            measured=measured,
-            rule="block-bootstrap CI of the volatility ratio below 1 both over whole regimes and "
-            "in equal 365-day windows (the halving cycle held fixed); milder falls and no "
-            "2017-style rise are shown beside it but cannot attribute the change to the ETFs",
-            verdict=verdict
-            + (
-                f"; falls {'milder' if milder else 'not milder'}, "
-                f"{'no' if no_vertical else 'a'} 2017-style rise"
-            ),
-            numbers={
-                "ratio": ratio,
-                "ci": [lo, hi],
-                "equal_window_ratio": float(eq["ratio"]),
-                "max_drawdown_before": dd_before,
-                "max_drawdown_after": dd_after,
-                "max_365d_rise_after": rise_after,
-                "max_365d_rise_2017": rise_2017,
-            },
-        )
-    ]
+    claim = Claim(
+        number="6",
+        claim="Spot ETFs (approved 2024-01-10) damped BTC's volatility: milder falls, no "
+        "vertical 2017-style rise",
+        stated="lower volatility, milder falls and no 2017-style rise after the approval",
+        measured=measured,
+        rule="block-bootstrap CI of the volatility ratio below 1 both over whole regimes and "
+        "in equal 365-day windows (the halving cycle held fixed); milder falls and no "
+        "2017-style rise are shown beside it but cannot attribute the change to the ETFs",
+        verdict=verdict
+        + (
+            f"; falls {'milder' if milder else 'not milder'}, "
+            f"{'no' if no_vertical else 'a'} 2017-style rise"
+        ),
+        numbers={
+            "ratio": ratio,
+            "ci": [lo, hi],
+            "equal_window_ratio": float(eq["ratio"]),
+            "max_drawdown_before": dd_before,
+            "max_drawdown_after": dd_after,
+            "max_365d_rise_after": rise_after,
+            "max_365d_rise_2017": rise_2017,
+        },
+    )
+    return claim, finding
 
 
 # ---------------------------------------------------------------------------
 # backtest
 # ---------------------------------------------------------------------------
+#: The backtest section's parameter grid (drought, margin, holding period, delay); the
+#: captions below describe it.
+SWEEP_GRID = {
+    "min_gap": [150, 200, 250, 300, 350],
+    "margin": [0.0, 0.01, 0.02],
+    "horizons": [180, 365, 540],
+    "delay": ["0h", "1D"],
+}
+
+
 def backtest_section(
     doc, numbers, col, leader, follower, *, rule, horizon, n_resamples, rng
 ) -> list[Claim]:
     import matplotlib.pyplot as plt
 
+    from ._figures import fig_equity, fig_pbo_logits, fig_sweep_heatmap
+
+    lname = display_name(leader, "leader")
+    fname = display_name(follower, "follower")
+    res, grid = _backtest_run(
+        col, leader, follower, rule=rule, horizon=horizon, n_resamples=n_resamples, rng=rng
+    )
+    s = doc.section(f"Backtest: trading {fname} on {lname} breakouts")
+    s.text(
+        f"Entry at the close of the first {fname} bar that closes after the {lname} close "
+        f"was known; exit after {horizon} calendar days; 10 bp fees and 10 bp slippage per "
+        "side; vectorbt's fills (every argument explicit), computed by riskcycle's compiled "
+        "kernel, which gives vectorbt's returns. Random-entry nulls make the "
+        "same number of trades of the same lengths at random admissible dates."
+    )
+    s.table(
+        _backtest_summary(res),
+        caption=f"Strategy against buy-and-hold (Sharpe annualised with "
+        f"{res.periods_per_year:g} periods a year)",
+    )
+    trades = res.to_frame("trades")
+    s.table(trades.set_index(trades.columns[0]), caption="Trades", digits=4)
+    tear = _tear_sheet(res, fname)
+    s.table(
+        tear,
+        caption="Tear sheet (daily returns; the strategy's flat days earn nothing; "
+        "random-entry median of the Sharpe ratio from the random-entry null)",
+    )
+    s.figure(
+        fig_equity(res, fname, lname),
+        "backtest",
+        f"Growth of 1 in the strategy and in buy-and-hold {fname} (log scale) with entries "
+        "and exits; drawdowns below",
+    )
+    s.table(
+        _snooping_table(grid),
+        caption="Data-snooping control over the parameter grid (drought 150-350 "
+        "sessions, margin 0-2%, hold 180-540 days, delay 0 or 1 day); SPA "
+        "against buy-and-hold",
+    )
+    s.figure(
+        fig_sweep_heatmap(grid.grid, res.benchmark_sharpe_ratio, fname),
+        "sweep",
+        "Sharpe ratio of the grid's strategies by drought length and holding period (mean "
+        f"over margin and delay), against buy-and-hold {fname}",
+    )
+    s.figure(
+        fig_pbo_logits(grid.pbo.logits, grid.pbo.pbo),
+        "pbo",
+        "Combinatorially symmetric cross-validation over the grid: for each split of the "
+        "history, the logit of where the in-sample best strategy ranks out of sample; "
+        "below 0 it ranks below the median (Bailey et al. 2017)",
+    )
+    plt.close("all")
+    numbers["backtest"] = _backtest_numbers(res, grid, trades, tear)
+    return [_backtest_claim(res, grid)]
+
+
+def _backtest_run(col, leader, follower, *, rule, horizon, n_resamples, rng):
+    """The backtest of the report's rule and the sweep over :data:`SWEEP_GRID`."""
     from .. import breakouts
     from ..backtesting import backtest, sweep
 
     r1, r2 = rng.spawn(2)
-    lname = display_name(leader, "leader")
-    fname = display_name(follower, "follower")
     events = breakouts(leader, **rule)
     res = col.run(
         "backtest",
@@ -352,27 +426,20 @@ def backtest_section(
         lambda: sweep(
             leader,
             follower,
-            min_gap=[150, 200, 250, 300, 350],
-            margin=[0.0, 0.01, 0.02],
-            horizons=[180, 365, 540],
-            delay=["0h", "1D"],
+            **SWEEP_GRID,
             fees=0.001,
             slippage=0.001,
             n_resamples=min(n_resamples, 1000),
             rng=r2,
         ),
     )
+    return res, grid
 
-    s = doc.section(f"Backtest: trading {fname} on {lname} breakouts")
-    s.text(
-        f"Entry at the close of the first {fname} bar that closes after the {lname} close "
-        f"was known; exit after {horizon} calendar days; 10 bp fees and 10 bp slippage per "
-        "side; vectorbt's fills (every argument explicit), computed by riskcycle's compiled "
-        "kernel, which gives vectorbt's returns. Random-entry nulls make the "
-        "same number of trades of the same lengths at random admissible dates."
-    )
+
+def _backtest_summary(res) -> pd.DataFrame:
+    """The strategy against buy-and-hold, with the random-entry p-values."""
     lo, hi = res.confidence_interval
-    summary = pd.DataFrame(
+    return pd.DataFrame(
         {
             "quantity": [
                 "trades",
@@ -398,30 +465,27 @@ def backtest_section(
             ],
         }
     ).set_index("quantity")
-    s.table(
-        summary,
-        caption=f"Strategy against buy-and-hold (Sharpe annualised with "
-        f"{res.periods_per_year:g} periods a year)",
-    )
-    trades = res.to_frame("trades")
-    s.table(trades.set_index(trades.columns[0]), caption="Trades", digits=4)
-    from ._figures import fig_equity, fig_pbo_logits, fig_sweep_heatmap
 
-    labels = {
-        "total_return": "total return",
-        "cagr": "CAGR",
-        "volatility": "volatility (annualised)",
-        "sharpe_ratio": "Sharpe ratio",
-        "sortino_ratio": "Sortino ratio",
-        "calmar_ratio": "Calmar ratio",
-        "max_drawdown": "maximum drawdown",
-        "max_drawdown_days": "longest drawdown (days)",
-        "exposure": "exposure (share of days invested)",
-        "win_rate": "win rate (trades)",
-        "n_trades": "trades",
-    }
+
+_TEAR_LABELS = {
+    "total_return": "total return",
+    "cagr": "CAGR",
+    "volatility": "volatility (annualised)",
+    "sharpe_ratio": "Sharpe ratio",
+    "sortino_ratio": "Sortino ratio",
+    "calmar_ratio": "Calmar ratio",
+    "max_drawdown": "maximum drawdown",
+    "max_drawdown_days": "longest drawdown (days)",
+    "exposure": "exposure (share of days invested)",
+    "win_rate": "win rate (trades)",
+    "n_trades": "trades",
+}
+
+
+def _tear_sheet(res, fname: str) -> pd.DataFrame:
+    """The backtest's tear sheet with readers' names."""
     tear = res.tear_sheet().rename(
-        index=labels,
+        index=_TEAR_LABELS,
         columns={
             "strategy": "strategy",
             "buy_and_hold": f"buy-and-hold {fname}",
@@ -429,19 +493,13 @@ def backtest_section(
         },
     )
     tear.index.name = "measure"
-    s.table(
-        tear,
-        caption="Tear sheet (daily returns; the strategy's flat days earn nothing; "
-        "random-entry median of the Sharpe ratio from the random-entry null)",
-    )
-    s.figure(
-        fig_equity(res, fname, lname),
-        "backtest",
-        f"Growth of 1 in the strategy and in buy-and-hold {fname} (log scale) with entries "
-        "and exits; drawdowns below",
-    )
+    return tear
+
+
+def _snooping_table(grid) -> pd.DataFrame:
+    """Data-snooping control over the grid: deflated Sharpe ratio, SPA, Reality Check, PBO."""
     spa = grid.spa
-    snoop = pd.DataFrame(
+    return pd.DataFrame(
         {
             "quantity": [
                 "combinations",
@@ -467,27 +525,12 @@ def backtest_section(
             ],
         }
     ).set_index("quantity")
-    s.table(
-        snoop,
-        caption="Data-snooping control over the parameter grid (drought 150-350 "
-        "sessions, margin 0-2%, hold 180-540 days, delay 0 or 1 day); SPA "
-        "against buy-and-hold",
-    )
-    s.figure(
-        fig_sweep_heatmap(grid.grid, res.benchmark_sharpe_ratio, fname),
-        "sweep",
-        "Sharpe ratio of the grid's strategies by drought length and holding period (mean "
-        f"over margin and delay), against buy-and-hold {fname}",
-    )
-    s.figure(
-        fig_pbo_logits(grid.pbo.logits, grid.pbo.pbo),
-        "pbo",
-        "Combinatorially symmetric cross-validation over the grid: for each split of the "
-        "history, the logit of where the in-sample best strategy ranks out of sample; "
-        "below 0 it ranks below the median (Bailey et al. 2017)",
-    )
-    plt.close("all")
-    numbers["backtest"] = {
+
+
+def _backtest_numbers(res, grid, trades: pd.DataFrame, tear: pd.DataFrame) -> dict[str, Any]:
+    lo, hi = res.confidence_interval
+    spa = grid.spa
+    return {
         "n_trades": res.n_trades,
         "total_return": res.total_return,
         "benchmark_total_return": res.benchmark_total_return,
@@ -509,6 +552,11 @@ def backtest_section(
         },
         "tear_sheet": tear,
     }
+
+
+def _backtest_claim(res, grid) -> Claim:
+    """Claim 14: a window to watch, not a trading signal."""
+    spa = grid.spa
     alpha = 0.05
     beats_random = res.pvalue < alpha
     spa_p = spa.pvalue_consistent
@@ -519,27 +567,25 @@ def backtest_section(
         verdict = "not supported (the rule traded well)"
     else:
         verdict = "partly consistent"
-    return [
-        Claim(
-            number="14",
-            claim="Its conclusion: a window to watch, not a trading signal",
-            stated="not a trading signal",
-            measured=f"{res.n_trades} trades; Sharpe {res.statistic:.2f} against buy-and-hold "
-            f"{res.benchmark_sharpe_ratio:.2f}; random-entry p (Sharpe) {res.pvalue:.3g}; "
-            f"growth x{1 + res.total_return:,.1f} against x{1 + res.benchmark_total_return:,.1f}"
-            f"; over {len(grid.grid)} variants SPA p = {spa_p:.3g}, PBO = {grid.pbo.pbo:.2f}",
-            rule=f"a trading signal would beat random entries (p < {alpha:g}), survive the "
-            f"data-snooping test over the grid (SPA p < {alpha:g}) and beat buy-and-hold's "
-            "Sharpe ratio; the claim is consistent when the first two fail",
-            verdict=verdict,
-            numbers={
-                "random_entry_pvalue": res.pvalue,
-                "spa_pvalue": spa_p,
-                "sharpe_ratio": res.statistic,
-                "benchmark_sharpe_ratio": res.benchmark_sharpe_ratio,
-            },
-        )
-    ]
+    return Claim(
+        number="14",
+        claim="Its conclusion: a window to watch, not a trading signal",
+        stated="not a trading signal",
+        measured=f"{res.n_trades} trades; Sharpe {res.statistic:.2f} against buy-and-hold "
+        f"{res.benchmark_sharpe_ratio:.2f}; random-entry p (Sharpe) {res.pvalue:.3g}; "
+        f"growth x{1 + res.total_return:,.1f} against x{1 + res.benchmark_total_return:,.1f}"
+        f"; over {len(grid.grid)} variants SPA p = {spa_p:.3g}, PBO = {grid.pbo.pbo:.2f}",
+        rule=f"a trading signal would beat random entries (p < {alpha:g}), survive the "
+        f"data-snooping test over the grid (SPA p < {alpha:g}) and beat buy-and-hold's "
+        "Sharpe ratio; the claim is consistent when the first two fail",
+        verdict=verdict,
+        numbers={
+            "random_entry_pvalue": res.pvalue,
+            "spa_pvalue": spa_p,
+            "sharpe_ratio": res.statistic,
+            "benchmark_sharpe_ratio": res.benchmark_sharpe_ratio,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -770,7 +816,6 @@ def spec_row(case: Case) -> dict[str, Any]:
 def inference_section(doc, numbers, cases: list[Case], follower, *, as_of, horizon) -> list[Claim]:
     import matplotlib.pyplot as plt
 
-    from ..calendar import halving_phase
     from ._figures import fig_nulls
 
     fname = display_name(follower, "follower")
@@ -805,11 +850,35 @@ def inference_section(doc, numbers, cases: list[Case], follower, *, as_of, horiz
             caption=f"Out of sample: events known on {as_of:%Y-%m-%d}, followed with the "
             "data after that date",
         )
-    g = first.garch_null
     s.figure(
         fig_nulls(first, fname, horizon),
         "inference",
-        f"{main[0].name}: where the observed mean {horizon}-day log return of {fname} after "
+        _nulls_caption(first, main[0].name, fname, horizon),
+    )
+    plt.close("all")
+    numbers["inference"] = _inference_numbers(results)
+    return [_claim_13(first)]
+
+
+def _inference_numbers(results: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: {
+            **_assessment_row(a),
+            "verdict_label": a.verdict_label,
+            "verdict_sentences": list(a.verdict),
+            "tests": a.to_frame(),
+            "leave_one_out": a.leave_one_out,
+            "follow_up": a.follow_up,
+        }
+        for name, a in results.items()
+    }
+
+
+def _nulls_caption(first, name: str, fname: str, horizon: int) -> str:
+    """The caption of the nulls figure (the GARCH null's persistence when it is shown)."""
+    g = first.garch_null
+    return (
+        f"{name}: where the observed mean {horizon}-day log return of {fname} after "
         "the events falls among the means of random event sets (each panel's null), with "
         "the nominal and calibrated p-values. The last panel's null means come from "
         f"{fname} paths simulated by a GARCH(1,1)-t model fitted to its returns"
@@ -825,22 +894,14 @@ def inference_section(doc, numbers, cases: list[Case], follower, *, as_of, horiz
             if g is not None
             else ""
         )
-        + ".",
+        + "."
     )
-    plt.close("all")
-    numbers["inference"] = {
-        name: {
-            **_assessment_row(a),
-            "verdict_label": a.verdict_label,
-            "verdict_sentences": list(a.verdict),
-            "tests": a.to_frame(),
-            "leave_one_out": a.leave_one_out,
-            "follow_up": a.follow_up,
-        }
-        for name, a in results.items()
-    }
 
-    a = first
+
+def _claim_13(a) -> Claim:
+    """Claim 13 (the commentary's own caveat) from the first specification's assessment."""
+    from ..calendar import halving_phase
+
     row = _assessment_row(a)
     alpha = a.alpha
     phase = halving_phase(pd.DatetimeIndex(a.placebo.event_dates)) if a.placebo else None
@@ -869,38 +930,32 @@ def inference_section(doc, numbers, cases: list[Case], follower, *, as_of, horiz
         f"{row['hit count p, calibrated']:.3g}; verdict {label_words(a.verdict_label)}"
         + (f" (rests on {row['fragile: rests on']})" if a.fragile_events else "")
     )
-    return [
-        Claim(
-            number="13",
-            claim="Two samples cannot prove causation; the halving cycle coincides (the "
-            "commentary's own caveat)",
-            stated="two events cannot establish the signal; the halving cycle may explain it",
-            measured=measured,
-            rule="confirmed if any of the exact sign-test floor, the calibrated halving-matched "
-            f"p or the calibrated hit-count p is >= {alpha:g} for the commentary's events, or "
-            "the verdict rests on one event (fragile)",
-            verdict=(
-                "confirmed ("
-                + ", ".join(
-                    [f"{k} >= {alpha:g}" for k in weak]
-                    + (
-                        ["fragile: rests on " + row["fragile: rests on"]]
-                        if a.fragile_events
-                        else []
-                    )
-                )
-                + ")"
+    return Claim(
+        number="13",
+        claim="Two samples cannot prove causation; the halving cycle coincides (the "
+        "commentary's own caveat)",
+        stated="two events cannot establish the signal; the halving cycle may explain it",
+        measured=measured,
+        rule="confirmed if any of the exact sign-test floor, the calibrated halving-matched "
+        f"p or the calibrated hit-count p is >= {alpha:g} for the commentary's events, or "
+        "the verdict rests on one event (fragile)",
+        verdict=(
+            "confirmed ("
+            + ", ".join(
+                [f"{k} >= {alpha:g}" for k in weak]
+                + (["fragile: rests on " + row["fragile: rests on"]] if a.fragile_events else [])
             )
-            if weak or a.fragile_events
-            else "not confirmed",
-            numbers={
-                ("assess_signal_verdict" if k == "verdict" else k): (
-                    float(v) if isinstance(v, int | float | np.floating) else v
-                )
-                for k, v in row.items()
-            },
+            + ")"
         )
-    ]
+        if weak or a.fragile_events
+        else "not confirmed",
+        numbers={
+            ("assess_signal_verdict" if k == "verdict" else k): (
+                float(v) if isinstance(v, int | float | np.floating) else v
+            )
+            for k, v in row.items()
+        },
+    )
 
 
 def robustness_section(doc, numbers, cases: list[Case], *, alpha, horizon):
@@ -1000,29 +1055,7 @@ def scan_block(s, numbers, col, leader, follower, *, as_of, rule, n_resamples, r
         ),
     )
     cells = res.cells
-    keep = [
-        "follower",
-        "definition",
-        "horizon",
-        "n_events",
-        "effect",
-        "pvalue_calibrated_placebo",
-        "qvalue_bh",
-        "pvalue_family_wise",
-        "verdict",
-    ]
-    t = cells[[c for c in keep if c in cells]].copy()
-    if "verdict" in t:
-        t["verdict"] = [label_words(v) if isinstance(v, str) else "" for v in t["verdict"]]
-    t = t.rename(
-        columns={
-            "n_events": "events",
-            "effect": "effect (log, vs random dates)",
-            "pvalue_calibrated_placebo": "placebo p, calibrated",
-            "qvalue_bh": "q (Benjamini-Hochberg)",
-            "pvalue_family_wise": "family-wise p",
-        }
-    )
+    t = _scan_table(cells)
     joint = float(res.pvalue_joint)
     n_ok = int(cells["pvalue"].notna().sum()) if "pvalue" in cells else len(cells)
     n_bh = int(cells["significant_bh"].sum()) if "significant_bh" in cells else 0
@@ -1053,3 +1086,31 @@ def scan_block(s, numbers, col, leader, follower, *, as_of, rule, n_resamples, r
         "pvalue_joint": joint,
         "family_wise": res.family_wise,
     }
+
+
+def _scan_table(cells: pd.DataFrame) -> pd.DataFrame:
+    """The scan's cells with readers' column names and verdicts."""
+    keep = [
+        "follower",
+        "definition",
+        "horizon",
+        "n_events",
+        "effect",
+        "pvalue_calibrated_placebo",
+        "qvalue_bh",
+        "pvalue_family_wise",
+        "verdict",
+    ]
+    t = cells[[c for c in keep if c in cells]].copy()
+    if "verdict" in t:
+        t["verdict"] = [label_words(v) if isinstance(v, str) else "" for v in t["verdict"]]
+    t = t.rename(
+        columns={
+            "n_events": "events",
+            "effect": "effect (log, vs random dates)",
+            "pvalue_calibrated_placebo": "placebo p, calibrated",
+            "qvalue_bh": "q (Benjamini-Hochberg)",
+            "pvalue_family_wise": "family-wise p",
+        }
+    )
+    return t
