@@ -58,22 +58,9 @@ ALLOWED_PRIVATE_IMPORTS = {
 
 # functions over MAX_LINES code lines ("module:qualified name"), to be split into steps
 ALLOWED_LONG_FUNCTIONS = {
-    # assessment, inference, scanning, report, snooping, CLI, lead-lag
-    "riskcycle.assess:_facts_sentences",
-    "riskcycle.inference._base_rate:base_rate_core",
-    "riskcycle.inference._bootstrap:bootstrap_core",
+    # assessment, inference, scanning, snooping, CLI, lead-lag
     "riskcycle.inference._garch_null:garch_core",
     "riskcycle.inference._placebo:placebo_core",
-    "riskcycle.inference._power:power_core",
-    "riskcycle.report._bottom:bottom_line",
-    "riskcycle.report._build:_assemble",
-    "riskcycle.report._claims:_claim_sideways",
-    "riskcycle.report._claims:data_claims",
-    "riskcycle.report._markets:market_claims",
-    "riskcycle.report._sections:backtest_section",
-    "riskcycle.report._sections:inference_section",
-    "riskcycle.report._sections:regimes_section",
-    "riskcycle.report._sections:scan_block",
     "riskcycle.snooping._pbo:pbo",
     "riskcycle.snooping._sharpe:_moments",
 }
