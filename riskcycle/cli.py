@@ -263,6 +263,7 @@ def _assess(args: argparse.Namespace, progress: _Progress) -> int:
 
 def _backtest(args: argparse.Namespace, progress: _Progress) -> int:
     import riskcycle
+    from riskcycle.backtesting import DEFAULT_GRID
 
     leader, follower = _pair_data(args, truncate=True)
     events = riskcycle.breakouts(
@@ -286,10 +287,7 @@ def _backtest(args: argparse.Namespace, progress: _Progress) -> int:
         grid = riskcycle.sweep(
             leader,
             follower,
-            min_gap=[150, 200, 250, 300, 350],
-            margin=[0.0, 0.01, 0.02],
-            horizons=[180, 365, 540],
-            delay=["0h", "1D"],
+            **DEFAULT_GRID,
             fees=args.fees,
             slippage=args.slippage,
             n_resamples=min(args.n_resamples, 1000),

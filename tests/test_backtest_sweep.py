@@ -204,7 +204,11 @@ def test_views(result):
         (dict(min_gap=[]), ValueError, "`min_gap` must list at least one value"),
         (dict(min_gap=[0]), ValueError, "`min_gap` must be a positive integer number of sessions"),
         (dict(margin=[-0.1]), ValueError, "`margin` must be a non-negative fraction"),
-        (dict(horizons=[0]), ValueError, "`horizons` must be a positive integer number of calendar days"),
+        (
+            dict(horizons=[0]),
+            ValueError,
+            "`horizons` must be a positive integer number of calendar days",
+        ),
         (dict(delay=["x"]), ValueError, "`delay` could not be parsed as a timedelta"),
         (dict(trailing_stop=[1.5]), ValueError, "`trailing_stop` must be a fraction"),
         (dict(exit_below=["high"]), ValueError, "`exit_below` must be one of"),
@@ -246,7 +250,9 @@ def test_compiled_plans_equal_build_plan(rut, btc):
     from riskcycle.backtesting._core import build_plan
     from riskcycle.backtesting._sweep import _plans, _sweep_iv
 
-    grid = dict(min_gap=[120, 250], margin=[0.0, 0.01], horizons=[30, 365, None], delay=["0h", "2D"])
+    grid = dict(
+        min_gap=[120, 250], margin=[0.0, 0.01], horizons=[30, 365, None], delay=["0h", "2D"]
+    )
     inp = _sweep_iv(
         rut, btc, grid["min_gap"], grid["margin"], grid["horizons"], grid["delay"], [None], [None],
         0.001, 0.001, 100.0, "buy_and_hold", None, None, None, 0, 0.05, 16, "numba", 0,
@@ -293,3 +299,27 @@ def test_statistics_from_the_kernel_pass_equal_numpy(result):
     np.testing.assert_array_equal(g["sharpe_ratio"].to_numpy(), sharpe)
     assert ((g["exposure"] >= 0) & (g["exposure"] <= 1)).all()
     assert (g.loc[g["n_trades"] == 0, "exposure"] == 0).all()
+
+
+def test_default_grid_is_the_documented_read_only_grid():
+    # DEFAULT_GRID is the grid of `riskcycle backtest --sweep` and the report's backtest
+    # section: 5 droughts x 3 margins x 3 holding periods x 2 delays = 90 combinations
+    from itertools import product
+
+    from riskcycle.backtesting import DEFAULT_GRID
+
+    assert list(DEFAULT_GRID) == ["min_gap", "margin", "horizons", "delay"]
+    assert DEFAULT_GRID["min_gap"] == (150, 200, 250, 300, 350)
+    assert DEFAULT_GRID["margin"] == (0.0, 0.01, 0.02)
+    assert DEFAULT_GRID["horizons"] == (180, 365, 540)
+    assert [pd.Timedelta(d) for d in DEFAULT_GRID["delay"]] == [
+        pd.Timedelta(0),
+        pd.Timedelta("1D"),
+    ]
+    assert len(list(product(*DEFAULT_GRID.values()))) == 90
+    with pytest.raises(TypeError, match="does not support item assignment"):
+        DEFAULT_GRID["margin"] = (0.0,)  # type: ignore[index]
+    # every key is an argument of sweep
+    import inspect
+
+    assert set(DEFAULT_GRID) <= set(inspect.signature(sweep).parameters)

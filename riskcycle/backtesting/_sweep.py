@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -33,11 +34,27 @@ from ._core import _costs_iv, _periods_per_year, build_plan
 from ._portfolio import run_portfolio, signal_matrices
 from ._result import drawdown, short_timedelta
 
-__all__ = ["SweepResult", "sweep"]
+__all__ = ["DEFAULT_GRID", "SweepResult", "sweep"]
 
 BENCHMARKS = ("buy_and_hold", "cash")
 ENGINES = ("numba", "vectorbt")
 GRID_COLUMNS = ("min_gap", "margin", "horizon", "delay", "trailing_stop", "exit_below")
+
+#: The grid around the commentary's breakout rule that the command line's
+#: ``riskcycle backtest --sweep`` and the report's backtest section search:
+#: droughts of 150-350 leader sessions, margins of 0-2% over the old record,
+#: holding periods of 180, 365 and 540 calendar days, and no delay or one day
+#: (5 x 3 x 3 x 2 = 90 combinations). Read-only; pass it as
+#: ``sweep(leader, follower, **DEFAULT_GRID)``, or copy it with ``dict(DEFAULT_GRID)``
+#: to change an entry.
+DEFAULT_GRID: Mapping[str, tuple] = MappingProxyType(
+    {
+        "min_gap": (150, 200, 250, 300, 350),
+        "margin": (0.0, 0.01, 0.02),
+        "horizons": (180, 365, 540),
+        "delay": (NO_DELAY, pd.Timedelta(days=1)),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -282,7 +299,9 @@ def _grid_iv(min_gap, margin, horizons, delay, trailing_stop, exit_below) -> dic
         ),
         "margin": lambda v: check_float(v, "margin", minimum=0.0, what="a non-negative fraction"),
         "horizon": optional(
-            lambda v: check_horizon(v, "horizons", what="a positive integer number of calendar days")
+            lambda v: check_horizon(
+                v, "horizons", what="a positive integer number of calendar days"
+            )
         ),
         "delay": lambda v: check_timedelta(v, "delay"),
         "trailing_stop": optional(
