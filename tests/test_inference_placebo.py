@@ -89,7 +89,14 @@ def test_monte_carlo_agrees_with_exact_within_error():
     exact = placebo_test(f, ev, horizon=30, min_spacing=40, rng=0, max_exact=10**7, **KW)
     assert exact.method == "exact"
     mc = placebo_test(
-        f, ev, horizon=30, min_spacing=40, method="monte_carlo", n_resamples=20_000, rng=1, **KW
+        f,
+        ev,
+        horizon=30,
+        min_spacing=40,
+        enumeration="monte_carlo",
+        n_resamples=20_000,
+        rng=1,
+        **KW,
     )
     assert mc.method == "monte_carlo"
     assert mc.n_admissible == pytest.approx(exact.n_admissible, rel=1e-12)
@@ -123,7 +130,7 @@ def test_halving_matched_exact_and_monte_carlo_agree():
             halving_window=30,
             halving_cycles=cycles,
             min_spacing=365,
-            method="monte_carlo",
+            enumeration="monte_carlo",
             n_resamples=20_000,
             rng=2,
             **KW,
@@ -180,7 +187,14 @@ def test_pvalues_uniform_when_events_are_random_dates():
     for _rep in range(300):
         ev = fd.index[cand[_nb.spaced_sample(table, nxt, rng.random((1, k)))[0]]]
         res = placebo_test(
-            f, ev, horizon=h, min_spacing=s, n_resamples=199, method="monte_carlo", rng=rng, **KW
+            f,
+            ev,
+            horizon=h,
+            min_spacing=s,
+            n_resamples=199,
+            enumeration="monte_carlo",
+            rng=rng,
+            **KW,
         )
         pvals.append(res.pvalue)
     for alpha, count in _rejections(pvals):
@@ -276,17 +290,17 @@ def test_commentary_events_seeded(rut, btc):
 def test_same_rng_same_numbers_and_scale_invariance():
     f = follower(800, seed=2)
     ev = dates(f, [50, 300, 600])
-    a = placebo_test(f, ev, horizon=60, method="monte_carlo", n_resamples=500, rng=9, **KW)
+    a = placebo_test(f, ev, horizon=60, enumeration="monte_carlo", n_resamples=500, rng=9, **KW)
     b = placebo_test(
         f * 37.5,
         ev,
         horizon=60,
-        method="monte_carlo",
+        enumeration="monte_carlo",
         n_resamples=500,
         rng=np.random.default_rng(9),
         **KW,
     )
-    c = placebo_test(f, ev, horizon=60, method="monte_carlo", n_resamples=500, rng=10, **KW)
+    c = placebo_test(f, ev, horizon=60, enumeration="monte_carlo", n_resamples=500, rng=10, **KW)
     assert_allclose(a.null_distribution, b.null_distribution, rtol=1e-12, atol=1e-14)
     assert a.pvalue == b.pvalue
     assert not np.array_equal(a.null_distribution, c.null_distribution)
@@ -295,7 +309,7 @@ def test_same_rng_same_numbers_and_scale_invariance():
 def test_callable_statistic_matches_builtin():
     f = follower(500, seed=4)
     ev = dates(f, [40, 200, 400])
-    kw = dict(horizon=30, method="monte_carlo", n_resamples=300, rng=3, **KW)
+    kw = dict(horizon=30, enumeration="monte_carlo", n_resamples=300, rng=3, **KW)
     builtin = placebo_test(f, ev, statistic="median", **kw)
     vec = placebo_test(f, ev, statistic=lambda x, axis: np.median(x, axis=axis), **kw)
     rowwise = placebo_test(f, ev, statistic=lambda x: float(np.median(x)), **kw)
@@ -370,7 +384,7 @@ def test_events_outside_data_are_named():
         ({"leader": "x"}, ValueError, "`leader` is used only to match on the leader's state"),
         ({"date_range": "2020"}, TypeError, "`date_range` must be a \\(start, end\\) pair"),
         ({"date_range": ("2021-01-01", "2020-01-01")}, ValueError, "must not be after its end"),
-        ({"method": "fast"}, ValueError, "`method` must be one of"),
+        ({"enumeration": "fast"}, ValueError, "`enumeration` must be one of"),
         ({"max_exact": 0}, ValueError, "`max_exact` must be a positive integer"),
         ({"delay": 5}, TypeError, "`delay` must be a timedelta"),
         ({"rng": 1.5}, TypeError, "`rng` must be None, an int"),
@@ -395,16 +409,16 @@ def test_invalid_inputs_data():
         placebo_test(f, ["2015-03-01", "2015-02-01"], horizon=5, **KW)
     with pytest.raises(ValueError, match="`leader_within` must be a fraction"):
         placebo_test(f, ["2015-03-01"], horizon=5, leader=f, leader_within=1.5, **KW)
-    with pytest.raises(ValueError, match="method='exact' needs at most `max_exact`"):
-        placebo_test(f, dates(f, [10, 100]), horizon=5, method="exact", max_exact=10, **KW)
+    with pytest.raises(ValueError, match="enumeration='exact' needs at most `max_exact`"):
+        placebo_test(f, dates(f, [10, 100]), horizon=5, enumeration="exact", max_exact=10, **KW)
     g = follower(3000, start="2014-09-17")
-    with pytest.raises(ValueError, match="method='exact' needs at most `max_exact`"):
+    with pytest.raises(ValueError, match="enumeration='exact' needs at most `max_exact`"):
         placebo_test(
             g,
             ["2016-11-14", "2020-11-13"],
             horizon=30,
             halving_window=60,
-            method="exact",
+            enumeration="exact",
             max_exact=10,
             **KW,
         )
@@ -416,7 +430,7 @@ def test_invalid_inputs_data():
 def test_result_views():
     f = follower(300, seed=8)
     res = placebo_test(
-        f, dates(f, [20, 150]), horizon=30, n_resamples=199, method="monte_carlo", rng=0, **KW
+        f, dates(f, [20, 150]), horizon=30, n_resamples=199, enumeration="monte_carlo", rng=0, **KW
     )
     assert isinstance(res, PlaceboResult)
     with pytest.raises(AttributeError):
@@ -454,7 +468,7 @@ def test_null_is_identical_for_every_n_jobs(case):
     short) are bit-identical on 1, 2, 3 threads and all cores, for every sampler."""
     f = follower(2500, start="2015-06-01", seed=9, vol=0.04)
     ev = ["2016-11-14", "2018-03-01", "2020-11-13"]
-    kw = dict(horizon=90, n_resamples=9000, method="monte_carlo", rng=3, **KW)
+    kw = dict(horizon=90, n_resamples=9000, enumeration="monte_carlo", rng=3, **KW)
     kw.update(N_THREADS_CASES[case])
     runs = [placebo_test(f, ev, n_jobs=n, **kw) for n in (1, 2, 3, None, -1)]
     for res in runs[1:]:
@@ -472,7 +486,9 @@ def test_monte_carlo_sets_come_from_the_documented_streams():
     ev = dates(f, [100, 700, 1200])
     gen = np.random.default_rng(12)
     before = gen.bit_generator.state
-    res = placebo_test(f, ev, horizon=60, n_resamples=5000, method="monte_carlo", rng=gen, **KW)
+    res = placebo_test(
+        f, ev, horizon=60, n_resamples=5000, enumeration="monte_carlo", rng=gen, **KW
+    )
     assert gen.bit_generator.state == before
     fd = C.follower_data(f)
     win = C.windows(fd, 60)

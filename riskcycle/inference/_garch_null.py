@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from .._rng import RNGLike, check_rng
+from .._typing import ClockLike, DelayLike, EventsLike, PricesLike, StatisticLike
 from .._validation import check_alternative, check_n_resamples, check_size, check_timedelta
 from ..exceptions import DegenerateDataWarning, ModelBoundaryWarning, SmallSampleWarning
 from . import _common as C
+from ._chunks import start_chunks
 from ._result import GarchNullResult
 
-__all__ = ["fit_garch_t", "garch_null_test"]
+__all__ = ["GarchNullOptions", "fit_garch_t", "garch_null_test"]
 
 _CHUNK = 64  # paths per random stream (fixed: results depend on it, not on the threads)
 #: Fitted persistence alpha + beta within this of 1 counts as on the unit boundary (arch
@@ -21,7 +25,7 @@ _CHUNK = 64  # paths per random stream (fixed: results depend on it, not on the 
 BOUNDARY_TOL = 1e-6
 
 
-def fit_garch_t(returns: np.ndarray) -> dict[str, Any]:
+def fit_garch_t(returns: np.ndarray) -> dict[str, object]:
     """Fit a constant-mean GARCH(1,1) with standardised Student-t errors with arch.
 
     ``returns`` are daily log returns; the model is fitted to ``100 * returns``
@@ -97,7 +101,7 @@ def simulate_garch_t(
     return r / 100.0
 
 
-def null_parameters(fit: dict, returns: np.ndarray) -> dict[str, Any]:
+def null_parameters(fit: dict, returns: np.ndarray) -> dict[str, float | bool]:
     """The simulation's parameters: the fitted dynamics, the sample mean as drift and the
     sample variance as the starting variance (percent units), and whether the fitted
     persistence sits on the unit boundary (``BOUNDARY_TOL``)."""
@@ -113,29 +117,55 @@ def null_parameters(fit: dict, returns: np.ndarray) -> dict[str, Any]:
     }
 
 
-def _garch_null_test_iv(horizon, statistic, alternative, n_resamples, burn, delay, n_jobs):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GarchNullOptions:
+    """The checked options of :func:`garch_null_test` (what its ``_iv`` returns).
+
+    ``statistic`` is the statistic's name; ``kind`` (0 mean, 1 median, -1 a callable)
+    and ``func`` (the callable) say how to compute it.
+    """
+
+    horizon: int
+    statistic: str
+    alternative: str
+    n_resamples: int
+    burn: int
+    delay: pd.Timedelta
+    n_jobs: int | None
+    kind: int = field(repr=False)
+    func: Callable[..., np.ndarray] | None = field(repr=False)
+
+
+def _garch_null_test_iv(
+    horizon, statistic, alternative, n_resamples, burn, delay, n_jobs
+) -> GarchNullOptions:
     horizon = C.check_horizon(horizon)
     kind, func, name = C.resolve_statistic(statistic)
-    alternative = check_alternative(alternative)
-    n_resamples = check_n_resamples(n_resamples)
-    burn = check_size(burn, "burn", minimum=0, what="a non-negative integer")
-    delay = check_timedelta(delay, "delay")
-    n_jobs = C.check_n_jobs(n_jobs)
-    return horizon, kind, func, name, alternative, n_resamples, burn, delay, n_jobs
+    return GarchNullOptions(
+        horizon=horizon,
+        statistic=name,
+        alternative=check_alternative(alternative),
+        n_resamples=check_n_resamples(n_resamples),
+        burn=check_size(burn, "burn", minimum=0, what="a non-negative integer"),
+        delay=check_timedelta(delay, "delay"),
+        n_jobs=C.check_n_jobs(n_jobs),
+        kind=kind,
+        func=func,
+    )
 
 
 def garch_null_test(
-    follower: Any,
-    events: Any,
+    follower: PricesLike,
+    events: EventsLike,
     *,
     horizon: int,
-    statistic: Any = "mean",
+    statistic: StatisticLike = "mean",
     alternative: str = "greater",
     n_resamples: int = 999,
     burn: int = 500,
-    delay: Any = C.NO_DELAY,
-    leader_clock: Any = None,
-    follower_clock: Any = None,
+    delay: DelayLike = C.NO_DELAY,
+    leader_clock: ClockLike | None = None,
+    follower_clock: ClockLike | None = None,
     n_jobs: int | None = None,
     rng: RNGLike = None,
 ) -> GarchNullResult:
@@ -281,27 +311,25 @@ def garch_null_test(
     >>> res.at_boundary, 0 < res.pvalue <= 1
     (True, True)
     """
-    (horizon, kind, func, name, alternative, n_resamples, burn, delay, n_jobs) = (
-        _garch_null_test_iv(horizon, statistic, alternative, n_resamples, burn, delay, n_jobs)
-    )
+    opts = _garch_null_test_iv(horizon, statistic, alternative, n_resamples, burn, delay, n_jobs)
     gen = check_rng(rng)
     fd = C.follower_data(follower, follower_clock=follower_clock)
-    win = C.windows(fd, horizon)
-    ed = C.event_data(fd, win, events, delay=delay, leader_clock=leader_clock)
-    C.warn_excluded(ed, fd, horizon)
+    win = C.windows(fd, opts.horizon)
+    ed = C.event_data(fd, win, events, delay=opts.delay, leader_clock=leader_clock)
+    C.warn_excluded(ed, fd, opts.horizon)
     return garch_core(
         fd,
         win,
         ed,
-        kind=kind,
-        func=func,
-        stat_name=name,
-        alternative=alternative,
-        n_resamples=n_resamples,
-        burn=burn,
+        kind=opts.kind,
+        func=opts.func,
+        stat_name=opts.statistic,
+        alternative=opts.alternative,
+        n_resamples=opts.n_resamples,
+        burn=opts.burn,
         rng=gen,
         warn=True,
-        n_jobs=n_jobs,
+        n_jobs=opts.n_jobs,
     )
 
 
@@ -313,7 +341,7 @@ def simulate_null(
     f_start: np.ndarray,
     f_end: np.ndarray,
     kind: int,
-    func: Any,
+    func: Callable[..., np.ndarray] | None,
     *,
     rng: np.random.Generator,
     n_jobs: int | None = None,
@@ -328,8 +356,28 @@ def simulate_null(
     the window sums (:func:`riskcycle.inference._nb.set_statistic`); else the
     callable ``func`` on the (n_paths, k) window sums, in the calling thread.
     """
+    return start_simulation(
+        params, n_paths, n_obs, burn, f_start, f_end, kind, func, rng=rng, n_jobs=n_jobs
+    )()
+
+
+def start_simulation(
+    params: dict,
+    n_paths: int,
+    n_obs: int,
+    burn: int,
+    f_start: np.ndarray,
+    f_end: np.ndarray,
+    kind: int,
+    func: Callable[..., np.ndarray] | None,
+    *,
+    rng: np.random.Generator,
+    n_jobs: int | None = None,
+) -> Callable[[], np.ndarray]:
+    """:func:`simulate_null` started on the threads: returns ``finish()``, which waits
+    and gives the null distribution (the calling thread is free meanwhile)."""
     from . import _nb, _nb_paths
-    from ._parallel import chunk_streams, run_chunks
+    from ._parallel import chunk_streams
 
     nu = params["nu"]
     scale = np.sqrt((nu - 2) / nu)
@@ -340,31 +388,124 @@ def simulate_null(
     k = len(f_start)
     fw = np.empty((n_paths, k))
     null = np.empty(n_paths)
+    dynamics = tuple(float(params[p]) for p in ("mu", "omega", "alpha", "beta", "variance"))
 
     def task(j: int) -> None:
         lo, hi = j * _CHUNK, min((j + 1) * _CHUNK, n_paths)
         t = streams[j]().standard_t(nu, size=(hi - lo, n_obs + burn))
-        fw[lo:hi] = _nb_paths.garch_window_sums(
-            t,
-            scale,
-            params["mu"],
-            params["omega"],
-            params["alpha"],
-            params["beta"],
-            params["variance"],
-            burn,
-            f_start,
-            f_end,
-        )
+        fw[lo:hi] = _nb_paths.garch_window_sums(t, scale, *dynamics, burn, f_start, f_end)
         if kind >= 0:
             # same arithmetic as the observed statistic (row-wise mean or median)
             idx = np.arange((hi - lo) * k, dtype=np.int64).reshape(hi - lo, k)
             null[lo:hi] = _nb.set_statistic(fw[lo:hi].ravel(), idx, kind)
 
-    run_chunks(task, n_chunks, n_jobs)
-    if kind < 0:
-        null[:] = func(fw)
-    return null
+    wait = start_chunks(task, n_chunks, n_jobs)
+
+    def finish() -> np.ndarray:
+        wait()
+        if kind < 0:
+            null[:] = func(fw)
+        return null
+
+    return finish
+
+
+def _null_text(stat_name: str, h: int, k: int) -> str:
+    return (
+        f"the follower's daily log returns are one stationary GARCH(1,1) process with "
+        f"Student-t innovations (dynamics fitted to the data), a constant drift equal to "
+        f"their sample mean and no regime change, unrelated to the events: the "
+        f"{stat_name} {h}-day log return after the {k} events is a typical value on "
+        "paths from that model."
+    )
+
+
+def _common_fields(fd, win, ed, *, stat_name, alternative, n_resamples, burn) -> dict:
+    """The result's fields that do not depend on the fit or the paths."""
+    pos, h = ed.positions, win.horizon
+    return dict(
+        alternative=alternative,
+        null_hypothesis=_null_text(stat_name, h, len(pos)),
+        burn=burn,
+        horizon=h,
+        n_events=len(pos),
+        event_dates=ed.dates,
+        event_returns=win.fwd[pos],
+        n_obs=fd.n - 1,
+        statistic_name=stat_name,
+        follower_name=fd.name,
+        settings={
+            "horizon": h,
+            "statistic": stat_name,
+            "alternative": alternative,
+            "n_resamples": n_resamples,
+            "burn": burn,
+        },
+    )
+
+
+def _nan_result(reason: str, common: dict) -> GarchNullResult:
+    return GarchNullResult(
+        statistic=np.nan,
+        pvalue=np.nan,
+        pvalue_se=np.nan,
+        null_distribution=np.empty(0),
+        resampling="not run: " + reason,
+        params={},
+        persistence=np.nan,
+        at_boundary=False,
+        drift=np.nan,
+        start_variance=np.nan,
+        converged=False,
+        loglikelihood=np.nan,
+        expected_statistic=np.nan,
+        min_attainable_pvalue=np.nan,
+        n_resamples=0,
+        notes=(reason,),
+        **common,
+    )
+
+
+def _no_model(ed, win, x) -> tuple[str, type[Warning]] | None:
+    """Why the test does not apply (no usable event, constant returns), or None."""
+    if len(ed.positions) == 0:
+        return (
+            f"no event has a complete {win.horizon}-day window: the GARCH null does not apply.",
+            SmallSampleWarning,
+        )
+    if np.ptp(x) == 0:
+        return (
+            "the follower's returns are constant: no GARCH model can be fitted.",
+            DegenerateDataWarning,
+        )
+    return None
+
+
+def _fit_notes(fd, params: dict, params_sim: dict, burn: int) -> tuple[list[str], str | None]:
+    """The notes on the drift and the boundary, and the boundary warning (None: none)."""
+    notes = [
+        f"Drift: the sample mean daily log return ({params_sim['mu'] / 100:.4g}), not the "
+        f"Student-t fit's location ({params['mu'] / 100:.4g}): the null's mean log return is "
+        "the follower's."
+    ]
+    if not params_sim["at_boundary"]:
+        return notes, None
+    msg = (
+        f"the GARCH(1,1)-t fit of {fd.name} sits on the unit-persistence boundary "
+        f"(alpha + beta = {params_sim['persistence']:.13f}): the unconditional variance does "
+        f"not exist (integrated GARCH); simulated paths start at the sample variance "
+        f"({params_sim['variance']:.4g} %^2 a day) and discard {burn} values."
+    )
+    notes.append(msg[0].upper() + msg[1:])
+    return notes, msg
+
+
+def _observed(win, pos, kind, func) -> float:
+    from . import _nb
+
+    if kind >= 0:
+        return float(_nb.set_statistic(win.fwd, pos[None, :], kind)[0])
+    return float(func(win.fwd[pos][None, :])[0])
 
 
 def garch_core(
@@ -383,103 +524,55 @@ def garch_core(
     fit=None,
     n_jobs=None,
 ) -> GarchNullResult:
-    """The test on prepared data (shared with :func:`riskcycle.assess_signal`)."""
+    """The test on prepared data (shared with :func:`riskcycle.assess_signal`).
+
+    The steps: the fit (:func:`fit_garch_t`, unless ``fit`` is given) and the
+    simulation's parameters (:func:`null_parameters`); the paths start on the threads
+    (:func:`start_simulation`); meanwhile, in this thread, the observed statistic and
+    the result's other fields; then the p-value.
+    """
     pos = ed.positions
-    k = len(pos)
-    h = win.horizon
     ends = win.end[pos]
     x = fd.returns
-    ev_ret = win.fwd[pos]
-    null_text = (
-        f"the follower's daily log returns are one stationary GARCH(1,1) process with "
-        f"Student-t innovations (dynamics fitted to the data), a constant drift equal to "
-        f"their sample mean and no regime change, unrelated to the events: the "
-        f"{stat_name} {h}-day log return after the {k} events is a typical value on "
-        "paths from that model."
-    )
-    common = dict(
-        alternative=alternative,
-        null_hypothesis=null_text,
-        burn=burn,
-        horizon=h,
-        n_events=k,
-        event_dates=ed.dates,
-        event_returns=ev_ret,
-        n_obs=len(x),
-        statistic_name=stat_name,
-        follower_name=fd.name,
-        settings={
-            "horizon": h,
-            "statistic": stat_name,
-            "alternative": alternative,
-            "n_resamples": n_resamples,
-            "burn": burn,
-        },
-    )
-
-    def nan_result(reason, category):
+    no_model = _no_model(ed, win, x)
+    if no_model is not None:
         if warn:
-            warnings.warn(reason, category, stacklevel=4)
-        return GarchNullResult(
-            statistic=np.nan,
-            pvalue=np.nan,
-            pvalue_se=np.nan,
-            null_distribution=np.empty(0),
-            resampling="not run: " + reason,
-            params={},
-            persistence=np.nan,
-            at_boundary=False,
-            drift=np.nan,
-            start_variance=np.nan,
-            converged=False,
-            loglikelihood=np.nan,
-            expected_statistic=np.nan,
-            min_attainable_pvalue=np.nan,
-            n_resamples=0,
-            notes=(reason,),
-            **common,
+            warnings.warn(no_model[0], no_model[1], stacklevel=3)
+        return _nan_result(
+            no_model[0],
+            _common_fields(
+                fd,
+                win,
+                ed,
+                stat_name=stat_name,
+                alternative=alternative,
+                n_resamples=n_resamples,
+                burn=burn,
+            ),
         )
-
-    if k == 0:
-        return nan_result(
-            f"no event has a complete {h}-day window: the GARCH null does not apply.",
-            SmallSampleWarning,
-        )
-    if np.ptp(x) == 0:
-        return nan_result(
-            "the follower's returns are constant: no GARCH model can be fitted.",
-            DegenerateDataWarning,
-        )
-    from . import _nb
-
     fit = fit_garch_t(x) if fit is None else fit
-    params = dict(fit["params"])
     params_sim = null_parameters(fit, x)
-    pers = params_sim["persistence"]
-    notes = [
-        f"Drift: the sample mean daily log return ({params_sim['mu'] / 100:.4g}), not the "
-        f"Student-t fit's location ({params['mu'] / 100:.4g}): the null's mean log return is "
-        "the follower's."
-    ]
-    if params_sim["at_boundary"]:
-        msg = (
-            f"the GARCH(1,1)-t fit of {fd.name} sits on the unit-persistence boundary "
-            f"(alpha + beta = {pers:.13f}): the unconditional variance does "
-            f"not exist (integrated GARCH); simulated paths start at the sample variance "
-            f"({params_sim['variance']:.4g} %^2 a day) and discard {burn} values."
-        )
-        notes.append(msg[0].upper() + msg[1:])
-        if warn:
-            warnings.warn(msg, ModelBoundaryWarning, stacklevel=4)
-    if kind >= 0:
-        observed = float(_nb.set_statistic(win.fwd, pos[None, :], kind)[0])
-    else:
-        observed = float(func(ev_ret[None, :])[0])
-    null = simulate_null(
+    finish = start_simulation(
         params_sim, n_resamples, len(x), burn, pos, ends, kind, func, rng=rng, n_jobs=n_jobs
     )
-    p, se = C.resampling_pvalue(observed, null, alternative, exact=False, in_support=False)
+    # while the paths are simulated on the threads
+    params = dict(fit["params"])
+    notes, boundary = _fit_notes(fd, params, params_sim, burn)
+    if boundary is not None and warn:
+        warnings.warn(boundary, ModelBoundaryWarning, stacklevel=4)
+    observed = _observed(win, pos, kind, func)
+    common = _common_fields(
+        fd,
+        win,
+        ed,
+        stat_name=stat_name,
+        alternative=alternative,
+        n_resamples=n_resamples,
+        burn=burn,
+    )
     drift = params_sim["mu"] / 100.0
+    null = finish()
+    p, se = C.resampling_pvalue(observed, null, alternative, exact=False, in_support=False)
     return GarchNullResult(
         statistic=observed,
         pvalue=p,
@@ -492,7 +585,7 @@ def garch_core(
             "at the same bars."
         ),
         params=params,
-        persistence=float(pers),
+        persistence=float(params_sim["persistence"]),
         at_boundary=params_sim["at_boundary"],
         drift=drift,
         start_variance=params_sim["variance"],

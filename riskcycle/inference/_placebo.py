@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from .._rng import RNGLike, check_rng
+from .._typing import (
+    ClockLike,
+    DateLike,
+    DatesLike,
+    DelayLike,
+    EventsLike,
+    PricesLike,
+    StatisticLike,
+)
 from .._validation import (
     check_alternative,
     check_choice,
@@ -18,16 +29,53 @@ from .._validation import (
 )
 from ..exceptions import DegenerateDataWarning, SmallSampleWarning
 from . import _common as C
-from ._parallel import chunk_streams, run_chunks
+from ._chunks import start_chunks
+from ._parallel import chunk_streams
 from ._result import PlaceboResult
 
-__all__ = ["placebo_test"]
+__all__ = ["PlaceboOptions", "placebo_test"]
 
-METHODS = ("auto", "exact", "monte_carlo")
+ENUMERATIONS = ("auto", "exact", "monte_carlo")
 CYCLES = ("other", "all")
 _CHUNK = 4096  # sets per random stream (fixed: results depend on it, not on the threads)
 _STAT_BLOCK = 65_536  # sets per call of a callable statistic
 _MAX_PROPOSALS = 200_000_000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlaceboOptions:
+    """The checked options of :func:`placebo_test` (what :func:`_placebo_test_iv` returns).
+
+    ``statistic`` is the statistic's name; ``kind`` (0 mean, 1 median, -1 a callable)
+    and ``func`` (the callable) say how to compute it. ``eras`` is the checked eras
+    argument (labels are made from the follower's dates later).
+    """
+
+    horizon: int
+    statistic: str
+    alternative: str
+    n_resamples: int
+    halving_window: int | None
+    halving_cycles: str
+    eras: object | None
+    leader_within: float | None
+    date_range: tuple[pd.Timestamp | None, pd.Timestamp | None] | None
+    enumeration: str
+    max_exact: int
+    delay: pd.Timedelta
+    n_jobs: int | None
+    kind: int = field(repr=False)
+    func: Callable[..., np.ndarray] | None = field(repr=False)
+
+    @property
+    def matching(self) -> dict:
+        """The matching filters as the result's ``matching`` records them."""
+        return {
+            "halving_window": self.halving_window,
+            "halving_cycles": self.halving_cycles if self.halving_window is not None else None,
+            "leader_within": self.leader_within,
+            "date_range": self.date_range,
+        }
 
 
 def _placebo_test_iv(
@@ -40,12 +88,12 @@ def _placebo_test_iv(
     leader,
     leader_within,
     date_range,
-    method,
+    enumeration,
     max_exact,
     delay,
     eras,
     n_jobs,
-):
+) -> PlaceboOptions:
     horizon = C.check_horizon(horizon)
     kind, func, name = C.resolve_statistic(statistic)
     alternative = check_alternative(alternative)
@@ -63,7 +111,7 @@ def _placebo_test_iv(
         )
     within = None if leader_within is None else C.check_within(leader_within)
     date_range = C.check_date_range(date_range)
-    method = check_choice(method, "method", METHODS)
+    enumeration = check_choice(enumeration, "enumeration", ENUMERATIONS)
     max_exact = check_int(max_exact, "max_exact", minimum=1, what="a positive integer")
     delay = check_timedelta(delay, "delay")
     eras = C.check_eras(eras)
@@ -73,50 +121,50 @@ def _placebo_test_iv(
             "`eras` and `halving_window` cannot be combined: the halving-matched pools "
             "already fix each pseudo-event's cycle. Pass one of them."
         )
-    if eras is not None and method == "exact":
+    if eras is not None and enumeration == "exact":
         raise ValueError(
-            "method='exact' is not available with `eras` (era-stratified sets are "
-            "sampled); use method='auto' or 'monte_carlo'."
+            "enumeration='exact' is not available with `eras` (era-stratified sets are "
+            "sampled); use enumeration='auto' or 'monte_carlo'."
         )
-    return (
-        horizon,
-        kind,
-        func,
-        name,
-        alternative,
-        n_resamples,
-        halving_window,
-        halving_cycles,
-        within,
-        date_range,
-        method,
-        max_exact,
-        delay,
-        eras,
-        n_jobs,
+    return PlaceboOptions(
+        horizon=horizon,
+        statistic=name,
+        alternative=alternative,
+        n_resamples=n_resamples,
+        halving_window=halving_window,
+        halving_cycles=halving_cycles,
+        eras=eras,
+        leader_within=within,
+        date_range=date_range,
+        enumeration=enumeration,
+        max_exact=max_exact,
+        delay=delay,
+        n_jobs=n_jobs,
+        kind=kind,
+        func=func,
     )
 
 
 def placebo_test(
-    follower: Any,
-    events: Any,
+    follower: PricesLike,
+    events: EventsLike,
     *,
     horizon: int,
-    statistic: Any = "mean",
+    statistic: StatisticLike = "mean",
     alternative: str = "greater",
     n_resamples: int = 9999,
     min_spacing: int | None = None,
     halving_window: int | None = None,
     halving_cycles: str = "all",
-    eras: Any = None,
-    leader: Any = None,
+    eras: str | DatesLike | None = None,
+    leader: PricesLike | None = None,
     leader_within: float | None = None,
-    date_range: tuple[Any, Any] | None = None,
-    method: str = "auto",
+    date_range: tuple[DateLike | None, DateLike | None] | None = None,
+    enumeration: str = "auto",
     max_exact: int = 1_000_000,
-    delay: Any = C.NO_DELAY,
-    leader_clock: Any = None,
-    follower_clock: Any = None,
+    delay: DelayLike = C.NO_DELAY,
+    leader_clock: ClockLike | None = None,
+    follower_clock: ClockLike | None = None,
     n_jobs: int | None = None,
     rng: RNGLike = None,
 ) -> PlaceboResult:
@@ -183,10 +231,14 @@ def placebo_test(
         says when its closes are known).
     date_range : (start, end), optional
         Only day-0 dates in this range are eligible (either end may be None).
-    method : {"auto", "exact", "monte_carlo"}, default "auto"
-        "auto": enumerate every admissible set when there are at most
-        ``max_exact`` of them (exact p-value), else sample.
+    enumeration : {"auto", "exact", "monte_carlo"}, default "auto"
+        How the null distribution is made: "exact" enumerates every admissible
+        set (exact p-value), "monte_carlo" samples ``n_resamples`` of them, "auto"
+        enumerates when there are at most ``max_exact`` admissible sets, else
+        samples. (Called ``method`` before 0.2.0; ``method`` elsewhere in
+        riskcycle names the event rule.)
     max_exact : int, default 1,000,000
+        Largest number of admissible sets enumerated.
     delay : timedelta or str, default 0
         Extra waiting time after each event's information time.
     leader_clock, follower_clock : SessionClock or str, optional
@@ -295,23 +347,7 @@ def placebo_test(
     >>> res.n_events, res.min_spacing
     (2, 362)
     """
-    (
-        horizon,
-        kind,
-        func,
-        name,
-        alternative,
-        n_resamples,
-        halving_window,
-        halving_cycles,
-        within,
-        date_range,
-        method,
-        max_exact,
-        delay,
-        eras,
-        n_jobs,
-    ) = _placebo_test_iv(
+    opts = _placebo_test_iv(
         horizon,
         statistic,
         alternative,
@@ -321,7 +357,7 @@ def placebo_test(
         leader,
         leader_within,
         date_range,
-        method,
+        enumeration,
         max_exact,
         delay,
         eras,
@@ -329,69 +365,108 @@ def placebo_test(
     )
     gen = check_rng(rng)
     fd = C.follower_data(follower, follower_clock=follower_clock)
-    win = C.windows(fd, horizon)
-    ed = C.event_data(fd, win, events, delay=delay, leader_clock=leader_clock)
-    C.warn_excluded(ed, fd, horizon)
+    win = C.windows(fd, opts.horizon)
+    ed = C.event_data(fd, win, events, delay=opts.delay, leader_clock=leader_clock)
+    C.warn_excluded(ed, fd, opts.horizon)
     spacing, source = C.resolve_spacing(min_spacing, events, ed, fd)
-    mask = C.date_range_mask(fd, date_range)
-    if within is not None:
-        mask &= C.leader_state_mask(leader, fd, within, delay=delay, leader_clock=leader_clock)
+    mask = C.date_range_mask(fd, opts.date_range)
+    if opts.leader_within is not None:
+        mask &= C.leader_state_mask(
+            leader, fd, opts.leader_within, delay=opts.delay, leader_clock=leader_clock
+        )
     return placebo_core(
         fd,
         win,
         ed,
-        kind=kind,
-        func=func,
-        stat_name=name,
-        alternative=alternative,
-        n_resamples=n_resamples,
+        kind=opts.kind,
+        func=opts.func,
+        stat_name=opts.statistic,
+        alternative=opts.alternative,
+        n_resamples=opts.n_resamples,
         spacing=spacing,
         spacing_source=source,
-        halving_window=halving_window,
-        halving_cycles=halving_cycles,
+        halving_window=opts.halving_window,
+        halving_cycles=opts.halving_cycles,
         mask=mask,
-        matching={
-            "halving_window": halving_window,
-            "halving_cycles": halving_cycles if halving_window is not None else None,
-            "leader_within": within,
-            "date_range": date_range,
-        },
-        eras=C.era_labels(fd, eras) if eras is not None else None,
-        method=method,
-        max_exact=max_exact,
+        matching=opts.matching,
+        eras=C.era_labels(fd, opts.eras) if opts.eras is not None else None,
+        method=opts.enumeration,
+        max_exact=opts.max_exact,
         rng=gen,
         warn=True,
-        n_jobs=n_jobs,
+        n_jobs=opts.n_jobs,
     )
 
 
-def _sample_sets(draw, idx, stats_of, compiled_stat, rng, n_jobs) -> tuple[np.ndarray, int]:
-    """Fill ``idx`` with placebo sets in chunks of ``_CHUNK`` and return their statistics.
+# ---------------------------------------------------------------------------
+# the steps of the test on prepared data
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    """The events and the eligible dates of one test."""
 
-    ``draw(gen, lo, hi)`` fills ``idx[lo:hi]`` from the chunk's own stream ``gen``
-    (the chunk's index in the streams spawned from ``rng``) and returns the
-    proposals it used. The chunks run on ``n_jobs`` threads, each computing its
-    sets' statistic with the compiled kernel (``compiled_stat``); a callable
-    statistic runs afterwards in the calling thread. Returns the statistics and the
-    proposals used, neither depending on ``n_jobs``.
-    """
-    n = idx.shape[0]
-    n_chunks = -(-n // _CHUNK)
-    streams = chunk_streams(rng, n_chunks)
-    null = np.empty(n)
-    used = np.zeros(n_chunks, dtype=np.int64)
+    pos: np.ndarray  # day-0 bars of the usable events (ascending)
+    cand: np.ndarray  # eligible day-0 bars
+    tday: np.ndarray  # their day numbers
+    values: np.ndarray  # their forward log returns
+    kind: int
+    func: Callable[..., np.ndarray] | None
+    spacing: int
+    stratified: bool
 
-    def task(j: int) -> None:
-        lo, hi = j * _CHUNK, min((j + 1) * _CHUNK, n)
-        used[j] = draw(streams[j](), lo, hi)
-        if compiled_stat:
-            null[lo:hi] = stats_of(idx[lo:hi])
+    @property
+    def k(self) -> int:
+        return len(self.pos)
 
-    run_chunks(task, n_chunks, n_jobs)
-    if not compiled_stat:
-        for lo in range(0, n, _STAT_BLOCK):
-            null[lo : lo + _STAT_BLOCK] = stats_of(idx[lo : lo + _STAT_BLOCK])
-    return null, int(used.sum())
+    def stats_of(self, idx: np.ndarray) -> np.ndarray:
+        """The statistic of the sets ``idx`` (rows of candidate indices)."""
+        from . import _nb
+
+        if self.kind >= 0:
+            return _nb.set_statistic(self.values, idx, self.kind)
+        return self.func(self.values[idx])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Null:
+    """A null distribution and how it was made."""
+
+    null: np.ndarray
+    exact: bool
+    n_admissible: float
+    n_admissible_exact: bool
+    resampling: str
+    acceptance: float = np.nan
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _NoNull:
+    """Why there is no null distribution (the result is NaN)."""
+
+    reason: str
+    category: type[Warning]
+
+
+def _problem(fd, win, ed, mask, kind, func, spacing, eras) -> _Problem:
+    cand = np.flatnonzero(win.complete & mask)
+    return _Problem(
+        pos=ed.positions,  # ascending: events are sorted and day 0 never moves backwards
+        cand=cand,
+        tday=fd.day[cand],
+        values=win.fwd[cand],
+        kind=kind,
+        func=func,
+        spacing=spacing,
+        stratified=eras is not None and eras.rule != "none",
+    )
+
+
+def _era_mix(pb: _Problem, eras) -> str:
+    if not pb.stratified:
+        return ""
+    counts = np.bincount(eras.label[pb.pos], minlength=len(eras.breaks) + 1)
+    return ", ".join(f"{c} in {nm}" for c, nm in zip(counts, eras.names(), strict=True) if c)
 
 
 def _describe_filters(horizon: int, matching: dict) -> str:
@@ -404,6 +479,393 @@ def _describe_filters(horizon: int, matching: dict) -> str:
         hi = "..." if dr[1] is None else dr[1].strftime("%Y-%m-%d")
         parts.append(f"day 0 in {lo} to {hi}")
     return ", ".join(parts)
+
+
+def _where(halving_cycles: str) -> str:
+    return "other" if halving_cycles == "other" else "any"
+
+
+def _null_text(pb, h, stat_name, halving_window, halving_cycles, matching, eras) -> str:
+    k, spacing = pb.k, pb.spacing
+    return (
+        f"the {k} event dates are like {k} dates drawn at random from the eligible dates "
+        f"({_describe_filters(h, matching)}) at least {spacing} days apart"
+        + (
+            f", each within {halving_window} days of its event's halving-cycle phase in "
+            f"{_where(halving_cycles)} cycle(s)"
+            if halving_window is not None
+            else ""
+        )
+        + (
+            f", with the events' mix of {eras.describe()} ({_era_mix(pb, eras)})"
+            if pb.stratified
+            else ""
+        )
+        + f": the {stat_name} {h}-day log return after them is a typical value for such sets."
+    )
+
+
+def _common_fields(
+    fd,
+    win,
+    ed,
+    pb,
+    *,
+    stat_name,
+    alternative,
+    n_resamples,
+    spacing_source,
+    matching,
+    method,
+    max_exact,
+    eras,
+) -> dict:
+    """The result's fields that do not depend on the null distribution."""
+    h = win.horizon
+    return dict(
+        alternative=alternative,
+        n_events=pb.k,
+        event_dates=ed.dates,
+        day0_dates=fd.index[pb.pos],
+        event_returns=win.fwd[pb.pos],
+        excluded=C.excluded_frame(ed),
+        horizon=h,
+        statistic_name=stat_name,
+        min_spacing=pb.spacing,
+        spacing_source=spacing_source,
+        matching=matching,
+        n_eligible=len(pb.cand),
+        follower_name=fd.name,
+        settings={
+            "horizon": h,
+            "statistic": stat_name,
+            "alternative": alternative,
+            "n_resamples": n_resamples,
+            "min_spacing": pb.spacing,
+            "enumeration": method,
+            "max_exact": max_exact,
+            **matching,
+            "eras": None if eras is None else eras.describe(),
+        },
+    )
+
+
+def _nan_result(reason: str, null_text: str, common: dict) -> PlaceboResult:
+    return PlaceboResult(
+        statistic=np.nan,
+        pvalue=np.nan,
+        pvalue_se=np.nan,
+        null_distribution=np.empty(0),
+        method="none",
+        null_hypothesis=null_text,
+        resampling="not run: " + reason,
+        n_resamples=0,
+        n_admissible=0.0,
+        n_admissible_exact=True,
+        min_attainable_pvalue=np.nan,
+        observed_in_support=False,
+        acceptance_rate=np.nan,
+        notes=(reason,),
+        **common,
+    )
+
+
+def _observed(win, pb: _Problem) -> float:
+    from . import _nb
+
+    if pb.kind >= 0:
+        return float(_nb.set_statistic(win.fwd, pb.pos[None, :], pb.kind)[0])
+    return float(pb.func(win.fwd[pb.pos][None, :])[0])
+
+
+def _in_support(fd, pb: _Problem, pools=None) -> bool:
+    """Is the real set itself an admissible placebo set (in every pool when matched)?"""
+    cand_of = np.full(fd.n, -1, dtype=np.int64)
+    cand_of[pb.cand] = np.arange(len(pb.cand))
+    ev_c = cand_of[pb.pos]
+    ok = bool((ev_c >= 0).all() and (pb.k < 2 or np.diff(fd.day[pb.pos]).min() >= pb.spacing))
+    if ok and pools is not None:
+        pool, off = pools
+        ok = all((pool[off[i] : off[i + 1]] == ev_c[i]).any() for i in range(pb.k))
+    return ok
+
+
+def _start_sampling(draw, pb: _Problem, n: int, rng, n_jobs) -> Callable[[], tuple]:
+    """Start drawing ``n`` sets in chunks of ``_CHUNK`` on ``n_jobs`` threads.
+
+    ``draw(gen, idx, lo, hi)`` fills ``idx[lo:hi]`` from the chunk's own stream ``gen``
+    (the chunk's index in the streams spawned from ``rng``) and returns the proposals
+    it used; each chunk then computes its sets' statistic with the compiled kernel. A
+    callable statistic runs after the chunks, in the calling thread. Returns
+    ``finish()``, which waits and gives the statistics and the proposals used, neither
+    depending on ``n_jobs``.
+    """
+    idx = np.empty((n, pb.k), dtype=np.int64)
+    n_chunks = -(-n // _CHUNK)
+    streams = chunk_streams(rng, n_chunks)
+    null = np.empty(n)
+    used = np.zeros(n_chunks, dtype=np.int64)
+    compiled_stat = pb.kind >= 0
+
+    def task(j: int) -> None:
+        lo, hi = j * _CHUNK, min((j + 1) * _CHUNK, n)
+        used[j] = draw(streams[j](), idx, lo, hi)
+        if compiled_stat:
+            null[lo:hi] = pb.stats_of(idx[lo:hi])
+
+    wait = start_chunks(task, n_chunks, n_jobs)
+
+    def finish() -> tuple[np.ndarray, int]:
+        wait()
+        if not compiled_stat:
+            for lo in range(0, n, _STAT_BLOCK):
+                null[lo : lo + _STAT_BLOCK] = pb.stats_of(idx[lo : lo + _STAT_BLOCK])
+        return null, int(used.sum())
+
+    return finish
+
+
+def _spaced_null(pb: _Problem, eras, *, method, max_exact, n_resamples, rng, n_jobs):
+    """The null over spaced sets (optionally with the events' era mix): exact or sampled.
+
+    Returns ``finish()`` giving a :class:`_Null`, or a :class:`_NoNull`.
+    """
+    from . import _nb
+
+    k, spacing = pb.k, pb.spacing
+    nxt = np.searchsorted(pb.tday, pb.tday + spacing, side="left").astype(np.int64)
+    if pb.stratified:
+        table, log_count = _nb.strata_tables(nxt, eras.label[pb.cand], np.sort(eras.label[pb.pos]))
+    else:
+        table, log_count = _nb.spaced_tables(nxt, k)
+    if not np.isfinite(log_count):
+        return _NoNull(
+            f"no set of {k} eligible dates {spacing} days apart exists "
+            f"({len(pb.cand)} eligible dates).",
+            DegenerateDataWarning,
+        )
+    n_adm = math.exp(log_count)
+    # the scaled counts carry a relative error of about 1e-15 * log(count): integral
+    # (and exact) after rounding below about 1e12
+    n_adm_exact = n_adm < 1e12
+    if n_adm_exact:
+        n_adm = float(round(n_adm))
+    # exact enumeration walks the unstratified table only
+    exact = method != "monte_carlo" and not pb.stratified and n_adm <= max_exact + 0.5
+    if method == "exact" and not exact:
+        raise ValueError(
+            f"enumeration='exact' needs at most `max_exact` ({max_exact}) admissible "
+            f"sets; there are about {n_adm:.4g}. Raise `max_exact` or use "
+            "enumeration='monte_carlo'."
+        )
+    if exact:
+        n_sets = round(n_adm)
+        done = _Null(
+            null=pb.stats_of(_nb.spaced_enumerate(table, nxt, k, n_sets)),
+            exact=True,
+            n_admissible=n_adm,
+            n_admissible_exact=n_adm_exact,
+            resampling=(
+                f"exact: all {n_sets} sets of {k} eligible dates pairwise at least "
+                f"{spacing} days apart, each once."
+            ),
+        )
+        return lambda: done
+
+    def draw(gen: np.random.Generator, idx: np.ndarray, lo: int, hi: int) -> int:
+        idx[lo:hi] = _nb.spaced_sample(table, nxt, gen.random((hi - lo, k)))
+        return hi - lo
+
+    finish = _start_sampling(draw, pb, n_resamples, rng, n_jobs)
+    era_text = f" with the events' era mix ({_era_mix(pb, eras)})" if pb.stratified else ""
+
+    def result() -> _Null:
+        return _Null(
+            null=finish()[0],
+            exact=False,
+            n_admissible=n_adm,
+            n_admissible_exact=n_adm_exact,
+            resampling=(
+                f"Monte Carlo: {n_resamples} sets drawn independently and exactly "
+                f"uniformly from all {n_adm:.6g} sets of {k} eligible dates pairwise "
+                f"at least {spacing} days apart{era_text}"
+                " (sequential inversion of the counts of admissible sets)."
+            ),
+        )
+
+    return result
+
+
+def _matched_draw(pool, off, tday, spacing, k, budget):
+    """The rejection sampler of matched tuples for :func:`_start_sampling`."""
+    from . import _nb
+
+    def draw(gen: np.random.Generator, idx: np.ndarray, lo: int, hi: int) -> int:
+        filled, proposals, acc_est = lo, 0, 0.5
+        while filled < hi:
+            need = hi - filled
+            n_buf = int(min(max(1024, need / max(acc_est, 1e-6) * 1.2), 2**18))
+            u = gen.random((n_buf, k))
+            filled, used = _nb.matched_sample(pool, off, tday, spacing, u, idx[:hi], filled)
+            proposals += used
+            acc_est = max(filled - lo, 1) / proposals
+            if proposals > budget * (hi - lo) and filled < hi:
+                raise ValueError(
+                    f"halving matching leaves almost no admissible tuple "
+                    f"(acceptance {(filled - lo) / proposals:.2e}); widen "
+                    "`halving_window` or lower `min_spacing`."
+                )
+        return proposals
+
+    return draw
+
+
+def _matched_counts(pool, off, tday, spacing, max_exact, *, store):
+    """``(count, cnt, small, rows)``: the exact count by dynamic programming (None with
+    many events), the count or a lower bound past ``max_exact`` (enumerating up to it),
+    whether it is at most ``max_exact``, and the tuples when ``store`` and small."""
+    from . import _nb
+
+    count = _nb.matched_count(pool, off, tday, spacing)
+    if count is None:
+        cnt, rows = _nb.matched_enumerate(pool, off, tday, spacing, max_exact, store=store)
+        return None, cnt, cnt <= max_exact, rows
+    rows = None
+    if store and count <= max_exact:
+        rows = _nb.matched_enumerate(pool, off, tday, spacing, max_exact, store=True)[1]
+    return count, count, count <= max_exact, rows
+
+
+def _matched_null(
+    pb: _Problem,
+    pool,
+    off,
+    ed,
+    *,
+    halving_window,
+    halving_cycles,
+    method,
+    max_exact,
+    n_resamples,
+    rng,
+    n_jobs,
+):
+    """The null over halving-matched tuples: exact or sampled by rejection.
+
+    Returns ``finish()`` giving a :class:`_Null`, or a :class:`_NoNull`.
+    """
+
+    k, spacing, tday = pb.k, pb.spacing, pb.tday
+    where = _where(halving_cycles)
+    sizes = np.diff(off)
+    if (sizes == 0).any():
+        i = int(np.flatnonzero(sizes == 0)[0])
+        return _NoNull(
+            f"no eligible date within {halving_window} days of the halving phase of the "
+            f"event of {ed.dates[i].date()} in {where} cycle(s).",
+            DegenerateDataWarning,
+        )
+    count, cnt, small, rows = _matched_counts(
+        pool, off, tday, spacing, max_exact, store=method != "monte_carlo"
+    )
+    if cnt == 0:
+        return _NoNull(
+            f"no admissible matched tuple (the pools cannot be spaced {spacing} days apart).",
+            DegenerateDataWarning,
+        )
+    exact = method != "monte_carlo" and small
+    if method == "exact" and not exact:
+        raise ValueError(
+            f"enumeration='exact' needs at most `max_exact` ({max_exact}) admissible "
+            f"tuples; there are more. Raise `max_exact` or use "
+            "enumeration='monte_carlo'."
+        )
+    pool_desc = (
+        f"pseudo-event i drawn from the eligible dates within {halving_window} "
+        f"days of real event i's phase (days since the last halving) in {where} "
+        "halving cycle(s)"
+    )
+    notes = (
+        "Pool sizes: "
+        + ", ".join(f"{d.date()}: {s}" for d, s in zip(ed.dates, sizes, strict=True))
+        + ".",
+    )
+    if exact:
+        done = _Null(
+            null=pb.stats_of(rows),
+            exact=True,
+            n_admissible=float(cnt),
+            n_admissible_exact=True,
+            resampling=(
+                f"exact: all {round(cnt)} admissible matched tuples ({pool_desc}; dates "
+                f"pairwise at least {spacing} days apart), each once."
+            ),
+            notes=notes,
+        )
+        return lambda: done
+    draw = _matched_draw(pool, off, tday, spacing, k, _MAX_PROPOSALS / n_resamples)
+    finish = _start_sampling(draw, pb, n_resamples, rng, n_jobs)
+
+    def result() -> _Null:
+        null, proposals = finish()
+        acceptance = n_resamples / proposals
+        if count is not None:
+            # integral below 2**53 (sums of integers in floating point)
+            n_adm, n_adm_exact = float(count), count < 2.0**53
+            n_adm_text = f"{n_adm:.6g} admissible tuples"
+        elif small:
+            n_adm, n_adm_exact = float(cnt), True
+            n_adm_text = f"{cnt} admissible tuples"
+        else:
+            n_adm, n_adm_exact = float(np.prod(sizes.astype(float))) * acceptance, False
+            n_adm_text = f"about {n_adm:.4g} admissible tuples"
+        return _Null(
+            null=null,
+            exact=False,
+            n_admissible=n_adm,
+            n_admissible_exact=bool(n_adm_exact),
+            resampling=(
+                f"Monte Carlo: {n_resamples} tuples drawn exactly uniformly from the "
+                f"admissible matched tuples ({pool_desc}) by rejection: independent "
+                f"uniform draws from the pools, rejected unless pairwise at least "
+                f"{spacing} days apart (acceptance {acceptance:.1%}); {n_adm_text}."
+            ),
+            acceptance=acceptance,
+            notes=notes,
+        )
+
+    return result
+
+
+def _result(observed, in_support, nl: _Null, alternative, null_text, common) -> PlaceboResult:
+    p, se = C.resampling_pvalue(
+        observed, nl.null, alternative, exact=nl.exact, in_support=in_support
+    )
+    notes = list(nl.notes)
+    if not in_support:
+        notes.append(
+            "The real event set is not itself an admissible placebo set (it is counted "
+            "as one more member of the reference set)."
+        )
+    return PlaceboResult(
+        statistic=observed,
+        pvalue=p,
+        pvalue_se=se,
+        null_distribution=np.asarray(nl.null),
+        method="exact" if nl.exact else "monte_carlo",
+        null_hypothesis=null_text,
+        resampling=nl.resampling,
+        n_resamples=len(nl.null),
+        n_admissible=float(nl.n_admissible),
+        n_admissible_exact=bool(nl.n_admissible_exact),
+        min_attainable_pvalue=C.min_pvalue(
+            len(nl.null), alternative, exact=nl.exact, in_support=in_support
+        ),
+        observed_in_support=in_support,
+        acceptance_rate=float(nl.acceptance),
+        notes=tuple(notes),
+        **common,
+    )
 
 
 def placebo_core(
@@ -429,274 +891,56 @@ def placebo_core(
     eras=None,
     n_jobs=None,
 ) -> PlaceboResult:
-    """The test on prepared data (shared with :func:`riskcycle.assess_signal`)."""
-    from . import _nb
+    """The test on prepared data (shared with :func:`riskcycle.assess_signal`).
 
-    pos = ed.positions  # ascending: events are sorted and day 0 never moves backwards
-    k = len(pos)
+    ``method`` is the enumeration (``"auto"``, ``"exact"``, ``"monte_carlo"``). The
+    steps: the eligible dates (:func:`_problem`); the null's counts or pools, whose
+    Monte Carlo chunks start on the threads (:func:`_spaced_null`,
+    :func:`_matched_null`); meanwhile, in this thread, the observed statistic, the
+    support check and the result's other fields; then the p-value (:func:`_result`).
+    """
+    pb = _problem(fd, win, ed, mask, kind, func, spacing, eras)
     h = win.horizon
-    cand = np.flatnonzero(win.complete & mask)
-    tday = fd.day[cand]
-    values = win.fwd[cand]
-    ev_ret = win.fwd[pos]
-    common = dict(
-        alternative=alternative,
-        n_events=k,
-        event_dates=ed.dates,
-        day0_dates=fd.index[pos],
-        event_returns=ev_ret,
-        excluded=C.excluded_frame(ed),
-        horizon=h,
-        statistic_name=stat_name,
-        min_spacing=spacing,
-        spacing_source=spacing_source,
-        matching=matching,
-        n_eligible=len(cand),
-        follower_name=fd.name,
-        settings={
-            "horizon": h,
-            "statistic": stat_name,
-            "alternative": alternative,
-            "n_resamples": n_resamples,
-            "min_spacing": spacing,
-            "method": method,
-            "max_exact": max_exact,
-            **matching,
-            "eras": None if eras is None else eras.describe(),
-        },
-    )
-    filters = _describe_filters(h, matching)
-    matched = halving_window is not None
-    stratified = eras is not None and eras.rule != "none"
-    era_mix = ""
-    if stratified:
-        counts = np.bincount(eras.label[pos], minlength=len(eras.breaks) + 1)
-        era_mix = ", ".join(
-            f"{c} in {nm}" for c, nm in zip(counts, eras.names(), strict=True) if c
-        )
-    where = "other" if halving_cycles == "other" else "any"
-    null_text = (
-        f"the {k} event dates are like {k} dates drawn at random from the eligible dates "
-        f"({filters}) at least {spacing} days apart"
-        + (
-            f", each within {halving_window} days of its event's halving-cycle phase in "
-            f"{where} cycle(s)"
-            if matched
-            else ""
-        )
-        + (f", with the events' mix of {eras.describe()} ({era_mix})" if stratified else "")
-        + f": the {stat_name} {h}-day log return after them is a typical value for such sets."
-    )
+    null_text = _null_text(pb, h, stat_name, halving_window, halving_cycles, matching, eras)
 
-    def nan_result(reason: str, category: type[Warning]) -> PlaceboResult:
-        if warn:
-            warnings.warn(reason, category, stacklevel=4)
-        return PlaceboResult(
-            statistic=np.nan,
-            pvalue=np.nan,
-            pvalue_se=np.nan,
-            null_distribution=np.empty(0),
-            method="none",
-            null_hypothesis=null_text,
-            resampling="not run: " + reason,
-            n_resamples=0,
-            n_admissible=0.0,
-            n_admissible_exact=True,
-            min_attainable_pvalue=np.nan,
-            observed_in_support=False,
-            acceptance_rate=np.nan,
-            notes=(reason,),
-            **common,
+    def common() -> dict:
+        return _common_fields(
+            fd,
+            win,
+            ed,
+            pb,
+            stat_name=stat_name,
+            alternative=alternative,
+            n_resamples=n_resamples,
+            spacing_source=spacing_source,
+            matching=matching,
+            method=method,
+            max_exact=max_exact,
+            eras=eras,
         )
 
-    if k == 0:
-        return nan_result(
+    kw = dict(method=method, max_exact=max_exact, n_resamples=n_resamples, rng=rng, n_jobs=n_jobs)
+    pools = None
+    if pb.k == 0:
+        pending = _NoNull(
             f"no event has a complete {h}-day window: the placebo test does not apply.",
             SmallSampleWarning,
         )
-    if kind >= 0:
-        observed = float(_nb.set_statistic(win.fwd, pos[None, :], kind)[0])
-    else:
-        observed = float(func(ev_ret[None, :])[0])
-
-    # is the real set itself admissible?
-    cand_of = np.full(fd.n, -1, dtype=np.int64)
-    cand_of[cand] = np.arange(len(cand))
-    ev_c = cand_of[pos]
-    in_support = bool((ev_c >= 0).all() and (k < 2 or np.diff(fd.day[pos]).min() >= spacing))
-
-    def stats_of(idx: np.ndarray) -> np.ndarray:
-        if kind >= 0:
-            return _nb.set_statistic(values, idx, kind)
-        return func(values[idx])
-
-    acceptance = np.nan
-    notes: list[str] = []
-    if not matched:
-        nxt = np.searchsorted(tday, tday + spacing, side="left").astype(np.int64)
-        if stratified:
-            seq = np.sort(eras.label[pos])
-            table, log_count = _nb.strata_tables(nxt, eras.label[cand], seq)
-        else:
-            table, log_count = _nb.spaced_tables(nxt, k)
-        if not np.isfinite(log_count):
-            return nan_result(
-                f"no set of {k} eligible dates {spacing} days apart exists "
-                f"({len(cand)} eligible dates).",
-                DegenerateDataWarning,
-            )
-        n_adm = math.exp(log_count)
-        # the scaled counts carry a relative error of about 1e-15 * log(count): integral
-        # (and exact) after rounding below about 1e12
-        n_adm_exact = n_adm < 1e12
-        if n_adm_exact:
-            n_adm = float(round(n_adm))
-        # exact enumeration walks the unstratified table only
-        exact = method != "monte_carlo" and not stratified and n_adm <= max_exact + 0.5
-        if method == "exact" and not exact:
-            raise ValueError(
-                f"method='exact' needs at most `max_exact` ({max_exact}) admissible "
-                f"sets; there are about {n_adm:.4g}. Raise `max_exact` or use "
-                "method='monte_carlo'."
-            )
-        if exact:
-            n_sets = round(n_adm)
-            null = stats_of(_nb.spaced_enumerate(table, nxt, k, n_sets))
-            resampling = (
-                f"exact: all {n_sets} sets of {k} eligible dates pairwise at least "
-                f"{spacing} days apart, each once."
-            )
-        else:
-
-            def draw(gen: np.random.Generator, lo: int, hi: int) -> int:
-                idx[lo:hi] = _nb.spaced_sample(table, nxt, gen.random((hi - lo, k)))
-                return hi - lo
-
-            idx = np.empty((n_resamples, k), dtype=np.int64)
-            null, _ = _sample_sets(draw, idx, stats_of, kind >= 0, rng, n_jobs)
-            resampling = (
-                f"Monte Carlo: {n_resamples} sets drawn independently and exactly "
-                f"uniformly from all {n_adm:.6g} sets of {k} eligible dates pairwise "
-                f"at least {spacing} days apart"
-                + (f" with the events' era mix ({era_mix})" if stratified else "")
-                + " (sequential inversion of the counts of admissible sets)."
-            )
+    elif halving_window is None:
+        pending = _spaced_null(pb, eras, **kw)
     else:
         # tuple element i comes from real event i's pool (events in date order)
-        pool, off, _phase = C.halving_pools(fd, cand, pos, halving_window, halving_cycles)
-        sizes = np.diff(off)
-        in_support = bool(
-            in_support and all((pool[off[i] : off[i + 1]] == ev_c[i]).any() for i in range(k))
+        pool, off, _phase = C.halving_pools(fd, pb.cand, pb.pos, halving_window, halving_cycles)
+        pools = (pool, off)
+        pending = _matched_null(
+            pb, pool, off, ed, halving_window=halving_window, halving_cycles=halving_cycles, **kw
         )
-        if (sizes == 0).any():
-            i = int(np.flatnonzero(sizes == 0)[0])
-            return nan_result(
-                f"no eligible date within {halving_window} days of the halving phase of the "
-                f"event of {ed.dates[i].date()} in {where} cycle(s).",
-                DegenerateDataWarning,
-            )
-        store = method != "monte_carlo"
-        # the count by dynamic programming (None with many events: enumerate up to the limit)
-        count = _nb.matched_count(pool, off, tday, spacing)
-        if count is None:
-            cnt, rows = _nb.matched_enumerate(pool, off, tday, spacing, max_exact, store=store)
-            small = cnt <= max_exact
-        else:
-            cnt, small, rows = count, count <= max_exact, None
-            if store and small:
-                rows = _nb.matched_enumerate(pool, off, tday, spacing, max_exact, store=True)[1]
-        if cnt == 0:
-            return nan_result(
-                f"no admissible matched tuple (the pools cannot be spaced {spacing} days apart).",
-                DegenerateDataWarning,
-            )
-        exact = method != "monte_carlo" and small
-        if method == "exact" and not exact:
-            raise ValueError(
-                f"method='exact' needs at most `max_exact` ({max_exact}) admissible "
-                f"tuples; there are more. Raise `max_exact` or use "
-                "method='monte_carlo'."
-            )
-        pool_desc = (
-            f"pseudo-event i drawn from the eligible dates within {halving_window} "
-            f"days of real event i's phase (days since the last halving) in {where} "
-            "halving cycle(s)"
-        )
-        if exact:
-            null = stats_of(rows)
-            n_adm, n_adm_exact = float(cnt), True
-            resampling = (
-                f"exact: all {round(cnt)} admissible matched tuples ({pool_desc}; dates "
-                f"pairwise at least {spacing} days apart), each once."
-            )
-        else:
-            budget = _MAX_PROPOSALS / n_resamples
-
-            def draw(gen: np.random.Generator, lo: int, hi: int) -> int:
-                filled, proposals, acc_est = lo, 0, 0.5
-                while filled < hi:
-                    need = hi - filled
-                    n_buf = int(min(max(1024, need / max(acc_est, 1e-6) * 1.2), 2**18))
-                    u = gen.random((n_buf, k))
-                    filled, used = _nb.matched_sample(
-                        pool, off, tday, spacing, u, idx[:hi], filled
-                    )
-                    proposals += used
-                    acc_est = max(filled - lo, 1) / proposals
-                    if proposals > budget * (hi - lo) and filled < hi:
-                        raise ValueError(
-                            f"halving matching leaves almost no admissible tuple "
-                            f"(acceptance {(filled - lo) / proposals:.2e}); widen "
-                            "`halving_window` or lower `min_spacing`."
-                        )
-                return proposals
-
-            idx = np.empty((n_resamples, k), dtype=np.int64)
-            null, proposals = _sample_sets(draw, idx, stats_of, kind >= 0, rng, n_jobs)
-            acceptance = n_resamples / proposals
-            if count is not None:
-                # integral below 2**53 (sums of integers in floating point)
-                n_adm, n_adm_exact = float(count), count < 2.0**53
-                n_adm_text = f"{n_adm:.6g} admissible tuples"
-            elif small:
-                n_adm, n_adm_exact = float(cnt), True
-                n_adm_text = f"{cnt} admissible tuples"
-            else:
-                n_adm, n_adm_exact = float(np.prod(sizes.astype(float))) * acceptance, False
-                n_adm_text = f"about {n_adm:.4g} admissible tuples"
-            resampling = (
-                f"Monte Carlo: {n_resamples} tuples drawn exactly uniformly from the "
-                f"admissible matched tuples ({pool_desc}) by rejection: independent "
-                f"uniform draws from the pools, rejected unless pairwise at least "
-                f"{spacing} days apart (acceptance {acceptance:.1%}); {n_adm_text}."
-            )
-        notes.append(
-            "Pool sizes: "
-            + ", ".join(f"{d.date()}: {s}" for d, s in zip(ed.dates, sizes, strict=True))
-            + "."
-        )
-    p, se = C.resampling_pvalue(observed, null, alternative, exact=exact, in_support=in_support)
-    if not in_support:
-        notes.append(
-            "The real event set is not itself an admissible placebo set (it is counted "
-            "as one more member of the reference set)."
-        )
-    return PlaceboResult(
-        statistic=observed,
-        pvalue=p,
-        pvalue_se=se,
-        null_distribution=np.asarray(null),
-        method="exact" if exact else "monte_carlo",
-        null_hypothesis=null_text,
-        resampling=resampling,
-        n_resamples=len(null),
-        n_admissible=float(n_adm),
-        n_admissible_exact=bool(n_adm_exact),
-        min_attainable_pvalue=C.min_pvalue(
-            len(null), alternative, exact=exact, in_support=in_support
-        ),
-        observed_in_support=in_support,
-        acceptance_rate=float(acceptance),
-        notes=tuple(notes),
-        **common,
-    )
+    if isinstance(pending, _NoNull):
+        if warn:
+            warnings.warn(pending.reason, pending.category, stacklevel=3)
+        return _nan_result(pending.reason, null_text, common())
+    # while the chunks run on the threads
+    observed = _observed(win, pb)
+    in_support = _in_support(fd, pb, pools)
+    fields = common()
+    return _result(observed, in_support, pending(), alternative, null_text, fields)
