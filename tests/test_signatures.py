@@ -284,7 +284,6 @@ def _method_rule(f) -> str:
 
 
 METHOD_ALLOWED = {
-    "placebo_test": "method='auto': exact enumeration or Monte Carlo",
     "bootstrap_ci": "method='stationary': the bootstrap scheme",
     "base_rate": "method='stationary': the bootstrap scheme",
     "power_analysis": "method='stationary': the bootstrap scheme",
