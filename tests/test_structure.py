@@ -59,8 +59,6 @@ ALLOWED_PRIVATE_IMPORTS = {
 # functions over MAX_LINES code lines ("module:qualified name"), to be split into steps
 ALLOWED_LONG_FUNCTIONS = {
     # assessment, inference, scanning, snooping, CLI, lead-lag
-    "riskcycle.inference._garch_null:garch_core",
-    "riskcycle.inference._placebo:placebo_core",
     "riskcycle.snooping._pbo:pbo",
     "riskcycle.snooping._sharpe:_moments",
 }
