@@ -322,3 +322,60 @@ def test_pairwise_sum_equals_numpy_sum():
         assert _pairwise_sum(a, 0, n) == np.sum(a), n
     a = rng.standard_normal(500)
     assert _pairwise_sum(a, 100, 300) == np.sum(a[100:400])
+
+
+# ---------------------------------------------------------------------------
+# every kernel against its plain twin ``name_py`` (riskcycle.backtesting._nb)
+# ---------------------------------------------------------------------------
+def test_every_kernel_has_its_plain_twin_beside_it():
+    import inspect
+
+    kernels = [n for n in _nb.__all__ if not n.endswith("_py") and n != "sharpe_from_returns"]
+    assert kernels
+    for name in kernels:
+        assert f"{name}_py" in _nb.__all__, name
+        # side by side: the twin is the next public function in the module
+        src = inspect.getsource(_nb)
+        i, j = src.index(f"\ndef {name}("), src.index(f"\ndef {name}_py(")
+        between = [n for n in _nb.__all__ if f"\ndef {n}(" in src[i + 1 : j]]
+        assert between == [], (name, between)
+
+
+def test_stats_kernels_equal_their_twins(btc):
+    close = btc["close"].to_numpy()
+    offs, ent, ext = _random_trades(np.random.default_rng(7), len(close), 40)
+    kw = dict(fees=0.001, slippage=0.002, init_cash=100.0)
+    st_ = _nb.strategy_stats(close, offs, ent, ext, **kw, periods_per_year=365)
+    st_py = _nb.strategy_stats_py(close, offs, ent, ext, **kw, periods_per_year=365)
+    # the twin compounds the closed-form fills (another order of the same operations):
+    # equal up to rounding over about 4,000 bars
+    np.testing.assert_allclose(st_, st_py, rtol=1e-9, atol=1e-12)
+    r, stats_ = _nb.returns_and_stats(close, offs, ent, ext, **kw)
+    r_py, stats_py = _nb.returns_and_stats_py(close, offs, ent, ext, **kw)
+    np.testing.assert_allclose(r, r_py, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(stats_, stats_py, rtol=1e-9, atol=1e-12)
+    assert (stats_[:, 3] < 0).all() and (stats_[:, 3] > -1).all()  # drawdowns in (-1, 0)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_hold_plans_equal_its_twin(seed):
+    # random events (some missing), entry bars (some unusable) and holding-period ends
+    # (some incomplete), every (rule, delay, hold) combination, hold -1 = no exit rule
+    rng = np.random.default_rng(seed)
+    n_lead, n = 300, 400
+    counts = rng.integers(0, 12, 3)
+    ev_offsets = np.r_[0, np.cumsum(counts)]
+    ev_pos = np.concatenate([np.sort(rng.choice(n_lead, c, replace=False)) for c in counts])
+    ev_pos[rng.random(len(ev_pos)) < 0.1] = -1
+    day0_pos = np.sort(rng.integers(0, n, (2, n_lead)), axis=1)
+    day0_ok = rng.random((2, n_lead)) < 0.9
+    hold_end = np.arange(n)[None, :] + rng.integers(-2, 90, (2, n))
+    hold_ok = rng.random((2, n)) < 0.9
+    combos = np.array(list(itertools.product(range(3), range(2), [-1, 0, 1])))
+    args = (ev_offsets, ev_pos, combos[:, 0], combos[:, 1], combos[:, 2])
+    args += (day0_pos, day0_ok, hold_end, hold_ok)
+    fast = _nb.hold_plans(*args)
+    twin = _nb.hold_plans_py(*args)
+    for a, b in zip(fast, twin, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert len(fast[1]) > 0

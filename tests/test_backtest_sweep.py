@@ -232,15 +232,19 @@ def test_validation(rut, btc, kwargs, exc, match):
 # the compiled planning and statistics equal the library's plain code
 # ---------------------------------------------------------------------------
 def test_compiled_record_events_equal_breakouts(rut):
+    # the kernel, its plain twin and the public rule find the same events
     from riskcycle.backtesting import _nb
-    from riskcycle.events import _record_events
 
     x = rut["close"].to_numpy(dtype=float)
     pairs = [(1, 0.0), (60, 0.0), (250, 0.0), (250, 0.02), (400, 0.05), (10**6, 0.0)]
     off, pos = _nb.record_events(x, [g for g, _ in pairs], [m for _, m in pairs])
-    for r, (g, m) in enumerate(pairs):
-        expected = [t for t, _, _ in _record_events(x, g, m)]
-        assert pos[off[r] : off[r + 1]].tolist() == expected
+    off_py, pos_py = _nb.record_events_py(x, [g for g, _ in pairs], [m for _, m in pairs])
+    np.testing.assert_array_equal(off, off_py)
+    np.testing.assert_array_equal(pos, pos_py)
+    for r, (g, m) in enumerate(pairs[:-1]):  # breakouts caps min_gap at 100 years
+        dates = riskcycle.breakouts(rut, min_gap=g, margin=m).dates
+        assert pos[off[r] : off[r + 1]].tolist() == rut.index.get_indexer(dates).tolist()
+    assert off[-2] > 0 and off[-1] == off[-2]  # events found; none after a 10**6-bar gap
 
 
 def test_compiled_plans_equal_build_plan(rut, btc):

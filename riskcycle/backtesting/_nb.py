@@ -44,14 +44,18 @@ from .._threads import run_tasks
 
 __all__ = [
     "hold_plans",
+    "hold_plans_py",
     "record_events",
+    "record_events_py",
     "returns_and_stats",
+    "returns_and_stats_py",
     "sharpe_from_returns",
     "stationary_bootstrap_sharpe",
     "stationary_bootstrap_sharpe_py",
     "strategy_returns",
     "strategy_returns_py",
     "strategy_stats",
+    "strategy_stats_py",
 ]
 
 # vectorbt.utils.math_ tolerances
@@ -317,7 +321,7 @@ def _returns_stats(
 
 @nb.njit(cache=True, nogil=True)
 def _record_events(x, min_gap, margin, out):  # pragma: no cover - compiled
-    """Event positions of the 'record' rule (riskcycle.events._record_events)."""
+    """Event positions of the 'record' rule (plain twin: :func:`record_events_py`)."""
     n_found = 0
     record = x[0]
     rec_pos = 0
@@ -399,7 +403,7 @@ def _hold_plans(
 
 
 # ---------------------------------------------------------------------------
-# public wrappers
+# public wrappers, each with its plain twin ``name_py`` beside it
 # ---------------------------------------------------------------------------
 def _csr(offsets, entries, exits):
     return (
@@ -433,6 +437,38 @@ def strategy_returns(close, offsets, entries, exits, *, fees, slippage, init_cas
     return out
 
 
+def strategy_returns_py(close, offsets, entries, exits, *, fees, slippage, init_cash):
+    """Plain-numpy twin of :func:`strategy_returns`, written from the closed-form fills.
+
+    In a trade from bar ``e`` to ``x`` with cash ``C`` on entry the value is
+    ``q c_t`` on bars ``e..x-1`` with ``q = C / ((1+f) c_e (1+s))`` and
+    ``q c_x (1-s)(1-f)`` from bar ``x`` on; between trades it is constant.
+    """
+    close = np.asarray(close, dtype=float)
+    n = close.shape[0]
+    k = len(offsets) - 1
+    out = np.empty((n, k))
+    for j in range(k):
+        value = np.empty(n)
+        cash = float(init_cash)
+        t = 0
+        for m in range(offsets[j], offsets[j + 1]):
+            e, x = int(entries[m]), int(exits[m])
+            value[t:e] = cash
+            q = cash / ((1.0 + fees) * close[e] * (1.0 + slippage))
+            stop = n if x < 0 else x
+            value[e:stop] = q * close[e:stop]
+            if x < 0:
+                t = n
+                break
+            cash = q * close[x] * (1.0 - slippage) * (1.0 - fees)
+            t = x
+        value[t:] = cash
+        prev = np.concatenate([[float(init_cash)], value[:-1]])
+        out[:, j] = value / prev - 1.0
+    return out
+
+
 def strategy_stats(close, offsets, entries, exits, *, fees, slippage, init_cash, periods_per_year):
     """Total return and annualised Sharpe ratio of each column without storing the returns.
 
@@ -450,6 +486,21 @@ def strategy_stats(close, offsets, entries, exits, *, fees, slippage, init_cash,
     ann = math.sqrt(periods_per_year)
     run_tasks(lambda lo, hi: _stats(*args, ann, out, lo, hi), k)
     return out
+
+
+def strategy_stats_py(
+    close, offsets, entries, exits, *, fees, slippage, init_cash, periods_per_year
+):
+    """Plain-numpy twin of :func:`strategy_stats`: the statistics of :func:`strategy_returns_py`.
+
+    Total return :math:`\\prod_t (1 + r_t) - 1` and :func:`sharpe_from_returns`.
+    """
+    r = strategy_returns_py(
+        close, offsets, entries, exits, fees=fees, slippage=slippage, init_cash=init_cash
+    )
+    return np.column_stack(
+        [np.prod(1.0 + r, axis=0) - 1.0, sharpe_from_returns(r, periods_per_year)]
+    )
 
 
 def returns_and_stats(close, offsets, entries, exits, *, fees, slippage, init_cash):
@@ -475,11 +526,29 @@ def returns_and_stats(close, offsets, entries, exits, *, fees, slippage, init_ca
     return out, stats
 
 
+def returns_and_stats_py(close, offsets, entries, exits, *, fees, slippage, init_cash):
+    """Plain-numpy twin of :func:`returns_and_stats` (numpy's mean, std, product and drawdown)."""
+    r = strategy_returns_py(
+        close, offsets, entries, exits, fees=fees, slippage=slippage, init_cash=init_cash
+    )
+    value = np.cumprod(1.0 + r, axis=0)
+    peak = np.maximum(np.maximum.accumulate(value, axis=0), 1.0)
+    stats = np.column_stack(
+        [
+            r.mean(axis=0),
+            r.std(axis=0, ddof=1),
+            np.prod(1.0 + r, axis=0),
+            (value / peak - 1.0).min(axis=0) if r.shape[0] else np.zeros(r.shape[1]),
+        ]
+    )
+    return r, stats
+
+
 def record_events(x, min_gaps, margins):
     """Event positions of the 'record' breakout rule for several (min_gap, margin) pairs.
 
-    The rule of :func:`riskcycle.breakouts` (``method="record"``, the same comparisons;
-    twin: ``riskcycle.events._record_events``), compiled. Returns compressed rows
+    The rule of :func:`riskcycle.breakouts` (``method="record"``, the same comparisons),
+    compiled; plain twin: :func:`record_events_py`. Returns compressed rows
     ``(offsets, positions)``: pair ``r`` owns ``positions[offsets[r]:offsets[r + 1]]``.
     """
     x = np.ascontiguousarray(x, dtype=np.float64)
@@ -491,16 +560,40 @@ def record_events(x, min_gaps, margins):
     return offsets, out[:total].copy()
 
 
+def record_events_py(x, min_gaps, margins):
+    """Plain-Python twin of :func:`record_events`, one pass of the rule per pair.
+
+    The rule of :func:`riskcycle.breakouts` (``method="record"``): once the series
+    has gone ``min_gap`` bars without a new high, the next new high arms the rule
+    with the old record as reference; the first bar above reference x (1 + margin)
+    is an event and disarms it.
+    """
+    x = np.asarray(x, dtype=float)
+    offsets, positions = [0], []
+    for min_gap, margin in zip(min_gaps, margins, strict=True):
+        record, rec_pos, ref = x[0], 0, None
+        for t in range(1, len(x)):
+            if x[t] > record:
+                if ref is None and t - rec_pos >= min_gap:
+                    ref = record
+                record, rec_pos = x[t], t
+            if ref is not None and x[t] > ref * (1.0 + margin):
+                positions.append(t)
+                ref = None
+        offsets.append(len(positions))
+    return np.array(offsets, dtype=np.int64), np.array(positions, dtype=np.int64)
+
+
 def hold_plans(ev_offsets, ev_pos, rule, delay, hold, day0_pos, day0_ok, hold_end, hold_ok):
     """Trades of many combinations whose only exit rule is a holding period (or none).
 
-    The loop of :func:`riskcycle.backtesting._signals.plan_trades` (its twin) with
+    The loop of :func:`riskcycle.backtesting._signals.plan_trades` with
     ``trailing_stop=None`` and ``below_exec=None``, compiled, for every combination
     ``c`` at once: the leader events ``ev_pos[ev_offsets[rule[c]]:ev_offsets[rule[c] + 1]]``
     (positions in the leader's index; -1 for none), their entry bars ``day0_pos[delay[c]]``
     (valid where ``day0_ok``), the holding-period ends ``hold_end[hold[c]]`` (complete where
     ``hold_ok``; ``hold[c] = -1`` for no holding period). ``hold_end`` has one column per
-    follower bar (at least one row).
+    follower bar (at least one row). Plain twin: :func:`hold_plans_py`.
 
     Returns
     -------
@@ -536,6 +629,34 @@ def hold_plans(ev_offsets, ev_pos, rule, delay, hold, day0_pos, day0_ok, hold_en
     return offsets, ent[keep], ext[keep]
 
 
+def hold_plans_py(ev_offsets, ev_pos, rule, delay, hold, day0_pos, day0_ok, hold_end, hold_ok):
+    """Plain-Python twin of :func:`hold_plans` (same arguments, same trades)."""
+    n = np.shape(hold_end)[1]
+    offsets, entries, exits = [0], [], []
+    for r, d, h in zip(rule, delay, hold, strict=True):
+        last_exit, open_trade = -1, False
+        for p in ev_pos[ev_offsets[r] : ev_offsets[r + 1]]:
+            if p < 0 or not day0_ok[d][p]:
+                continue
+            e = int(day0_pos[d][p])
+            if open_trade or e <= last_exit:
+                continue
+            x = -1
+            if h >= 0 and hold_ok[h][e]:
+                x = min(max(int(hold_end[h][e]), e + 1), n - 1)
+                if x <= e:
+                    x = -1
+            entries.append(e)
+            exits.append(x)
+            if x >= 0:
+                last_exit = x
+            else:
+                open_trade = True
+        offsets.append(len(entries))
+    as_int = lambda v: np.array(v, dtype=np.int64)  # noqa: E731
+    return as_int(offsets), as_int(entries), as_int(exits)
+
+
 def stationary_bootstrap_sharpe(x, starts, lengths, periods_per_year):
     """Sharpe ratio of stationary-bootstrap resamples of ``x`` (compiled).
 
@@ -558,41 +679,6 @@ def stationary_bootstrap_sharpe(x, starts, lengths, periods_per_year):
     return out
 
 
-# ---------------------------------------------------------------------------
-# plain twins (independent derivations, for tests)
-# ---------------------------------------------------------------------------
-def strategy_returns_py(close, offsets, entries, exits, *, fees, slippage, init_cash):
-    """Plain-numpy twin of :func:`strategy_returns`, written from the closed-form fills.
-
-    In a trade from bar ``e`` to ``x`` with cash ``C`` on entry the value is
-    ``q c_t`` on bars ``e..x-1`` with ``q = C / ((1+f) c_e (1+s))`` and
-    ``q c_x (1-s)(1-f)`` from bar ``x`` on; between trades it is constant.
-    """
-    close = np.asarray(close, dtype=float)
-    n = close.shape[0]
-    k = len(offsets) - 1
-    out = np.empty((n, k))
-    for j in range(k):
-        value = np.empty(n)
-        cash = float(init_cash)
-        t = 0
-        for m in range(offsets[j], offsets[j + 1]):
-            e, x = int(entries[m]), int(exits[m])
-            value[t:e] = cash
-            q = cash / ((1.0 + fees) * close[e] * (1.0 + slippage))
-            stop = n if x < 0 else x
-            value[e:stop] = q * close[e:stop]
-            if x < 0:
-                t = n
-                break
-            cash = q * close[x] * (1.0 - slippage) * (1.0 - fees)
-            t = x
-        value[t:] = cash
-        prev = np.concatenate([[float(init_cash)], value[:-1]])
-        out[:, j] = value / prev - 1.0
-    return out
-
-
 def stationary_bootstrap_sharpe_py(x, starts, lengths, periods_per_year):
     """Plain-numpy twin of :func:`stationary_bootstrap_sharpe` (same blocks)."""
     x = np.asarray(x, dtype=float)
@@ -604,6 +690,9 @@ def stationary_bootstrap_sharpe_py(x, starts, lengths, periods_per_year):
     return sharpe_from_returns(x[np.array(rows)].T, periods_per_year)
 
 
+# ---------------------------------------------------------------------------
+# helpers of the twins and the tests
+# ---------------------------------------------------------------------------
 def sharpe_from_returns(returns, periods_per_year):
     """Annualised Sharpe ratio (zero risk-free rate, ``ddof=1``) along axis 0; NaN if flat."""
     r = np.asarray(returns, dtype=float)
