@@ -454,13 +454,31 @@ def _flipped_to(loo: pd.DataFrame, label: str) -> list[str]:
 
 
 def _facts_sentences(f: _Facts, cal: dict) -> list[str]:
-    out = []
+    """The assessment's facts in sentences, one step per analysis."""
+    out = _event_sentences(f)
+    out += _placebo_sentences(f)
+    out += _garch_sentences(f)
+    out += _base_rate_sentences(f)
+    if f.family_wise is not None and np.isfinite(f.family_wise["pvalue"]):
+        fw = f.family_wise
+        hs = ", ".join(str(h) for h in fw["horizons"])
+        out.append(
+            f"Judged over the horizons {hs} days together (smallest p over shared placebo "
+            f"draws, {fw['n_events']} events): family-wise p = {_fmt_p(fw['pvalue'])}."
+        )
+    out += _leave_one_out_sentences(f, cal)
+    out += _power_sentences(f)
+    return out
+
+
+def _event_sentences(f: _Facts) -> list[str]:
+    """The events counted, those still pending, their mean return and its interval."""
     dates = ", ".join(d.strftime("%Y-%m-%d") for d in f.pl.event_dates)
-    out.append(
+    out = [
         f"{f.k} event{'s' if f.k > 1 else ''} of {f.leader} ({f.definition}) "
         f"{'have' if f.k > 1 else 'has'} a complete {f.h}-day window of {f.follower} "
         f"data up to {f.data_end.date()}: {dates}."
-    )
+    ]
     if len(f.pending):
         out.append(
             f"{len(f.pending)} more {'are' if len(f.pending) > 1 else 'is'} still inside "
@@ -481,6 +499,11 @@ def _facts_sentences(f: _Facts, cal: dict) -> list[str]:
             f"{f.boot.confidence_level:.0%} interval for that mean ({what}): "
             f"{lo:.2f} to {hi:.2f} ({_x(lo)} to {_x(hi)})."
         )
+    return out
+
+
+def _placebo_sentences(f: _Facts) -> list[str]:
+    """The placebo tests' nominal and calibrated p-values, with their size."""
     parts = []
     for t, res in (
         ("placebo", f.pl),
@@ -495,53 +518,58 @@ def _facts_sentences(f: _Facts, cal: dict) -> list[str]:
             f"{_fmt_p(c.pvalue_calibrated)} (size at {f.alpha:g} on this history "
             f"{c.size:.3f})"
         )
-    if parts:
-        out.append("Placebo tests " + "; ".join(parts) + ".")
-    if f.garch is not None and np.isfinite(f.garch.pvalue):
-        c = f.calibration.get("garch_null")
-        size = (
-            f" its size at {f.alpha:g} on this history is {c.size:.3f} (calibrated p "
-            f"{_fmt_p(c.pvalue_calibrated)});"
-            if c is not None
-            else ""
+    return ["Placebo tests " + "; ".join(parts) + "."] if parts else []
+
+
+def _garch_sentences(f: _Facts) -> list[str]:
+    """The GARCH null's p-value (not used by the verdict)."""
+    if f.garch is None or not np.isfinite(f.garch.pvalue):
+        return []
+    c = f.calibration.get("garch_null")
+    size = (
+        f" its size at {f.alpha:g} on this history is {c.size:.3f} (calibrated p "
+        f"{_fmt_p(c.pvalue_calibrated)});"
+        if c is not None
+        else ""
+    )
+    return [
+        f"Against a GARCH(1,1)-t model of {f.follower} with no link to the events: "
+        f"p = {_fmt_p(f.garch.pvalue)} (model mean {f.garch.expected_statistic:.2f});"
+        f"{size} it assumes a stationary follower and is not used by the verdict."
+    ]
+
+
+def _base_rate_sentences(f: _Facts) -> list[str]:
+    """The base rate, the events' hit count against it and the Bayes factor."""
+    if f.br is None or not np.isfinite(f.br.base_rate):
+        return []
+    verb = "rose" if f.thr == 0 else f"rose more than {f.thr:.0%}"
+    c = f.calibration.get("hit_count")
+    calp = f", calibrated {_fmt_p(c.pvalue_calibrated)}" if c is not None else ""
+    return [
+        f"{f.follower} {verb} over {f.h} days from {f.br.base_rate:.0%} of all days "
+        f"({f.br.confidence_level:.0%} interval {f.br.confidence_interval[0]:.0%} to "
+        f"{f.br.confidence_interval[1]:.0%}); {f.br.hits} of {f.k} events did, which a "
+        f"signal unrelated to {f.follower} would match or beat with probability "
+        f"{_fmt_p(f.br.pvalue)}{calp} (Bayes factor {f.br.bayes_factor:.2g} for 'better "
+        f"than the base rate'); the hit count cannot give p below "
+        f"{f.br.min_attainable_pvalue:.2g}."
+    ]
+
+
+def _leave_one_out_sentences(f: _Facts, cal: dict) -> list[str]:
+    """The calibrated p-values and verdict without each event in turn."""
+    if not len(f.loo):
+        return []
+    bits = []
+    for _, row in f.loo.iterrows():
+        ps = ", ".join(
+            f"{t} {_fmt_p(row[f'pvalue_calibrated_{t}'])}"
+            for t in cal
+            if f"pvalue_calibrated_{t}" in row
         )
-        out.append(
-            f"Against a GARCH(1,1)-t model of {f.follower} with no link to the events: "
-            f"p = {_fmt_p(f.garch.pvalue)} (model mean {f.garch.expected_statistic:.2f});"
-            f"{size} it assumes a stationary follower and is not used by the verdict."
-        )
-    if f.br is not None and np.isfinite(f.br.base_rate):
-        verb = "rose" if f.thr == 0 else f"rose more than {f.thr:.0%}"
-        c = f.calibration.get("hit_count")
-        calp = f", calibrated {_fmt_p(c.pvalue_calibrated)}" if c is not None else ""
-        out.append(
-            f"{f.follower} {verb} over {f.h} days from {f.br.base_rate:.0%} of all days "
-            f"({f.br.confidence_level:.0%} interval {f.br.confidence_interval[0]:.0%} to "
-            f"{f.br.confidence_interval[1]:.0%}); {f.br.hits} of {f.k} events did, which a "
-            f"signal unrelated to {f.follower} would match or beat with probability "
-            f"{_fmt_p(f.br.pvalue)}{calp} (Bayes factor {f.br.bayes_factor:.2g} for 'better "
-            f"than the base rate'); the hit count cannot give p below "
-            f"{f.br.min_attainable_pvalue:.2g}."
-        )
-    if f.family_wise is not None and np.isfinite(f.family_wise["pvalue"]):
-        fw = f.family_wise
-        hs = ", ".join(str(h) for h in fw["horizons"])
-        out.append(
-            f"Judged over the horizons {hs} days together (smallest p over shared placebo "
-            f"draws, {fw['n_events']} events): family-wise p = {_fmt_p(fw['pvalue'])}."
-        )
-    if len(f.loo):
-        bits = []
-        for _, row in f.loo.iterrows():
-            ps = ", ".join(
-                f"{t} {_fmt_p(row[f'pvalue_calibrated_{t}'])}"
-                for t in cal
-                if f"pvalue_calibrated_{t}" in row
-            )
-            bits.append(f"without {row['left_out'].date()}: {ps} ({row['verdict_without']})")
-        out.append("Leaving one event out (calibrated p): " + "; ".join(bits) + ".")
-    out += _power_sentences(f)
-    return out
+        bits.append(f"without {row['left_out'].date()}: {ps} ({row['verdict_without']})")
+    return ["Leaving one event out (calibrated p): " + "; ".join(bits) + "."]
 
 
 def _power_sentences(f: _Facts) -> list[str]:

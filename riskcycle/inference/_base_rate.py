@@ -219,24 +219,13 @@ def base_rate_core(
     warn: bool,
 ) -> BaseRateResult:
     """The base rate on prepared data (shared with :func:`riskcycle.assess_signal`)."""
-    threshold, n_resamples, block_length = opts.threshold, opts.n_resamples, opts.block_length
-    method, confidence_level, prior = opts.method, opts.confidence_level, opts.prior
-    h = win.horizon
+    h, threshold, n_resamples = win.horizon, opts.threshold, opts.n_resamples
     log_thr = math.log1p(threshold)
     elig = np.flatnonzero(win.complete & mask)
     hit_days = (win.fwd[elig] > log_thr).astype(float)
     n_elig = len(elig)
-    a0, b0 = prior
-    notes: list[str] = []
-    if ed is not None:
-        pos = ed.positions
-        ev_ret = win.fwd[pos]
-        ev_dates = ed.dates
-    else:
-        pos = np.empty(0, dtype=np.int64)
-        ev_ret = np.empty(0)
-        ev_dates = pd.DatetimeIndex([], name="event_date")
-    n = len(pos)
+    ev_ret, ev_dates = _event_returns(win, ed)
+    n = len(ev_ret)
     k = int(np.sum(ev_ret > log_thr))
     if ed is not None and n == 0 and warn:
         warnings.warn(
@@ -245,56 +234,109 @@ def base_rate_core(
             SmallSampleWarning,
             stacklevel=4,
         )
-    null_text = (
-        f"each event is a hit ({h}-day return above {threshold:+.0%}) with the "
-        "probability of a random eligible day (the base rate), independently of the "
-        "other events."
+    events = dict(n_events=n, hits=k, event_dates=ev_dates, event_returns=ev_ret)
+    common = dict(
+        null_hypothesis=(
+            f"each event is a hit ({h}-day return above {threshold:+.0%}) with the "
+            "probability of a random eligible day (the base rate), independently of the "
+            "other events."
+        ),
+        follower_name=fd.name,
+        settings=opts,
+        **events,
     )
     if n_elig == 0:
         reason = f"no day has a complete {h}-day window: no base rate."
         if warn:
             warnings.warn(reason, SmallSampleWarning, stacklevel=4)
-        nan2 = (np.nan, np.nan)
-        return BaseRateResult(
-            base_rate=np.nan,
-            n_eligible=0,
-            confidence_interval=nan2,
-            bootstrap_distribution=np.empty(0),
-            iid_standard_error=np.nan,
-            bootstrap_standard_error=np.nan,
-            block_length=np.nan,
-            n_resamples=0,
-            n_events=n,
-            hits=k,
-            statistic=np.nan,
-            pvalue=np.nan,
-            pvalue_bootstrap=np.nan,
-            pvalue_bootstrap_se=np.nan,
-            min_attainable_pvalue=np.nan,
-            null_hypothesis=null_text,
-            resampling="not run",
-            posterior=(a0 + k, b0 + n - k),
-            posterior_mean=np.nan,
-            credible_interval=nan2,
-            prob_better=np.nan,
-            bayes_factor=np.nan,
-            bayes_factor_two_sided=np.nan,
-            event_dates=ev_dates,
-            event_returns=ev_ret,
-            follower_name=fd.name,
-            notes=(reason,),
-            settings=opts,
-        )
+        return _no_base_rate(opts.prior, n, k, reason, common)
     rate = float(hit_days.mean())
-    if block_length is None:
-        block = optimal_block(hit_days, method)
+    block, source = _block_length(hit_days, opts)
+    boot = _bootstrap_rates(hit_days, block, opts.method, n_resamples, rng)
+    a = (1 - opts.confidence_level) / 2
+    lo_b, hi_b = np.quantile(boot, [a, 1 - a])
+    notes: list[str] = []
+    bayes = _bayes(opts.prior, k, n, rate, a, notes)
+    return BaseRateResult(
+        base_rate=rate,
+        n_eligible=n_elig,
+        confidence_interval=(float(lo_b), float(hi_b)),
+        bootstrap_distribution=boot,
+        iid_standard_error=math.sqrt(rate * (1 - rate) / n_elig),
+        bootstrap_standard_error=float(np.std(boot, ddof=1)),
+        block_length=block,
+        n_resamples=n_resamples,
+        statistic=k / n if n else np.nan,
+        **_binomial_pvalues(k, n, rate, boot, notes),
+        resampling=(
+            f"{describe_scheme(opts.method, block)}; the {n_elig} daily hit indicators "
+            f"resampled, {n_resamples} times (block length: {source})."
+        ),
+        **bayes,
+        notes=tuple(notes),
+        **common,
+    )
+
+
+# ---------------------------------------------------------------------------
+# the steps of base_rate_core
+# ---------------------------------------------------------------------------
+def _event_returns(win: C.Windows, ed: C.EventData | None) -> tuple[np.ndarray, pd.DatetimeIndex]:
+    """The events' forward log returns and dates (empty without events)."""
+    if ed is None:
+        return np.empty(0), pd.DatetimeIndex([], name="event_date")
+    return win.fwd[ed.positions], ed.dates
+
+
+def _no_base_rate(
+    prior: tuple[float, float], n: int, k: int, reason: str, common: dict
+) -> BaseRateResult:
+    """The NaN result when no day has a complete window."""
+    a0, b0 = prior
+    nan2 = (np.nan, np.nan)
+    return BaseRateResult(
+        base_rate=np.nan,
+        n_eligible=0,
+        confidence_interval=nan2,
+        bootstrap_distribution=np.empty(0),
+        iid_standard_error=np.nan,
+        bootstrap_standard_error=np.nan,
+        block_length=np.nan,
+        n_resamples=0,
+        statistic=np.nan,
+        pvalue=np.nan,
+        pvalue_bootstrap=np.nan,
+        pvalue_bootstrap_se=np.nan,
+        min_attainable_pvalue=np.nan,
+        resampling="not run",
+        posterior=(a0 + k, b0 + n - k),
+        posterior_mean=np.nan,
+        credible_interval=nan2,
+        prob_better=np.nan,
+        bayes_factor=np.nan,
+        bayes_factor_two_sided=np.nan,
+        notes=(reason,),
+        **common,
+    )
+
+
+def _block_length(hit_days: np.ndarray, opts: BaseRateOptions) -> tuple[float, str]:
+    """The block length (at most the series' length) and where it comes from."""
+    if opts.block_length is None:
+        block = optimal_block(hit_days, opts.method)
         source = "Politis-White estimate for the daily hit indicators (arch)"
     else:
-        block, source = float(block_length), "given"
-    block = min(block, n_elig)
-    # block bootstrap of the daily hit indicators (mean of a resample = its base rate)
+        block, source = float(opts.block_length), "given"
+    return min(block, len(hit_days)), source
+
+
+def _bootstrap_rates(
+    hit_days: np.ndarray, block: float, method: str, n_resamples: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Block bootstrap of the daily hit indicators (mean of a resample = its base rate)."""
     from . import _nb_paths
 
+    n_elig = len(hit_days)
     boot = np.empty(n_resamples)
     f_start = np.arange(n_elig, dtype=np.int64)
     f_end = f_start + 1
@@ -305,22 +347,37 @@ def base_rate_core(
         if short:  # pragma: no cover
             raise RuntimeError("internal error: pre-drawn blocks did not cover the series.")
         boot[lo:hi] = t_b
-    a = (1 - confidence_level) / 2
-    lo_b, hi_b = np.quantile(boot, [a, 1 - a])
-    iid_se = math.sqrt(rate * (1 - rate) / n_elig)
-    if n:
-        p_exact = float(_binom_sf(k, n, rate))
-        sf_boot = _binom_sf(k, n, boot)
-        p_boot = float(np.mean(sf_boot))
-        p_boot_se = float(np.std(sf_boot, ddof=1) / math.sqrt(n_resamples))
-        min_p = rate**n
-    else:
-        p_exact = p_boot = p_boot_se = min_p = np.nan
+    return boot
+
+
+def _binomial_pvalues(k: int, n: int, rate: float, boot: np.ndarray, notes: list[str]) -> dict:
+    """Exact binomial p-value, the same over the bootstrap base rates, the smallest one."""
+    if not n:
+        nan = np.nan
+        return dict(
+            pvalue=nan, pvalue_bootstrap=nan, pvalue_bootstrap_se=nan, min_attainable_pvalue=nan
+        )
+    sf_boot = _binom_sf(k, n, boot)
+    min_p = rate**n
+    if n < 5:
+        notes.append(f"With {n} event(s) even a perfect record has binomial p = {min_p:.3g}.")
+    return dict(
+        pvalue=float(_binom_sf(k, n, rate)),
+        pvalue_bootstrap=float(np.mean(sf_boot)),
+        pvalue_bootstrap_se=float(np.std(sf_boot, ddof=1) / math.sqrt(len(boot))),
+        min_attainable_pvalue=min_p,
+    )
+
+
+def _bayes(
+    prior: tuple[float, float], k: int, n: int, rate: float, a: float, notes: list[str]
+) -> dict:
+    """Beta-Binomial posterior of the hit rate and the Bayes factors against the base rate."""
+    a0, b0 = prior
     a1, b1 = a0 + k, b0 + n - k
     post = stats.beta(a1, b1)
-    pri = stats.beta(a0, b0)
     prob_better = float(post.sf(rate))
-    prior_better = float(pri.sf(rate))
+    prior_better = float(stats.beta(a0, b0).sf(rate))
     if 0 < rate < 1:
         log_bf_two = (
             special.betaln(a1, b1)
@@ -332,38 +389,11 @@ def base_rate_core(
     else:
         bf = bf_two = np.nan
         notes.append(f"The base rate is {rate:g}: the Bayes factors are undefined.")
-    if n and n < 5:
-        notes.append(f"With {n} event(s) even a perfect record has binomial p = {min_p:.3g}.")
-    return BaseRateResult(
-        base_rate=rate,
-        n_eligible=n_elig,
-        confidence_interval=(float(lo_b), float(hi_b)),
-        bootstrap_distribution=boot,
-        iid_standard_error=iid_se,
-        bootstrap_standard_error=float(np.std(boot, ddof=1)),
-        block_length=block,
-        n_resamples=n_resamples,
-        n_events=n,
-        hits=k,
-        statistic=k / n if n else np.nan,
-        pvalue=p_exact,
-        pvalue_bootstrap=p_boot,
-        pvalue_bootstrap_se=p_boot_se,
-        min_attainable_pvalue=min_p,
-        null_hypothesis=null_text,
-        resampling=(
-            f"{describe_scheme(method, block)}; the {n_elig} daily hit indicators "
-            f"resampled, {n_resamples} times (block length: {source})."
-        ),
+    return dict(
         posterior=(a1, b1),
         posterior_mean=float(post.mean()),
         credible_interval=tuple(float(v) for v in post.ppf([a, 1 - a])),
         prob_better=prob_better,
         bayes_factor=bf,
         bayes_factor_two_sided=bf_two,
-        event_dates=ev_dates,
-        event_returns=ev_ret,
-        follower_name=fd.name,
-        notes=tuple(notes),
-        settings=opts,
     )

@@ -348,163 +348,64 @@ def bootstrap_core(
     warn: bool,
 ) -> BootstrapResult:
     """The interval on prepared data (shared with :func:`riskcycle.assess_signal`)."""
-    from . import _nb_paths
-
-    statistic, method, interval = opts.statistic, opts.method, opts.interval
-    block_length, confidence_level = opts.block_length, opts.confidence_level
-    n_resamples = opts.n_resamples
-    kind = C.STATISTICS.index(statistic)
+    kind = C.STATISTICS.index(opts.statistic)
     x = fd.returns
+    interval = opts.interval
     if interval is None:
         interval = "percentile" if ed is None else ("t" if kind == 0 else "order_statistic")
     between = interval in BETWEEN_EVENTS
-    if between:
-        block, source = np.nan, "not used (an interval across events)"
-    elif block_length is None:
-        block = optimal_block(x, method)
-        source = "Politis-White estimate for the daily log returns (arch)"
-    else:
-        block, source = float(block_length), "given"
-    h = win.horizon
-    scheme = describe_scheme(method, block) if not between else ""
+    block, source = _block_length(x, opts, between)
     common = dict(
-        method="none" if between else method,
+        method="none" if between else opts.method,
         block_length=block,
         block_length_source=source,
-        n_resamples=n_resamples,
+        n_resamples=opts.n_resamples,
         follower_name=fd.name,
         settings=replace(opts, interval=interval),
     )
-    notes: list[str] = []
+    h = win.horizon
+    if ed is not None and ed.n == 0:
+        reason = f"no event has a complete {h}-day window: no interval."
+        variation = "between_events" if between else "within_windows"
+        return _no_interval(reason, "events", variation, ed.dates, 0, warn, common)
+    if ed is None and len(win.eligible) == 0:
+        reason = f"no bar has a complete {h}-day window: no interval."
+        empty = pd.DatetimeIndex([])
+        return _no_interval(reason, "unconditional", "path", empty, len(x), warn, common)
     if ed is not None:
         pos = ed.positions
-        k = len(pos)
-        if k == 0:
-            reason = f"no event has a complete {h}-day window: no interval."
-            if warn:
-                warnings.warn(reason, SmallSampleWarning, stacklevel=4)
-            return BootstrapResult(
-                statistic=np.nan,
-                confidence_interval=(np.nan, np.nan),
-                standard_error=np.nan,
-                bootstrap_distribution=np.empty(0),
-                target="events",
-                variation="between_events" if between else "within_windows",
-                n_events=0,
-                event_dates=ed.dates,
-                n_obs=0,
-                resampling="not run",
-                notes=(reason,),
-                **common,
-            )
         ends = win.end[pos]
-        lens = (ends - pos).astype(np.int64)
         # a window with no bar after day 0 (possible for exchange-traded followers and very
         # short horizons) has return 0: it is carried as one zero return
         segs = [x[p:e] if e > p else np.zeros(1) for p, e in zip(pos, ends, strict=True)]
-        lens = np.array([len(s) for s in segs], dtype=np.int64)
         sums = np.array([s.sum() for s in segs])
         theta = float(np.mean(sums) if kind == 0 else np.median(sums))
         if between:
-            return _between_events(
-                sums, pos, ends, ed, theta, interval, confidence_level, common, warn
-            )
-        v_hat = np.array([block_variance(s, min(block, len(s))) for s in segs])
-        se = float(np.sqrt(v_hat.sum()) / k)
-        prefix = np.concatenate([np.concatenate([[0.0], np.cumsum(s)]) for s in segs])
-        p_off = np.concatenate([[0], np.cumsum(lens + 1)[:-1]]).astype(np.int64)
-        boot = np.empty(n_resamples)
-        se_boot = np.empty(n_resamples)
-        for lo in range(0, n_resamples, _CHUNK):
-            hi = min(lo + _CHUNK, n_resamples)
-            parts = [
-                draw_blocks(rng, hi - lo, int(n), int(n), min(block, n), method) for n in lens
-            ]
-            starts = np.ascontiguousarray(np.hstack([p[0] for p in parts]))
-            lengths = np.ascontiguousarray(np.hstack([p[1] for p in parts]))
-            widths = [p[0].shape[1] for p in parts]
-            c_off = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
-            s_b, v_b, short = _nb_paths.window_block_sums(
-                prefix, p_off, lens, starts, lengths, c_off
-            )
-            if short:  # pragma: no cover - every row of blocks covers its window
-                raise RuntimeError("internal error: pre-drawn blocks did not cover a window.")
-            boot[lo:hi] = s_b.mean(axis=1) if kind == 0 else np.median(s_b, axis=1)
-            se_boot[lo:hi] = np.sqrt(v_b.sum(axis=1)) / k
-        # circular resampling within a window keeps its sum's expectation: E*[S*] = S
-        center = theta if kind == 1 else float(np.mean(sums))
-        target, n_events, dates, n_obs = "events", k, ed.dates, int(lens.sum())
-        resampling = (
-            f"{scheme}; each event's {h}-day window of daily log returns resampled "
-            f"within itself ({k} windows, {n_obs} daily returns)."
-        )
-        notes.append(
-            "Within-window noise only: each event's window is resampled within itself, so "
-            "the interval ignores the variation between events and does not cover the "
-            "events' mean forward return (on the real btc_long path, random 4-event sets "
-            f"362+ days apart, 365 days: {COVERAGE_WITHIN_WINDOW_BTC_LONG:.0%} coverage at "
-            "nominal 95%). For an interval for the events' mean use interval='t'."
-        )
+            level = opts.confidence_level
+            return _between_events(sums, pos, ends, ed, theta, interval, level, common, warn)
+        draws = _within_windows(segs, sums, theta, kind, block, opts, rng)
+        dates, n_events = ed.dates, len(pos)
     else:
-        elig = win.eligible
-        if len(elig) == 0:
-            reason = f"no bar has a complete {h}-day window: no interval."
-            if warn:
-                warnings.warn(reason, SmallSampleWarning, stacklevel=4)
-            return BootstrapResult(
-                statistic=np.nan,
-                confidence_interval=(np.nan, np.nan),
-                standard_error=np.nan,
-                bootstrap_distribution=np.empty(0),
-                target="unconditional",
-                variation="path",
-                n_events=0,
-                event_dates=pd.DatetimeIndex([]),
-                n_obs=len(x),
-                resampling="not run",
-                notes=(reason,),
-                **common,
-            )
-        f_start = elig.astype(np.int64)
-        f_end = win.end[elig].astype(np.int64)
-        fw = win.fwd[elig]
-        theta = float(np.mean(fw) if kind == 0 else np.median(fw))
-        hbar = float(np.mean(f_end - f_start))
-        n = len(x)
-        se = float(hbar * np.sqrt(block_variance(x, block)) / n)
-        boot = np.empty(n_resamples)
-        se_boot = np.empty(n_resamples)
-        for lo in range(0, n_resamples, _CHUNK):
-            hi = min(lo + _CHUNK, n_resamples)
-            starts, lengths = draw_blocks(rng, hi - lo, n, n, block, method)
-            t_b, v_b, short = _nb_paths.path_statistics(x, starts, lengths, f_start, f_end, kind)
-            if short:  # pragma: no cover
-                raise RuntimeError("internal error: pre-drawn blocks did not cover the path.")
-            boot[lo:hi] = t_b
-            se_boot[lo:hi] = hbar * np.sqrt(v_b) / n
-        # The bootstrap world's mean forward return is exactly hbar * mean(x) (every position
-        # of a circular resample has expectation mean(x)); the data's overlapping-window mean
-        # weighs the first and last days less. Intervals are centred on that value (the mean);
-        # the median is left as is, with a note when its bootstrap distribution is off-centre.
-        center = hbar * float(np.mean(x)) if kind == 0 else theta
-        if kind == 1 and abs(np.mean(boot) - theta) > 0.5 * np.std(boot):
-            notes.append(
-                f"The bootstrap distribution of the median is centred at "
-                f"{np.mean(boot):.3g}, away from the estimate {theta:.3g}: short blocks "
-                "do not reproduce the dependence that shapes long-horizon returns."
-            )
-        target, n_events, dates, n_obs = "unconditional", 0, pd.DatetimeIndex([]), n
-        resampling = (
-            f"{scheme}; the {n} daily log returns resampled into paths of the same "
-            f"length, forward returns from the {len(elig)} eligible bars recomputed "
-            "on each."
-        )
-    ci = _interval(theta, boot, se, se_boot, confidence_level, interval, center)
+        draws = _whole_path(x, win, kind, block, opts, rng)
+        dates, n_events = pd.DatetimeIndex([]), 0
+    theta, boot = draws["theta"], draws["boot"]
+    ci = _interval(
+        theta,
+        boot,
+        draws["se"],
+        draws["se_boot"],
+        opts.confidence_level,
+        interval,
+        draws["center"],
+    )
+    notes = draws["notes"]
     if interval == "studentized" and not np.isfinite(ci[0]):
         msg = "zero standard error: the studentized interval is undefined (NaN)."
         notes.append(msg)
         if warn:
             warnings.warn(msg, DegenerateDataWarning, stacklevel=4)
+    target = "events" if ed is not None else "unconditional"
+    scheme = describe_scheme(opts.method, block)
     return BootstrapResult(
         statistic=theta,
         confidence_interval=ci,
@@ -514,10 +415,165 @@ def bootstrap_core(
         variation="within_windows" if target == "events" else "path",
         n_events=n_events,
         event_dates=dates,
-        n_obs=n_obs,
-        resampling=resampling,
+        n_obs=draws["n_obs"],
+        resampling=f"{scheme}; {draws['resampling']}",
         notes=tuple(notes),
         **common,
+    )
+
+
+# ---------------------------------------------------------------------------
+# the steps of bootstrap_core
+# ---------------------------------------------------------------------------
+def _block_length(x: np.ndarray, opts: BootstrapOptions, between: bool) -> tuple[float, str]:
+    """The block length in bars and where it comes from (NaN across events)."""
+    if between:
+        return np.nan, "not used (an interval across events)"
+    if opts.block_length is None:
+        block = optimal_block(x, opts.method)
+        return block, "Politis-White estimate for the daily log returns (arch)"
+    return float(opts.block_length), "given"
+
+
+def _no_interval(
+    reason: str,
+    target: str,
+    variation: str,
+    dates: pd.DatetimeIndex,
+    n_obs: int,
+    warn: bool,
+    common: dict,
+) -> BootstrapResult:
+    """The NaN result when no event (or no bar) has a complete window."""
+    if warn:
+        warnings.warn(reason, SmallSampleWarning, stacklevel=5)
+    return BootstrapResult(
+        statistic=np.nan,
+        confidence_interval=(np.nan, np.nan),
+        standard_error=np.nan,
+        bootstrap_distribution=np.empty(0),
+        target=target,
+        variation=variation,
+        n_events=0,
+        event_dates=dates,
+        n_obs=n_obs,
+        resampling="not run",
+        notes=(reason,),
+        **common,
+    )
+
+
+def _within_windows(
+    segs: list[np.ndarray],
+    sums: np.ndarray,
+    theta: float,
+    kind: int,
+    block: float,
+    opts: BootstrapOptions,
+    rng: np.random.Generator,
+) -> dict:
+    """Each event's window of daily log returns block-resampled within itself."""
+    from . import _nb_paths
+
+    k, n_resamples = len(segs), opts.n_resamples
+    lens = np.array([len(s) for s in segs], dtype=np.int64)
+    v_hat = np.array([block_variance(s, min(block, len(s))) for s in segs])
+    se = float(np.sqrt(v_hat.sum()) / k)
+    prefix = np.concatenate([np.concatenate([[0.0], np.cumsum(s)]) for s in segs])
+    p_off = np.concatenate([[0], np.cumsum(lens + 1)[:-1]]).astype(np.int64)
+    boot = np.empty(n_resamples)
+    se_boot = np.empty(n_resamples)
+    for lo in range(0, n_resamples, _CHUNK):
+        hi = min(lo + _CHUNK, n_resamples)
+        parts = [
+            draw_blocks(rng, hi - lo, int(n), int(n), min(block, n), opts.method) for n in lens
+        ]
+        starts = np.ascontiguousarray(np.hstack([p[0] for p in parts]))
+        lengths = np.ascontiguousarray(np.hstack([p[1] for p in parts]))
+        widths = [p[0].shape[1] for p in parts]
+        c_off = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
+        s_b, v_b, short = _nb_paths.window_block_sums(prefix, p_off, lens, starts, lengths, c_off)
+        if short:  # pragma: no cover - every row of blocks covers its window
+            raise RuntimeError("internal error: pre-drawn blocks did not cover a window.")
+        boot[lo:hi] = s_b.mean(axis=1) if kind == 0 else np.median(s_b, axis=1)
+        se_boot[lo:hi] = np.sqrt(v_b.sum(axis=1)) / k
+    n_obs = int(lens.sum())
+    return dict(
+        theta=theta,
+        se=se,
+        boot=boot,
+        se_boot=se_boot,
+        # circular resampling within a window keeps its sum's expectation: E*[S*] = S
+        center=theta if kind == 1 else float(np.mean(sums)),
+        n_obs=n_obs,
+        resampling=(
+            f"each event's {opts.horizon}-day window of daily log returns resampled "
+            f"within itself ({k} windows, {n_obs} daily returns)."
+        ),
+        notes=[
+            "Within-window noise only: each event's window is resampled within itself, so "
+            "the interval ignores the variation between events and does not cover the "
+            "events' mean forward return (on the real btc_long path, random 4-event sets "
+            f"362+ days apart, 365 days: {COVERAGE_WITHIN_WINDOW_BTC_LONG:.0%} coverage at "
+            "nominal 95%). For an interval for the events' mean use interval='t'."
+        ],
+    )
+
+
+def _whole_path(
+    x: np.ndarray,
+    win: C.Windows,
+    kind: int,
+    block: float,
+    opts: BootstrapOptions,
+    rng: np.random.Generator,
+) -> dict:
+    """The whole series of daily log returns resampled into paths of the same length."""
+    from . import _nb_paths
+
+    n_resamples = opts.n_resamples
+    elig = win.eligible
+    f_start = elig.astype(np.int64)
+    f_end = win.end[elig].astype(np.int64)
+    fw = win.fwd[elig]
+    theta = float(np.mean(fw) if kind == 0 else np.median(fw))
+    hbar = float(np.mean(f_end - f_start))
+    n = len(x)
+    se = float(hbar * np.sqrt(block_variance(x, block)) / n)
+    boot = np.empty(n_resamples)
+    se_boot = np.empty(n_resamples)
+    for lo in range(0, n_resamples, _CHUNK):
+        hi = min(lo + _CHUNK, n_resamples)
+        starts, lengths = draw_blocks(rng, hi - lo, n, n, block, opts.method)
+        t_b, v_b, short = _nb_paths.path_statistics(x, starts, lengths, f_start, f_end, kind)
+        if short:  # pragma: no cover
+            raise RuntimeError("internal error: pre-drawn blocks did not cover the path.")
+        boot[lo:hi] = t_b
+        se_boot[lo:hi] = hbar * np.sqrt(v_b) / n
+    notes = []
+    # The bootstrap world's mean forward return is exactly hbar * mean(x) (every position
+    # of a circular resample has expectation mean(x)); the data's overlapping-window mean
+    # weighs the first and last days less. Intervals are centred on that value (the mean);
+    # the median is left as is, with a note when its bootstrap distribution is off-centre.
+    if kind == 1 and abs(np.mean(boot) - theta) > 0.5 * np.std(boot):
+        notes.append(
+            f"The bootstrap distribution of the median is centred at "
+            f"{np.mean(boot):.3g}, away from the estimate {theta:.3g}: short blocks "
+            "do not reproduce the dependence that shapes long-horizon returns."
+        )
+    return dict(
+        theta=theta,
+        se=se,
+        boot=boot,
+        se_boot=se_boot,
+        center=hbar * float(np.mean(x)) if kind == 0 else theta,
+        n_obs=n,
+        resampling=(
+            f"the {n} daily log returns resampled into paths of the same "
+            f"length, forward returns from the {len(elig)} eligible bars recomputed "
+            "on each."
+        ),
+        notes=notes,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -442,201 +442,22 @@ def power_core(
 
     ``opts.min_spacing`` must be resolved (an int).
     """
-    from . import _nb, _nb_paths
-
-    effect, grid, alpha, target_power = opts.effect, opts.n_events, opts.alpha, opts.target_power
-    spacing, n_simulations, n_resamples = opts.min_spacing, opts.n_simulations, opts.n_resamples
-    block_length, method, max_events, scheme = (
-        opts.block_length,
-        opts.method,
-        opts.max_events,
-        opts.scheme,
-    )
-
-    h = win.horizon
-    x = fd.returns
-    n_bars_real = fd.n
-    elig = win.eligible
-    fwd_e = win.fwd[elig]
-    sd_obs = float(np.std(fwd_e, ddof=1)) if len(fwd_e) > 1 else np.nan
-    span_days = max(int(fd.day[-1] - fd.day[0]), 1)
-    bars_per_day = (fd.n - 1) / span_days
-    h_bars = max(1, round(h * bars_per_day))
-    s_bars = max(1, math.ceil(spacing * bars_per_day - 1e-9))
+    sim = _Simulation.build(fd, win, ed, opts)
     notes: list[str] = []
-    k_obs = 0 if ed is None else ed.n
-    if ed is not None and k_obs:
-        obs_stat = float(np.mean(win.fwd[ed.positions]))
-        obs_effect = obs_stat - float(np.mean(fwd_e))
-    else:
-        obs_effect = np.nan
-    if effect is None:
-        if not np.isfinite(obs_effect):
-            raise ValueError(
-                "`effect` is required: no event has a complete window, so there "
-                "is no observed effect."
-            )
-        effect, effect_source = (
-            obs_effect,
-            (
-                "observed: the events' mean forward log return minus the mean over all "
-                "eligible days (so the power at it is post-hoc power)"
-            ),
-        )
-    else:
-        effect_source = "given"
-    post_hoc = effect_source != "given"
-    sd_scale = (
-        sd_obs if np.isfinite(sd_obs) and sd_obs > 0 else float(np.std(x) * math.sqrt(h_bars))
-    )
-    effects = np.linspace(0.0, 6.0 * sd_scale, _N_EFFECTS)
-    eval_effects = np.append(effects, effect)
-    bars_per_event = n_bars_real / max(k_obs, 1)
-
-    if scheme == "real_path":
-        e_pos, nxt, n_hist = spaced_design(fd, win, spacing)
-        e_end = win.end[e_pos].astype(np.int64)
-        e_fwd = win.fwd[e_pos]
-        block, b_source = np.nan, "not used"
-        cap = min(max_events, n_hist)
-        if grid is None:
-            grid = tuple(range(1, cap + 1)) if cap else (1,)
-    else:
-        n_hist = -1
-        if block_length is None:
-            pw_block = optimal_block(x, method)
-            block = max(pw_block, float(h_bars))
-            b_source = (
-                f"the longer of the horizon ({h_bars} bars) and the Politis-White estimate "
-                f"for the daily log returns ({pw_block:.3g} bars, arch)"
-            )
-        else:
-            block, b_source = float(block_length), "given"
-        if grid is None:
-            grid = tuple(
-                sorted(
-                    {g for g in DEFAULT_GRID if g <= max_events}
-                    | ({k_obs} if 0 < k_obs <= max_events else set())
-                )
-            )
-
-    cache: dict[int, dict] = {}
-
-    def simulate_real(n: int, child: np.random.Generator) -> np.ndarray | None:
-        table, log_count = _nb.spaced_tables(nxt, n)
-        if not np.isfinite(log_count):
-            return None
-        rej = np.empty((n_simulations, len(eval_effects)), dtype=bool)
-        for lo in range(0, n_simulations, _SIM_CHUNK):
-            hi = min(lo + _SIM_CHUNK, n_simulations)
-            ev = _nb.spaced_sample(table, nxt, child.random((hi - lo, n)))
-            pl = _nb.spaced_sample(table, nxt, child.random(((hi - lo) * n_resamples, n)))
-            pl = pl.reshape(hi - lo, n_resamples, n)
-            t0, w0, ts, ws = real_path_batch(fd.log_close, e_pos, e_end, e_fwd, ev, pl)
-            rej[lo:hi] = _power_curves(t0, w0, ts, ws, eval_effects, alpha, n_resamples)
-        return rej
-
-    def simulate_block(n: int, child: np.random.Generator) -> np.ndarray:
-        n_bars = max(
-            n_bars_real, math.ceil(n * bars_per_event), 2 * ((n - 1) * s_bars + h_bars + 1)
-        )
-        rej = np.empty((n_simulations, len(eval_effects)), dtype=bool)
-        for lo in range(0, n_simulations, _SIM_CHUNK):
-            hi = min(lo + _SIM_CHUNK, n_simulations)
-            starts, lengths = draw_blocks(child, hi - lo, len(x), n_bars - 1, block, method)
-            u_ev = child.random((hi - lo, n))
-            u_pl = child.random((hi - lo, n_resamples, n))
-            t0, w0, ts, ws, short = _nb_paths.power_batch(
-                x, starts, lengths, n_bars, h_bars, s_bars, u_ev, u_pl
-            )
-            if short:  # pragma: no cover
-                raise RuntimeError("internal error: pre-drawn blocks did not cover a path.")
-            rej[lo:hi] = _power_curves(t0, w0, ts, ws, eval_effects, alpha, n_resamples)
-        return rej
-
-    def simulate(n: int, child: np.random.Generator) -> dict:
-        if scheme == "real_path":
-            rej, n_bars = simulate_real(n, child), n_bars_real
-        else:
-            n_bars = max(
-                n_bars_real, math.ceil(n * bars_per_event), 2 * ((n - 1) * s_bars + h_bars + 1)
-            )
-            rej = simulate_block(n, child)
-        if rej is None:
-            return {
-                "n_events": n,
-                "n_bars": n_bars,
-                "power": np.nan,
-                "power_se": np.nan,
-                "mde": np.nan,
-                "rej": None,
-            }
-        pw = rej.mean(axis=0)
-        return {
-            "n_events": n,
-            "n_bars": n_bars,
-            "power": float(pw[-1]),
-            "power_se": float(math.sqrt(pw[-1] * (1 - pw[-1]) / n_simulations)),
-            "mde": _crossing(pw[:-1], effects, target_power),
-            "rej": rej,
-        }
-
-    children = rng.spawn(len(grid) + 3)
+    children = rng.spawn(len(sim.grid) + 3)
     refine_rng, mc_rng, sd_rng = children[-3], children[-2], children[-1]
-    # the grid's numbers of events, each from its own stream, on n_jobs threads
-    sims: list = [None] * len(grid)
-
-    def task(j: int) -> None:
-        sims[j] = simulate(grid[j], children[j])
-
-    run_chunks(task, len(grid), n_jobs)
-    for n, sim in zip(grid, sims, strict=True):
-        cache[n] = sim
-    infeasible = [n for n in grid if cache[n]["rej"] is None]
+    cache = _simulate_grid(sim, children, n_jobs)
+    infeasible = [n for n in sim.grid if cache[n]["rej"] is None]
     if infeasible:
         notes.append(
-            f"The follower's history holds at most {n_hist} events {spacing} days apart: "
-            f"no power for {', '.join(map(str, infeasible))} events on the real path "
+            f"The follower's history holds at most {sim.n_hist} events {sim.spacing} days "
+            f"apart: no power for {', '.join(map(str, infeasible))} events on the real path "
             "(scheme='block' simulates longer histories)."
         )
-    # events needed at `effect`: first number of events with enough power, refined by
-    # bisection where the grid has gaps
-    events_needed = np.nan
-    if effect <= 0:
-        notes.append(
-            f"The effect ({effect:.3g}) is not positive: no number of events gives the "
-            "test power against it."
-        )
-    else:
-        ok = [n for n in sorted(cache) if cache[n]["power"] >= target_power]
-        if ok:
-            hi_n = ok[0]
-            below = [n for n in sorted(cache) if n < hi_n]
-            lo_n = below[-1] if below else 0
-            while hi_n - lo_n > 1:
-                mid = (lo_n + hi_n) // 2
-                if mid not in cache:
-                    cache[mid] = simulate(mid, refine_rng.spawn(1)[0])
-                if cache[mid]["power"] >= target_power:
-                    hi_n = mid
-                else:
-                    lo_n = mid
-            events_needed = float(hi_n)
-        elif scheme == "real_path" and max(cache) >= min(max_events, n_hist):
-            notes.append(
-                f"Power stays below {target_power:.0%} up to {max(cache)} events at effect "
-                f"{effect:.3g}, the most the follower's history holds {spacing} days apart: "
-                "the events needed cannot be measured on the real path (scheme='block' "
-                "extrapolates with simulated histories)."
-            )
-        else:
-            notes.append(
-                f"Power stays below {target_power:.0%} up to {max(cache)} events at "
-                f"effect {effect:.3g}."
-            )
+    events_needed = _events_needed(sim, cache, refine_rng, notes)
     ns = sorted(cache)
     mde_se, en_se, en_iv, en_boot_reached = _mc_errors(
-        cache, ns, effects, target_power, effect, n_simulations, mc_rng
+        cache, ns, sim.effects, opts.target_power, sim.effect, opts.n_simulations, mc_rng
     )
     if not np.isfinite(events_needed):  # no point estimate: no error for it either
         en_se, en_iv = np.nan, (np.nan, np.nan)
@@ -649,7 +470,7 @@ def power_core(
         [
             cache[n]["rej"][:, :-1].mean(axis=0)
             if cache[n]["rej"] is not None
-            else np.full(len(effects), np.nan)
+            else np.full(len(sim.effects), np.nan)
             for n in ns
         ]
     )
@@ -658,88 +479,355 @@ def power_core(
             f"In {1 - en_boot_reached:.0%} of the Monte Carlo resamples the power target "
             f"was not reached within {max(ns)} events."
         )
-    bars_per_year = 365.25 * bars_per_day
-    years = events_needed * bars_per_event / bars_per_year if k_obs else np.nan
-    # smallest attainable p-values with the observed number of events
-    min_att = {
+    bars_per_year = 365.25 * sim.bars_per_day
+    years = events_needed * sim.bars_per_event / bars_per_year if sim.k_obs else np.nan
+    observed = _observed_row(sim, cache, notes)
+    sd_simulated = _dispersion_check(sim, sd_rng, notes)
+    return PowerResult(
+        table=table,
+        effect=float(sim.effect),
+        effect_source=sim.effect_source,
+        post_hoc=sim.post_hoc,
+        n_observed=sim.k_obs,
+        **observed,
+        events_needed=events_needed,
+        events_needed_se=en_se,
+        events_needed_interval=en_iv,
+        years_needed=float(years),
+        min_attainable=_min_attainable(fd, win, sim),
+        effects=sim.effects,
+        power_curves=curves,
+        sd_forward_observed=sim.sd_obs,
+        sd_forward_simulated=sd_simulated,
+        max_events_history=sim.n_hist if opts.scheme == "real_path" else None,
+        block_length=sim.block,
+        method=opts.method if opts.scheme == "block" else "none",
+        resampling=_resampling_text(sim),
+        follower_name=fd.name,
+        notes=tuple(notes),
+        settings=replace(opts, effect=sim.effect, n_events=tuple(sim.grid)),
+    )
+
+
+# ---------------------------------------------------------------------------
+# the steps of power_core
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Simulation:
+    """What every simulated number of events shares: the data, the design, the effects."""
+
+    opts: PowerOptions
+    log_close: np.ndarray
+    x: np.ndarray  # daily log returns
+    n_bars_real: int
+    h_bars: int
+    s_bars: int
+    spacing: int
+    bars_per_day: float
+    bars_per_event: float
+    k_obs: int
+    sd_obs: float
+    effect: float
+    effect_source: str
+    post_hoc: bool
+    effects: np.ndarray
+    eval_effects: np.ndarray  # the effect grid and the effect itself (last)
+    grid: tuple[int, ...]
+    n_hist: int  # the most events the real history holds (-1 for "block")
+    block: float
+    block_source: str
+    # the real path's eligible day-0 bars, their successor table, window ends, returns
+    e_pos: np.ndarray | None = None
+    nxt: np.ndarray | None = None
+    e_end: np.ndarray | None = None
+    e_fwd: np.ndarray | None = None
+
+    @classmethod
+    def build(
+        cls, fd: C.FollowerData, win: C.Windows, ed: C.EventData | None, opts: PowerOptions
+    ) -> _Simulation:
+        h, x, spacing = win.horizon, fd.returns, opts.min_spacing
+        fwd_e = win.fwd[win.eligible]
+        sd_obs = float(np.std(fwd_e, ddof=1)) if len(fwd_e) > 1 else np.nan
+        span_days = max(int(fd.day[-1] - fd.day[0]), 1)
+        bars_per_day = (fd.n - 1) / span_days
+        h_bars = max(1, round(h * bars_per_day))
+        k_obs = 0 if ed is None else ed.n
+        effect, effect_source = _effect(win, ed, fwd_e, opts.effect)
+        sd_scale = (
+            sd_obs if np.isfinite(sd_obs) and sd_obs > 0 else float(np.std(x) * math.sqrt(h_bars))
+        )
+        effects = np.linspace(0.0, 6.0 * sd_scale, _N_EFFECTS)
+        design = dict(n_hist=-1, block=np.nan, block_source="not used")
+        if opts.scheme == "real_path":
+            e_pos, nxt, n_hist = spaced_design(fd, win, spacing)
+            cap = min(opts.max_events, n_hist)
+            grid = opts.n_events or (tuple(range(1, cap + 1)) if cap else (1,))
+            design.update(
+                n_hist=n_hist,
+                e_pos=e_pos,
+                nxt=nxt,
+                e_end=win.end[e_pos].astype(np.int64),
+                e_fwd=win.fwd[e_pos],
+            )
+        else:
+            design["block"], design["block_source"] = _block_length(x, h_bars, opts)
+            grid = opts.n_events or tuple(
+                sorted(
+                    {g for g in DEFAULT_GRID if g <= opts.max_events}
+                    | ({k_obs} if 0 < k_obs <= opts.max_events else set())
+                )
+            )
+        return cls(
+            opts=opts,
+            log_close=fd.log_close,
+            x=x,
+            n_bars_real=fd.n,
+            h_bars=h_bars,
+            s_bars=max(1, math.ceil(spacing * bars_per_day - 1e-9)),
+            spacing=spacing,
+            bars_per_day=bars_per_day,
+            bars_per_event=fd.n / max(k_obs, 1),
+            k_obs=k_obs,
+            sd_obs=sd_obs,
+            effect=effect,
+            effect_source=effect_source,
+            post_hoc=effect_source != "given",
+            effects=effects,
+            eval_effects=np.append(effects, effect),
+            grid=tuple(grid),
+            **design,
+        )
+
+    def n_bars(self, n: int) -> int:
+        """Bars of a simulated history with ``n`` events (``"block"``)."""
+        n_bars = max(self.n_bars_real, math.ceil(n * self.bars_per_event))
+        return max(n_bars, 2 * ((n - 1) * self.s_bars + self.h_bars + 1))
+
+    def simulate(self, n: int, child: np.random.Generator) -> dict:
+        """Power, its Monte Carlo error and the minimum detectable effect with ``n`` events."""
+        opts = self.opts
+        if opts.scheme == "real_path":
+            rej, n_bars = self._real(n, child), self.n_bars_real
+        else:
+            n_bars = self.n_bars(n)
+            rej = self._block(n, child)
+        if rej is None:
+            nan = np.nan
+            return dict(n_events=n, n_bars=n_bars, power=nan, power_se=nan, mde=nan, rej=None)
+        pw = rej.mean(axis=0)
+        return {
+            "n_events": n,
+            "n_bars": n_bars,
+            "power": float(pw[-1]),
+            "power_se": float(math.sqrt(pw[-1] * (1 - pw[-1]) / opts.n_simulations)),
+            "mde": _crossing(pw[:-1], self.effects, opts.target_power),
+            "rej": rej,
+        }
+
+    def _real(self, n: int, child: np.random.Generator) -> np.ndarray | None:
+        from . import _nb
+
+        opts = self.opts
+        n_sim, n_pl = opts.n_simulations, opts.n_resamples
+        table, log_count = _nb.spaced_tables(self.nxt, n)
+        if not np.isfinite(log_count):
+            return None
+        rej = np.empty((n_sim, len(self.eval_effects)), dtype=bool)
+        for lo in range(0, n_sim, _SIM_CHUNK):
+            hi = min(lo + _SIM_CHUNK, n_sim)
+            ev = _nb.spaced_sample(table, self.nxt, child.random((hi - lo, n)))
+            pl = _nb.spaced_sample(table, self.nxt, child.random(((hi - lo) * n_pl, n)))
+            pl = pl.reshape(hi - lo, n_pl, n)
+            t0, w0, ts, ws = real_path_batch(
+                self.log_close, self.e_pos, self.e_end, self.e_fwd, ev, pl
+            )
+            rej[lo:hi] = _power_curves(t0, w0, ts, ws, self.eval_effects, opts.alpha, n_pl)
+        return rej
+
+    def _block(self, n: int, child: np.random.Generator) -> np.ndarray:
+        from . import _nb_paths
+
+        opts = self.opts
+        n_sim, n_pl, x = opts.n_simulations, opts.n_resamples, self.x
+        n_bars = self.n_bars(n)
+        rej = np.empty((n_sim, len(self.eval_effects)), dtype=bool)
+        for lo in range(0, n_sim, _SIM_CHUNK):
+            hi = min(lo + _SIM_CHUNK, n_sim)
+            starts, lengths = draw_blocks(
+                child, hi - lo, len(x), n_bars - 1, self.block, opts.method
+            )
+            u_ev = child.random((hi - lo, n))
+            u_pl = child.random((hi - lo, n_pl, n))
+            t0, w0, ts, ws, short = _nb_paths.power_batch(
+                x, starts, lengths, n_bars, self.h_bars, self.s_bars, u_ev, u_pl
+            )
+            if short:  # pragma: no cover
+                raise RuntimeError("internal error: pre-drawn blocks did not cover a path.")
+            rej[lo:hi] = _power_curves(t0, w0, ts, ws, self.eval_effects, opts.alpha, n_pl)
+        return rej
+
+
+def _effect(
+    win: C.Windows, ed: C.EventData | None, fwd_e: np.ndarray, effect: float | None
+) -> tuple[float, str]:
+    """The effect the power column is computed at, and where it comes from."""
+    if effect is not None:
+        return effect, "given"
+    if ed is not None and ed.n:
+        obs_effect = float(np.mean(win.fwd[ed.positions])) - float(np.mean(fwd_e))
+    else:
+        obs_effect = np.nan
+    if not np.isfinite(obs_effect):
+        raise ValueError(
+            "`effect` is required: no event has a complete window, so there is no observed effect."
+        )
+    return obs_effect, (
+        "observed: the events' mean forward log return minus the mean over all "
+        "eligible days (so the power at it is post-hoc power)"
+    )
+
+
+def _block_length(x: np.ndarray, h_bars: int, opts: PowerOptions) -> tuple[float, str]:
+    """Mean (or fixed) block length of the simulated histories and where it comes from."""
+    if opts.block_length is not None:
+        return float(opts.block_length), "given"
+    pw_block = optimal_block(x, opts.method)
+    return max(pw_block, float(h_bars)), (
+        f"the longer of the horizon ({h_bars} bars) and the Politis-White estimate "
+        f"for the daily log returns ({pw_block:.3g} bars, arch)"
+    )
+
+
+def _simulate_grid(sim: _Simulation, children: list, n_jobs: int | None) -> dict[int, dict]:
+    """The grid's numbers of events, each from its own stream, on ``n_jobs`` threads."""
+    sims: list = [None] * len(sim.grid)
+
+    def task(j: int) -> None:
+        sims[j] = sim.simulate(sim.grid[j], children[j])
+
+    run_chunks(task, len(sim.grid), n_jobs)
+    return dict(zip(sim.grid, sims, strict=True))
+
+
+def _events_needed(
+    sim: _Simulation, cache: dict, refine_rng: np.random.Generator, notes: list[str]
+) -> float:
+    """First number of events with enough power at the effect, refined by bisection where
+    the grid has gaps (new numbers simulated into ``cache``)."""
+    effect, target, spacing = sim.effect, sim.opts.target_power, sim.spacing
+    if effect <= 0:
+        notes.append(
+            f"The effect ({effect:.3g}) is not positive: no number of events gives the "
+            "test power against it."
+        )
+        return np.nan
+    ok = [n for n in sorted(cache) if cache[n]["power"] >= target]
+    if ok:
+        hi_n = ok[0]
+        below = [n for n in sorted(cache) if n < hi_n]
+        lo_n = below[-1] if below else 0
+        while hi_n - lo_n > 1:
+            mid = (lo_n + hi_n) // 2
+            if mid not in cache:
+                cache[mid] = sim.simulate(mid, refine_rng.spawn(1)[0])
+            if cache[mid]["power"] >= target:
+                hi_n = mid
+            else:
+                lo_n = mid
+        return float(hi_n)
+    if sim.opts.scheme == "real_path" and max(cache) >= min(sim.opts.max_events, sim.n_hist):
+        notes.append(
+            f"Power stays below {target:.0%} up to {max(cache)} events at effect "
+            f"{effect:.3g}, the most the follower's history holds {spacing} days apart: "
+            "the events needed cannot be measured on the real path (scheme='block' "
+            "extrapolates with simulated histories)."
+        )
+    else:
+        notes.append(
+            f"Power stays below {target:.0%} up to {max(cache)} events at effect {effect:.3g}."
+        )
+    return np.nan
+
+
+def _min_attainable(fd: C.FollowerData, win: C.Windows, sim: _Simulation) -> dict:
+    """Smallest attainable p-values with the observed number of events."""
+    from . import _nb
+
+    k_obs = sim.k_obs
+    out = {
         "sign_test": 0.5**k_obs if k_obs else np.nan,
-        "simulated_placebo": 1.0 / (1 + n_resamples),
+        "simulated_placebo": 1.0 / (1 + sim.opts.n_resamples),
     }
     if k_obs:
-        cand = elig
-        nxt_obs = np.searchsorted(fd.day[cand], fd.day[cand] + spacing, side="left").astype(
+        cand = win.eligible
+        nxt_obs = np.searchsorted(fd.day[cand], fd.day[cand] + sim.spacing, side="left").astype(
             np.int64
         )
         _t, log_count = _nb.spaced_tables(nxt_obs, k_obs)
-        min_att["placebo_exact"] = math.exp(-log_count) if np.isfinite(log_count) else np.nan
-    obs_row = cache.get(k_obs) if k_obs else None
-    power_obs = obs_row["power"] if obs_row else np.nan
-    power_obs_se = obs_row["power_se"] if obs_row else np.nan
-    mde_obs = obs_row["mde"] if obs_row else np.nan
-    mde_obs_se = obs_row["mde_se"] if obs_row else np.nan
-    if obs_row and obs_row["rej"] is not None and not np.isfinite(mde_obs):
+        out["placebo_exact"] = math.exp(-log_count) if np.isfinite(log_count) else np.nan
+    return out
+
+
+def _observed_row(sim: _Simulation, cache: dict, notes: list[str]) -> dict:
+    """Power and minimum detectable effect with the observed number of events."""
+    k_obs, target = sim.k_obs, sim.opts.target_power
+    row = cache.get(k_obs) if k_obs else None
+    out = dict(
+        power_observed=row["power"] if row else np.nan,
+        power_observed_se=row["power_se"] if row else np.nan,
+        mde_observed=row["mde"] if row else np.nan,
+        mde_observed_se=row["mde_se"] if row else np.nan,
+    )
+    if row and row["rej"] is not None and not np.isfinite(out["mde_observed"]):
         notes.append(
-            f"With {k_obs} events power does not reach {target_power:.0%} for effects up "
-            f"to {effects[-1]:.3g} (six standard deviations of the forward return)."
+            f"With {k_obs} events power does not reach {target:.0%} for effects up "
+            f"to {sim.effects[-1]:.3g} (six standard deviations of the forward return)."
         )
-    if post_hoc and obs_row:
+    if sim.post_hoc and row:
         notes.append(
-            f"Post-hoc power: the power at the observed effect ({power_obs:.3g}) is a "
-            "function of the observed p-value and adds nothing to it "
+            f"Post-hoc power: the power at the observed effect ({out['power_observed']:.3g}) "
+            "is a function of the observed p-value and adds nothing to it "
             f"({HOENIG_HEISEY}); read mde_observed, or give `effect` chosen in advance."
         )
-    if scheme == "real_path":
+    return out
+
+
+def _dispersion_check(sim: _Simulation, sd_rng: np.random.Generator, notes: list[str]) -> float:
+    """The simulated histories' forward-return dispersion, with a note when it is too low."""
+    sd_obs = sim.sd_obs
+    if sim.opts.scheme == "real_path":
         sd_simulated = sd_obs
     else:
-        sd_simulated = _simulated_dispersion(x, n_bars_real, h_bars, block, method, sd_rng)
+        sd_simulated = _simulated_dispersion(
+            sim.x, sim.n_bars_real, sim.h_bars, sim.block, sim.opts.method, sd_rng
+        )
     if np.isfinite(sd_simulated) and np.isfinite(sd_obs) and sd_simulated < 0.9 * sd_obs:
         notes.append(
             f"The simulated forward returns are less dispersed (s.d. {sd_simulated:.3g}) "
             f"than the observed ones ({sd_obs:.3g}): power is overstated and the events "
             "needed understated."
         )
-    if scheme == "real_path":
-        resampling = (
-            f"real path: {n_simulations} random sets of pseudo-events per number of events "
+    return sd_simulated
+
+
+def _resampling_text(sim: _Simulation) -> str:
+    opts = sim.opts
+    n_sim, n_pl, alpha = opts.n_simulations, opts.n_resamples, opts.alpha
+    if opts.scheme == "real_path":
+        return (
+            f"real path: {n_sim} random sets of pseudo-events per number of events "
             f"on the follower's own history (uniform over the sets of eligible days at "
-            f"least {spacing} days apart; at most {n_hist} fit), the effect added to their "
-            f"{h}-day forward log returns (spread evenly over each window), placebo test "
-            f"with {n_resamples} sets from the same days at alpha {alpha}."
+            f"least {sim.spacing} days apart; at most {sim.n_hist} fit), the effect added to "
+            f"their {opts.horizon}-day forward log returns (spread evenly over each window), "
+            f"placebo test with {n_pl} sets from the same days at alpha {alpha}."
         )
-    else:
-        resampling = (
-            f"{describe_scheme(method, block)} (block length: {b_source}); "
-            f"{n_simulations} simulated histories per number of events, pseudo-events "
-            f"uniform over sets {s_bars} bars apart, effect spread evenly over each "
-            f"{h_bars}-bar window, placebo test with {n_resamples} sets at alpha "
-            f"{alpha}."
-        )
-    return PowerResult(
-        table=table,
-        effect=float(effect),
-        effect_source=effect_source,
-        post_hoc=post_hoc,
-        n_observed=k_obs,
-        power_observed=power_obs,
-        power_observed_se=power_obs_se,
-        mde_observed=mde_obs,
-        mde_observed_se=mde_obs_se,
-        events_needed=events_needed,
-        events_needed_se=en_se,
-        events_needed_interval=en_iv,
-        years_needed=float(years),
-        min_attainable=min_att,
-        effects=effects,
-        power_curves=curves,
-        sd_forward_observed=sd_obs,
-        sd_forward_simulated=sd_simulated,
-        max_events_history=n_hist if scheme == "real_path" else None,
-        block_length=block,
-        method=method if scheme == "block" else "none",
-        resampling=resampling,
-        follower_name=fd.name,
-        notes=tuple(notes),
-        settings=replace(opts, effect=effect, n_events=tuple(grid)),
+    return (
+        f"{describe_scheme(opts.method, sim.block)} (block length: {sim.block_source}); "
+        f"{n_sim} simulated histories per number of events, pseudo-events "
+        f"uniform over sets {sim.s_bars} bars apart, effect spread evenly over each "
+        f"{sim.h_bars}-bar window, placebo test with {n_pl} sets at alpha "
+        f"{alpha}."
     )
 
 
