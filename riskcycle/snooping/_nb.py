@@ -21,6 +21,10 @@ from __future__ import annotations
 
 import numba as nb
 import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 from .._threads import run_tasks, submit_tasks
 
@@ -37,15 +41,77 @@ __all__ = [
 
 #: bytes of one tile's prefix sums, kept in the core's L2 cache while all its blocks are summed
 _TILE_BYTES = 1 << 20
+#: the tile widths the kernel is compiled for (columns summed together, held in registers)
+_TILE_WIDTHS = (8, 16, 32)
 #: resamples per task: enough tasks to keep every thread busy, few enough prefix recomputations
 _CHUNK_RESAMPLES = 256
 
 
 def tile_width(n_obs: int) -> int:
-    """Columns per tile: a multiple of 8 in [8, 64] whose ``(n_obs + 1)``-row prefix
-    sums fit in ``_TILE_BYTES`` (at least 8 columns, whatever ``n_obs``)."""
-    w = _TILE_BYTES // (8 * (n_obs + 1))
-    return int(min(64, max(8, w - w % 8)))
+    """Columns per tile: the widest of 8, 16 and 32 whose ``(n_obs + 1)``-row prefix
+    sums fit in ``_TILE_BYTES`` (8 columns at least, whatever ``n_obs``)."""
+    fits = [w for w in _TILE_WIDTHS if 8 * (n_obs + 1) * w <= _TILE_BYTES]
+    return fits[-1] if fits else _TILE_WIDTHS[0]
+
+
+@intrinsic
+def _resample_sum(typingctx, pre, starts, lengths, first, last, out, width):  # pragma: no cover
+    """``out[:width] = sum over blocks m in [first, last) of the block's rows of pre``.
+
+    ``pre`` is a C-contiguous ``(n_obs + 1, width)`` tile of prefix sums; block ``m``
+    adds ``pre[e] - pre[s]`` (``e = s + lengths[m] <= n_obs``) or, wrapping,
+    ``(pre[n_obs] - pre[s]) + pre[e - n_obs]``: the operations of
+    :func:`block_sums_py`, in its order, on vectors of up to 8 columns (IEEE
+    additions and subtractions lane by lane, no reassociation, so the same bits).
+    Written as LLVM IR because numba does not vectorise across columns with the
+    accumulators in registers: the row loads are the only memory traffic.
+    """
+    if not isinstance(width, types.IntegerLiteral):
+        return None
+    w = int(width.literal_value)
+    lanes = min(8, w)
+    sig = types.void(pre, starts, lengths, first, last, out, width)
+
+    def codegen(context, builder, signature, args):
+        pre_v, st_v, ln_v, first_v, last_v, out_v, _ = args
+        i64 = ir.IntType(64)
+        vec = ir.VectorType(ir.DoubleType(), lanes)
+        pre_a = context.make_array(signature.args[0])(context, builder, pre_v)
+        st = context.make_array(signature.args[1])(context, builder, st_v).data
+        ln = context.make_array(signature.args[2])(context, builder, ln_v).data
+        out_a = context.make_array(signature.args[5])(context, builder, out_v).data
+        n_obs = builder.sub(builder.extract_value(pre_a.shape, 0), ir.Constant(i64, 1))
+
+        def row(r, c):  # lanes columns c.. of row r
+            at = builder.add(builder.mul(r, ir.Constant(i64, w)), ir.Constant(i64, c))
+            ptr = builder.bitcast(builder.gep(pre_a.data, [at], inbounds=True), vec.as_pointer())
+            return builder.load(ptr, align=8)
+
+        accs = [cgutils.alloca_once(builder, vec) for _ in range(w // lanes)]
+        for acc in accs:  # promoted to registers by LLVM
+            builder.store(ir.Constant(vec, [0.0] * lanes), acc)
+        with cgutils.for_range(builder, builder.sub(last_v, first_v)) as loop:
+            m = builder.add(first_v, loop.index)
+            s = builder.load(builder.gep(st, [m], inbounds=True))
+            e = builder.add(s, builder.load(builder.gep(ln, [m], inbounds=True)))
+            wraps = builder.icmp_signed(">", e, n_obs)
+            with builder.if_else(wraps, likely=False) as (wrapping, inside):
+                with wrapping:
+                    e2 = builder.sub(e, n_obs)
+                    for i, acc in enumerate(accs):
+                        c = i * lanes
+                        d = builder.fadd(builder.fsub(row(n_obs, c), row(s, c)), row(e2, c))
+                        builder.store(builder.fadd(builder.load(acc), d), acc)
+                with inside:
+                    for i, acc in enumerate(accs):
+                        d = builder.fsub(row(e, i * lanes), row(s, i * lanes))
+                        builder.store(builder.fadd(builder.load(acc), d), acc)
+        for i, acc in enumerate(accs):
+            ptr = builder.gep(out_a, [ir.Constant(i64, i * lanes)], inbounds=True)
+            builder.store(builder.load(acc), builder.bitcast(ptr, vec.as_pointer()), align=8)
+        return context.get_dummy_value()
+
+    return sig, codegen
 
 
 @nb.njit(cache=True, nogil=True, boundscheck=False)
@@ -55,7 +121,11 @@ def _block_sums(
     n_obs, k = x.shape
     n_rep = offsets.shape[0] - 1
     n_chunks = (n_rep + chunk - 1) // chunk
-    buf = np.empty((n_obs + 1) * width)  # one tile of prefix sums, reused by every task
+    # one tile of prefix sums, reused by every task; its rows start on 64-byte cache lines
+    # (a row is 64, 128 or 256 bytes: no row load straddles two lines)
+    buf = np.empty((n_obs + 1) * width + 8)
+    at = (-buf.ctypes.data) % 64 // 8
+    pre = buf[at : at + (n_obs + 1) * width].reshape((n_obs + 1, width))
     acc = np.empty(width)
     for task in range(first_task, last_task):
         tile = task // n_chunks
@@ -63,40 +133,21 @@ def _block_sums(
         w = min(width, k - lo)
         first = (task - tile * n_chunks) * chunk
         last = min(first + chunk, n_rep)
-        # this tile's prefix sums (the same sequential sums as numpy.cumsum)
-        pre = buf[: (n_obs + 1) * w].reshape((n_obs + 1, w))
-        for j in range(w):
-            pre[0, j] = 0.0
+        # this tile's prefix sums (the same sequential sums as numpy.cumsum); the
+        # columns past the data's last one are zeros, summed but never written out
+        pre[0, :] = 0.0
         for t in range(n_obs):
             for j in range(w):
                 pre[t + 1, j] = pre[t, j] + x[t, lo + j]
-        acc = np.empty(w)
+            for j in range(w, width):
+                pre[t + 1, j] = 0.0
         for b in range(first, last):
-            for j in range(w):
-                acc[j] = 0.0
-            m = offsets[b]
-            end = offsets[b + 1]
-            while m < end:
-                s = starts[m]
-                e = s + lengths[m]
-                if m + 1 < end:
-                    # two blocks per pass over the accumulator (half its loads and
-                    # stores); the same additions in the same order as one at a time
-                    s2 = starts[m + 1]
-                    e2 = s2 + lengths[m + 1]
-                    if e <= n_obs and e2 <= n_obs:
-                        for j in range(w):
-                            acc[j] = (acc[j] + (pre[e, j] - pre[s, j])) + (pre[e2, j] - pre[s2, j])
-                        m += 2
-                        continue
-                if e <= n_obs:
-                    for j in range(w):
-                        acc[j] += pre[e, j] - pre[s, j]
-                else:  # the block wraps around the end of the sample
-                    e -= n_obs
-                    for j in range(w):
-                        acc[j] += (pre[n_obs, j] - pre[s, j]) + pre[e, j]
-                m += 1
+            if width == 32:
+                _resample_sum(pre, starts, lengths, offsets[b], offsets[b + 1], acc, 32)
+            elif width == 16:
+                _resample_sum(pre, starts, lengths, offsets[b], offsets[b + 1], acc, 16)
+            else:
+                _resample_sum(pre, starts, lengths, offsets[b], offsets[b + 1], acc, 8)
             for j in range(w):
                 out[b, lo + j] = acc[j]
     return out
