@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ._clocks import clock_of
 from ._results import ResultMixin, Summary, package_versions
+from ._typing import AxesLike, DateLike, DatesLike, PricesLike
 from ._validation import (
     as_event_dates,
     as_price_frame,
@@ -27,6 +28,9 @@ from ._validation import (
     check_timestamp,
 )
 from .calendar import SessionClock, get_clock
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.figure import Figure
 
 __all__ = ["Event", "Events", "breakouts"]
 
@@ -123,7 +127,7 @@ class Events(ResultMixin):
             sessions_since_record=self.sessions_since_record[pos],
         )
 
-    def between(self, start: Any = None, end: Any = None) -> Events:
+    def between(self, start: DateLike | None = None, end: DateLike | None = None) -> Events:
         """The events dated in ``[start, end]`` (either bound optional)."""
         start = check_timestamp(start, "start", allow_none=True)
         end = check_timestamp(end, "end", allow_none=True)
@@ -169,7 +173,9 @@ class Events(ResultMixin):
             notes=tuple(notes),
         )
 
-    def plot(self, prices: Any = None, *, ax: Any = None, log: bool = True) -> Any:
+    def plot(
+        self, prices: PricesLike | None = None, *, ax: AxesLike = None, log: bool = True
+    ) -> Figure:
         """Plot the leader with the events marked.
 
         Parameters
@@ -216,10 +222,10 @@ class Events(ResultMixin):
     @classmethod
     def from_dates(
         cls,
-        dates: Any,
+        dates: DatesLike,
         *,
         clock: SessionClock | str,
-        prices: Any = None,
+        prices: PricesLike | None = None,
         leader_name: str = "leader",
     ) -> Events:
         """Events at given dates (e.g. a list from the literature).
@@ -365,7 +371,7 @@ def _rolling_events(x: np.ndarray, window: int, margin: float, min_spacing: int)
 
 
 def breakouts(
-    prices: Any,
+    prices: PricesLike,
     *,
     method: str = "record",
     min_gap: int = 250,

@@ -14,6 +14,7 @@ from .._clocks import clock_of
 from .._resample import resampling_pvalue, resampling_pvalue_se
 from .._rng import RNGLike, check_rng
 from .._sample import NO_DELAY, outside_data_message
+from .._typing import DelayLike, EventsLike, PricesLike
 from .._validation import (
     as_price_frame,
     check_bool,
@@ -60,7 +61,10 @@ def _exit_rules_iv(horizon, trailing_stop, exit_below, leader, follower_index):
     if horizon is not None:
         # a holding period longer than the follower's data never ends inside it
         horizon = check_horizon(
-            horizon, "horizon", index=follower_index, what="a positive integer number of calendar days"
+            horizon,
+            "horizon",
+            index=follower_index,
+            what="a positive integer number of calendar days",
         )
     if trailing_stop is not None:
         trailing_stop = check_float(
@@ -539,14 +543,14 @@ def _signals_frame(m: pd.DataFrame, plan) -> pd.DataFrame:
 
 
 def backtest(
-    follower: Any,
-    events_or_signal: Any,
+    follower: PricesLike,
+    events_or_signal: EventsLike | pd.Series,
     *,
-    leader: Any = None,
+    leader: PricesLike | None = None,
     horizon: int | None = 365,
     trailing_stop: float | None = None,
     exit_below: str | float | None = None,
-    delay: Any = NO_DELAY,
+    delay: DelayLike = NO_DELAY,
     fees: float = 0.001,
     slippage: float = 0.001,
     init_cash: float = 100.0,

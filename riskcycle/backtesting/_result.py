@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .._results import ConfidenceInterval, ResultMixin, Summary, package_versions
+from .._typing import AxesLike
 from .._validation import check_choice
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.figure import Figure
+    from vectorbt import Portfolio
 
 __all__ = ["BacktestResult", "ConfidenceInterval", "drawdown", "short_timedelta"]
 
@@ -135,8 +141,8 @@ class BacktestResult(ResultMixin):
     versions : dict
     """
 
-    portfolio: Any
-    benchmark_portfolio: Any
+    portfolio: Portfolio
+    benchmark_portfolio: Portfolio
     returns: pd.Series
     benchmark_returns: pd.Series
     trades: pd.DataFrame
@@ -300,7 +306,7 @@ class BacktestResult(ResultMixin):
         )
         return out
 
-    def portfolio_stats(self, metrics: Any = None) -> pd.Series:
+    def portfolio_stats(self, metrics: str | Sequence[str] | None = None) -> pd.Series:
         """vectorbt's ``Portfolio.stats()`` with the annualisation passed explicitly.
 
         One bar is ``freq="1D"`` and ``year_freq`` is :attr:`periods_per_year`
@@ -410,7 +416,7 @@ class BacktestResult(ResultMixin):
             ),
         )
 
-    def plot(self, ax: Any = None, *, log: bool = True) -> Any:
+    def plot(self, ax: AxesLike = None, *, log: bool = True) -> Figure:
         """Equity of the strategy against buy-and-hold with trades marked, and drawdowns.
 
         Parameters

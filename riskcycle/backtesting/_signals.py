@@ -68,7 +68,8 @@ class TradePlan:
 
     entries: np.ndarray  # int64 follower bar positions
     exits: np.ndarray  # int64, -1 = still open at the end of the data
-    reasons: np.ndarray  # exit reason per trade ("horizon", "trailing_stop", "leader_below", "open")
+    # exit reason per trade ("horizon", "trailing_stop", "leader_below", "open")
+    reasons: np.ndarray
     signal_index: np.ndarray  # which signal opened each trade
     signal_entry: np.ndarray  # follower position of each signal's entry bar (-1: none)
     signal_status: np.ndarray  # per signal: "traded", "in_position", "before_start", "after_end"

@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,7 @@ from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
 from .._sample import NO_DELAY, horizon_end_positions
 from .._threads import check_n_jobs
+from .._typing import AxesLike, DelayLike, PricesLike
 from .._validation import (
     as_price_frame,
     check_choice,
@@ -33,6 +34,11 @@ from . import _signals
 from ._core import _costs_iv, _periods_per_year, build_plan
 from ._portfolio import run_portfolio, signal_matrices
 from ._result import drawdown, short_timedelta
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.figure import Figure
+
+    from ..snooping import PBOResult, SharpeRatioResult, SPAResult, StepMResult
 
 __all__ = ["DEFAULT_GRID", "SweepResult", "sweep"]
 
@@ -97,10 +103,10 @@ class SweepResult(ResultMixin):
     benchmark_returns: pd.Series
     grid: pd.DataFrame
     best: int
-    spa: Any
-    stepm: Any
-    dsr: Any
-    pbo: Any
+    spa: SPAResult
+    stepm: StepMResult
+    dsr: SharpeRatioResult
+    pbo: PBOResult
     periods_per_year: int
     benchmark: str
     settings: dict = field(default_factory=dict)
@@ -178,7 +184,7 @@ class SweepResult(ResultMixin):
             notes=tuple(notes),
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Sharpe ratio of every combination (sorted), the best one and buy-and-hold marked.
 
         Draws on ``ax`` (a new figure when None) and returns the matplotlib Figure.
@@ -645,13 +651,13 @@ def _snooping_step(inp: _SweepInput, table, returns, bench):
 
 
 def sweep(
-    leader: Any,
-    follower: Any,
+    leader: PricesLike,
+    follower: PricesLike,
     *,
     min_gap: int | Sequence[int] = (250,),
     margin: float | Sequence[float] = (0.0,),
     horizons: int | Sequence[int | None] | None = (365,),
-    delay: Any = (NO_DELAY,),
+    delay: DelayLike | Sequence[DelayLike] = (NO_DELAY,),
     trailing_stop: float | Sequence[float | None] | None = (None,),
     exit_below: str | float | Sequence[str | float | None] | None = (None,),
     fees: float = 0.001,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from .._resample import (
 )
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng, spawn
+from .._typing import AxesLike, ClockLike, DateLike, PricesLike
 from .._validation import (
     as_price_series,
     check_choice,
@@ -30,6 +32,9 @@ from .._validation import (
 )
 from ..calendar import ETF_APPROVAL, map_to_follower
 from ..exceptions import SmallSampleWarning
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.figure import Figure
 
 __all__ = ["LeadLagResult", "align_returns", "cross_correlation", "lead_lag"]
 
@@ -44,8 +49,8 @@ def align_returns(
     follower: pd.Series,
     *,
     frequency: str,
-    leader_clock: Any,
-    follower_clock: Any,
+    leader_clock: ClockLike,
+    follower_clock: ClockLike,
 ) -> pd.DataFrame:
     """Paired log returns on information times, indexed by the leader date ending them.
 
@@ -245,7 +250,7 @@ class LeadLagResult(ResultMixin):
             notes=notes,
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Cross-correlations with their bands, one panel per frequency and era.
 
         Returns
@@ -406,16 +411,16 @@ def _frames(
 
 
 def lead_lag(
-    leader: Any,
-    follower: Any,
+    leader: PricesLike,
+    follower: PricesLike,
     *,
-    frequency: Any = ("daily", "weekly"),
+    frequency: str | Sequence[str] = ("daily", "weekly"),
     max_lag: int | None = None,
-    break_date: Any = ETF_APPROVAL,
+    break_date: DateLike | None = ETF_APPROVAL,
     confidence_level: float = 0.95,
     n_resamples: int = 9999,
-    leader_clock: Any = None,
-    follower_clock: Any = None,
+    leader_clock: ClockLike | None = None,
+    follower_clock: ClockLike | None = None,
     rng: RNGLike = None,
 ) -> LeadLagResult:
     r"""Does the leader lead? Cross-correlations with bootstrap bands and Granger tests, by era.

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .._results import ResultMixin, Summary, package_versions
+from .._typing import AxesLike, ClockLike, PricesLike
 from .._validation import as_price_series, check_choice, check_float
 from ..calendar import get_clock
 from . import _dating as D
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.figure import Figure
 
 __all__ = ["BullBearResult", "PhaseSettings", "bull_bear"]
 
@@ -191,7 +195,7 @@ class BullBearResult(ResultMixin):
             notes=tuple(notes),
         )
 
-    def plot(self, ax: Any = None, *, log: bool = True) -> Any:
+    def plot(self, ax: AxesLike = None, *, log: bool = True) -> Figure:
         """Shaded bull (green) and bear (red) phases on the price.
 
         Parameters
@@ -376,7 +380,7 @@ def _phase_table(close: pd.Series, turns, x: np.ndarray) -> tuple[pd.DataFrame, 
 
 
 def bull_bear(
-    prices: Any,
+    prices: PricesLike,
     *,
     dating: str = "lunde_timmermann",
     rise: float = 0.20,
@@ -386,7 +390,7 @@ def bull_bear(
     min_phase: float = 4.0,
     min_cycle: float = 16.0,
     phase_exception: float = 0.20,
-    clock: Any = None,
+    clock: ClockLike | None = None,
 ) -> BullBearResult:
     r"""Date bull and bear phases of a price series by rule.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -13,9 +13,13 @@ from scipy import stats
 from .._resample import resampling_pvalue, resampling_pvalue_se
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
+from .._typing import AxesLike, ClockLike, DateLike, PricesLike
 from .._validation import check_alternative, check_n_resamples, check_timestamp
 from ..calendar import ETF_APPROVAL, get_clock, map_to_follower
 from ._phases import BullBearResult, bull_bear
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.figure import Figure
 
 __all__ = ["ConcordanceResult", "concordance", "fixed_b_null", "hac_slope_t"]
 
@@ -158,7 +162,7 @@ class ConcordanceResult(ResultMixin):
             ),
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Both phase indicators over time.
 
         Returns
@@ -294,15 +298,15 @@ def _era_row(era: str, a: pd.DataFrame, null: np.ndarray, alternative: str) -> d
 
 
 def concordance(
-    x: Any,
-    y: Any,
+    x: BullBearResult | PricesLike,
+    y: BullBearResult | PricesLike,
     *,
     dating: str = "lunde_timmermann",
-    break_date: Any = ETF_APPROVAL,
+    break_date: DateLike | None = ETF_APPROVAL,
     alternative: str = "two-sided",
     n_resamples: int = 9999,
-    x_clock: Any = None,
-    y_clock: Any = None,
+    x_clock: ClockLike | None = None,
+    y_clock: ClockLike | None = None,
     rng: RNGLike = None,
 ) -> ConcordanceResult:
     r"""Harding-Pagan concordance of two series' phases, with a dependence-robust test.

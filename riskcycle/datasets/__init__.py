@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._typing import DateLike, PricesLike
 from .._validation import as_price_frame, check_bool, check_int, check_timestamp
 from ..calendar import SessionClock, get_clock
 
@@ -299,7 +300,7 @@ def _attrs(info: DatasetInfo, licence: str) -> dict[str, Any]:
     }
 
 
-def load(name: str, *, start: Any = None, end: Any = None) -> pd.DataFrame:
+def load(name: str, *, start: DateLike | None = None, end: DateLike | None = None) -> pd.DataFrame:
     """Load a bundled daily series.
 
     Parameters
@@ -378,7 +379,7 @@ def load(name: str, *, start: Any = None, end: Any = None) -> pd.DataFrame:
 
 
 def read_prices(
-    data: Any,
+    data: PricesLike,
     *,
     clock: SessionClock | str,
     nan_policy: str = "raise",
@@ -511,8 +512,8 @@ def fetch(
     symbol: str,
     *,
     clock: SessionClock | str,
-    start: Any = None,
-    end: Any = None,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
     cache: str | os.PathLike | None = None,
     refresh: bool = False,
 ) -> pd.DataFrame:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from .._results import ResultMixin, Summary, package_versions
+from .._typing import AxesLike
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.figure import Figure
 
 __all__ = ["EventStudyResult"]
 
@@ -155,7 +159,7 @@ class EventStudyResult(ResultMixin):
             notes=tuple(notes),
         )
 
-    def plot(self, ax: Any = None, *, abnormal: bool = False, events: bool = True) -> Any:
+    def plot(self, ax: AxesLike = None, *, abnormal: bool = False, events: bool = True) -> Figure:
         """Average cumulative path with a confidence band, and each event's path.
 
         Parameters

@@ -20,6 +20,7 @@ from .._sample import (
     horizon_end_positions,
     incomplete_windows_message,
 )
+from .._typing import DelayLike, EventsLike, PricesLike
 from .._validation import (
     MAX_DAYS,
     as_price_frame,
@@ -546,18 +547,18 @@ def _events_table(s: _Sample) -> pd.DataFrame:
 
 
 def event_study(
-    follower: Any,
-    events: Any,
+    follower: PricesLike,
+    events: EventsLike,
     *,
     horizons: Sequence[int] | int = (30, 90, 180, 365),
     model: str = "constant_mean",
-    benchmark: Any = None,
+    benchmark: PricesLike | None = None,
     estimation_window: int = 365,
     gap: int = 30,
     min_estimation_obs: int = 30,
     return_type: str = "log",
     path_window: tuple[int, int] | None = None,
-    delay: Any = NO_DELAY,
+    delay: DelayLike = NO_DELAY,
     leader_clock: SessionClock | str | None = None,
     follower_clock: SessionClock | str | None = None,
     benchmark_clock: SessionClock | str | None = None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ from scipy import stats
 from .._resample import politis_white_block_length, resampling_pvalue, stationary_index_matrix
 from .._results import ConfidenceInterval, ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
+from .._typing import AxesLike, ReturnsLike
 from .._validation import (
     check_alternative,
     check_block_length,
@@ -26,6 +27,9 @@ from .._validation import (
     check_n_resamples,
 )
 from ..exceptions import DegenerateDataWarning, SmallSampleWarning
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.figure import Figure
 
 __all__ = [
     "ConfidenceInterval",
@@ -215,7 +219,7 @@ class VolatilityRatioResult(ResultMixin):
             ),
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Histogram of the bootstrap ratios with the estimate and the interval.
 
         Returns
@@ -278,8 +282,8 @@ _NULL = {
 
 
 def volatility_ratio_test(
-    before: Any,
-    after: Any,
+    before: ReturnsLike,
+    after: ReturnsLike,
     *,
     n_resamples: int = 9999,
     confidence_level: float = 0.95,

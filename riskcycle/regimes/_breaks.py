@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,7 @@ from scipy import optimize, special
 
 from .._results import ConfidenceInterval, ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng, spawn
+from .._typing import AxesLike, DateLike, PricesLike
 from .._validation import (
     check_choice,
     check_confidence_level,
@@ -34,6 +35,9 @@ from .._validation import (
 from ..calendar import HALVINGS
 from ._icss import bartlett_long_run_variance
 from ._input import check_periods_per_year, log_returns, price_frame
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.figure import Figure
 
 __all__ = [
     "DEFAULT_CANDIDATES",
@@ -331,7 +335,7 @@ class VarianceBreakResult(ResultMixin):
             notes=(*self.findings, self.method),
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Rolling volatility, segment volatilities, break dates with their intervals and
         the candidate dates within the data.
 
@@ -545,14 +549,14 @@ def _candidate_table(cand: dict, breaks: pd.DataFrame) -> pd.DataFrame:
 
 
 def variance_breaks(
-    prices: Any,
+    prices: PricesLike,
     *,
     max_breaks: int = 5,
     n_breaks: int | None = None,
     selection: str = "lwz",
     transform: str = "abs",
     trimming: float = 0.15,
-    candidates: dict[str, Any] | None = None,
+    candidates: dict[str, DateLike] | None = None,
     interval: str = "bai",
     n_resamples: int = 499,
     confidence_level: float = 0.95,

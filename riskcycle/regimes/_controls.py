@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,7 @@ import pandas as pd
 from .._clocks import halving_phase_of
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng, spawn
+from .._typing import AxesLike, DateLike, PricesLike
 from .._validation import (
     check_alternative,
     check_block_length,
@@ -36,6 +37,9 @@ from .._validation import (
 from ..calendar import HALVINGS
 from ._bootstrap import VolatilityRatioResult, _ratio_test
 from ._input import check_mapping, check_periods_per_year, check_window, log_returns, price_frame
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.figure import Figure
 
 __all__ = ["ControlResult", "cross_market_control", "halving_phase_control"]
 
@@ -164,7 +168,7 @@ class ControlResult(ResultMixin):
             notes=tuple(notes),
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Ratios with their confidence intervals, one row per comparison.
 
         Parameters
@@ -329,10 +333,10 @@ def _placebo_dates(date: pd.Timestamp, align: str) -> pd.DataFrame:
 
 
 def halving_phase_control(
-    prices: Any,
+    prices: PricesLike,
     *,
-    break_date: Any = "2024-01-10",
-    window: Any = "365D",
+    break_date: DateLike = "2024-01-10",
+    window: str | int | pd.Timedelta = "365D",
     align: str = "cycle_fraction",
     periods_per_year: float | None = None,
     n_resamples: int = 9999,
@@ -439,10 +443,10 @@ def halving_phase_control(
 
 
 def cross_market_control(
-    markets: dict[str, Any],
+    markets: dict[str, PricesLike],
     *,
-    break_date: Any = "2024-01-10",
-    window: Any = "365D",
+    break_date: DateLike = "2024-01-10",
+    window: str | int | pd.Timedelta = "365D",
     periods_per_year: dict[str, float] | None = None,
     n_resamples: int = 9999,
     confidence_level: float = 0.95,

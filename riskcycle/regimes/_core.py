@@ -11,6 +11,7 @@ import pandas as pd
 
 from .._results import package_versions
 from .._rng import RNGLike, check_rng, spawn
+from .._typing import DateLike, DatesLike, PricesLike
 from .._validation import (
     check_alternative,
     check_block_length,
@@ -240,16 +241,16 @@ def _correlation_step(opt: RegimeOptions, prices, frame, stream):
 
 
 def volatility_regimes(
-    prices: Any,
+    prices: PricesLike,
     *,
-    breaks: Any = ("2024-01-10",),
+    breaks: DateLike | DatesLike = ("2024-01-10",),
     periods_per_year: float | None = None,
-    window: Any = None,
+    window: str | int | pd.Timedelta | None = None,
     garch: bool = True,
     shift_model: str = "garch",
     min_garch_obs: int = 250,
     icss_test: str | None = "kappa2",
-    benchmarks: dict[str, Any] | None = None,
+    benchmarks: dict[str, PricesLike] | None = None,
     frequency: str = "weekly",
     n_resamples: int = 9999,
     confidence_level: float = 0.95,

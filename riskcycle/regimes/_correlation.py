@@ -11,7 +11,7 @@ following benchmark interval).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ import pandas as pd
 from .._resample import politis_white_block_length, stationary_index_matrix
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng, spawn
+from .._typing import AxesLike, ClockLike, DateLike, DatesLike, PricesLike
 from .._validation import (
     as_price_frame,
     check_alternative,
@@ -36,6 +37,9 @@ from ._bootstrap import (
 )
 from ._input import check_breaks, check_mapping, regime_labels, regime_names
 
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.figure import Figure
+
 __all__ = ["CorrelationRegimeResult", "align_returns", "correlation_regimes"]
 
 FREQUENCIES = ("weekly", "daily")
@@ -48,8 +52,8 @@ def align_returns(
     benchmark: pd.Series,
     *,
     frequency: str = "weekly",
-    follower_clock: Any = None,
-    benchmark_clock: Any = None,
+    follower_clock: ClockLike | None = None,
+    benchmark_clock: ClockLike | None = None,
 ) -> pd.DataFrame:
     """Paired log returns ``follower, benchmark`` indexed by the benchmark date ending them.
 
@@ -159,7 +163,7 @@ class CorrelationRegimeResult(ResultMixin):
             notes=(self.null_hypothesis, self.method),
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Rolling correlations with break lines and per-regime levels.
 
         Returns
@@ -316,14 +320,14 @@ def _change_rows(name, brk, rows, boot_by_regime, confidence_level, alternative,
 
 
 def correlation_regimes(
-    follower: Any,
-    benchmarks: dict[str, Any],
+    follower: PricesLike,
+    benchmarks: dict[str, PricesLike],
     *,
-    breaks: Any = ("2024-01-10",),
+    breaks: DateLike | DatesLike = ("2024-01-10",),
     frequency: str = "weekly",
     rolling_window: int | None = None,
-    follower_clock: Any = None,
-    benchmark_clock: Any = None,
+    follower_clock: ClockLike | None = None,
+    benchmark_clock: ClockLike | None = None,
     n_resamples: int = 9999,
     confidence_level: float = 0.95,
     alternative: str = "two-sided",

@@ -21,16 +21,20 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
 from .._results import ConfidenceInterval, ResultMixin, Summary, package_versions
+from .._typing import AxesLike, DateLike, PricesLike
 from .._validation import check_confidence_level, fmt_date
 from ._garch import SCALE, _robust_cov, arch_backcast, fit_arch, shift_loglikelihood
 from ._input import check_breaks, check_periods_per_year, log_returns, price_frame
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.figure import Figure
 
 __all__ = ["VarianceEffectResult", "dummy_loglikelihood", "fit_dummy_garch", "variance_effect"]
 
@@ -240,7 +244,7 @@ class VarianceEffectResult(ResultMixin):
             ),
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Profile log-likelihood of the multiplier with the interval, and the conditional
         volatility with the event.
 
@@ -334,9 +338,9 @@ def _effect_notes(best: np.ndarray, note0: str, ok: bool, msg: str) -> list[str]
 
 
 def variance_effect(
-    prices: Any,
+    prices: PricesLike,
     *,
-    event_date: Any = "2024-01-10",
+    event_date: DateLike = "2024-01-10",
     confidence_level: float = 0.95,
     periods_per_year: float | None = None,
 ) -> VarianceEffectResult:

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from .._results import ResultMixin, Summary, package_versions
+from .._typing import AxesLike, DatesLike, ReturnsLike
 from .._validation import check_bool, check_choice, check_float, check_int, fmt_date
 from ._input import check_periods_per_year
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.figure import Figure
 
 __all__ = ["ICSSResult", "bartlett_long_run_variance", "cusum_of_squares", "icss"]
 
@@ -152,7 +156,7 @@ class ICSSResult(ResultMixin):
             f"statistic={self.statistic:.4g}, pvalue={self.pvalue:.4g})"
         )
 
-    def relative_to(self, dates: Any) -> pd.DataFrame:
+    def relative_to(self, dates: DatesLike) -> pd.DataFrame:
         """Where the detected breaks fall relative to reference ``dates`` (e.g. the ETF approval).
 
         Returns one row per reference date: the nearest detected break, its offset
@@ -223,7 +227,7 @@ class ICSSResult(ResultMixin):
             notes=tuple(notes),
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Returns with +/- 2 standard deviation bands of each segment.
 
         Returns
@@ -348,7 +352,7 @@ def _icss_iv(returns, test, alpha, demean, min_size, bandwidth, max_iter, period
 
 
 def icss(
-    returns: Any,
+    returns: ReturnsLike,
     *,
     test: str = "kappa2",
     alpha: float = 0.05,

@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike
+from .._typing import AxesLike, DateLike, PricesLike
 from .._validation import fmt_date
 from ..calendar import halving_phase
 from ._controls import ControlResult, halving_phase_control
 from ._input import check_periods_per_year, check_window, log_returns, price_frame
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.figure import Figure
 
 __all__ = ["PhaseVolatilityResult", "volatility_by_halving_phase"]
 
@@ -74,7 +78,7 @@ class PhaseVolatilityResult(ResultMixin):
             ),
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """One line per cycle: volatility against the fraction of the cycle elapsed.
 
         Returns
@@ -105,11 +109,11 @@ class PhaseVolatilityResult(ResultMixin):
 
 
 def volatility_by_halving_phase(
-    prices: Any,
+    prices: PricesLike,
     *,
-    window: Any = "30D",
-    break_date: Any = "2024-01-10",
-    control_window: Any = "365D",
+    window: str | int | pd.Timedelta = "30D",
+    break_date: DateLike = "2024-01-10",
+    control_window: str | int | pd.Timedelta = "365D",
     periods_per_year: float | None = None,
     n_resamples: int = 9999,
     rng: RNGLike = None,

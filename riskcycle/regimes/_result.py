@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .._results import ResultMixin, Summary
+from .._typing import AxesLike
 from .._validation import fmt_date
 from ._bootstrap import ConfidenceInterval, VolatilityRatioResult
 from ._correlation import CorrelationRegimeResult
 from ._garch import VarianceShiftResult
 from ._icss import ICSSResult
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.figure import Figure
 
 __all__ = ["RegimeResult"]
 
@@ -210,7 +214,7 @@ class RegimeResult(ResultMixin):
         notes += list(self.notes)
         return Summary("Volatility regimes", tables=tuple(tables), notes=tuple(notes))
 
-    def plot(self, ax: Any = None, *, rolling_window: int | None = None) -> Any:
+    def plot(self, ax: AxesLike = None, *, rolling_window: int | None = None) -> Figure:
         """Price with breaks, rolling volatility with regime means, GARCH conditional
         volatility and (when benchmarks were given) rolling correlation.
 
