@@ -23,7 +23,13 @@ from ._validation import as_event_dates
 if TYPE_CHECKING:
     from .calendar import SessionClock
 
-__all__ = ["clock_of", "halving_anchors", "halving_phase_of", "mean_halving_cycle"]
+__all__ = [
+    "clock_of",
+    "day0_positions",
+    "halving_anchors",
+    "halving_phase_of",
+    "mean_halving_cycle",
+]
 
 
 def clock_of(series: Any, clock: SessionClock | str | None, name: str) -> SessionClock:
@@ -39,6 +45,28 @@ def clock_of(series: Any, clock: SessionClock | str | None, name: str) -> Sessio
         f"`{name}` is required: the series carries no clock (bundled data records one; for "
         f"your own data pass e.g. {name}='us_equity_close' or {name}='utc_midnight')."
     )
+
+
+def day0_positions(
+    info_ns: np.ndarray, close_ns: np.ndarray, delay_ns: int, *, strict: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Day-0 bar of each leader value: the rule of :func:`riskcycle.calendar.map_to_follower`.
+
+    ``info_ns``: the leader values' UTC information times; ``close_ns``: the follower
+    bars' UTC close times (ascending, at least one); both int64 ns. A value known at
+    ``info + delay_ns`` maps to the first bar closing at or after it (strictly after with
+    ``strict``). Returns ``(raw, status)``: the searchsorted positions (``len(close_ns)``
+    past the end) and ``"ok"``, ``"before_start"`` (known before the follower's first bar
+    opened, taken as its close minus the first gap between bars, one day for a single
+    bar) or ``"after_end"`` (an object array of str).
+    """
+    avail = np.asarray(info_ns, dtype=np.int64) + np.int64(delay_ns)
+    pos = np.searchsorted(close_ns, avail, side="right" if strict else "left")
+    n = len(close_ns)
+    status = np.where(pos >= n, "after_end", "ok").astype(object)
+    first_span = int(close_ns[1] - close_ns[0]) if n > 1 else 86_400 * 10**9
+    status[(pos == 0) & (avail < int(close_ns[0]) - first_span)] = "before_start"
+    return pos, status
 
 
 def halving_anchors() -> tuple[np.ndarray, np.ndarray]:

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._clocks import clock_of
+from ._clocks import clock_of, day0_positions
 from ._validation import as_event_dates, as_price_frame, check_timedelta
 from .calendar import NO_DELAY, SessionClock, map_to_follower
 from .exceptions import EventsExcludedWarning, IncompleteWindowWarning
@@ -274,14 +274,18 @@ def _splices(frame: pd.DataFrame, idx: pd.DatetimeIndex) -> pd.DatetimeIndex:
     """
     if "source" not in frame.columns:
         return pd.DatetimeIndex([])
-    src = frame["source"]
-    ok = src.notna().to_numpy()
-    values = src.astype(str).to_numpy()[ok]
+    # labels compared as strings, as codes: factorize the column (missing: -1), then the
+    # few distinct labels' strings
+    codes, labels = pd.factorize(frame["source"].to_numpy(dtype=object), use_na_sentinel=True)
+    ok = codes >= 0
+    if len(labels):
+        codes = pd.factorize(np.asarray([str(v) for v in labels], dtype=object))[0][codes]
+    values = codes[ok]
     pos = np.flatnonzero(ok)
     if len(values) < 2:
         return pd.DatetimeIndex([])
     change = np.flatnonzero(values[1:] != values[:-1]) + 1
-    if len(set(values[np.r_[0, change]])) != len(change) + 1:  # a source comes back
+    if len(set(values[np.r_[0, change]].tolist())) != len(change) + 1:  # a source comes back
         return pd.DatetimeIndex([])
     return idx[pos[change]]
 
@@ -349,18 +353,27 @@ class EventData:
 def event_data(
     fd: FollowerData, win: Windows, events: Any, *, delay: Any = NO_DELAY, leader_clock: Any = None
 ) -> EventData:
-    """Day-0 bars of ``events`` and why any of them cannot be used at this horizon."""
-    m = event_day0_positions(
-        fd.close, events, delay=delay, leader_clock=leader_clock, follower_clock=fd.clock
-    )
-    pos = m["position"].to_numpy(dtype=np.int64)
-    status = m["status"].to_numpy(dtype=object).astype(str).astype(object)
+    """Day-0 bars of ``events`` and why any of them cannot be used at this horizon.
+
+    The day-0 rule of :func:`event_day0_positions` on arrays (no frame is built): the
+    follower's bars are already validated, and their close times come from the clock's
+    cache.
+    """
+    dates = event_dates(events)
+    if leader_clock is None and getattr(events, "clock", None) is not None:
+        leader_clock = events.clock
+    lclock = clock_of(events, leader_clock, "leader_clock")
+    delay = check_timedelta(delay, "delay")
+    info = lclock.information_times(dates).asi8
+    close = fd.clock.information_times(fd.index).asi8
+    raw, status = day0_positions(info, close, delay.value)
     ok = status == "ok"
+    pos = np.where(ok, raw, -1).astype(np.int64)
     incomplete = ok.copy()
     incomplete[ok] = ~win.complete[pos[ok]]
     status[incomplete] = "incomplete"
     return EventData(
-        leader_dates=pd.DatetimeIndex(m.index, name="event_date"),
+        leader_dates=pd.DatetimeIndex(dates, name="event_date"),
         day0=pos,
         status=status.astype(str),
     )

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._clocks import clock_of, halving_anchors, halving_phase_of
+from ._clocks import clock_of, day0_positions, halving_anchors, halving_phase_of
 from ._validation import as_event_dates, check_bool, check_timedelta
 
 __all__ = [
@@ -294,6 +294,13 @@ class SessionClock:
         idx = pd.DatetimeIndex(dates)
         if idx.tz is not None:
             idx = idx.tz_convert(self.timezone).tz_localize(None)
+        # cached per clock and dates (the report asks for the same dates many times); the
+        # cache holds a read-only array, and every call returns a new index
+        t = _information_ns(self, idx.as_unit("ns").asi8.tobytes())
+        return pd.DatetimeIndex(t.view("datetime64[ns]"), tz="UTC", name="information_time")
+
+    def _information_times(self, idx: pd.DatetimeIndex) -> pd.DatetimeIndex:
+        """:meth:`information_times` of naive dates, computed (not cached)."""
         idx = _midnights(idx)
         if self.business_day_lag:
             idx = _next_business_days(idx, self.business_day_lag, self.calendar)
@@ -310,6 +317,16 @@ class SessionClock:
             if use.any():
                 utc = pd.DatetimeIndex(np.where(use, early, t).view("datetime64[ns]"), tz="UTC")
         return pd.DatetimeIndex(utc, name="information_time").as_unit("ns")
+
+
+@lru_cache(maxsize=64)
+def _information_ns(clock: SessionClock, dates_ns: bytes) -> np.ndarray:
+    """UTC information times (int64 ns, read-only) of the naive dates ``dates_ns`` (the
+    bytes of their int64 ns values), cached per clock and dates."""
+    idx = pd.DatetimeIndex(np.frombuffer(dates_ns, dtype=np.int64).view("datetime64[ns]"))
+    out = np.array(clock._information_times(idx).asi8, dtype=np.int64)
+    out.flags.writeable = False
+    return out
 
 
 #: US exchange-traded series (Russell 2000, S&P 500, Nasdaq-100, IWM): the close at
@@ -495,14 +512,10 @@ def map_to_follower(
     info = lclock.information_times(lead_idx)
     avail = info + delay
     close = fclock.information_times(fol_idx)
-    pos = np.searchsorted(close.asi8, avail.asi8, side="right" if strict else "left")
-    n = len(fol_idx)
-    status = np.where(pos >= n, "after_end", "ok").astype(object)
     # before_start: the follower's first bar had not yet opened when the value was known,
     # i.e. the follower may have traded earlier, outside the data.
-    first_span = (close[1] - close[0]) if n > 1 else pd.Timedelta(days=1)
-    before = (pos == 0) & (avail.asi8 < (close[0] - first_span).value)
-    status[before] = "before_start"
+    pos, status = day0_positions(info.asi8, close.asi8, delay.value, strict=strict)
+    n = len(fol_idx)
     valid = status == "ok"
     position = np.where(valid, pos, -1).astype(np.int64)
     safe = np.clip(pos, 0, n - 1)

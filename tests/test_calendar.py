@@ -481,3 +481,59 @@ def test_a_series_of_dates_is_read_by_its_values():
     dates = pd.Series(pd.to_datetime(["2016-11-14", "2020-11-13"]))
     m = riskcycle.map_to_follower(dates, btc, leader_clock="us_equity_close")
     assert list(m.index.strftime("%Y-%m-%d")) == ["2016-11-14", "2020-11-13"]
+
+
+# ---------------------------------------------------------------------------
+# cached information times and the array path of the day-0 mapping
+# ---------------------------------------------------------------------------
+def test_information_times_are_cached_without_sharing_state():
+    """Cached per clock and dates: equal to the computation, a new index on every call,
+    and writing into a returned index does not reach the cache."""
+    from riskcycle.calendar import CRYPTO_UTC, FRED_H15, US_EQUITY_CLOSE
+
+    idx = pd.bdate_range("2023-01-01", "2024-12-31")
+    for clock in (US_EQUITY_CLOSE, CRYPTO_UTC, FRED_H15):
+        a = clock.information_times(idx)
+        b = clock.information_times(idx)
+        assert a is not b
+        want = pd.DatetimeIndex(clock._information_times(idx), name="information_time")
+        pd.testing.assert_index_equal(a, want.as_unit("ns"), exact=True)
+        pd.testing.assert_index_equal(b, a, exact=True)
+        first = a[0]
+        a.asi8[0] = 0  # a caller scribbling on its own copy
+        assert clock.information_times(idx)[0] == first
+    # same dates on another clock: its own entry (16:00 New York is not 24:00 UTC)
+    assert not CRYPTO_UTC.information_times(idx).equals(US_EQUITY_CLOSE.information_times(idx))
+    # the cache key is the dates' values: a tz-aware index reads its New York dates
+    aware = idx.tz_localize("America/New_York")
+    pd.testing.assert_index_equal(
+        US_EQUITY_CLOSE.information_times(aware), US_EQUITY_CLOSE.information_times(idx)
+    )
+
+
+@pytest.mark.parametrize("delay", ["0h", "4h", "1D", "30h"])
+@pytest.mark.parametrize("leader_clock", ["us_equity_close", "utc_midnight"])
+def test_event_data_maps_events_like_map_to_follower(delay, leader_clock):
+    """The event sample's array path gives map_to_follower's positions and status,
+    including events before the follower's first bar and after its last."""
+    from riskcycle._sample import event_data, follower_data, windows
+
+    days = pd.date_range("2020-01-01", "2021-12-31", freq="D")
+    prices = pd.Series(np.linspace(100.0, 200.0, len(days)), index=days)
+    rng = np.random.default_rng(7)
+    drawn = rng.choice(pd.date_range("2020-01-05", "2021-11-01", freq="D"), 30, replace=False)
+    edges = pd.DatetimeIndex(["2019-12-20", "2021-12-20", "2022-01-10"])  # before, late, after
+    ev = pd.DatetimeIndex(np.sort(np.concatenate([drawn, edges.to_numpy()])))
+    fd = follower_data(prices, follower_clock="utc_midnight")
+    win = windows(fd, 30)
+    ed = event_data(fd, win, ev, delay=delay, leader_clock=leader_clock)
+    m = cal.map_to_follower(
+        ev, days, leader_clock=leader_clock, follower_clock="utc_midnight", delay=delay
+    )
+    ok = m["status"].to_numpy() == "ok"
+    want_status = np.where(
+        ok & ~win.complete[np.where(ok, m["position"], 0)], "incomplete", m["status"].to_numpy()
+    )
+    np.testing.assert_array_equal(ed.day0, m["position"].to_numpy())
+    np.testing.assert_array_equal(ed.status, want_status)
+    assert set(ed.status) == {"before_start", "after_end", "ok", "incomplete"}
