@@ -68,6 +68,115 @@ def _ranks(oos: np.ndarray, sel: np.ndarray) -> np.ndarray:
     return less + (ties + 1) / 2.0
 
 
+class _Picks:
+    """The selection of each combination, filled in by :meth:`pick` (rows of combinations)."""
+
+    def __init__(self, n_comb: int) -> None:
+        self.is_perf = np.empty(n_comb)
+        self.oos_perf = np.empty(n_comb)
+        self.selected = np.empty(n_comb, dtype=np.int64)
+        self.ranks = np.empty(n_comb)
+        self.degenerate = False
+
+    def pick(self, is_m: np.ndarray, oos_m: np.ndarray, rows: slice) -> None:
+        """Select the best in-sample strategy of each row (combinations ``rows``); an
+        undefined metric ranks last."""
+        bad_is, bad_oos = ~np.isfinite(is_m), ~np.isfinite(oos_m)
+        if bad_is.any() or bad_oos.any():
+            self.degenerate = True
+            is_m = np.where(bad_is, -np.inf, is_m)
+            oos_m = np.where(bad_oos, -np.inf, oos_m)
+        sel = np.argmax(is_m, axis=1)
+        r = np.arange(is_m.shape[0])
+        self.selected[rows] = sel
+        self.is_perf[rows] = is_m[r, sel]
+        self.oos_perf[rows] = oos_m[r, sel]
+        self.ranks[rows] = _ranks(oos_m, sel)
+
+
+def _pick_custom(x, parts, combos, metric, picks: _Picks) -> float:
+    """Selections with a user's metric, called on each half of each combination;
+    returns the performance unit (1)."""
+    n_partitions, n_strat = len(parts), x.shape[1]
+    for c in range(combos.shape[0]):
+        inside = np.zeros(n_partitions, dtype=bool)
+        inside[combos[c]] = True
+        rows_is = np.concatenate([parts[i] for i in range(n_partitions) if inside[i]])
+        rows_oos = np.concatenate([parts[i] for i in range(n_partitions) if not inside[i]])
+        vals = [
+            np.asarray(metric(x[r]), dtype=np.float64).reshape(-1) for r in (rows_is, rows_oos)
+        ]
+        if any(v.shape[0] != n_strat for v in vals):
+            raise ValueError(
+                f"`metric` must return one value per strategy ({n_strat}); got {vals[0].shape[0]}."
+            )
+        picks.pick(vals[0][None, :], vals[1][None, :], slice(c, c + 1))
+    return 1.0
+
+
+def _pick_builtin(x, parts, combos, metric: str, picks: _Picks) -> float:
+    """Selections with the Sharpe ratio or the mean, every half summarised from its
+    partitions by matrix products; returns the unit that brings the performance
+    values to order one (for the regression)."""
+    n_partitions, n_strat = len(parts), x.shape[1]
+    n_comb = combos.shape[0]
+    # Scale-free: an exact power-of-two rescaling keeps sums of squares finite for any
+    # magnitude (the Sharpe ratio and every rank are unchanged; means are scaled back).
+    scale = power_of_two_scale(x)
+    xs = x * scale
+    unit = scale if metric == "mean" else 1.0
+    # Each half is summarised from its own partitions only (counts, sums, and squares
+    # about each partition's own mean): the in-sample metric, and so the selected
+    # strategy, never depends on out-of-sample values, and identical in-sample data
+    # give bit-identical metrics (exact ties).
+    counts = np.array([len(p) for p in parts], dtype=np.float64)
+    sums = np.stack([xs[p].sum(axis=0) for p in parts])
+    part_mean = sums / counts[:, None]
+    within = np.stack([((xs[p] - part_mean[i]) ** 2).sum(axis=0) for i, p in enumerate(parts)])
+    # between-partition part of a half's sum of squares, without cancellation:
+    # sum_p n_p (m_p - m)^2 = sum_{p<q} n_p n_q (m_p - m_q)^2 / n over the half's pairs
+    pi, qi = np.triu_indices(n_partitions, 1)
+    pair_sq = counts[pi, None] * counts[qi, None] * (part_mean[pi] - part_mean[qi]) ** 2
+    member = np.zeros((n_comb, n_partitions))
+    member[np.repeat(np.arange(n_comb), combos.shape[1]), combos.ravel()] = 1.0
+    step = max(1, _CHUNK // n_strat)
+
+    def evaluate(w):
+        n = (w @ counts)[:, None]
+        mean = (w @ sums) / n
+        if metric == "mean":
+            return mean / scale
+        between = ((w[:, pi] * w[:, qi]) @ pair_sq) / n
+        var = ((w @ within) + between) / (n - 1.0)
+        # constant returns leave only rounding in `var` (an sd about 1e-16 of the
+        # mean): a per-period Sharpe ratio above 1e12 is taken as undefined
+        defined = var > (_MIN_CV * mean) ** 2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(defined & (var > 0), mean / np.sqrt(var), np.nan)
+
+    for lo in range(0, n_comb, step):
+        w = member[lo : lo + step]
+        picks.pick(evaluate(w), evaluate(1.0 - w), slice(lo, lo + step))
+    return unit
+
+
+def _degradation(is_perf: np.ndarray, oos_perf: np.ndarray, unit: float):
+    """``(slope, intercept, r2)`` of the out-of-sample on the in-sample performance
+    (NaN with fewer than two finite pairs or no spread in sample)."""
+    finite = np.isfinite(is_perf) & np.isfinite(oos_perf)
+    if not (finite.sum() >= 2 and np.ptp(is_perf[finite]) > 0):
+        return math.nan, math.nan, math.nan
+    xi, yi = is_perf[finite] * unit, oos_perf[finite] * unit  # exact (a power of two)
+    xm, ym = xi.mean(), yi.mean()
+    sxx = np.sum((xi - xm) ** 2)
+    sxy = np.sum((xi - xm) * (yi - ym))
+    syy = np.sum((yi - ym) ** 2)
+    slope = float(sxy / sxx)
+    intercept = float((ym - slope * xm) / unit)
+    r2 = float(sxy**2 / (sxx * syy)) if syy > 0 else math.nan
+    return slope, intercept, r2
+
+
 def pbo(
     returns: Any,
     *,
@@ -163,103 +272,24 @@ def pbo(
         list(itertools.combinations(range(n_partitions), n_partitions // 2)), dtype=np.int64
     )
     n_comb = combos.shape[0]
-    is_perf = np.empty(n_comb)
-    oos_perf = np.empty(n_comb)
-    selected = np.empty(n_comb, dtype=np.int64)
-    ranks = np.empty(n_comb)
-    degenerate = False
-
-    def pick(is_m, oos_m, rows):
-        nonlocal degenerate
-        bad_is, bad_oos = ~np.isfinite(is_m), ~np.isfinite(oos_m)
-        if bad_is.any() or bad_oos.any():
-            degenerate = True
-            is_m = np.where(bad_is, -np.inf, is_m)
-            oos_m = np.where(bad_oos, -np.inf, oos_m)
-        sel = np.argmax(is_m, axis=1)
-        r = np.arange(is_m.shape[0])
-        selected[rows] = sel
-        is_perf[rows] = is_m[r, sel]
-        oos_perf[rows] = oos_m[r, sel]
-        ranks[rows] = _ranks(oos_m, sel)
-
-    unit = 1.0  # performance values times `unit` are of order one (for the regression)
+    picks = _Picks(n_comb)
     if callable(metric):
         metric_name = getattr(metric, "__name__", "custom")
-        for c in range(n_comb):
-            inside = np.zeros(n_partitions, dtype=bool)
-            inside[combos[c]] = True
-            rows_is = np.concatenate([parts[i] for i in range(n_partitions) if inside[i]])
-            rows_oos = np.concatenate([parts[i] for i in range(n_partitions) if not inside[i]])
-            vals = [
-                np.asarray(metric(x[r]), dtype=np.float64).reshape(-1) for r in (rows_is, rows_oos)
-            ]
-            if any(v.shape[0] != n_strat for v in vals):
-                raise ValueError(
-                    f"`metric` must return one value per strategy ({n_strat}); "
-                    f"got {vals[0].shape[0]}."
-                )
-            pick(vals[0][None, :], vals[1][None, :], slice(c, c + 1))
+        unit = _pick_custom(x, parts, combos, metric, picks)
     else:
         metric_name = metric
-        # Scale-free: an exact power-of-two rescaling keeps sums of squares finite for any
-        # magnitude (the Sharpe ratio and every rank are unchanged; means are scaled back).
-        scale = power_of_two_scale(x)
-        xs = x * scale
-        if metric == "mean":
-            unit = scale
-        # Each half is summarised from its own partitions only (counts, sums, and squares
-        # about each partition's own mean): the in-sample metric, and so the selected
-        # strategy, never depends on out-of-sample values, and identical in-sample data
-        # give bit-identical metrics (exact ties).
-        counts = np.array([len(p) for p in parts], dtype=np.float64)
-        sums = np.stack([xs[p].sum(axis=0) for p in parts])
-        part_mean = sums / counts[:, None]
-        within = np.stack([((xs[p] - part_mean[i]) ** 2).sum(axis=0) for i, p in enumerate(parts)])
-        # between-partition part of a half's sum of squares, without cancellation:
-        # sum_p n_p (m_p - m)^2 = sum_{p<q} n_p n_q (m_p - m_q)^2 / n over the half's pairs
-        pi, qi = np.triu_indices(n_partitions, 1)
-        pair_sq = counts[pi, None] * counts[qi, None] * (part_mean[pi] - part_mean[qi]) ** 2
-        member = np.zeros((n_comb, n_partitions))
-        member[np.repeat(np.arange(n_comb), combos.shape[1]), combos.ravel()] = 1.0
-        step = max(1, _CHUNK // n_strat)
-
-        def evaluate(w):
-            n = (w @ counts)[:, None]
-            mean = (w @ sums) / n
-            if metric == "mean":
-                return mean / scale
-            between = ((w[:, pi] * w[:, qi]) @ pair_sq) / n
-            var = ((w @ within) + between) / (n - 1.0)
-            # constant returns leave only rounding in `var` (an sd about 1e-16 of the
-            # mean): a per-period Sharpe ratio above 1e12 is taken as undefined
-            defined = var > (_MIN_CV * mean) ** 2
-            with np.errstate(divide="ignore", invalid="ignore"):
-                return np.where(defined & (var > 0), mean / np.sqrt(var), np.nan)
-
-        for lo in range(0, n_comb, step):
-            w = member[lo : lo + step]
-            pick(evaluate(w), evaluate(1.0 - w), slice(lo, lo + step))
-    if degenerate:
+        unit = _pick_builtin(x, parts, combos, metric, picks)
+    if picks.degenerate:
         warnings.warn(
             "the metric is undefined (e.g. constant returns) for some strategy on "
             "some half of the data; such a strategy ranks last there.",
             DegenerateDataWarning,
             stacklevel=2,
         )
-    omega = ranks / (n_strat + 1.0)
+    omega = picks.ranks / (n_strat + 1.0)
     logits = special.logit(omega)
-    finite = np.isfinite(is_perf) & np.isfinite(oos_perf)
-    slope = intercept = r2 = math.nan
-    if finite.sum() >= 2 and np.ptp(is_perf[finite]) > 0:
-        xi, yi = is_perf[finite] * unit, oos_perf[finite] * unit  # exact (a power of two)
-        xm, ym = xi.mean(), yi.mean()
-        sxx = np.sum((xi - xm) ** 2)
-        sxy = np.sum((xi - xm) * (yi - ym))
-        syy = np.sum((yi - ym) ** 2)
-        slope = float(sxy / sxx)
-        intercept = float((ym - slope * xm) / unit)
-        r2 = float(sxy**2 / (sxx * syy)) if syy > 0 else math.nan
+    is_perf, oos_perf, selected = picks.is_perf, picks.oos_perf, picks.selected
+    slope, intercept, r2 = _degradation(is_perf, oos_perf, unit)
     return PBOResult(
         pbo=float(np.mean(logits <= 0.0)),
         logits=logits,

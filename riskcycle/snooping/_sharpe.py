@@ -98,6 +98,26 @@ def _moments(
     need_n_obs: bool,
     allow_frame: bool = True,
 ) -> _Moments:
+    periods_per_year, ddof, skew, kurtosis = _check_moment_options(
+        periods_per_year, ddof, skew, kurtosis
+    )
+    if _is_scalar(returns_or_sr):
+        out = _moments_of_sharpe(
+            returns_or_sr, n_obs, skew, kurtosis, periods_per_year, need_n_obs
+        )
+    else:
+        if n_obs is not None:
+            raise ValueError(
+                "`n_obs` is taken from the returns; pass it only with a Sharpe-ratio input."
+            )
+        out = _moments_of_returns(returns_or_sr, skew, kurtosis, ddof, allow_frame)
+    if skew is not None or kurtosis is not None:
+        _check_pearson(out)
+    return out
+
+
+def _check_moment_options(periods_per_year, ddof, skew, kurtosis):
+    """The checked ``(periods_per_year, ddof, skew, kurtosis)``."""
     if periods_per_year is not None:
         periods_per_year = check_float(
             periods_per_year,
@@ -116,81 +136,88 @@ def _moments(
                 "`kurtosis` must be the ordinary (non-excess) kurtosis, 3 for normal returns, "
                 f"and at least 1; got {kurtosis!r}. For an excess kurtosis add 3."
             )
-    if _is_scalar(returns_or_sr):
-        sr = check_float(returns_or_sr, "returns_or_sr", what="a Sharpe ratio or returns")
-        if periods_per_year is not None:
-            sr /= math.sqrt(periods_per_year)
-        if n_obs is None:
-            if need_n_obs:
-                raise ValueError(
-                    "`n_obs` is required with a Sharpe-ratio input: the number "
-                    "of returns it was estimated from."
-                )
-            n = math.nan
-        else:
-            n = check_int(n_obs, "n_obs", minimum=2, what="an integer number of observations")
-        g3 = 0.0 if skew is None else skew
-        g4 = 3.0 if kurtosis is None else kurtosis
-        out = _Moments(
-            np.array([sr]),
-            np.array([n], dtype=float),
-            np.array([g3]),
-            np.array([g4]),
-            [None],
-            False,
-            False,
-        )
+    return periods_per_year, ddof, skew, kurtosis
+
+
+def _moments_of_sharpe(value, n_obs, skew, kurtosis, periods_per_year, need_n_obs) -> _Moments:
+    """One given Sharpe ratio (per period), its sample size and assumed moments
+    (normal returns where not given)."""
+    sr = check_float(value, "returns_or_sr", what="a Sharpe ratio or returns")
+    if periods_per_year is not None:
+        sr /= math.sqrt(periods_per_year)
+    if n_obs is None:
+        if need_n_obs:
+            raise ValueError(
+                "`n_obs` is required with a Sharpe-ratio input: the number "
+                "of returns it was estimated from."
+            )
+        n = math.nan
     else:
-        if n_obs is not None:
-            raise ValueError(
-                "`n_obs` is taken from the returns; pass it only with a Sharpe-ratio input."
-            )
-        # the Sharpe ratio, skewness and kurtosis are scale-free: an exact power-of-two
-        # rescaling keeps the fourth moments finite whatever the magnitude of the returns
-        x, names, _ = as_matrix(
-            returns_or_sr, "returns_or_sr", min_obs=max(3, ddof + 2), check_magnitude=False
+        n = check_int(n_obs, "n_obs", minimum=2, what="an integer number of observations")
+    g3 = 0.0 if skew is None else skew
+    g4 = 3.0 if kurtosis is None else kurtosis
+    return _Moments(
+        np.array([sr]),
+        np.array([n], dtype=float),
+        np.array([g3]),
+        np.array([g4]),
+        [None],
+        False,
+        False,
+    )
+
+
+def _moments_of_returns(returns, skew, kurtosis, ddof, allow_frame) -> _Moments:
+    """Sharpe ratio, skewness and kurtosis of each column of returns (the given
+    skew/kurtosis instead of the sample ones where given)."""
+    # the Sharpe ratio, skewness and kurtosis are scale-free: an exact power-of-two
+    # rescaling keeps the fourth moments finite whatever the magnitude of the returns
+    x, names, _ = as_matrix(
+        returns, "returns_or_sr", min_obs=max(3, ddof + 2), check_magnitude=False
+    )
+    x *= power_of_two_scale(x)
+    frame = x.shape[1] > 1 or (isinstance(returns, pd.DataFrame))
+    if frame and not allow_frame:
+        raise ValueError("`returns_or_sr` must be one series of returns or a Sharpe ratio.")
+    n = x.shape[0]
+    mean = x.mean(axis=0)
+    dev = x - mean
+    m2 = np.mean(dev**2, axis=0)
+    sd = np.sqrt(m2 * n / (n - ddof))
+    bad = (x == x[0]).all(axis=0) | ~(sd > 0)
+    if bad.any():
+        warnings.warn(
+            "constant returns: the Sharpe ratio is undefined (NaN) for "
+            f"{[names[j] for j in np.flatnonzero(bad)][:5]}.",
+            DegenerateDataWarning,
+            stacklevel=4,
         )
-        x *= power_of_two_scale(x)
-        frame = x.shape[1] > 1 or (isinstance(returns_or_sr, pd.DataFrame))
-        if frame and not allow_frame:
-            raise ValueError("`returns_or_sr` must be one series of returns or a Sharpe ratio.")
-        n = x.shape[0]
-        mean = x.mean(axis=0)
-        dev = x - mean
-        m2 = np.mean(dev**2, axis=0)
-        sd = np.sqrt(m2 * n / (n - ddof))
-        bad = (x == x[0]).all(axis=0) | ~(sd > 0)
-        if bad.any():
-            warnings.warn(
-                "constant returns: the Sharpe ratio is undefined (NaN) for "
-                f"{[names[j] for j in np.flatnonzero(bad)][:5]}.",
-                DegenerateDataWarning,
-                stacklevel=3,
-            )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            sr = np.where(bad, np.nan, mean / sd)
-            g3 = (
-                np.full_like(sr, skew)
-                if skew is not None
-                else np.where(bad, np.nan, np.mean(dev**3, axis=0) / m2**1.5)
-            )
-            g4 = (
-                np.full_like(sr, kurtosis)
-                if kurtosis is not None
-                else np.where(bad, np.nan, np.mean(dev**4, axis=0) / m2**2)
-            )
-        out = _Moments(sr, np.full(sr.shape, float(n)), g3, g4, names, frame, True)
-    if skew is not None or kurtosis is not None:
-        low = 1.0 + out.skew**2
-        bad = out.kurtosis < low - 1e-12
-        if bad.any():
-            j = int(np.flatnonzero(bad)[0])
-            raise ValueError(
-                f"`kurtosis` must be at least 1 + skew**2 = {low[j]:g} (Pearson's inequality; "
-                f"ordinary kurtosis, normal = 3); got kurtosis {out.kurtosis[j]:g} with skew "
-                f"{out.skew[j]:g}."
-            )
-    return out
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sr = np.where(bad, np.nan, mean / sd)
+        g3 = (
+            np.full_like(sr, skew)
+            if skew is not None
+            else np.where(bad, np.nan, np.mean(dev**3, axis=0) / m2**1.5)
+        )
+        g4 = (
+            np.full_like(sr, kurtosis)
+            if kurtosis is not None
+            else np.where(bad, np.nan, np.mean(dev**4, axis=0) / m2**2)
+        )
+    return _Moments(sr, np.full(sr.shape, float(n)), g3, g4, names, frame, True)
+
+
+def _check_pearson(m: _Moments) -> None:
+    """Given moments must satisfy Pearson's inequality, kurtosis >= 1 + skew**2."""
+    low = 1.0 + m.skew**2
+    bad = m.kurtosis < low - 1e-12
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"`kurtosis` must be at least 1 + skew**2 = {low[j]:g} (Pearson's inequality; "
+            f"ordinary kurtosis, normal = 3); got kurtosis {m.kurtosis[j]:g} with skew "
+            f"{m.skew[j]:g}."
+        )
 
 
 def _variance_term(sr, skew, kurtosis) -> np.ndarray:
