@@ -249,3 +249,36 @@ def test_backtest_end_to_end_on_small_csvs(small_pair, capsys):
     assert float(ret) == pytest.approx(btc["2017-02-12"] / btc["2016-11-14"] - 1, abs=5e-5)
     # the 2013 breakout precedes the follower's data: a note on stderr, not a Python warning
     assert "note: EventsExcludedWarning" in captured.err and "2013-01-02" in captured.err
+
+
+def test_backtest_sweep_end_to_end_uses_the_default_grid(small_pair, capsys, monkeypatch):
+    # --sweep searches riskcycle.backtesting.DEFAULT_GRID (read when the command runs); a
+    # smaller grid of 3 x 2 x 2 = 12 combinations here keeps the test short
+    from types import MappingProxyType
+
+    import pandas as pd
+
+    import riskcycle.backtesting
+
+    small = {"min_gap": (150, 250, 350), "margin": (0.0, 0.02), "horizons": (90, 180)}
+    small["delay"] = (pd.Timedelta(0),)
+    monkeypatch.setattr(riskcycle.backtesting, "DEFAULT_GRID", MappingProxyType(small))
+    argv, _ = small_pair
+    cmd = ["backtest", *argv, "--horizon", "90", "--sweep", "--n-resamples", "99"]
+    assert main([*cmd, "--quiet", "--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "Parameter sweep with data-snooping control" in out
+    assert re.search(r"^Note: 12 combinations, \d+ distinct trade sets", out, re.MULTILINE)
+    # the best combinations come from the grid: min_gap, margin and horizon columns
+    best = out.split("Best combinations")[1].split("Snooping tests")[0]
+    rows = [ln.split() for ln in best.splitlines() if ln[:1].isdigit()]
+    assert rows
+    for row in rows:
+        assert int(row[1]) in small["min_gap"]
+        assert float(row[2]) in small["margin"]
+        assert int(row[3]) in small["horizons"]
+        assert row[4] == "0h"
+    # the snooping tests' p-values are probabilities
+    tests = out.split("Snooping tests")[1]
+    spa = re.search(r"^spa_consistent\s+(\S+)\s+(\S+)$", tests, re.MULTILINE)
+    assert spa is not None and 0 < float(spa.group(2)) <= 1

@@ -95,11 +95,27 @@ def test_margin_rule_equals_brute_force(rut, margin):
         assert fast == _brute_force_margin(x, gap, margin)
     ev = riskcycle.breakouts(rut, min_gap=250, margin=margin)
     assert (ev.levels > ev.prior_records * (1 + margin)).all()
-    # a margin only ever delays an armed breakout: each event is at or after the plain
-    # event of the same drought (same prior record), never before it
+    # the events derived from the plain ones (margin 0) by the public API alone: each
+    # plain breakout arms the rule against its prior record R; the event is the first
+    # close from that day on above (1 + margin) R; a plain breakout that comes while the
+    # rule is still armed (on or before the previous event) arms nothing
     base = riskcycle.breakouts(rut, min_gap=250)
-    plain = dict(zip(base.prior_record_dates, base.dates, strict=True))
-    assert all(d >= plain[r] for r, d in zip(ev.prior_record_dates, ev.dates, strict=True))
+    close = rut["close"]
+    expected, refs = [], []
+    for d0, r_date, r in zip(base.dates, base.prior_record_dates, base.prior_records, strict=True):
+        if expected and d0 <= expected[-1]:
+            continue
+        after = close.loc[d0:]
+        hit = after.to_numpy() > r * (1 + margin)
+        if not hit.any():
+            break
+        expected.append(after.index[hit.argmax()])
+        refs.append(r_date)
+    assert list(ev.dates) == expected
+    assert list(ev.prior_record_dates) == refs
+    # the margin moves events: with these margins most of them come later than the plain
+    # ones (a rule that ignored the margin would give the plain dates and fail above)
+    assert sum(a != b for a, b in zip(ev.dates, base.dates, strict=False)) >= len(ev) // 2
 
 
 def test_rolling_rule(rut):
