@@ -57,11 +57,7 @@ ALLOWED_PRIVATE_IMPORTS = {
 }
 
 # functions over MAX_LINES code lines ("module:qualified name"), to be split into steps
-ALLOWED_LONG_FUNCTIONS = {
-    # assessment, inference, scanning, snooping, CLI, lead-lag
-    "riskcycle.snooping._pbo:pbo",
-    "riskcycle.snooping._sharpe:_moments",
-}
+ALLOWED_LONG_FUNCTIONS: set[str] = set()
 
 
 # ---------------------------------------------------------------------------
