@@ -135,7 +135,7 @@ def main(quick: bool = False, runs: int = 7) -> None:
                 horizon=180,
                 halving_window=90,
                 n_resamples=n_sets,
-                method="monte_carlo",
+                enumeration="monte_carlo",
                 rng=0,
             )
         ),
@@ -155,7 +155,7 @@ def main(quick: bool = False, runs: int = 7) -> None:
     ts, res = runs_of(
         quiet(
             lambda: riskcycle.placebo_test(
-                btc, events, horizon=180, n_resamples=n_sets, method="monte_carlo", rng=0
+                btc, events, horizon=180, n_resamples=n_sets, enumeration="monte_carlo", rng=0
             )
         ),
         runs,

@@ -56,7 +56,7 @@ CHILD = textwrap.dedent("""
             if which == "placebo":
                 return riskcycle.placebo_test(btc, events, horizon=180, halving_window=90,
                                               n_resamples=100_000 // scale,
-                                              method="monte_carlo", rng=0)
+                                              enumeration="monte_carlo", rng=0)
             if which == "garch_null":
                 return riskcycle.garch_null_test(btc, events, horizon=180,
                                                  n_resamples=1000 // scale, rng=0)
@@ -78,18 +78,26 @@ CHILD = textwrap.dedent("""
     split = None
     if numba.get_num_threads() == 1 and which in ("placebo", "garch_null", "power", "calibrate"):
         # CPU time of the whole call and of its threaded chunks (1 thread: all in this one)
-        from riskcycle.inference import _parallel, _placebo, _power  # calibrate: via _parallel
+        from riskcycle.inference import _chunks, _garch_null, _parallel, _placebo, _power
         spent = [0.0]
-        run_chunks = _parallel.run_chunks
+        run_chunks = _parallel.run_chunks  # calibrate and power: via _parallel
+        start_chunks = _chunks.start_chunks  # placebo and GARCH null
 
-        def timed_run_chunks(task, n_chunks, n_jobs):
-            def timed(j):
+        def timed(task):
+            def run(j):
                 c0 = time.thread_time()
                 task(j)
                 spent[0] += time.thread_time() - c0
-            run_chunks(timed, n_chunks, n_jobs)
+            return run
 
-        _parallel.run_chunks = _placebo.run_chunks = _power.run_chunks = timed_run_chunks
+        def timed_run_chunks(task, n_chunks, n_jobs):
+            run_chunks(timed(task), n_chunks, n_jobs)
+
+        def timed_start_chunks(task, n_chunks, n_jobs):
+            return start_chunks(timed(task), n_chunks, n_jobs)
+
+        _parallel.run_chunks = _power.run_chunks = timed_run_chunks
+        _placebo.start_chunks = _garch_null.start_chunks = timed_start_chunks
         cpu, tasks = [], []
         for _ in range(runs):
             spent[0] = 0.0

@@ -355,3 +355,22 @@ def test_window_sums_kernel_matches_its_twin():
     r = _nb_paths.garch_paths(t * np.sqrt(0.5), 0.1, 0.05, 0.1, 0.85, 3.0, 100) / 100
     c = np.concatenate([np.zeros((9, 1)), np.cumsum(r, axis=1)], axis=1)
     np.testing.assert_array_equal(a, c[:, f_end] - c[:, f_start])
+
+
+def test_input_check_returns_frozen_options():
+    import dataclasses
+
+    from riskcycle.inference._garch_null import GarchNullOptions, _garch_null_test_iv
+
+    opts = _garch_null_test_iv(90, "median", "two-sided", 49, 0, "1D", None)
+    assert isinstance(opts, GarchNullOptions)
+    assert (opts.horizon, opts.statistic, opts.kind, opts.alternative) == (
+        90,
+        "median",
+        1,
+        "two-sided",
+    )
+    assert (opts.n_resamples, opts.burn, opts.n_jobs) == (49, 0, None)
+    assert opts.delay == pd.Timedelta(days=1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        opts.burn = 5

@@ -385,6 +385,13 @@ def test_events_outside_data_are_named():
         ({"date_range": "2020"}, TypeError, "`date_range` must be a \\(start, end\\) pair"),
         ({"date_range": ("2021-01-01", "2020-01-01")}, ValueError, "must not be after its end"),
         ({"enumeration": "fast"}, ValueError, "`enumeration` must be one of"),
+        (
+            {"eras": ["2015-03-01"], "enumeration": "exact"},
+            ValueError,
+            "enumeration='exact' is not available with `eras`",
+        ),
+        ({"eras": ["2015-03-01"], "halving_window": 30}, ValueError, "cannot be combined"),
+        ({"method": "exact"}, TypeError, "unexpected keyword argument 'method'"),
         ({"max_exact": 0}, ValueError, "`max_exact` must be a positive integer"),
         ({"delay": 5}, TypeError, "`delay` must be a timedelta"),
         ({"rng": 1.5}, TypeError, "`rng` must be None, an int"),
@@ -535,3 +542,55 @@ def test_matched_monte_carlo_counts_beyond_the_enumeration_limit():
     assert mc.method == "monte_carlo"
     assert mc.n_admissible == ex.n_admissible and mc.n_admissible_exact
     assert f"{ex.n_admissible:.6g} admissible tuples" in mc.resampling
+
+
+# ---------------------------------------------------------------------------
+# options object and the chunk runner
+# ---------------------------------------------------------------------------
+def test_input_check_returns_frozen_options():
+    import dataclasses
+
+    from riskcycle.inference._placebo import PlaceboOptions, _placebo_test_iv
+
+    opts = _placebo_test_iv(
+        30, "median", "less", 99, 60, "other", None, None, None, "monte_carlo", 5, "4h", None, 2
+    )
+    assert isinstance(opts, PlaceboOptions)
+    assert (opts.horizon, opts.statistic, opts.kind, opts.alternative) == (30, "median", 1, "less")
+    assert (opts.enumeration, opts.max_exact, opts.n_jobs) == ("monte_carlo", 5, 2)
+    assert opts.delay == pd.Timedelta(hours=4)
+    assert opts.matching == {
+        "halving_window": 60,
+        "halving_cycles": "other",
+        "leader_within": None,
+        "date_range": None,
+    }
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        opts.horizon = 5
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2, 3, None])
+def test_chunks_run_once_each_and_errors_reach_the_caller(n_jobs):
+    from riskcycle.inference._chunks import start_chunks
+
+    seen = np.zeros(37, dtype=int)
+
+    def task(j):
+        seen[j] += 1
+
+    start_chunks(task, 37, n_jobs)()
+    assert_array_equal(seen, np.ones(37, dtype=int))
+
+    def failing(j):
+        if j == 5:
+            raise ValueError("chunk 5 failed")
+
+    from riskcycle._threads import n_threads
+
+    if (n_threads() if n_jobs is None else n_jobs) == 1:  # the chunks run at once
+        with pytest.raises(ValueError, match="chunk 5 failed"):
+            start_chunks(failing, 12, n_jobs)
+    else:  # the error waits for the caller's wait()
+        wait = start_chunks(failing, 12, n_jobs)
+        with pytest.raises(ValueError, match="chunk 5 failed"):
+            wait()
