@@ -188,8 +188,8 @@ def test_era_placebo_keeps_the_event_mix(btc_long, rut):
     assert res.method == "monte_carlo" and 0 < res.pvalue <= 1
     with pytest.raises(ValueError, match="`eras` and `halving_window` cannot be combined"):
         riskcycle.placebo_test(btc_long, ev, horizon=365, eras="halving", halving_window=90)
-    with pytest.raises(ValueError, match="method='exact' is not available with `eras`"):
-        riskcycle.placebo_test(btc_long, ev, horizon=365, eras="halving", method="exact")
+    with pytest.raises(ValueError, match="enumeration='exact' is not available with `eras`"):
+        riskcycle.placebo_test(btc_long, ev, horizon=365, eras="halving", enumeration="exact")
 
 
 def test_own_cycle_matching_contains_the_observed_set(btc_long, rut):
