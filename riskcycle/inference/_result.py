@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .._options import BaseRateOptions, BootstrapOptions, PowerOptions
-from .._results import ResultMixin, Summary, package_versions
+from .._results import ConfidenceInterval, ResultMixin, Summary, package_versions
 
 __all__ = ["BaseRateResult", "BootstrapResult", "GarchNullResult", "PlaceboResult", "PowerResult"]
 
@@ -27,6 +27,19 @@ def _fmt_p(p: float, se: float) -> str:
     if se == 0:
         return f"{p:.4g} (exact)"
     return f"{p:.4g} (Monte Carlo s.e. {se:.2g})"
+
+
+_NAN_INTERVAL = ConfidenceInterval(np.nan, np.nan)
+
+
+def _as_intervals(result: object, *names: str) -> None:
+    """Turn the ``(low, high)`` pairs a constructor gave into ConfidenceInterval objects
+    (the one interval type; indexing and unpacking read them as before)."""
+    for name in names:
+        value = getattr(result, name)
+        if not isinstance(value, ConfidenceInterval):
+            low, high = value
+            object.__setattr__(result, name, ConfidenceInterval(low, high))
 
 
 def _dates(idx: pd.DatetimeIndex) -> str:
@@ -233,7 +246,7 @@ class BootstrapResult(ResultMixin):
     ----------
     statistic : float
         The estimate (log return over ``horizon`` days).
-    confidence_interval : tuple of float
+    confidence_interval : ConfidenceInterval
         ``(low, high)`` at ``confidence_level`` by the ``interval`` method.
     standard_error : float
         Standard deviation of the bootstrap distribution; for ``interval="t"``
@@ -259,7 +272,7 @@ class BootstrapResult(ResultMixin):
     """
 
     statistic: float
-    confidence_interval: tuple[float, float]
+    confidence_interval: ConfidenceInterval
     standard_error: float
     bootstrap_distribution: np.ndarray
     target: str
@@ -276,6 +289,9 @@ class BootstrapResult(ResultMixin):
     notes: tuple[str, ...] = ()
     settings: BootstrapOptions
     versions: dict = field(default_factory=package_versions)
+
+    def __post_init__(self) -> None:
+        _as_intervals(self, "confidence_interval")
 
     @property
     def horizon(self) -> int:
@@ -516,7 +532,7 @@ class BaseRateResult(ResultMixin):
     ----------
     base_rate : float
         Share of eligible days whose forward return exceeds ``threshold``.
-    confidence_interval : tuple of float
+    confidence_interval : ConfidenceInterval
         Block-bootstrap percentile interval for the base rate.
     bootstrap_distribution : ndarray
         Bootstrap base rates.
@@ -538,7 +554,8 @@ class BaseRateResult(ResultMixin):
     prior, posterior : tuple of float
         Beta parameters of the hit rate before and after the events.
     posterior_mean, credible_interval, prob_better
-        Posterior mean, equal-tailed credible interval and
+        Posterior mean, equal-tailed credible interval (a
+        :class:`~riskcycle.ConfidenceInterval`) and
         :math:`P(\\theta > \\text{base rate} \\mid \\text{data})`.
     bayes_factor : float
         :math:`BF_{+0}`: "better than the base rate" (prior truncated to
@@ -550,7 +567,7 @@ class BaseRateResult(ResultMixin):
 
     base_rate: float
     n_eligible: int
-    confidence_interval: tuple[float, float]
+    confidence_interval: ConfidenceInterval
     bootstrap_distribution: np.ndarray
     iid_standard_error: float
     bootstrap_standard_error: float
@@ -567,7 +584,7 @@ class BaseRateResult(ResultMixin):
     resampling: str
     posterior: tuple[float, float]
     posterior_mean: float
-    credible_interval: tuple[float, float]
+    credible_interval: ConfidenceInterval
     prob_better: float
     bayes_factor: float
     bayes_factor_two_sided: float
@@ -577,6 +594,9 @@ class BaseRateResult(ResultMixin):
     notes: tuple[str, ...] = ()
     settings: BaseRateOptions
     versions: dict = field(default_factory=package_versions)
+
+    def __post_init__(self) -> None:
+        _as_intervals(self, "confidence_interval", "credible_interval")
 
     @property
     def threshold(self) -> float:
@@ -724,7 +744,7 @@ class PowerResult(ResultMixin):
         (NaN when none up to the largest simulated; see ``notes``).
     events_needed_se : float
         Its Monte Carlo standard error (bootstrap over the simulations).
-    events_needed_interval : tuple of float
+    events_needed_interval : ConfidenceInterval
         2.5% and 97.5% quantiles of the events needed over that bootstrap (NaN
         upper end when the target is not reached in more than 2.5% of them).
     years_needed : float
@@ -767,12 +787,15 @@ class PowerResult(ResultMixin):
     power_observed_se: float = np.nan
     mde_observed_se: float = np.nan
     events_needed_se: float = np.nan
-    events_needed_interval: tuple[float, float] = (np.nan, np.nan)
+    events_needed_interval: ConfidenceInterval = _NAN_INTERVAL
     max_events_history: int | None = None
     follower_name: str = "follower"
     notes: tuple[str, ...] = ()
     settings: PowerOptions
     versions: dict = field(default_factory=package_versions)
+
+    def __post_init__(self) -> None:
+        _as_intervals(self, "events_needed_interval")
 
     @property
     def alpha(self) -> float:
