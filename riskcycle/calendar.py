@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ._clocks import clock_of, day0_positions, halving_anchors, halving_phase_of
+from ._typing import DatesLike, DelayLike, EventsLike
 from ._validation import as_event_dates, check_bool, check_timedelta
 
 __all__ = [
@@ -274,7 +275,7 @@ class SessionClock:
     calendar: str | None = None
     early_closes: bool = False
 
-    def information_times(self, dates: Any) -> pd.DatetimeIndex:
+    def information_times(self, dates: DatesLike) -> pd.DatetimeIndex:
         """UTC timestamps at which the bars dated ``dates`` become known.
 
         Examples
@@ -396,12 +397,12 @@ def get_clock(clock: SessionClock | str, name: str = "clock") -> SessionClock:
 
 
 def map_to_follower(
-    leader_dates: Any,
-    follower: Any,
+    leader_dates: EventsLike | pd.DataFrame,
+    follower: DatesLike | pd.DataFrame,
     *,
     leader_clock: SessionClock | str | None = None,
     follower_clock: SessionClock | str | None = None,
-    delay: Any = NO_DELAY,
+    delay: DelayLike = NO_DELAY,
     strict: bool = False,
 ) -> pd.DataFrame:
     r"""Map leader dates onto the first follower bar observed after they were known.
@@ -542,7 +543,7 @@ def _day_close_utc(dates: Any, name: str) -> pd.DatetimeIndex:
     return CRYPTO_UTC.information_times(idx)
 
 
-def halving_phase(dates: Any) -> pd.DataFrame:
+def halving_phase(dates: DatesLike) -> pd.DataFrame:
     r"""Position of each date in Bitcoin's halving cycle.
 
     A date is taken as its UTC day's close (24:00 UTC), so the bar of 2024-04-19
@@ -593,7 +594,7 @@ def _supply_at_height(h: np.ndarray) -> np.ndarray:
     return full + (h - era * _HALVING_INTERVAL) * _INITIAL_SUBSIDY * 0.5**era
 
 
-def btc_supply(dates: Any) -> pd.DataFrame:
+def btc_supply(dates: DatesLike) -> pd.DataFrame:
     r"""Approximate BTC supply and annualised issuance rate at each date.
 
     Parameters

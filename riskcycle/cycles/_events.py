@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,7 @@ from .._resample import resampling_pvalue, resampling_pvalue_se
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
 from .._sample import NO_DELAY, outside_data_message
+from .._typing import AxesLike, ClockLike, DelayLike, EventsLike, PricesLike
 from .._validation import (
     as_event_dates,
     check_alternative,
@@ -29,6 +30,9 @@ from ..exceptions import (
     SmallSampleWarning,
 )
 from ._phases import BullBearResult, bull_bear
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.figure import Figure
 
 __all__ = ["PhaseEventResult", "phase_event_test"]
 
@@ -159,7 +163,7 @@ class PhaseEventResult(ResultMixin):
             notes=tuple(notes),
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Histogram of the placebo statistic with the events' value.
 
         Returns
@@ -369,8 +373,8 @@ def _not_run(statistic: float, resampling: str, common: dict) -> PhaseEventResul
 
 
 def phase_event_test(
-    follower: Any,
-    events: Any,
+    follower: PricesLike,
+    events: EventsLike,
     *,
     horizon: int = 365,
     measure: str = "confirmation",
@@ -378,9 +382,9 @@ def phase_event_test(
     n_resamples: int = 9999,
     min_spacing: int | None = None,
     method: str = "lunde_timmermann",
-    delay: Any = NO_DELAY,
-    leader_clock: Any = None,
-    follower_clock: Any = None,
+    delay: DelayLike = NO_DELAY,
+    leader_clock: ClockLike | None = None,
+    follower_clock: ClockLike | None = None,
     rng: RNGLike = None,
 ) -> PhaseEventResult:
     r"""Days from a leader's events to the follower's next bull start, with a placebo null.

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ from scipy import stats
 
 from .._results import ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
+from .._typing import AxesLike, EventsLike, PricesLike
 from .._validation import (
     check_alternative,
     check_choice,
@@ -44,6 +45,9 @@ from .._validation import (
 from ..exceptions import EventsExcludedWarning
 from ._garch import SCALE, arch_backcast, fit_arch
 from ._input import check_periods_per_year, log_returns, price_frame
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.figure import Figure
 
 __all__ = ["AbnormalVolatilityResult", "abnormal_volatility", "abnormal_volatility_path"]
 
@@ -213,7 +217,7 @@ class AbnormalVolatilityResult(ResultMixin):
             ),
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """AV per event and the placebo null of the mean AV.
 
         Returns
@@ -357,8 +361,8 @@ def _event_tests(av, stat, null, alternative, notes: list) -> pd.DataFrame:
 
 
 def abnormal_volatility(
-    prices: Any,
-    events: Any,
+    prices: PricesLike,
+    events: EventsLike,
     *,
     horizon: int = 30,
     model: str = "garch",
