@@ -3,10 +3,13 @@ r"""Resampling building blocks shared by inference, regimes, backtesting and sno
 One definition of each concept:
 
 * :func:`politis_white_block_length`: the automatic block length of Politis &
-  White (2004, with Patton, Politis & White 2009's correction) with one guard policy;
+  White (2004, with Patton, Politis & White 2009's correction) with one guard policy,
+  for one series or (median over the columns that drive a maximum) many;
 * :func:`stationary_blocks`: block starts and lengths of the stationary bootstrap
-  (Politis & Romano 1994), drawn with numpy from the caller's generator, and
-  :func:`stationary_index_matrix`, the same resamples as index rows;
+  (Politis & Romano 1994), drawn with numpy from the caller's generator: the one
+  representation of resamples that the code passes around; at the edges,
+  :func:`block_indices` lays blocks out as index rows (and
+  :func:`stationary_index_matrix` draws and lays out in one call);
 * :func:`resampling_pvalue` and :func:`resampling_pvalue_se`: the Monte Carlo
   p-value :math:`(1 + b)/(1 + m)` and its standard error.
 
@@ -23,6 +26,7 @@ import numpy as np
 __all__ = [
     "MIN_PW_OBS",
     "PVALUE_RTOL",
+    "block_indices",
     "politis_white_block_length",
     "resampling_pvalue",
     "resampling_pvalue_se",
@@ -42,16 +46,28 @@ _ALTERNATIVES = ("two-sided", "less", "greater")
 # ---------------------------------------------------------------------------
 # block length
 # ---------------------------------------------------------------------------
-def politis_white_block_length(x: np.ndarray, *, kind: str = "stationary") -> float:
-    r"""Politis-White automatic block length of one series, with one guard policy.
+def politis_white_block_length(
+    x: np.ndarray, *, kind: str = "stationary", max_columns: int = 50
+) -> float:
+    r"""Politis-White automatic block length, with one guard policy: the block length
+    of every bootstrap in riskcycle that is not given one.
 
     Parameters
     ----------
-    x : array_like, 1-D
-        The series (e.g. daily log returns). Non-finite values are not allowed.
+    x : array_like, 1-D or 2-D
+        The series (e.g. daily log returns), or several series as columns (e.g. the
+        performance differentials of many strategies). Non-finite values are not
+        allowed.
     kind : {"stationary", "circular"}, default "stationary"
         Mean block length of the stationary bootstrap or fixed block length of
         the circular block bootstrap.
+    max_columns : int, default 50
+        With columns: the estimate is the median of the columns' estimates over
+        the (at most ``max_columns``) columns with the largest ratio of mean to
+        standard deviation, which are those that drive a maximum statistic such as
+        the SPA's. Pass the data themselves, not demeaned: after demeaning every
+        ratio is zero up to rounding and the choice of columns is arbitrary.
+        Constant columns are left out (none left: 1.0).
 
     Returns
     -------
@@ -78,7 +94,13 @@ def politis_white_block_length(x: np.ndarray, *, kind: str = "stationary") -> fl
     """
     if kind not in ("stationary", "circular"):
         raise ValueError(f"`kind` must be 'stationary' or 'circular'; got {kind!r}.")
-    x = np.asarray(x, dtype=float).ravel()
+    x = np.asarray(x, dtype=float)
+    if x.ndim == 2:
+        cols = _driving_columns(x, max_columns)
+        if cols.shape[1] == 0:
+            return 1.0
+        return float(np.median([politis_white_block_length(c, kind=kind) for c in cols.T]))
+    x = x.ravel()
     n = x.size
     if n < MIN_PW_OBS or np.ptp(x) == 0.0:
         return 1.0
@@ -86,6 +108,17 @@ def politis_white_block_length(x: np.ndarray, *, kind: str = "stationary") -> fl
     if not np.isfinite(value):
         return 1.0
     return float(min(max(value, 1.0), max(n / 3.0, 1.0)))
+
+
+def _driving_columns(x: np.ndarray, max_columns: int) -> np.ndarray:
+    """The non-constant columns among the ``max_columns`` with the largest mean / sd
+    (all columns when there are at most ``max_columns``), in their original order."""
+    k = x.shape[1]
+    if k > max_columns:
+        sd = x.std(axis=0)
+        ratio = np.divide(x.mean(axis=0), sd, out=np.full(k, -np.inf), where=sd > 0)
+        x = x[:, np.sort(np.argsort(-ratio, kind="stable")[:max_columns])]
+    return x[:, x.std(axis=0) > 0]
 
 
 def _politis_white(x: np.ndarray) -> tuple[float, float]:
@@ -202,9 +235,22 @@ def stationary_index_matrix(
     """Stationary-bootstrap resamples as index rows, shape ``(n_resamples, n_obs)``.
 
     The blocks of :func:`stationary_blocks` (same draws, same law) laid out as
-    positions: ``x[stationary_index_matrix(...)]`` is the matrix of resamples.
+    positions by :func:`block_indices`: ``x[stationary_index_matrix(...)]`` is the
+    matrix of resamples.
     """
     starts, lengths = stationary_blocks(rng, n_obs, block_length, n_resamples)
+    return block_indices(starts, lengths, n_obs)
+
+
+def block_indices(starts: np.ndarray, lengths: np.ndarray, n_obs: int) -> np.ndarray:
+    """The positions of resamples given by blocks, shape ``(n_resamples, n_obs)``.
+
+    Blocks (starts and lengths, one row per resample, as :func:`stationary_blocks`
+    returns them) are riskcycle's one representation of block-bootstrap resamples:
+    the kernels sum blocks, never index arrays. This conversion is for the edges,
+    code that needs the positions themselves (``x[idx]``).
+    """
+    n_resamples = starts.shape[0]
     first = np.cumsum(lengths, axis=1) - lengths  # resample position of each block's start
     used = first < n_obs
     new_block = np.zeros((n_resamples, n_obs), dtype=bool)

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 
+from riskcycle._resample import politis_white_block_length
 from riskcycle._threads import run_tasks
 from riskcycle.exceptions import DegenerateDataWarning
 from riskcycle.snooping import SPAResult, StepMResult, _nb, _spa, spa_test, stepm
@@ -45,22 +46,38 @@ def _arch_indices(n_obs, block_length, reps, seed):
     return np.array(out)
 
 
+def _blocks_from_indices(indices):
+    """Blocks of resamples given as index rows (arch's), for riskcycle's kernels.
+
+    A new block starts wherever an index is not the circular successor of the
+    previous one: the conversion from arch's representation at the test's edge."""
+    indices = np.asarray(indices, dtype=np.int64)
+    n_rep, n_obs = indices.shape
+    new = np.ones_like(indices, dtype=bool)
+    new[:, 1:] = indices[:, 1:] != (indices[:, :-1] + 1) % n_obs
+    rows, cols = np.nonzero(new)
+    offsets = np.zeros(n_rep + 1, dtype=np.int64)
+    np.cumsum(new.sum(axis=1), out=offsets[1:])
+    nxt = np.append(cols[1:], n_obs)
+    nxt[offsets[1:] - 1] = n_obs
+    return rs.Blocks(indices[rows, cols], (nxt - cols).astype(np.int64), offsets, n_obs)
+
+
 def _replayed(d, block_length, reps, seed, *, nested=False, studentize=False):
     """riskcycle's SPA on exactly arch's resamples."""
-    blocks = rs.blocks_from_indices(_arch_indices(d.shape[0], block_length, reps, seed))
-    bs = _spa._bootstrap(
-        d.copy(),
-        list(range(d.shape[1])),
-        "series",
-        float(block_length),
-        reps,
-        nested,
-        None,
-        blocks=blocks,
+    blocks = _blocks_from_indices(_arch_indices(d.shape[0], block_length, reps, seed))
+    options = _spa._SPAOptions(
+        kind="returns",
+        benchmark="series",
+        block_length=float(block_length),
+        n_resamples=reps,
+        studentize=studentize,
+        nested=nested,
+        threads=None,
+        rng=np.random.default_rng(0),  # not used: the blocks are given
     )
-    res, step = _spa._spa_result(
-        bs, kind="returns", n_resamples=reps, studentize=studentize, nested=nested
-    )
+    bs = _spa._bootstrap(d.copy(), list(range(d.shape[1])), options, blocks=blocks)
+    res, step = _spa._spa_result(bs, options)
     return bs, res, step
 
 
@@ -101,7 +118,7 @@ def test_block_kernels_equal_twin_and_direct_sums(block_length):
     assert_allclose(kernel, direct, rtol=0, atol=1e-12 * scale)
     # and the blocks reconstructed from the index arrays give the same sums
     assert_allclose(
-        rs.block_sums(x, rs.blocks_from_indices(idx)), direct, rtol=0, atol=1e-12 * scale
+        rs.block_sums(x, _blocks_from_indices(idx)), direct, rtol=0, atol=1e-12 * scale
     )
 
 
@@ -198,7 +215,7 @@ def test_variance_kernel_equals_textbook_sum(block_length):
     # O(n k) recursion vs the O(n^2 k) definition; relative rounding only
     assert_allclose(
         rs.stationary_variance(x, block_length),
-        rs.stationary_variance_numpy(x, block_length),
+        _nb.stationary_variance_py(x, block_length),
         rtol=1e-12,
     )
 
@@ -552,8 +569,8 @@ def test_default_block_length_ranks_columns_before_demeaning():
     )
     assert intended > 3 * noise  # persistent columns: clearly longer blocks
     # ranking the demeaned data (ratios ~1e-16) picks columns by rounding noise: short blocks
-    assert intended > 3 * rs.default_block_length(x - x.mean(axis=0))
-    assert_allclose(rs.default_block_length(x), intended, rtol=1e-12)
+    assert intended > 3 * politis_white_block_length(x - x.mean(axis=0))
+    assert_allclose(politis_white_block_length(x), intended, rtol=1e-12)
     res = spa_test(x, n_resamples=50, rng=1)
     assert res.block_length_method == "politis-white"
     # exact: the same columns and the same arch computation

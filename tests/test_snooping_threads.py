@@ -146,9 +146,18 @@ def test_stepm_steps_equal_a_full_recomputation_per_step():
     with pytest.warns(DegenerateDataWarning):
         res = stepm(x, alpha=0.1, block_length=4.0, n_resamples=400, rng=9)
     # the bootstrap means of the same call (same rng), to recompute every step in full
-    bs = _spa._bootstrap(
-        d, list(range(x.shape[1])), "zero", 4.0, 400, False, np.random.default_rng(9)
+    options = _spa._StepMOptions(
+        kind="returns",
+        benchmark="zero",
+        block_length=4.0,
+        n_resamples=400,
+        studentize=True,
+        nested=False,
+        threads=None,
+        rng=np.random.default_rng(9),
+        alpha=0.1,
     )
+    bs = _spa._bootstrap(d, list(range(x.shape[1])), options)
     omega = np.sqrt(bs.variance)
     usable = (omega > 0) & ~bs.constant
     scale = np.divide(math.sqrt(x.shape[0]), omega, out=np.zeros(x.shape[1]), where=usable)

@@ -2,7 +2,9 @@
 
 Every kernel ``name`` has a plain-Python/numpy twin ``name_py`` right after it that
 performs the same floating-point operations in the same order, so the two agree to
-the last bit (tested); the twins are for the tests, the kernels for everything else.
+the last bit (tested; the one exception, :func:`stationary_variance_py`, is the
+textbook sum that the kernel's recursion rearranges); the twins are for the tests,
+the kernels for everything else.
 
 Kernels receive pre-drawn random numbers (block starts and lengths drawn with numpy
 from the caller's generator) and never draw their own. The heavy kernels split their
@@ -34,6 +36,7 @@ __all__ = [
     "recentred_maxima",
     "recentred_maxima_py",
     "stationary_variance",
+    "stationary_variance_py",
     "tile_width",
     "update_maxima",
     "update_maxima_py",
@@ -300,7 +303,7 @@ def stationary_variance(
         backward recursion. Columns are independent: tiles of 64 run on the
         threads of :func:`riskcycle._threads.run_tasks`, each column's arithmetic the
         same whatever the number of threads. The textbook
-        O(n^2 k) sum in :mod:`riskcycle.snooping._resample` checks it.
+        O(n^2 k) sum of the twin :func:`stationary_variance_py` checks it.
     """
     x = np.ascontiguousarray(x, dtype=np.float64)
     out = np.empty(x.shape[1], dtype=np.float64)
@@ -310,6 +313,23 @@ def stationary_variance(
         -(-x.shape[1] // 64),
         threads=threads,
     )
+    return out
+
+
+def stationary_variance_py(x: np.ndarray, block_length: float) -> np.ndarray:
+    r"""Plain twin of :func:`stationary_variance`, written as the textbook
+    O(n^2 k) sum :math:`\hat\gamma_0 + 2\sum_{i\ge1}\kappa_i\hat\gamma_i`, with
+    :math:`\hat\gamma_i = n^{-1}\sum_{t} x_t x_{t+i}` and
+    :math:`\kappa_i = (1-i/n)(1-p)^i + (i/n)(1-p)^{n-i}` (Politis & Romano 1994, eq. 9;
+    Hansen 2005, sec. 2.4). Not the same operations as the kernel's O(n k) recursion:
+    equal up to rounding (relative 1e-12, tested). For tests only."""
+    x = np.asarray(x, dtype=np.float64)
+    n = x.shape[0]
+    q = 1.0 - 1.0 / block_length
+    out = np.sum(x * x, axis=0) / n
+    for i in range(1, n):
+        kappa = (1.0 - i / n) * q**i + (i / n) * q ** (n - i)
+        out += 2.0 * kappa * np.sum(x[: n - i] * x[i:], axis=0) / n
     return out
 
 

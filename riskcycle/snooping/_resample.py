@@ -24,19 +24,17 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._resample import politis_white_block_length, stationary_blocks
+from .._resample import stationary_blocks
 
 __all__ = [
     "CHUNK_RESAMPLES",
     "Blocks",
     "block_sums",
     "bootstrap_sums",
-    "default_block_length",
     "draw_stationary_blocks",
     "iter_stationary_blocks",
     "recentred_maxima",
     "stationary_variance",
-    "stationary_variance_numpy",
     "update_maxima",
 ]
 
@@ -47,7 +45,10 @@ CHUNK_RESAMPLES = 256
 
 
 class Blocks(NamedTuple):
-    """Blocks of ``n_resamples`` resamples, stored one resample after another."""
+    """The blocks of ``n_resamples`` resamples: the starts and lengths of
+    :func:`riskcycle._resample.stationary_blocks` (riskcycle's one representation of
+    resamples), packed for the kernel: each row's unused blocks dropped, its last
+    block cut at ``n_obs``, the rows one after another."""
 
     starts: np.ndarray  # int64, first position of each block
     lengths: np.ndarray  # int64, length of each block (sum per resample = n_obs)
@@ -205,25 +206,6 @@ def bootstrap_sums(
     return out
 
 
-def blocks_from_indices(indices: np.ndarray) -> Blocks:
-    """Blocks of resamples given as index arrays (one row per resample).
-
-    A new block starts wherever an index is not the circular successor of the
-    previous one. Used to replay the resamples of another implementation.
-    """
-    indices = np.asarray(indices, dtype=np.int64)
-    n_rep, n_obs = indices.shape
-    new = np.ones_like(indices, dtype=bool)
-    new[:, 1:] = indices[:, 1:] != (indices[:, :-1] + 1) % n_obs
-    rows, cols = np.nonzero(new)
-    counts = new.sum(axis=1)
-    offsets = np.zeros(n_rep + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
-    nxt = np.append(cols[1:], n_obs)
-    nxt[offsets[1:] - 1] = n_obs
-    return Blocks(indices[rows, cols], (nxt - cols).astype(np.int64), offsets, n_obs)
-
-
 def block_sums(x: np.ndarray, blocks: Blocks, *, threads: int | None = None) -> np.ndarray:
     """Sums of every column of ``x`` (n_obs x k) over each resample, shape (n_resamples, k).
 
@@ -257,47 +239,9 @@ def update_maxima(centred, shift, scale, active, maxima, argmax, *, threads=None
 def stationary_variance(
     x: np.ndarray, block_length: float, *, threads: int | None = None
 ) -> np.ndarray:
-    """Compiled O(n k) stationary-bootstrap long-run variance of demeaned columns."""
+    """Compiled O(n k) stationary-bootstrap long-run variance of demeaned columns:
+    :func:`riskcycle.snooping._nb.stationary_variance` (twin
+    ``stationary_variance_py``, the textbook O(n^2 k) sum)."""
     from ._nb import stationary_variance as _kernel
 
     return _kernel(np.ascontiguousarray(x, dtype=np.float64), float(block_length), threads=threads)
-
-
-def stationary_variance_numpy(x: np.ndarray, block_length: float) -> np.ndarray:
-    r"""Plain-numpy twin of :func:`stationary_variance`, written as the textbook
-    O(n^2 k) sum :math:`\hat\gamma_0 + 2\sum_{i\ge1}\kappa_i\hat\gamma_i`, with
-    :math:`\hat\gamma_i = n^{-1}\sum_{t} x_t x_{t+i}` and
-    :math:`\kappa_i = (1-i/n)(1-p)^i + (i/n)(1-p)^{n-i}` (Politis & Romano 1994, eq. 9;
-    Hansen 2005, sec. 2.4). For tests only."""
-    n = x.shape[0]
-    q = 1.0 - 1.0 / block_length
-    out = np.sum(x * x, axis=0) / n
-    for i in range(1, n):
-        kappa = (1.0 - i / n) * q**i + (i / n) * q ** (n - i)
-        out += 2.0 * kappa * np.sum(x[: n - i] * x[i:], axis=0) / n
-    return out
-
-
-def default_block_length(x: np.ndarray, *, max_columns: int = 50) -> float:
-    """Politis-White (2004; Patton, Politis & White 2009) stationary-bootstrap block
-    length: the median of ``arch.bootstrap.optimal_block_length`` over the (at most
-    ``max_columns``) columns with the largest mean-to-standard-deviation ratio, which
-    are those that drive the maximum statistic. Each column's length is
-    :func:`riskcycle._resample.politis_white_block_length` (guards: 1 for fewer than
-    10 observations or a constant column, clipped to [1, n/3]).
-
-    ``x`` must be the performance differentials themselves, not demeaned: after
-    demeaning every ratio is zero up to rounding and the choice of columns is
-    arbitrary."""
-    k = x.shape[1]
-    if k > max_columns:
-        sd = x.std(axis=0)
-        ratio = np.divide(x.mean(axis=0), sd, out=np.full(k, -np.inf), where=sd > 0)
-        cols = np.sort(np.argsort(-ratio, kind="stable")[:max_columns])
-        x = x[:, cols]
-    sd = x.std(axis=0)
-    x = x[:, sd > 0]
-    if x.shape[1] == 0:
-        return 1.0
-    lengths = [politis_white_block_length(col) for col in x.T]
-    return float(np.median(lengths))

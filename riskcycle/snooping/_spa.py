@@ -9,24 +9,24 @@ Check, the three SPA p-values and every StepM step come from the same resamples.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .._resample import resampling_pvalue, resampling_pvalue_se
+from .._resample import politis_white_block_length, resampling_pvalue, resampling_pvalue_se
 from .._rng import RNGLike, check_rng
 from .._threads import check_n_jobs, run_tasks, thread_pool
+from .._typing import ReturnsLike
 from .._validation import check_bool, check_choice, check_float, check_n_resamples
 from ..exceptions import DegenerateDataWarning
 from ._input import as_matrix, as_vector
 from ._resample import (
     block_sums,
     bootstrap_sums,
-    default_block_length,
     recentred_maxima,
     stationary_variance,
     update_maxima,
@@ -43,6 +43,27 @@ _TILE = 64  # columns per task of the element-wise passes over the differentials
 # ---------------------------------------------------------------------------
 # shared computation
 # ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _SPAOptions:
+    """The checked options of :func:`spa_test` (the data are checked separately)."""
+
+    kind: str
+    benchmark: str  # "zero", "constant" or "series"
+    block_length: float | None  # None: the Politis-White estimate
+    n_resamples: int
+    studentize: bool
+    nested: bool
+    threads: int | None
+    rng: np.random.Generator
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _StepMOptions(_SPAOptions):
+    """The checked options of :func:`stepm`: those of :func:`spa_test` and ``alpha``."""
+
+    alpha: float
+
+
 @dataclass(slots=True)
 class _Bootstrap:
     names: list
@@ -80,7 +101,9 @@ def _common_iv(
     nested,
     rng,
     n_jobs=None,
-):
+) -> tuple[np.ndarray, list, _SPAOptions]:
+    """The performance differentials (in a copy of the data), the strategies' names
+    and the checked options."""
     kind = check_choice(kind, "kind", _KINDS)
     threads = check_n_jobs(n_jobs)
     x, names, index = as_matrix(
@@ -121,18 +144,28 @@ def _common_iv(
 
         _column_tasks(differential, x.shape[1], threads)
         d = x
-    return d, names, bench_kind, kind, block_length, n_resamples, studentize, nested, rng, threads
+    options = _SPAOptions(
+        kind=kind,
+        benchmark=bench_kind,
+        block_length=block_length,
+        n_resamples=n_resamples,
+        studentize=studentize,
+        nested=nested,
+        threads=threads,
+        rng=rng,
+    )
+    return d, names, options
 
 
-def _bootstrap(
-    d, names, bench_kind, block_length, n_resamples, nested, rng, blocks=None, threads=None
-) -> _Bootstrap:
-    """Bootstrap the means of ``d`` (modified in place: demeaned)."""
+def _bootstrap(d, names, options: _SPAOptions, blocks=None) -> _Bootstrap:
+    """Bootstrap the means of ``d`` (modified in place: demeaned), on the blocks
+    ``blocks`` if given, else on blocks drawn from ``options.rng``."""
     n_obs, k = d.shape
+    threads, block_length, n_resamples = options.threads, options.block_length, options.n_resamples
     method = "given"
     if block_length is None:
         # before demeaning: the columns are ranked by mean / sd, which demeaning sets to ~0
-        block_length, method = default_block_length(d), "politis-white"
+        block_length, method = politis_white_block_length(d), "politis-white"
     constant = np.empty(k, dtype=bool)
     mean = np.empty(k)
 
@@ -145,11 +178,11 @@ def _bootstrap(
 
     _column_tasks(demean, k, threads)
     if blocks is None:  # drawn and summed a fixed-size chunk of resamples at a time
-        centred = bootstrap_sums(d, rng, block_length, n_resamples, threads=threads)
+        centred = bootstrap_sums(d, options.rng, block_length, n_resamples, threads=threads)
     else:
         centred = block_sums(d, blocks, threads=threads)
     centred /= n_obs
-    if nested:  # as arch: variance of the bootstrap means of the demeaned data
+    if options.nested:  # as arch: variance of the bootstrap means of the demeaned data
         variance = n_obs * centred.var(axis=0)
     else:
         variance = stationary_variance(d, block_length, threads=threads)
@@ -165,7 +198,7 @@ def _bootstrap(
         centred,
         float(block_length),
         method,
-        bench_kind,
+        options.benchmark,
         threads,
     )
 
@@ -180,28 +213,34 @@ class _Step:
     argmax: np.ndarray  # (B,) strategy attaining each consistent maximum
 
 
-def _spa_result(
-    bs: _Bootstrap, *, kind, n_resamples, studentize, nested
-) -> tuple[SPAResult, _Step]:
+def _scales(bs: _Bootstrap, omega: np.ndarray, studentize: bool):
+    r"""``(usable, scale)``: the strategies in the maxima and the factor of each mean,
+    :math:`\sqrt{T}/\omega_j` (studentized; zero-variance strategies left out, with a
+    warning) or :math:`\sqrt{T}`."""
+    root, k = math.sqrt(bs.n_obs), bs.mean.shape[0]
+    if not studentize:
+        return np.ones(k, dtype=bool), np.full(k, root)
+    usable = (omega > 0) & ~bs.constant
+    if not usable.all():
+        bad = [bs.names[j] for j in np.flatnonzero(~usable)[:5]]
+        warnings.warn(
+            f"{int((~usable).sum())} strateg{'y has' if (~usable).sum() == 1 else 'ies have'}"
+            f" a constant performance differential (zero variance), e.g. {bad}; "
+            "they are left out of the studentized statistics.",
+            DegenerateDataWarning,
+            stacklevel=4,
+        )
+    return usable, np.divide(root, omega, out=np.zeros(k), where=usable)
+
+
+def _spa_result(bs: _Bootstrap, options: _SPAOptions) -> tuple[SPAResult, _Step]:
+    kind, n_resamples = options.kind, options.n_resamples
+    studentize, nested = options.studentize, options.nested
     n_obs = bs.n_obs
     root = math.sqrt(n_obs)
     k = bs.mean.shape[0]
     omega = np.sqrt(bs.variance)
-    if studentize:
-        usable = (omega > 0) & ~bs.constant
-        if not usable.all():
-            bad = [bs.names[j] for j in np.flatnonzero(~usable)[:5]]
-            warnings.warn(
-                f"{int((~usable).sum())} strateg{'y has' if (~usable).sum() == 1 else 'ies have'}"
-                f" a constant performance differential (zero variance), e.g. {bad}; "
-                "they are left out of the studentized statistics.",
-                DegenerateDataWarning,
-                stacklevel=3,
-            )
-        scale = np.divide(root, omega, out=np.zeros(k), where=usable)
-    else:
-        usable = np.ones(k, dtype=bool)
-        scale = np.full(k, root)
+    usable, scale = _scales(bs, omega, studentize)
     tstat = np.where(usable, bs.mean * scale, np.nan)
     consistent = np.where(bs.relevant, 0.0, bs.mean)
     # one pass over the bootstrap means: the three recentrings over the usable
@@ -272,7 +311,7 @@ def _spa_result(
 # ---------------------------------------------------------------------------
 def _spa_test_iv(
     losses_or_returns, benchmark, kind, block_length, n_resamples, studentize, nested, n_jobs, rng
-):
+) -> tuple[np.ndarray, list, _SPAOptions]:
     return _common_iv(
         losses_or_returns,
         benchmark,
@@ -287,9 +326,9 @@ def _spa_test_iv(
 
 
 def spa_test(
-    losses_or_returns: Any,
+    losses_or_returns: ReturnsLike,
     *,
-    benchmark: Any = None,
+    benchmark: float | ReturnsLike | None = None,
     kind: str = "returns",
     block_length: float | None = None,
     n_resamples: int = 1000,
@@ -454,18 +493,7 @@ def spa_test(
     True
     """
     with thread_pool(check_n_jobs(n_jobs)):  # one pool for every pass of the call
-        (
-            d,
-            names,
-            bench_kind,
-            kind,
-            block_length,
-            n_resamples,
-            studentize,
-            nested,
-            rng,
-            threads,
-        ) = _spa_test_iv(
+        d, names, options = _spa_test_iv(
             losses_or_returns,
             benchmark,
             kind,
@@ -476,12 +504,7 @@ def spa_test(
             n_jobs,
             rng,
         )
-        bs = _bootstrap(
-            d, names, bench_kind, block_length, n_resamples, nested, rng, threads=threads
-        )
-        return _spa_result(
-            bs, kind=kind, n_resamples=n_resamples, studentize=studentize, nested=nested
-        )[0]
+        return _spa_result(_bootstrap(d, names, options), options)[0]
 
 
 def _stepm_iv(
@@ -495,7 +518,7 @@ def _stepm_iv(
     nested,
     n_jobs,
     rng,
-):
+) -> tuple[np.ndarray, list, _StepMOptions]:
     alpha = check_float(
         alpha,
         "alpha",
@@ -504,26 +527,28 @@ def _stepm_iv(
         inclusive=(False, False),
         what="a probability (the family-wise error rate)",
     )
-    return (
-        *_common_iv(
-            losses_or_returns,
-            benchmark,
-            kind,
-            block_length,
-            n_resamples,
-            studentize,
-            nested,
-            rng,
-            n_jobs,
-        ),
-        alpha,
+    d, names, options = _common_iv(
+        losses_or_returns,
+        benchmark,
+        kind,
+        block_length,
+        n_resamples,
+        studentize,
+        nested,
+        rng,
+        n_jobs,
     )
+    return d, names, _StepMOptions(**_fields(options), alpha=alpha)
+
+
+def _fields(options: _SPAOptions) -> dict:
+    return {f.name: getattr(options, f.name) for f in dataclasses.fields(options)}
 
 
 def stepm(
-    losses_or_returns: Any,
+    losses_or_returns: ReturnsLike,
     *,
-    benchmark: Any = None,
+    benchmark: float | ReturnsLike | None = None,
     kind: str = "returns",
     alpha: float = 0.05,
     block_length: float | None = None,
@@ -595,19 +620,7 @@ def stepm(
     [3]
     """
     with thread_pool(check_n_jobs(n_jobs)):  # one pool for every pass of the call
-        (
-            d,
-            names,
-            bench_kind,
-            kind,
-            block_length,
-            n_resamples,
-            studentize,
-            nested,
-            rng,
-            threads,
-            alpha,
-        ) = _stepm_iv(
+        d, names, options = _stepm_iv(
             losses_or_returns,
             benchmark,
             kind,
@@ -619,13 +632,9 @@ def stepm(
             n_jobs,
             rng,
         )
-        bs = _bootstrap(
-            d, names, bench_kind, block_length, n_resamples, nested, rng, threads=threads
-        )
-        spa, step = _spa_result(
-            bs, kind=kind, n_resamples=n_resamples, studentize=studentize, nested=nested
-        )
-        return _stepm_from(spa, bs, step, alpha)
+        bs = _bootstrap(d, names, options)
+        spa, step = _spa_result(bs, options)
+        return _stepm_from(spa, bs, step, options.alpha)
 
 
 def _stepm_from(spa: SPAResult, bs: _Bootstrap, step: _Step, alpha: float) -> StepMResult:
