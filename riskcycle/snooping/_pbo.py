@@ -6,11 +6,11 @@ import itertools
 import math
 import warnings
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 from scipy import special
 
+from .._typing import ReturnsLike
 from .._validation import check_int
 from ..exceptions import DegenerateDataWarning
 from ._input import as_matrix, power_of_two_scale
@@ -178,7 +178,7 @@ def _degradation(is_perf: np.ndarray, oos_perf: np.ndarray, unit: float):
 
 
 def pbo(
-    returns: Any,
+    returns: ReturnsLike,
     *,
     n_partitions: int = 16,
     metric: str | Callable[[np.ndarray], np.ndarray] = "sharpe",

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .._results import ResultMixin, Summary, package_versions
+from .._typing import AxesLike
 from .._validation import check_float
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from collections.abc import Hashable
+
+    from matplotlib.figure import Figure
 
 __all__ = ["MinTRLResult", "PBOResult", "SPAResult", "SharpeRatioResult", "StepMResult"]
 
@@ -87,7 +93,7 @@ class SPAResult(ResultMixin):
     null_distribution: np.ndarray = field(repr=False)
     reality_check_null_distribution: np.ndarray = field(repr=False)
     strategies: pd.DataFrame = field(repr=False)
-    best: Any
+    best: Hashable | None
     null_hypothesis: str = NULL_SPA
     kind: str
     benchmark: str
@@ -201,7 +207,7 @@ class SPAResult(ResultMixin):
             notes=notes,
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Histogram of the bootstrap null distribution (consistent) with the statistic.
 
         Draws on ``ax`` (a new figure when None) and returns the matplotlib Figure.
@@ -300,7 +306,7 @@ class StepMResult(ResultMixin):
             title="Romano-Wolf StepM", tables=(("Steps", steps), ("Strategies", top)), notes=notes
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Sorted t-statistics with the critical value of each step.
 
         Draws on ``ax`` (a new figure when None) and returns the matplotlib Figure.
@@ -366,25 +372,25 @@ class SharpeRatioResult(ResultMixin):
     """
 
     method: str
-    probability: Any
-    statistic: Any
-    pvalue: Any
-    sharpe_ratio: Any
+    probability: float | pd.Series
+    statistic: float | pd.Series
+    pvalue: float | pd.Series
+    sharpe_ratio: float | pd.Series
     sr_benchmark: float
-    standard_error: Any
-    n_obs: Any
-    skew: Any
-    kurtosis: Any
+    standard_error: float | pd.Series
+    n_obs: float | pd.Series
+    skew: float | pd.Series
+    kurtosis: float | pd.Series
     n_trials: int | None = None
     sr_variance: float | None = None
-    selected: Any = None
+    selected: Hashable | None = None
     periods_per_year: float | None = None
     ddof: int = 1
     null_hypothesis: str = ""
     versions: dict = field(default_factory=package_versions, repr=False)
 
     @property
-    def sharpe_ratio_annualised(self) -> Any:
+    def sharpe_ratio_annualised(self) -> float | pd.Series:
         """``sharpe_ratio * sqrt(periods_per_year)`` (NaN without ``periods_per_year``)."""
         return self.sharpe_ratio * math.sqrt(self.periods_per_year or math.nan)
 
@@ -455,19 +461,19 @@ class MinTRLResult(ResultMixin):
     versions : dict
     """
 
-    min_track_record_length: Any
-    min_track_record_length_years: Any
-    n_obs: Any
-    sharpe_ratio: Any
+    min_track_record_length: float | pd.Series
+    min_track_record_length_years: float | pd.Series
+    n_obs: float | pd.Series
+    sharpe_ratio: float | pd.Series
     sr_benchmark: float
-    skew: Any
-    kurtosis: Any
+    skew: float | pd.Series
+    kurtosis: float | pd.Series
     confidence_level: float
     periods_per_year: float | None = None
     versions: dict = field(default_factory=package_versions, repr=False)
 
     @property
-    def sufficient(self) -> Any:
+    def sufficient(self) -> bool | pd.Series | None:
         """Whether the track record available (``n_obs``) is long enough."""
         if self.n_obs is None:
             return None
@@ -635,7 +641,7 @@ class PBOResult(ResultMixin):
             notes=notes,
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Histogram of the logits and the degradation scatter, side by side.
 
         ``ax``: a pair of matplotlib Axes, or None for a new figure. Returns the

@@ -10,12 +10,12 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
+from .._typing import ReturnsLike
 from .._validation import check_confidence_level, check_float, check_int
 from ..exceptions import DegenerateDataWarning
 from ._input import as_matrix, power_of_two_scale
@@ -83,7 +83,7 @@ class _Moments:
     from_returns: bool
 
 
-def _is_scalar(x: Any) -> bool:
+def _is_scalar(x: object) -> bool:
     return isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool)
 
 
@@ -241,7 +241,7 @@ def _psr(m: _Moments, sr_star: float) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return z, se, special.ndtr(z)
 
 
-def _pack(values: np.ndarray, m: _Moments, *, integer: bool = False) -> Any:
+def _pack(values: np.ndarray, m: _Moments, *, integer: bool = False) -> float | pd.Series:
     if m.frame:
         return pd.Series(values, index=pd.Index(m.names, name="strategy"))
     v = values[0]
@@ -276,7 +276,7 @@ def _probabilistic_sharpe_ratio_iv(
 
 @_doc
 def probabilistic_sharpe_ratio(
-    returns_or_sr: Any,
+    returns_or_sr: float | ReturnsLike,
     *,
     sr_benchmark: float = 0.0,
     n_obs: int | None = None,
@@ -445,7 +445,7 @@ def _deflated_sharpe_ratio_iv(
 
 @_doc
 def deflated_sharpe_ratio(
-    returns_or_sr: Any,
+    returns_or_sr: float | ReturnsLike,
     *,
     n_trials: int | None = None,
     sr_variance: float | None = None,
@@ -578,7 +578,7 @@ def _min_track_record_length_iv(
 
 @_doc
 def min_track_record_length(
-    returns_or_sr: Any,
+    returns_or_sr: float | ReturnsLike,
     *,
     sr_benchmark: float = 0.0,
     confidence_level: float = 0.95,
