@@ -205,7 +205,7 @@ def _phase_event_test_iv(
     if isinstance(follower, BullBearResult):
         phases = follower
     elif isinstance(follower, pd.Series | pd.DataFrame):
-        phases = bull_bear(follower, method=method)
+        phases = bull_bear(follower, dating=method)
     else:
         raise TypeError(
             "`follower` must be a BullBearResult (from riskcycle.cycles.bull_bear) or the "
