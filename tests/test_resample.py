@@ -105,6 +105,34 @@ def test_stationary_blocks_block_length_one_is_iid():
     assert (lengths == 1).all()
 
 
+def test_block_length_of_columns_is_the_median_over_the_driving_columns():
+    """With columns, the policy is the median of the 1-D estimates over the (at most
+    ``max_columns``) columns with the largest mean / sd, constant columns left out."""
+    cols = [_ar1(400, phi, seed) + mu for phi, seed, mu in [(0.8, 1, 3.0), (0.1, 2, 2.0)]]
+    cols += [_ar1(400, 0.5, 3) + 1.0, _ar1(400, 0.0, 4) - 5.0, np.full(400, 9.0)]
+    x = np.column_stack(cols)
+    one = [R.politis_white_block_length(c) for c in cols[:4]]
+    # all five columns: the constant one is left out, median of the other four
+    assert R.politis_white_block_length(x) == np.median(one)
+    # the two largest mean / sd ratios are the first two columns (means 3 and 2)
+    ratio = x[:, :4].mean(axis=0) / x[:, :4].std(axis=0)
+    assert set(np.argsort(-ratio)[:2]) == {0, 1}
+    assert R.politis_white_block_length(x, max_columns=2) == np.median(one[:2])
+    # one column is the 1-D estimate; only constant columns: 1.0
+    assert R.politis_white_block_length(x[:, :1]) == one[0]
+    assert R.politis_white_block_length(x[:, [4, 4]]) == 1.0
+    assert R.politis_white_block_length(x, kind="circular") == np.median(
+        [R.politis_white_block_length(c, kind="circular") for c in cols[:4]]
+    )
+
+
+def test_block_indices_lay_out_the_blocks():
+    starts = np.array([[3, 0, 4], [1, 2, 0]])
+    lengths = np.array([[2, 1, 9], [5, 1, 1]])
+    # row 0: 3, 4 | 0 | 4, 0 (wraps, cut at n = 5); row 1: 1, 2, 3, 4, 0 (wraps)
+    assert_array_equal(R.block_indices(starts, lengths, 5), [[3, 4, 0, 4, 0], [1, 2, 3, 4, 0]])
+
+
 def test_index_matrix_wraps_and_follows_blocks():
     n, b, reps = 40, 6.0, 200
     idx = R.stationary_index_matrix(np.random.default_rng(7), n, b, reps)

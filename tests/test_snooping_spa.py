@@ -122,6 +122,65 @@ def test_block_kernels_equal_twin_and_direct_sums(block_length):
     )
 
 
+@pytest.mark.parametrize(
+    ("n_obs", "width"), [(40, 32), (4095, 32), (4096, 16), (8191, 16), (9000, 8)]
+)
+def test_block_sums_kernel_equals_twin_at_every_tile_width(n_obs, width):
+    """Each compiled tile width (chosen by n_obs so that a tile's prefix sums fit in 1 MiB)
+    gives the twin's sums to the last bit: partial last tiles (k not a multiple of the
+    width), blocks that wrap around the end, one-observation blocks and whole-sample
+    blocks included."""
+    assert _nb.tile_width(n_obs) == width
+    rng = np.random.default_rng(n_obs)
+    k = 2 * width + 3
+    x = rng.standard_normal((n_obs, k)) * np.exp(rng.uniform(-5, 5, k))
+    blocks = rs.draw_stationary_blocks(rng, n_obs, 0.4 * n_obs, 5)
+    starts = np.r_[blocks.starts, n_obs - 1, 0, n_obs - 3]
+    lengths = np.r_[blocks.lengths, 1, n_obs, 5]  # three more resamples of one block each
+    offsets = np.r_[blocks.offsets, blocks.offsets[-1] + np.arange(1, 4)]
+    assert (starts + lengths > n_obs).sum() >= 2  # wrapping blocks are exercised
+    args = (x, starts, lengths, offsets)
+    assert_array_equal(_nb.block_sums(*args), _nb.block_sums_py(*args))
+
+
+def test_twins_cover_every_kernel():
+    """One twin convention: every compiled kernel ``_x_nb`` is called through ``x``, with
+    its plain-Python twin ``x_py`` beside it; no ``*_numpy`` twins, no ``compiled=`` flags."""
+    import inspect
+
+    names = list(vars(_nb))
+    kernels = {n[1:-3] for n in names if n.startswith("_") and n.endswith("_nb")}
+    assert kernels == {"block_sums", "stationary_variance", "recentred_maxima", "update_maxima"}
+    assert {k for k in kernels if k not in names or k + "_py" not in names} == set()
+    for module in (_nb, rs, _spa):
+        assert [n for n in vars(module) if n.endswith(("_np", "_numpy"))] == []
+        public = [getattr(module, n) for n in module.__all__ if callable(getattr(module, n))]
+        flags = [f for f in public if "compiled" in inspect.signature(f).parameters]
+        assert flags == []
+
+
+def test_input_checks_return_frozen_options():
+    """The input checks return small frozen options objects, not long tuples."""
+    import dataclasses
+
+    x = _data(n_obs=50, k=3)
+    d, names, options = _spa._spa_test_iv(x, None, "losses", 3, 20, False, True, 1, 5)
+    assert names == [0, 1, 2] and d.shape == (50, 3)
+    assert_array_equal(d, -x)  # losses: benchmark minus loss
+    assert (options.kind, options.benchmark, options.block_length) == ("losses", "zero", 3.0)
+    assert (options.n_resamples, options.studentize, options.nested) == (20, False, True)
+    assert options.threads == 1 and isinstance(options.rng, np.random.Generator)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.kind = "returns"
+    *_, step = _spa._stepm_iv(x, x[:, 0], "returns", 0.2, None, 20, True, False, None, 5)
+    assert (step.alpha, step.benchmark, step.block_length, step.threads) == (
+        0.2,
+        "series",
+        None,
+        None,
+    )
+
+
 def _with_threads(n, fn, *args):
     numba = pytest.importorskip("numba")
     before = numba.get_num_threads()
@@ -150,7 +209,7 @@ def test_kernels_do_not_depend_on_the_thread_count():
     assert n_tasks > 7
     seven = np.empty_like(one)
     run_tasks(
-        lambda lo, hi: _nb._block_sums(*args, width, _nb._CHUNK_RESAMPLES, lo, hi, seven),
+        lambda lo, hi: _nb._block_sums_nb(*args, width, _nb._CHUNK_RESAMPLES, lo, hi, seven),
         n_tasks,
         threads=7,
     )

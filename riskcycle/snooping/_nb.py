@@ -118,7 +118,7 @@ def _resample_sum(typingctx, pre, starts, lengths, first, last, out, width):  # 
 
 
 @nb.njit(cache=True, nogil=True, boundscheck=False)
-def _block_sums(
+def _block_sums_nb(
     x, starts, lengths, offsets, width, chunk, first_task, last_task, out
 ):  # pragma: no cover - compiled
     n_obs, k = x.shape
@@ -215,10 +215,10 @@ def block_sums(
     )
     if not wait:
         futures = submit_tasks(
-            lambda lo, hi: _block_sums(*args, lo, hi, out), n_tasks, threads=threads
+            lambda lo, hi: _block_sums_nb(*args, lo, hi, out), n_tasks, threads=threads
         )
         return out, futures
-    run_tasks(lambda lo, hi: _block_sums(*args, lo, hi, out), n_tasks, threads=threads)
+    run_tasks(lambda lo, hi: _block_sums_nb(*args, lo, hi, out), n_tasks, threads=threads)
     return out
 
 
@@ -246,7 +246,9 @@ def block_sums_py(
 
 
 @nb.njit(cache=True, nogil=True, boundscheck=False)
-def _stationary_variance(x, a, width, first_tile, last_tile, out):  # pragma: no cover - compiled
+def _stationary_variance_nb(
+    x, a, width, first_tile, last_tile, out
+):  # pragma: no cover - compiled
     n, k = x.shape
     an = a**n
     for tile in range(first_tile, last_tile):
@@ -309,7 +311,7 @@ def stationary_variance(
     out = np.empty(x.shape[1], dtype=np.float64)
     a = 1.0 - 1.0 / block_length
     run_tasks(
-        lambda lo, hi: _stationary_variance(x, a, 64, lo, hi, out),
+        lambda lo, hi: _stationary_variance_nb(x, a, 64, lo, hi, out),
         -(-x.shape[1] // 64),
         threads=threads,
     )
@@ -338,7 +340,7 @@ _MAXIMA_ROWS = 64
 
 
 @nb.njit(cache=True, nogil=True, boundscheck=False)
-def _recentred_maxima(
+def _recentred_maxima_nb(
     centred, shifts, scales, use, arg_row, first_task, last_task, out, argmax
 ):  # pragma: no cover - compiled
     n_rep, k = centred.shape
@@ -409,7 +411,7 @@ def recentred_maxima(
     argmax = np.full(n_rep, -1, dtype=np.int64)
     args = (centred, shifts, scales, use, int(arg_row))
     run_tasks(
-        lambda lo, hi: _recentred_maxima(*args, lo, hi, out, argmax),
+        lambda lo, hi: _recentred_maxima_nb(*args, lo, hi, out, argmax),
         -(-n_rep // _MAXIMA_ROWS),
         threads=threads,
     )
@@ -446,7 +448,7 @@ def recentred_maxima_py(
 
 
 @nb.njit(cache=True, nogil=True, boundscheck=False)
-def _update_maxima(
+def _update_maxima_nb(
     centred, shift, scale, active, first_task, last_task, maxima, argmax
 ):  # pragma: no cover - compiled
     n_rep, k = centred.shape
@@ -494,7 +496,7 @@ def update_maxima(
         np.ascontiguousarray(active, dtype=np.bool_),
     )
     run_tasks(
-        lambda lo, hi: _update_maxima(*args, lo, hi, maxima, argmax),
+        lambda lo, hi: _update_maxima_nb(*args, lo, hi, maxima, argmax),
         -(-maxima.shape[0] // _MAXIMA_ROWS),
         threads=threads,
     )
