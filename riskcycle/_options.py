@@ -67,7 +67,7 @@ class BootstrapOptions(SettingsMapping):
 
     horizon: int
     statistic: str = "mean"
-    method: str = "stationary"
+    scheme: str = "stationary"
     interval: str | None = None
     block_length: float | None = None
     confidence_level: float = 0.95
@@ -84,7 +84,7 @@ class BaseRateOptions(SettingsMapping):
     threshold: float = 0.0
     n_resamples: int = 9999
     block_length: float | None = None
-    method: str = "stationary"
+    scheme: str = "stationary"
     confidence_level: float = 0.95
     prior: tuple[float, float] = (1.0, 1.0)
     delay: pd.Timedelta = _NO_DELAY
@@ -109,7 +109,7 @@ class PowerOptions(SettingsMapping):
     n_simulations: int = 200
     n_resamples: int = 199
     block_length: float | None = None
-    method: str = "stationary"
+    block_scheme: str = "stationary"
     max_events: int = 50
     n_events: tuple[int, ...] | None = None
     delay: pd.Timedelta = _NO_DELAY

@@ -72,8 +72,8 @@ def test_block_variance_by_hand():
 @pytest.mark.parametrize(
     ("interval", "arch_method"), [("percentile", "percentile"), ("basic", "basic")]
 )
-@pytest.mark.parametrize("method", ["stationary", "circular"])
-def test_interval_agrees_with_arch(interval, arch_method, method):
+@pytest.mark.parametrize("scheme", ["stationary", "circular"])
+def test_interval_agrees_with_arch(interval, arch_method, scheme):
     """Mean daily return (horizon 1): our interval against arch's conf_int, same block length."""
     from arch.bootstrap import CircularBlockBootstrap, StationaryBootstrap
 
@@ -81,9 +81,9 @@ def test_interval_agrees_with_arch(interval, arch_method, method):
     x = ar1(rng, 1500, 0.4, 0.001)
     f = prices(x)
     ours = bootstrap_ci(
-        f, horizon=1, method=method, interval=interval, block_length=8, n_resamples=10_000, rng=2
+        f, horizon=1, scheme=scheme, interval=interval, block_length=8, n_resamples=10_000, rng=2
     )
-    cls = StationaryBootstrap if method == "stationary" else CircularBlockBootstrap
+    cls = StationaryBootstrap if scheme == "stationary" else CircularBlockBootstrap
     bs = cls(8, x, seed=np.random.default_rng(3))
     theirs = bs.conf_int(np.mean, reps=10_000, method=arch_method, size=0.95)[:, 0]
     sd = ours.standard_error
@@ -196,7 +196,7 @@ def test_degenerate_and_small_inputs():
             "`horizon` must be a positive integer number of calendar days",
         ),
         ({"statistic": "mode"}, ValueError, "`statistic` must be one of"),
-        ({"method": "moving"}, ValueError, "`method` must be one of"),
+        ({"scheme": "moving"}, ValueError, "`scheme` must be one of"),
         ({"interval": "bca"}, ValueError, "`interval` must be one of"),
         (
             {"interval": "studentized", "statistic": "median"},
@@ -333,6 +333,7 @@ def _real_path_sets(btc_long, n_sets, seed, k=4, spacing=362, horizon=365):
 
 
 def _real_path_coverage(btc_long, n_sets, seed, **opts):
+    from riskcycle._options import BootstrapOptions
     from riskcycle.inference import _common as C
     from riskcycle.inference._bootstrap import bootstrap_core
 
@@ -340,17 +341,9 @@ def _real_path_coverage(btc_long, n_sets, seed, **opts):
     covered = 0
     for i, s in enumerate(sets):
         ed = C.EventData(leader_dates=fd.index[s], day0=s, status=np.array(["ok"] * len(s)))
-        kw = dict(statistic="mean", method="stationary", interval="t", block_length=None)
-        kw.update(opts)
-        r = bootstrap_core(
-            fd,
-            win,
-            ed,
-            confidence_level=0.95,
-            rng=np.random.default_rng(i),
-            warn=False,
-            **{"n_resamples": 199, **kw},
-        )
+        kw = dict(statistic="mean", scheme="stationary", interval="t", n_resamples=199)
+        options = BootstrapOptions(horizon=win.horizon, **{**kw, **opts})
+        r = bootstrap_core(fd, win, ed, options, rng=np.random.default_rng(i), warn=False)
         lo, hi = r.confidence_interval
         covered += lo <= truth <= hi
     return covered

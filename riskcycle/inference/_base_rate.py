@@ -50,7 +50,7 @@ def _check_prior(prior: Any) -> tuple[float, float]:
 
 
 def _base_rate_iv(
-    horizon, threshold, n_resamples, block_length, method, confidence_level, prior, delay
+    horizon, threshold, n_resamples, block_length, scheme, confidence_level, prior, delay
 ) -> BaseRateOptions:
     horizon = C.check_horizon(horizon)
     threshold = check_float(
@@ -65,7 +65,7 @@ def _base_rate_iv(
         block_length = check_float(
             block_length, "block_length", minimum=1.0, what="a block length in bars"
         )
-    method = check_choice(method, "method", ("stationary", "circular"))
+    scheme = check_choice(scheme, "scheme", ("stationary", "circular"))
     confidence_level = check_confidence_level(confidence_level)
     prior = _check_prior(prior)
     delay = check_timedelta(delay, "delay")
@@ -74,7 +74,7 @@ def _base_rate_iv(
         threshold=threshold,
         n_resamples=n_resamples,
         block_length=block_length,
-        method=method,
+        scheme=scheme,
         confidence_level=confidence_level,
         prior=prior,
         delay=delay,
@@ -89,7 +89,7 @@ def base_rate(
     threshold: float = 0.0,
     n_resamples: int = 9999,
     block_length: float | None = None,
-    method: str = "stationary",
+    scheme: str = "stationary",
     confidence_level: float = 0.95,
     prior: tuple[float, float] = (1.0, 1.0),
     date_range: tuple[Any, Any] | None = None,
@@ -122,7 +122,9 @@ def base_rate(
     block_length : float, optional
         Default: the Politis-White estimate for the series of daily hit
         indicators (overlapping windows make it long).
-    method : {"stationary", "circular"}, default "stationary"
+    scheme : {"stationary", "circular"}, default "stationary"
+        The block-bootstrap scheme of the base rate's interval: stationary
+        (geometric block lengths) or circular (fixed blocks).
     confidence_level : float, default 0.95
         For the base rate's interval and the posterior's credible interval.
     prior : (a, b), default (1, 1)
@@ -189,7 +191,7 @@ def base_rate(
     True
     """
     opts = _base_rate_iv(
-        horizon, threshold, n_resamples, block_length, method, confidence_level, prior, delay
+        horizon, threshold, n_resamples, block_length, scheme, confidence_level, prior, delay
     )
     date_range = C.check_date_range(date_range)
     gen = check_rng(rng)
@@ -252,7 +254,7 @@ def base_rate_core(
         return _no_base_rate(opts.prior, n, k, reason, common)
     rate = float(hit_days.mean())
     block, source = _block_length(hit_days, opts)
-    boot = _bootstrap_rates(hit_days, block, opts.method, n_resamples, rng)
+    boot = _bootstrap_rates(hit_days, block, opts.scheme, n_resamples, rng)
     a = (1 - opts.confidence_level) / 2
     lo_b, hi_b = np.quantile(boot, [a, 1 - a])
     notes: list[str] = []
@@ -269,7 +271,7 @@ def base_rate_core(
         statistic=k / n if n else np.nan,
         **_binomial_pvalues(k, n, rate, boot, notes),
         resampling=(
-            f"{describe_scheme(opts.method, block)}; the {n_elig} daily hit indicators "
+            f"{describe_scheme(opts.scheme, block)}; the {n_elig} daily hit indicators "
             f"resampled, {n_resamples} times (block length: {source})."
         ),
         **bayes,
@@ -323,7 +325,7 @@ def _no_base_rate(
 def _block_length(hit_days: np.ndarray, opts: BaseRateOptions) -> tuple[float, str]:
     """The block length (at most the series' length) and where it comes from."""
     if opts.block_length is None:
-        block = optimal_block(hit_days, opts.method)
+        block = optimal_block(hit_days, opts.scheme)
         source = "Politis-White estimate for the daily hit indicators (arch)"
     else:
         block, source = float(opts.block_length), "given"
@@ -331,7 +333,7 @@ def _block_length(hit_days: np.ndarray, opts: BaseRateOptions) -> tuple[float, s
 
 
 def _bootstrap_rates(
-    hit_days: np.ndarray, block: float, method: str, n_resamples: int, rng: np.random.Generator
+    hit_days: np.ndarray, block: float, scheme: str, n_resamples: int, rng: np.random.Generator
 ) -> np.ndarray:
     """Block bootstrap of the daily hit indicators (mean of a resample = its base rate)."""
     from . import _nb_paths
@@ -342,7 +344,7 @@ def _bootstrap_rates(
     f_end = f_start + 1
     for lo in range(0, n_resamples, _CHUNK):
         hi = min(lo + _CHUNK, n_resamples)
-        starts, lengths = draw_blocks(rng, hi - lo, n_elig, n_elig, block, method)
+        starts, lengths = draw_blocks(rng, hi - lo, n_elig, n_elig, block, scheme)
         t_b, _v, short = _nb_paths.path_statistics(hit_days, starts, lengths, f_start, f_end, 0)
         if short:  # pragma: no cover
             raise RuntimeError("internal error: pre-drawn blocks did not cover the series.")

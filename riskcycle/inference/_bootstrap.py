@@ -26,7 +26,7 @@ from ._result import BootstrapResult
 
 __all__ = ["bootstrap_ci"]
 
-METHODS = ("stationary", "circular")
+SCHEMES = ("stationary", "circular")
 INTERVALS = ("t", "order_statistic", "percentile", "basic", "studentized")
 BETWEEN_EVENTS = ("t", "order_statistic")
 #: Coverage of the intervals for the events' mean 365-day forward log return on the real
@@ -40,10 +40,10 @@ _CHUNK = 512  # resamples per block of random numbers (fixed: results depend on 
 # ---------------------------------------------------------------------------
 # shared helpers (also used by base_rate and power_analysis)
 # ---------------------------------------------------------------------------
-def optimal_block(x: np.ndarray, method: str) -> float:
-    """Politis-White block length for ``method`` (see
+def optimal_block(x: np.ndarray, scheme: str) -> float:
+    """Politis-White block length for the bootstrap ``scheme`` (see
     :func:`riskcycle._resample.politis_white_block_length` for the guards)."""
-    return politis_white_block_length(x, kind="circular" if method == "circular" else "stationary")
+    return politis_white_block_length(x, kind="circular" if scheme == "circular" else "stationary")
 
 
 def n_blocks_needed(length: int, block: float) -> int:
@@ -52,7 +52,7 @@ def n_blocks_needed(length: int, block: float) -> int:
 
 
 def draw_blocks(
-    rng: np.random.Generator, n_rep: int, n_src: int, length: int, block: float, method: str
+    rng: np.random.Generator, n_rep: int, n_src: int, length: int, block: float, scheme: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pre-drawn block starts (uniform on ``0..n_src-1``) and lengths covering ``length``.
 
@@ -62,7 +62,7 @@ def draw_blocks(
     covers ``length``). Circular block bootstrap: every block ``round(block)``
     long (:class:`arch.bootstrap.CircularBlockBootstrap`), uniform starts.
     """
-    if method == "stationary":
+    if scheme == "stationary":
         return stationary_blocks(rng, n_src, block, n_rep, length=length)
     nb = n_blocks_needed(length, block)
     starts = rng.integers(0, n_src, size=(n_rep, nb), dtype=np.int64)
@@ -89,8 +89,8 @@ def block_variance(x: np.ndarray, block: float) -> float:
     return float(n / b * np.mean(sums**2))
 
 
-def describe_scheme(method: str, block: float) -> str:
-    if method == "stationary":
+def describe_scheme(scheme: str, block: float) -> str:
+    if scheme == "stationary":
         return (
             f"stationary bootstrap (Politis & Romano 1994): blocks of geometric length "
             f"with mean {block:.3g} bars at uniform random starts, wrapping around"
@@ -126,11 +126,11 @@ def _interval(
 
 
 def _bootstrap_ci_iv(
-    horizon, statistic, method, interval, block_length, confidence_level, n_resamples, delay
+    horizon, statistic, scheme, interval, block_length, confidence_level, n_resamples, delay
 ) -> BootstrapOptions:
     horizon = C.check_horizon(horizon)
     statistic = check_choice(statistic, "statistic", C.STATISTICS)
-    method = check_choice(method, "method", METHODS)
+    scheme = check_choice(scheme, "scheme", SCHEMES)
     if interval is not None:
         interval = check_choice(interval, "interval", INTERVALS)
     if interval == "studentized" and statistic != "mean":
@@ -158,7 +158,7 @@ def _bootstrap_ci_iv(
     return BootstrapOptions(
         horizon=horizon,
         statistic=statistic,
-        method=method,
+        scheme=scheme,
         interval=interval,
         block_length=block_length,
         confidence_level=confidence_level,
@@ -173,7 +173,7 @@ def bootstrap_ci(
     *,
     horizon: int,
     statistic: str = "mean",
-    method: str = "stationary",
+    scheme: str = "stationary",
     interval: str | None = None,
     block_length: float | None = None,
     confidence_level: float = 0.95,
@@ -201,9 +201,9 @@ def bootstrap_ci(
     horizon : int
         Forward window in calendar days.
     statistic : {"mean", "median"}, default "mean"
-    method : {"stationary", "circular"}, default "stationary"
-        Stationary bootstrap (geometric block lengths) or circular block
-        bootstrap (fixed blocks).
+    scheme : {"stationary", "circular"}, default "stationary"
+        The block-bootstrap scheme: stationary bootstrap (geometric block
+        lengths) or circular block bootstrap (fixed blocks).
     interval : {"t", "order_statistic", "percentile", "basic", "studentized"}, optional
         Default: "t" (mean) or "order_statistic" (median) with ``events``,
         "percentile" without. "t" and "order_statistic" are intervals across
@@ -321,7 +321,7 @@ def bootstrap_ci(
     ('t', 'between_events')
     """
     opts = _bootstrap_ci_iv(
-        horizon, statistic, method, interval, block_length, confidence_level, n_resamples, delay
+        horizon, statistic, scheme, interval, block_length, confidence_level, n_resamples, delay
     )
     gen = check_rng(rng)
     fd = C.follower_data(follower, follower_clock=follower_clock)
@@ -356,7 +356,7 @@ def bootstrap_core(
     between = interval in BETWEEN_EVENTS
     block, source = _block_length(x, opts, between)
     common = dict(
-        method="none" if between else opts.method,
+        method="none" if between else opts.scheme,
         block_length=block,
         block_length_source=source,
         n_resamples=opts.n_resamples,
@@ -405,7 +405,7 @@ def bootstrap_core(
         if warn:
             warnings.warn(msg, DegenerateDataWarning, stacklevel=4)
     target = "events" if ed is not None else "unconditional"
-    scheme = describe_scheme(opts.method, block)
+    scheme = describe_scheme(opts.scheme, block)
     return BootstrapResult(
         statistic=theta,
         confidence_interval=ci,
@@ -430,7 +430,7 @@ def _block_length(x: np.ndarray, opts: BootstrapOptions, between: bool) -> tuple
     if between:
         return np.nan, "not used (an interval across events)"
     if opts.block_length is None:
-        block = optimal_block(x, opts.method)
+        block = optimal_block(x, opts.scheme)
         return block, "Politis-White estimate for the daily log returns (arch)"
     return float(opts.block_length), "given"
 
@@ -486,7 +486,7 @@ def _within_windows(
     for lo in range(0, n_resamples, _CHUNK):
         hi = min(lo + _CHUNK, n_resamples)
         parts = [
-            draw_blocks(rng, hi - lo, int(n), int(n), min(block, n), opts.method) for n in lens
+            draw_blocks(rng, hi - lo, int(n), int(n), min(block, n), opts.scheme) for n in lens
         ]
         starts = np.ascontiguousarray(np.hstack([p[0] for p in parts]))
         lengths = np.ascontiguousarray(np.hstack([p[1] for p in parts]))
@@ -544,7 +544,7 @@ def _whole_path(
     se_boot = np.empty(n_resamples)
     for lo in range(0, n_resamples, _CHUNK):
         hi = min(lo + _CHUNK, n_resamples)
-        starts, lengths = draw_blocks(rng, hi - lo, n, n, block, opts.method)
+        starts, lengths = draw_blocks(rng, hi - lo, n, n, block, opts.scheme)
         t_b, v_b, short = _nb_paths.path_statistics(x, starts, lengths, f_start, f_end, kind)
         if short:  # pragma: no cover
             raise RuntimeError("internal error: pre-drawn blocks did not cover the path.")

@@ -66,7 +66,7 @@ def _power_analysis_iv(
     n_simulations,
     n_resamples,
     block_length,
-    method,
+    block_scheme,
     max_events,
     delay,
     scheme="real_path",
@@ -108,7 +108,7 @@ def _power_analysis_iv(
         block_length = check_float(
             block_length, "block_length", minimum=1.0, what="a block length in bars"
         )
-    method = check_choice(method, "method", ("stationary", "circular"))
+    block_scheme = check_choice(block_scheme, "block_scheme", ("stationary", "circular"))
     delay = check_timedelta(delay, "delay")
     n_jobs = C.check_n_jobs(n_jobs)
     opts = PowerOptions(
@@ -120,7 +120,7 @@ def _power_analysis_iv(
         n_simulations=n_simulations,
         n_resamples=n_resamples,
         block_length=block_length,
-        method=method,
+        block_scheme=block_scheme,
         max_events=max_events,
         n_events=grid,
         delay=delay,
@@ -142,7 +142,7 @@ def power_analysis(
     n_simulations: int = 200,
     n_resamples: int = 199,
     block_length: float | None = None,
-    method: str = "stationary",
+    block_scheme: str = "stationary",
     max_events: int = 50,
     delay: Any = C.NO_DELAY,
     leader_clock: Any = None,
@@ -200,8 +200,9 @@ def power_analysis(
         ``scheme="block"`` only: mean (stationary) or fixed (circular) block
         length in bars. Default: the horizon in bars or the Politis-White
         estimate for the daily log returns, whichever is longer.
-    method : {"stationary", "circular"}, default "stationary"
-        ``scheme="block"`` only.
+    block_scheme : {"stationary", "circular"}, default "stationary"
+        ``scheme="block"`` only: the block-bootstrap scheme of the simulated
+        histories.
     max_events : int, default 50
         Largest number of events searched for ``events_needed``.
     delay, leader_clock, follower_clock
@@ -321,7 +322,7 @@ def power_analysis(
         n_simulations,
         n_resamples,
         block_length,
-        method,
+        block_scheme,
         max_events,
         delay,
         scheme,
@@ -501,7 +502,7 @@ def power_core(
         sd_forward_simulated=sd_simulated,
         max_events_history=sim.n_hist if opts.scheme == "real_path" else None,
         block_length=sim.block,
-        method=opts.method if opts.scheme == "block" else "none",
+        method=opts.block_scheme if opts.scheme == "block" else "none",
         resampling=_resampling_text(sim),
         follower_name=fd.name,
         notes=tuple(notes),
@@ -655,7 +656,7 @@ class _Simulation:
         for lo in range(0, n_sim, _SIM_CHUNK):
             hi = min(lo + _SIM_CHUNK, n_sim)
             starts, lengths = draw_blocks(
-                child, hi - lo, len(x), n_bars - 1, self.block, opts.method
+                child, hi - lo, len(x), n_bars - 1, self.block, opts.block_scheme
             )
             u_ev = child.random((hi - lo, n))
             u_pl = child.random((hi - lo, n_pl, n))
@@ -692,7 +693,7 @@ def _block_length(x: np.ndarray, h_bars: int, opts: PowerOptions) -> tuple[float
     """Mean (or fixed) block length of the simulated histories and where it comes from."""
     if opts.block_length is not None:
         return float(opts.block_length), "given"
-    pw_block = optimal_block(x, opts.method)
+    pw_block = optimal_block(x, opts.block_scheme)
     return max(pw_block, float(h_bars)), (
         f"the longer of the horizon ({h_bars} bars) and the Politis-White estimate "
         f"for the daily log returns ({pw_block:.3g} bars, arch)"
@@ -800,7 +801,7 @@ def _dispersion_check(sim: _Simulation, sd_rng: np.random.Generator, notes: list
         sd_simulated = sd_obs
     else:
         sd_simulated = _simulated_dispersion(
-            sim.x, sim.n_bars_real, sim.h_bars, sim.block, sim.opts.method, sd_rng
+            sim.x, sim.n_bars_real, sim.h_bars, sim.block, sim.opts.block_scheme, sd_rng
         )
     if np.isfinite(sd_simulated) and np.isfinite(sd_obs) and sd_simulated < 0.9 * sd_obs:
         notes.append(
@@ -823,7 +824,7 @@ def _resampling_text(sim: _Simulation) -> str:
             f"placebo test with {n_pl} sets from the same days at alpha {alpha}."
         )
     return (
-        f"{describe_scheme(opts.method, sim.block)} (block length: {sim.block_source}); "
+        f"{describe_scheme(opts.block_scheme, sim.block)} (block length: {sim.block_source}); "
         f"{n_sim} simulated histories per number of events, pseudo-events "
         f"uniform over sets {sim.s_bars} bars apart, effect spread evenly over each "
         f"{sim.h_bars}-bar window, placebo test with {n_pl} sets at alpha "
@@ -831,10 +832,10 @@ def _resampling_text(sim: _Simulation) -> str:
     )
 
 
-def _simulated_dispersion(x, n_bars, h_bars, block, method, rng, n_paths=_SD_PATHS) -> float:
+def _simulated_dispersion(x, n_bars, h_bars, block, scheme, rng, n_paths=_SD_PATHS) -> float:
     """Standard deviation of the ``h_bars``-bar forward log return (every start) on
     ``n_paths`` block-bootstrapped histories of ``n_bars`` bars."""
-    starts, lengths = draw_blocks(rng, n_paths, len(x), n_bars - 1, block, method)
+    starts, lengths = draw_blocks(rng, n_paths, len(x), n_bars - 1, block, scheme)
     sds = []
     for st, ln in zip(starts, lengths, strict=True):
         idx = np.concatenate(
