@@ -284,9 +284,6 @@ def _method_rule(f) -> str:
 
 
 METHOD_ALLOWED = {
-    "bootstrap_ci": "method='stationary': the bootstrap scheme",
-    "base_rate": "method='stationary': the bootstrap scheme",
-    "power_analysis": "method='stationary': the bootstrap scheme",
     "phase_event_test": "method='lunde_timmermann': the dating algorithm",
 }
 
