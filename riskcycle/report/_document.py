@@ -10,10 +10,13 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure as MplFigure
 
 __all__ = ["Card", "Document", "Figure", "Paragraph", "Section", "Table", "to_jsonable"]
 
@@ -60,12 +63,12 @@ class Section:
     def card(self, items: list[tuple[str, str, str]]) -> None:
         self.blocks.append(Card(tuple(items)))
 
-    def figure(self, fig: Any, name: str, caption: str = "") -> None:
+    def figure(self, fig: MplFigure, name: str, caption: str = "") -> None:
         """Add a matplotlib figure (rendered to PNG at once, then closed).
 
-        The figures are laid out by matplotlib's constrained layout, which already keeps
-        every label and legend inside the canvas, so the PNG is rendered in one draw
-        (a tight bounding box would draw the figure twice).
+        The report's figures have fixed layouts that keep every label and legend inside
+        the canvas, so the PNG is rendered in one draw (a tight bounding box would draw
+        the figure twice).
         """
         import matplotlib.pyplot as plt
 
