@@ -441,10 +441,21 @@ def test_cli_jobs_option(tmp_path, capsys, monkeypatch):
     assert calls[-1]["n_jobs"] == max(1, min(4, len(os.sched_getaffinity(0))))
 
 
+def _timed_stage(seconds: float) -> tuple[float, float]:
+    """A stage that takes ``seconds``: its start and end on the wall clock."""
+    import time
+
+    start = time.time()
+    time.sleep(seconds)
+    return start, time.time()
+
+
 def test_stage_runner_runs_deferred_stages_after_their_predecessor():
-    # a stage submitted with `after` starts only once its predecessor's output was asked
-    # for (so kernels compile once); its output is the same here and in worker processes
+    # a stage submitted with `after` starts only once its predecessor has finished (so
+    # kernels compile once), without waiting for this process to ask for either output;
+    # its output is the same here and in worker processes
     import operator
+    import time
 
     from riskcycle.report._stages import StageRunner
 
@@ -453,7 +464,17 @@ def test_stage_runner_runs_deferred_stages_after_their_predecessor():
             runner.submit("a", operator.add, 1, 2)
             runner.submit("b", operator.mul, 3, 4, after="a")
             assert runner.has("a") and runner.has("b") and not runner.has("c")
-            if runner.parallel:
-                assert "b" not in runner._stages  # not started yet
-            assert runner.result("b") == 12  # asks for "a" first
+            assert runner.result("b") == 12
             assert runner.result("a") == 3
+    with StageRunner(2) as runner:
+        if not runner.parallel:
+            pytest.skip("worker processes are forked on Linux only")
+        runner.submit("a", _timed_stage, 0.5)
+        runner.submit("b", _timed_stage, 0.0, after="a")
+        # two workers are free, so "b" would start at once if it did not wait for "a"
+        deadline = time.monotonic() + 60
+        while not runner._stages["b"].done() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert runner._stages["b"].done()  # ran although no output was asked for
+        (_, a_end), (b_start, _) = runner.result("a"), runner.result("b")
+        assert b_start >= a_end

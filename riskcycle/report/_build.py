@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from .._results import package_versions
-from .._rng import check_rng
+from .._rng import RNGLike, check_rng
+from .._typing import DateLike, PathLike
 from .._validation import check_bool, check_float, check_int, check_timestamp
 from ..events import describe
 from ._claims import (
@@ -23,7 +24,7 @@ from ._claims import (
     display_name,
     series_label,
 )
-from ._document import Document, Section, to_jsonable
+from ._document import Document, Figure, Section, to_jsonable
 from ._methods import methods_section
 from ._stages import (
     Collector,
@@ -100,7 +101,7 @@ class Report:
     warnings: tuple[str, ...] = ()
     versions: dict = field(default_factory=package_versions)
 
-    def write(self, out_dir: str | Path) -> dict[str, Path]:
+    def write(self, out_dir: PathLike) -> dict[str, Path]:
         """Write ``report.html`` (self-contained), ``report.md`` + ``figures/*.png`` and
         ``results.json`` into ``out_dir``; return their paths."""
         return self.document.write(out_dir, self.numbers)
@@ -121,7 +122,7 @@ def _pivot_returns(frame: pd.DataFrame, value: str = "return_to_date") -> pd.Dat
     return t
 
 
-def _sections_iv(sections: Any) -> tuple[str, ...]:
+def _sections_iv(sections: object) -> tuple[str, ...]:
     if isinstance(sections, str) or not isinstance(sections, tuple | list):
         raise TypeError(
             f"`sections` must be a tuple of section names; got {type(sections).__name__}."
@@ -147,7 +148,7 @@ def build_report(
     *,
     leader: str | pd.DataFrame = "rut",
     follower: str | pd.DataFrame = "btc_long",
-    as_of: Any = COMMENTARY_DATE,
+    as_of: DateLike = COMMENTARY_DATE,
     min_gap: int = 250,
     margin: float = 0.0,
     use_high: bool = False,
@@ -157,7 +158,7 @@ def build_report(
     sections: tuple[str, ...] = SECTIONS,
     progress: Callable[[str], None] | None = None,
     n_jobs: int = 1,
-    rng: Any = 20260122,
+    rng: RNGLike = 20260122,
 ) -> Report:
     """Reproduce the commentary's claims against the data.
 
@@ -287,7 +288,8 @@ def build_report(
 def _submit_stages(
     runner, sections, lead, fol, *, as_of, rule, horizon, n_resamples, alpha, streams
 ) -> list:
-    """Submit the statistical stages, the slowest first; return the inference's specs."""
+    """Submit the statistical stages, the slowest first (the first specification of the
+    inference before them, since the others wait for it); return the inference's specs."""
     from ._sections import inference_specs, scan_available
 
     specs = []
@@ -305,11 +307,8 @@ def _submit_stages(
         )
         # the first specification compiles the inference's kernels (on a cold numba cache);
         # the others start once it is done and load them
-        runner.submit("case 0", stage_case, lead, specs[0])
-    if "claims" in sections:
-        runner.submit(
-            "markets", stage_markets, fol, alpha=alpha, n_resamples=n_resamples, rng=streams[3]
-        )
+        nulls = (display_name(fol, "follower"), horizon) if "inference" in sections else None
+        runner.submit("case 0", stage_case, lead, specs[0], nulls=nulls)
     if "backtest" in sections:
         runner.submit(
             "backtest",
@@ -323,6 +322,10 @@ def _submit_stages(
         )
     if "regimes" in sections:
         runner.submit("regimes", stage_regimes, fol, n_resamples=n_resamples, rng=streams[1])
+    if "claims" in sections:
+        runner.submit(
+            "markets", stage_markets, fol, alpha=alpha, n_resamples=n_resamples, rng=streams[3]
+        )
     for i, spec in enumerate(specs[1:], start=1):
         runner.submit(f"case {i}", stage_case, lead, spec, after="case 0")
     if "robustness" in sections and scan_available():
@@ -395,10 +398,12 @@ def _assemble(
         # drawn here, while the stages run; placed at the end of the claims section
         claim_figures = _claim_figures(fol, events, intraday, as_of_ts, fname=fname, lname=lname)
 
-    cases = []
+    cases, nulls = [], None
     if specs:
         say("few-event inference (as of the commentary and on all data)")
-        cases = [stage(f"case {i}").value for i in range(len(specs))]
+        outs = [stage(f"case {i}") for i in range(len(specs))]
+        cases = [out.value for out in outs]
+        nulls = outs[0].sections[0].blocks[0] if outs[0].sections else None
     _stage_sections(
         doc,
         numbers,
@@ -409,6 +414,7 @@ def _assemble(
         use,
         cases,
         fol,
+        nulls,
         sections=sections,
         as_of=as_of_ts,
         alpha=alpha,
@@ -600,14 +606,30 @@ def _claim_figures(fol, events, intraday, as_of_ts, *, fname: str, lname: str) -
 
 
 def _stage_sections(
-    doc, numbers, found, stage, runner, say, use, cases, fol, *, sections, as_of, alpha, horizon
+    doc,
+    numbers,
+    found,
+    stage,
+    runner,
+    say,
+    use,
+    cases,
+    fol,
+    nulls: Figure | None,
+    *,
+    sections,
+    as_of,
+    alpha,
+    horizon,
 ) -> None:
     """The sections built from the statistical stages: inference, robustness (with the
     scan), regimes and backtest, with the claims they settle added to ``found``."""
     if "inference" in sections:
         from ._sections import inference_section
 
-        for c in inference_section(doc, numbers, cases, fol, as_of=as_of, horizon=horizon):
+        for c in inference_section(
+            doc, numbers, cases, fol, as_of=as_of, horizon=horizon, nulls=nulls
+        ):
             found[c.number] = c
     if "robustness" in sections:
         from ._sections import robustness_section

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..calendar import ETF_APPROVAL
 from ._claims import Claim, display_name
-from ._document import Paragraph
+from ._document import Figure, Paragraph
 
 __all__ = [
     "Case",
@@ -813,7 +813,11 @@ def spec_row(case: Case) -> dict[str, Any]:
     }
 
 
-def inference_section(doc, numbers, cases: list[Case], follower, *, as_of, horizon) -> list[Claim]:
+def inference_section(
+    doc, numbers, cases: list[Case], follower, *, as_of, horizon, nulls: Figure | None = None
+) -> list[Claim]:
+    """The few-event inference: every specification's tests, verdicts and the nulls
+    figure (``nulls``, drawn where the first specification ran, or drawn here)."""
     import matplotlib.pyplot as plt
 
     from ._figures import fig_nulls
@@ -850,11 +854,11 @@ def inference_section(doc, numbers, cases: list[Case], follower, *, as_of, horiz
             caption=f"Out of sample: events known on {as_of:%Y-%m-%d}, followed with the "
             "data after that date",
         )
-    s.figure(
-        fig_nulls(first, fname, horizon),
-        "inference",
-        _nulls_caption(first, main[0].name, fname, horizon),
-    )
+    caption = _nulls_caption(first, main[0].name, fname, horizon)
+    if nulls is not None:
+        s.blocks.append(Figure("inference", nulls.png, caption))
+    else:
+        s.figure(fig_nulls(first, fname, horizon), "inference", caption)
     plt.close("all")
     numbers["inference"] = _inference_numbers(results)
     return [_claim_13(first)]

@@ -14,14 +14,17 @@ import importlib
 import multiprocessing
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ._document import Document, Section
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._sections import Spec
 
 __all__ = [
     "Collector",
@@ -48,7 +51,7 @@ class Collector:
         self.extend(f"{label}: {w.category.__name__}: {w.message}" for w in caught)
         return out
 
-    def extend(self, messages: Any) -> None:
+    def extend(self, messages: Iterable[str]) -> None:
         """Add messages not seen before, in their order."""
         for msg in messages:
             if msg not in self.messages:
@@ -66,13 +69,27 @@ class StageOutput:
     value: Any = None
 
 
-def stage_case(leader: pd.DataFrame, spec: Any) -> StageOutput:
-    """assess_signal for one specification of the few-event inference."""
+def stage_case(
+    leader: pd.DataFrame, spec: Spec, *, nulls: tuple[str, int] | None = None
+) -> StageOutput:
+    """assess_signal for one specification of the few-event inference; with ``nulls``
+    (the follower's name and the horizon), also its figure of the null distributions,
+    drawn here rather than in the process that assembles the report."""
     from ._sections import run_case
 
     col = Collector()
     case = run_case(col, leader, spec)
-    return StageOutput(messages=tuple(col.messages), value=case)
+    sections: tuple[Section, ...] = ()
+    if nulls is not None:
+        import matplotlib.pyplot as plt
+
+        from ._figures import fig_nulls
+
+        s = Section("figures")
+        s.figure(fig_nulls(case.result, *nulls), "inference")
+        plt.close("all")
+        sections = (s,)
+    return StageOutput(sections=sections, messages=tuple(col.messages), value=case)
 
 
 def stage_scan(leader, follower, *, as_of, rule, n_resamples, rng) -> StageOutput:
@@ -172,8 +189,6 @@ class StageRunner:
             else None
         )
         self._stages: dict[str, Any] = {}
-        self._after: dict[str, str] = {}  # deferred stage -> the stage it waits for
-        self._deferred: dict[str, list[tuple]] = {}
 
     def submit(
         self,
@@ -183,14 +198,19 @@ class StageRunner:
         after: str | None = None,
         **kwargs: Any,
     ) -> None:
-        """Start ``fn(*args, **kwargs)``; with ``after``, only once the output of that
-        stage has been asked for (stages that call the same compiled kernels then compile
-        them once: the later ones load them from numba's cache)."""
+        """Start ``fn(*args, **kwargs)``; with ``after``, only once that stage has finished
+        (stages that call the same compiled kernels then compile them once: the later ones
+        load them from numba's cache). A deferred stage starts as soon as the stage it
+        waits for is done, whether or not its output has been asked for, so no worker
+        waits for this process."""
         if self._pool is None:
             self._stages[key] = (fn, args, kwargs)
         elif after is not None and isinstance(self._stages.get(after), Future):
-            self._after[key] = after
-            self._deferred.setdefault(after, []).append((key, fn, args, kwargs))
+            proxy: Future = Future()
+            self._stages[key] = proxy
+            self._stages[after].add_done_callback(
+                lambda _done: self._start_deferred(proxy, fn, args, kwargs)
+            )
         else:
             with warnings.catch_warnings():
                 # Python >= 3.12 warns that forking a process with threads may deadlock;
@@ -201,19 +221,32 @@ class StageRunner:
                 )
                 self._stages[key] = self._pool.submit(fn, *args, **kwargs)
 
+    def _start_deferred(self, proxy: Future, fn: Callable, args: tuple, kwargs: dict) -> None:
+        """Submit a deferred stage (called when the stage it waits for is done, in the
+        pool's management thread) and pass its outcome on to ``proxy``."""
+
+        def forward(real: Future) -> None:
+            if real.cancelled():
+                proxy.cancel()
+            elif real.exception() is not None:
+                proxy.set_exception(real.exception())
+            else:
+                proxy.set_result(real.result())
+
+        try:
+            if self._pool is None:
+                raise RuntimeError("the report's worker processes were shut down")
+            self._pool.submit(fn, *args, **kwargs).add_done_callback(forward)
+        except RuntimeError as exc:  # shut down (an earlier stage failed)
+            proxy.set_exception(exc)
+
     def has(self, key: str) -> bool:
-        return key in self._stages or key in self._after
+        return key in self._stages
 
     def result(self, key: str) -> StageOutput:
-        if key in self._after:
-            self.result(self._after.pop(key))
         stage = self._stages[key]
         if isinstance(stage, Future):
-            out = stage.result()
-            assert self._pool is not None
-            for k, fn, args, kwargs in self._deferred.pop(key, []):
-                self._stages[k] = self._pool.submit(fn, *args, **kwargs)
-            return out
+            return stage.result()
         if isinstance(stage, StageOutput):
             return stage
         fn, args, kwargs = stage
