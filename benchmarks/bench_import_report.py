@@ -4,6 +4,7 @@ Run by hand::
 
     python benchmarks/bench_import_report.py            # 7 import rounds, 3 cold + 3 warm reports
     python benchmarks/bench_import_report.py --quick    # 5 import rounds, 1 + 1 reports
+    python benchmarks/bench_import_report.py --report-only   # 3 cold + 3 warm reports only
 
 Targets (issue 8):
 
@@ -268,6 +269,7 @@ def measure_report(runs: int, extra: list[str]) -> dict:
                     f"{kind} report",
                 )
                 files[kind] = cache_files(cache)
+                load = os.getloadavg()[0]
                 written = sorted(os.listdir(out))
                 result[kind].append(
                     {
@@ -276,11 +278,13 @@ def measure_report(runs: int, extra: list[str]) -> dict:
                         "stamps": stamps(c.stderr),
                         "written": written,
                         "cache_files_after": files[kind],
+                        "load_1min_after": load,
                     }
                 )
                 print(
                     f"  report round {i + 1} {kind}: {c.wall:6.1f} s, peak RSS "
-                    f"{c.max_rss_mib:5.0f} MiB, numba cache files {files[kind]}",
+                    f"{c.max_rss_mib:5.0f} MiB, numba cache files {files[kind]}, "
+                    f"1-minute load after {load:.2f}",
                     flush=True,
                 )
     for kind in ("cold", "warm"):
@@ -384,6 +388,11 @@ def main() -> None:
     )
     parser.add_argument("--no-report", action="store_true", help="skip the report")
     parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="only the report (skip the import rounds and the kernels' compile times)",
+    )
+    parser.add_argument(
         "--jobs",
         type=int,
         default=None,
@@ -404,51 +413,54 @@ def main() -> None:
     )
     results: dict = {}
 
-    print(f"\n1. import, {runs} alternating rounds of fresh processes (after one untimed round)")
-    imp = measure_import(runs)
-    results["import"] = imp
-    for name in COMMANDS:
-        r = imp[name]
-        extra = (
-            f"; minus `pass`: {r['minus_pass']:.3f} s (median of the paired differences)"
-            if "minus_pass" in r
-            else ""
-        )
+    if not args.report_only:
         print(
-            f"  python -c {COMMANDS[name]!r:<55} {r['median']:.3f} s median, peak RSS "
-            f"{r['max_rss_mib']:.0f} MiB{extra}"
+            f"\n1. import, {runs} alternating rounds of fresh processes (after one untimed round)"
         )
-    it = measure_importtime(runs)
-    results["importtime"] = it
-    for name in ("import", "import+load"):
-        r = it[name]
+        imp = measure_import(runs)
+        results["import"] = imp
+        for name in COMMANDS:
+            r = imp[name]
+            extra = (
+                f"; minus `pass`: {r['minus_pass']:.3f} s (median of the paired differences)"
+                if "minus_pass" in r
+                else ""
+            )
+            print(
+                f"  python -c {COMMANDS[name]!r:<55} {r['median']:.3f} s median, peak RSS "
+                f"{r['max_rss_mib']:.0f} MiB{extra}"
+            )
+        it = measure_importtime(runs)
+        results["importtime"] = it
+        for name in ("import", "import+load"):
+            r = it[name]
+            print(
+                f"  -X importtime, {COMMANDS[name]!r}: {r['median']:.3f} s (median of {runs}, "
+                f"new top-level imports); heavy packages imported: "
+                f"{', '.join(r['heavy_modules']) or 'none'}"
+            )
+            print("    largest: " + ", ".join(f"{m} {s:.3f}" for m, s in r["largest"]))
         print(
-            f"  -X importtime, {COMMANDS[name]!r}: {r['median']:.3f} s (median of {runs}, "
-            f"new top-level imports); heavy packages imported: "
-            f"{', '.join(r['heavy_modules']) or 'none'}"
+            "  target: import riskcycle under 0.5 s -> "
+            + ("met" if imp["import"]["minus_pass"] < 0.5 else "MISSED")
         )
-        print("    largest: " + ", ".join(f"{m} {s:.3f}" for m, s in r["largest"]))
-    print(
-        "  target: import riskcycle under 0.5 s -> "
-        + ("met" if imp["import"]["minus_pass"] < 0.5 else "MISSED")
-    )
 
-    print("\n2. numba kernels of riskcycle.inference: first call in a fresh process")
-    kern = measure_kernels()
-    results["kernels"] = kern
-    print(f"  {'function':<44}{'empty cache':>13}{'cached':>9}{'2nd call':>10}")
-    for name in kern["empty cache"]:
-        if name == "import and data":
-            continue
-        (f0, s0), (f1, _) = kern["empty cache"][name], kern["cached"][name]
-        print(f"  {name:<44}{f0:>12.2f}s{f1:>8.2f}s{s0:>9.3f}s")
-    data = [kern[kind]["import and data"] for kind in ("empty cache", "cached")]
-    print(
-        f"  (before the calls: import riskcycle, load btc_long and rut, breakouts: "
-        f"{data[0]:.2f} s / {data[1]:.2f} s. A first call also pays the lazy imports it "
-        "triggers (numba for the first kernel, arch for the GARCH fit), so 'cached' is "
-        "those imports, the cache load and the work; '2nd call' is the work alone)"
-    )
+        print("\n2. numba kernels of riskcycle.inference: first call in a fresh process")
+        kern = measure_kernels()
+        results["kernels"] = kern
+        print(f"  {'function':<44}{'empty cache':>13}{'cached':>9}{'2nd call':>10}")
+        for name in kern["empty cache"]:
+            if name == "import and data":
+                continue
+            (f0, s0), (f1, _) = kern["empty cache"][name], kern["cached"][name]
+            print(f"  {name:<44}{f0:>12.2f}s{f1:>8.2f}s{s0:>9.3f}s")
+        data = [kern[kind]["import and data"] for kind in ("empty cache", "cached")]
+        print(
+            f"  (before the calls: import riskcycle, load btc_long and rut, breakouts: "
+            f"{data[0]:.2f} s / {data[1]:.2f} s. A first call also pays the lazy imports it "
+            "triggers (numba for the first kernel, arch for the GARCH fit), so 'cached' is "
+            "those imports, the cache load and the work; '2nd call' is the work alone)"
+        )
 
     if not args.no_report:
         extra = ["--n-resamples", "200"] if args.quick else []
