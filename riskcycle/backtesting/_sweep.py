@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -40,27 +39,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
 
     from ..snooping import PBOResult, SharpeRatioResult, SPAResult, StepMResult
 
-__all__ = ["DEFAULT_GRID", "SweepResult", "sweep"]
+__all__ = ["SweepResult", "sweep"]
 
 BENCHMARKS = ("buy_and_hold", "cash")
 ENGINES = ("numba", "vectorbt")
 GRID_COLUMNS = ("min_gap", "margin", "horizon", "delay", "trailing_stop", "exit_below")
-
-#: The grid around the commentary's breakout rule that the command line's
-#: ``riskcycle backtest --sweep`` and the report's backtest section search:
-#: droughts of 150-350 leader sessions, margins of 0-2% over the old record,
-#: holding periods of 180, 365 and 540 calendar days, and no delay or one day
-#: (5 x 3 x 3 x 2 = 90 combinations). Read-only; pass it as
-#: ``sweep(leader, follower, **DEFAULT_GRID)``, or copy it with ``dict(DEFAULT_GRID)``
-#: to change an entry.
-DEFAULT_GRID: Mapping[str, tuple] = MappingProxyType(
-    {
-        "min_gap": (150, 200, 250, 300, 350),
-        "margin": (0.0, 0.01, 0.02),
-        "horizons": (180, 365, 540),
-        "delay": (NO_DELAY, pd.Timedelta(days=1)),
-    }
-)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
