@@ -24,7 +24,10 @@ the inference functions and the backtest all need, with one vocabulary:
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -247,19 +250,102 @@ class FollowerData:
 def follower_data(
     follower: Any, *, follower_clock: Any = None, name: str = "follower", min_length: int = 3
 ) -> FollowerData:
-    """Validated follower closes (a new Series; the caller's object is never touched)."""
+    """Validated follower closes (a new Series; the caller's object is never touched).
+
+    A Series or DataFrame with a DatetimeIndex is validated once per content: the
+    result is cached under a digest of its dates, values, columns, dtypes, attrs and
+    the arguments (:func:`_content_key`), and each call gets its own shallow copy of
+    the closes (copy-on-write) with the cached read-only arrays. Validation raises
+    errors and no warnings, so a cached input behaves as a new one.
+    """
     clock = clock_of(follower, follower_clock, "follower_clock")
+    key = _content_key(follower, clock, name, min_length)
+    if key is not None:
+        with _CACHE_LOCK:
+            hit = _CACHE.get(key)
+            if hit is not None:
+                _CACHE.move_to_end(key)
+        if hit is not None:
+            return _fresh(hit)
+    fd = _follower_data(follower, clock, name, min_length)
+    if key is not None:
+        with _CACHE_LOCK:
+            _CACHE[key] = fd
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return _fresh(fd)
+
+
+_CACHE: OrderedDict[bytes, FollowerData] = OrderedDict()
+_CACHE_SIZE = 8
+_CACHE_LOCK = threading.Lock()
+
+
+def _content_key(follower: Any, clock: SessionClock, name: str, min_length: int) -> bytes | None:
+    """A digest of everything :func:`follower_data` reads, or None (not cached: a path,
+    an index that is not a DatetimeIndex, columns that cannot be hashed)."""
+    if not isinstance(follower, pd.Series | pd.DataFrame) or not isinstance(
+        follower.index, pd.DatetimeIndex
+    ):
+        return None
+    frame = follower.to_frame() if isinstance(follower, pd.Series) else follower
+    h = hashlib.blake2b(digest_size=20)
+    meta = (
+        type(follower).__name__,
+        str(follower.name) if isinstance(follower, pd.Series) else "",
+        repr(list(frame.columns)),
+        repr([str(d) for d in frame.dtypes]),
+        str(follower.index.dtype),
+        repr(sorted((str(k), repr(v)) for k, v in follower.attrs.items())),
+        repr(clock),
+        name,
+        int(min_length),
+    )
+    h.update(repr(meta).encode())
+    h.update(follower.index.asi8.tobytes())
+    try:
+        for j in range(frame.shape[1]):
+            v = frame.iloc[:, j].to_numpy()
+            if v.dtype.kind in "biufcmM":
+                h.update(np.ascontiguousarray(v).tobytes())
+            else:
+                h.update(pd.util.hash_array(np.asarray(v, dtype=object)).tobytes())
+    except TypeError:  # unhashable values: validate every time
+        return None
+    return h.digest()
+
+
+def _fresh(fd: FollowerData) -> FollowerData:
+    """The cached follower data with its own (copy-on-write) Series of closes."""
+    close = fd.close.copy(deep=False)
+    close.attrs = dict(fd.close.attrs)
+    return FollowerData(
+        name=fd.name,
+        close=close,
+        index=fd.index,
+        log_close=fd.log_close,
+        day=fd.day,
+        clock=fd.clock,
+        splices=fd.splices,
+    )
+
+
+def _follower_data(follower: Any, clock: SessionClock, name: str, min_length: int) -> FollowerData:
     frame = as_price_frame(follower, name=name, timezone=clock.timezone, min_length=min_length)
     close = frame["close"].copy()
     close.attrs = dict(frame.attrs)
     close.attrs.setdefault("clock", clock.name)
     idx = pd.DatetimeIndex(close.index)
+    log_close = np.log(close.to_numpy(dtype=float))
+    day = (idx.asi8 // _DAY_NS).astype(np.int64)
+    log_close.flags.writeable = False  # shared by the calls that hit the cache
+    day.flags.writeable = False
     return FollowerData(
         name=str(close.attrs.get("name", name)),
         close=close,
         index=idx,
-        log_close=np.log(close.to_numpy(dtype=float)),
-        day=(idx.asi8 // _DAY_NS).astype(np.int64),
+        log_close=log_close,
+        day=day,
         clock=clock,
         splices=_splices(frame, idx),
     )

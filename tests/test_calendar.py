@@ -537,3 +537,34 @@ def test_event_data_maps_events_like_map_to_follower(delay, leader_clock):
     np.testing.assert_array_equal(ed.day0, m["position"].to_numpy())
     np.testing.assert_array_equal(ed.status, want_status)
     assert set(ed.status) == {"before_start", "after_end", "ok", "incomplete"}
+
+
+def test_follower_data_is_validated_once_per_content():
+    """The validated follower is cached under a digest of its content: a repeat gets
+    equal data with its own closes, a changed copy (values, attrs) is validated anew,
+    and the shared arrays cannot be written."""
+    from riskcycle._sample import follower_data
+
+    days = pd.date_range("2020-01-01", periods=50, freq="D")
+    f = pd.DataFrame({"close": np.linspace(10.0, 20.0, 50)}, index=days)
+    f.attrs["clock"] = "utc_midnight"
+    a = follower_data(f)
+    b = follower_data(f)
+    assert a.close is not b.close
+    pd.testing.assert_series_equal(a.close, b.close)
+    b.close.iloc[0] = -1.0  # the caller's copy only
+    assert follower_data(f).close.iloc[0] == 10.0
+    with pytest.raises(ValueError, match="read-only"):
+        a.log_close[0] = 0.0
+    g = f.copy()
+    g.iloc[3, 0] = 99.0
+    assert follower_data(g).close.iloc[3] == 99.0
+    assert follower_data(f).close.iloc[3] == f["close"].iloc[3]
+    g = f.copy()
+    g.attrs["name"] = "other"
+    assert follower_data(g).name == "other" and follower_data(f).name == "follower"
+    g = f.copy()
+    g.iloc[3, 0] = -5.0  # invalid: raises every time, never cached
+    for _ in range(2):
+        with pytest.raises(ValueError, match="positive"):
+            follower_data(g)
