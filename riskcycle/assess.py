@@ -15,7 +15,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,7 @@ import pandas as pd
 from ._clocks import clock_of
 from ._results import ResultMixin, Summary, package_versions
 from ._rng import RNGLike, check_rng
+from ._typing import ClockLike, DateLike, DatesLike, DelayLike, EventsLike, PricesLike
 from ._validation import (
     as_price_frame,
     check_alternative,
@@ -38,6 +39,9 @@ from ._validation import (
 from .events import Events, breakouts, describe
 from .exceptions import RiskcycleWarning
 from .inference._common import NO_DELAY
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
 
 __all__ = ["SignalAssessment", "assess_signal"]
 
@@ -252,7 +256,7 @@ class SignalAssessment(ResultMixin):
             notes=(*self.verdict, *self.notes),
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: np.ndarray | None = None) -> Figure:
         """Null distributions of the placebo tests and the GARCH null, and the power curve.
 
         ``ax``: an array of four matplotlib Axes, or None for a new 2x2 figure.
@@ -1175,8 +1179,8 @@ def _as_definition(events: Any, lclock) -> str:
 
 
 def assess_signal(
-    leader: Any,
-    follower: Any,
+    leader: PricesLike | EventsLike,
+    follower: PricesLike,
     *,
     method: str = "record",
     min_gap: int = 250,
@@ -1186,12 +1190,12 @@ def assess_signal(
     min_spacing: int | None = None,
     horizons: Sequence[int] = (30, 90, 180, 365),
     horizon: int | None = None,
-    as_of: Any = None,
+    as_of: DateLike | None = None,
     threshold: float = 0.0,
     alternative: str = "greater",
     halving_window: int | None = 90,
     halving_cycles: str = "all",
-    eras: Any = "halving",
+    eras: str | DatesLike | None = "halving",
     n_resamples: int = 9999,
     garch_resamples: int = 999,
     power_simulations: int = 200,
@@ -1202,9 +1206,9 @@ def assess_signal(
     target_power: float = 0.8,
     confidence_level: float = 0.95,
     prior: tuple[float, float] = (1.0, 1.0),
-    delay: Any = NO_DELAY,
-    leader_clock: Any = None,
-    follower_clock: Any = None,
+    delay: DelayLike = NO_DELAY,
+    leader_clock: ClockLike | None = None,
+    follower_clock: ClockLike | None = None,
     n_jobs: int | None = None,
     rng: RNGLike = None,
 ) -> SignalAssessment:

@@ -12,6 +12,7 @@ from scipy import special, stats
 
 from .._options import BaseRateOptions
 from .._rng import RNGLike, check_rng
+from .._typing import ClockLike, DateLike, DelayLike, EventsLike, PricesLike
 from .._validation import (
     check_choice,
     check_confidence_level,
@@ -82,8 +83,8 @@ def _base_rate_iv(
 
 
 def base_rate(
-    follower: Any,
-    events: Any = None,
+    follower: PricesLike,
+    events: EventsLike | None = None,
     *,
     horizon: int,
     threshold: float = 0.0,
@@ -92,10 +93,10 @@ def base_rate(
     scheme: str = "stationary",
     confidence_level: float = 0.95,
     prior: tuple[float, float] = (1.0, 1.0),
-    date_range: tuple[Any, Any] | None = None,
-    delay: Any = C.NO_DELAY,
-    leader_clock: Any = None,
-    follower_clock: Any = None,
+    date_range: tuple[DateLike | None, DateLike | None] | None = None,
+    delay: DelayLike = C.NO_DELAY,
+    leader_clock: ClockLike | None = None,
+    follower_clock: ClockLike | None = None,
     rng: RNGLike = None,
 ) -> BaseRateResult:
     r"""How often the follower beats a threshold from any day, and the events against that.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,6 +12,7 @@ import pandas as pd
 from .._options import BootstrapOptions
 from .._resample import politis_white_block_length, stationary_blocks
 from .._rng import RNGLike, check_rng
+from .._typing import ClockLike, DelayLike, EventsLike, PricesLike
 from .._validation import (
     check_choice,
     check_confidence_level,
@@ -168,8 +168,8 @@ def _bootstrap_ci_iv(
 
 
 def bootstrap_ci(
-    follower: Any,
-    events: Any = None,
+    follower: PricesLike,
+    events: EventsLike | None = None,
     *,
     horizon: int,
     statistic: str = "mean",
@@ -178,9 +178,9 @@ def bootstrap_ci(
     block_length: float | None = None,
     confidence_level: float = 0.95,
     n_resamples: int = 9999,
-    delay: Any = C.NO_DELAY,
-    leader_clock: Any = None,
-    follower_clock: Any = None,
+    delay: DelayLike = C.NO_DELAY,
+    leader_clock: ClockLike | None = None,
+    follower_clock: ClockLike | None = None,
     rng: RNGLike = None,
 ) -> BootstrapResult:
     r"""Confidence interval for a forward log return: across events, or from every day.

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,15 @@ from scipy import stats
 from .._options import SettingsMapping
 from .._results import ConfidenceInterval, ResultMixin, Summary, package_versions
 from .._rng import RNGLike, check_rng
+from .._typing import (
+    AxesLike,
+    ClockLike,
+    DatesLike,
+    DelayLike,
+    EventsLike,
+    PricesLike,
+    StatisticLike,
+)
 from .._validation import (
     check_alternative,
     check_choice,
@@ -40,6 +49,9 @@ from .._validation import (
 )
 from ..exceptions import DegenerateDataWarning, SmallSampleWarning
 from . import _common as C
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
 
 __all__ = ["CalibrationResult", "calibrate"]
 
@@ -170,7 +182,7 @@ class CalibrationResult(ResultMixin):
             notes=notes,
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Empirical distribution of the random sets' p-values against the uniform.
 
         Returns the matplotlib Figure.
@@ -840,24 +852,24 @@ def nominal_test(
 
 
 def calibrate(
-    follower: Any,
-    events: Any,
+    follower: PricesLike,
+    events: EventsLike,
     *,
     horizon: int,
     test: str | Callable = "placebo",
     alpha: float = 0.05,
     n_sets: int = 1000,
-    eras: Any = "halving",
+    eras: str | DatesLike | None = "halving",
     min_spacing: int | None = None,
-    statistic: Any = "mean",
+    statistic: StatisticLike = "mean",
     alternative: str = "greater",
     n_resamples: int = 999,
     halving_window: int = 90,
     halving_cycles: str = "all",
     threshold: float = 0.0,
-    delay: Any = C.NO_DELAY,
-    leader_clock: Any = None,
-    follower_clock: Any = None,
+    delay: DelayLike = C.NO_DELAY,
+    leader_clock: ClockLike | None = None,
+    follower_clock: ClockLike | None = None,
     n_jobs: int | None = None,
     rng: RNGLike = None,
 ) -> CalibrationResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -11,6 +12,7 @@ import pandas as pd
 
 from .._options import PowerOptions
 from .._rng import RNGLike, check_rng
+from .._typing import ClockLike, DelayLike, EventsLike, PricesLike
 from .._validation import (
     check_choice,
     check_float,
@@ -129,12 +131,12 @@ def _power_analysis_iv(
 
 
 def power_analysis(
-    follower: Any,
-    events: Any = None,
+    follower: PricesLike,
+    events: EventsLike | None = None,
     *,
     horizon: int,
     effect: float | None = None,
-    n_events: Any = None,
+    n_events: int | Sequence[int] | None = None,
     alpha: float = 0.05,
     target_power: float = 0.8,
     min_spacing: int | None = None,
@@ -144,9 +146,9 @@ def power_analysis(
     block_length: float | None = None,
     block_scheme: str = "stationary",
     max_events: int = 50,
-    delay: Any = C.NO_DELAY,
-    leader_clock: Any = None,
-    follower_clock: Any = None,
+    delay: DelayLike = C.NO_DELAY,
+    leader_clock: ClockLike | None = None,
+    follower_clock: ClockLike | None = None,
     n_jobs: int | None = None,
     rng: RNGLike = None,
 ) -> PowerResult:

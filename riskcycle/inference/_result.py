@@ -10,13 +10,17 @@ standard error (0 for exact enumeration).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .._options import BaseRateOptions, BootstrapOptions, PowerOptions
 from .._results import ConfidenceInterval, ResultMixin, Summary, package_versions
+from .._typing import AxesLike
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
 
 __all__ = ["BaseRateResult", "BootstrapResult", "GarchNullResult", "PlaceboResult", "PowerResult"]
 
@@ -223,7 +227,7 @@ class PlaceboResult(ResultMixin):
             notes=tuple(notes),
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Histogram of the null distribution with the observed statistic.
 
         Draws on ``ax`` (a new figure when None) and returns the matplotlib Figure.
@@ -372,7 +376,7 @@ class BootstrapResult(ResultMixin):
             notes=tuple(notes),
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Histogram of the bootstrap distribution with the estimate and the interval.
 
         Draws on ``ax`` (a new figure when None) and returns the matplotlib Figure.
@@ -509,7 +513,7 @@ class GarchNullResult(ResultMixin):
             notes=tuple(notes),
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Histogram of the simulated statistic with the observed one.
 
         Draws on ``ax`` (a new figure when None) and returns the matplotlib Figure.
@@ -683,7 +687,7 @@ class BaseRateResult(ResultMixin):
             notes=tuple(notes),
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Prior and posterior of the hit rate, with the base rate and its interval.
 
         Draws on ``ax`` (a new figure when None) and returns the matplotlib Figure.
@@ -904,7 +908,7 @@ class PowerResult(ResultMixin):
             notes=tuple(notes),
         )
 
-    def plot(self, ax: Any = None) -> Any:
+    def plot(self, ax: AxesLike = None) -> Figure:
         """Power against the number of events at the effect (±1.96 Monte Carlo s.e.).
 
         Draws on ``ax`` (a new figure when None) and returns the matplotlib Figure.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,9 @@ def _definition(text: str) -> dict:
     return out
 
 
-def add_scan_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_scan_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
     """Add the ``scan`` subcommand to the ``riskcycle`` command line's subparsers."""
     p = subparsers.add_parser(
         "scan",
@@ -103,7 +106,9 @@ def add_scan_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
-def run_scan_command(args: argparse.Namespace, progress: Any = None) -> int:
+def run_scan_command(
+    args: argparse.Namespace, progress: Callable[[str], None] | None = None
+) -> int:
     """Handler of ``riskcycle scan``: the summary on stdout, optional CSV and figure."""
     from ._grid import DEFAULT_DEFINITIONS
     from ._scan import scan

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .._results import ResultMixin, Summary, package_versions
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
 
 __all__ = ["ScanResult"]
 
@@ -161,7 +164,7 @@ class ScanResult(ResultMixin):
             notes=(*notes, *self.notes),
         )
 
-    def plot(self, *, figsize: tuple[float, float] = (12.0, 7.0)) -> Any:
+    def plot(self, *, figsize: tuple[float, float] = (12.0, 7.0)) -> Figure:
         """Specification curve with the cells' choices, and a leader x follower heatmap.
 
         Left: every cell's effect (events minus random days, forward log return)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import sys
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from .._rng import RNGLike, check_rng
+from .._typing import ClockLike, DateLike, DatesLike, PricesLike
 from ..events import Events, breakouts
 from ._cells import PVALUE_COLUMNS, CellTask, FamilyPart, run_chunk
 from ._grid import (
@@ -28,6 +29,14 @@ from ._grid import (
 from ._result import ScanResult
 
 DASK_HINT = 'pip install "riskcycle[dask]"'
+
+
+#: leaders of a scan: one series or events, a sequence of them, or a dict naming them
+LeadersLike: TypeAlias = (
+    "PricesLike | Events | Sequence[PricesLike | Events] | Mapping[str, PricesLike | Events]"
+)
+#: followers of a scan: one series, a sequence of them, or a dict naming them
+FollowersLike: TypeAlias = "PricesLike | Sequence[PricesLike] | Mapping[str, PricesLike]"
 
 
 def _scan_iv(**kwargs: Any) -> ScanOptions:
@@ -320,25 +329,25 @@ def _notes(df: pd.DataFrame, opts: ScanOptions) -> tuple[str, ...]:
 # public function
 # ---------------------------------------------------------------------------
 def scan(
-    leaders: Any = DEMONSTRATION_LEADERS,
-    followers: Any = DEMONSTRATION_FOLLOWERS,
+    leaders: LeadersLike = DEMONSTRATION_LEADERS,
+    followers: FollowersLike = DEMONSTRATION_FOLLOWERS,
     *,
     definitions: Sequence[dict] = DEFAULT_DEFINITIONS,
     horizons: Sequence[int] = DEFAULT_HORIZONS,
-    as_of: Any = None,
+    as_of: DateLike | None = None,
     alpha: float = 0.05,
     confidence_level: float = 0.95,
     alternative: str = "greater",
     tests: Sequence[str] = ("placebo", "placebo_era", "hit_count"),
-    bitcoin_like: Any = "auto",
+    bitcoin_like: str | Sequence[str] = "auto",
     threshold: float = 0.0,
-    eras: Any = "halving",
+    eras: str | DatesLike | None = "halving",
     halving_window: int = 90,
     n_resamples: int = 999,
     n_calibration: int = 4999,
     calibration_resamples: int = 199,
-    leader_clock: Any = None,
-    follower_clock: Any = None,
+    leader_clock: ClockLike | None = None,
+    follower_clock: ClockLike | None = None,
     backend: str = "loky",
     n_jobs: int | None = 1,
     chunk_size: int = 4,
