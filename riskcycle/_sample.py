@@ -304,8 +304,8 @@ def _content_key(follower: Any, clock: SessionClock, name: str, min_length: int)
     h.update(repr(meta).encode())
     h.update(follower.index.asi8.tobytes())
     try:
-        for j in range(frame.shape[1]):
-            v = frame.iloc[:, j].to_numpy()
+        for _, column in frame.items():
+            v = column.to_numpy()
             if v.dtype.kind in "biufcmM":
                 h.update(np.ascontiguousarray(v).tobytes())
             else:
