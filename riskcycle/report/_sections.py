@@ -328,16 +328,6 @@ def _regimes_claim(res, phase, close: pd.Series, fname: str) -> tuple[Claim, str
 # ---------------------------------------------------------------------------
 # backtest
 # ---------------------------------------------------------------------------
-#: The backtest section's parameter grid (drought, margin, holding period, delay); the
-#: captions below describe it.
-SWEEP_GRID = {
-    "min_gap": [150, 200, 250, 300, 350],
-    "margin": [0.0, 0.01, 0.02],
-    "horizons": [180, 365, 540],
-    "delay": ["0h", "1D"],
-}
-
-
 def backtest_section(
     doc, numbers, col, leader, follower, *, rule, horizon, n_resamples, rng
 ) -> list[Claim]:
@@ -402,9 +392,10 @@ def backtest_section(
 
 
 def _backtest_run(col, leader, follower, *, rule, horizon, n_resamples, rng):
-    """The backtest of the report's rule and the sweep over :data:`SWEEP_GRID`."""
+    """The backtest of the report's rule and the sweep over the grid that ``riskcycle
+    backtest --sweep`` searches (:data:`riskcycle.backtesting.DEFAULT_GRID`)."""
     from .. import breakouts
-    from ..backtesting import backtest, sweep
+    from ..backtesting import DEFAULT_GRID, backtest, sweep
 
     r1, r2 = rng.spawn(2)
     events = breakouts(leader, **rule)
@@ -426,7 +417,7 @@ def _backtest_run(col, leader, follower, *, rule, horizon, n_resamples, rng):
         lambda: sweep(
             leader,
             follower,
-            **SWEEP_GRID,
+            **DEFAULT_GRID,
             fees=0.001,
             slippage=0.001,
             n_resamples=min(n_resamples, 1000),
