@@ -64,7 +64,10 @@ def _new(
     """
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(nrows, 1, figsize=(width, height), **kw)
+    # titles sit at the top of their axes (nothing is drawn above an axes here), so
+    # matplotlib need not measure every axis's tick labels at each draw to place them
+    with plt.rc_context({"axes.titley": 1.0}):
+        fig, axes = plt.subplots(nrows, 1, figsize=(width, height), **kw)
     left, right, top, bottom = margins
     row = (height - top - bottom - (nrows - 1) * gap) / nrows
     fig.subplots_adjust(
