@@ -23,6 +23,7 @@ import pandas as pd
 from ._clocks import clock_of
 from ._results import ResultMixin, Summary, package_versions
 from ._rng import RNGLike, check_rng
+from ._sample import NO_DELAY
 from ._typing import ClockLike, DateLike, DatesLike, DelayLike, EventsLike, PricesLike
 from ._validation import (
     as_price_frame,
@@ -38,7 +39,6 @@ from ._validation import (
 )
 from .events import Events, breakouts, describe
 from .exceptions import RiskcycleWarning
-from .inference._common import NO_DELAY
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -706,8 +706,8 @@ def _assess_signal_iv(
     delay,
     n_jobs=None,
 ) -> AssessOptions:
-    from .inference._base_rate import _check_prior
-    from .inference._common import check_eras, check_n_jobs
+    from ._design import check_eras, check_prior
+    from ._threads import check_n_jobs
 
     horizons, horizon = _check_horizons(horizons, horizon)
     as_of = check_timestamp(as_of, "as_of", allow_none=True)
@@ -766,7 +766,7 @@ def _assess_signal_iv(
             what="a probability",
         ),
         confidence_level=check_confidence_level(confidence_level),
-        prior=_check_prior(prior),
+        prior=check_prior(prior),
         delay=check_timedelta(delay, "delay"),
         n_jobs=check_n_jobs(n_jobs),
     )
@@ -799,7 +799,7 @@ class _Inputs:
 
 
 def _inputs(leader, follower, opts: AssessOptions, leader_clock, follower_clock) -> _Inputs:
-    from .inference import _common as C
+    from ._sample import follower_data, truncate
 
     given = _is_event_input(leader)
     if given and not isinstance(leader, Events):
@@ -810,7 +810,7 @@ def _inputs(leader, follower, opts: AssessOptions, leader_clock, follower_clock)
         lclock = leader.clock
     else:
         lclock = clock_of(leader, leader_clock, "leader_clock")
-    fd_full = C.follower_data(follower, follower_clock=follower_clock)
+    fd_full = follower_data(follower, follower_clock=follower_clock)
     lead_full = None if given else as_price_frame(leader, name="leader", timezone=lclock.timezone)
     fd = fd_full
     if opts.as_of is not None:
@@ -819,7 +819,7 @@ def _inputs(leader, follower, opts: AssessOptions, leader_clock, follower_clock)
                 f"`as_of` ({opts.as_of.date()}) leaves fewer than two leader "
                 f"observations (the leader starts {lead_full.index[0].date()})."
             )
-        fd = C.truncate(fd_full, opts.as_of)
+        fd = truncate(fd_full, opts.as_of)
         if fd.n < 3:
             raise ValueError(
                 f"`as_of` ({opts.as_of.date()}) leaves fewer than three follower "
@@ -1000,10 +1000,10 @@ def _other_tests(p: _Prepared, opts: AssessOptions, collect, streams) -> tuple:
 
 def _specs(p: _Prepared, opts: AssessOptions, pos: np.ndarray, nulls: dict, rng) -> dict:
     """The verdict tests as calibration specs (the placebo nulls reused when given)."""
+    from ._design import Eras
     from .inference import _calibrate as K
-    from .inference import _common as C
 
-    none = C.Eras("none", pd.DatetimeIndex([]), np.zeros(p.fd.n, dtype=np.int64))
+    none = Eras("none", pd.DatetimeIndex([]), np.zeros(p.fd.n, dtype=np.int64))
     common = dict(kind=p.kind, func=p.func, alternative=opts.alternative)
     specs = {
         "placebo": K.placebo_spec(
@@ -1123,18 +1123,19 @@ def _leave_one_out(p: _Prepared, opts: AssessOptions, collect, rng) -> pd.DataFr
 
 def _family_wise(p: _Prepared, opts: AssessOptions, rng) -> dict | None:
     """Plain placebo over every horizon at once: min-p over shared placebo draws."""
+    from ._design import Eras
+    from ._sample import windows
     from .inference import _calibrate as K
-    from .inference import _common as C
 
     hs = opts.horizons
     if len(hs) < 2 or not p.ed.n:
         return None
-    wins = [C.windows(p.fd, h) for h in hs]
+    wins = [windows(p.fd, h) for h in hs]
     longest = wins[-1]
     pos = p.ed.positions[longest.complete[p.ed.positions]]
     if len(pos) == 0:
         return None
-    none = C.Eras("none", pd.DatetimeIndex([]), np.zeros(p.fd.n, dtype=np.int64))
+    none = Eras("none", pd.DatetimeIndex([]), np.zeros(p.fd.n, dtype=np.int64))
     d = K.design(p.fd, longest, pos, spacing=p.spacing, eras=none)
     if not np.isfinite(d.log_count):
         return None
@@ -1391,14 +1392,15 @@ def assess_signal(
 
 def _prepare(inp, events, opts: AssessOptions) -> _Prepared:
     """The follower's windows, the events on it, the placebo spacing, eras and statistic."""
-    from .inference import _common as C
+    from ._design import era_labels, resolve_spacing, resolve_statistic
+    from ._sample import event_data, windows
 
     fd = inp.fd
-    win = C.windows(fd, opts.horizon)
-    ed = C.event_data(fd, win, events, delay=opts.delay, leader_clock=inp.lclock)
-    spacing, source = C.resolve_spacing(None, events, ed, fd)
-    kind, func, _ = C.resolve_statistic("mean")
-    return _Prepared(fd, win, ed, spacing, source, C.era_labels(fd, opts.eras), kind, func)
+    win = windows(fd, opts.horizon)
+    ed = event_data(fd, win, events, delay=opts.delay, leader_clock=inp.lclock)
+    spacing, source = resolve_spacing(None, events, ed, fd)
+    kind, func, _ = resolve_statistic("mean")
+    return _Prepared(fd, win, ed, spacing, source, era_labels(fd, opts.eras), kind, func)
 
 
 def _run_tests(inp, events, prep: _Prepared, opts: AssessOptions, collect, streams) -> _Facts:
@@ -1512,7 +1514,7 @@ def _event_study(fd, events, opts: AssessOptions, lclock, collect) -> Any:
 
 def _follow_up(inp: _Inputs, opts: AssessOptions, bo: dict) -> pd.DataFrame:
     """Events still inside a window at ``as_of``, and later events, followed on the full data."""
-    from .inference import _common as C
+    from ._sample import event_data, windows
 
     fd_full, as_of, horizons, threshold = inp.fd_full, opts.as_of, opts.horizons, opts.threshold
     delay, lclock = opts.delay, inp.lclock
@@ -1526,8 +1528,8 @@ def _follow_up(inp: _Inputs, opts: AssessOptions, bo: dict) -> pd.DataFrame:
     rows = []
     log_thr = math.log1p(threshold)
     for h in horizons:
-        win = C.windows(fd_full, h)
-        ed = C.event_data(fd_full, win, events, delay=delay, leader_clock=lclock)
+        win = windows(fd_full, h)
+        ed = event_data(fd_full, win, events, delay=delay, leader_clock=lclock)
         for date, p0, status in zip(ed.leader_dates, ed.day0, ed.status, strict=True):
             if p0 < 0:
                 continue

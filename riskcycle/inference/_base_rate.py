@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from .._design import check_prior
 from .._options import BaseRateOptions
 from .._rng import RNGLike, check_rng
 from .._typing import ClockLike, DateLike, DelayLike, EventsLike, PricesLike
@@ -30,26 +30,6 @@ __all__ = ["base_rate"]
 _CHUNK = 1024
 
 
-def _check_prior(prior: Any) -> tuple[float, float]:
-    if isinstance(prior, str) or not isinstance(prior, tuple | list) or len(prior) != 2:
-        raise TypeError(f"`prior` must be a pair (a, b) of Beta parameters; got {prior!r}.")
-    a = check_float(
-        prior[0],
-        "prior[0]",
-        minimum=0.0,
-        inclusive=(False, True),
-        what="a positive Beta parameter",
-    )
-    b = check_float(
-        prior[1],
-        "prior[1]",
-        minimum=0.0,
-        inclusive=(False, True),
-        what="a positive Beta parameter",
-    )
-    return a, b
-
-
 def _base_rate_iv(
     horizon, threshold, n_resamples, block_length, scheme, confidence_level, prior, delay
 ) -> BaseRateOptions:
@@ -68,7 +48,7 @@ def _base_rate_iv(
         )
     scheme = check_choice(scheme, "scheme", ("stationary", "circular"))
     confidence_level = check_confidence_level(confidence_level)
-    prior = _check_prior(prior)
+    prior = check_prior(prior)
     delay = check_timedelta(delay, "delay")
     return BaseRateOptions(
         horizon=horizon,

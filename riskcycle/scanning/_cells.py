@@ -40,19 +40,20 @@ class CellTask:
 
 
 def _none_eras(n: int):
-    from ..inference import _common as C
+    from .._design import Eras
 
-    return C.Eras("none", pd.DatetimeIndex([]), np.zeros(n, dtype=np.int64))
+    return Eras("none", pd.DatetimeIndex([]), np.zeros(n, dtype=np.int64))
 
 
 def prepare(fd, events, horizon: int, leader_clock) -> tuple:
     """Windows, event positions (complete windows only) and the placebo spacing."""
-    from ..inference import _common as C
+    from .._design import resolve_spacing
+    from .._sample import event_data, windows
 
-    win = C.windows(fd, horizon)
-    ed = C.event_data(fd, win, events, leader_clock=leader_clock)
+    win = windows(fd, horizon)
+    ed = event_data(fd, win, events, leader_clock=leader_clock)
     pos = ed.positions
-    spacing, _ = C.resolve_spacing(None, events, ed, fd)
+    spacing, _ = resolve_spacing(None, events, ed, fd)
     return win, ed, pos, spacing
 
 
@@ -160,9 +161,9 @@ def _calibrated(fd, win, pos, spacing, era, specs, streams, opts, row, notes) ->
 
 
 def _mean():
-    from ..inference import _common as C
+    from .._design import resolve_statistic
 
-    return C.resolve_statistic("mean")
+    return resolve_statistic("mean")
 
 
 def run_cell(
@@ -173,9 +174,9 @@ def run_cell(
     With ``part`` and ``u`` (the follower's shared draws), the cell's family-wise
     pieces are added to ``part``.
     """
+    from .._design import era_labels
     from ..assess import VERDICT_TESTS, label_of
     from ..inference import _calibrate as K
-    from ..inference import _common as C
 
     win, ed, pos, spacing = prepare(fd, task.events, task.horizon, task.leader_clock)
     if part is not None and len(pos):
@@ -194,7 +195,7 @@ def run_cell(
     kind, func, _ = _mean()
     null = K.set_statistics(win, d_plain.draw(opts.n_resamples, s_null), kind, func)
     row.update(_effect(win, pos, null, opts))
-    era = C.era_labels(fd, opts.eras if task.bitcoin_like else None)
+    era = era_labels(fd, opts.eras if task.bitcoin_like else None)
     notes: list[str] = []
     specs = _cell_specs(fd, win, spacing, era, null, task, opts, s_spec, notes)
     calibrated = _calibrated(fd, win, pos, spacing, era, specs, s_sets, opts, row, notes)
@@ -302,16 +303,16 @@ def family_wise(
     :func:`shift_pvalues`. The scan computes the same pieces inside its chunks (next to
     each cell's other tests) and merges them; this function does it in one place.
     """
-    from ..inference import _common as C
+    from .._sample import event_data, windows
 
     u = shift_uniforms(seed, opts.n_resamples)
     wins: dict[int, Any] = {}
     part = FamilyPart()
     for idx, events, h, lclock in cells:
         if h not in wins:
-            wins[h] = C.windows(fd, h)
+            wins[h] = windows(fd, h)
         win = wins[h]
-        pos = C.event_data(fd, win, events, leader_clock=lclock).positions
+        pos = event_data(fd, win, events, leader_clock=lclock).positions
         if len(pos) == 0:
             continue
         part.add(idx, *shift_pvalues(win, pos, u, opts.alternative))

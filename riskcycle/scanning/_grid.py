@@ -249,7 +249,7 @@ def check_options(
     progress,
     scheduler,
 ) -> ScanOptions:
-    from ..inference._common import check_eras
+    from .._design import check_eras
 
     if isinstance(tests, str) or not isinstance(tests, Sequence):
         raise TypeError(f"`tests` must be a sequence of names from {SCAN_TESTS}; got {tests!r}.")

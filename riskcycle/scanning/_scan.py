@@ -47,14 +47,14 @@ def _scan_iv(**kwargs: Any) -> ScanOptions:
 # steps
 # ---------------------------------------------------------------------------
 def _followers(items, opts: ScanOptions, clock) -> list:
-    from ..inference import _common as C
+    from .._sample import follower_data, truncate
 
     out = []
     for name, data in named_series(items, "follower", clock):
-        fd = C.follower_data(data, follower_clock=clock, name=name)
+        fd = follower_data(data, follower_clock=clock, name=name)
         fd = dataclasses.replace(fd, name=name)
         if opts.as_of is not None:
-            fd = C.truncate(fd, opts.as_of)
+            fd = truncate(fd, opts.as_of)
             if fd.n < 3:
                 raise ValueError(
                     f"`as_of` ({opts.as_of.date()}) leaves fewer than three observations of "
