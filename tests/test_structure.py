@@ -32,28 +32,18 @@ MAX_LINES = 80
 # importer module -> the private imports from other packages it still makes: (module, name)
 # with name None for ``import module`` / a private module imported as a whole.
 ALLOWED_PRIVATE_IMPORTS = {
-    # assessment: uses the inference internals (placebo/bootstrap/GARCH/power cores and
-    # their shared preparation)
+    # assessment: runs the inference cores (placebo/bootstrap/GARCH/power) and the
+    # calibration on its prepared sample
     "riskcycle.assess": {
-        ("riskcycle.inference._base_rate", "_check_prior"),
         ("riskcycle.inference._base_rate", "base_rate_core"),
         ("riskcycle.inference._bootstrap", "bootstrap_core"),
         ("riskcycle.inference._calibrate", None),
-        ("riskcycle.inference._common", None),
-        ("riskcycle.inference._common", "NO_DELAY"),
-        ("riskcycle.inference._common", "check_eras"),
-        ("riskcycle.inference._common", "check_n_jobs"),
         ("riskcycle.inference._garch_null", "garch_core"),
         ("riskcycle.inference._placebo", "placebo_core"),
         ("riskcycle.inference._power", "power_core"),
     },
-    # scan: runs the calibration and the inference preparation per cell
-    "riskcycle.scanning._cells": {
-        ("riskcycle.inference._calibrate", None),
-        ("riskcycle.inference._common", None),
-    },
-    "riskcycle.scanning._grid": {("riskcycle.inference._common", "check_eras")},
-    "riskcycle.scanning._scan": {("riskcycle.inference._common", None)},
+    # scan: runs the calibration per cell
+    "riskcycle.scanning._cells": {("riskcycle.inference._calibrate", None)},
 }
 
 # functions over MAX_LINES code lines ("module:qualified name"), to be split into steps
