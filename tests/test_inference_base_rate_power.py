@@ -467,3 +467,72 @@ def test_power_is_identical_for_every_n_jobs(scheme):
         assert res.events_needed == runs[0].events_needed or (
             np.isnan(res.events_needed) and np.isnan(runs[0].events_needed)
         )
+
+
+# ---------------------------------------------------------------------------
+# the checked options are the result's settings; intervals are ConfidenceIntervals
+# ---------------------------------------------------------------------------
+def test_base_rate_and_power_options_are_their_settings(btc):
+    import dataclasses
+
+    from riskcycle import ConfidenceInterval
+    from riskcycle.inference._base_rate import _base_rate_iv
+    from riskcycle.inference._power import _power_analysis_iv
+
+    opts = _base_rate_iv(365, 0.1, 99, None, "circular", 0.9, (0.5, 0.5), "0h")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        opts.threshold = 0.0
+    br = base_rate(
+        btc,
+        horizon=365,
+        threshold=0.1,
+        n_resamples=99,
+        scheme="circular",
+        confidence_level=0.9,
+        prior=(0.5, 0.5),
+        rng=0,
+    )
+    assert br.settings == opts
+    assert dict(br.settings) == {
+        "horizon": 365,
+        "threshold": 0.1,
+        "n_resamples": 99,
+        "block_length": None,
+        "scheme": "circular",
+        "confidence_level": 0.9,
+        "prior": (0.5, 0.5),
+    }
+    assert (br.horizon, br.threshold, br.confidence_level, br.prior) == (365, 0.1, 0.9, (0.5, 0.5))
+    assert isinstance(br.confidence_interval, ConfidenceInterval)
+    assert isinstance(br.credible_interval, ConfidenceInterval)
+
+    popts, n_jobs = _power_analysis_iv(
+        365, 0.5, [2, 3], 0.05, 0.8, 20, 39, None, "circular", 50, "0h", "block", 1
+    )
+    assert n_jobs == 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        popts.alpha = 0.1
+    pw = power_analysis(
+        btc,
+        horizon=365,
+        effect=0.5,
+        n_events=[2, 3],
+        min_spacing=362,
+        scheme="block",
+        n_simulations=20,
+        n_resamples=39,
+        block_scheme="circular",
+        n_jobs=1,
+        rng=0,
+    )
+    # the core stores the resolved spacing (and effect, grid) in the settings
+    assert pw.settings == dataclasses.replace(popts, min_spacing=362)
+    assert pw.settings["block_scheme"] == "circular" and pw.settings["n_events"] == [2, 3]
+    assert (pw.horizon, pw.alpha, pw.min_spacing, pw.scheme, pw.n_simulations) == (
+        365,
+        0.05,
+        362,
+        "block",
+        20,
+    )
+    assert isinstance(pw.events_needed_interval, ConfidenceInterval)

@@ -374,3 +374,54 @@ def test_real_path_within_window_interval_undercovers(btc_long):
     cov = _real_path_coverage(btc_long, n, seed=102, interval="percentile")
     assert stats.binomtest(cov, n, 0.95, alternative="less").pvalue < 0.01
     assert stats.binomtest(cov, n, COVERAGE_WITHIN_WINDOW_BTC_LONG).pvalue > 0.01
+
+
+# ---------------------------------------------------------------------------
+# the checked options are the result's settings; the interval is a ConfidenceInterval
+# ---------------------------------------------------------------------------
+def test_options_are_the_settings_and_the_interval_is_a_confidence_interval(btc):
+    import dataclasses
+
+    from riskcycle import ConfidenceInterval
+    from riskcycle.inference._bootstrap import _bootstrap_ci_iv
+
+    opts = _bootstrap_ci_iv(365, "mean", "circular", "percentile", None, 0.9, 99, "0h")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        opts.horizon = 30
+    r = bootstrap_ci(
+        btc,
+        horizon=365,
+        scheme="circular",
+        interval="percentile",
+        confidence_level=0.9,
+        n_resamples=99,
+        rng=0,
+    )
+    assert r.settings == opts  # the mapping views agree
+    assert dict(r.settings) == {
+        "horizon": 365,
+        "statistic": "mean",
+        "scheme": "circular",
+        "interval": "percentile",
+        "block_length": None,
+        "confidence_level": 0.9,
+        "n_resamples": 99,
+    }
+    # the result's fields that are settings read them (stored once)
+    assert (r.horizon, r.confidence_level, r.interval, r.statistic_name) == (
+        365,
+        0.9,
+        "percentile",
+        "mean",
+    )
+    with pytest.raises(KeyError):
+        r.settings["delay"]  # not a setting of the interval (no events)
+    ci = r.confidence_interval
+    assert isinstance(ci, ConfidenceInterval)
+    lo, hi = ci
+    assert (ci.low, ci.high) == (lo, hi) == (ci[0], ci[1]) and lo < hi
+    # the interval's default is resolved in the settings: "t" across events
+    ev = ["2016-01-04", "2019-01-02", "2022-01-03"]
+    r_ev = bootstrap_ci(btc, ev, horizon=365, leader_clock="utc_midnight")
+    assert r_ev.settings["interval"] == r_ev.interval == "t"
+    assert isinstance(r_ev.confidence_interval, ConfidenceInterval)
