@@ -71,6 +71,11 @@ def _resample_sum(typingctx, pre, starts, lengths, first, last, out, width):  # 
     """
     if not isinstance(width, types.IntegerLiteral):
         return None
+    f8, i8 = types.float64, types.int64
+    if (pre.dtype, pre.ndim, pre.layout, out.dtype, out.layout) != (f8, 2, "C", f8, "C") or not (
+        starts.dtype == lengths.dtype == i8 and starts.layout == lengths.layout == "C"
+    ):
+        return None  # the code below reads these exact layouts
     w = int(width.literal_value)
     lanes = min(8, w)
     sig = types.void(pre, starts, lengths, first, last, out, width)
