@@ -176,6 +176,7 @@ def grid():
 def coverage(n_t=20_000, n_within=1000, k=4, spacing=362):
     """Share of random 4-event sets on btc_long whose interval contains the path's mean
     365-day forward log return over eligible days (the estimand the interval claims)."""
+    from riskcycle._options import BootstrapOptions
     from riskcycle.inference._bootstrap import bootstrap_core
 
     f = rc.datasets.load("btc_long")
@@ -187,19 +188,15 @@ def coverage(n_t=20_000, n_within=1000, k=4, spacing=362):
         hit, widths = 0, []
         for i, s in enumerate(sets):
             ed = C.EventData(leader_dates=fd.index[s], day0=s, status=np.array(["ok"] * k))
-            r = bootstrap_core(
-                fd,
-                win,
-                ed,
+            options = BootstrapOptions(
+                horizon=win.horizon,
                 statistic="mean",
-                method="stationary",
+                block_scheme="stationary",
                 interval=interval,
-                block_length=None,
                 confidence_level=0.95,
                 n_resamples=max(n_res, 2),
-                rng=np.random.default_rng(i),
-                warn=False,
             )
+            r = bootstrap_core(fd, win, ed, options, rng=np.random.default_rng(i), warn=False)
             lo, hi = r.confidence_interval
             hit += lo <= truth <= hi
             widths.append(hi - lo)

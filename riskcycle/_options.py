@@ -67,7 +67,7 @@ class BootstrapOptions(SettingsMapping):
 
     horizon: int
     statistic: str = "mean"
-    scheme: str = "stationary"
+    block_scheme: str = "stationary"
     interval: str | None = None
     block_length: float | None = None
     confidence_level: float = 0.95
@@ -84,7 +84,7 @@ class BaseRateOptions(SettingsMapping):
     threshold: float = 0.0
     n_resamples: int = 9999
     block_length: float | None = None
-    scheme: str = "stationary"
+    block_scheme: str = "stationary"
     confidence_level: float = 0.95
     prior: tuple[float, float] = (1.0, 1.0)
     delay: pd.Timedelta = _NO_DELAY

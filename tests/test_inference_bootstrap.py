@@ -81,7 +81,13 @@ def test_interval_agrees_with_arch(interval, arch_method, scheme):
     x = ar1(rng, 1500, 0.4, 0.001)
     f = prices(x)
     ours = bootstrap_ci(
-        f, horizon=1, scheme=scheme, interval=interval, block_length=8, n_resamples=10_000, rng=2
+        f,
+        horizon=1,
+        block_scheme=scheme,
+        interval=interval,
+        block_length=8,
+        n_resamples=10_000,
+        rng=2,
     )
     cls = StationaryBootstrap if scheme == "stationary" else CircularBlockBootstrap
     bs = cls(8, x, seed=np.random.default_rng(3))
@@ -196,7 +202,7 @@ def test_degenerate_and_small_inputs():
             "`horizon` must be a positive integer number of calendar days",
         ),
         ({"statistic": "mode"}, ValueError, "`statistic` must be one of"),
-        ({"scheme": "moving"}, ValueError, "`scheme` must be one of"),
+        ({"block_scheme": "moving"}, ValueError, "`block_scheme` must be one of"),
         ({"interval": "bca"}, ValueError, "`interval` must be one of"),
         (
             {"interval": "studentized", "statistic": "median"},
@@ -341,7 +347,7 @@ def _real_path_coverage(btc_long, n_sets, seed, **opts):
     covered = 0
     for i, s in enumerate(sets):
         ed = C.EventData(leader_dates=fd.index[s], day0=s, status=np.array(["ok"] * len(s)))
-        kw = dict(statistic="mean", scheme="stationary", interval="t", n_resamples=199)
+        kw = dict(statistic="mean", block_scheme="stationary", interval="t", n_resamples=199)
         options = BootstrapOptions(horizon=win.horizon, **{**kw, **opts})
         r = bootstrap_core(fd, win, ed, options, rng=np.random.default_rng(i), warn=False)
         lo, hi = r.confidence_interval
@@ -391,7 +397,7 @@ def test_options_are_the_settings_and_the_interval_is_a_confidence_interval(btc)
     r = bootstrap_ci(
         btc,
         horizon=365,
-        scheme="circular",
+        block_scheme="circular",
         interval="percentile",
         confidence_level=0.9,
         n_resamples=99,
@@ -401,7 +407,7 @@ def test_options_are_the_settings_and_the_interval_is_a_confidence_interval(btc)
     assert dict(r.settings) == {
         "horizon": 365,
         "statistic": "mean",
-        "scheme": "circular",
+        "block_scheme": "circular",
         "interval": "percentile",
         "block_length": None,
         "confidence_level": 0.9,

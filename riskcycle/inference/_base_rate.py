@@ -31,7 +31,7 @@ _CHUNK = 1024
 
 
 def _base_rate_iv(
-    horizon, threshold, n_resamples, block_length, scheme, confidence_level, prior, delay
+    horizon, threshold, n_resamples, block_length, block_scheme, confidence_level, prior, delay
 ) -> BaseRateOptions:
     horizon = C.check_horizon(horizon)
     threshold = check_float(
@@ -46,7 +46,7 @@ def _base_rate_iv(
         block_length = check_float(
             block_length, "block_length", minimum=1.0, what="a block length in bars"
         )
-    scheme = check_choice(scheme, "scheme", ("stationary", "circular"))
+    block_scheme = check_choice(block_scheme, "block_scheme", ("stationary", "circular"))
     confidence_level = check_confidence_level(confidence_level)
     prior = check_prior(prior)
     delay = check_timedelta(delay, "delay")
@@ -55,7 +55,7 @@ def _base_rate_iv(
         threshold=threshold,
         n_resamples=n_resamples,
         block_length=block_length,
-        scheme=scheme,
+        block_scheme=block_scheme,
         confidence_level=confidence_level,
         prior=prior,
         delay=delay,
@@ -70,7 +70,7 @@ def base_rate(
     threshold: float = 0.0,
     n_resamples: int = 9999,
     block_length: float | None = None,
-    scheme: str = "stationary",
+    block_scheme: str = "stationary",
     confidence_level: float = 0.95,
     prior: tuple[float, float] = (1.0, 1.0),
     date_range: tuple[DateLike | None, DateLike | None] | None = None,
@@ -103,7 +103,7 @@ def base_rate(
     block_length : float, optional
         Default: the Politis-White estimate for the series of daily hit
         indicators (overlapping windows make it long).
-    scheme : {"stationary", "circular"}, default "stationary"
+    block_scheme : {"stationary", "circular"}, default "stationary"
         The block-bootstrap scheme of the base rate's interval: stationary
         (geometric block lengths) or circular (fixed blocks).
     confidence_level : float, default 0.95
@@ -172,7 +172,7 @@ def base_rate(
     True
     """
     opts = _base_rate_iv(
-        horizon, threshold, n_resamples, block_length, scheme, confidence_level, prior, delay
+        horizon, threshold, n_resamples, block_length, block_scheme, confidence_level, prior, delay
     )
     date_range = C.check_date_range(date_range)
     gen = check_rng(rng)
@@ -235,7 +235,7 @@ def base_rate_core(
         return _no_base_rate(opts.prior, n, k, reason, common)
     rate = float(hit_days.mean())
     block, source = _block_length(hit_days, opts)
-    boot = _bootstrap_rates(hit_days, block, opts.scheme, n_resamples, rng)
+    boot = _bootstrap_rates(hit_days, block, opts.block_scheme, n_resamples, rng)
     a = (1 - opts.confidence_level) / 2
     lo_b, hi_b = np.quantile(boot, [a, 1 - a])
     notes: list[str] = []
@@ -252,7 +252,7 @@ def base_rate_core(
         statistic=k / n if n else np.nan,
         **_binomial_pvalues(k, n, rate, boot, notes),
         resampling=(
-            f"{describe_scheme(opts.scheme, block)}; the {n_elig} daily hit indicators "
+            f"{describe_scheme(opts.block_scheme, block)}; the {n_elig} daily hit indicators "
             f"resampled, {n_resamples} times (block length: {source})."
         ),
         **bayes,
@@ -306,7 +306,7 @@ def _no_base_rate(
 def _block_length(hit_days: np.ndarray, opts: BaseRateOptions) -> tuple[float, str]:
     """The block length (at most the series' length) and where it comes from."""
     if opts.block_length is None:
-        block = optimal_block(hit_days, opts.scheme)
+        block = optimal_block(hit_days, opts.block_scheme)
         source = "Politis-White estimate for the daily hit indicators (arch)"
     else:
         block, source = float(opts.block_length), "given"

@@ -126,11 +126,11 @@ def _interval(
 
 
 def _bootstrap_ci_iv(
-    horizon, statistic, scheme, interval, block_length, confidence_level, n_resamples, delay
+    horizon, statistic, block_scheme, interval, block_length, confidence_level, n_resamples, delay
 ) -> BootstrapOptions:
     horizon = C.check_horizon(horizon)
     statistic = check_choice(statistic, "statistic", C.STATISTICS)
-    scheme = check_choice(scheme, "scheme", SCHEMES)
+    block_scheme = check_choice(block_scheme, "block_scheme", SCHEMES)
     if interval is not None:
         interval = check_choice(interval, "interval", INTERVALS)
     if interval == "studentized" and statistic != "mean":
@@ -158,7 +158,7 @@ def _bootstrap_ci_iv(
     return BootstrapOptions(
         horizon=horizon,
         statistic=statistic,
-        scheme=scheme,
+        block_scheme=block_scheme,
         interval=interval,
         block_length=block_length,
         confidence_level=confidence_level,
@@ -173,7 +173,7 @@ def bootstrap_ci(
     *,
     horizon: int,
     statistic: str = "mean",
-    scheme: str = "stationary",
+    block_scheme: str = "stationary",
     interval: str | None = None,
     block_length: float | None = None,
     confidence_level: float = 0.95,
@@ -201,7 +201,7 @@ def bootstrap_ci(
     horizon : int
         Forward window in calendar days.
     statistic : {"mean", "median"}, default "mean"
-    scheme : {"stationary", "circular"}, default "stationary"
+    block_scheme : {"stationary", "circular"}, default "stationary"
         The block-bootstrap scheme: stationary bootstrap (geometric block
         lengths) or circular block bootstrap (fixed blocks).
     interval : {"t", "order_statistic", "percentile", "basic", "studentized"}, optional
@@ -321,7 +321,14 @@ def bootstrap_ci(
     ('t', 'between_events')
     """
     opts = _bootstrap_ci_iv(
-        horizon, statistic, scheme, interval, block_length, confidence_level, n_resamples, delay
+        horizon,
+        statistic,
+        block_scheme,
+        interval,
+        block_length,
+        confidence_level,
+        n_resamples,
+        delay,
     )
     gen = check_rng(rng)
     fd = C.follower_data(follower, follower_clock=follower_clock)
@@ -356,7 +363,7 @@ def bootstrap_core(
     between = interval in BETWEEN_EVENTS
     block, source = _block_length(x, opts, between)
     common = dict(
-        method="none" if between else opts.scheme,
+        method="none" if between else opts.block_scheme,
         block_length=block,
         block_length_source=source,
         n_resamples=opts.n_resamples,
@@ -405,7 +412,7 @@ def bootstrap_core(
         if warn:
             warnings.warn(msg, DegenerateDataWarning, stacklevel=4)
     target = "events" if ed is not None else "unconditional"
-    scheme = describe_scheme(opts.scheme, block)
+    scheme = describe_scheme(opts.block_scheme, block)
     return BootstrapResult(
         statistic=theta,
         confidence_interval=ci,
@@ -430,7 +437,7 @@ def _block_length(x: np.ndarray, opts: BootstrapOptions, between: bool) -> tuple
     if between:
         return np.nan, "not used (an interval across events)"
     if opts.block_length is None:
-        block = optimal_block(x, opts.scheme)
+        block = optimal_block(x, opts.block_scheme)
         return block, "Politis-White estimate for the daily log returns (arch)"
     return float(opts.block_length), "given"
 
@@ -486,7 +493,8 @@ def _within_windows(
     for lo in range(0, n_resamples, _CHUNK):
         hi = min(lo + _CHUNK, n_resamples)
         parts = [
-            draw_blocks(rng, hi - lo, int(n), int(n), min(block, n), opts.scheme) for n in lens
+            draw_blocks(rng, hi - lo, int(n), int(n), min(block, n), opts.block_scheme)
+            for n in lens
         ]
         starts = np.ascontiguousarray(np.hstack([p[0] for p in parts]))
         lengths = np.ascontiguousarray(np.hstack([p[1] for p in parts]))
@@ -544,7 +552,7 @@ def _whole_path(
     se_boot = np.empty(n_resamples)
     for lo in range(0, n_resamples, _CHUNK):
         hi = min(lo + _CHUNK, n_resamples)
-        starts, lengths = draw_blocks(rng, hi - lo, n, n, block, opts.scheme)
+        starts, lengths = draw_blocks(rng, hi - lo, n, n, block, opts.block_scheme)
         t_b, v_b, short = _nb_paths.path_statistics(x, starts, lengths, f_start, f_end, kind)
         if short:  # pragma: no cover
             raise RuntimeError("internal error: pre-drawn blocks did not cover the path.")
