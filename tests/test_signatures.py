@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from typing import Any
 
 import pandas as pd
 import pytest
+
+from riskcycle._rng import RNGLike
+from riskcycle._typing import PricesLike
 
 PUBLIC_MODULES = (
     "riskcycle",
@@ -318,3 +322,35 @@ def test_one_file_name_for_result_modules():
     plural = sorted(str(p.relative_to(root)) for p in root.glob("*/_results.py"))
     assert not plural, f"result modules named _results.py: {plural}"
     assert len(list(root.glob("*/_result.py"))) >= 6
+
+
+# ---------------------------------------------------------------------------
+# annotations: every parameter has a named type (riskcycle._typing), never Any
+# ---------------------------------------------------------------------------
+def _any_rule(f) -> str:
+    def untyped(p) -> bool:
+        if p.annotation is inspect.Parameter.empty:
+            return True
+        parts = {part.strip() for part in str(p.annotation).split("|")}
+        return bool(parts & {"Any", "typing.Any"})
+
+    bad = [p.name for p in _params(f) if p.name not in ("self", "cls") and untyped(p)]
+    return f"parameters typed Any or not annotated: {bad}" if bad else ""
+
+
+def test_parameters_have_named_types():
+    # riskcycle._typing names what an argument accepts (PricesLike, EventsLike, ...);
+    # `Any` says nothing to a reader or a type checker
+    _check(_any_rule, {})
+
+
+def test_the_any_rule_can_fail():
+    def untyped(follower, *, rng: RNGLike = None): ...
+
+    def typed_any(follower: Any, horizon: int = 1): ...
+
+    def typed(follower: PricesLike, horizon: int = 1): ...
+
+    assert "follower" in _any_rule(untyped)
+    assert "follower" in _any_rule(typed_any)
+    assert _any_rule(typed) == ""
