@@ -550,6 +550,8 @@ def garch_core(
                 burn=burn,
             ),
         )
+    # a callable statistic runs (and may fail) before the fit and the threads
+    observed = _observed(win, pos, kind, func) if kind < 0 else None
     fit = fit_garch_t(x) if fit is None else fit
     params_sim = null_parameters(fit, x)
     finish = start_simulation(
@@ -560,7 +562,7 @@ def garch_core(
     notes, boundary = _fit_notes(fd, params, params_sim, burn)
     if boundary is not None and warn:
         warnings.warn(boundary, ModelBoundaryWarning, stacklevel=4)
-    observed = _observed(win, pos, kind, func)
+    observed = _observed(win, pos, kind, func) if observed is None else observed
     common = _common_fields(
         fd,
         win,

@@ -920,6 +920,8 @@ def placebo_core(
         )
 
     kw = dict(method=method, max_exact=max_exact, n_resamples=n_resamples, rng=rng, n_jobs=n_jobs)
+    # a callable statistic runs (and may fail) before any thread starts
+    observed = _observed(win, pb) if pb.k and kind < 0 else None
     pools = None
     if pb.k == 0:
         pending = _NoNull(
@@ -940,7 +942,7 @@ def placebo_core(
             warnings.warn(pending.reason, pending.category, stacklevel=3)
         return _nan_result(pending.reason, null_text, common())
     # while the chunks run on the threads
-    observed = _observed(win, pb)
+    observed = _observed(win, pb) if observed is None else observed
     in_support = _in_support(fd, pb, pools)
     fields = common()
     return _result(observed, in_support, pending(), alternative, null_text, fields)
