@@ -594,3 +594,19 @@ def test_chunks_run_once_each_and_errors_reach_the_caller(n_jobs):
         wait = start_chunks(failing, 12, n_jobs)
         with pytest.raises(ValueError, match="chunk 5 failed"):
             wait()
+
+
+def test_a_failing_callable_statistic_stops_the_test():
+    """The callable runs on the events before any placebo chunk starts."""
+    calls = []
+
+    def bad(x, axis=-1):
+        calls.append(x.shape)
+        raise RuntimeError("statistic failed")
+
+    f = follower(600, seed=4)
+    with pytest.raises(RuntimeError, match="statistic failed"):
+        placebo_test(
+            f, dates(f, [50, 300]), horizon=20, statistic=bad, enumeration="monte_carlo", **KW
+        )
+    assert calls == [(1, 2)]  # the events' row only: no set was drawn
