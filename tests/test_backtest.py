@@ -631,8 +631,16 @@ def test_plot(main_result):
 @pytest.mark.parametrize(
     ("kwargs", "exc", "match"),
     [
-        (dict(horizon=0), ValueError, "`horizon` must be a positive integer number of calendar days"),
-        (dict(horizon=1.5), TypeError, "`horizon` must be a positive integer number of calendar days"),
+        (
+            dict(horizon=0),
+            ValueError,
+            "`horizon` must be a positive integer number of calendar days",
+        ),
+        (
+            dict(horizon=1.5),
+            TypeError,
+            "`horizon` must be a positive integer number of calendar days",
+        ),
         (dict(trailing_stop=1.0), ValueError, "`trailing_stop` must be a fraction in \\(0, 1\\)"),
         (dict(exit_below="record"), ValueError, "`exit_below` must be one of"),
         (dict(exit_below=-1.0), ValueError, "`exit_below` must be a positive leader level"),

@@ -83,7 +83,10 @@ def test_dates_after_2262_are_value_errors(small):
     ("kwargs", "match"),
     [
         ({"horizon": 10**12}, r"`horizon` must be at most 36,525"),
-        ({"horizon": 4000}, r"`horizon` \(4000 days\) is longer than the data, which span 3027 days"),
+        (
+            {"horizon": 4000},
+            r"`horizon` \(4000 days\) is longer than the data, which span 3027 days",
+        ),
         ({"delay": "1000000D"}, r"`delay` must be a timedelta of at most 36525 days"),
         ({"n_resamples": 10**12}, r"`n_resamples` must be at most 10,000,000"),
         ({"periods_per_year": 10**12}, r"`periods_per_year` must be a positive integer between"),
