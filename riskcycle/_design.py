@@ -85,13 +85,51 @@ def resolve_spacing(
 # ---------------------------------------------------------------------------
 # the event statistic
 # ---------------------------------------------------------------------------
+def _mean_rows(x: np.ndarray) -> np.ndarray:
+    return np.mean(x, axis=-1)
+
+
+def _median_rows(x: np.ndarray) -> np.ndarray:
+    return np.median(x, axis=-1)
+
+
+class _RowStatistic:
+    """A user's statistic applied to each row (a class, not a closure, so that options and
+    results holding it pickle whenever the user's function does)."""
+
+    __slots__ = ("statistic", "vectorized")
+
+    def __init__(self, statistic: Callable, vectorized: bool) -> None:
+        self.statistic = statistic
+        self.vectorized = vectorized
+
+    def __getstate__(self) -> tuple:
+        return (self.statistic, self.vectorized)
+
+    def __setstate__(self, state: tuple) -> None:
+        self.statistic, self.vectorized = state
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        x = np.atleast_2d(x)
+        if self.vectorized:
+            out = self.statistic(x, axis=-1)
+        else:
+            out = np.apply_along_axis(self.statistic, -1, x)
+        out = np.asarray(out, dtype=float)
+        if out.shape != x.shape[:-1]:
+            raise ValueError(
+                f"`statistic` must return one number per set; got shape "
+                f"{out.shape} for {x.shape[0]} sets."
+            )
+        return out
+
+
 def resolve_statistic(statistic: Any) -> tuple[int, Callable[[np.ndarray], np.ndarray], str]:
     """``(kind, rowwise function, name)``; kind 0 = mean, 1 = median, -1 = user callable."""
     if isinstance(statistic, str):
         statistic = check_choice(statistic, "statistic", STATISTICS)
         kind = STATISTICS.index(statistic)
-        func = (lambda x: np.mean(x, axis=-1)) if kind == 0 else (lambda x: np.median(x, axis=-1))
-        return kind, func, statistic
+        return kind, (_mean_rows if kind == 0 else _median_rows), statistic
     if not callable(statistic):
         raise TypeError(
             f"`statistic` must be 'mean', 'median' or a callable; got {type(statistic).__name__}."
@@ -101,19 +139,7 @@ def resolve_statistic(statistic: Any) -> tuple[int, Callable[[np.ndarray], np.nd
         vectorized = "axis" in params
     except (TypeError, ValueError):  # builtins without a signature
         vectorized = False
-
-    def func(x: np.ndarray) -> np.ndarray:
-        x = np.atleast_2d(x)
-        out = statistic(x, axis=-1) if vectorized else np.apply_along_axis(statistic, -1, x)
-        out = np.asarray(out, dtype=float)
-        if out.shape != x.shape[:-1]:
-            raise ValueError(
-                f"`statistic` must return one number per set; got shape "
-                f"{out.shape} for {x.shape[0]} sets."
-            )
-        return out
-
-    return -1, func, getattr(statistic, "__name__", "statistic")
+    return -1, _RowStatistic(statistic, vectorized), getattr(statistic, "__name__", "statistic")
 
 
 # ---------------------------------------------------------------------------

@@ -504,3 +504,24 @@ def test_placebo_nulls_follow_each_sets_era_mix(btc_long):
     assert d.era_mix() == {"2020-05-11 to 2024-04-20": 2}
     assert 0 < together[1] <= 1 and 0 < alone_b[0] <= 1
     assert abs(together[1] - alone_b[0]) < 0.1  # independent nulls of one mix, 499 draws
+
+
+@pytest.mark.parametrize("statistic", ["mean", np.median])
+def test_calibration_results_pickle(btc, rut, statistic):
+    # results travel between processes (joblib, caches): the settings hold the resolved
+    # statistic, which must not be a closure
+    import pickle
+
+    ev = riskcycle.breakouts(rut, min_gap=250)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", riskcycle.RiskcycleWarning)
+        res = calibrate(
+            btc, ev, horizon=365, statistic=statistic, n_sets=20, n_resamples=99, rng=0
+        )
+    back = pickle.loads(pickle.dumps(res))
+    assert back.settings == res.settings
+    assert_array_equal(
+        back.to_frame().to_numpy(dtype=object), res.to_frame().to_numpy(dtype=object)
+    )
+    x = np.arange(12.0).reshape(3, 4)
+    assert_array_equal(back.settings.func(x), res.settings.func(x))
