@@ -41,7 +41,7 @@ def _definition(text: str) -> dict:
 
 
 def add_scan_parser(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    subparsers: argparse._SubParsersAction,
 ) -> argparse.ArgumentParser:
     """Add the ``scan`` subcommand to the ``riskcycle`` command line's subparsers."""
     p = subparsers.add_parser(
