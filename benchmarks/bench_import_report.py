@@ -337,10 +337,10 @@ KERNELS = textwrap.dedent("""
     t_import = time.perf_counter() - t0
     calls = {
         "placebo_test (spacing + halving matching)": lambda: riskcycle.placebo_test(
-            btc, ev, horizon=180, halving_window=90, n_resamples=200, method="monte_carlo",
+            btc, ev, horizon=180, halving_window=90, n_resamples=200, enumeration="monte_carlo",
             rng=0),
         "placebo_test (spacing only)": lambda: riskcycle.placebo_test(
-            btc, ev, horizon=180, n_resamples=200, method="monte_carlo", rng=0),
+            btc, ev, horizon=180, n_resamples=200, enumeration="monte_carlo", rng=0),
         "garch_null_test": lambda: riskcycle.garch_null_test(
             btc, ev, horizon=180, n_resamples=20, rng=0),
         "bootstrap_ci (stationary)": lambda: riskcycle.bootstrap_ci(

@@ -360,6 +360,12 @@ def test_document_rendering_and_json():
     assert to_jsonable(
         {"a": np.float64("nan"), "b": pd.Timestamp("2024-01-10"), "c": np.int64(3)}
     ) == {"a": None, "b": "2024-01-10T00:00:00", "c": 3}
+    # a result's settings (a read-only mapping over frozen options) is an object, not a
+    # string, in results.json
+    from riskcycle._options import BootstrapOptions
+
+    opts = BootstrapOptions(horizon=365, confidence_level=float("nan"))
+    assert to_jsonable(opts) == {**dict(opts), "confidence_level": None}
 
 
 def _chromium() -> str | None:

@@ -8,6 +8,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -279,7 +280,7 @@ class Document:
 
 def to_jsonable(obj: Any) -> Any:
     """Plain JSON types; NaN and infinities become ``None`` (JSON has no NaN)."""
-    if isinstance(obj, dict):
+    if isinstance(obj, Mapping):  # a dict, or a result's settings (a mapping view)
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
         return [to_jsonable(v) for v in obj]
