@@ -83,6 +83,18 @@ def test_phase_event_seeded_and_prices_input():
     plt.close(fig)
 
 
+def test_phase_event_dates_prices_with_the_chosen_dating():
+    # prices are dated with `dating`: the same as passing bull_bear(prices, dating=...)
+    s = _walk(2, 2000)
+    kw = dict(leader_clock="utc_midnight", n_resamples=99, rng=3)
+    dates = ["2011-01-05", "2012-02-01"]
+    for dating in ("lunde_timmermann", "pagan_sossounov"):
+        a = phase_event_test(s, dates, dating=dating, **kw)
+        b = phase_event_test(bull_bear(s, dating=dating), dates, **kw)
+        pd.testing.assert_frame_equal(a.to_frame(), b.to_frame())
+        assert a.settings["dating"] == dating
+
+
 def test_phase_event_rut_breakouts_on_btc(rut, btc_long):
     import riskcycle
 
@@ -117,6 +129,7 @@ def test_phase_event_no_usable_event_is_nan():
         ({"min_spacing": 0}, ValueError, "`min_spacing` must be a positive integer number"),
         ({"delay": 5}, TypeError, "`delay` must be a timedelta"),
         ({"rng": 1.5}, TypeError, "`rng` must be None, an int"),
+        ({"dating": "bry_boschan"}, ValueError, "`dating` must be one of"),
     ],
 )
 def test_phase_event_validation(kwargs, exc, match):

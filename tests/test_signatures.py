@@ -287,9 +287,7 @@ def _method_rule(f) -> str:
     return f"method={d!r} means something other than the event rule"
 
 
-METHOD_ALLOWED = {
-    "phase_event_test": "method='lunde_timmermann': the dating algorithm",
-}
+METHOD_ALLOWED: dict[str, str] = {}
 
 
 def test_method_means_the_event_rule_only():

@@ -186,7 +186,7 @@ class PhaseEventResult(ResultMixin):
 
 
 def _phase_event_test_iv(
-    follower, events, horizon, measure, alternative, n_resamples, min_spacing, method, delay
+    follower, events, horizon, measure, alternative, n_resamples, min_spacing, dating, delay
 ):
     horizon = check_int(
         horizon, "horizon", minimum=1, what="a positive integer number of calendar days"
@@ -205,7 +205,7 @@ def _phase_event_test_iv(
     if isinstance(follower, BullBearResult):
         phases = follower
     elif isinstance(follower, pd.Series | pd.DataFrame):
-        phases = bull_bear(follower, dating=method)
+        phases = bull_bear(follower, dating=dating)
     else:
         raise TypeError(
             "`follower` must be a BullBearResult (from riskcycle.cycles.bull_bear) or the "
@@ -381,7 +381,7 @@ def phase_event_test(
     alternative: str = "less",
     n_resamples: int = 9999,
     min_spacing: int | None = None,
-    method: str = "lunde_timmermann",
+    dating: str = "lunde_timmermann",
     delay: DelayLike = NO_DELAY,
     leader_clock: ClockLike | None = None,
     follower_clock: ClockLike | None = None,
@@ -398,7 +398,7 @@ def phase_event_test(
     ----------
     follower : BullBearResult or Series or DataFrame
         The follower's dated phases, or its prices (dated with
-        :func:`bull_bear` and ``method``).
+        :func:`bull_bear` and ``dating``).
     events : Events, DatetimeIndex or sequence of dates
         The leader's events; each is mapped to its day-0 follower bar (the first
         bar closing at or after the event's information time plus ``delay``,
@@ -421,8 +421,9 @@ def phase_event_test(
         rule of :class:`~riskcycle.Events` (``min_gap`` sessions converted at the
         leader's sessions per year), capped at the smallest gap between the
         events' day-0 bars so that the real set is admissible; else that gap.
-    method : {"lunde_timmermann", "pagan_sossounov"}, default "lunde_timmermann"
-        Dating rule when ``follower`` is prices.
+    dating : {"lunde_timmermann", "pagan_sossounov"}, default "lunde_timmermann"
+        Dating rule when ``follower`` is prices (ignored for a BullBearResult, which
+        carries its own).
     delay : timedelta or str, default NO_DELAY (zero)
         Extra waiting time after each event's information time.
     leader_clock, follower_clock : SessionClock or str, optional
@@ -492,7 +493,7 @@ def phase_event_test(
     >>> 0 < res.pvalue <= 1
     True
     """
-    args = (horizon, measure, alternative, n_resamples, min_spacing, method, delay)
+    args = (horizon, measure, alternative, n_resamples, min_spacing, dating, delay)
     phases, horizon, measure, alternative, n_resamples, min_spacing, delay = _phase_event_test_iv(
         follower, events, *args
     )
