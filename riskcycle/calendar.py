@@ -165,13 +165,29 @@ def _build_business_days(code: str, first_year: int, last_year: int) -> _Busines
     )
 
 
+#: the decade spans built so far, per calendar code (a span that covers a request serves it)
+_SPANS: dict[str, list[tuple[int, int]]] = {}
+
+
 def _business_days_for(code: str, dates: pd.DatetimeIndex, pad_days: int) -> _BusinessDays:
-    """The calendar built over whole decades around ``dates`` (cached per decade span)."""
+    """The calendar built over whole decades around ``dates`` (cached per decade span).
+
+    A span already built that covers the decades needed is used instead of building a
+    narrower one: a calendar's sessions and early closes on a date do not depend on the
+    span it was built over, so the answers are the same.
+    """
     lo = int(dates.min().year) // 10 * 10 if len(dates) else 2000
     hi = (int((dates.max() + pd.Timedelta(days=pad_days)).year) // 10 + 1) * 10 - 1
     hi = min(max(hi, lo + 9), _CALENDAR_LAST_YEAR)
     lo = max(min(lo, hi - 9), _CALENDAR_FIRST_YEAR)
-    return _business_days(code, lo, max(hi, lo + 9))
+    hi = max(hi, lo + 9)
+    spans = _SPANS.setdefault(code, [])
+    for first, last in spans:
+        if first <= lo and last >= hi:
+            return _business_days(code, first, last)
+    out = _business_days(code, lo, hi)
+    spans.append((lo, hi))
+    return out
 
 
 def _midnights(idx: pd.DatetimeIndex) -> pd.DatetimeIndex:

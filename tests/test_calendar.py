@@ -568,3 +568,23 @@ def test_follower_data_is_validated_once_per_content():
     for _ in range(2):
         with pytest.raises(ValueError, match="positive"):
             follower_data(g)
+
+
+@pytest.mark.parametrize("code", ["XNYS", cal.US_FEDERAL_RESERVE])
+def test_a_wider_calendar_span_answers_as_a_narrow_one(code, monkeypatch):
+    # a calendar built over more decades serves later requests inside it; its sessions
+    # and early closes on those dates are those of a calendar built for them alone
+    monkeypatch.setattr(cal, "_SPANS", {})
+    dates = pd.date_range("1983-01-03", "1988-12-30", freq="W-FRI").as_unit("ns")
+    narrow_next = cal._next_business_days(dates, 1, code)
+    narrow_early = cal._early_close_times(dates, code)
+    assert cal._SPANS[code] == [(1980, 1989)]
+    monkeypatch.setattr(cal, "_SPANS", {code: [(1960, 2029)]})
+    wide = cal._business_days(code, 1960, 2029)
+    assert cal._business_days_for(code, dates, pad_days=38) is wide
+    pd.testing.assert_index_equal(cal._next_business_days(dates, 1, code), narrow_next)
+    np.testing.assert_array_equal(cal._early_close_times(dates, code), narrow_early)
+    # a request outside every span built gets its own
+    late = pd.DatetimeIndex(["2041-03-01"]).as_unit("ns")
+    assert cal._business_days_for(code, late, pad_days=0) is not wide
+    assert (2040, 2049) in cal._SPANS[code]
