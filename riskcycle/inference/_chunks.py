@@ -54,8 +54,12 @@ def start_chunks(
     pool.shutdown(wait=False)
 
     def wait() -> None:
-        for f in futures:
-            f.exception()
+        try:
+            for f in futures:
+                f.exception()
+        except BaseException as exc:  # e.g. KeyboardInterrupt: the workers stop too
+            failed.append(exc)
+            raise
         if failed:
             raise failed[0]
 

@@ -554,14 +554,15 @@ def garch_core(
     observed = _observed(win, pos, kind, func) if kind < 0 else None
     fit = fit_garch_t(x) if fit is None else fit
     params_sim = null_parameters(fit, x)
+    params = dict(fit["params"])
+    notes, boundary = _fit_notes(fd, params, params_sim, burn)
+    if boundary is not None and warn:
+        # before the threads start: a warning raised as an error stops the test here
+        warnings.warn(boundary, ModelBoundaryWarning, stacklevel=4)
     finish = start_simulation(
         params_sim, n_resamples, len(x), burn, pos, ends, kind, func, rng=rng, n_jobs=n_jobs
     )
     # while the paths are simulated on the threads
-    params = dict(fit["params"])
-    notes, boundary = _fit_notes(fd, params, params_sim, burn)
-    if boundary is not None and warn:
-        warnings.warn(boundary, ModelBoundaryWarning, stacklevel=4)
     observed = _observed(win, pos, kind, func) if observed is None else observed
     common = _common_fields(
         fd,
