@@ -484,3 +484,30 @@ def test_stage_runner_runs_deferred_stages_after_their_predecessor():
         assert runner._stages["b"].done()  # ran although no output was asked for
         (_, a_end), (b_start, _) = runner.result("a"), runner.result("b")
         assert b_start >= a_end
+
+
+@pytest.mark.parametrize("n_specs", [1, 2, 4, 8, 12])
+def test_specification_figure_legend_stays_between_the_label_and_the_edge(n_specs):
+    # fixed layouts: the legend must neither cover the x label nor leave the canvas,
+    # whatever the number of specifications (the axes' height changes with it)
+    import matplotlib.pyplot as plt
+
+    from riskcycle.report._figures import fig_specifications
+
+    cols = [
+        "placebo p, calibrated",
+        "halving-matched p, calibrated",
+        "era-stratified p, calibrated",
+        "hit count p, calibrated",
+    ]
+    table = pd.DataFrame(
+        {c: np.linspace(0.01 * (i + 1), 0.5, n_specs) for i, c in enumerate(cols)},
+        index=[f"specification {i}, a long name" for i in range(n_specs)],
+    )
+    fig = fig_specifications(table, 0.05)
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    legend = fig.legends[0].get_window_extent(r)
+    label = fig.axes[0].xaxis.label.get_window_extent(r)
+    assert 0 <= legend.y0 and legend.y1 < label.y0
+    plt.close(fig)
