@@ -24,11 +24,14 @@ _NO_DELAY = pd.Timedelta(0)  # the zero delay (riskcycle.calendar.NO_DELAY)
 class SettingsMapping(Mapping):
     """A read-only mapping view of a frozen options dataclass.
 
-    The keys are the dataclass's fields except those named in ``_hidden``
-    (execution options such as ``n_jobs`` and internal helpers, which do not
-    change the numbers); ``_value`` may render a field for reading (a name for
-    a callable, strings for dates). Two options objects, or an options object
-    and a dict, are equal when their mapping views are.
+    The keys are the dataclass's fields except those named in ``_hidden``: execution
+    options such as ``n_jobs`` and resolved internals (the statistic's function), which
+    do not change the numbers, and, as in the settings dictionaries these objects
+    replace, ``delay``, which does (it is recorded with the result's event data; read
+    it as the attribute ``settings.delay``). ``_value`` may render a field for reading
+    (a name for a callable, strings for dates). Two options objects, or an options
+    object and a dict, are equal when their mapping views are, so two options that
+    differ only in a hidden field compare equal.
     """
 
     __slots__ = ()
