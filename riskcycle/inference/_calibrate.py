@@ -889,9 +889,10 @@ def calibrate(
         The events (a leader's breakouts, or any dates: FOMC meetings, approvals).
     horizon : int
         Forward window in calendar days.
-    test : {"placebo", "placebo_halving_matched", "placebo_era", "hit_count", "garch_null"} \
-or callable
-        The test to calibrate: the plain placebo test, the placebo matched on
+    test : str or callable, default "placebo"
+        The test to calibrate, one of ``"placebo"``, ``"placebo_halving_matched"``,
+        ``"placebo_era"``, ``"hit_count"``, ``"garch_null"`` or a callable: the plain
+        placebo test, the placebo matched on
         Bitcoin's halving-cycle phase (``halving_window``, ``halving_cycles``),
         the era-stratified placebo (``eras``), the exact binomial test of the hit
         count at the base rate (``threshold``), the GARCH(1,1)-t null
