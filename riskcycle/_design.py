@@ -10,6 +10,7 @@ dates). The inference functions, :func:`riskcycle.assess_signal` and
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -270,3 +271,53 @@ def check_prior(prior: Any) -> tuple[float, float]:
         what="a positive Beta parameter",
     )
     return a, b
+
+
+# ---------------------------------------------------------------------------
+# halving-phase matching pools
+# ---------------------------------------------------------------------------
+@functools.cache
+def halving_anchors_ns() -> np.ndarray:
+    """The genesis block and the halvings, UTC ns (read-only; computed once)."""
+    from ._clocks import halving_anchors
+
+    out = halving_anchors()[0].copy()
+    out.flags.writeable = False
+    return out
+
+
+def halving_pools(
+    fd: FollowerData, cand: np.ndarray, event_pos: np.ndarray, window: int, cycles: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-event pools of candidate indices at the same halving phase (within ``window`` days).
+
+    A bar's time is its UTC day close (as in :func:`riskcycle.calendar.halving_phase`).
+    Event ``i``, ``phi_i`` days after the last halving ``A_e`` (the genesis block
+    before the first halving), matches candidate ``c`` when
+    ``|t_c - A_j - phi_i| <= window`` for some anchor ``A_j`` (genesis and the four
+    halvings; ``j != e`` when ``cycles == "other"``).
+
+    Returns ``(pool, off, phase_days)``.
+    """
+    t_c = CRYPTO_UTC.information_times(fd.index[cand]).asi8
+    t_e = CRYPTO_UTC.information_times(fd.index[event_pos]).asi8
+    anchors = halving_anchors_ns()
+    bad = np.searchsorted(anchors, t_e, side="right") == 0
+    if bad.any():
+        raise ValueError(
+            f"halving matching needs events after the genesis block (2009-01-03); "
+            f"got day 0 on {fd.index[event_pos][bad][0].date()}."
+        )
+    return halving_pools_from_times(t_c, t_e, window, cycles)
+
+
+def halving_pools_from_times(
+    t_c: np.ndarray, t_e: np.ndarray, window: int, cycles: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`halving_pools` from the candidates' and events' UTC day closes (ns).
+
+    Events must be after the genesis block (checked by the caller).
+    """
+    from ._nb_match import halving_pools
+
+    return halving_pools(t_c, halving_anchors_ns(), t_e, window, cycles == "other")

@@ -10,7 +10,6 @@ look-ahead-safely (:func:`~riskcycle._sample.event_data`).
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
@@ -25,9 +24,14 @@ from .._design import (
     Eras,  # noqa: F401
     check_eras,  # noqa: F401
     era_labels,  # noqa: F401
+    halving_pools,  # noqa: F401
+    halving_pools_from_times,  # noqa: F401
     resolve_spacing,  # noqa: F401
     resolve_statistic,  # noqa: F401
     rule_spacing,  # noqa: F401
+)
+from .._design import (
+    halving_anchors_ns as _anchors_ns,  # noqa: F401
 )
 from .._resample import resampling_pvalue as mc_pvalue
 from .._resample import resampling_pvalue_se as mc_pvalue_se
@@ -47,7 +51,7 @@ from .._sample import (
 )
 from .._threads import check_n_jobs  # noqa: F401  (shared: the inference functions)
 from .._validation import as_price_series, check_float, check_timestamp
-from ..calendar import CRYPTO_UTC, GENESIS, HALVINGS
+from ..calendar import CRYPTO_UTC  # noqa: F401
 
 _DAY_NS = 86_400 * 10**9
 
@@ -160,53 +164,6 @@ def leader_state_mask(
     ok = filled >= 0
     out[ok] = state[filled[ok]] >= -within - 1e-12
     return out
-
-
-@functools.cache
-def _anchors_ns() -> np.ndarray:
-    """The genesis block and the halvings, UTC ns (read-only; computed once)."""
-    out = np.concatenate(
-        [[GENESIS.value], pd.DatetimeIndex(HALVINGS["timestamp"]).as_unit("ns").asi8]
-    ).astype(np.int64)
-    out.flags.writeable = False
-    return out
-
-
-def halving_pools(
-    fd: FollowerData, cand: np.ndarray, event_pos: np.ndarray, window: int, cycles: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per-event pools of candidate indices at the same halving phase (within ``window`` days).
-
-    A bar's time is its UTC day close (as in :func:`riskcycle.calendar.halving_phase`).
-    Event ``i``, ``phi_i`` days after the last halving ``A_e`` (the genesis block
-    before the first halving), matches candidate ``c`` when
-    ``|t_c - A_j - phi_i| <= window`` for some anchor ``A_j`` (genesis and the four
-    halvings; ``j != e`` when ``cycles == "other"``).
-
-    Returns ``(pool, off, phase_days)``.
-    """
-    t_c = CRYPTO_UTC.information_times(fd.index[cand]).asi8
-    t_e = CRYPTO_UTC.information_times(fd.index[event_pos]).asi8
-    anchors = _anchors_ns()
-    bad = np.searchsorted(anchors, t_e, side="right") == 0
-    if bad.any():
-        raise ValueError(
-            f"halving matching needs events after the genesis block (2009-01-03); "
-            f"got day 0 on {fd.index[event_pos][bad][0].date()}."
-        )
-    return halving_pools_from_times(t_c, t_e, window, cycles)
-
-
-def halving_pools_from_times(
-    t_c: np.ndarray, t_e: np.ndarray, window: int, cycles: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`halving_pools` from the candidates' and events' UTC day closes (ns).
-
-    Events must be after the genesis block (checked by the caller).
-    """
-    from ._nb_match import halving_pools
-
-    return halving_pools(t_c, _anchors_ns(), t_e, window, cycles == "other")
 
 
 def check_within(value: Any) -> float:

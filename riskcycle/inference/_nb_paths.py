@@ -21,7 +21,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ._nb import MEAN, _contiguous_sample_nb, contiguous_sample_py
+from .._nb_sets import MEAN, _contiguous_sample_nb, contiguous_sample_py
 
 __all__ = [
     "garch_paths",

@@ -1,4 +1,4 @@
-"""Halving-phase matching and matched placebo p-values of many sets (internal).
+"""Halving-phase matching pools (internal; shared by the placebo test and the calibration).
 
 Each kernel ``name`` has its plain-Python twin ``name_py`` beside it, used by the
 tests to check the compiled code exactly.
