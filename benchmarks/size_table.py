@@ -40,8 +40,8 @@ import pandas as pd
 from scipy import stats
 
 import riskcycle
+from riskcycle import _calibration as K
 from riskcycle._resample import politis_white_block_length, stationary_index_matrix
-from riskcycle.inference import _calibrate as K
 from riskcycle.inference import _common as C
 from riskcycle.inference._garch_null import fit_garch_t, null_parameters, simulate_garch_t
 

@@ -421,8 +421,8 @@ def test_family_wise_pvalue_holds_its_size():
     exact binomial test at 1%.)"""
     from scipy import stats
 
+    from riskcycle import _calibration as K
     from riskcycle.assess import AssessOptions, _family_wise, _Prepared
-    from riskcycle.inference import _calibrate as K
     from riskcycle.inference import _common as C
 
     rng = np.random.default_rng(8)

@@ -13,9 +13,11 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 
 import riskcycle
+from riskcycle import _calibration as E
+from riskcycle import _nb_sets as _nb
 from riskcycle.inference import _calibrate as K
 from riskcycle.inference import _common as C
-from riskcycle.inference import _nb, calibrate
+from riskcycle.inference import calibrate
 
 
 def _expected_exclusions():
@@ -295,7 +297,7 @@ def test_matched_calibration_is_identical_on_any_number_of_threads(btc_long, rut
     # last is partial, 1, 2 and 3 threads must give the same p-values bit for bit, and a
     # different seed must not (the streams are really used)
     ev = riskcycle.breakouts(rut, min_gap=250).between("2014-01-01", "2021-01-01")
-    n = 2 * K.MATCHED_BLOCK + 3
+    n = 2 * E.MATCHED_BLOCK + 3
     kw = dict(horizon=365, test="placebo_halving_matched", n_sets=n, n_resamples=99)
     runs = [calibrate(btc_long, ev, n_jobs=j, rng=4, **kw) for j in (1, 2, 3, -1, None)]
     for r in runs[1:]:
@@ -395,7 +397,7 @@ def _real_path_rejections(btc_long, test, n_sets, eras, dates, seed, n_cal=299):
     structure = fd.index.get_indexer(pd.DatetimeIndex(dates))
     draw_eras = C.era_labels(fd, C.check_eras(eras))
     halving = C.era_labels(fd, "halving")
-    sets = K.design(fd, win, structure, spacing=362, eras=draw_eras).draw(n_sets, rng)
+    sets = E.design(fd, win, structure, spacing=362, eras=draw_eras).draw(n_sets, rng)
     spec = K.nominal_test(fd, win, opts, spacing=362, eras=halving, rng=rng)
     p_nominal = spec.pvalues(sets)
     score = spec.score(sets)
@@ -403,10 +405,10 @@ def _real_path_rejections(btc_long, test, n_sets, eras, dates, seed, n_cal=299):
     p_cal = np.empty(n_sets)
     for mix in dict.fromkeys(mixes):
         rows = [i for i, m in enumerate(mixes) if m == mix]
-        cal = K.design(fd, win, sets[rows[0]], spacing=362, eras=halving).draw(n_cal, rng)
+        cal = E.design(fd, win, sets[rows[0]], spacing=362, eras=halving).draw(n_cal, rng)
         p_c, s_c = spec.pvalues(cal), spec.score(cal)
         for i in rows:
-            p_cal[i] = K.calibrated_pvalue(p_nominal[i], p_c, score[i], s_c)[0]
+            p_cal[i] = E.calibrated_pvalue(p_nominal[i], p_c, score[i], s_c)[0]
     return p_nominal, p_cal
 
 
@@ -474,7 +476,7 @@ def test_placebo_nulls_follow_each_sets_era_mix(btc_long):
     win = C.windows(fd, 365)
     eras = C.era_labels(fd, "halving")
     kind, func, _ = C.resolve_statistic("mean")
-    spec = K.placebo_spec(
+    spec = E.placebo_spec(
         fd,
         win,
         spacing=362,
@@ -488,7 +490,7 @@ def test_placebo_nulls_follow_each_sets_era_mix(btc_long):
     a = fd.index.get_indexer(pd.DatetimeIndex(["2011-04-27", "2013-01-02"]))
     b = fd.index.get_indexer(pd.DatetimeIndex(["2021-01-04", "2022-06-01"]))
     together = spec.pvalues(np.vstack([a, b]))
-    alone_b = K.placebo_spec(
+    alone_b = E.placebo_spec(
         fd,
         win,
         spacing=362,
@@ -500,7 +502,7 @@ def test_placebo_nulls_follow_each_sets_era_mix(btc_long):
         rng=np.random.default_rng(0),
     ).pvalues(b[None, :])
     # the second set's p-value does not depend on which set came first (own-mix null)
-    d = K.design(fd, win, b, spacing=362, eras=eras)
+    d = E.design(fd, win, b, spacing=362, eras=eras)
     assert d.era_mix() == {"2020-05-11 to 2024-04-20": 2}
     assert 0 < together[1] <= 1 and 0 < alone_b[0] <= 1
     assert abs(together[1] - alone_b[0]) < 0.1  # independent nulls of one mix, 499 draws

@@ -7,8 +7,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 
-from riskcycle import _nb_spacing
-from riskcycle import _nb_match
+from riskcycle import _nb_match, _nb_spacing
 from riskcycle import _nb_sets as _nb
 from riskcycle.inference import _nb_paths
 from riskcycle.inference._common import _anchors_ns

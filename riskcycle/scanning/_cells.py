@@ -104,7 +104,7 @@ def _effect(win, pos, null: np.ndarray, opts: ScanOptions) -> dict[str, Any]:
 
 def _cell_specs(fd, win, spacing, era, null, task, opts, rng, notes) -> dict[str, Any]:
     """The verdict's tests of this cell (the plain placebo reusing ``null``)."""
-    from ..inference import _calibrate as K
+    from .. import _calibration as K
 
     kind, func, _ = _mean()
     common = dict(kind=kind, func=func, alternative=opts.alternative)
@@ -135,7 +135,7 @@ def _cell_specs(fd, win, spacing, era, null, task, opts, rng, notes) -> dict[str
 
 def _calibrated(fd, win, pos, spacing, era, specs, streams, opts, row, notes) -> dict:
     """Calibrate every test of the cell (its p-values written to ``row``)."""
-    from ..inference import _calibrate as K
+    from .. import _calibration as K
 
     calibrated = {}
     if not np.isfinite(K.design(fd, win, pos, spacing=spacing, eras=era).log_count):
@@ -174,9 +174,9 @@ def run_cell(
     With ``part`` and ``u`` (the follower's shared draws), the cell's family-wise
     pieces are added to ``part``.
     """
+    from .. import _calibration as K
     from .._design import era_labels
     from ..assess import VERDICT_TESTS, label_of
-    from ..inference import _calibrate as K
 
     win, ed, pos, spacing = prepare(fd, task.events, task.horizon, task.leader_clock)
     if part is not None and len(pos):
@@ -240,7 +240,7 @@ def shift_pvalues(
     bars with a complete ``h``-day window (wrapping at its end), so all cells of the
     follower move together and their dependence is kept.
     """
-    from ..inference import _calibrate as K
+    from .. import _calibration as K
 
     n_circle = int(np.count_nonzero(win.complete))
     shift = np.floor(u * n_circle).astype(np.int64)
