@@ -1000,8 +1000,8 @@ def _other_tests(p: _Prepared, opts: AssessOptions, collect, streams) -> tuple:
 
 def _specs(p: _Prepared, opts: AssessOptions, pos: np.ndarray, nulls: dict, rng) -> dict:
     """The verdict tests as calibration specs (the placebo nulls reused when given)."""
+    from . import _calibration as K
     from ._design import Eras
-    from .inference import _calibrate as K
 
     none = Eras("none", pd.DatetimeIndex([]), np.zeros(p.fd.n, dtype=np.int64))
     common = dict(kind=p.kind, func=p.func, alternative=opts.alternative)
@@ -1045,7 +1045,7 @@ def _specs(p: _Prepared, opts: AssessOptions, pos: np.ndarray, nulls: dict, rng)
 
 
 def _calibrations(p: _Prepared, opts: AssessOptions, pos, nulls: dict, collect, rng) -> dict:
-    from .inference import _calibrate as K
+    from . import _calibration as K
 
     if len(pos) == 0:
         return {}
@@ -1070,10 +1070,11 @@ def _calibrations(p: _Prepared, opts: AssessOptions, pos, nulls: dict, collect, 
 
 def _garch_calibration(p: _Prepared, opts: AssessOptions, collect, rng, garch):
     """The GARCH null's size and calibrated p on this history (reported, not in the verdict)."""
-    from .inference import _calibrate as K
+    from . import _calibration as K
+    from .inference._calibrate import garch_spec
 
     s_spec, s_sets = rng.spawn(2)
-    spec = K.garch_spec(
+    spec = garch_spec(
         p.fd,
         p.win,
         kind=p.kind,
@@ -1123,9 +1124,9 @@ def _leave_one_out(p: _Prepared, opts: AssessOptions, collect, rng) -> pd.DataFr
 
 def _family_wise(p: _Prepared, opts: AssessOptions, rng) -> dict | None:
     """Plain placebo over every horizon at once: min-p over shared placebo draws."""
+    from . import _calibration as K
     from ._design import Eras
     from ._sample import windows
-    from .inference import _calibrate as K
 
     hs = opts.horizons
     if len(hs) < 2 or not p.ed.n:
