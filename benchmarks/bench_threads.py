@@ -78,9 +78,10 @@ CHILD = textwrap.dedent("""
     split = None
     if numba.get_num_threads() == 1 and which in ("placebo", "garch_null", "power", "calibrate"):
         # CPU time of the whole call and of its threaded chunks (1 thread: all in this one)
-        from riskcycle.inference import _chunks, _garch_null, _parallel, _placebo, _power
+        from riskcycle import _parallel
+        from riskcycle.inference import _chunks, _garch_null, _placebo, _power
         spent = [0.0]
-        run_chunks = _parallel.run_chunks  # calibrate and power: via _parallel
+        run_chunks = _parallel.run_chunks  # calibrate and power: via riskcycle._parallel
         start_chunks = _chunks.start_chunks  # placebo and GARCH null
 
         def timed(task):
