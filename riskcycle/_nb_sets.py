@@ -399,21 +399,26 @@ def matched_enumerate(pool, off, tday, s, limit: int, *, store: bool) -> tuple[i
 # statistics of many sets
 # ---------------------------------------------------------------------------
 @nb.njit(cache=True, nogil=True)
-def _set_statistic_nb(values, idx, kind, out):  # pragma: no cover - compiled
+def _set_mean_nb(values, idx, out):  # pragma: no cover - compiled
+    n, k = idx.shape
+    for b in range(n):
+        acc = 0.0
+        for i in range(k):
+            acc += values[idx[b, i]]
+        out[b] = acc / k
+    return out
+
+
+@nb.njit(cache=True, nogil=True)
+def _set_median_nb(values, idx, out):  # pragma: no cover - compiled
     n, k = idx.shape
     buf = np.empty(k)
     for b in range(n):
-        if kind == 0:
-            acc = 0.0
-            for i in range(k):
-                acc += values[idx[b, i]]
-            out[b] = acc / k
-        else:
-            for i in range(k):
-                buf[i] = values[idx[b, i]]
-            buf.sort()
-            h = k // 2
-            out[b] = buf[h] if k % 2 == 1 else (buf[h - 1] + buf[h]) / 2.0
+        for i in range(k):
+            buf[i] = values[idx[b, i]]
+        buf.sort()
+        h = k // 2
+        out[b] = buf[h] if k % 2 == 1 else (buf[h - 1] + buf[h]) / 2.0
     return out
 
 
@@ -432,9 +437,9 @@ def set_statistic(values, idx, kind: int) -> np.ndarray:
     """Mean (``kind=0``) or median (``kind=1``) of ``values[idx[b]]`` for every row ``b``."""
     idx = np.ascontiguousarray(idx, dtype=np.int64)
     out = np.empty(idx.shape[0])
-    return _set_statistic_nb(
-        np.ascontiguousarray(values, dtype=np.float64), idx, np.int64(kind), out
-    )
+    # one kernel per statistic: a call for the mean never compiles the median's sort
+    kernel = _set_mean_nb if kind == MEAN else _set_median_nb
+    return kernel(np.ascontiguousarray(values, dtype=np.float64), idx, out)
 
 
 # ---------------------------------------------------------------------------

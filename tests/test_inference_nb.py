@@ -313,7 +313,39 @@ def test_twins_cover_every_kernel(module):
     }
     assert kernels  # the listing works
     kernels -= {"circ_sum", "first_at_least", "pool_of"}  # helpers inlined in both twins
+    # one kernel per statistic (a mean never compiles the median's sort), one function
+    by_statistic = {
+        "set_mean": "set_statistic",
+        "set_median": "set_statistic",
+        "path_means": "path_statistics",
+        "path_medians": "path_statistics",
+    }
+    kernels = {by_statistic.get(k, k) for k in kernels}
     assert {k for k in kernels if k not in names or k + "_py" not in names} == set()
     assert [n for n in names if n.endswith("_np") or n.endswith("_numpy")] == []
     public = [getattr(module, n) for n in module.__all__]
     assert [f.__name__ for f in public if "compiled" in inspect.signature(f).parameters] == []
+
+
+def test_a_mean_statistic_loads_no_median_kernel():
+    """The report's statistic is the mean: its calls must not compile (or load) the median's
+    kernels, whose sort and selection dominate a cold compile (checked in a fresh process)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np\n"
+        "from riskcycle import _nb_sets\n"
+        "from riskcycle.inference import _nb_paths\n"
+        "v = np.arange(10.0); idx = np.array([[0, 3], [2, 5]])\n"
+        "_nb_sets.set_statistic(v, idx, 0)\n"
+        "st = np.zeros((1, 3), dtype=np.int64); ln = np.full((1, 3), 4, dtype=np.int64)\n"
+        "f = np.array([0, 2]); e = np.array([3, 5])\n"
+        "_nb_paths.path_statistics(v, st, ln, f, e, 0)\n"
+        "print(len(_nb_sets._set_mean_nb.signatures), len(_nb_sets._set_median_nb.signatures),"
+        " len(_nb_paths._path_means_nb.signatures), len(_nb_paths._path_medians_nb.signatures))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert out.stdout.split() == ["1", "0", "1", "0"]

@@ -148,7 +148,7 @@ def window_block_sums(prefix, p_off, w_len, starts, lengths, c_off):
 
 
 @nb.njit(cache=True, nogil=True)
-def _path_statistics_nb(x, starts, lengths, f_start, f_end, kind, out_t, out_v):
+def _path_means_nb(x, starts, lengths, f_start, f_end, out_t, out_v):
     # pragma: no cover - compiled
     n_rep, n_blocks = starts.shape
     n = x.shape[0]
@@ -189,13 +189,56 @@ def _path_statistics_nb(x, starts, lengths, f_start, f_end, kind, out_t, out_v):
         out_v[b] = var
         for i in range(n_f):
             fw[i] = c[f_end[i]] - c[f_start[i]]
-        if kind == 0:
-            acc = 0.0
-            for i in range(n_f):
-                acc += fw[i]
-            out_t[b] = acc / n_f
-        else:
-            out_t[b] = np.median(fw)
+        acc = 0.0
+        for i in range(n_f):
+            acc += fw[i]
+        out_t[b] = acc / n_f
+    return short
+
+
+@nb.njit(cache=True, nogil=True)
+def _path_medians_nb(x, starts, lengths, f_start, f_end, out_t, out_v):
+    # pragma: no cover - compiled
+    n_rep, n_blocks = starts.shape
+    n = x.shape[0]
+    c = np.zeros(n + 1)
+    n_f = f_start.shape[0]
+    fw = np.empty(n_f)
+    bs = np.empty(n_blocks)
+    bl = np.empty(n_blocks)
+    short = 0
+    for b in range(n_rep):
+        pos = 0
+        q = 0
+        tot = 0.0
+        while pos < n and q < n_blocks:
+            ln = min(lengths[b, q], n - pos)
+            st = starts[b, q]
+            bsum = 0.0
+            idx = st
+            for _ in range(ln):
+                v = x[idx]
+                c[pos + 1] = c[pos] + v
+                pos += 1
+                bsum += v
+                idx += 1
+                if idx == n:
+                    idx = 0
+            bs[q] = bsum
+            bl[q] = ln
+            tot += bsum
+            q += 1
+        if pos < n:
+            short += 1
+        xbar = tot / n
+        var = 0.0
+        for j in range(q):
+            d = bs[j] - bl[j] * xbar
+            var += d * d
+        out_v[b] = var
+        for i in range(n_f):
+            fw[i] = c[f_end[i]] - c[f_start[i]]
+        out_t[b] = np.median(fw)
     return short
 
 
@@ -236,15 +279,10 @@ def path_statistics(x, starts, lengths, f_start, f_end, kind: int):
     n_rep = starts.shape[0]
     out_t = np.empty(n_rep)
     out_v = np.empty(n_rep)
-    short = _path_statistics_nb(
-        np.ascontiguousarray(x, dtype=np.float64),
-        starts,
-        lengths,
-        f_start,
-        f_end,
-        np.int64(kind),
-        out_t,
-        out_v,
+    # one kernel per statistic: a call for the mean never compiles the median
+    kernel = _path_means_nb if kind == MEAN else _path_medians_nb
+    short = kernel(
+        np.ascontiguousarray(x, dtype=np.float64), starts, lengths, f_start, f_end, out_t, out_v
     )
     return out_t, out_v, int(short)
 
