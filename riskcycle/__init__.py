@@ -29,6 +29,8 @@ _LAZY = {
     "breakouts": "riskcycle.events",
     "event_study": "riskcycle.eventstudy",
     "EventStudyResult": "riskcycle.eventstudy",
+    "event_sample": "riskcycle.inference",
+    "EventSample": "riskcycle.inference",
     "placebo_test": "riskcycle.inference",
     "bootstrap_ci": "riskcycle.inference",
     "garch_null_test": "riskcycle.inference",

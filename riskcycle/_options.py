@@ -10,13 +10,21 @@ The options of the inference functions live here because
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["BaseRateOptions", "BootstrapOptions", "PowerOptions", "SettingsMapping"]
+__all__ = [
+    "BaseRateOptions",
+    "BootstrapOptions",
+    "GarchNullOptions",
+    "PlaceboOptions",
+    "PowerOptions",
+    "SettingsMapping",
+]
 
 _NO_DELAY = pd.Timedelta(0)  # the zero delay (riskcycle.calendar.NO_DELAY)
 
@@ -122,3 +130,80 @@ class PowerOptions(SettingsMapping):
         value = getattr(self, key)
         # the grid reads as a list, as the settings dictionary had it
         return list(value) if key == "n_events" and value is not None else value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class PlaceboOptions(SettingsMapping):
+    """The checked options of :func:`riskcycle.placebo_test` (its result's ``settings``).
+
+    ``statistic`` is the statistic's name; ``kind`` (0 mean, 1 median, -1 a callable)
+    and ``func`` (the callable) say how to compute it. ``eras`` is the checked eras
+    argument (labels are made from the follower's dates later). ``min_spacing`` and
+    ``eras_description`` are None until the test resolves them from the sample; the
+    result's ``settings`` hold them, and ``func`` None (the statistic is recorded by
+    name, so that results pickle whatever the user's function).
+
+    The mapping view reads as the settings dictionary it replaces: the resolved
+    ``min_spacing``, ``halving_cycles`` None without ``halving_window`` (as in
+    ``matching``) and ``eras`` as its description.
+    """
+
+    horizon: int
+    statistic: str
+    alternative: str
+    n_resamples: int
+    min_spacing: int | None = None
+    enumeration: str
+    max_exact: int
+    halving_window: int | None
+    halving_cycles: str
+    leader_within: float | None
+    date_range: tuple[pd.Timestamp | None, pd.Timestamp | None] | None
+    eras: object | None
+    eras_description: str | None = field(default=None, repr=False)
+    delay: pd.Timedelta = _NO_DELAY
+    n_jobs: int | None = None
+    kind: int = field(repr=False)
+    func: Callable[..., np.ndarray] | None = field(repr=False)
+    _hidden: ClassVar[tuple[str, ...]] = ("eras_description", "delay", "n_jobs", "kind", "func")
+
+    @property
+    def matching(self) -> dict:
+        """The matching filters as the result's ``matching`` records them."""
+        return {
+            "halving_window": self.halving_window,
+            "halving_cycles": self.halving_cycles if self.halving_window is not None else None,
+            "leader_within": self.leader_within,
+            "date_range": self.date_range,
+        }
+
+    def _value(self, key: str) -> object:
+        if key == "halving_cycles":
+            return self.matching["halving_cycles"]
+        if key == "eras":
+            if self.eras is None or self.eras_description is not None:
+                return self.eras_description
+            eras = self.eras
+            return eras if isinstance(eras, str) else [d.strftime("%Y-%m-%d") for d in eras]
+        return getattr(self, key)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class GarchNullOptions(SettingsMapping):
+    """The checked options of :func:`riskcycle.garch_null_test` (its result's ``settings``).
+
+    ``statistic`` is the statistic's name; ``kind`` (0 mean, 1 median, -1 a callable)
+    and ``func`` (the callable) say how to compute it (``func`` is None in a result's
+    ``settings``, so that results pickle whatever the user's function).
+    """
+
+    horizon: int
+    statistic: str
+    alternative: str
+    n_resamples: int
+    burn: int
+    delay: pd.Timedelta = _NO_DELAY
+    n_jobs: int | None = None
+    kind: int = field(repr=False)
+    func: Callable[..., np.ndarray] | None = field(repr=False)
+    _hidden: ClassVar[tuple[str, ...]] = ("delay", "n_jobs", "kind", "func")

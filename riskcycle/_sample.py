@@ -19,7 +19,12 @@ the inference functions and the backtest all need, with one vocabulary:
 * forward returns (:func:`forward_log_returns`);
 * the warnings that name the excluded events (:func:`warn_excluded`,
   :func:`outside_data_message`, :func:`before_after_messages`,
-  :func:`incomplete_windows_message`).
+  :func:`incomplete_windows_message`);
+* the prepared sample of one horizon (:class:`EventSample`, public as
+  ``riskcycle.inference.EventSample``; built by :func:`event_sample`, or by
+  :func:`build_sample` from validated follower data): what the inference functions
+  accept in place of a follower, so that a sample prepared once (and warned about
+  once) serves several tests.
 """
 
 from __future__ import annotations
@@ -36,19 +41,24 @@ import numpy as np
 import pandas as pd
 
 from ._clocks import clock_of, day0_positions
+from ._results import Summary
+from ._typing import ClockLike, DelayLike, EventsLike, PricesLike
 from ._validation import as_event_dates, as_price_frame, check_timedelta
-from .calendar import NO_DELAY, SessionClock, map_to_follower
+from .calendar import NO_DELAY, SessionClock, get_clock, map_to_follower
 from .exceptions import EventsExcludedWarning, IncompleteWindowWarning
 
 __all__ = [
     "NO_DELAY",
     "EventData",
+    "EventSample",
     "FollowerData",
     "Windows",
     "before_after_messages",
+    "build_sample",
     "event_data",
     "event_dates",
     "event_day0_positions",
+    "event_sample",
     "follower_data",
     "forward_log_returns",
     "horizon_end_positions",
@@ -532,4 +542,393 @@ def incomplete_windows_message(
         f"({index[-1].date()}): {'; '.join(parts)}. They are reported with "
         "complete=False (return so far in return_to_date) and left out of the "
         "tests."
+    )
+
+
+# ---------------------------------------------------------------------------
+# the prepared sample: the follower, one horizon and the events on it
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class EventSample:
+    """A follower and its events prepared for one horizon (built by :func:`event_sample`).
+
+    The inference functions (:func:`~riskcycle.placebo_test`,
+    :func:`~riskcycle.bootstrap_ci`, :func:`~riskcycle.garch_null_test`,
+    :func:`~riskcycle.base_rate`, :func:`~riskcycle.power_analysis`) accept it in
+    place of the follower: the follower is validated, the events are mapped to their
+    day-0 bars and the excluded ones are named (warned about) once, when the sample is
+    built, and every test run on the sample uses the same horizon, delay, clocks and
+    minimum spacing. The numbers are those of the same call with the follower.
+
+    An input rather than a result, it reads like one: ``summary()`` (text, with HTML,
+    LaTeX and Markdown renderings), ``to_frame()`` (one row per event given) and a
+    short ``repr``.
+
+    Attributes
+    ----------
+    fd, win, ed
+        The validated follower data, the windows of :attr:`horizon` calendar days from
+        every bar and the events mapped to their day-0 bars (None for a sample without
+        events); internal structures of :mod:`riskcycle._sample`, read through the
+        views below.
+    delay : Timedelta
+        Extra waiting time after each event's information time.
+    leader_clock : SessionClock or None
+        The leader clock given when the sample was built (None: the events' own clock,
+        or the leader prices' for a test's ``leader``).
+    events_clock : SessionClock or None
+        The clock the events were read on (None without events).
+    min_spacing : int
+        Minimum calendar days between the dates of a placebo set (the events'
+        detection rule capped at their smallest gap, the smallest gap, or the value
+        given); ``spacing_source`` says which.
+    spacing_source : str
+    """
+
+    fd: FollowerData
+    win: Windows
+    ed: EventData | None
+    delay: pd.Timedelta = NO_DELAY
+    leader_clock: SessionClock | None = None
+    events_clock: SessionClock | None = None
+    min_spacing: int = 1
+    spacing_source: str = "none (no events)"
+    #: the min_spacing given (None: resolved from the events)
+    spacing_given: int | None = field(default=None, repr=False)
+    #: era labels of the follower's bars, computed once per rule (internal)
+    _eras: dict = field(default_factory=dict, init=False, repr=False)
+
+    # ---- views ----------------------------------------------------------
+    @property
+    def horizon(self) -> int:
+        """Forward window in calendar days."""
+        return self.win.horizon
+
+    @property
+    def follower_name(self) -> str:
+        """The follower's name (``attrs["name"]`` of bundled data)."""
+        return self.fd.name
+
+    @property
+    def follower_clock(self) -> SessionClock:
+        """The follower's session clock."""
+        return self.fd.clock
+
+    @property
+    def has_events(self) -> bool:
+        """Whether the sample holds events (False after :meth:`without_events`)."""
+        return self.ed is not None
+
+    @property
+    def n_events(self) -> int:
+        """Number of events used: with a day-0 bar and a complete window."""
+        return 0 if self.ed is None else self.ed.n
+
+    @property
+    def event_dates(self) -> pd.DatetimeIndex:
+        """The leader dates of the events used."""
+        if self.ed is None:
+            return pd.DatetimeIndex([], name="event_date")
+        return pd.DatetimeIndex(self.ed.dates, name="event_date")
+
+    @property
+    def day0_dates(self) -> pd.DatetimeIndex:
+        """Day 0 of each event used: its first follower bar after it was known."""
+        if self.ed is None:
+            return self.fd.index[:0]
+        return self.fd.index[self.ed.positions]
+
+    @property
+    def event_returns(self) -> np.ndarray:
+        """Forward log return of each event used over :attr:`horizon` days."""
+        if self.ed is None:
+            return np.empty(0)
+        return self.win.fwd[self.ed.positions]
+
+    @property
+    def excluded(self) -> pd.DataFrame:
+        """The events not used, indexed by leader date, with the ``reason``
+        (``"before_start"``, ``"after_end"``, ``"incomplete"``)."""
+        if self.ed is None:
+            return pd.DataFrame({"reason": []}, index=pd.DatetimeIndex([], name="event_date"))
+        bad = self.ed.status != "ok"
+        return pd.DataFrame(
+            {"reason": self.ed.status[bad]},
+            index=pd.DatetimeIndex(self.ed.leader_dates[bad], name="event_date"),
+        )
+
+    def without_events(self) -> EventSample:
+        """The same follower and horizon without events (the unconditional tests:
+        :func:`~riskcycle.bootstrap_ci` and :func:`~riskcycle.base_rate` on every day,
+        :func:`~riskcycle.power_analysis` at a given effect).
+
+        The minimum spacing is the one given when the sample was built, else 1 day (as
+        for a follower without events).
+        """
+        if self.ed is None:
+            return self
+        given = self.spacing_given
+        return EventSample(
+            fd=self.fd,
+            win=self.win,
+            ed=None,
+            delay=self.delay,
+            leader_clock=self.leader_clock,
+            events_clock=None,
+            min_spacing=1 if given is None else given,
+            spacing_source="none (no events)" if given is None else "given",
+            spacing_given=given,
+        )
+
+    # ---- the views of a result ----------------------------------------------
+    def summary(self) -> Summary:
+        """Text summary (``str()``), with ``as_html()``, ``as_latex()`` and ``as_markdown()``."""
+        return self._summary()
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per event given: its day-0 date (NaT without one), ``status``,
+        ``used``, and the forward ``log_return`` and ``simple_return`` (NaN unless used)."""
+        columns = ["day0_date", "status", "used", "log_return", "simple_return"]
+        if self.ed is None:
+            return pd.DataFrame(
+                {c: [] for c in columns}, index=pd.DatetimeIndex([], name="event_date")
+            )
+        ed = self.ed
+        has_bar = ed.day0 >= 0
+        day0 = pd.Series(pd.NaT, index=range(len(ed.day0)), dtype=self.fd.index.dtype)
+        day0[has_bar] = self.fd.index[ed.day0[has_bar]]
+        ret = np.full(len(ed.day0), np.nan)
+        ret[ed.used] = self.win.fwd[ed.day0[ed.used]]
+        return pd.DataFrame(
+            {
+                "day0_date": day0.to_numpy(),
+                "status": ed.status,
+                "used": ed.used,
+                "log_return": ret,
+                "simple_return": np.expm1(ret),
+            },
+            index=pd.DatetimeIndex(ed.leader_dates, name="event_date"),
+        )
+
+    def _summary(self) -> Summary:
+        fd = self.fd
+        notes = [
+            f"Follower {fd.name}: {fd.n} bars from {fd.index[0].date()} to "
+            f"{fd.index[-1].date()} (clock {fd.clock.name}).",
+            f"Day 0: the first follower bar closing at or after the event's information "
+            f"time plus a delay of {self.delay}.",
+            f"Minimum spacing of placebo sets: {self.min_spacing} days ({self.spacing_source}).",
+        ]
+        if self.ed is None:
+            notes.insert(1, "No events (the unconditional sample).")
+        elif len(self.excluded):
+            notes.append(
+                "Excluded events: "
+                + "; ".join(f"{d.date()} ({r})" for d, r in self.excluded["reason"].items())
+            )
+        n = 0 if self.ed is None else len(self.ed.leader_dates)
+        return Summary(
+            title=(
+                f"Event sample, {fd.name}, {self.horizon}-day horizon: "
+                f"{self.n_events} of {n} events used"
+            ),
+            tables=(("Events", self.to_frame()),),
+            notes=tuple(notes),
+        )
+
+    def __repr__(self) -> str:
+        events = (
+            "events=None"
+            if self.ed is None
+            else f"n_events={self.n_events}, n_excluded={int((~self.ed.used).sum())}"
+        )
+        return (
+            f"EventSample(follower={self.fd.name!r}, horizon={self.horizon}, {events}, "
+            f"min_spacing={self.min_spacing}, delay={self.delay!s})"
+        )
+
+    # ---- internal --------------------------------------------------------
+    def _era_labels(self, eras: Any) -> Any:
+        """Era labels of the follower's bars for a checked ``eras`` argument (computed
+        once per rule: ``"variance_breaks"`` estimates the breaks)."""
+        from ._design import era_labels
+
+        key = eras if eras is None or isinstance(eras, str) else tuple(eras.as_unit("ns").asi8)
+        hit = self._eras.get(key)
+        if hit is None:
+            hit = self._eras[key] = era_labels(self.fd, eras)
+        return hit
+
+
+def build_sample(
+    fd: FollowerData,
+    events: Any,
+    *,
+    horizon: int,
+    min_spacing: Any = None,
+    delay: pd.Timedelta = NO_DELAY,
+    leader_clock: Any = None,
+    warn: bool = False,
+    stacklevel: int = 2,
+) -> EventSample:
+    """The sample of validated follower data at a checked ``horizon`` and ``delay``.
+
+    ``events`` None gives a sample without events (``min_spacing``: the value given,
+    else 1). With ``warn``, the excluded events are named as
+    :func:`warn_excluded` does (``stacklevel`` counted from its ``warnings.warn``).
+    The steps and their order are those of the inference functions: windows, day-0
+    bars, the warnings, then the spacing (:func:`riskcycle._design.resolve_spacing`).
+    """
+    from ._design import resolve_spacing
+    from ._validation import check_size
+
+    win = windows(fd, horizon)
+    if events is None:
+        lclock = None if leader_clock is None else get_clock(leader_clock, "leader_clock")
+        given = None
+        if min_spacing is not None:
+            given = check_size(
+                min_spacing,
+                "min_spacing",
+                minimum=1,
+                what="a positive integer number of calendar days",
+            )
+        return EventSample(
+            fd=fd,
+            win=win,
+            ed=None,
+            delay=delay,
+            leader_clock=lclock,
+            min_spacing=1 if given is None else given,
+            spacing_source="none (no events)" if given is None else "given",
+            spacing_given=given,
+        )
+    ed = event_data(fd, win, events, delay=delay, leader_clock=leader_clock)
+    if warn:
+        warn_excluded(ed, fd, horizon, stacklevel=stacklevel)
+    spacing, source = resolve_spacing(min_spacing, events, ed, fd)
+    lclock = None if leader_clock is None else get_clock(leader_clock, "leader_clock")
+    # the clock event_data read the events on: the one given, else the events' own
+    eclock = lclock or clock_of(events, getattr(events, "clock", None), "leader_clock")
+    return EventSample(
+        fd=fd,
+        win=win,
+        ed=ed,
+        delay=delay,
+        leader_clock=lclock,
+        events_clock=eclock,
+        min_spacing=spacing,
+        spacing_source=source,
+        spacing_given=spacing if source == "given" else None,
+    )
+
+
+def _event_sample_iv(follower: Any, horizon: Any, delay: Any) -> tuple[int, pd.Timedelta]:
+    from ._validation import check_horizon
+
+    if isinstance(follower, EventSample):
+        raise TypeError(
+            "`follower` is already an EventSample; pass the follower's prices to build "
+            "another (with other events, horizon, delay or spacing)."
+        )
+    if horizon is None:
+        raise TypeError("`horizon` is required: a positive integer number of calendar days.")
+    return check_horizon(horizon, "horizon"), check_timedelta(delay, "delay")
+
+
+def event_sample(
+    follower: PricesLike,
+    events: EventsLike | None = None,
+    *,
+    horizon: int,
+    min_spacing: int | None = None,
+    delay: DelayLike = NO_DELAY,
+    leader_clock: ClockLike | None = None,
+    follower_clock: ClockLike | None = None,
+) -> EventSample:
+    """Prepare a follower and its events once, for several tests at one horizon.
+
+    Validates the follower, maps each event to its day-0 bar (the first follower bar
+    observed after the event was known, plus ``delay``;
+    :func:`riskcycle.calendar.map_to_follower`), names the events that cannot be used
+    (warnings, once) and resolves the placebo sets' minimum spacing. The result can be
+    passed in place of the follower to :func:`~riskcycle.placebo_test`,
+    :func:`~riskcycle.bootstrap_ci`, :func:`~riskcycle.garch_null_test`,
+    :func:`~riskcycle.base_rate` and :func:`~riskcycle.power_analysis`, which then take
+    the horizon, delay, clocks and spacing from it and give the numbers of the same call
+    with the follower.
+
+    Parameters
+    ----------
+    follower : Series or DataFrame
+        The follower's daily prices (closes used).
+    events : Events or sequence of dates, optional
+        Leader events on the leader's clock. None: a sample without events (for the
+        unconditional :func:`~riskcycle.bootstrap_ci` and :func:`~riskcycle.base_rate`).
+    horizon : int
+        Forward window in calendar days (end bar: the last bar dated on or before
+        day 0 + ``horizon``).
+    min_spacing : int, optional
+        Minimum calendar days between the dates of a placebo set. Default: the events'
+        detection rule in calendar days, capped at the smallest gap between the events
+        (for plain dates, the smallest gap); 1 without events.
+    delay : timedelta or str, default 0
+        Extra waiting time after each event's information time.
+    leader_clock, follower_clock : SessionClock or str, optional
+        Default: the events' clock and ``follower.attrs["clock"]``.
+
+    Returns
+    -------
+    EventSample
+        ``horizon``, ``delay``, ``n_events``, ``event_dates``, ``day0_dates``,
+        ``event_returns``, ``excluded``, ``min_spacing``; ``summary()``,
+        ``to_frame()`` and ``without_events()``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Invalid arguments (the message names the argument).
+
+    Warns
+    -----
+    EventsExcludedWarning, IncompleteWindowWarning
+        Events that cannot be used (outside the follower's data, or a window that runs
+        past its end); the tests run on the sample do not repeat these warnings.
+
+    See Also
+    --------
+    riskcycle.placebo_test, riskcycle.bootstrap_ci, riskcycle.garch_null_test,
+    riskcycle.base_rate, riskcycle.power_analysis
+
+    Notes
+    -----
+    A sample is a frozen snapshot: the follower's closes are copied when validated,
+    so later changes to the caller's objects do not reach it.
+
+    Examples
+    --------
+    >>> import riskcycle
+    >>> rut = riskcycle.datasets.load("rut")
+    >>> btc = riskcycle.datasets.load("btc", end="2026-01-22")
+    >>> ev = riskcycle.breakouts(rut, min_gap=250).between("2014-01-01", "2021-01-01")
+    >>> s = riskcycle.inference.event_sample(btc, ev, horizon=365)
+    >>> s.n_events, s.min_spacing
+    (2, 362)
+    >>> riskcycle.placebo_test(s, n_resamples=999, rng=1).min_spacing
+    362
+    """
+    horizon, delay = _event_sample_iv(follower, horizon, delay)
+    fd = follower_data(follower, follower_clock=follower_clock)
+    return build_sample(
+        fd,
+        events,
+        horizon=horizon,
+        min_spacing=min_spacing,
+        delay=delay,
+        leader_clock=leader_clock,
+        warn=True,
+        stacklevel=4,
     )

@@ -28,6 +28,7 @@ __all__ = [
     "DatesLike",
     "DelayLike",
     "EventsLike",
+    "FollowerLike",
     "PathLike",
     "PricesLike",
     "ReturnsLike",
@@ -37,6 +38,7 @@ __all__ = [
 _Events = ForwardRef("Events", module="riskcycle.events")
 _SessionClock = ForwardRef("SessionClock", module="riskcycle.calendar")
 _Axes = ForwardRef("Axes", module="matplotlib.axes")
+_EventSample = ForwardRef("EventSample", module="riskcycle._sample")
 
 #: one date: a string such as ``"2024-01-10"``, a date, a numpy datetime64 or a Timestamp
 DateLike: TypeAlias = Union[str, datetime.date, np.datetime64, pd.Timestamp]  # noqa: UP007
@@ -50,6 +52,10 @@ EventsLike: TypeAlias = Union[_Events, DatesLike]  # noqa: UP007
 #: a daily price history: a CSV path, or a Series/DataFrame of closes (a DataFrame may
 #: also have ``high``, ``low`` and ``volume`` columns)
 PricesLike: TypeAlias = Union[str, os.PathLike[str], pd.Series, pd.DataFrame]  # noqa: UP007
+
+#: a follower for the inference functions: its prices (:data:`PricesLike`), or an
+#: :class:`~riskcycle.inference.EventSample` prepared from them with its events
+FollowerLike: TypeAlias = Union[str, os.PathLike[str], pd.Series, pd.DataFrame, _EventSample]  # noqa: UP007
 
 #: a file system path
 PathLike: TypeAlias = Union[str, os.PathLike[str]]  # noqa: UP007

@@ -23,7 +23,7 @@ import pandas as pd
 from ._clocks import clock_of
 from ._results import ResultMixin, Summary, package_versions
 from ._rng import RNGLike, check_rng
-from ._sample import NO_DELAY
+from ._sample import NO_DELAY, EventSample
 from ._typing import ClockLike, DateLike, DatesLike, DelayLike, EventsLike, PricesLike
 from ._validation import (
     as_price_frame,
@@ -869,132 +869,104 @@ class _Collector:
 
 @dataclass(frozen=True, slots=True)
 class _Prepared:
-    fd: Any
-    win: Any
-    ed: Any
-    spacing: int
-    source: str
-    eras: Any
+    """The event sample of the assessment's horizon (built once), the checked ``eras``
+    argument and the event statistic; ``fd``, ``win``, ``ed``, ``spacing``, ``source``
+    and ``eras`` read the sample."""
+
+    sample: EventSample
+    eras_rule: Any
     kind: int
     func: Any
 
+    @property
+    def fd(self) -> Any:
+        return self.sample.fd
+
+    @property
+    def win(self) -> Any:
+        return self.sample.win
+
+    @property
+    def ed(self) -> Any:
+        return self.sample.ed
+
+    @property
+    def spacing(self) -> int:
+        return self.sample.min_spacing
+
+    @property
+    def source(self) -> str:
+        return self.sample.spacing_source
+
+    @property
+    def eras(self) -> Any:
+        return self.sample._era_labels(self.eras_rule)
+
 
 def _placebos(p: _Prepared, opts: AssessOptions, collect, streams) -> tuple:
-    from .inference._placebo import placebo_core
+    """The placebo tests on the sample: plain, halving-matched and era-stratified."""
+    from .inference import placebo_test
 
-    none = {
-        "halving_window": None,
-        "halving_cycles": None,
-        "leader_within": None,
-        "date_range": None,
-    }
-    base = dict(
-        kind=p.kind,
-        func=p.func,
-        stat_name="mean",
+    kw = dict(
         alternative=opts.alternative,
         n_resamples=opts.n_resamples,
-        spacing=p.spacing,
-        spacing_source=p.source,
         halving_cycles=opts.halving_cycles,
-        mask=np.ones(p.fd.n, dtype=bool),
-        method="auto",
-        max_exact=1_000_000,
-        warn=True,
         n_jobs=opts.n_jobs,
     )
-    pl = collect(
-        placebo_core, p.fd, p.win, p.ed, halving_window=None, matching=none, rng=streams[0], **base
-    )
+    pl = collect(placebo_test, p.sample, rng=streams[0], **kw)
     plm = ple = None
     if p.ed.n and opts.halving_window is not None:
         try:
             plm = collect(
-                placebo_core,
-                p.fd,
-                p.win,
-                p.ed,
-                halving_window=opts.halving_window,
-                matching={
-                    **none,
-                    "halving_window": opts.halving_window,
-                    "halving_cycles": opts.halving_cycles,
-                },
-                rng=streams[1],
-                **base,
+                placebo_test, p.sample, halving_window=opts.halving_window, rng=streams[1], **kw
             )
         except ValueError as exc:
             collect.notes.append(f"Halving-matched placebo test not run: {exc}")
     if p.ed.n and p.eras.rule != "none":
-        ple = collect(
-            placebo_core,
-            p.fd,
-            p.win,
-            p.ed,
-            halving_window=None,
-            matching=none,
-            eras=p.eras,
-            rng=streams[2],
-            **base,
-        )
+        ple = collect(placebo_test, p.sample, eras=p.eras_rule, rng=streams[2], **kw)
     return pl, plm, ple
 
 
 def _other_tests(p: _Prepared, opts: AssessOptions, collect, streams) -> tuple:
-    from ._options import BaseRateOptions, BootstrapOptions, PowerOptions
-    from .inference._base_rate import base_rate_core
-    from .inference._bootstrap import bootstrap_core
-    from .inference._garch_null import garch_core
-    from .inference._power import power_core
+    """Bootstrap intervals (events, every day), GARCH null, base rate and power."""
+    from .inference import base_rate, bootstrap_ci, garch_null_test, power_analysis
 
     boot = boot_u = garch = pw = None
     # across events: a t-interval from their own dispersion (interval None)
-    boot_opts = BootstrapOptions(
-        horizon=p.win.horizon,
-        confidence_level=opts.confidence_level,
-        n_resamples=opts.n_resamples,
-        delay=opts.delay,
-    )
+    boot_kw = dict(confidence_level=opts.confidence_level, n_resamples=opts.n_resamples)
     if p.ed.n:
-        boot = collect(bootstrap_core, p.fd, p.win, p.ed, boot_opts, rng=streams[3], warn=True)
+        boot = collect(bootstrap_ci, p.sample, rng=streams[3], **boot_kw)
         garch = collect(
-            garch_core,
-            p.fd,
-            p.win,
-            p.ed,
-            kind=p.kind,
-            func=p.func,
-            stat_name="mean",
+            garch_null_test,
+            p.sample,
             alternative=opts.alternative,
             n_resamples=opts.garch_resamples,
             burn=500,
-            rng=streams[4],
-            warn=True,
             n_jobs=opts.n_jobs,
+            rng=streams[4],
         )
     if len(p.win.eligible):
-        boot_u = collect(bootstrap_core, p.fd, p.win, None, boot_opts, rng=streams[5], warn=True)
-    br_opts = BaseRateOptions(
-        horizon=p.win.horizon,
+        boot_u = collect(bootstrap_ci, p.sample.without_events(), rng=streams[5], **boot_kw)
+    br = collect(
+        base_rate,
+        p.sample,
         threshold=opts.threshold,
         n_resamples=opts.n_resamples,
         confidence_level=opts.confidence_level,
         prior=opts.prior,
-        delay=opts.delay,
+        rng=streams[6],
     )
-    mask = np.ones(p.fd.n, dtype=bool)
-    br = collect(base_rate_core, p.fd, p.win, p.ed, br_opts, mask=mask, rng=streams[6], warn=True)
     if p.ed.n:
-        pw_opts = PowerOptions(
-            horizon=p.win.horizon,
+        pw = collect(
+            power_analysis,
+            p.sample,
             alpha=opts.alpha,
             target_power=opts.target_power,
-            min_spacing=p.spacing,
             n_simulations=opts.power_simulations,
             n_resamples=opts.power_resamples,
-            delay=opts.delay,
+            n_jobs=opts.n_jobs,
+            rng=streams[7],
         )
-        pw = collect(power_core, p.fd, p.win, p.ed, pw_opts, rng=streams[7], n_jobs=opts.n_jobs)
     return boot, boot_u, garch, br, pw
 
 
@@ -1392,16 +1364,18 @@ def assess_signal(
 
 
 def _prepare(inp, events, opts: AssessOptions) -> _Prepared:
-    """The follower's windows, the events on it, the placebo spacing, eras and statistic."""
-    from ._design import era_labels, resolve_spacing, resolve_statistic
-    from ._sample import event_data, windows
+    """The event sample at the horizon (the follower's windows, the events on it, the
+    placebo spacing; no warnings: the event study names the excluded events), its eras
+    and the statistic."""
+    from ._design import resolve_statistic
+    from ._sample import build_sample
 
-    fd = inp.fd
-    win = windows(fd, opts.horizon)
-    ed = event_data(fd, win, events, delay=opts.delay, leader_clock=inp.lclock)
-    spacing, source = resolve_spacing(None, events, ed, fd)
+    sample = build_sample(
+        inp.fd, events, horizon=opts.horizon, delay=opts.delay, leader_clock=inp.lclock
+    )
+    sample._era_labels(opts.eras)  # the eras now (variance breaks are estimated once)
     kind, func, _ = resolve_statistic("mean")
-    return _Prepared(fd, win, ed, spacing, source, era_labels(fd, opts.eras), kind, func)
+    return _Prepared(sample, opts.eras, kind, func)
 
 
 def _run_tests(inp, events, prep: _Prepared, opts: AssessOptions, collect, streams) -> _Facts:

@@ -423,6 +423,7 @@ def test_family_wise_pvalue_holds_its_size():
 
     from riskcycle import _calibration as K
     from riskcycle.assess import AssessOptions, _family_wise, _Prepared
+    from riskcycle.inference import EventSample
     from riskcycle.inference import _common as C
 
     rng = np.random.default_rng(8)
@@ -457,6 +458,7 @@ def test_family_wise_pvalue_holds_its_size():
     n, rejections = 600, 0
     for s in d.draw(n, rng):
         ed = C.EventData(leader_dates=fd.index[s], day0=s, status=np.array(["ok"] * 3))
-        prep = _Prepared(fd, win, ed, 60, "given", none, kind, func)
+        sample = EventSample(fd=fd, win=win, ed=ed, min_spacing=60, spacing_source="given")
+        prep = _Prepared(sample, None, kind, func)
         rejections += _family_wise(prep, opts, rng)["pvalue"] <= 0.05
     assert stats.binomtest(int(rejections), n, 0.05).pvalue > 0.01, rejections / n

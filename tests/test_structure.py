@@ -32,15 +32,9 @@ MAX_LINES = 80
 # importer module -> the private imports from other packages it still makes: (module, name)
 # with name None for ``import module`` / a private module imported as a whole.
 ALLOWED_PRIVATE_IMPORTS = {
-    # assessment: runs the inference cores (placebo/bootstrap/GARCH/power) and the
-    # calibration on its prepared sample
+    # assessment: the GARCH null's calibration spec
     "riskcycle.assess": {
-        ("riskcycle.inference._base_rate", "base_rate_core"),
-        ("riskcycle.inference._bootstrap", "bootstrap_core"),
         ("riskcycle.inference._calibrate", "garch_spec"),
-        ("riskcycle.inference._garch_null", "garch_core"),
-        ("riskcycle.inference._placebo", "placebo_core"),
-        ("riskcycle.inference._power", "power_core"),
     },
 }
 

@@ -3,6 +3,9 @@
 How surprising are the follower's returns after the events, given few events,
 overlapping windows and a follower that rises most of the time anyway?
 
+- :func:`event_sample`: a follower and its events prepared once for one horizon
+  (:class:`EventSample`: day-0 bars, forward returns, excluded events, spacing),
+  accepted by the tests below in place of the follower.
 - :func:`placebo_test`: permutation over dates (random admissible date sets with
   the events' spacing; optional halving-phase, leader-state and date-range
   matching; exact enumeration when small).
@@ -20,6 +23,7 @@ overlapping windows and a follower that rises most of the time anyway?
 
 from __future__ import annotations
 
+from .._sample import EventSample, event_sample
 from ._base_rate import base_rate
 from ._bootstrap import bootstrap_ci
 from ._calibrate import CalibrationResult, calibrate
@@ -32,12 +36,14 @@ __all__ = [
     "BaseRateResult",
     "BootstrapResult",
     "CalibrationResult",
+    "EventSample",
     "GarchNullResult",
     "PlaceboResult",
     "PowerResult",
     "base_rate",
     "bootstrap_ci",
     "calibrate",
+    "event_sample",
     "garch_null_test",
     "placebo_test",
     "power_analysis",

@@ -12,7 +12,7 @@ from scipy import special, stats
 from .._design import check_prior
 from .._options import BaseRateOptions
 from .._rng import RNGLike, check_rng
-from .._typing import ClockLike, DateLike, DelayLike, EventsLike, PricesLike
+from .._typing import ClockLike, DateLike, DelayLike, EventsLike, FollowerLike
 from .._validation import (
     check_choice,
     check_confidence_level,
@@ -63,10 +63,10 @@ def _base_rate_iv(
 
 
 def base_rate(
-    follower: PricesLike,
+    follower: FollowerLike,
     events: EventsLike | None = None,
     *,
-    horizon: int,
+    horizon: int | None = None,
     threshold: float = 0.0,
     n_resamples: int = 9999,
     block_length: float | None = None,
@@ -90,12 +90,19 @@ def base_rate(
 
     Parameters
     ----------
-    follower : Series or DataFrame
-        The follower's daily prices.
+    follower : Series, DataFrame or EventSample
+        The follower's daily prices (a sample without events:
+        :meth:`~riskcycle.inference.EventSample.without_events`).
+        With an :class:`~riskcycle.inference.EventSample`
+        (:func:`~riskcycle.inference.event_sample`), its follower and events: then
+        ``events`` is None, and the horizon, delay, clocks come from the sample
+        (an argument that contradicts it is a ValueError); the numbers are those of
+        the same call with the follower, and the excluded events are not warned
+        about again.
     events : Events or sequence of dates, optional
         Leader events (mapped to day 0 as in :func:`riskcycle.placebo_test`).
     horizon : int
-        Forward window in calendar days.
+        Forward window in calendar days; required with prices.
     threshold : float, default 0
         Simple-return threshold: 0 = "rose", 0.5 = "rose more than 50%".
     n_resamples : int, default 9999
@@ -171,19 +178,29 @@ def base_rate(
     >>> 0 < br.base_rate < 1
     True
     """
+    horizon, delay = C.check_sample_args(
+        follower,
+        events,
+        horizon=horizon,
+        delay=delay,
+        leader_clock=leader_clock,
+        follower_clock=follower_clock,
+    )
     opts = _base_rate_iv(
         horizon, threshold, n_resamples, block_length, block_scheme, confidence_level, prior, delay
     )
     date_range = C.check_date_range(date_range)
     gen = check_rng(rng)
-    fd = C.follower_data(follower, follower_clock=follower_clock)
-    win = C.windows(fd, opts.horizon)
-    ed = None
-    if events is not None:
-        ed = C.event_data(fd, win, events, delay=opts.delay, leader_clock=leader_clock)
-        C.warn_excluded(ed, fd, opts.horizon)
-    mask = C.date_range_mask(fd, date_range)
-    return base_rate_core(fd, win, ed, opts, mask=mask, rng=gen, warn=True)
+    sample = C.sample_for(
+        follower,
+        events,
+        horizon=opts.horizon,
+        delay=opts.delay,
+        leader_clock=leader_clock,
+        follower_clock=follower_clock,
+    )
+    mask = C.date_range_mask(sample.fd, date_range)
+    return base_rate_core(sample.fd, sample.win, sample.ed, opts, mask=mask, rng=gen, warn=True)
 
 
 def _binom_sf(k: int, n: int, b: np.ndarray | float) -> np.ndarray:
@@ -201,7 +218,7 @@ def base_rate_core(
     rng: np.random.Generator,
     warn: bool,
 ) -> BaseRateResult:
-    """The base rate on prepared data (shared with :func:`riskcycle.assess_signal`)."""
+    """The base rate on prepared data (:func:`base_rate`; ``ed`` None: no events)."""
     h, threshold, n_resamples = win.horizon, opts.threshold, opts.n_resamples
     log_thr = math.log1p(threshold)
     elig = np.flatnonzero(win.complete & mask)

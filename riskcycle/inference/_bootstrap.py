@@ -12,7 +12,7 @@ import pandas as pd
 from .._options import BootstrapOptions
 from .._resample import politis_white_block_length, stationary_blocks
 from .._rng import RNGLike, check_rng
-from .._typing import ClockLike, DelayLike, EventsLike, PricesLike
+from .._typing import ClockLike, DelayLike, EventsLike, FollowerLike
 from .._validation import (
     check_choice,
     check_confidence_level,
@@ -168,10 +168,10 @@ def _bootstrap_ci_iv(
 
 
 def bootstrap_ci(
-    follower: PricesLike,
+    follower: FollowerLike,
     events: EventsLike | None = None,
     *,
-    horizon: int,
+    horizon: int | None = None,
     statistic: str = "mean",
     block_scheme: str = "stationary",
     interval: str | None = None,
@@ -194,12 +194,19 @@ def bootstrap_ci(
 
     Parameters
     ----------
-    follower : Series or DataFrame
-        The follower's daily prices.
+    follower : Series, DataFrame or EventSample
+        The follower's daily prices (a sample without events:
+        :meth:`~riskcycle.inference.EventSample.without_events`).
+        With an :class:`~riskcycle.inference.EventSample`
+        (:func:`~riskcycle.inference.event_sample`), its follower and events: then
+        ``events`` is None, and the horizon, delay, clocks come from the sample
+        (an argument that contradicts it is a ValueError); the numbers are those of
+        the same call with the follower, and the excluded events are not warned
+        about again.
     events : Events or sequence of dates, optional
         Leader events (mapped to day 0 as in :func:`riskcycle.placebo_test`).
     horizon : int
-        Forward window in calendar days.
+        Forward window in calendar days; required with prices.
     statistic : {"mean", "median"}, default "mean"
     block_scheme : {"stationary", "circular"}, default "stationary"
         The block-bootstrap scheme: stationary bootstrap (geometric block
@@ -320,6 +327,14 @@ def bootstrap_ci(
     >>> ev_ci.interval, ev_ci.variation
     ('t', 'between_events')
     """
+    horizon, delay = C.check_sample_args(
+        follower,
+        events,
+        horizon=horizon,
+        delay=delay,
+        leader_clock=leader_clock,
+        follower_clock=follower_clock,
+    )
     opts = _bootstrap_ci_iv(
         horizon,
         statistic,
@@ -331,18 +346,20 @@ def bootstrap_ci(
         delay,
     )
     gen = check_rng(rng)
-    fd = C.follower_data(follower, follower_clock=follower_clock)
-    win = C.windows(fd, opts.horizon)
-    ed = None
-    if events is not None:
-        ed = C.event_data(fd, win, events, delay=opts.delay, leader_clock=leader_clock)
-        C.warn_excluded(ed, fd, opts.horizon)
-    elif opts.interval in BETWEEN_EVENTS:
+    sample = C.sample_for(
+        follower,
+        events,
+        horizon=opts.horizon,
+        delay=opts.delay,
+        leader_clock=leader_clock,
+        follower_clock=follower_clock,
+    )
+    if sample.ed is None and opts.interval in BETWEEN_EVENTS:
         raise ValueError(
             f"`interval={opts.interval!r}` is an interval across events: it needs `events` "
             "(without events use 'percentile', 'basic' or 'studentized')."
         )
-    return bootstrap_core(fd, win, ed, opts, rng=gen, warn=True)
+    return bootstrap_core(sample.fd, sample.win, sample.ed, opts, rng=gen, warn=True)
 
 
 def bootstrap_core(
@@ -354,7 +371,7 @@ def bootstrap_core(
     rng: np.random.Generator,
     warn: bool,
 ) -> BootstrapResult:
-    """The interval on prepared data (shared with :func:`riskcycle.assess_signal`)."""
+    """The interval on prepared data (:func:`bootstrap_ci`; ``ed`` None: unconditional)."""
     kind = C.STATISTICS.index(opts.statistic)
     x = fd.returns
     interval = opts.interval

@@ -39,19 +39,27 @@ from .._resample import tail_counts
 
 # the shared event-sample layer; the inference modules use these names as C.<name>
 from .._sample import (
-    NO_DELAY,  # noqa: F401
+    NO_DELAY,
     EventData,
+    EventSample,
     FollowerData,
     Windows,  # noqa: F401
+    build_sample,
     event_data,  # noqa: F401
-    follower_data,  # noqa: F401
+    follower_data,
     truncate,  # noqa: F401
     warn_excluded,  # noqa: F401
     windows,  # noqa: F401
 )
 from .._threads import check_n_jobs  # noqa: F401  (shared: the inference functions)
-from .._validation import as_price_series, check_float, check_timestamp
-from ..calendar import CRYPTO_UTC  # noqa: F401
+from .._validation import (
+    as_price_series,
+    check_float,
+    check_size,
+    check_timedelta,
+    check_timestamp,
+)
+from ..calendar import CRYPTO_UTC, get_clock  # noqa: F401
 
 _DAY_NS = 86_400 * 10**9
 
@@ -61,6 +69,117 @@ def check_horizon(horizon: Any) -> int:
     from .._validation import check_horizon as _check
 
     return _check(horizon, "horizon")
+
+
+# ---------------------------------------------------------------------------
+# the event sample: a follower's prices or a prepared EventSample
+# ---------------------------------------------------------------------------
+def check_sample_args(
+    follower: Any,
+    events: Any,
+    *,
+    horizon: Any,
+    delay: Any,
+    min_spacing: Any = None,
+    leader_clock: Any = None,
+    follower_clock: Any = None,
+    needs_events: str | None = None,
+) -> tuple[Any, Any]:
+    """The ``(horizon, delay)`` a test's input check reads.
+
+    With a follower's prices: the arguments (``horizon`` is then required, and
+    ``events`` too when the test ``needs_events``). With an
+    :class:`~riskcycle._sample.EventSample`: the sample's, after checking that
+    ``events`` is None and that no argument contradicts the sample (a conflicting
+    ``horizon``, ``delay``, clock or ``min_spacing`` is a ValueError naming it: the
+    sample must be built with it).
+    """
+    if not isinstance(follower, EventSample):
+        if horizon is None:
+            raise TypeError(
+                "`horizon` is required (a positive integer number of calendar days) "
+                "unless `follower` is an EventSample."
+            )
+        if needs_events and events is None:
+            raise TypeError(
+                f"`events` is required: {needs_events} tests the follower's returns after "
+                "events (or pass an EventSample built with them as `follower`)."
+            )
+        return horizon, delay
+    s = follower
+    if events is not None:
+        raise ValueError(
+            "`events` must be None when `follower` is an EventSample (the sample's events "
+            "are used); build the sample with these events: "
+            "riskcycle.inference.event_sample(follower, events, horizon=...)."
+        )
+    if needs_events and s.ed is None:
+        raise ValueError(
+            f"{needs_events} needs events, and `follower` is an EventSample without "
+            "events; build the sample with them: "
+            "riskcycle.inference.event_sample(follower, events, horizon=...)."
+        )
+    if horizon is not None and horizon != s.horizon:
+        _conflict("horizon", horizon, s.horizon)
+    if delay is not None:
+        d = check_timedelta(delay, "delay")
+        if d != NO_DELAY and d != s.delay:
+            _conflict("delay", d, s.delay)
+    if min_spacing is not None:
+        m = check_size(
+            min_spacing,
+            "min_spacing",
+            minimum=1,
+            what="a positive integer number of calendar days",
+        )
+        if m != s.min_spacing:
+            _conflict("min_spacing", m, s.min_spacing)
+    if follower_clock is not None:
+        c = get_clock(follower_clock, "follower_clock")
+        if c != s.follower_clock:
+            _conflict("follower_clock", c.name, s.follower_clock.name)
+    have = s.events_clock if s.events_clock is not None else s.leader_clock
+    if leader_clock is not None and have is not None:
+        c = get_clock(leader_clock, "leader_clock")
+        if c != have:
+            _conflict("leader_clock", c.name, have.name)
+    return s.horizon, s.delay
+
+
+def _conflict(name: str, given: Any, have: Any) -> None:
+    raise ValueError(
+        f"`{name}` ({given}) differs from the EventSample's ({have}): the sample fixes "
+        f"it. Build the sample with {name}={given!r} "
+        f"(riskcycle.inference.event_sample), or leave `{name}` out."
+    )
+
+
+def sample_for(
+    follower: Any,
+    events: Any,
+    *,
+    horizon: int,
+    delay: pd.Timedelta,
+    min_spacing: Any = None,
+    leader_clock: Any = None,
+    follower_clock: Any = None,
+) -> EventSample:
+    """The sample a test runs on: the one given, or one built from the follower's prices
+    (validated, the events mapped, the excluded events named in warnings that point at
+    the test's caller)."""
+    if isinstance(follower, EventSample):
+        return follower
+    fd = follower_data(follower, follower_clock=follower_clock)
+    return build_sample(
+        fd,
+        events,
+        horizon=horizon,
+        min_spacing=min_spacing,
+        delay=delay,
+        leader_clock=leader_clock,
+        warn=True,
+        stacklevel=5,  # warn_excluded, build_sample, sample_for, the test, its caller
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import replace
 
 import numpy as np
-import pandas as pd
 
+from .._options import GarchNullOptions
 from .._rng import RNGLike, check_rng
-from .._typing import ClockLike, DelayLike, EventsLike, PricesLike, StatisticLike
+from .._typing import ClockLike, DelayLike, EventsLike, FollowerLike, StatisticLike
 from .._validation import check_alternative, check_n_resamples, check_size, check_timedelta
 from ..exceptions import DegenerateDataWarning, ModelBoundaryWarning, SmallSampleWarning
 from . import _common as C
@@ -117,25 +117,6 @@ def null_parameters(fit: dict, returns: np.ndarray) -> dict[str, float | bool]:
     }
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GarchNullOptions:
-    """The checked options of :func:`garch_null_test` (what its ``_iv`` returns).
-
-    ``statistic`` is the statistic's name; ``kind`` (0 mean, 1 median, -1 a callable)
-    and ``func`` (the callable) say how to compute it.
-    """
-
-    horizon: int
-    statistic: str
-    alternative: str
-    n_resamples: int
-    burn: int
-    delay: pd.Timedelta
-    n_jobs: int | None
-    kind: int = field(repr=False)
-    func: Callable[..., np.ndarray] | None = field(repr=False)
-
-
 def _garch_null_test_iv(
     horizon, statistic, alternative, n_resamples, burn, delay, n_jobs
 ) -> GarchNullOptions:
@@ -155,10 +136,10 @@ def _garch_null_test_iv(
 
 
 def garch_null_test(
-    follower: PricesLike,
-    events: EventsLike,
+    follower: FollowerLike,
+    events: EventsLike | None = None,
     *,
-    horizon: int,
+    horizon: int | None = None,
     statistic: StatisticLike = "mean",
     alternative: str = "greater",
     n_resamples: int = 999,
@@ -193,12 +174,19 @@ def garch_null_test(
 
     Parameters
     ----------
-    follower : Series or DataFrame
+    follower : Series, DataFrame or EventSample
         The follower's daily prices.
+        With an :class:`~riskcycle.inference.EventSample`
+        (:func:`~riskcycle.inference.event_sample`), its follower and events: then
+        ``events`` is None, and the horizon, delay, clocks come from the sample
+        (an argument that contradicts it is a ValueError); the numbers are those of
+        the same call with the follower, and the excluded events are not warned
+        about again.
     events : Events or sequence of dates
-        Leader events (mapped to day 0 as in :func:`riskcycle.placebo_test`).
+        Leader events (mapped to day 0 as in :func:`riskcycle.placebo_test`);
+        required with prices.
     horizon : int
-        Forward window in calendar days.
+        Forward window in calendar days; required with prices.
     statistic : {"mean", "median"} or callable, default "mean"
         As in :func:`riskcycle.placebo_test`.
     alternative : {"greater", "less", "two-sided"}, default "greater"
@@ -311,16 +299,29 @@ def garch_null_test(
     >>> res.at_boundary, 0 < res.pvalue <= 1
     (True, True)
     """
+    horizon, delay = C.check_sample_args(
+        follower,
+        events,
+        horizon=horizon,
+        delay=delay,
+        leader_clock=leader_clock,
+        follower_clock=follower_clock,
+        needs_events="garch_null_test",
+    )
     opts = _garch_null_test_iv(horizon, statistic, alternative, n_resamples, burn, delay, n_jobs)
     gen = check_rng(rng)
-    fd = C.follower_data(follower, follower_clock=follower_clock)
-    win = C.windows(fd, opts.horizon)
-    ed = C.event_data(fd, win, events, delay=opts.delay, leader_clock=leader_clock)
-    C.warn_excluded(ed, fd, opts.horizon)
+    sample = C.sample_for(
+        follower,
+        events,
+        horizon=opts.horizon,
+        delay=opts.delay,
+        leader_clock=leader_clock,
+        follower_clock=follower_clock,
+    )
     return garch_core(
-        fd,
-        win,
-        ed,
+        sample.fd,
+        sample.win,
+        sample.ed,
         kind=opts.kind,
         func=opts.func,
         stat_name=opts.statistic,
@@ -330,6 +331,7 @@ def garch_null_test(
         rng=gen,
         warn=True,
         n_jobs=opts.n_jobs,
+        settings=opts,
     )
 
 
@@ -420,27 +422,21 @@ def _null_text(stat_name: str, h: int, k: int) -> str:
     )
 
 
-def _common_fields(fd, win, ed, *, stat_name, alternative, n_resamples, burn) -> dict:
+def _common_fields(fd, win, ed, settings: GarchNullOptions) -> dict:
     """The result's fields that do not depend on the fit or the paths."""
     pos, h = ed.positions, win.horizon
     return dict(
-        alternative=alternative,
-        null_hypothesis=_null_text(stat_name, h, len(pos)),
-        burn=burn,
+        alternative=settings.alternative,
+        null_hypothesis=_null_text(settings.statistic, h, len(pos)),
+        burn=settings.burn,
         horizon=h,
         n_events=len(pos),
         event_dates=ed.dates,
         event_returns=win.fwd[pos],
         n_obs=fd.n - 1,
-        statistic_name=stat_name,
+        statistic_name=settings.statistic,
         follower_name=fd.name,
-        settings={
-            "horizon": h,
-            "statistic": stat_name,
-            "alternative": alternative,
-            "n_resamples": n_resamples,
-            "burn": burn,
-        },
+        settings=settings,
     )
 
 
@@ -523,8 +519,12 @@ def garch_core(
     warn,
     fit=None,
     n_jobs=None,
+    settings: GarchNullOptions | None = None,
 ) -> GarchNullResult:
-    """The test on prepared data (shared with :func:`riskcycle.assess_signal`).
+    """The test on prepared data (:func:`garch_null_test`, and the tests of the kernels).
+
+    ``settings``: the checked options, recorded in the result with the statistic kept
+    by name (default: options made from the arguments, with no delay).
 
     The steps: the fit (:func:`fit_garch_t`, unless ``fit`` is given) and the
     simulation's parameters (:func:`null_parameters`); the paths start on the threads
@@ -534,22 +534,23 @@ def garch_core(
     pos = ed.positions
     ends = win.end[pos]
     x = fd.returns
+    if settings is None:
+        settings = GarchNullOptions(
+            horizon=win.horizon,
+            statistic=stat_name,
+            alternative=alternative,
+            n_resamples=n_resamples,
+            burn=burn,
+            n_jobs=n_jobs,
+            kind=kind,
+            func=func,
+        )
+    settings = replace(settings, func=None)
     no_model = _no_model(ed, win, x)
     if no_model is not None:
         if warn:
             warnings.warn(no_model[0], no_model[1], stacklevel=3)
-        return _nan_result(
-            no_model[0],
-            _common_fields(
-                fd,
-                win,
-                ed,
-                stat_name=stat_name,
-                alternative=alternative,
-                n_resamples=n_resamples,
-                burn=burn,
-            ),
-        )
+        return _nan_result(no_model[0], _common_fields(fd, win, ed, settings))
     # a callable statistic runs (and may fail) before the fit and the threads
     observed = _observed(win, pos, kind, func) if kind < 0 else None
     fit = fit_garch_t(x) if fit is None else fit
@@ -564,15 +565,7 @@ def garch_core(
     )
     # while the paths are simulated on the threads
     observed = _observed(win, pos, kind, func) if observed is None else observed
-    common = _common_fields(
-        fd,
-        win,
-        ed,
-        stat_name=stat_name,
-        alternative=alternative,
-        n_resamples=n_resamples,
-        burn=burn,
-    )
+    common = _common_fields(fd, win, ed, settings)
     drift = params_sim["mu"] / 100.0
     null = finish()
     p, se = C.resampling_pvalue(observed, null, alternative, exact=False, in_support=False)

@@ -5,18 +5,20 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import numpy as np
-import pandas as pd
 
+from .._options import PlaceboOptions
 from .._rng import RNGLike, check_rng
+from .._sample import EventSample
 from .._typing import (
     ClockLike,
     DateLike,
     DatesLike,
     DelayLike,
     EventsLike,
+    FollowerLike,
     PricesLike,
     StatisticLike,
 )
@@ -40,42 +42,6 @@ CYCLES = ("other", "all")
 _CHUNK = 4096  # sets per random stream (fixed: results depend on it, not on the threads)
 _STAT_BLOCK = 65_536  # sets per call of a callable statistic
 _MAX_PROPOSALS = 200_000_000
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PlaceboOptions:
-    """The checked options of :func:`placebo_test` (what :func:`_placebo_test_iv` returns).
-
-    ``statistic`` is the statistic's name; ``kind`` (0 mean, 1 median, -1 a callable)
-    and ``func`` (the callable) say how to compute it. ``eras`` is the checked eras
-    argument (labels are made from the follower's dates later).
-    """
-
-    horizon: int
-    statistic: str
-    alternative: str
-    n_resamples: int
-    halving_window: int | None
-    halving_cycles: str
-    eras: object | None
-    leader_within: float | None
-    date_range: tuple[pd.Timestamp | None, pd.Timestamp | None] | None
-    enumeration: str
-    max_exact: int
-    delay: pd.Timedelta
-    n_jobs: int | None
-    kind: int = field(repr=False)
-    func: Callable[..., np.ndarray] | None = field(repr=False)
-
-    @property
-    def matching(self) -> dict:
-        """The matching filters as the result's ``matching`` records them."""
-        return {
-            "halving_window": self.halving_window,
-            "halving_cycles": self.halving_cycles if self.halving_window is not None else None,
-            "leader_within": self.leader_within,
-            "date_range": self.date_range,
-        }
 
 
 def _placebo_test_iv(
@@ -146,10 +112,10 @@ def _placebo_test_iv(
 
 
 def placebo_test(
-    follower: PricesLike,
-    events: EventsLike,
+    follower: FollowerLike,
+    events: EventsLike | None = None,
     *,
-    horizon: int,
+    horizon: int | None = None,
     statistic: StatisticLike = "mean",
     alternative: str = "greater",
     n_resamples: int = 9999,
@@ -177,15 +143,22 @@ def placebo_test(
 
     Parameters
     ----------
-    follower : Series or DataFrame
+    follower : Series, DataFrame or EventSample
         The follower's daily prices (closes used).
+        With an :class:`~riskcycle.inference.EventSample`
+        (:func:`~riskcycle.inference.event_sample`), its follower and events: then
+        ``events`` is None, and the horizon, delay, clocks and minimum spacing come
+        from the sample (an argument that contradicts it is a ValueError); the
+        numbers are those of the same call with the follower, and the excluded
+        events are not warned about again.
     events : Events or sequence of dates
-        Leader events; each is mapped to its day-0 follower bar without
-        look-ahead (:func:`riskcycle.calendar.map_to_follower`). Events outside
-        the follower's data or with an incomplete window are excluded (warning).
+        Leader events (required with prices); each is mapped to its day-0
+        follower bar without look-ahead (:func:`riskcycle.calendar.map_to_follower`).
+        Events outside the follower's data or with an incomplete window are
+        excluded (warning).
     horizon : int
         Forward window in calendar days (end bar: the last bar dated on or
-        before day 0 + ``horizon``).
+        before day 0 + ``horizon``); required with prices.
     statistic : {"mean", "median"} or callable, default "mean"
         Statistic of the events' forward log returns. A callable receives a 2-D
         array (one row per set) and ``axis=-1`` when it accepts ``axis``, else
@@ -347,6 +320,16 @@ def placebo_test(
     >>> res.n_events, res.min_spacing
     (2, 362)
     """
+    horizon, delay = C.check_sample_args(
+        follower,
+        events,
+        horizon=horizon,
+        delay=delay,
+        min_spacing=min_spacing,
+        leader_clock=leader_clock,
+        follower_clock=follower_clock,
+        needs_events="placebo_test",
+    )
     opts = _placebo_test_iv(
         horizon,
         statistic,
@@ -364,38 +347,23 @@ def placebo_test(
         n_jobs,
     )
     gen = check_rng(rng)
-    fd = C.follower_data(follower, follower_clock=follower_clock)
-    win = C.windows(fd, opts.horizon)
-    ed = C.event_data(fd, win, events, delay=opts.delay, leader_clock=leader_clock)
-    C.warn_excluded(ed, fd, opts.horizon)
-    spacing, source = C.resolve_spacing(min_spacing, events, ed, fd)
-    mask = C.date_range_mask(fd, opts.date_range)
-    if opts.leader_within is not None:
-        mask &= C.leader_state_mask(
-            leader, fd, opts.leader_within, delay=opts.delay, leader_clock=leader_clock
-        )
-    return placebo_core(
-        fd,
-        win,
-        ed,
-        kind=opts.kind,
-        func=opts.func,
-        stat_name=opts.statistic,
-        alternative=opts.alternative,
-        n_resamples=opts.n_resamples,
-        spacing=spacing,
-        spacing_source=source,
-        halving_window=opts.halving_window,
-        halving_cycles=opts.halving_cycles,
-        mask=mask,
-        matching=opts.matching,
-        eras=C.era_labels(fd, opts.eras) if opts.eras is not None else None,
-        method=opts.enumeration,
-        max_exact=opts.max_exact,
-        rng=gen,
-        warn=True,
-        n_jobs=opts.n_jobs,
+    sample = C.sample_for(
+        follower,
+        events,
+        horizon=opts.horizon,
+        delay=opts.delay,
+        min_spacing=min_spacing,
+        leader_clock=leader_clock,
+        follower_clock=follower_clock,
     )
+    mask = C.date_range_mask(sample.fd, opts.date_range)
+    if opts.leader_within is not None:
+        clock = leader_clock if leader_clock is not None else sample.leader_clock
+        mask &= C.leader_state_mask(
+            leader, sample.fd, opts.leader_within, delay=opts.delay, leader_clock=clock
+        )
+    eras_ = sample._era_labels(opts.eras) if opts.eras is not None else None
+    return placebo_core(sample, opts, mask=mask, eras=eras_, rng=gen, warn=True)
 
 
 # ---------------------------------------------------------------------------
@@ -505,48 +473,31 @@ def _null_text(pb, h, stat_name, halving_window, halving_cycles, matching, eras)
     )
 
 
-def _common_fields(
-    fd,
-    win,
-    ed,
-    pb,
-    *,
-    stat_name,
-    alternative,
-    n_resamples,
-    spacing_source,
-    matching,
-    method,
-    max_exact,
-    eras,
-) -> dict:
-    """The result's fields that do not depend on the null distribution."""
-    h = win.horizon
+def _common_fields(sample, pb, opts: PlaceboOptions, eras) -> dict:
+    """The result's fields that do not depend on the null distribution; the settings are
+    the options with the resolved spacing and eras (the statistic kept by name)."""
+    fd, win, ed = sample.fd, sample.win, sample.ed
+    settings = replace(
+        opts,
+        min_spacing=pb.spacing,
+        eras_description=None if eras is None else eras.describe(),
+        func=None,
+    )
     return dict(
-        alternative=alternative,
+        alternative=opts.alternative,
         n_events=pb.k,
         event_dates=ed.dates,
         day0_dates=fd.index[pb.pos],
         event_returns=win.fwd[pb.pos],
         excluded=C.excluded_frame(ed),
-        horizon=h,
-        statistic_name=stat_name,
+        horizon=win.horizon,
+        statistic_name=opts.statistic,
         min_spacing=pb.spacing,
-        spacing_source=spacing_source,
-        matching=matching,
+        spacing_source=sample.spacing_source,
+        matching=opts.matching,
         n_eligible=len(pb.cand),
         follower_name=fd.name,
-        settings={
-            "horizon": h,
-            "statistic": stat_name,
-            "alternative": alternative,
-            "n_resamples": n_resamples,
-            "min_spacing": pb.spacing,
-            "enumeration": method,
-            "max_exact": max_exact,
-            **matching,
-            "eras": None if eras is None else eras.describe(),
-        },
+        settings=settings,
     )
 
 
@@ -869,80 +820,56 @@ def _result(observed, in_support, nl: _Null, alternative, null_text, common) -> 
 
 
 def placebo_core(
-    fd,
-    win,
-    ed,
+    sample: EventSample,
+    opts: PlaceboOptions,
     *,
-    kind,
-    func,
-    stat_name,
-    alternative,
-    n_resamples,
-    spacing,
-    spacing_source,
-    halving_window,
-    halving_cycles,
-    mask,
-    matching,
-    method,
-    max_exact,
-    rng,
-    warn,
-    eras=None,
-    n_jobs=None,
+    mask: np.ndarray,
+    eras,
+    rng: np.random.Generator,
+    warn: bool = True,
 ) -> PlaceboResult:
-    """The test on prepared data (shared with :func:`riskcycle.assess_signal`).
+    """The test on a prepared sample: eligible bars ``mask``, era labels ``eras`` (None:
+    no stratification) and the checked options.
 
-    ``method`` is the enumeration (``"auto"``, ``"exact"``, ``"monte_carlo"``). The
-    steps: the eligible dates (:func:`_problem`); the null's counts or pools, whose
+    The steps: the eligible dates (:func:`_problem`); the null's counts or pools, whose
     Monte Carlo chunks start on the threads (:func:`_spaced_null`,
     :func:`_matched_null`); meanwhile, in this thread, the observed statistic, the
     support check and the result's other fields; then the p-value (:func:`_result`).
     """
-    pb = _problem(fd, win, ed, mask, kind, func, spacing, eras)
-    h = win.horizon
-    null_text = _null_text(pb, h, stat_name, halving_window, halving_cycles, matching, eras)
-
-    def common() -> dict:
-        return _common_fields(
-            fd,
-            win,
-            ed,
-            pb,
-            stat_name=stat_name,
-            alternative=alternative,
-            n_resamples=n_resamples,
-            spacing_source=spacing_source,
-            matching=matching,
-            method=method,
-            max_exact=max_exact,
-            eras=eras,
-        )
-
-    kw = dict(method=method, max_exact=max_exact, n_resamples=n_resamples, rng=rng, n_jobs=n_jobs)
+    fd, win, ed = sample.fd, sample.win, sample.ed
+    pb = _problem(fd, win, ed, mask, opts.kind, opts.func, sample.min_spacing, eras)
+    h, window, cycles = win.horizon, opts.halving_window, opts.halving_cycles
+    null_text = _null_text(pb, h, opts.statistic, window, cycles, opts.matching, eras)
+    kw = dict(
+        method=opts.enumeration,
+        max_exact=opts.max_exact,
+        n_resamples=opts.n_resamples,
+        rng=rng,
+        n_jobs=opts.n_jobs,
+    )
     # a callable statistic runs (and may fail) before any thread starts
-    observed = _observed(win, pb) if pb.k and kind < 0 else None
+    observed = _observed(win, pb) if pb.k and opts.kind < 0 else None
     pools = None
     if pb.k == 0:
         pending = _NoNull(
             f"no event has a complete {h}-day window: the placebo test does not apply.",
             SmallSampleWarning,
         )
-    elif halving_window is None:
+    elif window is None:
         pending = _spaced_null(pb, eras, **kw)
     else:
         # tuple element i comes from real event i's pool (events in date order)
-        pool, off, _phase = C.halving_pools(fd, pb.cand, pb.pos, halving_window, halving_cycles)
+        pool, off, _phase = C.halving_pools(fd, pb.cand, pb.pos, window, cycles)
         pools = (pool, off)
         pending = _matched_null(
-            pb, pool, off, ed, halving_window=halving_window, halving_cycles=halving_cycles, **kw
+            pb, pool, off, ed, halving_window=window, halving_cycles=cycles, **kw
         )
     if isinstance(pending, _NoNull):
         if warn:
             warnings.warn(pending.reason, pending.category, stacklevel=3)
-        return _nan_result(pending.reason, null_text, common())
+        return _nan_result(pending.reason, null_text, _common_fields(sample, pb, opts, eras))
     # while the chunks run on the threads
     observed = _observed(win, pb) if observed is None else observed
     in_support = _in_support(fd, pb, pools)
-    fields = common()
-    return _result(observed, in_support, pending(), alternative, null_text, fields)
+    fields = _common_fields(sample, pb, opts, eras)
+    return _result(observed, in_support, pending(), opts.alternative, null_text, fields)

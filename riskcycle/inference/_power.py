@@ -12,7 +12,7 @@ import pandas as pd
 
 from .._options import PowerOptions
 from .._rng import RNGLike, check_rng
-from .._typing import ClockLike, DelayLike, EventsLike, PricesLike
+from .._typing import ClockLike, DelayLike, EventsLike, FollowerLike
 from .._validation import (
     check_choice,
     check_float,
@@ -131,10 +131,10 @@ def _power_analysis_iv(
 
 
 def power_analysis(
-    follower: PricesLike,
+    follower: FollowerLike,
     events: EventsLike | None = None,
     *,
-    horizon: int,
+    horizon: int | None = None,
     effect: float | None = None,
     n_events: int | Sequence[int] | None = None,
     alpha: float = 0.05,
@@ -166,14 +166,20 @@ def power_analysis(
 
     Parameters
     ----------
-    follower : Series or DataFrame
+    follower : Series, DataFrame or EventSample
         The follower's daily prices.
+        With an :class:`~riskcycle.inference.EventSample`
+        (:func:`~riskcycle.inference.event_sample`), its follower and events: then
+        ``events`` is None, and the horizon, delay, clocks and minimum spacing come
+        from the sample (an argument that contradicts it is a ValueError); the
+        numbers are those of the same call with the follower, and the excluded
+        events are not warned about again.
     events : Events or sequence of dates, optional
         The real events: they give the observed number of events, the observed
         effect (their mean forward log return minus the mean over all eligible
         days), the spacing and the event rate behind ``years_needed``.
     horizon : int
-        Forward window in calendar days.
+        Forward window in calendar days; required with prices.
     effect : float, optional
         Effect (excess mean forward log return) for the power column and the
         events needed. Default: the observed effect (``events`` required), which
@@ -315,6 +321,15 @@ def power_analysis(
     >>> pw.scheme, int(pw.table["n_events"].min()), int(pw.table["n_events"].max())
     ('real_path', 2, 10)
     """
+    horizon, delay = C.check_sample_args(
+        follower,
+        events,
+        horizon=horizon,
+        delay=delay,
+        min_spacing=min_spacing,
+        leader_clock=leader_clock,
+        follower_clock=follower_clock,
+    )
     opts, n_jobs = _power_analysis_iv(
         horizon,
         effect,
@@ -331,31 +346,22 @@ def power_analysis(
         n_jobs,
     )
     gen = check_rng(rng)
-    fd = C.follower_data(follower, follower_clock=follower_clock)
-    win = C.windows(fd, opts.horizon)
-    ed = None
-    if events is not None:
-        ed = C.event_data(fd, win, events, delay=opts.delay, leader_clock=leader_clock)
-        C.warn_excluded(ed, fd, opts.horizon)
-        spacing, _ = C.resolve_spacing(min_spacing, events, ed, fd)
-    else:
-        spacing = (
-            1
-            if min_spacing is None
-            else check_int(
-                min_spacing,
-                "min_spacing",
-                minimum=1,
-                what="a positive integer number of calendar days",
-            )
+    sample = C.sample_for(
+        follower,
+        events,
+        horizon=opts.horizon,
+        delay=opts.delay,
+        min_spacing=min_spacing,
+        leader_clock=leader_clock,
+        follower_clock=follower_clock,
+    )
+    if sample.ed is None and opts.effect is None:
+        raise ValueError(
+            "`effect` is required when no `events` are given (e.g. effect=0.5 "
+            "for a 0.5 higher mean forward log return)."
         )
-        if opts.effect is None:
-            raise ValueError(
-                "`effect` is required when no `events` are given (e.g. effect=0.5 "
-                "for a 0.5 higher mean forward log return)."
-            )
-    opts = replace(opts, min_spacing=spacing)
-    return power_core(fd, win, ed, opts, rng=gen, n_jobs=n_jobs)
+    opts = replace(opts, min_spacing=sample.min_spacing)
+    return power_core(sample.fd, sample.win, sample.ed, opts, rng=gen, n_jobs=n_jobs)
 
 
 def _power_curves(t0, w0, ts, ws, effects, alpha, n_pl):
@@ -441,7 +447,7 @@ def power_core(
     rng: np.random.Generator,
     n_jobs: int | None = None,
 ) -> PowerResult:
-    """Power on prepared data (shared with :func:`riskcycle.assess_signal`).
+    """Power on prepared data (:func:`power_analysis`).
 
     ``opts.min_spacing`` must be resolved (an int).
     """

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._options import BaseRateOptions, BootstrapOptions, PowerOptions
+from .._options import (
+    BaseRateOptions,
+    BootstrapOptions,
+    GarchNullOptions,
+    PlaceboOptions,
+    PowerOptions,
+)
 from .._results import ConfidenceInterval, ResultMixin, Summary, package_versions
 from .._typing import AxesLike
 
@@ -117,6 +123,10 @@ class PlaceboResult(ResultMixin):
         ``halving_window``, ``halving_cycles``, ``leader_within``, ``date_range``.
     n_eligible : int
         Number of eligible pseudo-event dates (complete window and every filter).
+    settings : PlaceboOptions
+        The checked options (a read-only mapping: ``settings["n_resamples"]``,
+        ``dict(settings)``; with the resolved ``min_spacing`` and the eras'
+        description).
     """
 
     statistic: float
@@ -146,7 +156,7 @@ class PlaceboResult(ResultMixin):
     n_eligible: int
     follower_name: str = "follower"
     notes: tuple[str, ...] = ()
-    settings: dict = field(default_factory=dict)
+    settings: PlaceboOptions
     versions: dict = field(default_factory=package_versions)
 
     @property
@@ -424,6 +434,9 @@ class GarchNullResult(ResultMixin):
     expected_statistic : float
         The model's mean forward log return over the window (``drift`` times the
         bars in the window, averaged over the events).
+    settings : GarchNullOptions
+        The checked options (a read-only mapping: ``settings["burn"]``,
+        ``dict(settings)``).
     """
 
     statistic: float
@@ -452,7 +465,7 @@ class GarchNullResult(ResultMixin):
     statistic_name: str
     follower_name: str = "follower"
     notes: tuple[str, ...] = ()
-    settings: dict = field(default_factory=dict)
+    settings: GarchNullOptions
     versions: dict = field(default_factory=package_versions)
 
     def __repr__(self) -> str:
