@@ -342,8 +342,10 @@ def _pvalue_of_one(obs: float, null: np.ndarray, alternative: str) -> float:
     return float(min(1.0, 2 * min(pg, pl)))
 
 
-def matched_pvalues(sets: np.ndarray, rng: np.random.Generator, one, *, n_jobs: int) -> np.ndarray:
-    """``one(row, generator)`` for every set, in blocks of :data:`MATCHED_BLOCK` sets.
+def matched_pvalues(
+    sets: np.ndarray, rng: np.random.Generator, many, *, n_jobs: int
+) -> np.ndarray:
+    """``many(rows, generator)`` for the sets, in blocks of :data:`MATCHED_BLOCK` sets.
 
     Block ``b`` draws from the ``b``-th stream of
     :func:`riskcycle._parallel.chunk_streams` (the children of ``rng``), so
@@ -358,9 +360,8 @@ def matched_pvalues(sets: np.ndarray, rng: np.random.Generator, one, *, n_jobs: 
     out = np.empty(n)
 
     def block(b: int) -> None:
-        gen = makers[b]()
-        for i in range(b * MATCHED_BLOCK, min(n, (b + 1) * MATCHED_BLOCK)):
-            out[i] = one(sets[i], gen)
+        lo, hi = b * MATCHED_BLOCK, min(n, (b + 1) * MATCHED_BLOCK)
+        out[lo:hi] = many(sets[lo:hi], makers[b]())
 
     _parallel.run_chunks(block, n_blocks, n_jobs)
     return out
@@ -445,8 +446,32 @@ def matched_spec(
             rng=gen,
         )
 
+    anchors = halving_anchors_ns()
+
+    def many(rows: np.ndarray, gen: np.random.Generator) -> np.ndarray:
+        if kind == 0:  # the mean: the whole loop in one kernel, the same draws
+            from . import _nb_match
+
+            return _nb_match.matched_pvalues(
+                gen,
+                rows,
+                t_c,
+                t_all,
+                anchors,
+                window=window,
+                other=cycles == "other",
+                tday=tday,
+                values=values,
+                fwd=win.fwd,
+                spacing=spacing,
+                alternative=alternative,
+                n_draws=n_resamples,
+                limit=_MAX_PROPOSALS,
+            )
+        return np.array([one(row, gen) for row in rows], dtype=float)
+
     def pvalues(sets: np.ndarray) -> np.ndarray:
-        return matched_pvalues(sets, rng, one, n_jobs=n_jobs)
+        return matched_pvalues(sets, rng, many, n_jobs=n_jobs)
 
     return NominalTest(
         "placebo_halving_matched", pvalues, "", set_score(win, kind, func, alternative)

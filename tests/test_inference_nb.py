@@ -9,6 +9,7 @@ from scipy import stats
 
 from riskcycle import _nb_match, _nb_spacing
 from riskcycle import _nb_sets as _nb
+from riskcycle._sample import Windows
 from riskcycle.inference import _nb_paths
 from riskcycle.inference._common import _anchors_ns
 
@@ -166,6 +167,62 @@ def test_halving_pools_equal_the_every_candidate_every_anchor_twin(seed, window)
         assert all((np.diff(p) > 0).all() for p in pools)  # ascending, no repeats
 
 
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("alternative", ["greater", "less", "two-sided"])
+def test_matched_pvalues_kernel_equals_its_twin_and_the_per_set_path(seed, alternative):
+    """The halving-matched calibration's fused kernel gives, from the same generator, the
+    p-values of the per-set path it replaces (pools, rejection draws, means, Monte Carlo
+    p-value) and of its plain twin, bit for bit, and leaves the generator in the same
+    state; sets with an empty pool or beyond the proposal limit are NaN and consume no
+    draws, or the draws made until the limit."""
+    from riskcycle import _calibration
+
+    rng = np.random.default_rng(seed)
+    anchors = np.asarray(_anchors_ns())
+    day = _nb_match.DAY_NS
+    n_bars = 3000
+    t_all = anchors[1] - 400 * day + np.arange(n_bars) * day  # one bar a day
+    tday = np.arange(n_bars, dtype=np.int64)
+    fwd = np.round(rng.normal(0, 0.1, n_bars), 3)  # ties among the means
+    cand = np.arange(0, n_bars - 30)
+    sets = np.sort(rng.choice(cand, size=(12, 3), replace=False), axis=1)
+    sets[4] = [0, 1, 2]  # within the first 400 days: empty pools with window 0
+    kw = dict(window=20, other=bool(seed % 2), tday=tday[cand], values=fwd[cand], fwd=fwd)
+    cases = [(20, 50_000_000), (20, 1500)] + [(0, 50_000_000)] * kw["other"]
+    for window, limit in cases:
+        kw["window"] = window
+        gens = [np.random.default_rng(100 + seed) for _ in range(3)]
+        args = (t_all[cand], t_all, anchors)
+        got = _nb_match.matched_pvalues(
+            gens[0], sets, *args, spacing=40, alternative=alternative, n_draws=999,
+            limit=limit, **kw,
+        )  # fmt: skip
+        twin = _nb_match.matched_pvalues_py(
+            gens[1], sets, *args, spacing=40, alternative=alternative, n_draws=999,
+            limit=limit, **kw,
+        )  # fmt: skip
+        win = Windows(horizon=30, end=np.zeros(n_bars, dtype=np.int64),
+                        complete=np.isin(np.arange(n_bars), cand), fwd=fwd)  # fmt: skip
+        per_set = np.array([
+            _calibration._matched_pvalue(
+                win, t_all[cand], t_all, tday[cand], fwd[cand], row, window=window,
+                cycles="other" if kw["other"] else "all", spacing=40, kind=0, func=None,
+                alt=alternative, n_draws=999, rng=gens[2],
+            ) if limit > 10_000 else np.nan
+            for row in sets
+        ])  # fmt: skip
+        assert_array_equal(got, twin)
+        state = gens[0].bit_generator.state
+        assert gens[1].bit_generator.state == state
+        if limit > 10_000:  # the per-set path's limit is the module's own
+            assert_array_equal(got, per_set)
+            assert gens[2].bit_generator.state == state
+        if window == 0:  # no other cycle at exactly the same phase
+            assert np.isnan(got[4])
+        if window and limit > 10_000:
+            assert np.isfinite(got).sum() >= 8  # the case is not all NaN
+
+
 def test_set_statistic_mean_and_median():
     rng = np.random.default_rng(0)
     values = rng.standard_normal(50)
@@ -312,7 +369,7 @@ def test_twins_cover_every_kernel(module):
         and getattr(module, n).py_func.__module__ == module.__name__  # defined here
     }
     assert kernels  # the listing works
-    kernels -= {"circ_sum", "first_at_least", "pool_of"}  # helpers inlined in both twins
+    kernels -= {"circ_sum", "first_at_least", "pool_of", "pvalue_of_one"}  # helpers (both twins)
     # one kernel per statistic (a mean never compiles the median's sort), one function
     by_statistic = {
         "set_mean": "set_statistic",
