@@ -379,3 +379,50 @@ def test_hold_plans_equal_its_twin(seed):
     for a, b in zip(fast, twin, strict=True):
         np.testing.assert_array_equal(a, b)
     assert len(fast[1]) > 0
+
+
+def test_report_path_compiles_each_backtest_kernel_once(tmp_path):
+    """The report's backtest (two columns) and sweep (one-column benchmark, many
+    combinations), on read-only pandas data and on writable numpy copies, call every
+    kernel with one signature: one array layout and one writability per argument
+    (a second specialization doubles the compile time on a cold numba cache). An empty
+    numba cache, so that the kernels they call are compiled (and counted) too."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = """if True:
+        import json, warnings
+        import numpy as np
+        import riskcycle
+        from numba.core.dispatcher import Dispatcher
+        from riskcycle.backtesting import _nb, backtest, sweep
+        rut, btc = riskcycle.datasets.load("rut"), riskcycle.datasets.load("btc")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ev = riskcycle.breakouts(rut, min_gap=250)
+            backtest(btc, ev, horizon=365, n_resamples=20, rng=0)
+            grid = dict(min_gap=[150, 250], margin=[0.0], horizons=[180, 365])
+            sweep(rut, btc, **grid, delay=["0h", "1D"], n_resamples=20, rng=1)
+            sweep(rut, btc, min_gap=[250], margin=[0.0], horizons=[365], n_resamples=0)
+        close = btc["close"].to_numpy().copy()  # writable
+        _nb.returns_and_stats(close, [0, 1], [0], [-1], fees=0.0, slippage=0.0, init_cash=1.0)
+        _nb.strategy_stats(close, np.array([0, 1]), np.array([0]), np.array([5]), fees=0.0,
+                           slippage=0.0, init_cash=1.0, periods_per_year=365)
+        print(json.dumps({n: [str(s) for s in d.signatures] for n, d in vars(_nb).items()
+                          if isinstance(d, Dispatcher) and d.signatures}))
+    """
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+        env=env,
+    )
+    sigs = json.loads(out.stdout.strip().splitlines()[-1])
+    kernels = {"_returns_stats", "_stats", "_sb_sharpe", "_record_events_many", "_hold_plans"}
+    assert kernels | {"_simulate", "_pairwise_sum", "_pairwise_leaf", "_mean_std"} <= set(sigs)
+    assert {n: s for n, s in sigs.items() if len(s) != 1} == {}

@@ -140,17 +140,6 @@ def _simulate(close, entries, exits, lo, hi, fees, slippage, init_cash, out):  #
 
 
 @nb.njit(cache=True, nogil=True)
-def _returns_matrix(
-    close, offsets, entries, exits, fees, slippage, init_cash, out, first, last
-):  # pragma: no cover - compiled
-    for j in range(first, last):  # ``out`` is Fortran-ordered: each column is contiguous
-        _simulate(
-            close, entries, exits, offsets[j], offsets[j + 1], fees, slippage, init_cash, out[:, j]
-        )
-    return out
-
-
-@nb.njit(cache=True, nogil=True)
 def _mean_std(x):  # pragma: no cover - compiled
     n = x.shape[0]
     s = 0.0
@@ -288,9 +277,10 @@ def _pairwise_sum(a, lo, n):  # pragma: no cover - compiled
 def _returns_stats(
     close, offsets, entries, exits, fees, slippage, init_cash, out, stats, first, last
 ):  # pragma: no cover - compiled
-    n = out.shape[0]
+    n = out.shape[1]
+    zero = np.int64(0)  # not the literal 0: one specialization of _pairwise_sum
     for j in range(first, last):
-        col = out[:, j]
+        col = out[j]  # ``out`` is C-ordered with one row per column: each is contiguous
         _simulate(
             close, entries, exits, offsets[j], offsets[j + 1], fees, slippage, init_cash, col
         )
@@ -307,13 +297,13 @@ def _returns_stats(
             if d < worst:
                 worst = d
         # mean and standard deviation (ddof=1) as numpy.mean / numpy.std compute them
-        mean = _pairwise_sum(col, 0, n) / n
+        mean = _pairwise_sum(col, zero, n) / n
         sq = np.empty(n)
         for i in range(n):
             t = col[i] - mean
             sq[i] = t * t
         stats[j, 0] = mean
-        stats[j, 1] = np.sqrt(_pairwise_sum(sq, 0, n) / (n - 1)) if n > 1 else np.nan
+        stats[j, 1] = np.sqrt(_pairwise_sum(sq, zero, n) / (n - 1)) if n > 1 else np.nan
         stats[j, 2] = value
         stats[j, 3] = worst
     return out
@@ -405,18 +395,29 @@ def _hold_plans(
 # ---------------------------------------------------------------------------
 # public wrappers, each with its plain twin ``name_py`` beside it
 # ---------------------------------------------------------------------------
+def _ro(a, dtype):
+    """``a`` as a C-contiguous, read-only array of ``dtype`` (a view when it already is one).
+
+    numba compiles a kernel once per argument type, and an array's type includes whether
+    it is writable: pandas hands out read-only views (copy-on-write) and numpy writable
+    arrays, so every input array is passed read-only and each kernel has one signature.
+    """
+    a = np.ascontiguousarray(a, dtype=dtype)
+    if a.flags.writeable:
+        a = a.view()
+        a.flags.writeable = False
+    return a
+
+
 def _csr(offsets, entries, exits):
-    return (
-        np.ascontiguousarray(offsets, dtype=np.int64),
-        np.ascontiguousarray(entries, dtype=np.int64),
-        np.ascontiguousarray(exits, dtype=np.int64),
-    )
+    return _ro(offsets, np.int64), _ro(entries, np.int64), _ro(exits, np.int64)
 
 
 def strategy_returns(close, offsets, entries, exits, *, fees, slippage, init_cash):
     """Daily returns, shape ``(n_bars, n_columns)``, of all-in long strategies (compiled).
 
-    The array is Fortran-ordered (one contiguous column per strategy).
+    The array is Fortran-ordered (one contiguous column per strategy); the returns of
+    :func:`returns_and_stats` (one compiled kernel for both).
 
     Parameters
     ----------
@@ -428,13 +429,9 @@ def strategy_returns(close, offsets, entries, exits, *, fees, slippage, init_cas
         Fractions of traded value and of the price.
     init_cash : float
     """
-    close = np.ascontiguousarray(close, dtype=np.float64)
-    offsets, entries, exits = _csr(offsets, entries, exits)
-    k = offsets.shape[0] - 1
-    out = np.empty((close.shape[0], k), dtype=np.float64, order="F")
-    args = (close, offsets, entries, exits, float(fees), float(slippage), float(init_cash), out)
-    run_tasks(lambda lo, hi: _returns_matrix(*args, lo, hi), k)
-    return out
+    return returns_and_stats(
+        close, offsets, entries, exits, fees=fees, slippage=slippage, init_cash=init_cash
+    )[0]
 
 
 def strategy_returns_py(close, offsets, entries, exits, *, fees, slippage, init_cash):
@@ -478,7 +475,7 @@ def strategy_stats(close, offsets, entries, exits, *, fees, slippage, init_cash,
         Column 0: final value / initial cash - 1; column 1:
         :math:`\\sqrt{A}\\,\\bar r / s_r` (``ddof=1``; NaN when :math:`s_r = 0`).
     """
-    close = np.ascontiguousarray(close, dtype=np.float64)
+    close = _ro(close, np.float64)
     offsets, entries, exits = _csr(offsets, entries, exits)
     k = offsets.shape[0] - 1
     out = np.empty((k, 2), dtype=np.float64)
@@ -517,13 +514,17 @@ def returns_and_stats(close, offsets, entries, exits, *, fees, slippage, init_ca
         and ``riskcycle.backtesting._result.drawdown(r).min()`` give on the returns
         (the same operations in the same order; tested).
     """
-    close = np.ascontiguousarray(close, dtype=np.float64)
+    close = _ro(close, np.float64)
     offsets, entries, exits = _csr(offsets, entries, exits)
-    out = np.empty((close.shape[0], offsets.shape[0] - 1), dtype=np.float64, order="F")
-    stats = np.empty((offsets.shape[0] - 1, 4), dtype=np.float64)
+    k = offsets.shape[0] - 1
+    # the kernel writes the rows of a C-ordered (k, n_bars) array, whose transpose is the
+    # Fortran-ordered result: one array layout whatever k (an (n_bars, 1) Fortran array
+    # is also C-contiguous, which numba would compile a second kernel for)
+    rows = np.empty((k, close.shape[0]), dtype=np.float64)
+    stats = np.empty((k, 4), dtype=np.float64)
     args = (close, offsets, entries, exits, float(fees), float(slippage), float(init_cash))
-    run_tasks(lambda lo, hi: _returns_stats(*args, out, stats, lo, hi), offsets.shape[0] - 1)
-    return out, stats
+    run_tasks(lambda lo, hi: _returns_stats(*args, rows, stats, lo, hi), k)
+    return rows.T, stats
 
 
 def returns_and_stats_py(close, offsets, entries, exits, *, fees, slippage, init_cash):
@@ -551,9 +552,9 @@ def record_events(x, min_gaps, margins):
     compiled; plain twin: :func:`record_events_py`. Returns compressed rows
     ``(offsets, positions)``: pair ``r`` owns ``positions[offsets[r]:offsets[r + 1]]``.
     """
-    x = np.ascontiguousarray(x, dtype=np.float64)
-    min_gaps = np.ascontiguousarray(min_gaps, dtype=np.int64)
-    margins = np.ascontiguousarray(margins, dtype=np.float64)
+    x = _ro(x, np.float64)
+    min_gaps = _ro(min_gaps, np.int64)
+    margins = _ro(margins, np.float64)
     offsets = np.empty(min_gaps.shape[0] + 1, dtype=np.int64)
     out = np.empty(x.shape[0] * max(1, min_gaps.shape[0]), dtype=np.int64)
     total = _record_events_many(x, min_gaps, margins, offsets, out)
@@ -600,8 +601,8 @@ def hold_plans(ev_offsets, ev_pos, rule, delay, hold, day0_pos, day0_ok, hold_en
     offsets, entries, exits : ndarray of int64
         Compressed-row trades (see the module docstring).
     """
-    rule = np.ascontiguousarray(rule, dtype=np.int64)
-    ev_offsets = np.ascontiguousarray(ev_offsets, dtype=np.int64)
+    rule = _ro(rule, np.int64)
+    ev_offsets = _ro(ev_offsets, np.int64)
     width = np.diff(ev_offsets)[rule]
     base = np.zeros(rule.shape[0] + 1, dtype=np.int64)
     np.cumsum(width, out=base[1:])
@@ -610,14 +611,14 @@ def hold_plans(ev_offsets, ev_pos, rule, delay, hold, day0_pos, day0_ok, hold_en
     counts = np.empty(rule.shape[0], dtype=np.int64)
     _hold_plans(
         ev_offsets,
-        np.ascontiguousarray(ev_pos, dtype=np.int64),
+        _ro(ev_pos, np.int64),
         rule,
-        np.ascontiguousarray(delay, dtype=np.int64),
-        np.ascontiguousarray(hold, dtype=np.int64),
-        np.ascontiguousarray(day0_pos, dtype=np.int64),
-        np.ascontiguousarray(day0_ok, dtype=np.bool_),
-        np.ascontiguousarray(hold_end, dtype=np.int64),
-        np.ascontiguousarray(hold_ok, dtype=np.bool_),
+        _ro(delay, np.int64),
+        _ro(hold, np.int64),
+        _ro(day0_pos, np.int64),
+        _ro(day0_ok, np.bool_),
+        _ro(hold_end, np.int64),
+        _ro(hold_ok, np.bool_),
         base,
         counts,
         ent,
@@ -666,12 +667,12 @@ def stationary_bootstrap_sharpe(x, starts, lengths, periods_per_year):
     uniform starts and geometric lengths of mean :math:`b` this is the stationary
     bootstrap of Politis & Romano (1994).
     """
-    x = np.ascontiguousarray(x, dtype=np.float64)
+    x = _ro(x, np.float64)
     out = np.empty(starts.shape[0], dtype=np.float64)
     args = (
         x,
-        np.ascontiguousarray(starts, dtype=np.int64),
-        np.ascontiguousarray(lengths, dtype=np.int64),
+        _ro(starts, np.int64),
+        _ro(lengths, np.int64),
         math.sqrt(periods_per_year),
         out,
     )
