@@ -718,13 +718,13 @@ class EventSample:
         notes = [
             f"Follower {fd.name}: {fd.n} bars from {fd.index[0].date()} to "
             f"{fd.index[-1].date()} (clock {fd.clock.name}).",
-            f"Day 0: the first follower bar closing at or after the event's information "
-            f"time plus a delay of {self.delay}.",
+            "No events (the unconditional sample)."
+            if self.ed is None
+            else "Day 0: the first follower bar closing at or after the event's "
+            f"information time plus a delay of {self.delay}.",
             f"Minimum spacing of placebo sets: {self.min_spacing} days ({self.spacing_source}).",
         ]
-        if self.ed is None:
-            notes.insert(1, "No events (the unconditional sample).")
-        elif len(self.excluded):
+        if self.ed is not None and len(self.excluded):
             notes.append(
                 "Excluded events: "
                 + "; ".join(f"{d.date()} ({r})" for d, r in self.excluded["reason"].items())

@@ -262,6 +262,7 @@ def test_garch_settings_and_pickling_with_a_user_statistic(data):
     ("kw", "match"),
     [
         ({"horizon": 90}, r"`horizon` \(90\) differs from the EventSample's \(365\).*horizon=90"),
+        ({"horizon": -5}, r"`horizon` must be a positive integer number of calendar days"),
         ({"delay": "1D"}, r"`delay` \(1 days 00:00:00\) differs .*event_sample"),
         ({"min_spacing": 30}, r"`min_spacing` \(30\) differs from the EventSample's \(362\)"),
         (

@@ -119,7 +119,7 @@ def check_sample_args(
             "events; build the sample with them: "
             "riskcycle.inference.event_sample(follower, events, horizon=...)."
         )
-    if horizon is not None and horizon != s.horizon:
+    if horizon is not None and check_horizon(horizon) != s.horizon:
         _conflict("horizon", horizon, s.horizon)
     if delay is not None:
         d = check_timedelta(delay, "delay")
