@@ -319,6 +319,12 @@ def placebo_test(
     >>> res = riskcycle.placebo_test(btc, ev, horizon=365, n_resamples=999, rng=1)
     >>> res.n_events, res.min_spacing
     (2, 362)
+
+    The same test on a sample prepared once (for several tests at this horizon):
+
+    >>> sample = riskcycle.inference.event_sample(btc, ev, horizon=365)
+    >>> riskcycle.placebo_test(sample, n_resamples=999, rng=1).pvalue == res.pvalue
+    True
     """
     horizon, delay = C.check_sample_args(
         follower,
