@@ -541,3 +541,42 @@ def test_one_statistic_pvalue_equals_the_vectorised_rule(alternative):
         want = E.pvalues_against(np.array([obs]), null, alternative, exact=False)[0]
         got = E._pvalue_of_one(float(obs), null, alternative)
         assert (np.isnan(want) and np.isnan(got)) or got == want, (obs, got, want)
+
+
+@pytest.mark.parametrize("test", ["placebo", "placebo_era", "hit_count", "garch_null"])
+def test_calibrate_on_an_event_sample_equals_the_call_with_the_follower(btc, rut, test):
+    """An EventSample gives the numbers of the same call with the follower and its events,
+    warns about the excluded events only when the sample is built, and refuses an argument
+    that contradicts it."""
+    from riskcycle.inference import event_sample
+
+    ev = riskcycle.breakouts(rut, min_gap=250).between("2011-01-01", "2026-01-22")
+    kw = dict(test=test, n_sets=40, n_resamples=49, rng=5)
+    with warnings.catch_warnings(record=True) as direct_warnings:
+        warnings.simplefilter("always")
+        direct = calibrate(btc, ev, horizon=365, **kw)
+    with warnings.catch_warnings(record=True) as built:
+        warnings.simplefilter("always")
+        sample = event_sample(btc, ev, horizon=365)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for cat in (riskcycle.exceptions.EventsExcludedWarning,
+                    riskcycle.exceptions.IncompleteWindowWarning):  # fmt: skip
+            warnings.simplefilter("error", cat)  # nothing about the events again
+        via = calibrate(sample, **kw)
+    pd.testing.assert_frame_equal(via.to_frame(), direct.to_frame())
+    assert_array_equal(via.null_pvalues, direct.null_pvalues)
+    assert via.pvalue_calibrated == direct.pvalue_calibrated
+    about_events = (riskcycle.exceptions.EventsExcludedWarning,
+                    riskcycle.exceptions.IncompleteWindowWarning)  # fmt: skip
+    named = [str(w.message) for w in built if issubclass(w.category, about_events)]
+    assert named  # the 2025-2026 events have no complete 365-day window
+    assert named == [
+        str(w.message) for w in direct_warnings if issubclass(w.category, about_events)
+    ]
+    with pytest.raises(ValueError, match="`horizon` \\(180\\) differs from the EventSample"):
+        calibrate(sample, horizon=180, **kw)
+    with pytest.raises(ValueError, match="`events` must be None"):
+        calibrate(sample, ev, **kw)
+    with pytest.raises(TypeError, match="`events` is required"):
+        calibrate(btc, horizon=365, **kw)

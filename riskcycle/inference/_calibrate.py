@@ -48,7 +48,7 @@ from .._typing import (
     DatesLike,
     DelayLike,
     EventsLike,
-    PricesLike,
+    FollowerLike,
     StatisticLike,
 )
 from .._validation import (
@@ -317,10 +317,10 @@ def nominal_test(
 
 
 def calibrate(
-    follower: PricesLike,
-    events: EventsLike,
+    follower: FollowerLike,
+    events: EventsLike | None = None,
     *,
-    horizon: int,
+    horizon: int | None = None,
     test: str | Callable = "placebo",
     alpha: float = 0.05,
     n_sets: int = 1000,
@@ -348,12 +348,18 @@ def calibrate(
 
     Parameters
     ----------
-    follower : Series or DataFrame
-        The follower's daily prices.
+    follower : Series, DataFrame or EventSample
+        The follower's daily prices. With an :class:`~riskcycle.inference.EventSample`
+        (:func:`~riskcycle.inference.event_sample`), its follower and events: then
+        ``events`` is None, and the horizon, delay, clocks and minimum spacing come
+        from the sample (an argument that contradicts it is a ValueError); the numbers
+        are those of the same call with the follower, and the excluded events are not
+        warned about again.
     events : Events, DatetimeIndex or sequence of dates
-        The events (a leader's breakouts, or any dates: FOMC meetings, approvals).
+        The events (a leader's breakouts, or any dates: FOMC meetings, approvals);
+        required with prices.
     horizon : int
-        Forward window in calendar days.
+        Forward window in calendar days; required with prices.
     test : str or callable, default "placebo"
         The test to calibrate, one of ``"placebo"``, ``"placebo_halving_matched"``,
         ``"placebo_era"``, ``"hit_count"``, ``"garch_null"`` or a callable: the plain
@@ -472,6 +478,16 @@ def calibrate(
     >>> cal.n_events, cal.n_sets
     (2, 200)
     """
+    horizon, delay = C.check_sample_args(
+        follower,
+        events,
+        horizon=horizon,
+        delay=delay,
+        min_spacing=min_spacing,
+        leader_clock=leader_clock,
+        follower_clock=follower_clock,
+        needs_events="calibrate",
+    )
     opts = _calibrate_iv(
         horizon,
         test,
@@ -488,18 +504,23 @@ def calibrate(
         n_jobs,
     )
     gen = check_rng(rng)
-    fd = C.follower_data(follower, follower_clock=follower_clock)
-    win = C.windows(fd, opts.horizon)
-    ed = C.event_data(fd, win, events, delay=opts.delay, leader_clock=leader_clock)
-    C.warn_excluded(ed, fd, opts.horizon)
-    spacing, _ = C.resolve_spacing(min_spacing, events, ed, fd)
+    sample = C.sample_for(
+        follower,
+        events,
+        horizon=opts.horizon,
+        delay=opts.delay,
+        min_spacing=min_spacing,
+        leader_clock=leader_clock,
+        follower_clock=follower_clock,
+    )
+    fd, win, spacing = sample.fd, sample.win, sample.min_spacing
     era = C.era_labels(fd, opts.eras)
     s_null, s_sets = gen.spawn(2)
     spec = nominal_test(fd, win, opts, spacing=spacing, eras=era, rng=s_null)
     return calibrate_core(
         fd,
         win,
-        ed.positions,
+        sample.ed.positions,
         spec,
         spacing=spacing,
         eras=era,
