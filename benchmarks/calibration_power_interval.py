@@ -25,8 +25,8 @@ import numpy as np
 from scipy import stats
 
 import riskcycle as rc
+from riskcycle import _nb_sets as _nb
 from riskcycle.inference import _common as C
-from riskcycle.inference import _nb
 
 AS_OF = "2026-01-22"
 CASES = [("btc", AS_OF), ("btc_long", AS_OF), ("btc_long", None), ("btc", None)]

@@ -326,8 +326,8 @@ def test_t_interval_coverage_iid_normal():
 
 def _real_path_sets(btc_long, n_sets, seed, k=4, spacing=362, horizon=365):
     """Uniform random k-sets of eligible btc_long days at least `spacing` days apart."""
+    from riskcycle import _nb_sets as _nb
     from riskcycle.inference import _common as C
-    from riskcycle.inference import _nb
 
     fd = C.follower_data(btc_long)
     win = C.windows(fd, horizon)

@@ -173,7 +173,7 @@ def _rejections(pvals):
 @pytest.mark.slow
 def test_pvalues_uniform_when_events_are_random_dates():
     """Randomisation null: the real dates are themselves a uniform admissible set (exact)."""
-    from riskcycle.inference import _nb
+    from riskcycle import _nb_sets as _nb
 
     rng = np.random.default_rng(123)
     f = follower(2400, start="2015-06-01", seed=5, vol=0.04)
@@ -487,7 +487,7 @@ def test_null_is_identical_for_every_n_jobs(case):
 def test_monte_carlo_sets_come_from_the_documented_streams():
     """Rebuilt by hand: set block j (4,096 sets) inverts the uniforms of the j-th stream
     spawned from rng through the counting table; the caller's Generator does not move."""
-    from riskcycle.inference import _nb
+    from riskcycle import _nb_sets as _nb
 
     f = follower(1500, seed=6)
     ev = dates(f, [100, 700, 1200])
@@ -513,7 +513,7 @@ def test_monte_carlo_sets_come_from_the_documented_streams():
 def test_matched_count_by_dynamic_programming_equals_enumeration():
     """matched_count (dynamic programming over dated pool entries) against the plain
     enumeration of every tuple, with overlapping pools, empty pools and spacing 0."""
-    from riskcycle.inference import _nb
+    from riskcycle import _nb_sets as _nb
 
     rng = np.random.default_rng(4)
     for _ in range(200):

@@ -5,7 +5,7 @@ Two rules, checked on riskcycle's source with :mod:`ast` (nothing is imported):
 * A module may use the private (underscore) modules and names of its own subpackage,
   and those of the shared top-level modules ``riskcycle/_*.py`` (``_validation``,
   ``_sample``, ``_clocks``, ``_results``, ...). It may not import another subpackage's
-  underscore module (``riskcycle.inference._nb``) or an underscore name from another
+  underscore module (``riskcycle.inference._nb_paths``) or an underscore name from another
   package or module (``calendar._clock_of``). A helper several stages need belongs in
   a shared module.
 * A function has at most :data:`MAX_LINES` code lines in its body (docstring, comments

@@ -76,7 +76,7 @@ def block_variance(x: np.ndarray, block: float) -> float:
     :math:`\frac{n}{b}\,\frac1n\sum_{t}(B_t - b\bar x)^2` over the ``n`` circular
     blocks :math:`B_t` of length :math:`b` = ``round(block)`` (Künsch 1989); the
     bootstrap counterpart is the sum of squared centred block sums of each
-    resample (:func:`riskcycle.inference._nb.window_block_sums`).
+    resample (:func:`riskcycle.inference._nb_paths.window_block_sums`).
     """
     n = len(x)
     if n == 0:

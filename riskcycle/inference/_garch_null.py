@@ -355,7 +355,7 @@ def simulate_null(
     (None: all cores), so the numbers depend on ``rng`` only. Each path starts at
     ``params["variance"]`` (:func:`null_parameters`) and has ``n_obs`` returns;
     ``f_start``/``f_end`` are the events' window bars. ``kind`` >= 0: mean or median of
-    the window sums (:func:`riskcycle.inference._nb.set_statistic`); else the
+    the window sums (:func:`riskcycle._nb_sets.set_statistic`); else the
     callable ``func`` on the (n_paths, k) window sums, in the calling thread.
     """
     return start_simulation(
@@ -378,8 +378,9 @@ def start_simulation(
 ) -> Callable[[], np.ndarray]:
     """:func:`simulate_null` started on the threads: returns ``finish()``, which waits
     and gives the null distribution (the calling thread is free meanwhile)."""
-    from . import _nb, _nb_paths
-    from ._parallel import chunk_streams
+    from .. import _nb_sets as _nb
+    from .._parallel import chunk_streams
+    from . import _nb_paths
 
     nu = params["nu"]
     scale = np.sqrt((nu - 2) / nu)
@@ -497,7 +498,7 @@ def _fit_notes(fd, params: dict, params_sim: dict, burn: int) -> tuple[list[str]
 
 
 def _observed(win, pos, kind, func) -> float:
-    from . import _nb
+    from .. import _nb_sets as _nb
 
     if kind >= 0:
         return float(_nb.set_statistic(win.fwd, pos[None, :], kind)[0])

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .._options import PlaceboOptions
+from .._parallel import chunk_streams
 from .._rng import RNGLike, check_rng
 from .._sample import EventSample
 from .._typing import (
@@ -32,7 +33,6 @@ from .._validation import (
 from ..exceptions import DegenerateDataWarning, SmallSampleWarning
 from . import _common as C
 from ._chunks import start_chunks
-from ._parallel import chunk_streams
 from ._result import PlaceboResult
 
 __all__ = ["PlaceboOptions", "placebo_test"]
@@ -195,7 +195,7 @@ def placebo_test(
         from the follower's data (its volatility breaks,
         :func:`riskcycle.regimes.variance_breaks` with the LWZ rule); a sequence of
         dates: the eras start at these break dates. Sampled exactly uniformly from the
-        admissible stratified sets (:func:`riskcycle.inference._nb.strata_tables`).
+        admissible stratified sets (:func:`riskcycle._nb_sets.strata_tables`).
         Cannot be combined with ``halving_window``.
     leader, leader_within : prices and float, optional
         Match on the leader's state: only dates at which the leader's last known
@@ -297,7 +297,7 @@ def placebo_test(
     its uniforms from the :math:`j`-th stream spawned from ``rng``, on ``n_jobs``
     threads: the null distribution is bit-identical for every ``n_jobs``. The
     number of admissible matched tuples is counted by dynamic programming over the
-    pools' dates (:func:`riskcycle.inference._nb.matched_count`), exactly, also
+    pools' dates (:func:`riskcycle._nb_sets.matched_count`), exactly, also
     beyond ``max_exact``.
 
     Validated in the test suite: exact enumeration against brute force, sampled
@@ -394,7 +394,7 @@ class _Problem:
 
     def stats_of(self, idx: np.ndarray) -> np.ndarray:
         """The statistic of the sets ``idx`` (rows of candidate indices)."""
-        from . import _nb
+        from .. import _nb_sets as _nb
 
         if self.kind >= 0:
             return _nb.set_statistic(self.values, idx, self.kind)
@@ -528,7 +528,7 @@ def _nan_result(reason: str, null_text: str, common: dict) -> PlaceboResult:
 
 
 def _observed(win, pb: _Problem) -> float:
-    from . import _nb
+    from .. import _nb_sets as _nb
 
     if pb.kind >= 0:
         return float(_nb.set_statistic(win.fwd, pb.pos[None, :], pb.kind)[0])
@@ -587,7 +587,7 @@ def _spaced_null(pb: _Problem, eras, *, method, max_exact, n_resamples, rng, n_j
 
     Returns ``finish()`` giving a :class:`_Null`, or a :class:`_NoNull`.
     """
-    from . import _nb
+    from .. import _nb_sets as _nb
 
     k, spacing = pb.k, pb.spacing
     nxt = np.searchsorted(pb.tday, pb.tday + spacing, side="left").astype(np.int64)
@@ -655,7 +655,7 @@ def _spaced_null(pb: _Problem, eras, *, method, max_exact, n_resamples, rng, n_j
 
 def _matched_draw(pool, off, tday, spacing, k, budget):
     """The rejection sampler of matched tuples for :func:`_start_sampling`."""
-    from . import _nb
+    from .. import _nb_sets as _nb
 
     def draw(gen: np.random.Generator, idx: np.ndarray, lo: int, hi: int) -> int:
         filled, proposals, acc_est = lo, 0, 0.5
@@ -681,7 +681,7 @@ def _matched_counts(pool, off, tday, spacing, max_exact, *, store):
     """``(count, cnt, small, rows)``: the exact count by dynamic programming (None with
     many events), the count or a lower bound past ``max_exact`` (enumerating up to it),
     whether it is at most ``max_exact``, and the tuples when ``store`` and small."""
-    from . import _nb
+    from .. import _nb_sets as _nb
 
     count = _nb.matched_count(pool, off, tday, spacing)
     if count is None:

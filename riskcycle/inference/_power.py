@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._options import PowerOptions
+from .._parallel import run_chunks
 from .._rng import RNGLike, check_rng
 from .._typing import ClockLike, DelayLike, EventsLike, FollowerLike
 from .._validation import (
@@ -22,7 +23,6 @@ from .._validation import (
 )
 from . import _common as C
 from ._bootstrap import describe_scheme, draw_blocks, optimal_block
-from ._parallel import run_chunks
 from ._result import PowerResult
 
 __all__ = ["power_analysis"]
@@ -241,7 +241,7 @@ def power_analysis(
     For each of ``n_simulations`` replications: a uniform random set of ``n``
     eligible days at least ``min_spacing`` days apart is drawn on the follower's
     own history (exact "stars and bars" sampling,
-    :func:`riskcycle.inference._nb.spaced_sample`); :math:`\delta/L_i` is added
+    :func:`riskcycle._nb_spacing.spaced_sample`); :math:`\delta/L_i` is added
     to each of the :math:`L_i` daily log returns in pseudo-event :math:`i`'s
     window, so its forward log return rises by :math:`\delta` and any placebo
     window that overlaps it gets its share; the placebo test is run with
@@ -635,7 +635,7 @@ class _Simulation:
         }
 
     def _real(self, n: int, child: np.random.Generator) -> np.ndarray | None:
-        from . import _nb
+        from .. import _nb_sets as _nb
 
         opts = self.opts
         n_sim, n_pl = opts.n_simulations, opts.n_resamples
@@ -761,7 +761,7 @@ def _events_needed(
 
 def _min_attainable(fd: C.FollowerData, win: C.Windows, sim: _Simulation) -> dict:
     """Smallest attainable p-values with the observed number of events."""
-    from . import _nb
+    from .. import _nb_sets as _nb
 
     k_obs = sim.k_obs
     out = {
