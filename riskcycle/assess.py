@@ -1040,34 +1040,23 @@ def _calibrations(p: _Prepared, opts: AssessOptions, pos, nulls: dict, collect, 
     return out
 
 
-def _garch_calibration(p: _Prepared, opts: AssessOptions, collect, rng, garch):
-    """The GARCH null's size and calibrated p on this history (reported, not in the verdict)."""
-    from . import _calibration as K
-    from .inference._calibrate import garch_spec
+def _garch_calibration(p: _Prepared, opts: AssessOptions, collect, rng):
+    """The GARCH null's size and calibrated p on this history (reported, not in the verdict):
+    :func:`riskcycle.inference.calibrate` on the sample (the GARCH null's fit is reused:
+    fits are kept per returns)."""
+    from .inference import calibrate
 
-    s_spec, s_sets = rng.spawn(2)
-    spec = garch_spec(
-        p.fd,
-        p.win,
-        kind=p.kind,
-        func=p.func,
-        alternative=opts.alternative,
-        n_paths=opts.garch_resamples,
-        burn=500,
-        rng=s_spec,
-        fit={"params": garch.params},  # the GARCH null's own fit, not refitted
-    )
     return collect(
-        K.calibrate_core,
-        p.fd,
-        p.win,
-        p.ed.positions,
-        spec,
-        spacing=p.spacing,
-        eras=p.eras,
+        calibrate,
+        p.sample,
+        test="garch_null",
         alpha=opts.alpha,
         n_sets=opts.n_calibration,
-        rng=s_sets,
+        eras=p.eras_rule,
+        statistic="mean",
+        alternative=opts.alternative,
+        n_resamples=opts.garch_resamples,
+        rng=rng,
     )
 
 
@@ -1386,7 +1375,7 @@ def _run_tests(inp, events, prep: _Prepared, opts: AssessOptions, collect, strea
     nulls = {"placebo": _null_of(pl), "placebo_era": _null_of(ple)}
     calibration = _calibrations(prep, opts, ed.positions, nulls, collect, streams[8])
     if garch is not None and np.isfinite(garch.pvalue):
-        calibration["garch_null"] = _garch_calibration(prep, opts, collect, streams[11], garch)
+        calibration["garch_null"] = _garch_calibration(prep, opts, collect, streams[11])
     loo = _leave_one_out(prep, opts, collect, streams[9])
     fw = _family_wise(prep, opts, streams[10])
     pending = [d.strftime("%Y-%m-%d") for d in ed.leader_dates[ed.status == "incomplete"]]

@@ -374,3 +374,32 @@ def test_input_check_returns_frozen_options():
     assert opts.delay == pd.Timedelta(days=1)
     with pytest.raises(dataclasses.FrozenInstanceError):
         opts.burn = 5
+
+
+def test_fits_are_kept_per_returns_and_handed_out_as_copies(monkeypatch):
+    """The same returns are fitted once (a GARCH null and its calibration on one follower),
+    each caller gets its own copy, and different returns get their own fit."""
+    from riskcycle.inference import _garch_null as G
+
+    calls = []
+    real = G._fit
+
+    def counted(y):
+        calls.append(len(y))
+        return real(y)
+
+    monkeypatch.setattr(G, "_fit", counted)
+    monkeypatch.setattr(G, "_FITS", type(G._FITS)())
+    rng = np.random.default_rng(3)
+    x = rng.standard_t(5, 1500) * 0.02
+    a = G.fit_garch_t(x)
+    a["params"]["alpha"] = -1.0  # the caller's copy
+    b = G.fit_garch_t(x.copy())
+    assert calls == [1500]
+    assert b["params"]["alpha"] != -1.0
+    assert b == G.fit_garch_t(x)
+    c = G.fit_garch_t(x[:-1])
+    assert calls == [1500, 1499] and c != b
+    for i in range(G._FITS_KEPT + 1):  # bounded: the oldest fits are dropped
+        G.fit_garch_t(x[: 1000 + i])
+    assert len(G._FITS) == G._FITS_KEPT

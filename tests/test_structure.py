@@ -31,12 +31,7 @@ MAX_LINES = 80
 
 # importer module -> the private imports from other packages it still makes: (module, name)
 # with name None for ``import module`` / a private module imported as a whole.
-ALLOWED_PRIVATE_IMPORTS = {
-    # assessment: the GARCH null's calibration spec
-    "riskcycle.assess": {
-        ("riskcycle.inference._calibrate", "garch_spec"),
-    },
-}
+ALLOWED_PRIVATE_IMPORTS: dict[str, set[tuple[str, str | None]]] = {}
 
 # functions over MAX_LINES code lines ("module:qualified name"), to be split into steps
 ALLOWED_LONG_FUNCTIONS: set[str] = set()

@@ -77,12 +77,8 @@ def garch_spec(
     n_paths: int,
     burn: int,
     rng: np.random.Generator,
-    fit: dict | None = None,
 ) -> NominalTest:
     """GARCH(1,1)-t null (:func:`riskcycle.garch_null_test`) with paths shared by all sets.
-
-    ``fit``: a fit already made on the same returns (``{"params": ...}``, as
-    :func:`riskcycle.inference._garch_null.fit_garch_t` returns), so it is not made twice.
 
     The paths are simulated once, on the first call, from the fit to the whole follower
     (drift at the sample mean, started at the sample variance); each set's p-value
@@ -96,7 +92,7 @@ def garch_spec(
     def paths() -> np.ndarray:
         if "c" not in cache:
             x = fd.returns
-            params = null_parameters(fit_garch_t(x) if fit is None else fit, x)
+            params = null_parameters(fit_garch_t(x), x)  # a fit of the same returns is reused
             if params["at_boundary"]:
                 import warnings
 
