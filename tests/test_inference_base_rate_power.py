@@ -8,7 +8,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from scipy import integrate, stats
 
 import riskcycle
@@ -536,3 +536,48 @@ def test_base_rate_and_power_options_are_their_settings(btc):
         20,
     )
     assert isinstance(pw.events_needed_interval, ConfidenceInterval)
+
+
+def test_vectorised_power_curves_and_crossings_equal_their_loops():
+    """The power simulation's vectorised steps give exactly what the per-effect and
+    per-replicate loops they replace give (the same arithmetic, element by element)."""
+    from riskcycle.inference import _power as P
+
+    rng = np.random.default_rng(11)
+    n_sim, n_pl = 37, 99
+    t0, w0 = rng.normal(size=n_sim), rng.uniform(0.5, 1.5, n_sim)
+    ts, ws = rng.normal(size=(n_sim, n_pl)), rng.uniform(0.5, 1.5, (n_sim, n_pl))
+    ts[:, 3] = t0  # ties at effect 0
+    effects = np.linspace(0.0, 4.0, 241)
+    crit = math.floor(0.05 * (1 + n_pl) + 1e-9) - 1
+    tol = np.abs(t0)[:, None] * np.finfo(float).eps * 100
+    loop = np.column_stack(
+        [
+            ((ts - t0[:, None]) + e * (ws - w0[:, None]) >= -tol).sum(axis=1) <= crit
+            for e in effects
+        ]
+    )
+    got = P._power_curves(t0, w0, ts, ws, effects, 0.05, n_pl)
+    assert_array_equal(got, loop)
+    assert 0 < got.mean() < 1  # not a degenerate case
+
+    curves = np.sort(rng.uniform(size=(200, 241)), axis=1)
+    curves[0] = 0.0  # never reaches the target
+    curves[1, 0] = 0.9  # reaches it at the first effect
+    for target in (0.5, 0.8):
+        want = np.array([P._crossing(c, effects, target) for c in curves])
+        assert_array_equal(P._crossings(curves, effects, target), want)
+
+    ns = [2, 3, 5, 8]
+    power = rng.uniform(size=(4, 300))
+    power[1, ::7] = np.nan
+
+    def first(col):
+        for n, p in zip(ns, col, strict=True):
+            if np.isfinite(p) and p >= 0.8:
+                return float(n)
+        return np.nan
+
+    want = np.array([first(power[:, b]) for b in range(power.shape[1])])
+    assert_array_equal(P._first_reachings(ns, power, 0.8), want)
+    assert np.isnan(want).any() and np.isfinite(want).any()

@@ -32,6 +32,7 @@ SCHEMES = ("real_path", "block")
 _SIM_CHUNK = 50
 _N_EFFECTS = 241
 _N_MC_BOOT = 200  # bootstrap replicates of the simulations for the Monte Carlo errors
+_EFFECT_BLOCK = 64  # effects compared at once in _power_curves (bounds its temporaries)
 _SD_PATHS = 20  # block-bootstrapped histories behind sd_forward_simulated
 HOENIG_HEISEY = (
     "Hoenig & Heisey (2001), The abuse of power, The American Statistician 55(1), 19-24, "
@@ -365,15 +366,21 @@ def power_analysis(
 
 
 def _power_curves(t0, w0, ts, ws, effects, alpha, n_pl):
-    """Rejection indicators (n_sim, n_effects) of the placebo test at every effect."""
+    """Rejection indicators (n_sim, n_effects) of the placebo test at every effect.
+
+    At effect ``e`` a placebo set is as extreme as the pseudo-events when
+    ``(ts - t0) + e * (ws - w0) >= -tol``; the effects are taken in blocks of
+    :data:`_EFFECT_BLOCK` at once (the same arithmetic, element by element).
+    """
     crit = math.floor(alpha * (1 + n_pl) + 1e-9) - 1  # reject when #{extreme} <= crit
-    d0 = ts - t0[:, None]
-    dw = ws - w0[:, None]
+    d0 = (ts - t0[:, None])[:, :, None]
+    dw = (ws - w0[:, None])[:, :, None]
     out = np.empty((len(t0), len(effects)), dtype=bool)
-    tol = np.abs(t0)[:, None] * np.finfo(float).eps * 100
-    for j, e in enumerate(effects):
-        extreme = (d0 + e * dw >= -tol).sum(axis=1)
-        out[:, j] = extreme <= crit
+    tol = (np.abs(t0)[:, None] * np.finfo(float).eps * 100)[:, :, None]
+    for lo in range(0, len(effects), _EFFECT_BLOCK):
+        e = np.asarray(effects[lo : lo + _EFFECT_BLOCK], dtype=float)
+        extreme = np.count_nonzero(d0 + e * dw >= -tol, axis=1)
+        out[:, lo : lo + len(e)] = extreme <= crit
     return out
 
 
@@ -389,12 +396,25 @@ def _crossing(curve: np.ndarray, effects: np.ndarray, target: float) -> float:
     return float(effects[j - 1] + (target - y0) / (y1 - y0) * (effects[j] - effects[j - 1]))
 
 
-def _first_reaching(ns: list[int], power: dict[int, float], target: float) -> float:
-    """Smallest ``n`` (ascending) whose power reaches ``target``; NaN if none does."""
-    for n in ns:
-        if np.isfinite(power[n]) and power[n] >= target:
-            return float(n)
-    return np.nan
+def _crossings(curves: np.ndarray, effects: np.ndarray, target: float) -> np.ndarray:
+    """:func:`_crossing` of every row of ``curves`` (the same arithmetic, vectorised)."""
+    above = curves >= target
+    j = above.argmax(axis=1)
+    out = np.full(len(curves), np.nan)
+    out[above.any(axis=1) & (j == 0)] = 0.0
+    rows = np.flatnonzero(above.any(axis=1) & (j > 0))
+    j = j[rows]
+    y0, y1 = curves[rows, j - 1], curves[rows, j]
+    out[rows] = effects[j - 1] + (target - y0) / (y1 - y0) * (effects[j] - effects[j - 1])
+    return out
+
+
+def _first_reachings(ns: list[int], power: np.ndarray, target: float) -> np.ndarray:
+    """For every column of ``power`` (rows: ``ns``, ascending), the smallest ``n`` whose
+    power reaches ``target``; NaN where none does."""
+    ok = np.isfinite(power) & (power >= target)
+    first = ok.argmax(axis=0)
+    return np.where(ok.any(axis=0), np.asarray(ns, dtype=float)[first], np.nan)
 
 
 def spaced_design(fd, win, spacing: int):
@@ -878,13 +898,11 @@ def _mc_errors(cache, ns, effects, target, effect, n_sim, rng):
             continue
         curves_b = counts[i] @ rej.astype(float) / n_sim  # (_N_MC_BOOT, n_effects + 1)
         power_b[n] = curves_b[:, -1]
-        m = np.array([_crossing(c[:-1], effects, target) for c in curves_b])
+        m = _crossings(curves_b[:, :-1], effects, target)
         mde_se[n] = float(np.std(m, ddof=1)) if np.isfinite(m).all() else np.nan
     if effect <= 0:
         return mde_se, np.nan, (np.nan, np.nan), 0.0
-    en = np.array(
-        [_first_reaching(ns, {n: power_b[n][b] for n in ns}, target) for b in range(_N_MC_BOOT)]
-    )
+    en = _first_reachings(ns, np.array([power_b[n] for n in ns]), target)
     reached = np.isfinite(en)
     share = float(reached.mean())
     if not reached.any():
