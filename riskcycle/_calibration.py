@@ -13,6 +13,7 @@ method and its references.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -534,9 +535,18 @@ def size_at(null_p: np.ndarray, alpha: float) -> tuple[float, ConfidenceInterval
     if v.size == 0:
         return np.nan, ConfidenceInterval(np.nan, np.nan), False
     x = int(np.count_nonzero(v <= alpha))
-    bt = stats.binomtest(x, v.size, alpha)
+    low, high, holds = _binomial_size(x, int(v.size), float(alpha))
+    return x / v.size, ConfidenceInterval(low, high), holds
+
+
+@functools.lru_cache(maxsize=1024)
+def _binomial_size(x: int, n: int, alpha: float) -> tuple[float, float, bool]:
+    """Clopper-Pearson 95% interval of ``x / n`` and whether the exact binomial test keeps
+    ``alpha`` at 1% (scipy; kept per ``(x, n, alpha)``: a report's calibrations repeat
+    them, and each costs milliseconds of root finding)."""
+    bt = stats.binomtest(x, n, alpha)
     ci = bt.proportion_ci(0.95, method="exact")
-    return x / v.size, ConfidenceInterval(float(ci.low), float(ci.high)), bool(bt.pvalue >= 0.01)
+    return float(ci.low), float(ci.high), bool(bt.pvalue >= 0.01)
 
 
 def _null_text(k: int, spacing: int, eras: Eras, name: str) -> str:
