@@ -265,20 +265,23 @@ def _matched_sample_nb(pool, off, tday, s, u, out, start):  # pragma: no cover -
     filled = start
     used = 0
     tmp = np.empty(k, dtype=np.int64)
+    day = np.empty(k, dtype=tday.dtype)
     for b in range(u.shape[0]):
         if filled >= n_need:
             break
         used += 1
+        # pick the tuple's members in order, each checked against those before it: a
+        # tuple is rejected at its first close pair (the same tuples as checking them all)
+        ok = True
         for i in range(k):
             size = off[i + 1] - off[i]
             j = np.int64(u[b, i] * size)
             if j >= size:
                 j = size - 1
             tmp[i] = pool[off[i] + j]
-        ok = True
-        for i in range(k):
-            for j in range(i + 1, k):
-                d = tday[tmp[i]] - tday[tmp[j]]
+            day[i] = tday[tmp[i]]
+            for m in range(i):
+                d = day[m] - day[i]
                 if d < 0:
                     d = -d
                 if d < s:
