@@ -299,8 +299,8 @@ def halving_pools(
 
     Returns ``(pool, off, phase_days)``.
     """
-    t_c = CRYPTO_UTC.information_times(fd.index[cand]).asi8
-    t_e = CRYPTO_UTC.information_times(fd.index[event_pos]).asi8
+    t_all = CRYPTO_UTC.information_times(fd.index).asi8  # every bar's (cached per dates)
+    t_c, t_e = t_all[cand], t_all[event_pos]
     anchors = halving_anchors_ns()
     bad = np.searchsorted(anchors, t_e, side="right") == 0
     if bad.any():
