@@ -486,6 +486,32 @@ def test_stage_runner_runs_deferred_stages_after_their_predecessor():
         assert b_start >= a_end
 
 
+_PREPARED: list[str] = []
+
+
+def _prepared_state() -> list[str]:
+    return list(_PREPARED)
+
+
+def test_stage_runner_prepares_once_before_forking_its_workers():
+    # `prepare` fills caches the forked workers inherit: it runs once, before the first
+    # stage, and only when there are workers (a stage run here fills them as it goes)
+    from riskcycle.report._stages import StageRunner
+
+    _PREPARED.clear()
+    with StageRunner(1, prepare=lambda: _PREPARED.append("prepared")) as runner:
+        runner.submit("a", _prepared_state)
+        assert runner.result("a") == []
+    with StageRunner(2, prepare=lambda: _PREPARED.append("prepared")) as runner:
+        if not runner.parallel:
+            pytest.skip("worker processes are forked on Linux only")
+        assert _PREPARED == ["prepared"]  # at once, before any stage is submitted
+        runner.submit("a", _prepared_state)
+        runner.submit("b", _prepared_state)
+        assert runner.result("a") == runner.result("b") == ["prepared"]
+    _PREPARED.clear()
+
+
 @pytest.mark.parametrize("n_specs", [1, 2, 4, 8, 12])
 def test_specification_figure_legend_stays_between_the_label_and_the_edge(n_specs):
     # fixed layouts: the legend must neither cover the x label nor leave the canvas,

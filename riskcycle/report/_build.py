@@ -71,7 +71,33 @@ _STAGE_MODULES = (
     "riskcycle.cycles",
     "riskcycle.eventstudy",
     "riskcycle.regimes",
+    "riskcycle.inference",
+    "exchange_calendars",
 )
+
+
+def _prepare_workers(lead: pd.DataFrame, fol: pd.DataFrame) -> None:
+    """What each worker process would otherwise do again, done once before they are forked.
+
+    The leader's and the follower's information times (they build the exchange calendar
+    that the events, the event windows and the backtest look up, and are cached per
+    clock and dates) and numba's compiler target (its first use in a process loads
+    numba's implementation modules, before any compiled kernel can be loaded from the
+    cache). Only caches are filled: no number depends on this.
+    """
+    from .._clocks import clock_of
+
+    for frame in (lead, fol):
+        attrs = getattr(frame, "attrs", {}) or {}
+        if "clock" in attrs:  # a frame without one fails in the stages, with its message
+            clock_of(frame, None, "clock").information_times(frame.index)
+    try:
+        from numba.core.registry import cpu_target
+
+        cpu_target.target_context.refresh()
+    except (ImportError, AttributeError):  # pragma: no cover - another numba layout
+        pass
+
 
 _COINMETRICS = ("btc_long", "btc_coinmetrics")
 COINMETRICS_NOTE = (
@@ -244,7 +270,9 @@ def build_report(
     use(_name(lead, "leader"), _name(fol, "follower"))
     definition = "intraday" if use_high else "close"
 
-    with StageRunner(n_jobs, preload=_STAGE_MODULES) as runner:
+    with StageRunner(
+        n_jobs, preload=_STAGE_MODULES, prepare=lambda: _prepare_workers(lead, fol)
+    ) as runner:
         # every stage that needs only the data starts now (in worker processes when
         # n_jobs > 1; otherwise each runs when its result is first needed, in the
         # order of the sections)

@@ -173,16 +173,25 @@ class StageRunner:
     loaded modules and data) every submitted stage starts in a pool of ``n_jobs``
     processes, in the order submitted, while this process goes on; elsewhere, or with
     ``n_jobs=1``, a stage runs when its result is first asked for. ``preload`` names
-    modules the stages import, imported before the workers start. Either way
+    modules the stages import and ``prepare`` is work every stage would otherwise repeat
+    (caches the workers inherit), both done before the workers start. Either way
     :meth:`result` returns the same output: each stage depends only on its arguments.
     """
 
-    def __init__(self, n_jobs: int, *, preload: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        n_jobs: int,
+        *,
+        preload: tuple[str, ...] = (),
+        prepare: Callable[[], None] | None = None,
+    ) -> None:
         self.parallel = n_jobs > 1 and _fork_available()
         if self.parallel:
-            # imported once here rather than once in every worker
+            # imported (and prepared) once here rather than once in every worker
             for name in preload:
                 importlib.import_module(name)
+            if prepare is not None:
+                prepare()
         self._pool = (
             ProcessPoolExecutor(max_workers=n_jobs, mp_context=multiprocessing.get_context("fork"))
             if self.parallel
