@@ -581,3 +581,28 @@ def test_vectorised_power_curves_and_crossings_equal_their_loops():
     want = np.array([first(power[:, b]) for b in range(power.shape[1])])
     assert_array_equal(P._first_reachings(ns, power, 0.8), want)
     assert np.isnan(want).any() and np.isfinite(want).any()
+
+
+def test_power_curves_temporaries_stay_bounded():
+    """Many placebo sets compare fewer effects at a time: the temporaries stay near
+    _BLOCK_CELLS cells (tracemalloc), with the same rejections as a small block."""
+    import tracemalloc
+
+    from riskcycle.inference import _power as P
+
+    rng = np.random.default_rng(2)
+    n_sim, n_pl = 50, 9999
+    t0, w0 = rng.normal(size=n_sim), rng.uniform(0.5, 1.5, n_sim)
+    ts, ws = rng.normal(size=(n_sim, n_pl)), rng.uniform(0.5, 1.5, (n_sim, n_pl))
+    effects = np.linspace(0.0, 3.0, 242)
+    tracemalloc.start()
+    got = P._power_curves(t0, w0, ts, ws, effects, 0.05, n_pl)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # d0, dw (4 MB each) and one block's float and bool temporaries; 64 effects at once
+    # would need about 290 MB
+    assert peak < 40 * 2**20, peak
+    one = np.column_stack(
+        [P._power_curves(t0, w0, ts, ws, effects[j : j + 1], 0.05, n_pl) for j in (0, 120, 241)]
+    )
+    assert_array_equal(got[:, [0, 120, 241]], one)

@@ -32,7 +32,8 @@ SCHEMES = ("real_path", "block")
 _SIM_CHUNK = 50
 _N_EFFECTS = 241
 _N_MC_BOOT = 200  # bootstrap replicates of the simulations for the Monte Carlo errors
-_EFFECT_BLOCK = 64  # effects compared at once in _power_curves (bounds its temporaries)
+_EFFECT_BLOCK = 64  # effects compared at once in _power_curves
+_BLOCK_CELLS = 1_000_000  # and at most this many cells in its temporaries (about 9 MB)
 _SD_PATHS = 20  # block-bootstrapped histories behind sd_forward_simulated
 HOENIG_HEISEY = (
     "Hoenig & Heisey (2001), The abuse of power, The American Statistician 55(1), 19-24, "
@@ -172,9 +173,9 @@ def power_analysis(
         With an :class:`~riskcycle.inference.EventSample`
         (:func:`~riskcycle.inference.event_sample`), its follower and events: then
         ``events`` is None, and the horizon, delay, clocks and minimum spacing come
-        from the sample (an argument that contradicts it is a ValueError); the
-        numbers are those of the same call with the follower, and the excluded
-        events are not warned about again.
+        from the sample (an argument that contradicts it is a ValueError; a zero
+        ``delay``, the default, means the sample's); the numbers are those of the same call
+        with the follower, and the excluded events are not warned about again.
     events : Events or sequence of dates, optional
         The real events: they give the observed number of events, the observed
         effect (their mean forward log return minus the mean over all eligible
@@ -369,16 +370,19 @@ def _power_curves(t0, w0, ts, ws, effects, alpha, n_pl):
     """Rejection indicators (n_sim, n_effects) of the placebo test at every effect.
 
     At effect ``e`` a placebo set is as extreme as the pseudo-events when
-    ``(ts - t0) + e * (ws - w0) >= -tol``; the effects are taken in blocks of
-    :data:`_EFFECT_BLOCK` at once (the same arithmetic, element by element).
+    ``(ts - t0) + e * (ws - w0) >= -tol``; the effects are taken in blocks (at most
+    :data:`_EFFECT_BLOCK`, temporaries of at most :data:`_BLOCK_CELLS` cells; the same
+    arithmetic, element by element).
     """
     crit = math.floor(alpha * (1 + n_pl) + 1e-9) - 1  # reject when #{extreme} <= crit
     d0 = (ts - t0[:, None])[:, :, None]
     dw = (ws - w0[:, None])[:, :, None]
     out = np.empty((len(t0), len(effects)), dtype=bool)
     tol = (np.abs(t0)[:, None] * np.finfo(float).eps * 100)[:, :, None]
-    for lo in range(0, len(effects), _EFFECT_BLOCK):
-        e = np.asarray(effects[lo : lo + _EFFECT_BLOCK], dtype=float)
+    # effects per block: at most _EFFECT_BLOCK, and temporaries of at most _BLOCK_CELLS cells
+    blk = max(1, min(_EFFECT_BLOCK, _BLOCK_CELLS // max(1, d0.size)))
+    for lo in range(0, len(effects), blk):
+        e = np.asarray(effects[lo : lo + blk], dtype=float)
         extreme = np.count_nonzero(d0 + e * dw >= -tol, axis=1)
         out[:, lo : lo + len(e)] = extreme <= crit
     return out
