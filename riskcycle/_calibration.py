@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 __all__ = [
+    "MAX_SETS",
     "CalibrationResult",
     "Design",
     "NominalTest",
@@ -52,6 +53,8 @@ __all__ = [
 ]
 
 _MAX_PROPOSALS = 50_000_000
+#: most random sets of one calibration (inference.calibrate's n_sets, assess's n_calibration)
+MAX_SETS = 1_000_000
 
 
 # ---------------------------------------------------------------------------

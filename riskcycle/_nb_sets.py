@@ -5,7 +5,10 @@ engine (:mod:`riskcycle._calibration`), which assessment and the scan also run.
 
 Every kernel receives pre-drawn random numbers (uniforms, block starts, block
 lengths, standardised innovations) drawn with numpy from the caller's generator,
-and never draws its own. Each kernel ``name`` has its plain-numpy (or plain-Python)
+and never draws its own (the one exception, the halving-matched calibration's
+:func:`riskcycle._nb_match.matched_pvalues`, draws from a numpy Generator it is given,
+the same numbers numpy would draw; numba takes no lock, so each thread's block of sets
+has its own Generator). Each kernel ``name`` has its plain-numpy (or plain-Python)
 twin ``name_py`` beside it, computing the same numbers from the same inputs; the
 tests compare the two. This module imports numba (about 0.5 s): import it lazily,
 inside the functions that need it.

@@ -554,7 +554,8 @@ class EventSample:
 
     The inference functions (:func:`~riskcycle.placebo_test`,
     :func:`~riskcycle.bootstrap_ci`, :func:`~riskcycle.garch_null_test`,
-    :func:`~riskcycle.base_rate`, :func:`~riskcycle.power_analysis`) accept it in
+    :func:`~riskcycle.base_rate`, :func:`~riskcycle.power_analysis`,
+    :func:`~riskcycle.inference.calibrate`) accept it in
     place of the follower: the follower is validated, the events are mapped to their
     day-0 bars and the excluded ones are named (warned about) once, when the sample is
     built, and every test run on the sample uses the same horizon, delay, clocks and
@@ -857,9 +858,9 @@ def event_sample(
     (warnings, once) and resolves the placebo sets' minimum spacing. The result can be
     passed in place of the follower to :func:`~riskcycle.placebo_test`,
     :func:`~riskcycle.bootstrap_ci`, :func:`~riskcycle.garch_null_test`,
-    :func:`~riskcycle.base_rate` and :func:`~riskcycle.power_analysis`, which then take
-    the horizon, delay, clocks and spacing from it and give the numbers of the same call
-    with the follower.
+    :func:`~riskcycle.base_rate`, :func:`~riskcycle.power_analysis` and
+    :func:`~riskcycle.inference.calibrate`, which then take the horizon, delay, clocks and
+    spacing from it and give the numbers of the same call with the follower.
 
     Parameters
     ----------
@@ -901,12 +902,13 @@ def event_sample(
     See Also
     --------
     riskcycle.placebo_test, riskcycle.bootstrap_ci, riskcycle.garch_null_test,
-    riskcycle.base_rate, riskcycle.power_analysis
+    riskcycle.base_rate, riskcycle.power_analysis, riskcycle.inference.calibrate
 
     Notes
     -----
-    A sample is a frozen snapshot: the follower's closes are copied when validated,
-    so later changes to the caller's objects do not reach it.
+    The sample does not change once built: the follower's closes are copied when
+    validated, so later changes to the caller's objects do not reach it (its internal
+    arrays are shared by every test run on it and are not to be written to).
 
     Examples
     --------

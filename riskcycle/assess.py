@@ -752,7 +752,7 @@ def _assess_signal_iv(
         garch_resamples=check_n_resamples(garch_resamples, "garch_resamples", minimum=19),
         power_simulations=check_n_resamples(power_simulations, "power_simulations", minimum=10),
         power_resamples=power_resamples,
-        n_calibration=check_n_resamples(n_calibration, "n_calibration", minimum=19),
+        n_calibration=_check_n_calibration(n_calibration),
         calibration_resamples=check_n_resamples(
             calibration_resamples, "calibration_resamples", minimum=19
         ),
@@ -845,6 +845,16 @@ def _detect(inp: _Inputs, opts: AssessOptions, bo: dict) -> Any:
     idx = pd.DatetimeIndex(pd.to_datetime(list(ev) if not isinstance(ev, pd.Index) else ev))
     idx = idx.sort_values()
     return idx if opts.as_of is None else idx[idx <= opts.as_of]
+
+
+def _check_n_calibration(value: object) -> int:
+    """Random sets of the calibrations: at least 19, at most inference.calibrate's 1,000,000."""
+    from ._calibration import MAX_SETS
+
+    n = check_n_resamples(value, "n_calibration", minimum=19)
+    if n > MAX_SETS:
+        raise ValueError(f"`n_calibration` must be at most {MAX_SETS:,}; got {n:,}.")
+    return n
 
 
 class _Collector:

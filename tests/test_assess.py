@@ -366,6 +366,11 @@ def test_views(as_of_full):
         ({"n_resamples": 5}, ValueError, "`n_resamples` must be a positive integer >= 19"),
         ({"n_calibration": 5}, ValueError, "`n_calibration` must be a positive integer >= 19"),
         (
+            {"n_calibration": 1_000_001},
+            ValueError,
+            "`n_calibration` must be at most 1,000,000; got 1,000,001",
+        ),
+        (
             {"calibration_resamples": 5},
             ValueError,
             "`calibration_resamples` must be a positive integer >= 19",

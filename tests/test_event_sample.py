@@ -263,7 +263,7 @@ def test_garch_settings_and_pickling_with_a_user_statistic(data):
     [
         ({"horizon": 90}, r"`horizon` \(90\) differs from the EventSample's \(365\).*horizon=90"),
         ({"horizon": -5}, r"`horizon` must be a positive integer number of calendar days"),
-        ({"delay": "1D"}, r"`delay` \(1 days 00:00:00\) differs .*event_sample"),
+        ({"delay": "1D"}, r"`delay` \(1 days 00:00:00\) differs .*delay='1 days 00:00:00'"),
         ({"min_spacing": 30}, r"`min_spacing` \(30\) differs from the EventSample's \(362\)"),
         (
             {"follower_clock": "us_equity_close"},
@@ -276,6 +276,19 @@ def test_garch_settings_and_pickling_with_a_user_statistic(data):
 def test_arguments_that_contradict_the_sample(sample, kw, match):
     with pytest.raises(ValueError, match=match):
         riskcycle.placebo_test(sample, **kw, n_resamples=99)
+
+
+def test_a_zero_delay_means_the_samples_delay(data):
+    """A zero ``delay`` (the default) cannot be told from one not given: with a delayed
+    sample it runs at the sample's delay (documented), and another delay is refused."""
+    btc, ev = data["btc"], data["inside"]
+    delayed = riskcycle.inference.event_sample(btc, ev, horizon=365, delay="3D")
+    a = riskcycle.placebo_test(delayed, n_resamples=99, rng=1)
+    b = riskcycle.placebo_test(delayed, delay="0D", n_resamples=99, rng=1)
+    _same(a, b)
+    assert a.settings.delay == pd.Timedelta("3D")
+    with pytest.raises(ValueError, match=r"`delay` \(2 days 00:00:00\) differs .*\(3 days"):
+        riskcycle.placebo_test(delayed, delay="2D", n_resamples=99)
 
 
 def test_arguments_that_agree_with_the_sample(sample):

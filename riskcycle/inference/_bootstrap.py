@@ -200,9 +200,9 @@ def bootstrap_ci(
         With an :class:`~riskcycle.inference.EventSample`
         (:func:`~riskcycle.inference.event_sample`), its follower and events: then
         ``events`` is None, and the horizon, delay, clocks come from the sample
-        (an argument that contradicts it is a ValueError); the numbers are those of
-        the same call with the follower, and the excluded events are not warned
-        about again.
+        (an argument that contradicts it is a ValueError; a zero ``delay``, the
+        default, means the sample's); the numbers are those of the same call with the
+        follower, and the excluded events are not warned about again.
     events : Events or sequence of dates, optional
         Leader events (mapped to day 0 as in :func:`riskcycle.placebo_test`).
     horizon : int

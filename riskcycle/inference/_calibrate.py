@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .._calibration import (
+    MAX_SETS,
     CalibrationResult,
     NominalTest,
     calibrate_core,
@@ -64,7 +65,6 @@ from . import _common as C
 __all__ = ["CalibrationResult", "calibrate"]
 
 TESTS = ("placebo", "placebo_halving_matched", "placebo_era", "hit_count", "garch_null")
-_MAX_SETS = 1_000_000
 
 
 def garch_spec(
@@ -204,8 +204,8 @@ def _calibrate_iv(
         alpha, "alpha", minimum=0.0, maximum=1.0, inclusive=(False, False), what="a level"
     )
     n_sets = check_int(n_sets, "n_sets", minimum=19, what="an integer number of random sets")
-    if n_sets > _MAX_SETS:
-        raise ValueError(f"`n_sets` must be at most {_MAX_SETS:,}; got {n_sets:,}.")
+    if n_sets > MAX_SETS:
+        raise ValueError(f"`n_sets` must be at most {MAX_SETS:,}; got {n_sets:,}.")
     eras = C.check_eras(eras)
     if test == "placebo_era" and eras is None:
         raise ValueError(
@@ -348,9 +348,9 @@ def calibrate(
         The follower's daily prices. With an :class:`~riskcycle.inference.EventSample`
         (:func:`~riskcycle.inference.event_sample`), its follower and events: then
         ``events`` is None, and the horizon, delay, clocks and minimum spacing come
-        from the sample (an argument that contradicts it is a ValueError); the numbers
-        are those of the same call with the follower, and the excluded events are not
-        warned about again.
+        from the sample (an argument that contradicts it is a ValueError; a zero
+        ``delay``, the default, means the sample's); the numbers are those of the same call
+        with the follower, and the excluded events are not warned about again.
     events : Events, DatetimeIndex or sequence of dates
         The events (a leader's breakouts, or any dates: FOMC meetings, approvals);
         required with prices.
@@ -510,7 +510,7 @@ def calibrate(
         follower_clock=follower_clock,
     )
     fd, win, spacing = sample.fd, sample.win, sample.min_spacing
-    era = C.era_labels(fd, opts.eras)
+    era = sample._era_labels(opts.eras)  # kept per sample: variance breaks estimated once
     s_null, s_sets = gen.spawn(2)
     spec = nominal_test(fd, win, opts, spacing=spacing, eras=era, rng=s_null)
     return calibrate_core(

@@ -92,7 +92,8 @@ def check_sample_args(
     :class:`~riskcycle._sample.EventSample`: the sample's, after checking that
     ``events`` is None and that no argument contradicts the sample (a conflicting
     ``horizon``, ``delay``, clock or ``min_spacing`` is a ValueError naming it: the
-    sample must be built with it).
+    sample must be built with it). A zero ``delay`` (the functions' default) cannot be
+    told from one not given, so it means the sample's delay.
     """
     if not isinstance(follower, EventSample):
         if horizon is None:
@@ -147,9 +148,10 @@ def check_sample_args(
 
 
 def _conflict(name: str, given: Any, have: Any) -> None:
+    shown = repr(str(given)) if isinstance(given, pd.Timedelta) else repr(given)
     raise ValueError(
         f"`{name}` ({given}) differs from the EventSample's ({have}): the sample fixes "
-        f"it. Build the sample with {name}={given!r} "
+        f"it. Build the sample with {name}={shown} "
         f"(riskcycle.inference.event_sample), or leave `{name}` out."
     )
 

@@ -148,9 +148,9 @@ def placebo_test(
         With an :class:`~riskcycle.inference.EventSample`
         (:func:`~riskcycle.inference.event_sample`), its follower and events: then
         ``events`` is None, and the horizon, delay, clocks and minimum spacing come
-        from the sample (an argument that contradicts it is a ValueError); the
-        numbers are those of the same call with the follower, and the excluded
-        events are not warned about again.
+        from the sample (an argument that contradicts it is a ValueError; a zero
+        ``delay``, the default, means the sample's); the numbers are those of the same call
+        with the follower, and the excluded events are not warned about again.
     events : Events or sequence of dates
         Leader events (required with prices); each is mapped to its day-0
         follower bar without look-ahead (:func:`riskcycle.calendar.map_to_follower`).
@@ -369,7 +369,7 @@ def placebo_test(
             leader, sample.fd, opts.leader_within, delay=opts.delay, leader_clock=clock
         )
     eras_ = sample._era_labels(opts.eras) if opts.eras is not None else None
-    return placebo_core(sample, opts, mask=mask, eras=eras_, rng=gen, warn=True)
+    return placebo_core(sample, opts, mask=mask, eras=eras_, rng=gen)
 
 
 # ---------------------------------------------------------------------------
@@ -832,7 +832,6 @@ def placebo_core(
     mask: np.ndarray,
     eras,
     rng: np.random.Generator,
-    warn: bool = True,
 ) -> PlaceboResult:
     """The test on a prepared sample: eligible bars ``mask``, era labels ``eras`` (None:
     no stratification) and the checked options.
@@ -871,8 +870,7 @@ def placebo_core(
             pb, pool, off, ed, halving_window=window, halving_cycles=cycles, **kw
         )
     if isinstance(pending, _NoNull):
-        if warn:
-            warnings.warn(pending.reason, pending.category, stacklevel=3)
+        warnings.warn(pending.reason, pending.category, stacklevel=3)
         return _nan_result(pending.reason, null_text, _common_fields(sample, pb, opts, eras))
     # while the chunks run on the threads
     observed = _observed(win, pb) if observed is None else observed
