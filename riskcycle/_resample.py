@@ -252,14 +252,15 @@ def block_indices(starts: np.ndarray, lengths: np.ndarray, n_obs: int) -> np.nda
     """
     n_resamples = starts.shape[0]
     first = np.cumsum(lengths, axis=1) - lengths  # resample position of each block's start
-    used = first < n_obs
-    new_block = np.zeros((n_resamples, n_obs), dtype=bool)
-    rows = np.broadcast_to(np.arange(n_resamples)[:, None], first.shape)
-    new_block[rows[used], first[used]] = True
-    block = np.cumsum(new_block, axis=1) - 1  # block number of every position
-    t = np.arange(n_obs)
-    offset = t - np.take_along_axis(first, block, axis=1)
-    return (np.take_along_axis(starts, block, axis=1) + offset) % n_obs
+    # positions each block fills: up to the next block's start, cut at n_obs (the last
+    # block started before n_obs fills the rest of the row)
+    bounds = np.minimum(first, n_obs)
+    take = np.diff(bounds, axis=1, append=np.full((n_resamples, 1), n_obs, dtype=bounds.dtype))
+    # position t of a block started at s, placed at first, is s + (t - first), modulo n_obs
+    out = np.repeat((starts - first).ravel(), take.ravel()).reshape(n_resamples, n_obs)
+    out += np.arange(n_obs)
+    out %= n_obs
+    return out
 
 
 # ---------------------------------------------------------------------------
