@@ -148,47 +148,57 @@ def window_block_sums(prefix, p_off, w_len, starts, lengths, c_off):
 
 
 @nb.njit(cache=True, nogil=True)
+def _glued_path_nb(x, starts, lengths, b, f_start, f_end, c, bs, bl, fw):
+    # pragma: no cover - compiled
+    """Resample ``b``: its path's cumulated log prices in ``c``, the forward windows'
+    sums in ``fw``; returns (the blocks covered the path, the path total's block
+    variance)."""
+    n_blocks = starts.shape[1]
+    n = x.shape[0]
+    pos = 0
+    q = 0
+    tot = 0.0
+    while pos < n and q < n_blocks:
+        ln = min(lengths[b, q], n - pos)
+        st = starts[b, q]
+        bsum = 0.0
+        idx = st
+        for _ in range(ln):
+            v = x[idx]
+            c[pos + 1] = c[pos] + v
+            pos += 1
+            bsum += v
+            idx += 1
+            if idx == n:
+                idx = 0
+        bs[q] = bsum
+        bl[q] = ln
+        tot += bsum
+        q += 1
+    xbar = tot / n
+    var = 0.0
+    for j in range(q):
+        d = bs[j] - bl[j] * xbar
+        var += d * d
+    for i in range(f_start.shape[0]):
+        fw[i] = c[f_end[i]] - c[f_start[i]]
+    return pos >= n, var
+
+
+@nb.njit(cache=True, nogil=True)
 def _path_means_nb(x, starts, lengths, f_start, f_end, out_t, out_v):
     # pragma: no cover - compiled
     n_rep, n_blocks = starts.shape
-    n = x.shape[0]
-    c = np.zeros(n + 1)
+    c = np.zeros(x.shape[0] + 1)
     n_f = f_start.shape[0]
     fw = np.empty(n_f)
     bs = np.empty(n_blocks)
     bl = np.empty(n_blocks)
     short = 0
     for b in range(n_rep):
-        pos = 0
-        q = 0
-        tot = 0.0
-        while pos < n and q < n_blocks:
-            ln = min(lengths[b, q], n - pos)
-            st = starts[b, q]
-            bsum = 0.0
-            idx = st
-            for _ in range(ln):
-                v = x[idx]
-                c[pos + 1] = c[pos] + v
-                pos += 1
-                bsum += v
-                idx += 1
-                if idx == n:
-                    idx = 0
-            bs[q] = bsum
-            bl[q] = ln
-            tot += bsum
-            q += 1
-        if pos < n:
+        covered, out_v[b] = _glued_path_nb(x, starts, lengths, b, f_start, f_end, c, bs, bl, fw)
+        if not covered:
             short += 1
-        xbar = tot / n
-        var = 0.0
-        for j in range(q):
-            d = bs[j] - bl[j] * xbar
-            var += d * d
-        out_v[b] = var
-        for i in range(n_f):
-            fw[i] = c[f_end[i]] - c[f_start[i]]
         acc = 0.0
         for i in range(n_f):
             acc += fw[i]
@@ -200,44 +210,15 @@ def _path_means_nb(x, starts, lengths, f_start, f_end, out_t, out_v):
 def _path_medians_nb(x, starts, lengths, f_start, f_end, out_t, out_v):
     # pragma: no cover - compiled
     n_rep, n_blocks = starts.shape
-    n = x.shape[0]
-    c = np.zeros(n + 1)
-    n_f = f_start.shape[0]
-    fw = np.empty(n_f)
+    c = np.zeros(x.shape[0] + 1)
+    fw = np.empty(f_start.shape[0])
     bs = np.empty(n_blocks)
     bl = np.empty(n_blocks)
     short = 0
     for b in range(n_rep):
-        pos = 0
-        q = 0
-        tot = 0.0
-        while pos < n and q < n_blocks:
-            ln = min(lengths[b, q], n - pos)
-            st = starts[b, q]
-            bsum = 0.0
-            idx = st
-            for _ in range(ln):
-                v = x[idx]
-                c[pos + 1] = c[pos] + v
-                pos += 1
-                bsum += v
-                idx += 1
-                if idx == n:
-                    idx = 0
-            bs[q] = bsum
-            bl[q] = ln
-            tot += bsum
-            q += 1
-        if pos < n:
+        covered, out_v[b] = _glued_path_nb(x, starts, lengths, b, f_start, f_end, c, bs, bl, fw)
+        if not covered:
             short += 1
-        xbar = tot / n
-        var = 0.0
-        for j in range(q):
-            d = bs[j] - bl[j] * xbar
-            var += d * d
-        out_v[b] = var
-        for i in range(n_f):
-            fw[i] = c[f_end[i]] - c[f_start[i]]
         out_t[b] = np.median(fw)
     return short
 
