@@ -493,6 +493,12 @@ def _prepared_state() -> list[str]:
     return list(_PREPARED)
 
 
+def _freeze_count() -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
 def test_stage_runner_prepares_once_before_forking_its_workers():
     # `prepare` fills caches the forked workers inherit: it runs once, before the first
     # stage, and only when there are workers (a stage run here fills them as it goes)
@@ -509,6 +515,11 @@ def test_stage_runner_prepares_once_before_forking_its_workers():
         runner.submit("a", _prepared_state)
         runner.submit("b", _prepared_state)
         assert runner.result("a") == runner.result("b") == ["prepared"]
+        # what existed at the fork is frozen in the workers (their garbage collections
+        # skip it), and no longer here
+        runner.submit("c", _freeze_count)
+        assert runner.result("c") > 0
+        assert _freeze_count() == 0
     _PREPARED.clear()
 
 

@@ -10,6 +10,7 @@ order the stages ran.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import multiprocessing
 import sys
@@ -192,6 +193,14 @@ class StageRunner:
                 importlib.import_module(name)
             if prepare is not None:
                 prepare()
+        # the objects made so far (the imported modules, the data, the prepared caches)
+        # live as long as the workers: frozen while they are forked, the workers' garbage
+        # collections skip them (a full collection scanned them all, and wrote to the
+        # pages the workers share with this process); this process unfreezes them once
+        # the workers exist
+        self._frozen = self.parallel and gc.get_freeze_count() == 0
+        if self._frozen:
+            gc.freeze()
         self._pool = (
             ProcessPoolExecutor(max_workers=n_jobs, mp_context=multiprocessing.get_context("fork"))
             if self.parallel
@@ -229,6 +238,7 @@ class StageRunner:
                     "ignore", message=".*multi-threaded.*fork", category=DeprecationWarning
                 )
                 self._stages[key] = self._pool.submit(fn, *args, **kwargs)
+            self._thaw()  # the first submit forked the workers
 
     def _start_deferred(self, proxy: Future, fn: Callable, args: tuple, kwargs: dict) -> None:
         """Submit a deferred stage (called when the stage it waits for is done, in the
@@ -263,7 +273,13 @@ class StageRunner:
         self._stages[key] = out
         return out
 
+    def _thaw(self) -> None:
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
+
     def close(self) -> None:
+        self._thaw()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
