@@ -523,6 +523,29 @@ def test_stage_runner_prepares_once_before_forking_its_workers():
     _PREPARED.clear()
 
 
+def test_stage_runner_leaves_nothing_frozen_when_its_workers_cannot_start(monkeypatch):
+    # a pool that cannot be built (no semaphores, no /dev/shm) or a prepare that fails:
+    # the runner raises or goes on, and no object of this process stays frozen
+    import gc
+
+    from riskcycle.report import _stages
+
+    def failing(*_a, **_k):
+        raise OSError("no /dev/shm")
+
+    def bad_prepare():
+        raise ValueError("`clock` must be a SessionClock")
+
+    with _stages.StageRunner(2, prepare=bad_prepare) as runner:  # prepare only fills caches
+        if not runner.parallel:
+            pytest.skip("worker processes are forked on Linux only")
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(_stages, "ProcessPoolExecutor", failing)
+    with pytest.raises(OSError, match="no /dev/shm"):
+        _stages.StageRunner(2)
+    assert gc.get_freeze_count() == 0
+
+
 @pytest.mark.parametrize("n_specs", [1, 2, 4, 8, 12])
 def test_specification_figure_legend_stays_between_the_label_and_the_edge(n_specs):
     # fixed layouts: the legend must neither cover the x label nor leave the canvas,

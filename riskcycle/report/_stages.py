@@ -192,15 +192,16 @@ class StageRunner:
             for name in preload:
                 importlib.import_module(name)
             if prepare is not None:
-                prepare()
-        # the objects made so far (the imported modules, the data, the prepared caches)
-        # live as long as the workers: frozen while they are forked, the workers' garbage
-        # collections skip them (a full collection scanned them all, and wrote to the
-        # pages the workers share with this process); this process unfreezes them once
-        # the workers exist
-        self._frozen = self.parallel and gc.get_freeze_count() == 0
-        if self._frozen:
-            gc.freeze()
+                try:
+                    prepare()
+                except Exception:  # only caches: the stages report the error in their words
+                    pass
+        # the objects made before the workers are forked (the imported modules, the data,
+        # the prepared caches) live as long as the workers: frozen during the fork (the
+        # first submit), the workers' garbage collections skip them (a full collection
+        # scanned them all, and wrote to the pages the workers share with this process);
+        # this process unfreezes them right after
+        self._freeze_at_fork = self.parallel and gc.get_freeze_count() == 0
         self._pool = (
             ProcessPoolExecutor(max_workers=n_jobs, mp_context=multiprocessing.get_context("fork"))
             if self.parallel
@@ -230,15 +231,21 @@ class StageRunner:
                 lambda _done: self._start_deferred(proxy, fn, args, kwargs)
             )
         else:
-            with warnings.catch_warnings():
-                # Python >= 3.12 warns that forking a process with threads may deadlock;
-                # the only other threads here are BLAS's idle workers, which
-                # OpenBLAS re-creates after a fork (the first submit forks the workers)
-                warnings.filterwarnings(
-                    "ignore", message=".*multi-threaded.*fork", category=DeprecationWarning
-                )
-                self._stages[key] = self._pool.submit(fn, *args, **kwargs)
-            self._thaw()  # the first submit forked the workers
+            freeze, self._freeze_at_fork = self._freeze_at_fork, False
+            if freeze:
+                gc.freeze()
+            try:
+                with warnings.catch_warnings():
+                    # Python >= 3.12 warns that forking a process with threads may deadlock;
+                    # the only other threads here are BLAS's idle workers, which
+                    # OpenBLAS re-creates after a fork (the first submit forks the workers)
+                    warnings.filterwarnings(
+                        "ignore", message=".*multi-threaded.*fork", category=DeprecationWarning
+                    )
+                    self._stages[key] = self._pool.submit(fn, *args, **kwargs)
+            finally:
+                if freeze:
+                    gc.unfreeze()  # the first submit forked the workers
 
     def _start_deferred(self, proxy: Future, fn: Callable, args: tuple, kwargs: dict) -> None:
         """Submit a deferred stage (called when the stage it waits for is done, in the
@@ -273,13 +280,7 @@ class StageRunner:
         self._stages[key] = out
         return out
 
-    def _thaw(self) -> None:
-        if self._frozen:
-            gc.unfreeze()
-            self._frozen = False
-
     def close(self) -> None:
-        self._thaw()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
