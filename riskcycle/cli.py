@@ -532,16 +532,16 @@ def _freeze_at_exit() -> None:
     A command loads numpy, pandas, matplotlib, numba, arch and statsmodels; the collections
     that Python runs while it tears down their modules at exit took about 0.5 s after the
     report was written. Frozen objects are left out of them (the memory of any cycle among
-    them goes back with the process); it happens only at exit, so a program that calls
-    :func:`main` keeps collecting its garbage until it ends.
+    them goes back with the process). Only for the ``riskcycle`` command itself
+    (:func:`_entry`, ``python -m riskcycle.cli``): a program that calls :func:`main` keeps
+    its own exit-time collection, and the finalizers of its objects in reference cycles.
     """
-    atexit.unregister(gc.freeze)  # registered once, however often main is called
+    atexit.unregister(gc.freeze)  # registered once
     atexit.register(gc.freeze)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``riskcycle`` console script."""
-    _freeze_at_exit()
     parser = _parser()
     args = parser.parse_args(argv)
     progress = _Progress(getattr(args, "quiet", False))
@@ -558,8 +558,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _entry() -> Any:  # pragma: no cover
+    _freeze_at_exit()
     sys.exit(main())
 
 
 if __name__ == "__main__":  # pragma: no cover
+    _freeze_at_exit()
     sys.exit(main())

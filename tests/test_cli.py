@@ -286,19 +286,28 @@ def test_backtest_sweep_end_to_end_uses_the_default_grid(small_pair, capsys, mon
 
 def test_objects_are_frozen_at_exit_only():
     # the collections of the interpreter's finalization took about 0.5 s after a report;
-    # main freezes the objects at exit (not before: a caller keeps collecting)
+    # the riskcycle command freezes the objects at exit (not before), and a program that
+    # calls main keeps its exit-time collection (the finalizers of its cycles run)
     import subprocess
 
-    code = (
+    host = (
         "import atexit, gc\n"
-        "from riskcycle.cli import main\n"
-        "assert main(['data', 'list']) == 0 and main(['data', 'list']) == 0\n"
-        "before = gc.get_freeze_count()\n"
-        "atexit._run_exitfuncs()\n"
-        "print(before, gc.get_freeze_count())\n"
+        "from riskcycle import cli\n"
+        "class Host:\n"
+        "    def __del__(self): print('finalized', flush=True)\n"
+        "h = Host(); h.me = h; del h\n"
+        "assert cli.main(['data', 'list']) == 0 and cli.main(['data', 'list']) == 0\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    run = dict(capture_output=True, text=True, check=True, timeout=120)
+    called = subprocess.run([sys.executable, "-c", host + "gc.disable()\n"], **run)
+    assert "finalized" in called.stdout  # main registered nothing: the cycle is collected
+    command = (
+        host.replace("h = Host(); h.me = h; del h\n", "")
+        + "cli._freeze_at_exit()\n"
+        + "before = gc.get_freeze_count()\n"
+        + "atexit._run_exitfuncs()\n"
+        + "print(before, gc.get_freeze_count())\n"
     )
+    out = subprocess.run([sys.executable, "-c", command], **run)
     before, after = map(int, out.stdout.split()[-2:])
     assert before == 0 and after > 0
