@@ -149,6 +149,17 @@ def test_kernel_return_on_entry_and_exit_bars():
         periods_per_year=365,
     )
     assert st_[0, 0] == 0.0 and np.isnan(st_[0, 1])
+    # no bars at all: an empty array of returns (the statistics' kernel does not divide by 0)
+    no_bars = _nb.strategy_returns(
+        np.empty(0),
+        np.array([0, 0]),
+        np.empty(0, np.int64),
+        np.empty(0, np.int64),
+        fees=f,
+        slippage=s,
+        init_cash=1.0,
+    )
+    assert no_bars.shape == (0, 1)
 
 
 def test_stationary_bootstrap_kernel_equals_twin():

@@ -297,6 +297,10 @@ def _returns_stats(
             if d < worst:
                 worst = d
         # mean and standard deviation (ddof=1) as numpy.mean / numpy.std compute them
+        if n == 0:  # no bars: no statistics (the returns are an empty array)
+            stats[j, 0] = stats[j, 1] = stats[j, 3] = np.nan
+            stats[j, 2] = 1.0
+            continue
         mean = _pairwise_sum(col, zero, n) / n
         sq = np.empty(n)
         for i in range(n):
