@@ -133,6 +133,30 @@ def test_block_indices_lay_out_the_blocks():
     assert_array_equal(R.block_indices(starts, lengths, 5), [[3, 4, 0, 4, 0], [1, 2, 3, 4, 0]])
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_block_indices_equal_a_plain_loop(seed):
+    """Random blocks (lengths of at least 1, as the bootstraps draw them), rows covered by
+    their blocks or not (the last block then goes on), wrapping at every size."""
+
+    def loop(starts, lengths, n):
+        out = np.empty((len(starts), n), dtype=np.int64)
+        for r in range(len(starts)):
+            pos = 0
+            for j, (s, ln) in enumerate(zip(starts[r], lengths[r], strict=True)):
+                last, t = j == len(starts[r]) - 1, 0
+                while pos < n and (t < ln or last):
+                    out[r, pos] = (s + t) % n
+                    pos, t = pos + 1, t + 1
+        return out
+
+    rng = np.random.default_rng(seed)
+    for _ in range(200):
+        n, n_blocks, reps = int(rng.integers(1, 30)), int(rng.integers(1, 8)), 3
+        starts = rng.integers(0, n, size=(reps, n_blocks))
+        lengths = rng.geometric(rng.uniform(0.05, 0.9), size=(reps, n_blocks))
+        assert_array_equal(R.block_indices(starts, lengths, n), loop(starts, lengths, n))
+
+
 def test_index_matrix_wraps_and_follows_blocks():
     n, b, reps = 40, 6.0, 200
     idx = R.stationary_index_matrix(np.random.default_rng(7), n, b, reps)
