@@ -543,7 +543,9 @@ def test_one_statistic_pvalue_equals_the_vectorised_rule(alternative):
         assert (np.isnan(want) and np.isnan(got)) or got == want, (obs, got, want)
 
 
-@pytest.mark.parametrize("test", ["placebo", "placebo_era", "hit_count", "garch_null"])
+@pytest.mark.parametrize(
+    "test", ["placebo", "placebo_era", "placebo_halving_matched", "hit_count", "garch_null"]
+)
 def test_calibrate_on_an_event_sample_equals_the_call_with_the_follower(btc, rut, test):
     """An EventSample gives the numbers of the same call with the follower and its events,
     warns about the excluded events only when the sample is built, and refuses an argument
