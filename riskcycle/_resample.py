@@ -327,7 +327,7 @@ def resampling_pvalue(observed: float, null: np.ndarray, *, alternative: str) ->
     Application*. Cambridge University Press. doi:10.1017/CBO9780511802843
     """
     one, _ = _one_sided(observed, null, alternative)
-    if alternative == "two-sided":
+    if alternative == "two-sided" and not math.isnan(one):  # min(1.0, nan) would be 1.0
         return float(min(1.0, 2.0 * one))
     return float(one)
 

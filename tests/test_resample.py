@@ -211,3 +211,13 @@ def test_pvalue_se():
 def test_pvalue_alternative_validated():
     with pytest.raises(ValueError, match="`alternative` must be one of"):
         R.resampling_pvalue(1.0, np.ones(3), alternative="bigger")
+
+
+@pytest.mark.parametrize("alternative", ["greater", "less", "two-sided"])
+def test_resampling_pvalue_is_nan_without_a_finite_statistic_or_null(alternative):
+    # as documented: NaN when the observed statistic is not finite or no null value is
+    # (two-sided took min(1, nan) and said 1.0)
+    null = np.array([0.1, -0.2, 0.3])
+    for observed, values in ((np.nan, null), (np.inf, null), (0.1, np.full(3, np.nan))):
+        assert math.isnan(R.resampling_pvalue(observed, values, alternative=alternative))
+    assert R.resampling_pvalue(0.3, null, alternative=alternative) > 0
