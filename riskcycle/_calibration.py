@@ -25,6 +25,7 @@ from scipy import stats
 
 from ._design import Eras, halving_anchors_ns, halving_pools_from_times
 from ._options import SettingsMapping
+from ._resample import resampling_pvalue
 from ._results import ConfidenceInterval, ResultMixin, Summary, package_versions
 from ._sample import FollowerData, Windows
 from ._typing import AxesLike
@@ -268,7 +269,7 @@ def pvalues_against(
 ) -> np.ndarray:
     """Resampling p-values of many statistics against one null distribution.
 
-    The same rule as :func:`riskcycle.inference._common.resampling_pvalue` (ties
+    The same rule as :func:`riskcycle._resample.resampling_pvalue` (ties
     within a relative 1e-12; exact: share of the enumerated family; Monte Carlo:
     :math:`(1 + b)/(1 + m)`), vectorised with a sorted null.
     """
@@ -327,23 +328,8 @@ def _matched_pvalue(
     else:
         null = np.asarray(func(values[out]), dtype=float)
     t = set_statistics(win, row[None, :], kind, func)
-    return _pvalue_of_one(float(t[0]), null, alt)
-
-
-def _pvalue_of_one(obs: float, null: np.ndarray, alternative: str) -> float:
-    """:func:`pvalues_against` (Monte Carlo) of one statistic, by counting (no sort)."""
-    if not math.isfinite(obs):
-        return np.nan
-    null = null[np.isfinite(null)]
-    m = null.size
-    gamma = abs(obs) * 1e-12
-    pg = (1 + np.count_nonzero(null >= obs - gamma)) / (1 + m)
-    pl = (1 + np.count_nonzero(null <= obs + gamma)) / (1 + m)
-    if alternative == "greater":
-        return float(pg)
-    if alternative == "less":
-        return float(pl)
-    return float(min(1.0, 2 * min(pg, pl)))
+    # pvalues_against's rule for one statistic, by counting (no sort)
+    return resampling_pvalue(float(t[0]), null, alternative=alt)
 
 
 def matched_pvalues(

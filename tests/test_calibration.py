@@ -531,15 +531,18 @@ def test_calibration_results_pickle(btc, rut, statistic):
 
 @pytest.mark.parametrize("alternative", ["greater", "less", "two-sided"])
 def test_one_statistic_pvalue_equals_the_vectorised_rule(alternative):
-    """The counting path of the matched test gives pvalues_against's p-value exactly,
-    with ties at the observed value, non-finite null values and a non-finite observation."""
+    """The matched test's per-set p-value (resampling_pvalue, by counting) is
+    pvalues_against's exactly, with ties at the observed value, non-finite null values
+    and a non-finite observation."""
+    from riskcycle._resample import resampling_pvalue
+
     rng = np.random.default_rng(4)
     null = np.round(rng.normal(size=999), 1)  # many ties
     null[::97] = np.nan
     null[5] = np.inf
     for obs in [*np.round(rng.normal(size=25), 1), 0.0, 3.5, -3.5, np.nan]:
         want = E.pvalues_against(np.array([obs]), null, alternative, exact=False)[0]
-        got = E._pvalue_of_one(float(obs), null, alternative)
+        got = resampling_pvalue(float(obs), null, alternative=alternative)
         assert (np.isnan(want) and np.isnan(got)) or got == want, (obs, got, want)
 
 
