@@ -178,8 +178,9 @@ def main(quick: bool = False, runs: int = 7) -> None:
     ts, res = runs_of(
         quiet(
             lambda: (
-                _garch_null._FITS.clear(),  # the fit is timed in every run (it is kept per
-                # returns, so a repeated call on the same follower would skip it)
+                # the fit is timed in every run (it is kept per returns, so a repeated call
+                # on the same follower would skip it)
+                _garch_null._kept_fit.cache_clear(),
                 riskcycle.garch_null_test(btc, events, horizon=180, n_resamples=n_paths, rng=0),
             )[1]
         ),

@@ -59,7 +59,8 @@ CHILD = textwrap.dedent("""
                                               enumeration="monte_carlo", rng=0)
             if which == "garch_null":
                 from riskcycle.inference import _garch_null
-                _garch_null._FITS.clear()  # the fit in every call (kept per returns otherwise)
+                # the fit in every call (it is kept per returns otherwise)
+                _garch_null._kept_fit.cache_clear()
                 return riskcycle.garch_null_test(btc, events, horizon=180,
                                                  n_resamples=1000 // scale, rng=0)
             if which == "power":

@@ -389,7 +389,7 @@ def test_fits_are_kept_per_returns_and_handed_out_as_copies(monkeypatch):
         return real(y)
 
     monkeypatch.setattr(G, "_fit", counted)
-    monkeypatch.setattr(G, "_FITS", type(G._FITS)())
+    G._kept_fit.cache_clear()
     rng = np.random.default_rng(3)
     x = rng.standard_t(5, 1500) * 0.02
     a = G.fit_garch_t(x)
@@ -400,6 +400,8 @@ def test_fits_are_kept_per_returns_and_handed_out_as_copies(monkeypatch):
     assert b == G.fit_garch_t(x)
     c = G.fit_garch_t(x[:-1])
     assert calls == [1500, 1499] and c != b
-    for i in range(G._FITS_KEPT + 1):  # bounded: the oldest fits are dropped
+    kept = G._kept_fit.cache_info().maxsize
+    for i in range(kept + 1):  # bounded: the oldest fits are dropped
         G.fit_garch_t(x[: 1000 + i])
-    assert len(G._FITS) == G._FITS_KEPT
+    assert G._kept_fit.cache_info().currsize == kept == 8
+    G._kept_fit.cache_clear()

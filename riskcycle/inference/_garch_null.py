@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import copy
-import hashlib
-import threading
+import functools
 import warnings
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -29,36 +27,23 @@ _CHUNK = 64  # paths per random stream (fixed: results depend on it, not on the 
 BOUNDARY_TOL = 1e-6
 
 
-#: the last fits, by the bytes of the returns: a GARCH null and its calibration on the same
-#: follower (as in assess_signal) fit once
-_FITS: OrderedDict[bytes, dict[str, object]] = OrderedDict()
-_FITS_LOCK = threading.Lock()
-_FITS_KEPT = 8
-
-
 def fit_garch_t(returns: np.ndarray) -> dict[str, object]:
     """Fit a constant-mean GARCH(1,1) with standardised Student-t errors with arch.
 
     ``returns`` are daily log returns; the model is fitted to ``100 * returns``
     (percent, the scale arch's optimiser expects). Returns the parameters
     (``mu``, ``omega``, ``alpha``, ``beta``, ``nu``, in percent units), the
-    convergence flag and the log-likelihood. The last few fits are kept, keyed by the
-    returns' bytes, so the same returns are fitted once per process (each call gets
-    its own copy).
+    convergence flag and the log-likelihood. The last 8 fits are kept, keyed by the
+    returns' bytes (:func:`_kept_fit`), so a GARCH null and its calibration on one
+    follower (as in :func:`riskcycle.assess_signal`) fit once; each call gets its own copy.
     """
     y = 100.0 * np.ascontiguousarray(returns, dtype=float)
-    key = hashlib.blake2b(y.tobytes(), digest_size=20).digest() + str(y.shape).encode()
-    with _FITS_LOCK:
-        hit = _FITS.get(key)
-        if hit is not None:
-            _FITS.move_to_end(key)
-            return copy.deepcopy(hit)
-    out = _fit(y)
-    with _FITS_LOCK:
-        _FITS[key] = copy.deepcopy(out)
-        while len(_FITS) > _FITS_KEPT:
-            _FITS.popitem(last=False)
-    return out
+    return copy.deepcopy(_kept_fit(y.tobytes()))
+
+
+@functools.lru_cache(maxsize=8)
+def _kept_fit(data: bytes) -> dict[str, object]:
+    return _fit(np.frombuffer(data, dtype=float))
 
 
 def _fit(y: np.ndarray) -> dict[str, object]:
