@@ -388,20 +388,10 @@ def _power_curves(t0, w0, ts, ws, effects, alpha, n_pl):
     return out
 
 
-def _crossing(curve: np.ndarray, effects: np.ndarray, target: float) -> float:
-    """Smallest effect where ``curve`` reaches ``target`` (linear interpolation)."""
-    above = np.flatnonzero(curve >= target)
-    if len(above) == 0:
-        return np.nan
-    j = above[0]
-    if j == 0:
-        return 0.0
-    y0, y1 = curve[j - 1], curve[j]
-    return float(effects[j - 1] + (target - y0) / (y1 - y0) * (effects[j] - effects[j - 1]))
-
-
 def _crossings(curves: np.ndarray, effects: np.ndarray, target: float) -> np.ndarray:
-    """:func:`_crossing` of every row of ``curves`` (the same arithmetic, vectorised)."""
+    """For every row of ``curves``, the smallest effect where it reaches ``target``
+    (linear interpolation between the effects around the crossing; 0 when the first
+    effect reaches it, NaN when none does)."""
     above = curves >= target
     j = above.argmax(axis=1)
     out = np.full(len(curves), np.nan)
@@ -654,7 +644,7 @@ class _Simulation:
             "n_bars": n_bars,
             "power": float(pw[-1]),
             "power_se": float(math.sqrt(pw[-1] * (1 - pw[-1]) / opts.n_simulations)),
-            "mde": _crossing(pw[:-1], self.effects, opts.target_power),
+            "mde": float(_crossings(pw[None, :-1], self.effects, opts.target_power)[0]),
             "rej": rej,
         }
 
