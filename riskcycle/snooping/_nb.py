@@ -122,6 +122,59 @@ def _resample_sum(typingctx, pre, starts, lengths, first, last, out, width):  # 
     return sig, codegen
 
 
+@intrinsic
+def _prefix_tile(typingctx, x, lo, pre, width):  # pragma: no cover
+    """``pre[0] = 0`` and ``pre[t + 1] = pre[t] + x[t, lo:lo + width]`` for every row ``t``.
+
+    The sequential sums of :func:`numpy.cumsum` (one IEEE addition per row and column, in
+    row order), lane by lane on vectors of up to 8 columns with the running sums kept in
+    registers: the only memory traffic is the row loads of ``x`` (independent of one
+    another, so the processor overlaps them) and the row stores of ``pre``. A plain loop
+    re-reads every running sum from the row just stored and is several times slower.
+    Needs a whole tile: ``lo + width <= x.shape[1]``.
+    """
+    if not isinstance(width, types.IntegerLiteral):
+        return None
+    f8 = types.float64
+    if (x.dtype, x.ndim, x.layout, pre.dtype, pre.ndim, pre.layout) != (f8, 2, "C", f8, 2, "C"):
+        return None  # the code below reads these exact layouts
+    w = int(width.literal_value)
+    lanes = min(8, w)
+    sig = types.void(x, lo, pre, width)
+
+    def codegen(context, builder, signature, args):
+        x_v, lo_v, pre_v, _ = args
+        i64 = ir.IntType(64)
+        vec = ir.VectorType(ir.DoubleType(), lanes)
+        x_a = context.make_array(signature.args[0])(context, builder, x_v)
+        pre_a = context.make_array(signature.args[2])(context, builder, pre_v)
+        n_obs = builder.extract_value(x_a.shape, 0)
+        k = builder.extract_value(x_a.shape, 1)
+        lo_i = context.cast(builder, lo_v, signature.args[1], types.int64)
+
+        def ptr(data, at):
+            return builder.bitcast(builder.gep(data, [at], inbounds=True), vec.as_pointer())
+
+        accs = [cgutils.alloca_once(builder, vec) for _ in range(w // lanes)]
+        for i, acc in enumerate(accs):  # promoted to registers by LLVM
+            zero = ir.Constant(vec, [0.0] * lanes)
+            builder.store(zero, acc)
+            builder.store(zero, ptr(pre_a.data, ir.Constant(i64, i * lanes)), align=8)
+        with cgutils.for_range(builder, n_obs) as loop:
+            t = loop.index
+            x_row = builder.add(builder.mul(t, k), lo_i)
+            pre_row = builder.mul(builder.add(t, ir.Constant(i64, 1)), ir.Constant(i64, w))
+            for i, acc in enumerate(accs):
+                c = ir.Constant(i64, i * lanes)
+                v = builder.load(ptr(x_a.data, builder.add(x_row, c)), align=8)
+                total = builder.fadd(builder.load(acc), v)
+                builder.store(total, acc)
+                builder.store(total, ptr(pre_a.data, builder.add(pre_row, c)), align=8)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
 @nb.njit(cache=True, nogil=True, boundscheck=False)
 def _block_sums_nb(
     x, starts, lengths, offsets, width, chunk, first_task, last_task, out
@@ -141,14 +194,22 @@ def _block_sums_nb(
         w = min(width, k - lo)
         first = (task - tile * n_chunks) * chunk
         last = min(first + chunk, n_rep)
-        # this tile's prefix sums (the same sequential sums as numpy.cumsum); the
-        # columns past the data's last one are zeros, summed but never written out
-        pre[0, :] = 0.0
-        for t in range(n_obs):
-            for j in range(w):
-                pre[t + 1, j] = pre[t, j] + x[t, lo + j]
-            for j in range(w, width):
-                pre[t + 1, j] = 0.0
+        # this tile's prefix sums (the same sequential sums as numpy.cumsum); in the
+        # last tile, the columns past the data's last one are zeros, summed but never
+        # written out
+        if w == width == 32:
+            _prefix_tile(x, lo, pre, 32)
+        elif w == width == 16:
+            _prefix_tile(x, lo, pre, 16)
+        elif w == width == 8:
+            _prefix_tile(x, lo, pre, 8)
+        else:
+            pre[0, :] = 0.0
+            for t in range(n_obs):
+                for j in range(w):
+                    pre[t + 1, j] = pre[t, j] + x[t, lo + j]
+                for j in range(w, width):
+                    pre[t + 1, j] = 0.0
         for b in range(first, last):
             if width == 32:
                 _resample_sum(pre, starts, lengths, offsets[b], offsets[b + 1], acc, 32)
