@@ -405,3 +405,23 @@ def test_fits_are_kept_per_returns_and_handed_out_as_copies(monkeypatch):
         G.fit_garch_t(x[: 1000 + i])
     assert G._kept_fit.cache_info().currsize == kept == 8
     G._kept_fit.cache_clear()
+
+
+def test_warnings_point_at_the_callers_line(btc):
+    """The GARCH null's warnings name the line that called garch_null_test (its
+    ``stacklevel``), not a line inside riskcycle: BTC's fit on the unit boundary
+    (ModelBoundaryWarning) and a constant follower (DegenerateDataWarning)."""
+    ev = [pd.Timestamp("2016-11-01"), pd.Timestamp("2020-12-01")]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        garch_null_test(btc.loc[:"2026-01-22"], ev, horizon=365, n_resamples=9, rng=0, **KW)
+    s = pd.Series(100.0, index=pd.date_range("2020-01-01", periods=300, freq="D"))
+    s.attrs = {"clock": "utc_midnight"}
+    with warnings.catch_warnings(record=True) as degenerate:
+        warnings.simplefilter("always")
+        garch_null_test(s, [s.index[10]], horizon=30, n_resamples=9, rng=0, **KW)
+    boundary = [w for w in caught if issubclass(w.category, ModelBoundaryWarning)]
+    constant = [w for w in degenerate if issubclass(w.category, DegenerateDataWarning)]
+    assert boundary and constant
+    for w in boundary + constant:
+        assert w.filename == __file__, (w.category.__name__, w.filename, w.lineno)

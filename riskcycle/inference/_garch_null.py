@@ -573,7 +573,7 @@ def garch_core(
     notes, boundary = _fit_notes(fd, params, params_sim, burn)
     if boundary is not None and warn:
         # before the threads start: a warning raised as an error stops the test here
-        warnings.warn(boundary, ModelBoundaryWarning, stacklevel=4)
+        warnings.warn(boundary, ModelBoundaryWarning, stacklevel=3)
     finish = start_simulation(
         params_sim, n_resamples, len(x), burn, pos, ends, kind, func, rng=rng, n_jobs=n_jobs
     )
