@@ -144,10 +144,14 @@ def _build_business_days(code: str, first_year: int, last_year: int) -> _Busines
     if code == US_FEDERAL_RESERVE:
         from pandas.tseries.holiday import USFederalHolidayCalendar
 
-        xnys = _exchange_calendar("XNYS", start, end)
+        # the NYSE's sessions from its calendar over the same years (built once: the
+        # report's series on either calendar share it)
+        xnys = _business_days("XNYS", first_year, last_year)
         weekdays = pd.bdate_range(start, end)
         federal = USFederalHolidayCalendar().holidays(start, end)
-        sessions = weekdays.difference(federal).intersection(xnys.sessions)
+        sessions = weekdays.difference(federal).intersection(
+            pd.DatetimeIndex(xnys.sessions.view("datetime64[ns]"))
+        )
         early = pd.DatetimeIndex([])
         early_close = np.array([], dtype=np.int64)
     else:
@@ -170,17 +174,20 @@ _SPANS: dict[str, list[tuple[int, int]]] = {}
 
 
 def _business_days_for(code: str, dates: pd.DatetimeIndex, pad_days: int) -> _BusinessDays:
-    """The calendar built over whole decades around ``dates`` (cached per decade span).
+    """The calendar from its first year (1885) to the end of the decade after ``dates``
+    (cached per span).
 
-    A span already built that covers the decades needed is used instead of building a
-    narrower one: a calendar's sessions and early closes on a date do not depend on the
-    span it was built over, so the answers are the same.
+    Every span starts in the calendars' first year, so one calendar serves series that
+    start in different decades (the report's indices start in 1928 and 1987, its yields
+    in 1962; a process forked after the calendar was built inherits it). A span already
+    built that covers the decades needed is used instead of building another: a
+    calendar's sessions and early closes on a date do not depend on the span it was
+    built over, so the answers are the same.
     """
-    lo = int(dates.min().year) // 10 * 10 if len(dates) else 2000
-    hi = (int((dates.max() + pd.Timedelta(days=pad_days)).year) // 10 + 1) * 10 - 1
+    lo = _CALENDAR_FIRST_YEAR
+    last = dates.max() if len(dates) else pd.Timestamp("2000-01-01")
+    hi = (int((last + pd.Timedelta(days=pad_days)).year) // 10 + 1) * 10 - 1
     hi = min(max(hi, lo + 9), _CALENDAR_LAST_YEAR)
-    lo = max(min(lo, hi - 9), _CALENDAR_FIRST_YEAR)
-    hi = max(hi, lo + 9)
     spans = _SPANS.setdefault(code, [])
     for first, last in spans:
         if first <= lo and last >= hi:

@@ -574,17 +574,43 @@ def test_follower_data_is_validated_once_per_content():
 def test_a_wider_calendar_span_answers_as_a_narrow_one(code, monkeypatch):
     # a calendar built over more decades serves later requests inside it; its sessions
     # and early closes on those dates are those of a calendar built for them alone
-    monkeypatch.setattr(cal, "_SPANS", {})
     dates = pd.date_range("1983-01-03", "1988-12-30", freq="W-FRI").as_unit("ns")
-    narrow_next = cal._next_business_days(dates, 1, code)
-    narrow_early = cal._early_close_times(dates, code)
-    assert cal._SPANS[code] == [(1980, 1989)]
-    monkeypatch.setattr(cal, "_SPANS", {code: [(1960, 2029)]})
-    wide = cal._business_days(code, 1960, 2029)
-    assert cal._business_days_for(code, dates, pad_days=38) is wide
+    narrow = cal._business_days(code, 1980, 1989)
+    with monkeypatch.context() as m:
+        m.setattr(cal, "_business_days_for", lambda *_args, **_kw: narrow)
+        narrow_next = cal._next_business_days(dates, 1, code)
+        narrow_early = cal._early_close_times(dates, code)
+    # a span built for a request starts in the calendars' first year, whatever its dates
+    monkeypatch.setattr(cal, "_SPANS", {})
+    wide = cal._business_days_for(code, dates, pad_days=38)
+    assert cal._SPANS[code] == [(1885, 1989)]
+    assert wide is cal._business_days(code, 1885, 1989)
     pd.testing.assert_index_equal(cal._next_business_days(dates, 1, code), narrow_next)
     np.testing.assert_array_equal(cal._early_close_times(dates, code), narrow_early)
-    # a request outside every span built gets its own
+    # a later date inside the span is served by it; one outside every span gets its own
+    assert cal._business_days_for(code, dates[:3], pad_days=0) is wide
     late = pd.DatetimeIndex(["2041-03-01"]).as_unit("ns")
     assert cal._business_days_for(code, late, pad_days=0) is not wide
-    assert (2040, 2049) in cal._SPANS[code]
+    assert (1885, 2049) in cal._SPANS[code]
+
+
+def test_federal_reserve_days_are_nyse_sessions_that_are_not_federal_holidays():
+    # built from the NYSE calendar riskcycle keeps (shared with the XNYS clocks); the
+    # reference is the definition, from exchange_calendars and pandas directly
+    import warnings
+
+    import exchange_calendars as xcals
+    from pandas.tseries.holiday import USFederalHolidayCalendar
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        xnys = xcals.get_calendar("XNYS", start="1970-01-01", end="1999-12-31")
+        ref = (
+            pd.bdate_range("1970-01-01", "1999-12-31")
+            .difference(USFederalHolidayCalendar().holidays("1970-01-01", "1999-12-31"))
+            .intersection(pd.DatetimeIndex(xnys.sessions))
+        )
+    got = cal._business_days(cal.US_FEDERAL_RESERVE, 1970, 1999)
+    np.testing.assert_array_equal(got.sessions, ref.as_unit("ns").asi8)
+    assert len(got.early_dates) == 0 and len(got.early_closes) == 0
