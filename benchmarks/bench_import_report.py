@@ -39,6 +39,19 @@ two CPUs the report children are pinned to two of them
 and the operating system's file cache are left as they are: "cold" refers to
 numba's compilation cache, the cost a new user or a new environment pays.
 
+4. The work a warm report does, against its 5 s target: how far scheduling alone could
+   bring it. In one process with ``NUMBA_NUM_THREADS=1`` (so that CPU time is the work,
+   not threads waiting), the report is built (``build_report(n_jobs=1)``) and written
+   twice; the second time every import is done and every kernel loaded, so its CPU time
+   is the work itself: the statistics of every stage (each stage's share timed around
+   its stage function) and the main process's events, figures and writing. The start-up
+   is timed in fresh processes: an interpreter importing what the report imports before
+   its worker processes start, loading the data and preparing the caches the workers
+   share (``_prepare_workers``), the serial part of every run. On 2 cores a run cannot
+   take less than start-up + work / 2 (the work split perfectly over both cores, with
+   no compilation, no cache loading and no overhead): the floor that section 3's warm
+   time is compared with. ``--report-runs`` rounds of both; medians and ranges.
+
 ``--json PATH`` also writes the numbers as JSON (used by ``benchmarks/run.py``).
 """
 
@@ -368,6 +381,109 @@ def measure_kernels() -> dict:
     return out
 
 
+# -- the work of a warm report --------------------------------------------------------------------
+STARTUP = textwrap.dedent("""
+    import os
+    import importlib
+    import riskcycle.cli  # noqa: F401  (what the command imports first)
+    import matplotlib.pyplot  # noqa: F401  (build_report, before the workers start)
+    from riskcycle import datasets
+    from riskcycle.report import _build
+    for name in _build._STAGE_MODULES:
+        importlib.import_module(name)
+    lead, fol = datasets.load("rut"), datasets.load("btc_long")
+    _build._prepare_workers(lead, fol)
+    os._exit(0)  # the report's own exit is timed in section 3
+""")
+
+WORK = textwrap.dedent("""
+    import functools, json, sys, tempfile, time, warnings
+    from riskcycle.report import _build
+    from riskcycle.report import build_report
+    n_resamples = int(sys.argv[1])
+    spent = {}
+
+    def timed(name, fn):
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            c0 = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.process_time() - c0
+        return run
+
+    for name in ("stage_case", "stage_backtest", "stage_regimes", "stage_markets", "stage_scan"):
+        setattr(_build, name, timed(name, getattr(_build, name)))
+    rounds = []
+    for _ in range(2):
+        spent.clear()
+        with warnings.catch_warnings(), tempfile.TemporaryDirectory() as out:
+            warnings.simplefilter("ignore")
+            c0, t0 = time.process_time(), time.perf_counter()
+            build_report(n_resamples=n_resamples, n_jobs=1).write(out)
+            rounds.append(dict(cpu=time.process_time() - c0, wall=time.perf_counter() - t0,
+                               stages=dict(spent)))
+    print(json.dumps(rounds[-1]))
+""")
+
+
+def measure_work(runs: int, n_resamples: int) -> dict:
+    """Start-up (fresh processes) and the work of a warm report (second build in one
+    process), ``runs`` rounds each, alternating."""
+    env = dict(os.environ, NUMBA_NUM_THREADS="1")
+    startup, work = [], []
+    for _ in range(runs):
+        c = checked(run_child(python(STARTUP), env=env), "report start-up")
+        startup.append(c.wall)  # the interpreter's start included, its teardown skipped
+        c = checked(run_child([*python(WORK), str(n_resamples)], env=env), "report work")
+        work.append(json.loads(c.stdout.strip().splitlines()[-1]))
+    cpu = [w["cpu"] for w in work]
+    floor = [s + w / 2 for s, w in zip(startup, cpu, strict=True)]
+    stages = {
+        name: statistics.median(w["stages"].get(name, 0.0) for w in work)
+        for name in work[0]["stages"]
+    }
+    return {
+        "startup": startup,
+        "work_cpu": cpu,
+        "floor": floor,
+        "stages": stages,
+        "main": statistics.median(w["cpu"] - sum(w["stages"].values()) for w in work),
+        "n_resamples": n_resamples,
+        "load_1min_after": os.getloadavg()[0],
+    }
+
+
+def print_work(w: dict, warm: float | None) -> None:
+    def span(v):
+        return f"{statistics.median(v):.2f} s (range {min(v):.2f}-{max(v):.2f})"
+
+    print(f"  start-up before the workers start (fresh processes): {span(w['startup'])}")
+    print(
+        f"  work of one report (second build and write in one process, 1 thread, CPU): "
+        f"{span(w['work_cpu'])}"
+    )
+    for name, sec in sorted(w["stages"].items(), key=lambda kv: -kv[1]):
+        print(f"    {name:<16} {sec:6.2f} s")
+    print(f"    {'main process':<16} {w['main']:6.2f} s (events, event study, figures, writing)")
+    print(
+        f"  floor on 2 cores, start-up + work / 2: {span(w['floor'])}"
+        + (
+            f"; the warm report of section 3 ({warm:.1f} s) is "
+            f"{warm / statistics.median(w['floor']):.2f}x the floor"
+            if warm is not None
+            else ""
+        )
+    )
+    half = [c / 2 for c in w["work_cpu"]]
+    print(f"  the work alone on 2 cores, work / 2 (no start-up at all): {span(half)}")
+    print(
+        "  a warm report under 5 s needs start-up + work / 2 under 5 s: "
+        + ("possible" if statistics.median(w["floor"]) < 5 else "not possible with this work")
+    )
+
+
 # -- main ----------------------------------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -509,6 +625,16 @@ def main() -> None:
                 else "MISSED"
             )
         )
+
+    if not args.no_report:
+        n = 200 if args.quick else 2000
+        print(
+            f"\n4. the work of a warm report, {report_runs} round(s) (--n-resamples {n}"
+            + (", quick: not the target configuration)" if args.quick else ", the default)")
+        )
+        work = measure_work(report_runs, n)
+        results["work"] = work
+        print_work(work, results["report"]["warm_median"] if "report" in results else None)
 
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1, default=str))

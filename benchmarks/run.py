@@ -670,6 +670,26 @@ def rows_import_report(run: ScriptRun, data: dict | None, quick: bool) -> list[R
                 + ("" if wok in (None, True) else f"{w:.1f} s is above 5 s"),
             )
         )
+    work = data.get("work")
+    if work:
+        fl, cpu, st = work["floor"], work["work_cpu"], work["startup"]
+        out.append(
+            Row(
+                f"`riskcycle report`: floor on 2 cores = start-up before the workers start "
+                f"{sec(statistics.median(st))} + the work of one report / 2 (CPU of a second "
+                f"build and write in one process, 1 thread: {sec(statistics.median(cpu))}, "
+                f"range {sec(min(cpu))}-{sec(max(cpu))}; median of {len(fl)})",
+                sec(statistics.median(fl)),
+                "",
+                "",
+                "-",
+                None,
+                f"the warm report is {w / statistics.median(fl):.2f}x this floor; the work "
+                f"alone / 2 is {sec(statistics.median(cpu) / 2)}"
+                if rep
+                else "",
+            )
+        )
     return out
 
 
