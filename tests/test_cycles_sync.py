@@ -318,6 +318,28 @@ def test_lead_lag_granger_order_with_a_constant_series_is_statsmodels_error():
         _granger(a, 4)
 
 
+def test_var_fits_run_blas_on_one_thread_and_restore_it():
+    # the Granger fits' BLAS limit (one controller per process, its libraries listed
+    # once): inside, every BLAS library numpy and scipy load runs one thread; after, the
+    # number it had
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import scipy.linalg  # noqa: F401
+
+    from riskcycle.cycles._leadlag import _blas_controller, _one_blas_thread
+
+    def blas_threads():
+        return [
+            d["num_threads"] for d in threadpoolctl.threadpool_info() if d["user_api"] == "blas"
+        ]
+
+    before = blas_threads()
+    for _ in range(2):
+        with _one_blas_thread():
+            assert blas_threads() and all(n == 1 for n in blas_threads())
+        assert blas_threads() == before
+    assert _blas_controller() is _blas_controller()
+
+
 def test_lead_lag_alignment_is_on_information_times(rut, btc_long):
     res = lead_lag(
         rut.loc["2023"],

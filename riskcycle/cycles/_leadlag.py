@@ -3,6 +3,7 @@ r"""Lead-lag between two series' returns: :func:`lead_lag`."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import warnings
 from collections.abc import Sequence
@@ -131,10 +132,21 @@ def _one_blas_thread() -> Any:
     are the same.
     """
     try:
-        from threadpoolctl import threadpool_limits
+        controller = _blas_controller()
     except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn/vectorbt
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    return controller.limit(limits=1, user_api="blas")
+
+
+@functools.lru_cache(maxsize=1)
+def _blas_controller() -> Any:
+    """threadpoolctl's controller of the BLAS libraries loaded (numpy's and scipy's),
+    found once per process: ``threadpool_limits`` looked for them again on every call,
+    which took longer than a VAR fit."""
+    import scipy.linalg  # noqa: F401  (scipy's BLAS loaded before the libraries are listed)
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def _var_aic(endog: np.ndarray, max_lag: int) -> np.ndarray:
