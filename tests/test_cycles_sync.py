@@ -340,6 +340,26 @@ def test_var_fits_run_blas_on_one_thread_and_restore_it():
     assert _blas_controller() is _blas_controller()
 
 
+@pytest.mark.parametrize("shape", [(199, 3371), (199, 485), (3, 5, 5000), (1, 70000)])
+def test_cross_correlation_in_blocks_of_rows_is_all_rows_at_once_to_the_bit(shape):
+    # resampled series are correlated a block of rows at a time; the reference is the
+    # same estimator on all rows at once (each row's arithmetic is its own: equal bits)
+    from riskcycle.cycles._leadlag import _CCF_BLOCK, _ccf
+
+    rng = np.random.default_rng(11)
+    x = rng.standard_t(3, size=shape)
+    y = 0.5 * np.roll(x, 1, axis=-1) + rng.normal(size=shape)
+    assert x.size > _CCF_BLOCK  # the blocked path
+    got = cross_correlation(x, y, 8)
+    assert got.shape == (*shape[:-1], 17)
+    assert got.tobytes() == _ccf(x, y, 8).tobytes()
+    # a row on its own (one-dimensional input) gives the same numbers
+    assert (
+        cross_correlation(x.reshape(-1, shape[-1])[-1], y.reshape(-1, shape[-1])[-1], 8).tobytes()
+        == got.reshape(-1, 17)[-1].tobytes()
+    )
+
+
 def test_lead_lag_alignment_is_on_information_times(rut, btc_long):
     res = lead_lag(
         rut.loc["2023"],
