@@ -280,44 +280,6 @@ def test_cross_correlation_matches_statsmodels():
     assert np.argmax(r) == 5 + 2  # x leads y by two periods
 
 
-@pytest.mark.parametrize(
-    ("seed", "n", "k", "max_lag", "fortran"),
-    [(0, 60, 2, 8, False), (1, 700, 2, 8, True), (2, 3000, 3, 5, False), (3, 200, 4, 1, True)],
-)
-def test_var_aic_is_statsmodels_select_order_to_the_bit(seed, n, k, max_lag, fortran):
-    # the lag-order criteria of lead_lag's Granger tests: the reference is statsmodels'
-    # own VAR.select_order on the same data; the same arithmetic in the same order, so
-    # equal to the last bit (any difference could change the order chosen)
-    from statsmodels.tsa.api import VAR
-
-    from riskcycle.cycles._leadlag import _var_aic
-
-    rng = np.random.default_rng(seed)
-    x = rng.standard_t(4, size=(n, k)) * rng.uniform(0.001, 10.0, size=k)
-    x[:, 0] += 0.3 * np.roll(x[:, -1], 1)  # some lagged dependence
-    model = VAR(np.asfortranarray(x) if fortran else x)
-    ref = model.select_order(maxlags=max_lag)
-    got = _var_aic(model.endog, max_lag)
-    assert got.tobytes() == np.asarray(ref.ics["aic"], dtype=float).tobytes()
-    assert got.argmin() == ref.selected_orders["aic"]
-
-
-def test_lead_lag_granger_order_with_a_constant_series_is_statsmodels_error():
-    # a constant series has no lag order: the error statsmodels' select_order raises
-    import re
-
-    from statsmodels.tsa.api import VAR
-
-    from riskcycle.cycles._leadlag import _granger
-
-    rng = np.random.default_rng(0)
-    a = pd.DataFrame({"leader": np.zeros(100), "follower": rng.normal(size=100)})
-    with pytest.raises(Exception) as ref:  # whatever statsmodels raises
-        VAR(a.to_numpy()).select_order(maxlags=4)
-    with pytest.raises(type(ref.value), match=re.escape(str(ref.value))):
-        _granger(a, 4)
-
-
 def test_var_fits_run_blas_on_one_thread_and_restore_it():
     # the Granger fits' BLAS limit (one controller per process, its libraries listed
     # once): inside, every BLAS library numpy and scipy load runs one thread; after, the

@@ -166,52 +166,12 @@ def _blas_controller() -> Any:
     return ThreadpoolController()
 
 
-def _var_aic(endog: np.ndarray, max_lag: int) -> np.ndarray:
-    """AIC of the VARs with 0 to ``max_lag`` lags, from which the lag order is chosen:
-    the ``"aic"`` criteria of ``statsmodels.tsa.api.VAR(endog).select_order(max_lag)``.
-
-    The same computation in the same order of arithmetic (a constant and ``p`` lags
-    fitted by least squares on the last ``T - max_lag`` rows for every ``p``; AIC of the
-    maximum-likelihood residual covariance), so the criteria are equal to the last bit;
-    the lagged regressors are built by slicing, where statsmodels builds them one row at
-    a time in Python (most of the time of a lead-lag analysis). ``endog`` is the model's
-    ``(T, k)`` float array with no constant column (statsmodels refuses those).
-    """
-    from scipy import linalg
-
-    k = endog.shape[1]
-    aic = []
-    for p in range(max_lag + 1):
-        e = endog[max_lag - p :]
-        rows = len(e) - p
-        z = np.empty((rows, 1 + k * p))
-        z[:, 0] = 1.0
-        for j in range(1, p + 1):
-            z[:, 1 + (j - 1) * k : 1 + j * k] = e[p - j : p - j + rows]
-        y = e[p:]
-        params = np.linalg.lstsq(z, y, rcond=1e-15)[0]
-        resid = y - np.dot(z, params)
-        df_resid = rows - (k * p + 1)
-        if df_resid:
-            sigma_mle = np.dot(resid.T, resid) / df_resid * df_resid / rows
-            c, _ = linalg.cho_factor(sigma_mle, lower=True)
-            ld = 2 * np.sum(np.log(c.diagonal()))
-        else:
-            ld = -np.inf
-        aic.append(ld + (2.0 / rows) * (p * k**2 + k))
-    return np.array(aic)
-
-
 def _granger(a: pd.DataFrame, max_lag: int) -> list[dict[str, Any]]:
     from statsmodels.tsa.api import VAR
 
     data = a[["leader", "follower"]].to_numpy()
     model = VAR(data)
-    n, k = model.endog.shape
-    if np.ptp(model.endog, axis=0).all() and max_lag <= (n - k - 1) // (1 + k):
-        order = _var_aic(model.endog, max_lag).argmin()  # select_order's rule
-    else:  # a constant series or too few rows: statsmodels says what is wrong
-        order = model.select_order(maxlags=max_lag).selected_orders.get("aic", 1)
+    order = model.select_order(maxlags=max_lag).selected_orders.get("aic", 1)
     lags = max(1, int(order))  # AIC may choose 0 lags; a Granger test needs one
     fit = model.fit(lags)
     names = {0: "leader", 1: "follower"}
