@@ -516,10 +516,11 @@ def test_stage_runner_prepares_once_before_forking_its_workers():
         runner.submit("b", _prepared_state)
         assert runner.result("a") == runner.result("b") == ["prepared"]
         # what existed at the fork is frozen in the workers (their garbage collections
-        # skip it), and no longer here
+        # skip it), and here until the runner closes
         runner.submit("c", _freeze_count)
         assert runner.result("c") > 0
-        assert _freeze_count() == 0
+        assert _freeze_count() > 0
+    assert _freeze_count() == 0
     _PREPARED.clear()
 
 
@@ -543,6 +544,23 @@ def test_stage_runner_leaves_nothing_frozen_when_its_workers_cannot_start(monkey
     monkeypatch.setattr(_stages, "ProcessPoolExecutor", failing)
     with pytest.raises(OSError, match="no /dev/shm"):
         _stages.StageRunner(2)
+    assert gc.get_freeze_count() == 0
+    # a pool that fails at its first submit (the fork)
+    monkeypatch.undo()
+    runner = _stages.StageRunner(2)
+
+    class Broken:
+        def submit(self, *_a, **_k):
+            raise RuntimeError("cannot fork")
+
+        def shutdown(self, **_k):
+            pass
+
+    runner._pool = Broken()
+    with pytest.raises(RuntimeError, match="cannot fork"):
+        runner.submit("a", _freeze_count)
+    assert gc.get_freeze_count() == 0
+    runner.close()
     assert gc.get_freeze_count() == 0
 
 

@@ -197,11 +197,13 @@ class StageRunner:
                 except Exception:  # only caches: the stages report the error in their words
                     pass
         # the objects made before the workers are forked (the imported modules, the data,
-        # the prepared caches) live as long as the workers: frozen during the fork (the
-        # first submit), the workers' garbage collections skip them (a full collection
-        # scanned them all, and wrote to the pages the workers share with this process);
-        # this process unfreezes them right after
+        # the prepared caches) live as long as the workers: frozen from the fork (the
+        # first submit) to close(), the garbage collections skip them, in the workers (a
+        # full collection scanned them all, and wrote to the pages the workers share
+        # with this process) and here while the report is assembled; a process that has
+        # frozen objects of its own keeps them as they are
         self._freeze_at_fork = self.parallel and gc.get_freeze_count() == 0
+        self._frozen = False
         self._pool = (
             ProcessPoolExecutor(max_workers=n_jobs, mp_context=multiprocessing.get_context("fork"))
             if self.parallel
@@ -231,9 +233,10 @@ class StageRunner:
                 lambda _done: self._start_deferred(proxy, fn, args, kwargs)
             )
         else:
-            freeze, self._freeze_at_fork = self._freeze_at_fork, False
-            if freeze:
+            if self._freeze_at_fork:
+                self._freeze_at_fork = False
                 gc.freeze()
+                self._frozen = True
             try:
                 with warnings.catch_warnings():
                     # Python >= 3.12 warns that forking a process with threads may deadlock;
@@ -243,9 +246,9 @@ class StageRunner:
                         "ignore", message=".*multi-threaded.*fork", category=DeprecationWarning
                     )
                     self._stages[key] = self._pool.submit(fn, *args, **kwargs)
-            finally:
-                if freeze:
-                    gc.unfreeze()  # the first submit forked the workers
+            except BaseException:
+                self._unfreeze()  # no workers to share the frozen objects with
+                raise
 
     def _start_deferred(self, proxy: Future, fn: Callable, args: tuple, kwargs: dict) -> None:
         """Submit a deferred stage (called when the stage it waits for is done, in the
@@ -280,10 +283,18 @@ class StageRunner:
         self._stages[key] = out
         return out
 
+    def _unfreeze(self) -> None:
+        if self._frozen:
+            self._frozen = False
+            gc.unfreeze()
+
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        try:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
+        finally:
+            self._unfreeze()
 
     def __enter__(self) -> StageRunner:
         return self
