@@ -144,9 +144,9 @@ def _build_business_days(code: str, first_year: int, last_year: int) -> _Busines
     if code == US_FEDERAL_RESERVE:
         from pandas.tseries.holiday import USFederalHolidayCalendar
 
-        # the NYSE's sessions from its calendar over the same years (built once: the
-        # report's series on either calendar share it)
-        xnys = _business_days("XNYS", first_year, last_year)
+        # the NYSE's sessions from a kept NYSE calendar that covers these years (built
+        # once: the report's series on either calendar share it)
+        xnys = _covering("XNYS", first_year, last_year)
         weekdays = pd.bdate_range(start, end)
         federal = USFederalHolidayCalendar().holidays(start, end)
         sessions = weekdays.difference(federal).intersection(
@@ -188,6 +188,11 @@ def _business_days_for(code: str, dates: pd.DatetimeIndex, pad_days: int) -> _Bu
     last = dates.max() if len(dates) else pd.Timestamp("2000-01-01")
     hi = (int((last + pd.Timedelta(days=pad_days)).year) // 10 + 1) * 10 - 1
     hi = min(max(hi, lo + 9), _CALENDAR_LAST_YEAR)
+    return _covering(code, lo, hi)
+
+
+def _covering(code: str, lo: int, hi: int) -> _BusinessDays:
+    """A kept calendar whose span covers the years ``lo..hi``, or a new one over them."""
     spans = _SPANS.setdefault(code, [])
     for first, last in spans:
         if first <= lo and last >= hi:

@@ -614,3 +614,28 @@ def test_federal_reserve_days_are_nyse_sessions_that_are_not_federal_holidays():
     got = cal._business_days(cal.US_FEDERAL_RESERVE, 1970, 1999)
     np.testing.assert_array_equal(got.sessions, ref.as_unit("ns").asi8)
     assert len(got.early_dates) == 0 and len(got.early_closes) == 0
+
+
+def test_federal_reserve_days_reuse_a_kept_nyse_calendar(monkeypatch):
+    # the Federal Reserve's days take the NYSE sessions from a kept NYSE calendar that
+    # covers their years, and record the one they build: NYSE dates asked for later
+    # inside that span build no second NYSE calendar
+    monkeypatch.setattr(cal, "_SPANS", {})
+    built = []
+    real = cal._build_business_days
+
+    def counting(code, first, last):
+        built.append((code, first, last))
+        return real(code, first, last)
+
+    monkeypatch.setattr(cal, "_build_business_days", counting)
+    cal._business_days.cache_clear()
+    try:
+        fed = pd.DatetimeIndex(["2029-12-20"]).as_unit("ns")
+        cal._next_business_days(fed, 1, cal.US_FEDERAL_RESERVE)  # padding: up to 2039
+        nyse = pd.DatetimeIndex(["1931-05-01", "2026-06-01"]).as_unit("ns")
+        cal._next_business_days(nyse, 1, "XNYS")
+    finally:
+        cal._business_days.cache_clear()
+    assert [b for b in built if b[0] == "XNYS"] == [("XNYS", 1885, 2039)]
+    assert cal._SPANS["XNYS"] == [(1885, 2039)]
