@@ -23,9 +23,10 @@ replicates, mean block length 10):
    block, column and replicate: ``n_blocks x k``) divided by the add rate of a
    streaming-add kernel on this machine (every thread summing the rows of its own
    cache-resident tile, one load and one add per element with the accumulators in
-   vector registers: the best case of the block-sum loop, which needs two loads and
-   two additions per block and column), both on all threads, alternating; the share
-   achieved is bound / measured time.
+   vector registers), both on all threads, alternating; the share achieved is bound /
+   measured time. That rate is set by loading the tile from the cache, and a block sum
+   loads two prefix rows per block and column (three when the block wraps around), so
+   the block sums' own ceiling is about 50% of this bound.
 4. The speed-up from 1 to 2 threads: SPA at k = 1,000 (and the block sums alone) in
    separate processes with ``NUMBA_NUM_THREADS=1`` and ``2``, alternating, ``--pairs``
    processes each.
@@ -168,17 +169,20 @@ def thread_scaling(n_obs, k, reps, bsize, pairs) -> dict:
 
 # -- the arithmetic bound -------------------------------------------------------------------------
 def add_rate_kernel():
-    """Streaming adds at the machine's rate, run like riskcycle's kernels: a serial nogil
-    kernel over ranges of tasks on riskcycle._threads.run_tasks' threads (numba's
-    parallel=True would leave OpenMP threads spinning between calls and slow the kernel it
-    alternates with).
+    """Streaming adds: one load and one add per element of cache-resident data, at the
+    rate this machine sustains, run like riskcycle's kernels (a serial nogil kernel over
+    ranges of tasks on riskcycle._threads.run_tasks' threads; numba's parallel=True would
+    leave OpenMP threads spinning between calls and slow the kernel it alternates with).
 
-    Each task sums the rows of its own cache-resident ``(rows, w)`` tile, ``w`` = 8, 16 or
-    32: one vector load and one vector add per 8 elements, into two sets of vector
-    accumulators held in registers (even rows into one, odd rows into the other, so that
-    the additions of consecutive rows do not wait for one another), written as LLVM IR
-    like riskcycle's own block-sum loop. A plain numba loop keeps its accumulators in
-    memory and runs at a fraction of this rate (it would understate the bound)."""
+    Each task sums the rows of its own ``(rows, w)`` tile, ``w`` = 8, 16 or 32 (the
+    block sums' tile, about 1 MiB: it stays in the core's L2 cache): one vector load and
+    one vector add per 8 elements, into two sets of vector accumulators held in registers
+    (even rows into one, odd rows into the other, so that the additions of consecutive
+    rows do not wait for one another), written as LLVM IR like riskcycle's own block-sum
+    loop. With the additions independent, the rate is that of loading the tile from the
+    cache (on the 2-core benchmark machine, L2's read bandwidth), not the adders'. A plain
+    numba loop keeps its accumulators in memory and runs at a fraction of this rate (it
+    would understate the bound)."""
     import numba as nb
     from llvmlite import ir
     from numba import types
@@ -222,6 +226,12 @@ def add_rate_kernel():
                         for v in range(n_vec):
                             acc = accs[half * n_vec + v]
                             builder.store(builder.fadd(builder.load(acc), load(r, v * lanes)), acc)
+                odd = builder.icmp_signed("!=", builder.mul(pairs, ir.Constant(i64, 2)), rows)
+                with builder.if_then(odd):  # the last row of an odd number of rows
+                    last = builder.sub(rows, ir.Constant(i64, 1))
+                    for v in range(n_vec):
+                        acc = accs[v]
+                        builder.store(builder.fadd(builder.load(acc), load(last, v * lanes)), acc)
             for v in range(n_vec):
                 total = builder.fadd(builder.load(accs[v]), builder.load(accs[n_vec + v]))
                 ptr = builder.gep(o, [ir.Constant(i64, v * lanes)], inbounds=True)

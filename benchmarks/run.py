@@ -343,7 +343,9 @@ def rows_snooping(run: ScriptRun, quick: bool) -> list[Row]:
             Row(
                 f"SPA block sums vs the arithmetic bound (T={r['T']:,}, k={r['k']:,}, "
                 f"B={r['B']:,}: {r['n_adds']:.3g} adds at the measured streaming-add rate "
-                f"{rate / 1e9:.2f} G adds/s on {r['threads']} threads = {sec(r['bound'])})",
+                f"{rate / 1e9:.2f} G adds/s on {r['threads']} threads = {sec(r['bound'])}; "
+                "one load per add, where the block sums load two prefix rows per add: "
+                "about 50% is their ceiling)",
                 med_range(r["blocks"]),
                 sec(r["bound"]),
                 f"{share:.0%} of the bound ({min(shares):.0%}-{max(shares):.0%})",
