@@ -200,8 +200,8 @@ class StageRunner:
         # the prepared caches) live as long as the workers: frozen from the fork (the
         # first submit) to close(), the garbage collections skip them, in the workers (a
         # full collection scanned them all, and wrote to the pages the workers share
-        # with this process) and here while the report is assembled; a process that has
-        # frozen objects of its own keeps them as they are
+        # with this process) and here while the report is assembled; nothing is frozen
+        # when objects were already frozen as the runner started (the process's own)
         self._freeze_at_fork = self.parallel and gc.get_freeze_count() == 0
         self._frozen = False
         self._pool = (
