@@ -27,7 +27,10 @@ matching), ``riskcycle.garch_null_test`` (1,000 GARCH paths, fit included),
 ``riskcycle.power_analysis`` (365-day horizon, real-path scheme, its default grid) and
 ``riskcycle.inference.calibrate`` of the halving-matched test (1,000 random sets on the
 real path, each with its own 9,999-draw matched null: the calibration whose sets run on
-threads; the plain placebo's calibration shares one null and takes about 20 ms). Lines
+threads; the plain placebo's calibration shares one null and takes about 20 ms). First,
+``machine``: 8 equal tasks of independent arithmetic in registers (no memory traffic)
+on riskcycle's threads, whose speed-up is what this machine's second core gave during
+the run: the ceiling of every other workload's. Lines
 starting with ``RESULT`` are JSON records for ``benchmarks/run.py``.
 """
 
@@ -50,9 +53,28 @@ CHILD = textwrap.dedent("""
     events = riskcycle.breakouts(rut, min_gap=250).between(start=btc.index[0])
     scale = 10 if quick else 1
 
+    if which == "machine":
+        import numba
+        from riskcycle._threads import run_tasks
+
+        @numba.njit(nogil=True)
+        def spin(first, last, out):  # independent arithmetic in registers, no memory
+            for t in range(first, last):
+                a, b, c, d = 1.0 + t, 2.0 + t, 3.0 + t, 4.0 + t
+                for _ in range(6_000_000 // scale):
+                    a = a * 0.9999999 + 1e-7
+                    b = b * 0.9999999 + 1e-7
+                    c = c * 0.9999999 + 1e-7
+                    d = d * 0.9999999 + 1e-7
+                out[t] = a + b + c + d
+
     def call():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            if which == "machine":
+                import numpy as np
+                out = np.empty(8)
+                return run_tasks(lambda lo, hi: spin(lo, hi, out), 8)
             if which == "placebo":
                 return riskcycle.placebo_test(btc, events, horizon=180, halving_window=90,
                                               n_resamples=100_000 // scale,
@@ -122,7 +144,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--runs", type=int, default=None, help="timed calls per process")
-    parser.add_argument("--only", default="placebo,garch_null,power,calibrate")
+    parser.add_argument("--only", default="machine,placebo,garch_null,power,calibrate")
     args = parser.parse_args()
     pairs = 2 if args.quick else args.pairs
     import riskcycle.inference as inf

@@ -542,15 +542,21 @@ def rows_threads(run: ScriptRun, quick: bool) -> list[Row]:
         pair = [a / b for a, b in zip(r["one"], r["two"], strict=True)]
         # the thread targets: SPA (bench_snooping), placebo, calibration, GARCH
         # null; power_analysis is shown for information
-        targeted = r["what"] != "power"
+        targeted = r["what"] not in ("power", "machine")
         split = [c for c in r.get("cpu_split") or [] if c]
         bound = ""
         if split:
             share = statistics.median(c["tasks"] / c["cpu"] for c in split)
             bound = f"; Amdahl's bound on 2 idle cores {1 / (1 - share / 2):.2f}x"
+        what = (
+            "machine (8 equal tasks of arithmetic in registers: the speed-up the second core "
+            "gave during the run, the ceiling of the others)"
+            if r["what"] == "machine"
+            else r["what"]
+        )
         out.append(
             Row(
-                f"{r['what']}: NUMBA_NUM_THREADS=1 vs 2 (separate processes, "
+                f"{what}: NUMBA_NUM_THREADS=1 vs 2 (separate processes, "
                 f"{len(r['one'])} alternating pairs)",
                 "1: " + med_range(r["one"]) + "; 2: " + med_range(r["two"]),
                 "",
