@@ -49,6 +49,18 @@ def _circ_sum(prefix, base, n, st, ln):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, nogil=True)
+def _block_variance(bs, bl, n_blocks, tot, n):  # pragma: no cover - compiled
+    """Sum over the first ``n_blocks`` blocks of ``(block sum - length * mean)^2``, the mean
+    being ``tot / n``: the spread of a resample's total over its blocks."""
+    xbar = tot / n
+    var = 0.0
+    for j in range(n_blocks):
+        d = bs[j] - bl[j] * xbar
+        var += d * d
+    return var
+
+
+@nb.njit(cache=True, nogil=True)
 def _window_block_sums_nb(prefix, p_off, w_len, starts, lengths, c_off, out_s, out_v):
     # pragma: no cover - compiled
     n_rep, n_win = out_s.shape
@@ -76,13 +88,8 @@ def _window_block_sums_nb(prefix, p_off, w_len, starts, lengths, c_off, out_s, o
                 q += 1
             if need > 0:
                 short += 1
-            xbar = tot / n
-            var = 0.0
-            for j in range(nb_used):
-                d = bs[j] - bl[j] * xbar
-                var += d * d
             out_s[b, i] = tot
-            out_v[b, i] = var
+            out_v[b, i] = _block_variance(bs, bl, nb_used, tot, n)
     return short
 
 
@@ -175,14 +182,9 @@ def _glued_path_nb(x, starts, lengths, b, f_start, f_end, c, bs, bl, fw):
         bl[q] = ln
         tot += bsum
         q += 1
-    xbar = tot / n
-    var = 0.0
-    for j in range(q):
-        d = bs[j] - bl[j] * xbar
-        var += d * d
     for i in range(f_start.shape[0]):
         fw[i] = c[f_end[i]] - c[f_start[i]]
-    return pos >= n, var
+    return pos >= n, _block_variance(bs, bl, q, tot, n)
 
 
 @nb.njit(cache=True, nogil=True)
