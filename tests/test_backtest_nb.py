@@ -128,37 +128,15 @@ def test_kernel_return_on_entry_and_exit_bars():
     )[:, 0]
     expected = [0.0, 1 / ((1 + f) * (1 + s)) - 1, 12 / 11 - 1, 9 / 12 * (1 - s) * (1 - f) - 1, 0.0]
     np.testing.assert_allclose(r, expected, rtol=1e-13, atol=1e-15)
-    empty = _nb.strategy_returns(
-        close,
-        np.array([0, 0]),
-        np.empty(0, np.int64),
-        np.empty(0, np.int64),
-        fees=f,
-        slippage=s,
-        init_cash=1.0,
-    )
+    # one strategy with no trades: its offsets and no entry or exit bars
+    no_trades = (np.array([0, 0]), np.empty(0, np.int64), np.empty(0, np.int64))
+    costs = dict(fees=f, slippage=s, init_cash=1.0)
+    empty = _nb.strategy_returns(close, *no_trades, **costs)
     np.testing.assert_array_equal(empty, 0.0)
-    st_ = _nb.strategy_stats(
-        close,
-        np.array([0, 0]),
-        np.empty(0, np.int64),
-        np.empty(0, np.int64),
-        fees=f,
-        slippage=s,
-        init_cash=1.0,
-        periods_per_year=365,
-    )
+    st_ = _nb.strategy_stats(close, *no_trades, **costs, periods_per_year=365)
     assert st_[0, 0] == 0.0 and np.isnan(st_[0, 1])
     # no bars at all: an empty array of returns (the statistics' kernel does not divide by 0)
-    no_bars = _nb.strategy_returns(
-        np.empty(0),
-        np.array([0, 0]),
-        np.empty(0, np.int64),
-        np.empty(0, np.int64),
-        fees=f,
-        slippage=s,
-        init_cash=1.0,
-    )
+    no_bars = _nb.strategy_returns(np.empty(0), *no_trades, **costs)
     assert no_bars.shape == (0, 1)
 
 
